@@ -1,0 +1,162 @@
+"""The values a decision is made of: frozen, plain, and convertible to the documented JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A section of the source document and a short quote from it."""
+
+    section: str
+    quote: str
+
+    def __str__(self) -> str:
+        return f'§{self.section} "{self.quote}"'
+
+    def to_dict(self) -> dict:
+        return {"section": self.section, "quote": self.quote}
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredApproval:
+    """A gate the change needs: who approves, how, and the clause that says so."""
+
+    gate: str
+    approver: str
+    name: str
+    kind: str
+    citation: Citation
+    required_by: tuple[str, ...]
+    title: str
+    satisfied_by: str | None = None
+    interpretation: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "gate": self.gate,
+            "approver": self.approver,
+            "name": self.name,
+            "kind": self.kind,
+            "citation": self.citation.to_dict(),
+            "required_by": list(self.required_by),
+            "title": self.title,
+            "satisfied_by": self.satisfied_by,
+            "interpretation": self.interpretation,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NotRequired:
+    """An approver the source explicitly says the change does not need."""
+
+    approver: str
+    name: str
+    citation: Citation
+    changes: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "approver": self.approver,
+            "name": self.name,
+            "citation": self.citation.to_dict(),
+            "changes": list(self.changes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class UnspecifiedPoint:
+    """A question the source leaves open for this change."""
+
+    topic: str
+    text: str
+    citation: Citation
+    changes: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "topic": self.topic,
+            "text": self.text,
+            "citation": self.citation.to_dict(),
+            "changes": list(self.changes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StepItem:
+    """A step around the approvals (drafting, scheduling, publishing, ...)."""
+
+    step: str
+    title: str
+    actor: str
+    name: str
+    kind: str
+    optional: bool
+    citation: Citation
+    required_by: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "step": self.step,
+            "title": self.title,
+            "actor": self.actor,
+            "name": self.name,
+            "kind": self.kind,
+            "optional": self.optional,
+            "citation": self.citation.to_dict(),
+            "required_by": list(self.required_by),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEdge:
+    """``before`` completes before ``after``; the clauses that say so (a chain when derived)."""
+
+    before: str
+    after: str
+    citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "before": self.before,
+            "after": self.after,
+            "citations": [citation.to_dict() for citation in self.citations],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What a set of changes needs under one policy: approvals in stages, with citations."""
+
+    policy: str
+    changes: tuple[str, ...]
+    required: tuple[RequiredApproval, ...]
+    not_required: tuple[NotRequired, ...]
+    unspecified: tuple[UnspecifiedPoint, ...]
+    stages: tuple[tuple[str, ...], ...]
+    order: tuple[OrderEdge, ...]
+    steps: tuple[StepItem, ...]
+
+    @property
+    def approvers(self) -> tuple[str, ...]:
+        """Approver role ids of the gates still to pass (not satisfied by another), in stage order."""
+        position = {gate: index for index, stage in enumerate(self.stages) for gate in stage}
+        gates = sorted(
+            (item for item in self.required if item.satisfied_by is None),
+            key=lambda item: position.get(item.gate, len(position)),
+        )
+        return tuple(dict.fromkeys(item.approver for item in gates))
+
+    def to_dict(self) -> dict:
+        """The stable JSON contract documented in the README."""
+        return {
+            "policy": self.policy,
+            "changes": list(self.changes),
+            "required": [item.to_dict() for item in self.required],
+            "not_required": [item.to_dict() for item in self.not_required],
+            "unspecified": [item.to_dict() for item in self.unspecified],
+            "stages": [list(stage) for stage in self.stages],
+            "order": [edge.to_dict() for edge in self.order],
+            "steps": [item.to_dict() for item in self.steps],
+        }

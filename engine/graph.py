@@ -1,0 +1,98 @@
+"""The policy as a networkx graph, and the integrity checks ``workreg check`` runs on it.
+
+Nodes are change kinds, steps and roles; edges say which steps a change kind requires, who
+acts at each step, and which step precedes which.  Ordering uses the transitive closure of the
+precedence graph: ordering an induced subgraph directly would lose precedence that passes
+through steps a decision leaves out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .model import Policy
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One integrity problem of a policy graph."""
+
+    code: str
+    message: str
+    path: tuple
+    hint: str | None = None
+
+
+def policy_graph(policy: Policy) -> nx.DiGraph:
+    """The whole policy as one typed graph (change kind → step → role, step → step)."""
+    graph = nx.DiGraph()
+    for role in policy.roles:
+        graph.add_node(("role", role.id), type="role", label=role.name)
+    for step in policy.steps:
+        graph.add_node(("step", step.id), type="step", label=step.title, kind=step.kind, phase=step.phase)
+        graph.add_edge(("step", step.id), ("role", step.actor), type="actor")
+    for kind in policy.change_kinds:
+        graph.add_node(("change", kind.id), type="change", label=kind.title)
+        for requirement in kind.requirements:
+            graph.add_edge(("change", kind.id), ("step", requirement.step), type="requires")
+    for edge in policy.precedence:
+        graph.add_edge(("step", edge.before), ("step", edge.after), type="precedes")
+    return graph
+
+
+def precedence_graph(policy: Policy) -> nx.DiGraph:
+    """Steps and the precedence edges between them, each edge carrying its citation."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(step.id for step in policy.steps)
+    for edge in policy.precedence:
+        graph.add_edge(edge.before, edge.after, citation=edge.citation)
+    return graph
+
+
+def precedence_closure(policy: Policy) -> nx.DiGraph:
+    """Transitive closure of the precedence graph; raise ValueError on a cycle."""
+    graph = precedence_graph(policy)
+    if not nx.is_directed_acyclic_graph(graph):
+        raise ValueError("precedence has a cycle: " + " → ".join(_cycle(graph)))
+    return nx.transitive_closure_dag(graph)
+
+
+def _cycle(graph: nx.DiGraph) -> list[str]:
+    edges = nx.find_cycle(graph)
+    return [edge[0] for edge in edges] + [edges[0][0]]
+
+
+def integrity_findings(policy: Policy) -> list[Finding]:
+    """Cycles in the order, change kinds with no gate and no explicit answer, unused gates."""
+    findings: list[Finding] = []
+    graph = precedence_graph(policy)
+    if not nx.is_directed_acyclic_graph(graph):
+        cycle = _cycle(graph)
+        index = next(
+            (i for i, edge in enumerate(policy.precedence) if edge.before == cycle[0] and edge.after == cycle[1]),
+            0,
+        )
+        findings.append(Finding(
+            "cycle", "the order of steps has a cycle: " + " → ".join(cycle), ("precedence", index),
+            "remove one precedence edge of the cycle",
+        ))
+    gates = {step.id for step in policy.steps if step.is_gate}
+    required_anywhere: set[str] = set()
+    for index, kind in enumerate(policy.change_kinds):
+        required = {requirement.step for requirement in kind.requirements}
+        required_anywhere |= required
+        if kind.requires != "none" and not (required & gates) and not kind.unspecified:
+            findings.append(Finding(
+                "no-gate", f"change kind '{kind.id}' requires no approval and says neither "
+                "'requires: none' nor what is unspecified", ("change_kinds", index),
+                "add the gates it requires, 'requires: none' with requires_none_citation, or an unspecified point",
+            ))
+    for index, step in enumerate(policy.steps):
+        if step.is_gate and step.id not in required_anywhere:
+            findings.append(Finding(
+                "unreachable-gate", f"gate '{step.id}' is required by no change kind", ("steps", index),
+                "require it from a change kind or remove it",
+            ))
+    return findings

@@ -1,0 +1,347 @@
+"""Load a policy YAML file safely into a validated :class:`~engine.model.Policy`.
+
+Safe loading: no tags that build objects, no aliases (a policy never needs them, and they are
+how "billion laughs" files explode), a size and a nesting limit, no duplicate keys (a silently
+overwritten key is a lost rule).  Every problem is reported as ``file:line: code: message`` with
+the field path, and all problems found in one pass are reported together.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import PolicyError, WorkregError, WorkregErrors, did_you_mean
+from .model import GATE_KINDS, Policy
+
+MAX_POLICY_BYTES = 1_000_000
+MAX_DEPTH = 32
+# pydantic puts union labels such as "tuple[Requirement, ...]" into locations; field names look like this.
+_FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+Path_ = tuple  # a path into the document: keys and list indexes
+
+
+class _PolicyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and deep nesting, and keeps every node's line."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _LoadProblem(
+                "yaml-alias", "aliases (*name) are not allowed in policy files",
+                event.start_mark.line + 1,
+                hint="write the value out in full; policies are small and explicit",
+            )
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            event = self.peek_event()
+            raise _LoadProblem(
+                "too-deep", f"nesting deeper than {MAX_DEPTH} levels", event.start_mark.line + 1
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _LoadProblem(Exception):
+    def __init__(self, code: str, message: str, line: int | None, hint: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.line, self.hint = code, message, line, hint
+
+
+def read_policy_text(path: str | Path) -> str:
+    """Read a policy file as UTF-8 text, refusing missing, huge, binary or mis-encoded files."""
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise PolicyError("not a file", code="unreadable", file=name)
+        if size > MAX_POLICY_BYTES:
+            raise PolicyError(
+                f"file is {size} bytes; policy files are limited to {MAX_POLICY_BYTES} bytes",
+                code="too-large", file=name,
+            )
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise PolicyError("no such file", code="not-found", file=name) from exc
+    except OSError as exc:
+        raise PolicyError(f"cannot read: {exc.strerror or exc}", code="unreadable", file=name) from exc
+    if b"\x00" in data:
+        raise PolicyError("binary file (NUL bytes); a policy is YAML text", code="not-text", file=name)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PolicyError("not valid UTF-8", code="bad-encoding", file=name, line=line) from exc
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse YAML text safely; return the data and a map from document path to line number."""
+    loader = _PolicyLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise PolicyError("empty file", code="empty", file=file, line=1)
+        lines: dict[Path_, int] = {}
+        data = _construct(node, (), lines, loader, file)
+        return data, lines
+    except _LoadProblem as exc:
+        raise PolicyError(exc.message, code=exc.code, file=file, line=exc.line, hint=exc.hint) from exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        raise PolicyError(message, code="yaml-syntax", file=file, line=line) from exc
+    except yaml.YAMLError as exc:
+        raise PolicyError(str(exc), code="yaml-syntax", file=file) from exc
+    except RecursionError as exc:
+        raise PolicyError("nesting too deep", code="too-deep", file=file) from exc
+    finally:
+        loader.dispose()
+
+
+def _construct(node: yaml.Node, path: Path_, lines: dict, loader: yaml.SafeLoader, file: str) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise PolicyError(
+                    "mapping keys must be plain names", code="bad-key", file=file,
+                    line=key_node.start_mark.line + 1,
+                )
+            key = loader.construct_scalar(key_node)
+            if key == "<<":
+                raise PolicyError(
+                    "merge keys (<<) are not allowed in policy files", code="yaml-merge", file=file,
+                    line=key_node.start_mark.line + 1,
+                )
+            if key in result:
+                raise PolicyError(
+                    f"duplicate key '{key}' (first at line {lines[path + (key,)]})",
+                    code="duplicate-key", file=file, line=key_node.start_mark.line + 1,
+                    field=_field_text(path + (key,)),
+                )
+            result[key] = _construct(value_node, path + (key,), lines, loader, file)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _construct(item, path + (index,), lines, loader, file)
+            for index, item in enumerate(node.value)
+        ]
+    value = loader.construct_object(node, deep=True)
+    # Dates and timestamps stay text: policies compare them as written.
+    if not isinstance(value, (str, int, float, bool, type(None))):
+        return loader.construct_scalar(node)
+    return value
+
+
+def _field_text(path: Iterable) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _line_for(loc: tuple, lines: dict[Path_, int]) -> tuple[int | None, tuple]:
+    """The line of the deepest part of a pydantic error location present in the document."""
+    path: tuple = ()
+    for part in loc:
+        if path + (part,) in lines:
+            path = path + (part,)
+    return lines.get(path), path
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Load, validate and cross-check a policy file; raise PolicyError(s) naming file and line."""
+    file = str(path)
+    text = read_policy_text(path)
+    return load_policy_text(text, file)
+
+
+def load_policy_text(text: str, file: str = "<policy>") -> Policy:
+    """Like :func:`load_policy` for text already read."""
+    data, lines = parse_yaml(text, file)
+    if not isinstance(data, dict):
+        raise PolicyError("a policy file must be a mapping of fields", code="not-a-mapping", file=file, line=1)
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        raise WorkregErrors(_validation_errors(exc, lines, file, data)) from exc
+    problems = cross_reference_errors(policy, lines, file)
+    if problems:
+        raise WorkregErrors(problems)
+    return policy
+
+
+def _validation_errors(exc: ValidationError, lines: dict, file: str, data: dict) -> list[PolicyError]:
+    errors: list[PolicyError] = []
+    seen: set[tuple] = set()
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        line, path = _line_for(loc, lines)
+        kind = error["type"]
+        # A union's alternatives each report; keep the first message per field.
+        key = (path, kind if kind != "literal_error" else "literal")
+        if key in seen:
+            continue
+        seen.add(key)
+        field = _field_text(part for part in loc if isinstance(part, int) or _FIELD_NAME.match(str(part)))
+        hint = None
+        message = error["msg"]
+        if kind == "extra_forbidden":
+            name = loc[-1]
+            allowed = _allowed_fields(loc[:-1])
+            hint = did_you_mean(str(name), allowed) if allowed else None
+            message = f"unknown field '{name}'"
+            code = "unknown-field"
+        elif kind == "missing":
+            code = "missing-field"
+            message = f"missing required field '{loc[-1]}'"
+        elif kind == "literal_error":
+            code = "bad-value"
+            got = error.get("input")
+            expected = error.get("ctx", {}).get("expected", "")
+            message = f"{got!r} is not allowed; expected {expected}"
+            options = [part.strip().strip("'") for part in expected.replace(" or ", ",").split(",")]
+            hint = did_you_mean(str(got), [o for o in options if o]) if isinstance(got, str) else None
+        elif kind == "string_pattern_mismatch":
+            code = "bad-id"
+            message = f"{error.get('input')!r} does not match {error.get('ctx', {}).get('pattern')}"
+            hint = "ids are snake_case: lower-case letters, digits and underscores"
+        else:
+            code = "bad-value" if kind not in ("model_type", "dict_type", "list_type", "tuple_type") else "wrong-type"
+        errors.append(PolicyError(message, code=code, file=file, line=line, field=field or None, hint=hint))
+    return errors
+
+
+def _allowed_fields(loc: tuple) -> list[str]:
+    """Field names of the model at a location, for did-you-mean hints."""
+    from . import model
+
+    current: Any = model.Policy
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if fields is None or part not in fields:
+            # A union label or a list item; find the model inside the annotation.
+            candidate = _model_in(part, model)
+            if candidate is not None:
+                current = candidate
+            continue
+        current = _model_of_annotation(fields[part].annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", None)
+    return list(fields) if fields else []
+
+
+def _model_in(label: Any, model) -> Any:
+    if isinstance(label, str):
+        for name in dir(model):
+            candidate = getattr(model, name)
+            if isinstance(candidate, type) and name in label and hasattr(candidate, "model_fields"):
+                return candidate
+    return None
+
+
+def _model_of_annotation(annotation: Any) -> Any:
+    import typing
+
+    if hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_of_annotation(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[PolicyError]:
+    """Dangling and duplicate ids, with did-you-mean hints; an empty list when all ids resolve."""
+    errors: list[PolicyError] = []
+
+    def error(message: str, path: tuple, code: str, hint: str | None = None) -> None:
+        line, _ = _line_for(path, lines)
+        errors.append(PolicyError(message, code=code, file=file, line=line, field=_field_text(path), hint=hint))
+
+    def unique(items, section: str) -> set[str]:
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                error(f"duplicate id '{item.id}' in {section}", (section, index, "id"), "duplicate-id")
+            seen.add(item.id)
+        return seen
+
+    roles = unique(policy.roles, "roles")
+    steps = unique(policy.steps, "steps")
+    kinds = unique(policy.change_kinds, "change_kinds")
+    unique(policy.classification, "classification")
+    step_kind = {step.id: step.kind for step in policy.steps}
+
+    def ref(value: str, known: set[str], what: str, path: tuple) -> None:
+        if value not in known:
+            error(f"unknown {what} '{value}'", path, f"unknown-{what.replace(' ', '-')}", did_you_mean(value, known))
+
+    for index, role in enumerate(policy.roles):
+        if role.default is not None:
+            ref(role.default, roles, "role", ("roles", index, "default"))
+    for index, step in enumerate(policy.steps):
+        ref(step.actor, roles, "role", ("steps", index, "actor"))
+    for index, edge in enumerate(policy.precedence):
+        ref(edge.before, steps, "step", ("precedence", index, "before"))
+        ref(edge.after, steps, "step", ("precedence", index, "after"))
+        if edge.before == edge.after:
+            error(f"step '{edge.before}' cannot precede itself", ("precedence", index), "self-precedence")
+    for index, group in enumerate(policy.parallel):
+        for position, step_id in enumerate(group.steps):
+            ref(step_id, steps, "step", ("parallel", index, "steps", position))
+    for index, kind in enumerate(policy.change_kinds):
+        for position, requirement in enumerate(kind.requirements):
+            path = ("change_kinds", index, "requires", position, "step")
+            ref(requirement.step, steps, "step", path)
+            base = step_kind.get(requirement.step)
+            if requirement.kind and base and (requirement.kind in GATE_KINDS) != (base in GATE_KINDS):
+                error(
+                    f"requirement kind '{requirement.kind}' does not fit step '{requirement.step}' "
+                    f"of kind '{base}'", ("change_kinds", index, "requires", position, "kind"), "kind-mismatch",
+                    "an approval step (ballot, approval, acknowledgement) stays an approval step",
+                )
+        for position, entry in enumerate(kind.not_required):
+            ref(entry.approver, roles, "role", ("change_kinds", index, "not_required", position, "approver"))
+    if policy.review_cycle is not None:
+        ref(policy.review_cycle.performed_by, roles, "role", ("review_cycle", "performed_by"))
+        if policy.review_cycle.coordinated_by:
+            ref(policy.review_cycle.coordinated_by, roles, "role", ("review_cycle", "coordinated_by"))
+    for index, trigger in enumerate(policy.removal_triggers):
+        for position, role_id in enumerate(trigger.recommended_by):
+            ref(role_id, roles, "role", ("removal_triggers", index, "recommended_by", position))
+    for index, rule in enumerate(policy.classification):
+        if rule.kind != "editorial":
+            ref(rule.kind, kinds | {"editorial"}, "change kind", ("classification", index, "kind"))
+    return errors
+
+
+def check_file(path: str | Path) -> list[WorkregError]:
+    """All load errors of a policy file as a list (empty when it loads); input errors still raise."""
+    try:
+        load_policy(path)
+    except WorkregErrors as exc:
+        return list(exc.errors)
+    except PolicyError as exc:
+        if exc.code in ("not-found", "unreadable"):
+            raise
+        return [exc]
+    return []

@@ -1,0 +1,252 @@
+"""The policy file model: what a YAML policy may say, validated by pydantic (``extra="forbid"``).
+
+A policy encodes one version of a process document (for example DSP4003 1.2.0) as roles,
+steps (approval gates and other actions), the order between steps, change kinds with what
+each requires, and classification rules for register diffs.  Every normative element carries
+the clause it comes from.  Where the document is silent, the policy says so (``unspecified``)
+instead of inventing an answer; where a policy adds an interpretation it marks it as one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+RULE_ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
+
+#: Step kinds that are approvals ("gates"); the others are actions around them.
+GATE_KINDS = ("ballot", "approval", "acknowledgement")
+STEP_KINDS = GATE_KINDS + ("action", "recommendation", "review")
+#: When two change kinds require one gate with different kinds, the stronger one is reported.
+KIND_STRENGTH = {"acknowledgement": 1, "approval": 2, "ballot": 3}
+
+PHASES = ("proposal", "approval", "establishment", "update", "removal")
+
+Scalar = Union[str, int, bool]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(Strict):
+    """Where a rule comes from: a section of the source document and a short quote."""
+
+    section: str = Field(min_length=1, description='Section of the source, e.g. "3.2" or "Appendix A".')
+    quote: str = Field(min_length=1, max_length=600, description="A short verbatim quote.")
+
+    @field_validator("section")
+    @classmethod
+    def _no_section_sign(cls, value: str) -> str:
+        return value.lstrip("§").strip()
+
+
+class Source(Strict):
+    """The document a policy encodes."""
+
+    document: str = Field(min_length=1, description='Document id, e.g. "DSP4003".')
+    title: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    date: str | None = Field(default=None, description="Publication date, ISO 8601.")
+    status: str | None = None
+
+
+class Provenance(Strict):
+    """How the policy was obtained: transcribed from the published text, or reconstructed."""
+
+    kind: Literal["published", "reconstructed", "draft"] = "published"
+    note: str | None = None
+    basis: tuple[Citation, ...] = Field(
+        default=(), description="Lines of the source (e.g. its change history) the reconstruction rests on."
+    )
+
+    @model_validator(mode="after")
+    def _reconstruction_needs_basis(self) -> "Provenance":
+        if self.kind == "reconstructed" and not self.basis:
+            raise ValueError("a reconstructed policy must cite the basis it rests on")
+        return self
+
+
+class Constraint(Strict):
+    """A condition a role must satisfy (e.g. the owner is an active Alliance Committee member)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1)
+    citation: Citation
+    interpretation: str | None = None
+
+
+class Role(Strict):
+    """A party in the process: a body that approves, or a person or group that acts."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    description: str | None = None
+    citation: Citation
+    default: str | None = Field(
+        default=None, description="Id of the role that fills this one unless told otherwise."
+    )
+    default_citation: Citation | None = None
+    per_name: bool = Field(
+        default=False, description="One instance per named body (e.g. each affected committee)."
+    )
+    responsibilities: tuple[Citation, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    interpretation: str | None = None
+
+
+class Step(Strict):
+    """One step of the process; steps of kind ballot, approval or acknowledgement are gates."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    actor: str = Field(pattern=ID_PATTERN, description="Role id that performs the step.")
+    kind: Literal["ballot", "approval", "acknowledgement", "action", "recommendation", "review"]
+    phase: Literal["proposal", "approval", "establishment", "update", "removal"]
+    optional: bool = False
+    citation: Citation
+    note: str | None = None
+    interpretation: str | None = None
+
+    @property
+    def is_gate(self) -> bool:
+        return self.kind in GATE_KINDS
+
+
+class Precedence(Strict):
+    """``before`` must complete before ``after`` starts."""
+
+    before: str = Field(pattern=ID_PATTERN)
+    after: str = Field(pattern=ID_PATTERN)
+    citation: Citation
+    interpretation: str | None = None
+
+
+class Parallel(Strict):
+    """Steps the source explicitly allows to run at the same time."""
+
+    steps: tuple[str, ...] = Field(min_length=2)
+    citation: Citation
+    condition: str | None = None
+
+
+class Requirement(Strict):
+    """A change kind requires this step; ``kind`` overrides the step's kind for this change."""
+
+    step: str = Field(pattern=ID_PATTERN)
+    kind: Literal["ballot", "approval", "acknowledgement", "action", "recommendation", "review"] | None = None
+    citation: Citation
+    interpretation: str | None = None
+
+
+class NotRequired(Strict):
+    """The source says this approver's approval is *not* needed for the change."""
+
+    approver: str = Field(pattern=ID_PATTERN)
+    citation: Citation
+
+
+class Unspecified(Strict):
+    """A point the source leaves open; the engine reports it instead of guessing."""
+
+    topic: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1)
+    citation: Citation
+
+
+class ChangeKind(Strict):
+    """A kind of change to a work register and what it requires."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    description: str | None = None
+    citation: Citation
+    requires: Union[tuple[Requirement, ...], Literal["none"]] = Field(
+        default=(), description='The steps it requires, or "none" when the source says nothing is required.'
+    )
+    requires_none_citation: Citation | None = None
+    not_required: tuple[NotRequired, ...] = ()
+    unspecified: tuple[Unspecified, ...] = ()
+
+    @model_validator(mode="after")
+    def _none_needs_citation(self) -> "ChangeKind":
+        if self.requires == "none" and self.requires_none_citation is None:
+            raise ValueError('requires: none needs requires_none_citation saying where the source says so')
+        return self
+
+    @property
+    def requirements(self) -> tuple[Requirement, ...]:
+        return () if self.requires == "none" else self.requires
+
+
+class ReviewCycle(Strict):
+    """How often a register should be updated."""
+
+    interval_months: int = Field(gt=0, le=240)
+    strength: Literal["must", "should", "may"]
+    performed_by: str = Field(pattern=ID_PATTERN)
+    coordinated_by: str | None = Field(default=None, pattern=ID_PATTERN)
+    citation: Citation
+
+
+class RemovalTrigger(Strict):
+    """A reason the source gives for removing an alliance partner."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1)
+    recommended_by: tuple[str, ...] = Field(default=(), description="Role ids that may recommend removal.")
+    citation: Citation
+
+
+class ClassificationRule(Strict):
+    """Maps a register change record to a change kind (or to ``editorial``: no approval)."""
+
+    id: str = Field(pattern=RULE_ID_PATTERN)
+    description: str | None = None
+    when: dict[str, Union[Scalar, tuple[Scalar, ...]]] = Field(min_length=1)
+    kind: str = Field(pattern=ID_PATTERN, description='A change kind id, or "editorial".')
+    priority: int = 0
+    citation: Citation
+    interpretation: str | None = None
+
+    @field_validator("when")
+    @classmethod
+    def _field_names(cls, value: dict) -> dict:
+        for key in value:
+            if not re.match(ID_PATTERN, key):
+                raise ValueError(f"condition field {key!r} must be a snake_case name")
+        return value
+
+
+class Policy(Strict):
+    """One version of a process document, as a cited policy graph."""
+
+    policy: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", description='Policy name, e.g. "dsp4003".')
+    version: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
+    title: str = Field(min_length=1)
+    source: Source
+    provenance: Provenance = Provenance()
+    roles: tuple[Role, ...] = Field(min_length=1)
+    steps: tuple[Step, ...] = Field(min_length=1)
+    precedence: tuple[Precedence, ...] = ()
+    parallel: tuple[Parallel, ...] = ()
+    change_kinds: tuple[ChangeKind, ...] = Field(min_length=1)
+    review_cycle: ReviewCycle | None = None
+    removal_triggers: tuple[RemovalTrigger, ...] = ()
+    classification: tuple[ClassificationRule, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        """The policy's address, ``NAME@VERSION``."""
+        return f"{self.policy}@{self.version}"
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a policy file, for YAML editors (``workreg schema``)."""
+    schema = Policy.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "workreg policy"
+    return schema
