@@ -131,7 +131,7 @@ def _construct(node: yaml.Node, path: Path_, lines: dict, loader: yaml.SafeLoade
                 raise PolicyError(
                     f"duplicate key '{key}' (first at line {lines[path + (key,)]})",
                     code="duplicate-key", file=file, line=key_node.start_mark.line + 1,
-                    field=_field_text(path + (key,)),
+                    field=field_text(path + (key,)),
                 )
             result[key] = _construct(value_node, path + (key,), lines, loader, file)
         return result
@@ -147,14 +147,14 @@ def _construct(node: yaml.Node, path: Path_, lines: dict, loader: yaml.SafeLoade
     return value
 
 
-def _field_text(path: Iterable) -> str:
+def field_text(path: Iterable) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
 
 
-def _line_for(loc: tuple, lines: dict[Path_, int]) -> tuple[int | None, tuple]:
+def line_for(loc: tuple, lines: dict[Path_, int]) -> tuple[int | None, tuple]:
     """The line of the deepest part of a pydantic error location present in the document."""
     path: tuple = ()
     for part in loc:
@@ -172,32 +172,43 @@ def load_policy(path: str | Path) -> Policy:
 
 def load_policy_text(text: str, file: str = "<policy>") -> Policy:
     """Like :func:`load_policy` for text already read."""
-    data, lines = parse_yaml(text, file)
-    if not isinstance(data, dict):
-        raise PolicyError("a policy file must be a mapping of fields", code="not-a-mapping", file=file, line=1)
-    try:
-        policy = Policy.model_validate(data)
-    except ValidationError as exc:
-        raise WorkregErrors(_validation_errors(exc, lines, file, data)) from exc
-    problems = cross_reference_errors(policy, lines, file)
-    if problems:
-        raise WorkregErrors(problems)
+    policy, errors, _ = validate_policy_text(text, file)
+    if errors:
+        raise WorkregErrors(errors)
+    assert policy is not None
     return policy
 
 
-def _validation_errors(exc: ValidationError, lines: dict, file: str, data: dict) -> list[PolicyError]:
+def validate_policy_text(text: str, file: str) -> tuple[Policy | None, list[PolicyError], dict]:
+    """The policy (None when invalid), every schema and reference error, and the line map."""
+    try:
+        data, lines = parse_yaml(text, file)
+    except PolicyError as exc:
+        return None, [exc], {}
+    if not isinstance(data, dict):
+        error = PolicyError("a policy file must be a mapping of fields", code="not-a-mapping", file=file, line=1)
+        return None, [error], lines
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        return None, validation_errors(exc, lines, file), lines
+    errors = cross_reference_errors(policy, lines, file)
+    return (None if errors else policy), errors, lines
+
+
+def validation_errors(exc: ValidationError, lines: dict, file: str) -> list[PolicyError]:
     errors: list[PolicyError] = []
     seen: set[tuple] = set()
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
-        line, path = _line_for(loc, lines)
+        line, path = line_for(loc, lines)
         kind = error["type"]
         # A union's alternatives each report; keep the first message per field.
         key = (path, kind if kind != "literal_error" else "literal")
         if key in seen:
             continue
         seen.add(key)
-        field = _field_text(part for part in loc if isinstance(part, int) or _FIELD_NAME.match(str(part)))
+        field = field_text(part for part in loc if isinstance(part, int) or _FIELD_NAME.match(str(part)))
         hint = None
         message = error["msg"]
         if kind == "extra_forbidden":
@@ -274,8 +285,8 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
     errors: list[PolicyError] = []
 
     def error(message: str, path: tuple, code: str, hint: str | None = None) -> None:
-        line, _ = _line_for(path, lines)
-        errors.append(PolicyError(message, code=code, file=file, line=line, field=_field_text(path), hint=hint))
+        line, _ = line_for(path, lines)
+        errors.append(PolicyError(message, code=code, file=file, line=line, field=field_text(path), hint=hint))
 
     def unique(items, section: str) -> set[str]:
         seen: set[str] = set()
@@ -332,16 +343,3 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
         if rule.kind != "editorial":
             ref(rule.kind, kinds | {"editorial"}, "change kind", ("classification", index, "kind"))
     return errors
-
-
-def check_file(path: str | Path) -> list[WorkregError]:
-    """All load errors of a policy file as a list (empty when it loads); input errors still raise."""
-    try:
-        load_policy(path)
-    except WorkregErrors as exc:
-        return list(exc.errors)
-    except PolicyError as exc:
-        if exc.code in ("not-found", "unreadable"):
-            raise
-        return [exc]
-    return []

@@ -1,0 +1,34 @@
+"""``workreg check``: schema, cross-references and graph integrity of policy files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .compile import MAX_CHANGE_KINDS
+from .errors import PolicyError, WorkregError
+from .graph import integrity_findings
+from .load import field_text, line_for, read_policy_text, validate_policy_text
+
+
+def check_policy_file(path: str | Path) -> list[WorkregError]:
+    """Every problem of one policy file, each with file and line; [] when it is sound.
+
+    A missing or unreadable file raises instead: that is an input error, not a finding.
+    """
+    file = str(path)
+    policy, problems, lines = validate_policy_text(read_policy_text(path), file)
+    if policy is None:
+        return list(problems)
+    problems = []
+    for finding in integrity_findings(policy):
+        line, _ = line_for(finding.path, lines)
+        problems.append(PolicyError(
+            finding.message, code=finding.code, file=file, line=line,
+            field=field_text(finding.path), hint=finding.hint,
+        ))
+    if len(policy.change_kinds) > MAX_CHANGE_KINDS:
+        problems.append(PolicyError(
+            f"{len(policy.change_kinds)} change kinds; at most {MAX_CHANGE_KINDS} can be enumerated",
+            code="too-many-change-kinds", file=file, line=lines.get(("change_kinds",)),
+        ))
+    return problems

@@ -1,0 +1,183 @@
+"""The ``workreg`` command line: a thin layer over the Python API.
+
+Exit codes: 0 ok; 1 a check found problems; 2 usage or input error.  Errors print as
+``file:line: code: message`` on stderr, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from . import __version__
+from .errors import UsageError, WorkregError
+
+FORMATS = ("text", "json", "markdown")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors the workreg way (exit 2, ``workreg: usage: ...``)."""
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse hook
+        self.print_usage(sys.stderr)
+        raise SystemExit(_report(UsageError(message, code="usage", hint=f"see '{self.prog} --help'")))
+
+
+def _report(error: WorkregError) -> int:
+    print(error, file=sys.stderr)
+    return error.exit_code
+
+
+def _policy_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy", default="dsp4003", metavar="NAME[@VERSION]",
+        help="policy to use: NAME@VERSION, NAME (newest version) or a YAML file (default: dsp4003)",
+    )
+    parser.add_argument(
+        "--policy-dir", action="append", default=[], metavar="DIR",
+        help="also look for policies in DIR (laid out as DIR/NAME/VERSION.yaml); repeatable",
+    )
+
+
+def cmd_approvals(args: argparse.Namespace) -> int:
+    from .decide import decide
+    from .output import format_json, format_markdown, format_text
+    from .registry import get_policy
+
+    policy = get_policy(args.policy, args.policy_dir)
+    decision = decide(policy, args.kinds, committees=args.committee, originating=args.originating)
+    if args.format == "json":
+        sys.stdout.write(format_json(decision.to_dict()))
+    elif args.format == "markdown":
+        sys.stdout.write(format_markdown(policy, decision))
+    else:
+        sys.stdout.write(format_text(policy, decision))
+    return 0
+
+
+def cmd_policies(args: argparse.Namespace) -> int:
+    from .output import format_json, table
+    from .registry import compile_file, discover
+
+    rows = []
+    failures: list[WorkregError] = []
+    for found in discover(args.policy_dir):
+        try:
+            compiled = compile_file(found.path)
+        except WorkregError as exc:
+            failures.append(exc)
+            continue
+        rows.append({
+            "policy": compiled.ref,
+            "title": compiled.title,
+            "provenance": compiled.provenance["kind"],
+            "change_kinds": list(compiled.kinds),
+            "path": str(found.path),
+        })
+    if args.format == "json":
+        sys.stdout.write(format_json(rows))
+    else:
+        sys.stdout.write(table(
+            ["Policy", "Provenance", "Title", "Path"],
+            [[r["policy"], r["provenance"], r["title"], r["path"]] for r in rows],
+        ) + "\n")
+    for failure in failures:
+        _report(failure)
+    return 2 if failures else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_policy_file
+    from .errors import WorkregErrors
+    from .output import format_json
+
+    findings: list[WorkregError] = []
+    for path in args.files:
+        problems = check_policy_file(path)
+        for problem in problems:
+            findings.extend(problem.errors if isinstance(problem, WorkregErrors) else (problem,))
+        if not problems and args.format == "text":
+            print(f"{path}: ok")
+    if args.format == "json":
+        sys.stdout.write(format_json([f.as_dict() for f in findings]))
+    else:
+        for finding in findings:
+            print(finding)
+    return 1 if findings else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .model import json_schema
+    from .output import format_json
+
+    sys.stdout.write(format_json(json_schema()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every ``workreg`` subcommand."""
+    parser = _Parser(
+        prog="workreg",
+        description="DMTF work register policies as data: which approvals a change needs, and why.",
+    )
+    parser.add_argument("--version", action="version", version=f"workreg {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    approvals = commands.add_parser(
+        "approvals", help="the approvals a change needs, in order, with clause citations",
+        description="The approvals the given change kinds need under a policy, in order, with citations.",
+    )
+    approvals.add_argument("kinds", nargs="+", metavar="KIND", help="change kind ids, e.g. scope_extension")
+    _policy_args(approvals)
+    approvals.add_argument(
+        "--committee", action="append", default=[], metavar="NAME",
+        help="an affected committee with milestone work (one gate each); repeatable",
+    )
+    approvals.add_argument(
+        "--originating", metavar="NAME", help="the Originating Committee, when not the policy's default",
+    )
+    approvals.add_argument("--format", choices=FORMATS, default="text")
+    approvals.set_defaults(handler=cmd_approvals)
+
+    policies = commands.add_parser("policies", help="list the policies shipped and found")
+    policies.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    policies.add_argument("--format", choices=("text", "json"), default="text")
+    policies.set_defaults(handler=cmd_policies)
+
+    check = commands.add_parser(
+        "check", help="validate policy files: schema, ids, order cycles, gaps (exit 1 on findings)",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(handler=cmd_check)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of policy files")
+    schema.set_defaults(handler=cmd_schema)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``workreg``; return the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        return args.handler(args)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    except WorkregError as exc:
+        return _report(exc)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def entry_point() -> None:
+    """Console-script entry: exit with :func:`main`'s code."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry_point()
