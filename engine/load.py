@@ -198,17 +198,17 @@ def validate_policy_text(text: str, file: str) -> tuple[Policy | None, list[Poli
 
 def validation_errors(exc: ValidationError, lines: dict, file: str) -> list[PolicyError]:
     errors: list[PolicyError] = []
-    seen: set[tuple] = set()
+    seen: set[str] = set()
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         line, path = line_for(loc, lines)
         kind = error["type"]
         # A union's alternatives each report; keep the first message per field.
-        key = (path, kind if kind != "literal_error" else "literal")
-        if key in seen:
-            continue
-        seen.add(key)
         field = field_text(part for part in loc if isinstance(part, int) or _FIELD_NAME.match(str(part)))
+        # A union's alternatives each report an error at the same field; the first says enough.
+        if field in seen:
+            continue
+        seen.add(field)
         hint = None
         message = error["msg"]
         if kind == "extra_forbidden":
@@ -231,10 +231,24 @@ def validation_errors(exc: ValidationError, lines: dict, file: str) -> list[Poli
             code = "bad-id"
             message = f"{error.get('input')!r} does not match {error.get('ctx', {}).get('pattern')}"
             hint = "ids are snake_case: lower-case letters, digits and underscores"
+        elif kind in ("model_type", "dict_type", "list_type", "tuple_type", "string_type", "int_type",
+                      "bool_type", "int_parsing", "bool_parsing"):
+            code = "wrong-type"
+            expected = {"model_type": "a mapping", "dict_type": "a mapping", "list_type": "a list",
+                        "tuple_type": "a list", "string_type": "text", "int_type": "a whole number",
+                        "int_parsing": "a whole number", "bool_type": "true or false",
+                        "bool_parsing": "true or false"}[kind]
+            message = f"expected {expected}, got {_type_name(error.get('input'))}"
         else:
-            code = "bad-value" if kind not in ("model_type", "dict_type", "list_type", "tuple_type") else "wrong-type"
+            code = "bad-value"
         errors.append(PolicyError(message, code=code, file=file, line=line, field=field or None, hint=hint))
     return errors
+
+
+def _type_name(value: Any) -> str:
+    names = {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number",
+             bool: "true/false", type(None): "nothing (null)"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _allowed_fields(loc: tuple) -> list[str]:
