@@ -7,7 +7,8 @@ from pathlib import Path
 from .compile import MAX_CHANGE_KINDS
 from .errors import PolicyError, WorkregError
 from .graph import integrity_findings
-from .load import field_text, line_for, read_policy_text, validate_policy_text
+from .files import read_policy_text
+from .load import field_text, line_for, validate_policy_text
 
 
 def check_policy_file(path: str | Path) -> list[WorkregError]:

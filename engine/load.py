@@ -15,10 +15,10 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
-from .errors import PolicyError, WorkregError, WorkregErrors, did_you_mean
+from .errors import PolicyError, WorkregErrors, did_you_mean
+from .files import MAX_POLICY_BYTES, read_policy_text  # noqa: F401 - re-exported
 from .model import GATE_KINDS, Policy
 
-MAX_POLICY_BYTES = 1_000_000
 MAX_DEPTH = 32
 # pydantic puts union labels such as "tuple[Requirement, ...]" into locations; field names look like this.
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -59,36 +59,12 @@ class _LoadProblem(Exception):
         self.code, self.message, self.line, self.hint = code, message, line, hint
 
 
-def read_policy_text(path: str | Path) -> str:
-    """Read a policy file as UTF-8 text, refusing missing, huge, binary or mis-encoded files."""
-    path = Path(path)
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise PolicyError("not a file", code="unreadable", file=name)
-        if size > MAX_POLICY_BYTES:
-            raise PolicyError(
-                f"file is {size} bytes; policy files are limited to {MAX_POLICY_BYTES} bytes",
-                code="too-large", file=name,
-            )
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise PolicyError("no such file", code="not-found", file=name) from exc
-    except OSError as exc:
-        raise PolicyError(f"cannot read: {exc.strerror or exc}", code="unreadable", file=name) from exc
-    if b"\x00" in data:
-        raise PolicyError("binary file (NUL bytes); a policy is YAML text", code="not-text", file=name)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise PolicyError("not valid UTF-8", code="bad-encoding", file=name, line=line) from exc
-
-
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML text safely; return the data and a map from document path to line number."""
-    loader = _PolicyLoader(text)
+    try:
+        loader = _PolicyLoader(text)
+    except yaml.YAMLError as exc:  # the reader checks characters as soon as it is built
+        raise PolicyError(str(exc).splitlines()[-1].strip() or "invalid YAML", code="yaml-syntax", file=file) from exc
     try:
         node = loader.get_single_node()
         if node is None:

@@ -32,7 +32,7 @@ def approver_label(policy: CompiledPolicy, item: RequiredApproval) -> str:
     """The approver as a reader wants it: the role, and the body filling it where they differ."""
     role = policy.role_name(item.approver)
     if policy.table["roles"][item.approver]["per_name"] and ":" not in item.gate:
-        return f"{role}s (each with milestone work; name them with --committee)"
+        return f"Each {role.lower()} (name with --committee)"
     if role != item.name:
         return f"{role} ({item.name})"
     return role
@@ -77,11 +77,12 @@ def format_text(policy: CompiledPolicy, decision: Decision) -> str:
     else:
         out.append(f"Required approvals: none named by {source_label(policy)}.")
     satisfied = [item for item in decision.required if item.satisfied_by is not None]
+    titles = {item.gate: item.title for item in decision.required}
     for item in satisfied:
-        out.append(
-            f"  {policy.role_name(item.approver)} ({item.name}, §{item.citation.section}): "
-            f"satisfied by {item.satisfied_by}, the same body."
-        )
+        out.append(textwrap.fill(
+            f"{item.title} (§{item.citation.section}): given by the {titles.get(item.satisfied_by, item.satisfied_by)}, "
+            f"since the {item.name} is that body.", width=96, initial_indent="  Also: ", subsequent_indent="    ",
+        ))
     if decision.order:
         out.append("")
         out.append("Order:")
@@ -141,10 +142,14 @@ def format_markdown(policy: CompiledPolicy, decision: Decision) -> str:
             )
     else:
         out.append(f"No approval is named by {source_label(policy)}.")
+    titles = {item.gate: item.title for item in decision.required}
     for item in decision.required:
         if item.satisfied_by:
             out.append("")
-            out.append(f"- {_md(policy.role_name(item.approver))}: satisfied by `{item.satisfied_by}` (same body).")
+            out.append(
+                f"{_md(item.title)} (§{item.citation.section}) is given by the "
+                f"{_md(titles.get(item.satisfied_by, item.satisfied_by))}: the {_md(item.name)} is that body."
+            )
     if decision.not_required:
         out += ["", "**Not required**", ""]
         for item in decision.not_required:

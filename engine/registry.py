@@ -20,6 +20,7 @@ from typing import Iterable
 
 from .decide import CompiledPolicy
 from .errors import UsageError, did_you_mean
+from .files import read_policy_text
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The policies shipped with workreg: the repository's policies/ (or a copy inside the package).
@@ -133,8 +134,6 @@ def _cache_path(text: bytes) -> Path | None:
 
 def compile_file(path: str | Path) -> CompiledPolicy:
     """Load, validate and compile a policy file, using the cache when the content is unchanged."""
-    from .load import read_policy_text
-
     file = str(path)
     text = read_policy_text(path)
     cached = _cache_path(text.encode("utf-8"))
