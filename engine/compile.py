@@ -82,6 +82,7 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
             for step in policy.steps
         },
         "kinds": {kind.id: kind.title for kind in policy.change_kinds},
+        "kind_citations": {kind.id: citations.ref(kind.citation) for kind in policy.change_kinds},
         "decisions": {},
         "citations": citations.items,
     }

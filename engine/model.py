@@ -244,6 +244,18 @@ class Policy(Strict):
         return f"{self.policy}@{self.version}"
 
 
+def iter_citations(node, path: str = "policy"):
+    """Every citation in a policy (or part of one), with its field path."""
+    if isinstance(node, Citation):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from iter_citations(getattr(node, name), f"{path}.{name}")
+    elif isinstance(node, tuple):
+        for index, item in enumerate(node):
+            yield from iter_citations(item, f"{path}[{index}]")
+
+
 def json_schema() -> dict:
     """The JSON Schema of a policy file, for YAML editors (``workreg schema``)."""
     schema = Policy.model_json_schema()

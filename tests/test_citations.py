@@ -7,21 +7,10 @@ import re
 import pytest
 
 from engine.load import load_policy
+from engine.model import iter_citations
 from conftest import SHIPPED_POLICY
 
 HEADING = re.compile(r"^(\d+(?:\.\d+)*) [A-Z]", re.M)
-
-
-def _citations(node, path="policy"):
-    if hasattr(type(node), "model_fields"):
-        if set(type(node).model_fields) == {"section", "quote"}:
-            yield path, node
-            return
-        for name in type(node).model_fields:
-            yield from _citations(getattr(node, name), f"{path}.{name}")
-    elif isinstance(node, tuple):
-        for index, item in enumerate(node):
-            yield from _citations(item, f"{path}[{index}]")
 
 
 def _sections(text: str) -> dict[str, str]:
@@ -39,7 +28,7 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-CITATIONS = list(_citations(load_policy(SHIPPED_POLICY)))
+CITATIONS = list(iter_citations(load_policy(SHIPPED_POLICY)))
 
 
 def test_policy_has_citations():
