@@ -199,7 +199,11 @@ def _organizations(old: WorkRegister, new: WorkRegister) -> list[ChangeRecord]:
         after = getattr(new.organizations, role)
         # The partner's identity: the same name and abbreviation, however the sentence is worded.
         # (DMTF is DMTF whether spelled out or not.)
-        identity_changed = (_key(before.name), before.abbreviation) != (_key(after.name), after.abbreviation)
+        # An abbreviation that one version does not spell out is not a change.
+        identity_changed = _key(before.name) != _key(after.name) or (
+            before.abbreviation is not None and after.abbreviation is not None
+            and before.abbreviation != after.abbreviation
+        )
         if role == "partner" and identity_changed:
             records.append(ChangeRecord(
                 "organizations", "modified", _org_text(before), _org_text(after), before.line, after.line,

@@ -14,6 +14,7 @@ _EMPHASIS = (
 _STRAY_ASTERISKS = re.compile(r"^\*+(?=\S)|(?<=\S)\*+$")
 _BULLET = re.compile(r"^\s*(?:[-*+•◦▪‣–—·]|\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _WHITESPACE = re.compile(r"\s+")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
 
 # A completion marker at the end of a milestone: "- done", "(done)", "[x]", "- completed", a tick.
@@ -45,8 +46,8 @@ def strip_markup(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """A document line as content: no bullet, no Markdown, single spaces."""
-    return strip_markup(strip_bullet(text.strip()))
+    """A document line as content: no heading marks, bullet or Markdown; single spaces."""
+    return strip_markup(strip_bullet(_MARKDOWN_HEADING.sub("", text.strip())))
 
 
 def split_done(text: str) -> tuple[str, bool]:

@@ -63,6 +63,9 @@ class _Partner:
             return True
         if self.name and self.name.lower() in subject.lower():
             return True
+        initials = "".join(word[0] for word in (self.name or "").split() if word[:1].isupper())
+        if len(initials) >= 2 and re.search(rf"\b{re.escape(initials)}\b", subject):
+            return True
         compact = re.sub(r"[^a-z0-9]", "", subject.lower())
         full = re.sub(r"[^a-z0-9]", "", (self.name or "").lower())
         # "OpenCompute" for "Open Compute Project": a run-together prefix of the name.
