@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from engine.registers.inline import clean
+
 # Section id -> accepted heading wordings (full-match, on the normalised heading text).
 HEADING_PATTERNS: dict[str, tuple[str, ...]] = {
     "organizations": (r"(alliance )?(partner )?organi[sz]ations?", r"alliance partners?( organi[sz]ations?)?"),
@@ -132,7 +134,7 @@ def split_sections(lines: list[Line]) -> tuple[list[Line], list[RawSection]]:
         section = heading_id(line.text)
         if section is not None and section not in seen:
             seen.add(section)
-            sections.append(RawSection(section, line.text.strip(), line.number))
+            sections.append(RawSection(section, clean(line.text), line.number))
         elif sections:
             sections[-1].body.append(line)
         else:
