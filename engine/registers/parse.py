@@ -24,7 +24,6 @@ from engine.registers.model import (
     WorkRegister,
 )
 from engine.registers.structure import (
-    HEADING_PATTERNS,
     MIN_SECTIONS,
     Line,
     RawSection,
@@ -499,4 +498,4 @@ def _contacts(items: tuple[Item, ...]) -> list[Contact]:
     return contacts
 
 
-__all__ = ["parse_lines", "parse_contact", "HEADING_PATTERNS"]
+__all__ = ["parse_lines", "parse_contact"]

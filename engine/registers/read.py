@@ -44,7 +44,7 @@ def read_register(path: str | Path, *, vocabulary: Vocabulary | None = None) -> 
         lines = _docx_lines(path)
     else:
         text = decode(data, file=str(path))
-        kind = MODEL_SUFFIXES.get(path.suffix.lower())
+        kind = MODEL_SUFFIXES.get(path.suffix.lower()) or _sniff_model(text)
         if kind is not None:
             return _read_model(text, kind, file=str(path))
         lines = text_lines(text)
@@ -53,6 +53,16 @@ def read_register(path: str | Path, *, vocabulary: Vocabulary | None = None) -> 
 
         vocabulary = load_vocabulary()
     return parse_lines(lines, file=str(path), fallback_title=path.stem, groups_of=vocabulary.involved_in)
+
+
+def _sniff_model(text: str) -> str | None:
+    """``json``/``yaml`` when a file without a model suffix holds a dumped register model."""
+    start = text.lstrip()
+    if start.startswith("{"):
+        return "json"
+    if re.match(r"title:\s*$", start.split("\n", 1)[0]):
+        return "yaml"
+    return None
 
 
 def decode(data: bytes, *, file: str) -> str:

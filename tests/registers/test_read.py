@@ -210,3 +210,11 @@ def test_json_model_is_plain_json(tmp_path, fixtures):
     assert data["milestones"][2] == {
         "deliverable": "ESA storage workshops", "timeframe": "TBD", "done": False, "groups": [], "line": 23,
     }
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_model_recognised_by_content(tmp_path, fixtures, fmt):
+    register = read_register(fixtures / "esa-1.1.txt")
+    path = tmp_path / "register.model"
+    path.write_text(dump_register(register, fmt), encoding="utf-8")
+    assert read_register(path) == register
