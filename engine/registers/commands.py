@@ -1,0 +1,87 @@
+"""``workreg show`` and ``workreg lint``: argparse subcommands the main CLI adds with ``register_commands``.
+
+Handlers take the parsed ``args``, write to ``sys.stdout`` and return the exit code; bad input raises a
+WorkregError (the main CLI prints it and exits 2). Heavy modules are imported inside the handlers so
+that building the parser stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import date
+
+from engine.errors import UsageError, WorkregError, WorkregErrors
+
+
+def register_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``show`` and ``lint`` subcommands to the main CLI's subparsers."""
+    show = subparsers.add_parser(
+        "show",
+        help="read a work register and print what workreg understood of it",
+        description="Read a work register (.txt, .md, .docx, or a .yaml/.json model) and print it.",
+    )
+    show.add_argument("file", metavar="FILE", help="the work register document or model")
+    show.add_argument("--format", choices=("text", "json", "yaml"), default="text",
+                      help="text for people; json/yaml is the register model (readable back by workreg)")
+    show.set_defaults(handler=run_show)
+
+    lint = subparsers.add_parser(
+        "lint",
+        help="check work registers against DSP4003 and the work register template",
+        description="Check work registers for placeholders, missing sections, approvals, contacts and "
+        "overdue reviews. Exit status 1 when any finding is an error.",
+    )
+    lint.add_argument("files", nargs="+", metavar="FILE", help="work register documents or models")
+    lint.add_argument("--today", metavar="YYYY-MM-DD", default=None,
+                      help="the date to check review deadlines against (default: today)")
+    lint.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text: file:line: severity: rule: message; json: a list of finding objects")
+    lint.set_defaults(handler=run_lint)
+
+
+def parse_today(value: str | None) -> date:
+    """``--today`` as a date (today when None); WorkregError code ``bad-date`` when not YYYY-MM-DD."""
+    if value is None:
+        return date.today()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"--today must be a date as YYYY-MM-DD, not '{value}'", code="bad-date") from exc
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Print one register as text, JSON or YAML; 0."""
+    from engine.registers.read import dump_register, read_register
+    from engine.registers.render import render_text
+
+    register = read_register(args.file)
+    if args.format == "text":
+        sys.stdout.write(render_text(register))
+    else:
+        sys.stdout.write(dump_register(register, args.format))
+    return 0
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """Print the findings of every file; 1 when any is an error, else 0. Unreadable files raise after the rest."""
+    from engine.registers.lint import format_json, format_text, has_errors, lint_register
+    from engine.registers.read import read_register
+
+    today = parse_today(args.today)
+    findings = []
+    failures: list[WorkregError] = []
+    for file in args.files:
+        try:
+            register = read_register(file)
+        except WorkregError as error:
+            failures.append(error)
+            continue
+        findings += lint_register(register, today=today, file=file)
+    sys.stdout.write(format_json(findings) if args.format == "json" else format_text(findings))
+    if failures:
+        raise failures[0] if len(failures) == 1 else WorkregErrors(failures)
+    return 1 if has_errors(findings) else 0

@@ -1,0 +1,329 @@
+"""Section-aware differences between two versions of a work register, as records a rules engine can match.
+
+Text is compared after normalisation (whitespace, bullets, Markdown emphasis, quotes/dashes, "- done"
+markers), so re-formatting is not a change. Milestones are paired by deliverable (a milestone that only
+gained "- done" is one ``modified`` record with ``done_only``), contacts by email then name, and the
+register's scope (DMTF working groups/forums, see ``vocabulary.scope_of``) is compared as a set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Callable, Iterable, Literal, Sequence, TypeVar
+
+from engine.errors import RegisterError
+from engine.registers.inline import comparable
+from engine.registers.model import Contact, Item, Milestone, Text, WorkRegister
+from engine.registers.vocabulary import Vocabulary, scope_of, scope_texts
+
+Change = Literal["added", "removed", "modified"]
+
+#: Every section id a ChangeRecord can carry.
+SECTION_IDS: tuple[str, ...] = (
+    "title",
+    "version",
+    "date",
+    "organizations",
+    "background",
+    "benefits",
+    "activities",
+    "limitations",
+    "milestones",
+    "access",
+    "documentation",
+    "review_date",
+    "points_of_contact",
+    "corresponding_document",
+    "board_approval",
+    "additional_considerations",
+    "scope",
+)
+
+# Two texts this similar (difflib ratio) are one edited item rather than a removal and an addition.
+_SIMILAR = 0.6
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """One change between two register versions."""
+
+    section: str
+    change: Change
+    before: str | None
+    after: str | None
+    line_old: int | None = None
+    line_new: int | None = None
+    #: DMTF bodies owning the changed milestone (or the added/removed scope group) and the committees they report to.
+    committees: frozenset[str] = field(default_factory=frozenset)
+    #: "partner" or "dmtf" when the changed item belongs to one organization.
+    organization: str | None = None
+    #: Sub-fields that changed: milestones deliverable/timeframe/done; contacts name/role/email.
+    fields: tuple[str, ...] = ()
+    #: The milestone only gained its done marker.
+    done_only: bool = False
+    #: For scope records: the working group/forum added to or removed from the scope.
+    group: str | None = None
+
+
+def as_fact(record: ChangeRecord) -> dict[str, str | bool | int]:
+    """The record as a flat dict of plain scalars (every key always present) for a rules engine."""
+    return {
+        "section": record.section,
+        "change": record.change,
+        "before": record.before or "",
+        "after": record.after or "",
+        "line_old": record.line_old or 0,
+        "line_new": record.line_new or 0,
+        "committees": ", ".join(sorted(record.committees)),
+        "committee_count": len(record.committees),
+        "organization": record.organization or "",
+        "group": record.group or "",
+        "fields": ",".join(record.fields),
+        "done_only": record.done_only,
+        "deliverable_changed": "deliverable" in record.fields,
+        "timeframe_changed": "timeframe" in record.fields,
+        "done_changed": "done" in record.fields,
+        "scope_extended": record.section == "scope" and record.change == "added",
+    }
+
+
+def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list[ChangeRecord]:
+    """Changes from ``old`` to ``new``, section by section in template order."""
+    if not isinstance(old, WorkRegister) or not isinstance(new, WorkRegister):
+        raise RegisterError("diff_registers needs two WorkRegister models", code="bad-input")
+    records: list[ChangeRecord] = []
+    records += _scalar("title", old.title, new.title)
+    records += _scalar("version", old.version, new.version)
+    records += _scalar("date", old.date_initiated, new.date_initiated)
+    records += _organizations(old, new)
+    for section in ("background", "benefits", "activities", "limitations"):
+        records += _items(section, getattr(old, section), getattr(new, section))
+    records += _milestones(old.milestones, new.milestones, vocabulary)
+    for section in ("access", "documentation"):
+        records += _items(section, getattr(old, section), getattr(new, section))
+    records += _scalar("review_date", old.review_date, new.review_date)
+    records += _contacts(old.points_of_contact, new.points_of_contact)
+    records += _scalar("corresponding_document", old.corresponding_document, new.corresponding_document)
+    records += _scalar("board_approval", old.board_approval, new.board_approval)
+    records += _items("additional_considerations", old.additional_considerations, new.additional_considerations)
+    records += _scope(old, new, vocabulary)
+    return records
+
+
+def _key(text: str) -> str:
+    return comparable(text).casefold()
+
+
+def _similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, _key(a), _key(b), autojunk=False).ratio()
+
+
+def _scalar(section: str, old: Text | None, new: Text | None) -> list[ChangeRecord]:
+    """A single-statement section (version, date, review date, approvals); objects with text and line."""
+    if old is None and new is None:
+        return []
+    if old is None:
+        return [ChangeRecord(section, "added", None, new.text, None, new.line)]
+    if new is None:
+        return [ChangeRecord(section, "removed", old.text, None, old.line, None)]
+    if _key(old.text) == _key(new.text):
+        return []
+    return [ChangeRecord(section, "modified", old.text, new.text, old.line, new.line)]
+
+
+def _pair(
+    old: Sequence[T], new: Sequence[T], key: Callable[[T], str], score: Callable[[T, T], float]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """``(pairs, unpaired old indexes, unpaired new indexes)``: equal keys first, then best-scoring similar ones."""
+    pairs: list[tuple[int, int]] = []
+    free_old = list(range(len(old)))
+    free_new = list(range(len(new)))
+    for i in list(free_old):
+        for j in free_new:
+            if key(old[i]) == key(new[j]):
+                pairs.append((i, j))
+                free_old.remove(i)
+                free_new.remove(j)
+                break
+    candidates = sorted(
+        ((score(old[i], new[j]), -abs(i - j), i, j) for i in free_old for j in free_new),
+        reverse=True,
+    )
+    for similarity, _, i, j in candidates:
+        if similarity < _SIMILAR:
+            break
+        if i in free_old and j in free_new:
+            pairs.append((i, j))
+            free_old.remove(i)
+            free_new.remove(j)
+    return sorted(pairs, key=lambda pair: pair[1]), free_old, free_new
+
+
+def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[ChangeRecord]:
+    """Items of a list section, aligned in order; a replaced block pairs similar items as modifications."""
+    records: list[ChangeRecord] = []
+    matcher = SequenceMatcher(None, [_key(i.text) for i in old], [_key(i.text) for i in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        pairs, removed, added = _pair(old[i1:i2], new[j1:j2], lambda item: _key(item.text),
+                                      lambda a, b: _similarity(a.text, b.text))
+        for i, j in pairs:
+            before, after = old[i1 + i], new[j1 + j]
+            records.append(ChangeRecord(section, "modified", before.text, after.text, before.line, after.line,
+                                        organization=after.organization or before.organization))
+        for i in removed:
+            item = old[i1 + i]
+            records.append(ChangeRecord(section, "removed", item.text, None, item.line, None,
+                                        organization=item.organization))
+        for j in added:
+            item = new[j1 + j]
+            records.append(ChangeRecord(section, "added", None, item.text, None, item.line,
+                                        organization=item.organization))
+    return records
+
+
+def _organizations(old: WorkRegister, new: WorkRegister) -> list[ChangeRecord]:
+    if old.organizations is None or new.organizations is None:
+        return _scalar(
+            "organizations",
+            Text(text=old.organizations.text, line=old.organizations.line) if old.organizations else None,
+            Text(text=new.organizations.text, line=new.organizations.line) if new.organizations else None,
+        )
+    records: list[ChangeRecord] = []
+    for role in ("partner", "dmtf"):
+        before = getattr(old.organizations, role)
+        after = getattr(new.organizations, role)
+        # The partner's identity: the same name and abbreviation, however the sentence is worded.
+        # (DMTF is DMTF whether spelled out or not.)
+        # An abbreviation that one version does not spell out is not a change.
+        identity_changed = _key(before.name) != _key(after.name) or (
+            before.abbreviation is not None and after.abbreviation is not None
+            and before.abbreviation != after.abbreviation
+        )
+        if role == "partner" and identity_changed:
+            records.append(ChangeRecord(
+                "organizations", "modified", _org_text(before), _org_text(after), before.line, after.line,
+                organization=role,
+            ))
+        for record in _items("organizations", before.description, after.description):
+            records.append(ChangeRecord(**{**record.__dict__, "organization": role}))
+    return records
+
+
+def _org_text(organization) -> str:
+    if organization.abbreviation and organization.abbreviation != organization.name:
+        return f"{organization.name} ({organization.abbreviation})"
+    return organization.name
+
+
+def _milestone_text(milestone: Milestone) -> str:
+    text = milestone.deliverable
+    if milestone.timeframe:
+        text += f" | {milestone.timeframe}"
+    return text + (" | done" if milestone.done else "")
+
+
+def _milestones(old: Sequence[Milestone], new: Sequence[Milestone], vocabulary: Vocabulary) -> list[ChangeRecord]:
+    def score(a: Milestone, b: Milestone) -> float:
+        # Same timeframe breaks ties between equally similar deliverables ("... v1.0" vs "... v1.2").
+        return _similarity(a.deliverable, b.deliverable) + (0.1 if _key(a.timeframe) == _key(b.timeframe) else 0)
+
+    pairs, removed, added = _pair(old, new, lambda m: _key(m.deliverable), score)
+    records: list[ChangeRecord] = []
+    for i, j in pairs:
+        before, after = old[i], new[j]
+        changed = tuple(
+            name for name, differs in (
+                ("deliverable", _key(before.deliverable) != _key(after.deliverable)),
+                ("timeframe", _key(before.timeframe) != _key(after.timeframe)),
+                ("done", before.done != after.done),
+            ) if differs
+        )
+        if not changed:
+            continue
+        committees = frozenset(vocabulary.involved_in(before.deliverable)) | frozenset(
+            vocabulary.involved_in(after.deliverable)
+        )
+        records.append(ChangeRecord(
+            "milestones", "modified", _milestone_text(before), _milestone_text(after), before.line, after.line,
+            committees=committees, fields=changed, done_only=changed == ("done",) and after.done,
+        ))
+    for i in removed:
+        milestone = old[i]
+        records.append(ChangeRecord(
+            "milestones", "removed", _milestone_text(milestone), None, milestone.line, None,
+            committees=frozenset(vocabulary.involved_in(milestone.deliverable)),
+        ))
+    for j in added:
+        milestone = new[j]
+        records.append(ChangeRecord(
+            "milestones", "added", None, _milestone_text(milestone), None, milestone.line,
+            committees=frozenset(vocabulary.involved_in(milestone.deliverable)),
+        ))
+    return records
+
+
+def _contacts(old: Sequence[Contact], new: Sequence[Contact]) -> list[ChangeRecord]:
+    def identity(contact: Contact) -> str:
+        return (contact.email or "").casefold() or _key(contact.name or contact.text)
+
+    def same_person(a: Contact, b: Contact) -> float:
+        return 1.0 if a.name and b.name and _key(a.name) == _key(b.name) and a.organization == b.organization else 0.0
+
+    pairs, removed, added = _pair(old, new, identity, same_person)
+    records: list[ChangeRecord] = []
+    for i, j in pairs:
+        before, after = old[i], new[j]
+        changed = tuple(
+            name for name in ("name", "role", "email")
+            if _key(getattr(before, name) or "") != _key(getattr(after, name) or "")
+        )
+        if changed or _key(before.text) != _key(after.text):
+            records.append(ChangeRecord(
+                "points_of_contact", "modified", before.text, after.text, before.line, after.line,
+                organization=after.organization or before.organization, fields=changed,
+            ))
+    for i in removed:
+        records.append(ChangeRecord("points_of_contact", "removed", old[i].text, None, old[i].line, None,
+                                    organization=old[i].organization))
+    for j in added:
+        records.append(ChangeRecord("points_of_contact", "added", None, new[j].text, None, new[j].line,
+                                    organization=new[j].organization))
+    return records
+
+
+def _first_mentions(register: WorkRegister, vocabulary: Vocabulary) -> dict[str, int | None]:
+    """Line of the first scope text mentioning each group."""
+    lines: dict[str, int | None] = {}
+    sources: Iterable[tuple[str, int | None]] = [
+        *((item.text, item.line) for item in (*register.benefits, *register.activities, *register.documentation)),
+        *((milestone.deliverable, milestone.line) for milestone in register.milestones),
+        *((contact.text, contact.line) for contact in register.points_of_contact),
+    ]
+    for text, line in sources:
+        for group in vocabulary.groups_in(text):
+            lines.setdefault(group, line)
+    return lines
+
+
+def _scope(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list[ChangeRecord]:
+    before, after = scope_of(old, vocabulary), scope_of(new, vocabulary)
+    old_lines, new_lines = _first_mentions(old, vocabulary), _first_mentions(new, vocabulary)
+    records = [
+        ChangeRecord("scope", "added", None, group, None, new_lines.get(group),
+                     committees=frozenset(vocabulary.involved_in(group)), group=group)
+        for group in sorted(after - before)
+    ]
+    records += [
+        ChangeRecord("scope", "removed", group, None, old_lines.get(group), None,
+                     committees=frozenset(vocabulary.involved_in(group)), group=group)
+        for group in sorted(before - after)
+    ]
+    return records
+
+
+__all__ = ["ChangeRecord", "SECTION_IDS", "as_fact", "diff_registers", "scope_texts"]

@@ -1,0 +1,65 @@
+"""Inline text clean-up shared by the parser and the diff: Markdown marks, bullets, done markers."""
+
+from __future__ import annotations
+
+import re
+
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
+_STRONG = (re.compile(r"\*\*(.+?)\*\*"), re.compile(r"__(.+?)__"))
+_EMPHASIS = (
+    re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"),
+    re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"),
+)
+_STRAY_ASTERISKS = re.compile(r"^\*+(?=\S)|(?<=\S)\*+$")
+_BULLET = re.compile(r"^\s*(?:[-*+•◦▪‣–—·]|\d{1,2}[.)]|\(?[a-z][.)])\s+")
+_WHITESPACE = re.compile(r"\s+")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
+
+# A completion marker at the end of a milestone: "- done", "(done)", "[x]", "- completed", a tick.
+_DONE = re.compile(
+    r"\s*(?:[-–—:]\s*(?:done|completed?)|\((?:done|completed?)\)|\[(?:done|completed?|x)\]|[✓✔])\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_DONE_ALONE = re.compile(r"\s*(?:done|completed?|[✓✔])\s*\.?\s*", re.IGNORECASE)
+
+
+def is_bullet(text: str) -> bool:
+    """True when the line starts with a list marker (``-``, ``*``, ``•``, ``1.`` ...)."""
+    return _BULLET.match(text) is not None
+
+
+def strip_bullet(text: str) -> str:
+    """The line without its list marker."""
+    return _BULLET.sub("", text, count=1)
+
+
+def strip_markup(text: str) -> str:
+    """Text without Markdown links, autolink brackets and emphasis, whitespace collapsed."""
+    text = _LINK.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    for pattern in _STRONG + _EMPHASIS:
+        text = pattern.sub(r"\1", text)
+    text = _WHITESPACE.sub(" ", text).strip()
+    return _STRAY_ASTERISKS.sub("", text).strip()
+
+
+def clean(text: str) -> str:
+    """A document line as content: no heading marks, bullet or Markdown; single spaces."""
+    return strip_markup(strip_bullet(_MARKDOWN_HEADING.sub("", text.strip())))
+
+
+def split_done(text: str) -> tuple[str, bool]:
+    """``(text without its done marker, whether it had one)``."""
+    if _DONE_ALONE.fullmatch(text):
+        return "", True
+    stripped = _DONE.sub("", text)
+    return stripped.strip(), stripped != text
+
+
+def comparable(text: str) -> str:
+    """Text normalised for comparison: no markup, bullets or done marker; plain quotes and dashes."""
+    text = clean(text).translate(_QUOTES)
+    text, _ = split_done(text)
+    return _WHITESPACE.sub(" ", text).strip()

@@ -1,0 +1,254 @@
+"""Check a work register against DSP4003 1.2.0 and its template: placeholders, approvals, contacts, reviews.
+
+Rules (stable ids) and severities:
+
+==========================  ========  =====================================================================
+rule                        severity  fires when
+==========================  ========  =====================================================================
+missing-section             error     a required template section is absent
+placeholder                 error     a ``?``, ``…?``, ``xx/xx/2018``, ``<...>`` or TBD is left in the text,
+                                      or a required section is empty
+missing-board-resolution    error     no DMTF Board resolution id and approval date (DSP4003 §2.6, §3.2)
+missing-contacts            error     an organization lists no real point of contact
+review-overdue              warning   the next review date has passed, or the last approval is more than
+                                      24 months old (DSP4003 §4). A warning, not an error: §4 says updates
+                                      *should* be made every 24 months; the register stays in force.
+milestone-without-timeframe warning   an open milestone has no timeframe or only TBD
+==========================  ========  =====================================================================
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Iterable, Literal
+
+from engine.registers.dates import add_months
+from engine.registers.model import Item, WorkRegister
+from engine.registers.placeholders import is_to_be_determined, placeholders_in
+from engine.registers.structure import REQUIRED_SECTIONS
+
+Severity = Literal["error", "warning", "info"]
+
+#: Rule id -> severity. Ids are stable: tools and policies refer to them.
+RULES: dict[str, Severity] = {
+    "missing-section": "error",
+    "placeholder": "error",
+    "missing-board-resolution": "error",
+    "missing-contacts": "error",
+    "review-overdue": "warning",
+    "milestone-without-timeframe": "warning",
+}
+
+_SECTION_NAMES = {
+    "organizations": "Alliance Organizations",
+    "benefits": "Alliance Benefits",
+    "activities": "Activities",
+    "milestones": "Milestones / Dates",
+    "access": "Access",
+    "review_date": "Work Register Review Date",
+    "points_of_contact": "Resources Identified / Points of Contact",
+    "corresponding_document": "Corresponding Alliance Partner Document",
+    "board_approval": "Approval by the DMTF Board of Directors",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in a register."""
+
+    file: str
+    rule: str
+    severity: Severity
+    message: str
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        """JSON-ready object with keys file, rule, severity, message, line."""
+        return asdict(self)
+
+
+def lint_register(register: WorkRegister, *, today: date, file: str = "<register>") -> list[Finding]:
+    """Every finding for ``register`` as of ``today``, ordered by line then rule."""
+    findings: list[Finding] = []
+
+    def report(rule: str, message: str, line: int | None) -> None:
+        findings.append(Finding(file=file, rule=rule, severity=RULES[rule], message=message, line=line))
+
+    _missing_sections(register, report)
+    _placeholders(register, report)
+    _board_resolution(register, report)
+    _contacts(register, report)
+    _review(register, today, report)
+    _timeframes(register, report)
+    unique = list(dict.fromkeys(findings))
+    return sorted(unique, key=lambda finding: (finding.line or 0, finding.rule))
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """True when any finding is error-level."""
+    return any(finding.severity == "error" for finding in findings)
+
+
+def format_text(findings: Iterable[Finding]) -> str:
+    """``file:line: severity: rule: message`` lines (``file:`` alone when the line is unknown)."""
+    lines = []
+    for finding in findings:
+        where = finding.file if finding.line is None else f"{finding.file}:{finding.line}"
+        lines.append(f"{where}: {finding.severity}: {finding.rule}: {finding.message}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def format_json(findings: Iterable[Finding]) -> str:
+    """A JSON list of objects with keys file, rule, severity, message, line."""
+    return json.dumps([finding.as_dict() for finding in findings], indent=2, ensure_ascii=False) + "\n"
+
+
+# --- rules ---------------------------------------------------------------------------------------
+
+
+def _missing_sections(register: WorkRegister, report) -> None:
+    for section in REQUIRED_SECTIONS:
+        if not register.has_section(section):
+            report("missing-section", f"required section '{_SECTION_NAMES[section]}' is missing", None)
+
+
+def _placeholder_message(where: str, tokens: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{token}'" for token in dict.fromkeys(tokens))
+    return f"placeholder {quoted} in {where}"
+
+
+def _placeholders(register: WorkRegister, report) -> None:
+    def check(where: str, text: str | None, line: int | None) -> None:
+        tokens = placeholders_in(text or "")
+        if tokens:
+            report("placeholder", _placeholder_message(where, tokens), line)
+
+    check("title", register.title.text, register.title.line)
+    if register.version:
+        check("version", register.version.text, register.version.line)
+    if register.date_initiated:
+        check("date initiated", register.date_initiated.text, register.date_initiated.line)
+    if register.organizations:
+        check("alliance organizations", register.organizations.text, register.organizations.line)
+        for organization in (register.organizations.partner, register.organizations.dmtf):
+            for item in organization.description:
+                check(f"the description of {organization.abbreviation or organization.name}", item.text, item.line)
+    sections: dict[str, tuple[Item, ...]] = {
+        "background": register.background,
+        "benefits": register.benefits,
+        "activities": register.activities,
+        "limitations": register.limitations,
+        "access": register.access,
+        "documentation": register.documentation,
+        "additional_considerations": register.additional_considerations,
+    }
+    for section, items in sections.items():
+        for item in items:
+            check(section.replace("_", " "), item.text, item.line)
+    for milestone in register.milestones:
+        tokens = placeholders_in(milestone.deliverable)
+        if not is_to_be_determined(milestone.timeframe):
+            tokens += placeholders_in(milestone.timeframe)
+        if tokens:
+            what = f"milestone '{milestone.deliverable}'" if milestone.deliverable else "a milestone row with no deliverable"
+            report("placeholder", _placeholder_message(what, tokens), milestone.line)
+    for contact in register.points_of_contact:
+        check(f"points of contact ({contact.group or 'no organization'})", contact.text, contact.line)
+    if register.review_date:
+        check("review date", register.review_date.text, register.review_date.line)
+    if register.corresponding_document:
+        check("corresponding document", register.corresponding_document.text, register.corresponding_document.line)
+    if register.board_approval:
+        check("board approval", register.board_approval.text, register.board_approval.line)
+    _empty_sections(register, report)
+
+
+def _empty_sections(register: WorkRegister, report) -> None:
+    content = {
+        "organizations": register.organizations is not None,
+        "benefits": any(not item.label for item in register.benefits),
+        "activities": any(not item.label for item in register.activities),
+        "milestones": bool(register.milestones),
+        "access": bool(register.access),
+        "review_date": bool(register.review_date and register.review_date.text),
+        "points_of_contact": bool(register.points_of_contact),
+        "corresponding_document": bool(register.corresponding_document and register.corresponding_document.text),
+        "board_approval": bool(register.board_approval and register.board_approval.text),
+    }
+    for section in REQUIRED_SECTIONS:
+        heading = register.heading(section)
+        if heading is not None and not content[section]:
+            report("placeholder", f"required section '{heading.heading.rstrip(':')}' is empty", heading.line)
+
+
+def _board_resolution(register: WorkRegister, report) -> None:
+    approval = register.board_approval
+    cite = "(DSP4003 1.2.0 §3.2: approved work registers shall include the board resolution and date of approval)"
+    if approval is None:
+        report("missing-board-resolution", f"no DMTF Board of Directors approval recorded {cite}", None)
+        return
+    missing = []
+    if approval.resolution is None or approval.resolution.placeholders:
+        missing.append("resolution id")
+    if approval.date is None or approval.date.placeholders or approval.date.value is None:
+        missing.append("approval date")
+    if missing:
+        report("missing-board-resolution", f"DMTF Board {' and '.join(missing)} not recorded {cite}", approval.line)
+
+
+def _contacts(register: WorkRegister, report) -> None:
+    heading = register.heading("points_of_contact")
+    if heading is None:
+        return
+    partner = register.partner_name or "the alliance partner"
+    for role, name in (("partner", partner), ("dmtf", "DMTF")):
+        listed = [contact for contact in register.points_of_contact if contact.organization == role]
+        if not any(contact.is_real for contact in listed):
+            line = listed[0].line if listed else heading.line
+            report("missing-contacts", f"no real point of contact listed for {name}", line)
+
+
+def _review(register: WorkRegister, today: date, report) -> None:
+    reasons: list[str] = []
+    line: int | None = None
+    review = register.review_date
+    if review is not None and review.year_month is not None:
+        year, month = (int(part) for part in review.year_month.split("-"))
+        if (today.year, today.month) > (year, month):
+            reasons.append(f"the next review date {review.year_month} has passed")
+            line = review.line
+    approvals = []
+    if register.board_approval and register.board_approval.date and register.board_approval.date.value:
+        approvals.append((register.board_approval.date.value, register.board_approval.date.line, "DMTF Board approval"))
+    document = register.corresponding_document
+    if document and document.approval_date and document.approval_date.value:
+        approvals.append((document.approval_date.value, document.approval_date.line, "partner approval"))
+    if not approvals and register.date_initiated and register.date_initiated.value:
+        approvals.append((register.date_initiated.value, register.date_initiated.line, "date initiated"))
+    if approvals:
+        last, last_line, what = max(approvals, key=lambda approval: approval[0])
+        if today > add_months(last, 24):
+            reasons.append(f"the last approval ({what} {last.isoformat()}) is more than 24 months old")
+            line = line or last_line
+    if reasons:
+        report(
+            "review-overdue",
+            "review overdue as of " + today.isoformat() + ": " + "; ".join(reasons)
+            + " (DSP4003 1.2.0 §4: updates should be done at a minimum of once every 24 months)",
+            line,
+        )
+
+
+def _timeframes(register: WorkRegister, report) -> None:
+    for milestone in register.milestones:
+        if milestone.done or not milestone.deliverable:
+            continue
+        if not milestone.timeframe.strip() or is_to_be_determined(milestone.timeframe):
+            written = f" ('{milestone.timeframe}')" if milestone.timeframe.strip() else ""
+            report(
+                "milestone-without-timeframe",
+                f"milestone '{milestone.deliverable}' has no timeframe{written}",
+                milestone.line,
+            )

@@ -1,0 +1,501 @@
+"""Turn a document's lines (from any reader) into a WorkRegister, following the template's sections."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from engine.errors import RegisterError
+from engine.registers.dates import parse_date, parse_year_month
+from engine.registers.inline import clean, is_bullet, split_done, strip_markup
+from engine.registers.model import (
+    BoardApproval,
+    Contact,
+    CorrespondingDocument,
+    DateText,
+    Item,
+    Milestone,
+    MonthText,
+    Organization,
+    Organizations,
+    SectionHeading,
+    Text,
+    WorkRegister,
+)
+from engine.registers.structure import (
+    MIN_SECTIONS,
+    Line,
+    RawSection,
+    split_sections,
+)
+
+GroupsOf = Callable[[str], tuple[str, ...]]
+
+_DMTF_NAMES = re.compile(r"\bDMTF\b|Distributed Management Task Force", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9&.-]{1,11})\)")
+_VERSION = re.compile(r"\bVersion\s*:?\s*(?P<version>\S.*?)\s*$", re.IGNORECASE)
+_DATE_LINE = re.compile(r"^\s*Date(?:\s+Initiated)?\s*:?\s*(?P<date>\S.*?)\s*$", re.IGNORECASE)
+_TERMINAL_PUNCTUATION = tuple(".!?;,)")
+_LABEL_SUBJECT_END = re.compile(
+    r"\s+(?:will|would|can|could|may|shall|should|is|are|has|have|to|provides?|makes?|benefits?)\b|:"
+)
+# Words that make a comma-separated part of a contact line a role rather than a person's name.
+_ROLE_WORDS = frozenset(
+    """chair chairs co-chair vice president vp director manager officer lead leader head alliances
+    alliance liaison community technical secretary treasurer member members board contacts contact
+    list mail-list mailing team committee group forum executive engineer architect chief coordinator
+    representative founder program project marketing office""".split()
+)
+
+
+@dataclass(frozen=True)
+class _Partner:
+    """What the parser knows of the partner's names, to tell whose a sub-heading is."""
+
+    name: str | None
+    abbreviation: str | None
+
+    def named_in(self, subject: str) -> bool:
+        if self.abbreviation and re.search(rf"\b{re.escape(self.abbreviation)}\b", subject):
+            return True
+        if self.name and self.name.lower() in subject.lower():
+            return True
+        initials = "".join(word[0] for word in (self.name or "").split() if word[:1].isupper())
+        if len(initials) >= 2 and re.search(rf"\b{re.escape(initials)}\b", subject):
+            return True
+        compact = re.sub(r"[^a-z0-9]", "", subject.lower())
+        full = re.sub(r"[^a-z0-9]", "", (self.name or "").lower())
+        # "OpenCompute" for "Open Compute Project": a run-together prefix of the name.
+        return len(compact) >= 4 and bool(full) and full.startswith(compact)
+
+
+def parse_lines(lines: list[Line], *, file: str, fallback_title: str, groups_of: GroupsOf) -> WorkRegister:
+    """The work register written in ``lines``; RegisterError when they are not a work register."""
+    preamble, sections = split_sections(lines)
+    if len({section.id for section in sections}) < MIN_SECTIONS:
+        found = ", ".join(section.heading for section in sections) or "none"
+        raise RegisterError(
+            f"not a work register: found {len(sections)} of the template's section headings ({found})",
+            code="not-a-register",
+            file=file,
+            hint="a DSP4003 work register has headings such as Alliance Organizations, Activities, "
+            "Milestones / Dates, Access, Points of Contact, Approval by the DMTF Board of Directors",
+        )
+    by_id = {section.id: section for section in sections}
+    title, version, date_initiated = _title_block(preamble, fallback_title)
+    partner = _partner_names(by_id.get("organizations"), title.text, lines)
+    organizations = _organizations(by_id, partner, title)
+
+    def items(section_id: str) -> tuple[Item, ...]:
+        section = by_id.get(section_id)
+        return tuple(_items(section.body, partner)) if section else ()
+
+    return WorkRegister(
+        title=title,
+        version=version,
+        date_initiated=date_initiated,
+        organizations=organizations,
+        sections=tuple(
+            SectionHeading(id=section.id, heading=section.heading, line=section.line) for section in sections
+        ),
+        background=items("background"),
+        benefits=items("benefits"),
+        activities=items("activities"),
+        limitations=items("limitations"),
+        milestones=tuple(_milestones(by_id["milestones"].body, groups_of)) if "milestones" in by_id else (),
+        access=items("access"),
+        documentation=items("documentation"),
+        review_date=_review_date(by_id.get("review_date")),
+        points_of_contact=tuple(_contacts(items("points_of_contact"))),
+        corresponding_document=_corresponding_document(by_id.get("corresponding_document")),
+        board_approval=_board_approval(by_id.get("board_approval")),
+        additional_considerations=items("additional_considerations"),
+    )
+
+
+# --- title block ---------------------------------------------------------------------------------
+
+
+def _title_block(preamble: list[Line], fallback_title: str) -> tuple[Text, Text | None, DateText | None]:
+    title: Text | None = None
+    version: Text | None = None
+    date_initiated: DateText | None = None
+    for line in preamble:
+        text = clean(line.text)
+        if not text:
+            continue
+        date_match = _DATE_LINE.match(text)
+        if date_match and date_initiated is None:
+            written = date_match["date"]
+            date_initiated = DateText(text=written, line=line.number, value=parse_date(written))
+            continue
+        version_match = _VERSION.search(text)
+        if version_match and version is None:
+            version = Text(text=version_match["version"], line=line.number)
+            text = text[: version_match.start()].strip()
+        if title is None and text:
+            title = Text(text=text, line=line.number)
+    return title or Text(text=fallback_title), version, date_initiated
+
+
+# --- organizations -------------------------------------------------------------------------------
+
+
+def _statement(section: RawSection | None) -> Line | None:
+    """The ``X and the DMTF`` line of the Alliance Organizations section."""
+    if section is None:
+        return None
+    for line in section.body:
+        text = clean(line.text)
+        if text and _DMTF_NAMES.search(text) and re.search(r"\s(?:and|&)\s", text):
+            return line
+    return None
+
+
+def _partner_names(section: RawSection | None, title: str, lines: list[Line]) -> _Partner:
+    name: str | None = None
+    abbreviation: str | None = None
+    statement = _statement(section)
+    if statement is not None:
+        parts = re.split(r"\s+(?:and|&)\s+", clean(statement.text).rstrip("."))
+        partner_parts = [part for part in parts if not _DMTF_NAMES.search(part)]
+        if partner_parts:
+            written = " and ".join(partner_parts)
+            match = _ABBREVIATION.search(written)
+            if match:
+                abbreviation = match.group(1)
+                written = written[: match.start()] + written[match.end() :]
+            name = re.sub(r"^(?:the)\s+", "", written.strip(), flags=re.IGNORECASE).strip(" ,")
+    if name is None:
+        # "OFA/DMTF Work Register" or "DMTF / OFA Work Register".
+        match = re.match(r"\s*(.+?)\s*/\s*(?:the\s+)?DMTF\b", title) or re.match(
+            r"\s*DMTF\s*/\s*(.+?)\s+Work Register", title, re.IGNORECASE
+        )
+        if match:
+            name = match.group(1).strip()
+    if name and abbreviation is None:
+        if re.fullmatch(r"[A-Z][A-Z0-9&-]{1,11}", name):
+            abbreviation = name
+        else:
+            written = re.escape(name).replace(r"\ ", r"\s+")
+            for line in lines:
+                match = re.search(written + r"\s*\(([A-Z][A-Za-z0-9&.-]{1,11})\)", line.text)
+                if match:
+                    abbreviation = match.group(1)
+                    break
+            else:
+                match = re.match(r"\s*([A-Z][A-Z0-9&-]{1,11})\s*/\s*(?:the\s+)?DMTF\b", title)
+                if match:
+                    abbreviation = match.group(1)
+    return _Partner(name=name, abbreviation=abbreviation)
+
+
+def _organizations(by_id: dict[str, RawSection], partner: _Partner, title: Text) -> Organizations | None:
+    section = by_id.get("organizations")
+    statement = _statement(section)
+    if partner.name is None:
+        return None
+    partner_description: list[Item] = []
+    dmtf_description: list[Item] = []
+    if section is not None:
+        current: list[Item] | None = None
+        for line in section.body:
+            text = clean(line.text)
+            if not text or line is statement:
+                continue
+            if _is_subheading(text):
+                # "Open Compute Project" / "DMTF": a description of one organization follows.
+                if _DMTF_NAMES.search(text) and not partner.named_in(text):
+                    current = dmtf_description
+                else:
+                    current = partner_description
+                continue
+            if current is not None:
+                current.append(Item(text=text, line=line.number))
+    if "partner_description" in by_id:
+        partner_description.extend(_items(by_id["partner_description"].body, partner))
+    dmtf_name = "DMTF"
+    if statement is not None and re.search("Distributed Management Task Force", statement.text, re.I):
+        dmtf_name = "Distributed Management Task Force"
+    return Organizations(
+        text=clean(statement.text) if statement is not None else title.text,
+        line=statement.number if statement is not None else title.line,
+        partner=Organization(
+            name=partner.name,
+            abbreviation=partner.abbreviation,
+            line=statement.number if statement is not None else title.line,
+            description=tuple(partner_description),
+        ),
+        dmtf=Organization(
+            name=dmtf_name,
+            abbreviation="DMTF",
+            line=statement.number if statement is not None else None,
+            description=tuple(dmtf_description),
+        ),
+    )
+
+
+def _is_subheading(text: str) -> bool:
+    """A short line without sentence punctuation, such as an organization's name above its description."""
+    return len(text.split()) <= 8 and not text.endswith(_TERMINAL_PUNCTUATION) and not is_bullet(text)
+
+
+# --- list sections -------------------------------------------------------------------------------
+
+
+def _is_label(text: str, next_is_bullet: bool) -> bool:
+    """A line that introduces the lines after it: ``OCP:``, ``DMTF will benefit from:``, ``Checklist``."""
+    words = len(text.split())
+    if text.endswith(":") and words <= 25:
+        return True
+    if re.search(r"\bthe following\b", text, re.IGNORECASE):
+        return True
+    return next_is_bullet and words <= 8 and not text.endswith(_TERMINAL_PUNCTUATION)
+
+
+def _organization_of(label: str, partner: _Partner) -> str | None:
+    """Whose items a label introduces: ``partner``, ``dmtf`` or None (both, or not said)."""
+    subject = _LABEL_SUBJECT_END.split(label, maxsplit=1)[0]
+    subject = re.sub(r"^(?:the|for|from)\s+", "", subject.strip(), flags=re.IGNORECASE)
+    by_dmtf = bool(_DMTF_NAMES.search(subject))
+    by_partner = partner.named_in(subject) or bool(re.search(r"\bpartner\b", subject, re.IGNORECASE))
+    if by_dmtf and not by_partner:
+        return "dmtf"
+    if by_partner and not by_dmtf:
+        return "partner"
+    return None
+
+
+def _items(body: list[Line], partner: _Partner) -> list[Item]:
+    entries = [(line, line.text.strip()) for line in body if line.text.strip()]
+    items: list[Item] = []
+    group: str | None = None
+    organization: str | None = None
+    for index, (line, raw) in enumerate(entries):
+        text = clean(raw)
+        if not text:
+            continue
+        next_is_bullet = index + 1 < len(entries) and is_bullet(entries[index + 1][1])
+        if not is_bullet(raw) and _is_label(text, next_is_bullet):
+            group = text.rstrip(":").strip()
+            organization = _organization_of(group, partner)
+            items.append(Item(text=text, line=line.number, group=group, organization=organization, label=True))
+            continue
+        items.append(Item(text=text, line=line.number, group=group, organization=organization))
+    return items
+
+
+# --- milestones ----------------------------------------------------------------------------------
+
+_HEADER_DELIVERABLE = re.compile(r"milestone|deliverable|activity|description", re.IGNORECASE)
+_HEADER_TIMEFRAME = re.compile(r"time ?frame|date|when|target|schedule", re.IGNORECASE)
+_MARKDOWN_SEPARATOR = re.compile(r"^[\s|:-]+$")
+_TRAILING_TIMEFRAME = re.compile(
+    r"^(?P<deliverable>.*?)\s*(?:[-–—:]\s*|\()\s*(?P<timeframe>Q[1-4]\s*\d{4}|H[12]\s*\d{4}|[A-Z][a-z]+\.? \d{4}"
+    r"|\d{1,2}/\d{4}|\d{4}|TBD|TBA|On-?going)\)?\s*$"
+)
+
+
+def _table_rows(body: list[Line]) -> list[tuple[int, list[str]]]:
+    """Rows of the milestone table: tab-separated lines, one-cell-per-line blocks, or Markdown pipes."""
+    rows: list[tuple[int, list[str]]] = []
+    pending: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        if pending:
+            rows.append((pending[0][0], [cell for _, cell in pending]))
+            pending.clear()
+
+    for line in body:
+        raw = line.text
+        if "\t" in raw:
+            cells = raw.split("\t")
+            if raw.startswith("\t"):
+                cells = cells[1:]
+            if len(cells) >= 2:
+                flush()
+                rows.append((line.number, cells))
+            else:
+                # Word's text export puts each cell of a row on its own tab-indented line.
+                pending.append((line.number, cells[0]))
+        elif re.match(r"^\s*\|.*\|\s*$", raw):
+            flush()
+            if not _MARKDOWN_SEPARATOR.match(raw):
+                rows.append((line.number, raw.strip().strip("|").split("|")))
+        else:
+            flush()
+    flush()
+    return [(number, [strip_markup(cell) for cell in cells]) for number, cells in rows]
+
+
+def _milestones(body: list[Line], groups_of: GroupsOf) -> list[Milestone]:
+    rows = _table_rows(body)
+    if not rows:
+        return _bulleted_milestones(body, groups_of)
+    deliverable_column, timeframe_column = 0, 1
+    milestones: list[Milestone] = []
+    for number, cells in rows:
+        if not any(cells):
+            continue
+        if not milestones and len(cells) >= 2:
+            deliverable_header = next((i for i, cell in enumerate(cells) if _HEADER_DELIVERABLE.search(cell)), None)
+            timeframe_header = next(
+                (i for i, cell in enumerate(cells) if i != deliverable_header and _HEADER_TIMEFRAME.search(cell)),
+                None,
+            )
+            if deliverable_header is not None and timeframe_header is not None:
+                deliverable_column, timeframe_column = deliverable_header, timeframe_header
+                continue
+        deliverable = cells[deliverable_column] if deliverable_column < len(cells) else ""
+        timeframe = cells[timeframe_column] if timeframe_column < len(cells) else ""
+        milestones.append(_milestone(deliverable, timeframe, number, groups_of))
+    return milestones
+
+
+def _milestone(deliverable: str, timeframe: str, line: int, groups_of: GroupsOf) -> Milestone:
+    deliverable, done_in_deliverable = split_done(deliverable)
+    timeframe, done_in_timeframe = split_done(timeframe)
+    return Milestone(
+        deliverable=deliverable,
+        timeframe=timeframe,
+        done=done_in_deliverable or done_in_timeframe,
+        groups=groups_of(deliverable),
+        line=line,
+    )
+
+
+def _bulleted_milestones(body: list[Line], groups_of: GroupsOf) -> list[Milestone]:
+    """Milestones written as a bullet list (``- Spec review - Q3 2024``) when there is no table."""
+    milestones: list[Milestone] = []
+    for line in body:
+        if not is_bullet(line.text):
+            continue
+        text = clean(line.text)
+        text, done = split_done(text)
+        match = _TRAILING_TIMEFRAME.match(text)
+        deliverable, timeframe = (match["deliverable"], match["timeframe"]) if match else (text, "")
+        milestone = _milestone(deliverable, timeframe, line.number, groups_of)
+        milestones.append(milestone.model_copy(update={"done": milestone.done or done}))
+    return milestones
+
+
+# --- single-statement sections ---------------------------------------------------------------------
+
+
+def _first_text(section: RawSection) -> tuple[str, int | None]:
+    lines = [(clean(line.text), line.number) for line in section.body if clean(line.text)]
+    if not lines:
+        return "", None
+    return " ".join(text for text, _ in lines), lines[0][1]
+
+
+def _review_date(section: RawSection | None) -> MonthText | None:
+    if section is None:
+        return None
+    for line in section.body:
+        text = clean(line.text)
+        month = parse_year_month(text) if text else None
+        if month is not None:
+            return MonthText(text=text, line=line.number, year_month=month)
+    text, number = _first_text(section)
+    return MonthText(text=text, line=number if number is not None else section.line)
+
+
+# The date after "on" (or "dated"), up to the end of the sentence: "on July 20, 2015." / "on <date>."
+_ON_DATE = r"\b(?:on|dated)\s+(?P<date><[^>]*>|.+?)\s*(?:\.(?:\s|$)|;|$)"
+
+
+def _corresponding_document(section: RawSection | None) -> CorrespondingDocument | None:
+    if section is None:
+        return None
+    text, number = _first_text(section)
+    approval: DateText | None = None
+    match = re.search(r"\bapproved\b.*?" + _ON_DATE, text, re.IGNORECASE)
+    if match:
+        approval = DateText(text=match["date"], line=number, value=parse_date(match["date"]))
+    return CorrespondingDocument(text=text, line=number if number is not None else section.line, approval_date=approval)
+
+
+def _board_approval(section: RawSection | None) -> BoardApproval | None:
+    if section is None:
+        return None
+    text, number = _first_text(section)
+    resolution: Text | None = None
+    approval_date: DateText | None = None
+    match = re.search(r"\bresolution\s*(?:id|number|no\.?|#)?\s*:?\s*(?P<id><[^>]*>|[^\s,;]+)", text, re.IGNORECASE)
+    rest = text
+    if match:
+        resolution = Text(text=match["id"].rstrip("."), line=number)
+        rest = text[match.end() :]
+    date_match = re.search(_ON_DATE, rest, re.IGNORECASE)
+    if date_match:
+        approval_date = DateText(text=date_match["date"], line=number, value=parse_date(date_match["date"]))
+    return BoardApproval(
+        text=text, line=number if number is not None else section.line, resolution=resolution, date=approval_date
+    )
+
+
+# --- contacts ------------------------------------------------------------------------------------
+
+
+def _looks_like_person(part: str) -> bool:
+    """``Jeff Autor`` or ``Jeff Autor and Paul Vancil``, not ``VP of Alliances`` or ``OCP CTO``."""
+    people = re.split(r"\s+(?:and|&)\s+", part)
+    for person in people:
+        tokens = person.split()
+        if not 2 <= len(tokens) <= 4:
+            return False
+        for token in tokens:
+            if not re.fullmatch(r"[A-Z][a-zA-Z'’.-]*", token):
+                return False
+            if token.lower().strip(".'") in _ROLE_WORDS:
+                return False
+            # An all-capitals word (CTO, PM, VP, IT) is a title or organization, not a name.
+            if len(token) >= 2 and token.isupper() and not token.endswith("."):
+                return False
+    return True
+
+
+def parse_contact(text: str) -> tuple[str | None, str | None, str | None]:
+    """``(name, role, email)`` of a contact line such as ``Role, Name (email)`` or ``A and B (email)``."""
+    email_match = _EMAIL.search(text)
+    email = email_match.group(0) if email_match else None
+    rest = text
+    if email:
+        rest = rest.replace(email, " ")
+    rest = re.sub(r"\bmailto:", " ", rest)
+    rest = re.sub(r"[(<\[]\s*[)>\]]", " ", rest)
+    parts = [
+        part.strip(" ,;:-–—()<>")
+        for part in re.split(r"\s*[,;]\s*|\s+[-–—]\s+", rest)
+        if part.strip(" ,;:-–—()<>")
+    ]
+    names = [part for part in parts if _looks_like_person(part)]
+    roles = [part for part in parts if part not in names]
+    return (", ".join(names) or None, ", ".join(roles) or None, email)
+
+
+def _contacts(items: tuple[Item, ...]) -> list[Contact]:
+    contacts: list[Contact] = []
+    for item in items:
+        if item.label or (item.group is None and not _EMAIL.search(item.text)):
+            continue
+        organization = item.organization
+        if organization is None and item.group is not None and not _DMTF_NAMES.search(item.group):
+            organization = "partner"
+        if item.placeholders:
+            name = role = email = None
+        else:
+            name, role, email = parse_contact(item.text)
+        contacts.append(
+            Contact(
+                text=item.text, line=item.line, organization=organization, group=item.group,
+                name=name, role=role, email=email,
+            )
+        )
+    return contacts
+
+
+__all__ = ["parse_lines", "parse_contact"]

@@ -1,0 +1,179 @@
+"""Read a work register from text, Markdown, .docx, or the model itself as YAML/JSON; dump it back.
+
+Every way a file can be wrong (missing, empty, binary, undecodable, not a register, broken .docx,
+invalid YAML) ends in a RegisterError naming the file, never in another exception.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+from pydantic import ValidationError
+
+from engine.errors import RegisterError, UsageError, did_you_mean
+from engine.registers.model import WorkRegister
+from engine.registers.parse import parse_lines
+from engine.registers.structure import Line
+from engine.registers.yamlio import MAX_BYTES, line_of, load_json_text, load_yaml_text, read_limited
+
+if TYPE_CHECKING:
+    from engine.registers.vocabulary import Vocabulary
+
+MODEL_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+DUMP_FORMATS = ("yaml", "json")
+# A .docx is a zip; refuse ones that would inflate beyond this (zip bombs).
+MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+# Control characters that never occur in a text document (tab, newlines, form feed, VT are fine).
+_BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+def read_register(path: str | Path, *, vocabulary: Vocabulary | None = None) -> WorkRegister:
+    """The work register in ``path`` (.txt/.md/.docx document, or .yaml/.json model); RegisterError if not."""
+    path = Path(path)
+    data = read_limited(path, RegisterError, max_bytes=MAX_BYTES)
+    if not data.strip():
+        raise RegisterError("file is empty", code="empty", file=str(path))
+    if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".docx":
+        lines = _docx_lines(path)
+    else:
+        text = decode(data, file=str(path))
+        kind = MODEL_SUFFIXES.get(path.suffix.lower()) or _sniff_model(text)
+        if kind is not None:
+            return _read_model(text, kind, file=str(path))
+        lines = text_lines(text)
+    if vocabulary is None:
+        from engine.registers.vocabulary import load_vocabulary
+
+        vocabulary = load_vocabulary()
+    return parse_lines(lines, file=str(path), fallback_title=path.stem, groups_of=vocabulary.involved_in)
+
+
+def _sniff_model(text: str) -> str | None:
+    """``json``/``yaml`` when a file without a model suffix holds a dumped register model."""
+    start = text.lstrip()
+    if start.startswith("{"):
+        return "json"
+    if re.match(r"title:\s*$", start.split("\n", 1)[0]):
+        return "yaml"
+    return None
+
+
+def decode(data: bytes, *, file: str) -> str:
+    """Text of a document: UTF-16 or UTF-8 by BOM, else UTF-8, else Windows-1252; RegisterError if binary."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise RegisterError("bad UTF-16 text", code="bad-encoding", file=file) from exc
+    else:
+        if b"\x00" in data:
+            raise RegisterError("binary file (contains NUL bytes), not a text document", code="binary", file=file)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Word's "plain text" export on Windows is cp1252; undefined bytes there mean binary data.
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise RegisterError(
+                    "not text: neither UTF-8 nor Windows-1252", code="bad-encoding", file=file,
+                    hint="save the document as UTF-8 text, .md or .docx",
+                ) from exc
+    if _BINARY_CONTROL.search(text):
+        raise RegisterError("binary file (control characters), not a text document", code="binary", file=file)
+    return text
+
+
+def text_lines(text: str) -> list[Line]:
+    """Numbered lines of a text export, cleaned of Word artefacts (bookmarks, no-break spaces)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = _BOOKMARK.sub("", raw)
+        raw = raw.replace("\xa0", " ").replace("\u200b", "").replace("\x0b", " ").replace("\x0c", "")
+        # Keep leading and lone tabs: in Word's export they mark (empty) table cells.
+        lines.append(Line(number, raw.rstrip(" \u2028\u2029")))
+    return lines
+
+
+def _docx_lines(path: Path) -> list[Line]:
+    """Lines of a .docx: paragraphs in order (list paragraphs as bullets), each table row as a tabbed line."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+            if inflated > MAX_DOCX_UNCOMPRESSED:
+                raise RegisterError(
+                    f"document inflates to {inflated} bytes, more than the {MAX_DOCX_UNCOMPRESSED} byte limit",
+                    code="too-large", file=str(path),
+                )
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise RegisterError("not a valid .docx (not a zip archive)", code="bad-docx", file=str(path)) from exc
+    import docx  # imported here: python-docx is slow to import and only .docx input needs it
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+        texts: list[str] = []
+        for element in document.element.body.iterchildren():
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                paragraph = Paragraph(element, document)
+                style = (paragraph.style.name if paragraph.style is not None else "") or ""
+                prefix = "- " if "List" in style and paragraph.text.strip() else ""
+                texts.extend(prefix + part for part in paragraph.text.split("\n"))
+            elif tag == "tbl":
+                texts.append("")
+                for row in Table(element, document).rows:
+                    cells = [re.sub(r"\s+", " ", cell.text).strip() for cell in row.cells]
+                    texts.append("\t".join(cells) if len(cells) > 1 else "\t" + cells[0])
+                texts.append("")
+    except RegisterError:
+        raise
+    except Exception as exc:  # python-docx raises many types (KeyError, lxml errors) on broken packages
+        raise RegisterError(f"cannot read .docx: {type(exc).__name__}: {exc}", code="bad-docx", file=str(path)) from exc
+    return text_lines("\n".join(texts))
+
+
+def _read_model(text: str, kind: str, *, file: str) -> WorkRegister:
+    if kind == "json":
+        data, node = load_json_text(text, file=file, error=RegisterError), None
+        if data is not None:
+            # JSON is YAML: compose it too, only to point errors at a line.
+            try:
+                node = yaml.compose(text, Loader=yaml.SafeLoader)
+            except (yaml.YAMLError, RecursionError):
+                node = None
+    else:
+        data, node = load_yaml_text(text, file=file, error=RegisterError)
+    if not isinstance(data, dict):
+        raise RegisterError(
+            f"a register model is a mapping, not {type(data).__name__}", code="bad-model", file=file,
+            line=line_of(node, ()),
+        )
+    try:
+        return WorkRegister.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        location = ".".join(str(part) for part in first["loc"])
+        raise RegisterError(
+            f"invalid register model: {first['msg']}", code="bad-model", file=file,
+            line=line_of(node, first["loc"]), field=location or None,
+        ) from exc
+
+
+def dump_register(register: WorkRegister, fmt: str = "yaml") -> str:
+    """The register as YAML or JSON text that ``read_register`` reads back to an equal model."""
+    data = register.model_dump(mode="json")
+    if fmt == "yaml":
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    raise UsageError(f"unknown register format '{fmt}'", code="bad-format", hint=did_you_mean(fmt, DUMP_FORMATS))

@@ -1,0 +1,200 @@
+"""The DMTF organization vocabulary (committees, working groups, forums, what each owns) and register scope."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from engine.errors import PolicyError, did_you_mean
+from engine.registers.yamlio import line_of, load_yaml_text, read_limited
+
+if TYPE_CHECKING:
+    from engine.registers.model import WorkRegister
+
+#: The vocabulary shipped with workreg.
+DEFAULT_VOCABULARY = Path(__file__).resolve().parents[2] / "policies" / "vocabulary" / "dmtf.yaml"
+
+EntityKind = Literal["board", "committee", "working_group", "forum", "task_force"]
+#: Kinds that make up a register's scope (DSP4003 §4: extending to "additional DMTF working groups").
+SCOPE_KINDS: frozenset[str] = frozenset({"working_group", "forum", "task_force"})
+
+
+class Entity(BaseModel):
+    """A DMTF body and the words that, in a register, mean work for it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    kind: EntityKind
+    reports_to: str | None = None
+    aliases: tuple[str, ...] = ()
+    technologies: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every word or phrase that refers to this body."""
+        return (self.name, *self.aliases, *self.technologies, *self.terms)
+
+
+class _VocabularyFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entities: list[Entity]
+
+
+def _pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for all words: acronyms (no lower-case letter) case-sensitive, other words not."""
+    alternatives = []
+    for word in sorted(set(words), key=len, reverse=True):
+        escaped = re.escape(word.strip()).replace(r"\ ", r"\s+")
+        if not escaped:
+            continue
+        alternatives.append(escaped if word != word.lower() and word == word.upper() else f"(?i:{escaped})")
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(alternatives) + r")(?![A-Za-z0-9])")
+
+
+class Vocabulary:
+    """Validated entities with compiled matchers; immutable once built."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self._entities: dict[str, Entity] = {entity.name: entity for entity in entities}
+        self._patterns = {name: _pattern(entity.words) for name, entity in self._entities.items()}
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        """All entities, in file order."""
+        return tuple(self._entities.values())
+
+    def entity(self, name: str) -> Entity:
+        """The entity called ``name``; PolicyError with a suggestion when unknown."""
+        try:
+            return self._entities[name]
+        except KeyError:
+            raise PolicyError(
+                f"unknown DMTF body '{name}'", code="unknown-entity", hint=did_you_mean(name, self._entities)
+            ) from None
+
+    def mentioned_in(self, text: str) -> frozenset[str]:
+        """Names of the entities ``text`` refers to (by name, alias, technology or term)."""
+        return frozenset(name for name, pattern in self._patterns.items() if pattern and pattern.search(text))
+
+    def groups_in(self, text: str) -> frozenset[str]:
+        """Working groups, forums and task forces ``text`` refers to."""
+        return frozenset(name for name in self.mentioned_in(text) if self._entities[name].kind in SCOPE_KINDS)
+
+    def involved_in(self, text: str) -> tuple[str, ...]:
+        """Bodies ``text`` refers to plus the committees they report to (not the Board), sorted."""
+        involved: set[str] = set()
+        for name in self.mentioned_in(text):
+            while name is not None and name not in involved:
+                entity = self._entities[name]
+                if entity.kind == "board" and involved:
+                    break
+                involved.add(name)
+                name = entity.reports_to
+        return tuple(sorted(involved))
+
+
+def _read_entities(path: Path) -> list[tuple[Entity, int | None]]:
+    try:
+        text = read_limited(path, PolicyError).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"not UTF-8 text: {exc.reason}", code="bad-encoding", file=str(path)) from exc
+    data, node = load_yaml_text(text, file=str(path), error=PolicyError)
+    try:
+        parsed = _VocabularyFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        location = ".".join(str(part) for part in first["loc"])
+        raise PolicyError(
+            f"invalid vocabulary: {first['msg']}",
+            code="bad-vocabulary",
+            file=str(path),
+            line=line_of(node, first["loc"]),
+            field=location or None,
+        ) from exc
+    return [
+        (entity, line_of(node, ("entities", index))) for index, entity in enumerate(parsed.entities)
+    ]
+
+
+def _merge(into: dict[str, tuple[Entity, str, int | None]], entity: Entity, file: str, line: int | None) -> None:
+    known = into.get(entity.name)
+    if known is None:
+        into[entity.name] = (entity, file, line)
+        return
+    existing = known[0]
+    if entity.kind != existing.kind:
+        raise PolicyError(
+            f"'{entity.name}' is a {existing.kind} in {known[1]}, cannot redefine it as a {entity.kind}",
+            code="bad-vocabulary", file=file, line=line,
+        )
+
+    def union(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
+        return old + tuple(word for word in new if word not in old)
+
+    merged = existing.model_copy(update={
+        "reports_to": entity.reports_to or existing.reports_to,
+        "aliases": union(existing.aliases, entity.aliases),
+        "technologies": union(existing.technologies, entity.technologies),
+        "terms": union(existing.terms, entity.terms),
+    })
+    into[entity.name] = (merged, file, line)
+
+
+def load_vocabulary(*extra_paths: str | Path) -> Vocabulary:
+    """The shipped DMTF vocabulary extended by ``extra_paths`` (YAML); PolicyError with file:line when invalid."""
+    if not extra_paths:
+        return _default_vocabulary()
+    return _load((DEFAULT_VOCABULARY, *(Path(path) for path in extra_paths)))
+
+
+@lru_cache(maxsize=1)
+def _default_vocabulary() -> Vocabulary:
+    return _load((DEFAULT_VOCABULARY,))
+
+
+def _load(paths: tuple[Path, ...]) -> Vocabulary:
+    merged: dict[str, tuple[Entity, str, int | None]] = {}
+    for path in paths:
+        for entity, line in _read_entities(path):
+            _merge(merged, entity, str(path), line)
+    for entity, file, line in merged.values():
+        if entity.reports_to is not None and entity.reports_to not in merged:
+            raise PolicyError(
+                f"'{entity.name}' reports to unknown body '{entity.reports_to}'",
+                code="unknown-entity", file=file, line=line,
+                hint=did_you_mean(entity.reports_to, merged),
+            )
+    for entity, file, line in merged.values():
+        seen: list[str] = []
+        name: str | None = entity.name
+        while name is not None:
+            if name in seen:
+                raise PolicyError(
+                    "reports_to forms a cycle: " + " -> ".join([*seen, name]),
+                    code="bad-vocabulary", file=file, line=line,
+                )
+            seen.append(name)
+            name = merged[name][0].reports_to
+    return Vocabulary(entity for entity, _, _ in merged.values())
+
+
+def scope_texts(register: WorkRegister) -> list[str]:
+    """The register texts that define its scope: benefits, activities, milestones, documentation, contacts."""
+    texts = [item.text for item in (*register.benefits, *register.activities, *register.documentation)]
+    texts += [milestone.deliverable for milestone in register.milestones]
+    texts += [contact.text for contact in register.points_of_contact]
+    return texts
+
+
+def scope_of(register: WorkRegister, vocabulary: Vocabulary) -> frozenset[str]:
+    """The DMTF working groups/forums (named for the technologies they own) the register involves."""
+    return frozenset().union(*(vocabulary.groups_in(text) for text in scope_texts(register)))

@@ -1,0 +1,119 @@
+"""Lint rules on purpose-written fixtures: each rule fires where it should and nowhere else."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from engine.registers.lint import RULES, format_json, format_text, has_errors, lint_register
+from engine.registers.read import read_register
+
+
+def _rules(findings):
+    return sorted({(finding.rule, finding.line) for finding in findings})
+
+
+def test_complete_register_is_clean(fixtures):
+    assert lint_register(read_register(fixtures / "complete.md"), today=date(2025, 6, 1)) == []
+
+
+def test_word_export_placeholders(fixtures):
+    findings = lint_register(read_register(fixtures / "word-export.txt"), today=date(2019, 6, 1), file="w.txt")
+    assert _rules(findings) == [
+        ("milestone-without-timeframe", 25),
+        ("missing-board-resolution", 46),
+        ("missing-contacts", 40),
+        ("placeholder", 15),
+        ("placeholder", 28),
+        ("placeholder", 32),
+        ("placeholder", 35),
+        ("placeholder", 37),
+        ("placeholder", 40),
+        ("placeholder", 44),
+        ("placeholder", 46),
+    ]
+    board = [f for f in findings if f.line == 46 and f.rule == "placeholder"][0]
+    assert board.message == "placeholder '<resolution ID>', '<date>' in board approval"
+    assert all(f.file == "w.txt" for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("today", "overdue"),
+    [
+        (date(2021, 12, 31), False),  # review January 2022 not reached, approval 2020-03-09 < 24 months
+        (date(2022, 2, 1), True),     # review month January 2022 has passed
+    ],
+)
+def test_review_overdue_by_review_date(fixtures, today, overdue):
+    findings = lint_register(read_register(fixtures / "esa-1.0.txt"), today=today)
+    review = [f for f in findings if f.rule == "review-overdue"]
+    assert bool(review) is overdue
+    if overdue:
+        assert review[0].severity == "warning"
+        assert "DSP4003 1.2.0 §4" in review[0].message
+        assert review[0].line == 31
+
+
+def test_review_overdue_by_24_months_since_approval(tmp_path, fixtures):
+    text = (fixtures / "esa-1.1.txt").read_text(encoding="utf-8").replace("May 2024", "May 2030")
+    path = tmp_path / "esa.txt"
+    path.write_text(text, encoding="utf-8")
+    register = read_register(path)
+    assert [f.rule for f in lint_register(register, today=date(2024, 6, 20))] == []
+    findings = lint_register(register, today=date(2024, 6, 21))
+    assert [f.rule for f in findings] == ["review-overdue"]
+    assert "DMTF Board approval 2022-06-20" in findings[0].message
+
+
+def test_missing_sections_and_board_resolution(tmp_path):
+    path = tmp_path / "partial.md"
+    path.write_text(
+        "# P / DMTF Work Register\n\n## Alliance Organizations\n\nPartner Org (PO) and the DMTF\n\n"
+        "## Activities\n\n- Joint Redfish work\n\n## Milestones\n\n- Kick-off - Q1 2025\n\n"
+        "## Access\n\n## Points of Contact\n\nPO:\n\n- Pat Doe, pat@po.example\n",
+        encoding="utf-8",
+    )
+    findings = lint_register(read_register(path), today=date(2025, 1, 1))
+    missing = sorted(f.message for f in findings if f.rule == "missing-section")
+    assert missing == [
+        "required section 'Alliance Benefits' is missing",
+        "required section 'Approval by the DMTF Board of Directors' is missing",
+        "required section 'Corresponding Alliance Partner Document' is missing",
+        "required section 'Work Register Review Date' is missing",
+    ]
+    assert [f.message for f in findings if f.rule == "placeholder"] == ["required section 'Access' is empty"]
+    assert [f.message for f in findings if f.rule == "missing-contacts"] == ["no real point of contact listed for DMTF"]
+    assert any(f.rule == "missing-board-resolution" for f in findings)
+    assert has_errors(findings)
+
+
+def test_done_milestone_needs_no_timeframe(tmp_path, fixtures):
+    text = (fixtures / "esa-1.0.txt").read_text(encoding="utf-8").replace("ESA storage workshops\tTBD", "ESA storage workshops - done\tTBD")
+    path = tmp_path / "esa.txt"
+    path.write_text(text, encoding="utf-8")
+    assert not [f for f in lint_register(read_register(path), today=date(2020, 6, 1)) if f.rule == "milestone-without-timeframe"]
+
+
+def test_formats(fixtures):
+    findings = lint_register(read_register(fixtures / "esa-1.0.txt"), today=date(2020, 6, 1), file="esa.txt")
+    assert format_text(findings) == (
+        "esa.txt:23: warning: milestone-without-timeframe: milestone 'ESA storage workshops' has no timeframe ('TBD')\n"
+    )
+    assert json.loads(format_json(findings)) == [{
+        "file": "esa.txt", "rule": "milestone-without-timeframe", "severity": "warning",
+        "message": "milestone 'ESA storage workshops' has no timeframe ('TBD')", "line": 23,
+    }]
+    assert format_text([]) == "" and json.loads(format_json([])) == []
+
+
+def test_rule_ids_are_stable():
+    assert RULES == {
+        "missing-section": "error",
+        "placeholder": "error",
+        "missing-board-resolution": "error",
+        "missing-contacts": "error",
+        "review-overdue": "warning",
+        "milestone-without-timeframe": "warning",
+    }

@@ -1,0 +1,71 @@
+"""Property tests: on any input, reading and diffing raise nothing but WorkregError subclasses."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.errors import WorkregError
+from engine.registers.diff import as_fact, diff_registers
+from engine.registers.lint import lint_register
+from engine.registers.model import WorkRegister
+from engine.registers.read import read_register
+from engine.registers.vocabulary import load_vocabulary
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Lines likely to reach deep into the parser: headings, table rows, labels, contacts, placeholders.
+LINES = st.sampled_from([
+    "Alliance Organizations", "Alliance Benefits", "Activities", "Limitations", "Milestones / Dates",
+    "Access", "Documentation", "Work Register Review Date", "Resources Identified / Points of Contact:",
+    "Corresponding Partner Document", "Approval by the DMTF Board of Directors", "## Additional Considerations",
+    "Foo Org (FO) and the DMTF", "FO:", "DMTF:", "The FO will make the following documents available:",
+    "Milestone/Deliverables\tTimeframe", "Spec review - done\tQ3 2024", "\t", "\t?", "\tTBD", "",
+    "- Jane Doe, jane@fo.example", "- VP (vp@dmtf.org)", "?", "…?", "xx/xx/2018", "<date>",
+    "Board Resolution <resolution ID>, on <date>.", "Board Resolution 2024-01-02 on 13/45/2024.",
+    "The next review date is expected to be Smarch 2020", "Version", "Date:", "| a | b |", "|---|",
+    "- MCTP and Redfish", "**", "*", "[bookmark: _GoBack]", "# ", "Date Initiated: 99/99/9999",
+])
+DOCUMENTS = st.lists(st.one_of(LINES, st.text(max_size=40)), max_size=40).map("\n".join)
+
+
+def _read(content: bytes, suffix: str) -> WorkRegister | None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"input{suffix}"
+        path.write_bytes(content)
+        try:
+            return read_register(path)
+        except WorkregError:
+            return None
+
+
+@SETTINGS
+@given(st.binary(max_size=2000), st.sampled_from([".txt", ".md", ".docx", ".yaml", ".json", ""]))
+def test_read_arbitrary_bytes(content, suffix):
+    _read(content, suffix)
+
+
+@SETTINGS
+@given(st.text(max_size=2000), st.sampled_from([".txt", ".yaml", ".json"]))
+def test_read_arbitrary_text(text, suffix):
+    _read(text.encode("utf-8", errors="surrogatepass"), suffix)
+
+
+@SETTINGS
+@given(DOCUMENTS, DOCUMENTS)
+def test_read_lint_and_diff_register_like_documents(old_text, new_text):
+    from datetime import date
+
+    vocabulary = load_vocabulary()
+    old = _read(old_text.encode("utf-8", errors="surrogatepass"), ".txt")
+    new = _read(new_text.encode("utf-8", errors="surrogatepass"), ".txt")
+    for register in (old, new):
+        if register is not None:
+            lint_register(register, today=date(2026, 1, 1))
+    if old is not None and new is not None:
+        for record in diff_registers(old, new, vocabulary):
+            assert all(isinstance(value, (str, bool, int)) for value in as_fact(record).values())
+        assert diff_registers(old, old, vocabulary) == []
