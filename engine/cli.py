@@ -156,6 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of policy files")
     schema.set_defaults(handler=cmd_schema)
 
+    from .registers.commands import register_commands as register_register_commands
+
+    register_register_commands(commands)
+
     return parser
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from engine.load import load_policy
 from engine.model import iter_citations
-from conftest import SHIPPED_POLICY
+from tests.conftest import SHIPPED_POLICY
 
 HEADING = re.compile(r"^(\d+(?:\.\d+)*) [A-Z]", re.M)
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from engine.cli import main
-from conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
 

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from engine.errors import WorkregError
 from engine.load import load_policy, load_policy_text
-from conftest import FIXTURES, SHIPPED_POLICY
+from tests.conftest import FIXTURES, SHIPPED_POLICY
 
 BASE = (FIXTURES / "policies" / "minimal.yaml").read_text()
 SHIPPED = SHIPPED_POLICY.read_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.cli import main
-from conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 BASE = (FIXTURES / "policies" / "minimal.yaml").read_text()
 

@@ -9,7 +9,7 @@ from engine.decide import decide
 from engine.load import load_policy
 from engine.model import KIND_STRENGTH
 from engine.registry import get_policy
-from conftest import SHIPPED_POLICY
+from tests.conftest import SHIPPED_POLICY
 
 POLICY = get_policy("dsp4003@1.2.0")
 SOURCE = load_policy(SHIPPED_POLICY)
