@@ -83,6 +83,10 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
         },
         "kinds": {kind.id: kind.title for kind in policy.change_kinds},
         "kind_citations": {kind.id: citations.ref(kind.citation) for kind in policy.change_kinds},
+        "parallel": [
+            {"steps": list(group.steps), "condition": group.condition, "citation": citations.ref(group.citation)}
+            for group in policy.parallel
+        ],
         "decisions": {},
         "citations": citations.items,
     }

@@ -1,0 +1,82 @@
+"""pytest plugin (entry point ``pytest11: workreg``): collects ``.feature`` files and provides the steps.
+
+With workreg installed, a folder holding ``.feature`` files and policy YAML runs under plain
+``pytest`` with no Python of its own.  Set ``workreg_collect_features = false`` in the pytest
+ini file to collect features only through pytest-bdd's ``scenarios()`` instead.
+``--workreg-coverage FILE`` writes the clauses the Then steps checked (for ``workreg coverage``).
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from pathlib import Path
+
+import pytest
+
+from .steps import *  # noqa: F401,F403 - the step fixtures must live in the plugin's namespace
+from .steps import COVERAGE_RECORD, FEATURE_FILE, workreg  # noqa: F401
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("workreg")
+    group.addoption(
+        "--workreg-coverage", metavar="FILE", default=None,
+        help="write the policy clauses the scenarios checked to FILE (JSON), for 'workreg coverage'",
+    )
+    parser.addini(
+        "workreg_collect_features", type="bool", default=True,
+        help="collect .feature files as tests (workreg's step library)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("workreg_coverage", None):
+        config.stash[COVERAGE_RECORD] = []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    target = config.getoption("workreg_coverage", None)
+    record = config.stash.get(COVERAGE_RECORD, None)
+    if target and record is not None:
+        covered = sorted({(ref, section) for ref, section in record})
+        Path(target).write_text(
+            json.dumps([{"policy": ref, "section": section} for ref, section in covered], indent=2) + "\n",
+            encoding="utf-8",
+        )
+
+
+def pytest_bdd_before_scenario(request, feature, scenario) -> None:
+    request.node.stash[FEATURE_FILE] = feature.filename
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+    if file_path.suffix == ".feature" and parent.config.getini("workreg_collect_features"):
+        return FeatureFile.from_parent(parent, path=file_path)
+    return None
+
+
+class FeatureFile(pytest.Module):
+    """A ``.feature`` file collected as a module whose tests are its scenarios."""
+
+    def _getobj(self):
+        from pytest_bdd import feature as bdd_feature
+
+        module = types.ModuleType(f"workreg_feature_{self.path.stem}")
+        module.__file__ = str(self.path)
+        # Register the feature's tags as markers so pytest does not warn about unknown marks.
+        parsed = bdd_feature.get_feature(str(self.path.parent), self.path.name)
+        tags = set(parsed.tags)
+        for scenario in parsed.scenarios.values():
+            tags |= scenario.tags
+            for examples in scenario.examples:
+                tags |= set(examples.tags)
+        for tag in sorted(tags):
+            self.config.addinivalue_line("markers", f"{tag}: Gherkin tag")
+        code = compile(
+            "from pytest_bdd import scenarios\nscenarios(PATH, features_base_dir=BASE)\n", str(self.path), "exec"
+        )
+        namespace = module.__dict__
+        namespace.update(PATH=str(self.path), BASE=str(self.path.parent))
+        exec(code, namespace)  # scenarios() puts one test function per scenario into the namespace
+        return module

@@ -1,0 +1,402 @@
+"""The Gherkin step vocabulary: Given/When/Then steps in the language of the process.
+
+Each step is declared once with :func:`_step`, which registers it with pytest-bdd and records
+it in :data:`VOCABULARY` (the README's step table is generated from that list).  Then steps
+that check a decision fail with the decision they got beside the one they expected, with
+citations, and record the clauses they checked for ``workreg coverage``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from ..decision import Decision
+from .context import ScenarioContext, normal
+
+
+@dataclass(frozen=True)
+class StepDoc:
+    """One entry of the step vocabulary."""
+
+    keyword: str
+    pattern: str
+    example: str
+    meaning: str
+
+
+VOCABULARY: list[StepDoc] = []
+_DECORATORS = {"Given": given, "When": when, "Then": then}
+
+
+def _step(keyword: str, pattern: str, example: str, meaning: str) -> Callable:
+    """Register a step (regular expression ``pattern``) with pytest-bdd and in the vocabulary."""
+    VOCABULARY.append(StepDoc(keyword, pattern, example, meaning))
+
+    def register(function: Callable) -> Callable:
+        # stacklevel=2: pytest-bdd puts the step's fixture into this module, not into register()
+        return _DECORATORS[keyword](parsers.re(f"^{pattern}$"), stacklevel=2)(function)
+
+    return register
+
+
+@pytest.fixture
+def workreg(request) -> ScenarioContext:
+    """The scenario's state; policies resolve beside the feature file first."""
+    from pathlib import Path
+
+    feature_file = request.node.stash.get(FEATURE_FILE, None)
+    base = Path(feature_file).parent if feature_file else Path(str(request.config.rootpath))
+    context = ScenarioContext(base_dir=base)
+    yield context
+    recorder = request.config.stash.get(COVERAGE_RECORD, None)
+    if recorder is not None:
+        recorder.extend(context.covered)
+
+
+FEATURE_FILE = pytest.StashKey[str]()
+COVERAGE_RECORD = pytest.StashKey[list]()
+
+
+# -- describing a decision in failure messages ------------------------------------------------
+
+def describe(decision: Decision) -> str:
+    """A decision as readable lines: stages with approvers, kinds and citations."""
+    stage_of = {gate: i + 1 for i, stage in enumerate(decision.stages) for gate in stage}
+    lines = [f"decision of {decision.policy} for {', '.join(decision.changes)}:"]
+    for item in sorted(decision.required, key=lambda i: stage_of.get(i.gate, 0)):
+        where = f"stage {stage_of[item.gate]}" if item.gate in stage_of else f"given by {item.satisfied_by}"
+        lines.append(f"  {where}: {item.name} ({item.approver}) {item.kind}, {item.citation}")
+    if not decision.required:
+        lines.append("  no approval required")
+    for item in decision.not_required:
+        lines.append(f"  not required: {item.name} ({item.approver}), {item.citation}")
+    for point in decision.unspecified:
+        lines.append(f"  unspecified: {point.topic}: {point.text}")
+    return "\n".join(lines)
+
+
+def _fail(context: ScenarioContext, expected: str) -> None:
+    raise AssertionError(f"expected: {expected}\ngot: {describe(context.decision())}")
+
+
+def _cover_kinds(context: ScenarioContext) -> None:
+    policy = context.require_policy()
+    citations = policy.table["citations"]
+    context.cover(*(citations[policy.table["kind_citations"][k]][0] for k in context.decision().changes))
+
+
+def _names(text: str) -> list[str]:
+    """'A, B and C' or '"A" and "B"' → ['A', 'B', 'C']."""
+    parts = re.split(r"\s*,\s*|\s+and\s+", text.strip())
+    return [part.strip().strip('"').strip() for part in parts if part.strip().strip('"').strip()]
+
+
+_STOPWORDS = frozenset(
+    "about also been being could does from have into make makes must need needs shall should that their "
+    "there these this those what whether which will with would".split()
+)
+
+
+def _words_in(what: str, texts: list[str]) -> bool:
+    """Every significant word of ``what`` appears in ``texts`` (compared by their first 5 letters)."""
+    words = [w for w in re.findall(r"[a-z0-9]+", normal(what)) if len(w) > 3 and w not in _STOPWORDS]
+    stems = {t[:5] for t in re.findall(r"[a-z0-9]+", normal(" ".join(texts)))}
+    return bool(words) and all(any(t.startswith(w[:5]) for t in stems) for w in words)
+
+
+# -- Given ---------------------------------------------------------------------------------
+
+@_step("Given", r'the policy "(?P<ref>[^"]+)"', 'Given the policy "dsp4003@1.2.0"',
+       "use this policy: NAME@VERSION, NAME (newest), or a YAML file beside the feature")
+def given_policy(workreg: ScenarioContext, ref: str) -> None:
+    workreg.set_policy(ref)
+
+
+@_step("Given", r"an approved work register with (?P<partner>.+)", "Given an approved work register with OCP",
+       "the register exists and is approved (context for the change that follows)")
+def given_approved_register(workreg: ScenarioContext, partner: str) -> None:
+    workreg.partner = partner.strip()
+
+
+@_step("Given", r"a proposed work register with (?P<partner>.+)", "Given a proposed work register with OFA",
+       "a new register is proposed (the change is new_register)")
+def given_proposed_register(workreg: ScenarioContext, partner: str) -> None:
+    workreg.partner = partner.strip()
+    workreg.add_change(workreg.change_kind("new_register"))
+
+
+@_step("Given", r"the Originating Committee is the (?P<name>.+)", "Given the Originating Committee is the Technical Committee",
+       "name the Originating Committee when it is not the default")
+def given_originating(workreg: ScenarioContext, name: str) -> None:
+    workreg.originating = name.strip()
+    workreg._decision = None
+
+
+@_step("Given", r"(?:the )?(?P<names>.+?) owns? milestones in the work register",
+       'Given the PMCI Working Group and the SPDM Working Group own milestones in the work register',
+       "these committees have work in the Milestones section (one approval gate each)")
+def given_milestone_owners(workreg: ScenarioContext, names: str) -> None:
+    workreg.committees.extend(re.sub(r"^the\s+", "", n, flags=re.I) for n in _names(names))
+    workreg._decision = None
+
+
+# -- When ----------------------------------------------------------------------------------
+
+@_step("When", r"the changes? (?:is|are) (?P<kinds>.+)", 'When the change is "scope_extension"',
+       "the change kinds, by id or title, separated by commas or 'and'")
+def when_changes(workreg: ScenarioContext, kinds: str) -> None:
+    for kind in _names(kinds):
+        workreg.add_change(workreg.change_kind(re.sub(r"^an?\s+", "", kind)))
+
+
+_PHRASES = {
+    "a new work register is submitted for approval": "new_register",
+    "the update adjusts the deliverables": "deliverable_adjustment",
+    "the partner changes the approved work register": "partner_revision",
+    "the alliance representatives or their email addresses change": "contact_change",
+    "a significant change is made": "significant_change",
+    "the work register is reviewed": "periodic_review",
+    "the alliance partner is to be removed": "removal",
+}
+
+
+@_step("When", "(?P<phrase>" + "|".join(re.escape(p) for p in _PHRASES) + ")",
+       "When the update adjusts the deliverables",
+       "DSP4003 phrasings of change kinds: " + "; ".join(f"'{p}' → {k}" for p, k in _PHRASES.items()))
+def when_phrase(workreg: ScenarioContext, phrase: str) -> None:
+    workreg.add_change(workreg.change_kind(_PHRASES[phrase]))
+
+
+@_step("When", r"the update extends the scope to (?:the )?(?P<group>.+)",
+       "When the update extends the scope to the SPDM working group",
+       "a scope extension (scope_extension), e.g. to additional DMTF working groups")
+def when_scope_extension(workreg: ScenarioContext, group: str) -> None:
+    workreg.add_change(workreg.change_kind("scope_extension"))
+
+
+# -- Then: approvals ---------------------------------------------------------------------
+
+_VERBS = {"approve": None, "ballot": "ballot", "acknowledge": "acknowledgement", "give approval": "approval"}
+
+
+@_step("Then", r"the (?P<approver>.+?) must (?P<verb>approve|ballot|acknowledge|give approval)(?: (?:it|the work register|acceptance|the change))?",
+       "Then the DMTF Board must approve",
+       "a gate of this approver (role id, role name or body name) is required; ballot/acknowledge also check its kind")
+def then_must_approve(workreg: ScenarioContext, approver: str, verb: str) -> None:
+    gates = workreg.gates_of(approver)
+    kind = _VERBS[verb]
+    if not gates or (kind and not any(g.kind == kind for g in gates)):
+        _fail(workreg, f"the {approver} must {verb}")
+    workreg.cover(*(g.citation.section for g in gates))
+    _cover_kinds(workreg)
+
+
+@_step("Then", r"the (?P<approver>.+?) (?:need not approve|does not need to approve|is not required to approve)",
+       "Then the DMTF Board need not approve",
+       "the policy says explicitly that this approver is not required")
+def then_not_required(workreg: ScenarioContext, approver: str) -> None:
+    role = workreg.role(approver)
+    items = [n for n in workreg.decision().not_required if n.approver == role]
+    if not items:
+        _fail(workreg, f"the {approver} is explicitly not required")
+    workreg.cover(*(n.citation.section for n in items))
+
+
+@_step("Then", r"the (?P<approver>.+?) is not asked to approve", "Then the DMTF Board is not asked to approve",
+       "no gate of this approver is required (the policy may be silent about it)")
+def then_not_asked(workreg: ScenarioContext, approver: str) -> None:
+    if workreg.gates_of(approver):
+        _fail(workreg, f"no approval by the {approver}")
+    _cover_kinds(workreg)
+
+
+@_step("Then", r"no approval is required", "Then no approval is required",
+       "the decision requires no gate at all")
+def then_no_approval(workreg: ScenarioContext) -> None:
+    if workreg.decision().required:
+        _fail(workreg, "no approval required")
+    _cover_kinds(workreg)
+
+
+@_step("Then", r"the (?P<later>.+?) follows the (?P<earlier>.+)",
+       "Then the board ballot follows the Originating Committee ballot",
+       "every gate named by the first phrase is in a later stage than every gate named by the second")
+def then_follows(workreg: ScenarioContext, later: str, earlier: str) -> None:
+    decision = workreg.decision()
+    stage_of = {gate: i for i, stage in enumerate(decision.stages) for gate in stage}
+    after = [g for g in workreg.gates_of(later) if g.gate in stage_of]
+    before = [g for g in workreg.gates_of(earlier) if g.gate in stage_of]
+    if not after or not before or not all(stage_of[a.gate] > stage_of[b.gate] for a in after for b in before):
+        _fail(workreg, f"the {later} after the {earlier}")
+    names = {g.gate for g in after} | {g.gate for g in before}
+    for edge in decision.order:
+        if edge.before in names or edge.after in names:
+            workreg.cover(*(c.section for c in edge.citations))
+
+
+@_step("Then", r"the (?P<first>.+?) and the (?P<second>.+?) may (?:approve|ballot|run) in parallel",
+       "Then the Originating Committee and the PMCI Working Group may ballot in parallel",
+       "the gates of both are in the same stage")
+def then_parallel(workreg: ScenarioContext, first: str, second: str) -> None:
+    decision = workreg.decision()
+    stage_of = {gate: i for i, stage in enumerate(decision.stages) for gate in stage}
+    one = [g for g in workreg.gates_of(first) if g.gate in stage_of]
+    two = [g for g in workreg.gates_of(second) if g.gate in stage_of]
+    if not one or not two or {stage_of[g.gate] for g in one} != {stage_of[g.gate] for g in two}:
+        _fail(workreg, f"the {first} and the {second} in the same stage")
+    policy = workreg.require_policy()
+    for group in policy.table.get("parallel", []):
+        workreg.cover(policy.table["citations"][group["citation"]][0])
+
+
+@_step("Then", r"the approval of the (?P<approver>.+?) cites §(?P<section>[\w.]+)",
+       "Then the approval of the DMTF Board cites §4",
+       "the approver's gate is required and its citation is that section")
+def then_cites(workreg: ScenarioContext, approver: str, section: str) -> None:
+    gates = workreg.gates_of(approver)
+    if not any(g.citation.section == section for g in gates):
+        _fail(workreg, f"the {approver}'s approval citing §{section}")
+    workreg.cover(section)
+
+
+@_step("Then", r"the approvals are, in order:", "Then the approvals are, in order: (a table)",
+       "the whole decision: a table with columns stage, approver (body name), kind, clause")
+def then_approvals_table(workreg: ScenarioContext, datatable) -> None:
+    header, *rows = datatable
+    columns = [normal(h) for h in header]
+    expected = [dict(zip(columns, (cell.strip() for cell in row))) for row in rows]
+    decision = workreg.decision()
+    stage_of = {gate: i + 1 for i, stage in enumerate(decision.stages) for gate in stage}
+    got = [
+        {"stage": str(stage_of[i.gate]), "approver": i.name, "kind": i.kind, "clause": f"§{i.citation.section}"}
+        for i in sorted(decision.required, key=lambda i: (stage_of.get(i.gate, 0), i.gate)) if i.gate in stage_of
+    ]
+    got_rows = sorted(tuple(row.get(c, "") for c in columns) for row in got)
+    want_rows = sorted(tuple(row[c] for c in columns) for row in expected)
+    if got_rows != want_rows:
+        table = "\n".join("  | " + " | ".join(r) + " |" for r in want_rows)
+        _fail(workreg, f"these approvals ({', '.join(columns)}):\n{table}")
+    workreg.cover(*(i.citation.section for i in decision.required))
+    for edge in decision.order:
+        workreg.cover(*(c.section for c in edge.citations))
+    _cover_kinds(workreg)
+
+
+@_step("Then", r"the policy (?:does not specify|leaves open) (?P<what>.+)",
+       "Then the policy does not specify what makes a change significant",
+       "the decision reports an unspecified point whose topic id or text contains these words")
+def then_unspecified(workreg: ScenarioContext, what: str) -> None:
+    points = [
+        p for p in workreg.decision().unspecified
+        if normal(p.topic) == normal(what) or _words_in(what, [p.text, p.topic])
+    ]
+    if not points:
+        _fail(workreg, f"an unspecified point about '{what}'")
+    workreg.cover(*(p.citation.section for p in points))
+
+
+@_step("Then", r'the "(?P<step>[^"]+)" step is done by the (?P<role>.+?)(?P<optional> \(optional\))?',
+       'Then the "Schedule formal approval by the Board" step is done by the DMTF Executive Committee',
+       "a non-approval step of the decision (by title or id), its actor, and whether it is optional")
+def then_step_actor(workreg: ScenarioContext, step: str, role: str, optional: str | None) -> None:
+    wanted = normal(step)
+    steps = [s for s in workreg.decision().steps if wanted in (normal(s.step), normal(s.title))]
+    role_id = workreg.role(role)
+    if not steps or steps[0].actor != role_id or (optional is not None) != steps[0].optional:
+        _fail(workreg, f"step '{step}' by the {role}" + (" (optional)" if optional else ""))
+    workreg.cover(steps[0].citation.section)
+
+
+# -- Then: roles, review cycle, removal (the policy itself, no change needed) --------------
+
+_models: dict = {}
+
+
+def _policy_model(workreg: ScenarioContext):
+    """The validated policy model behind the scenario's compiled policy (loaded once per file)."""
+    from ..load import load_policy
+
+    policy = workreg.require_policy()
+    if policy.file not in _models:
+        _models[policy.file] = load_policy(policy.file)
+    return _models[policy.file]
+
+
+@_step("Then", r"the (?P<role>.+?) is required to be (?P<what>.+)",
+       "Then the Work Register Owner is required to be an active member of the Alliance Committee",
+       "the role has a constraint whose text says this")
+def then_role_constraint(workreg: ScenarioContext, role: str, what: str) -> None:
+    role_id = workreg.role(role)
+    model = _policy_model(workreg)
+    found = [c for r in model.roles if r.id == role_id for c in r.constraints if _words_in(what, [c.text, c.citation.quote])]
+    assert found, f"expected: the {role} constrained to be {what}\ngot constraints: " + "; ".join(
+        f"{c.text} (§{c.citation.section})" for r in model.roles if r.id == role_id for c in r.constraints
+    ) or "none"
+    workreg.cover(*(c.citation.section for c in found))
+
+
+@_step("Then", r"the role of the (?P<role>.+?) is to (?P<what>.+)",
+       "Then the role of the working groups is to define the milestones specified in the work register",
+       "the role's description, clause or responsibilities say this (all significant words appear)")
+def then_role_duty(workreg: ScenarioContext, role: str, what: str) -> None:
+    role_id = workreg.role(role)
+    model = _policy_model(workreg)
+    entry = next(r for r in model.roles if r.id == role_id)
+    citations = [entry.citation, *entry.responsibilities]
+    matching = [c for c in citations if _words_in(what, [c.quote])] or (
+        [entry.citation] if _words_in(what, [entry.description or ""]) else []
+    )
+    assert matching, f"expected: the {role}'s role is to {what}\ngot: " + " / ".join(
+        f"§{c.section} \"{c.quote}\"" for c in citations
+    )
+    workreg.cover(*(c.section for c in matching))
+
+
+@_step("Then", r"the Originating Committee is by default the (?P<name>.+)",
+       "Then the Originating Committee is by default the Alliance Committee",
+       "the role filling the Originating Committee unless another is named")
+def then_originating_default(workreg: ScenarioContext, name: str) -> None:
+    model = _policy_model(workreg)
+    role = next((r for r in model.roles if r.id == "originating_committee"), None)
+    default = next((r for r in model.roles if role and r.id == role.default), None)
+    assert default is not None and normal(default.name) == normal(name), (
+        f"expected: the Originating Committee is by default the {name}\n"
+        f"got: {default.name if default else 'no default'}"
+    )
+    workreg.cover(role.citation.section, *( [role.default_citation.section] if role.default_citation else []))
+
+
+@_step("Then", r"work registers should be updated at least every (?P<months>\d+) months(?: by the (?P<role>.+?))?",
+       "Then work registers should be updated at least every 24 months by the Work Register Owner",
+       "the review cycle: interval, strength 'should', and who performs it")
+def then_review_cycle(workreg: ScenarioContext, months: str, role: str | None) -> None:
+    cycle = _policy_model(workreg).review_cycle
+    got = "no review cycle" if cycle is None else f"{cycle.strength} every {cycle.interval_months} months by {cycle.performed_by}"
+    ok = cycle is not None and cycle.interval_months == int(months) and cycle.strength == "should"
+    if ok and role:
+        ok = cycle.performed_by == workreg.role(role)
+    assert ok, f"expected: should be updated every {months} months{' by the ' + role if role else ''}\ngot: {got}"
+    workreg.cover(cycle.citation.section)
+
+
+@_step("Then", r"removal may follow when (?P<what>.+)", "Then removal may follow when the partner organization disbands",
+       "a removal trigger says this")
+def then_removal_trigger(workreg: ScenarioContext, what: str) -> None:
+    triggers = _policy_model(workreg).removal_triggers
+    found = [t for t in triggers if _words_in(what, [t.text, t.citation.quote])]
+    assert found, f"expected: a removal trigger '{what}'\ngot: " + "; ".join(t.text for t in triggers)
+    workreg.cover(*(t.citation.section for t in found))
+
+
+@_step("Then", r"the (?P<role>.+?) may recommend removal", "Then the VP of Alliances may recommend removal",
+       "a removal trigger names this role among those who may recommend it")
+def then_recommends_removal(workreg: ScenarioContext, role: str) -> None:
+    role_id = workreg.role(role)
+    triggers = [t for t in _policy_model(workreg).removal_triggers if role_id in t.recommended_by]
+    assert triggers, f"expected: the {role} may recommend removal\ngot: nobody named for {role_id}"
+    workreg.cover(*(t.citation.section for t in triggers))
