@@ -115,6 +115,43 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from .coverage import format_text, measure
+    from .output import format_json
+
+    report = measure(args.policy, args.features, args.policy_dir)
+    if args.format == "json":
+        sys.stdout.write(format_json(report.to_dict()))
+    else:
+        sys.stdout.write(format_text(report, args.features))
+    return 1 if report.percent < args.fail_under or report.scenarios_failed else 0
+
+
+def cmd_gherkin(args: argparse.Namespace) -> int:
+    from .gherkin import skeleton
+    from .registry import get_policy
+
+    text = skeleton(get_policy(args.policy, args.policy_dir))
+    if args.output:
+        try:
+            with open(args.output, "x", encoding="utf-8") as out:
+                out.write(text)
+        except FileExistsError as exc:
+            raise UsageError("file exists; not overwriting it", code="exists", file=args.output) from exc
+        except OSError as exc:
+            raise UsageError(f"cannot write: {exc.strerror}", code="unwritable", file=args.output) from exc
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_steps(args: argparse.Namespace) -> int:
+    from .bdd.vocabulary import markdown
+
+    sys.stdout.write(markdown())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every ``workreg`` subcommand."""
     parser = _Parser(
@@ -155,6 +192,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of policy files")
     schema.set_defaults(handler=cmd_schema)
+
+    coverage = commands.add_parser(
+        "coverage", help="which clauses a policy cites are exercised by Gherkin scenarios (exit 1 under --fail-under)",
+    )
+    coverage.add_argument("policy", metavar="POLICY", help="NAME@VERSION, NAME or a YAML file")
+    coverage.add_argument("features", metavar="FEATURES", help="a folder of .feature files (or one file)")
+    coverage.add_argument("--fail-under", type=float, default=100.0, metavar="PERCENT",
+                          help="exit 1 when fewer clauses are covered (default 100)")
+    coverage.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    coverage.add_argument("--format", choices=("text", "json"), default="text")
+    coverage.set_defaults(handler=cmd_coverage)
+
+    gherkin = commands.add_parser("gherkin", help="write a starting .feature file from a policy's decisions")
+    gherkin.add_argument("policy", metavar="POLICY", help="NAME@VERSION, NAME or a YAML file")
+    gherkin.add_argument("-o", "--output", metavar="FILE", help="write to FILE (never overwrites); default stdout")
+    gherkin.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    gherkin.set_defaults(handler=cmd_gherkin)
+
+    steps = commands.add_parser("steps", help="print the Gherkin step vocabulary (Markdown)")
+    steps.set_defaults(handler=cmd_steps)
 
     from .registers.commands import register_commands as register_register_commands
 
