@@ -73,6 +73,8 @@ MAX_FACTS_PER_SESSION = 4096
 
 _RULE_KEYS = ("id", "when", "kind", "outcome", "priority", "description")
 _CATCH_ALL = "catch_all"
+# durable's ERR_SID_NOT_FOUND, as its Python binding words it.
+_SID_NOT_FOUND = "error code: 309"
 
 
 # --------------------------------------------------------------------------- specs
@@ -326,6 +328,7 @@ def _run_session(registered: _Registered, messages: list[dict[str, Any]]) -> tup
     registered.seen = []
     registered.live_sessions.add(sid)
     session_usable = True
+    delete_problem: Exception | None = None
     try:
         host.assert_facts(registered.name, messages)
     except MemoryError as exc:
@@ -339,17 +342,27 @@ def _run_session(registered: _Registered, messages: list[dict[str, Any]]) -> tup
         raise RulesError(f"durable_rules failed while classifying: {exc}", code="rules-engine") from exc
     finally:
         if session_usable:
-            _delete_session(host, registered, sid)
+            delete_problem = _delete_session(host, registered, sid)
+    # Reached only when the facts were asserted; a failed assert already reports its own error.
+    if delete_problem is not None:
+        raise RulesError(f"durable_rules could not delete session {sid}: {delete_problem}",
+                         code="rules-engine") from delete_problem
     return registered.hits, registered.seen
 
 
-def _delete_session(host: Any, registered: _Registered, sid: str) -> None:
+def _delete_session(host: Any, registered: _Registered, sid: str) -> Exception | None:
+    """Delete session ``sid``; return the problem instead of raising (we are in a finally)."""
     try:
         host.delete_state(registered.name, sid)
     except Exception as exc:
-        # It stays counted as live so the cap still protects the 1024-session limit.
-        raise RulesError(f"durable_rules could not delete session {sid}: {exc}", code="rules-engine") from exc
+        if _SID_NOT_FOUND in str(exc):
+            # A failed assert may never have created the session: nothing is left behind.
+            registered.live_sessions.discard(sid)
+            return None
+        # Otherwise it stays counted as live, so the cap keeps protecting the 1024 limit.
+        return exc
     registered.live_sessions.discard(sid)
+    return None
 
 
 def live_sessions() -> int:
