@@ -87,6 +87,15 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
             {"steps": list(group.steps), "condition": group.condition, "citation": citations.ref(group.citation)}
             for group in policy.parallel
         ],
+        "classification": [
+            {
+                "id": rule.id, "description": rule.description,
+                "when": {k: list(v) if isinstance(v, tuple) else v for k, v in rule.when.items()},
+                "kind": rule.kind, "priority": rule.priority, "citation": citations.ref(rule.citation),
+                "interpretation": rule.interpretation,
+            }
+            for rule in policy.classification
+        ],
         "decisions": {},
         "citations": citations.items,
     }

@@ -27,6 +27,23 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
                       help="text for people; json/yaml is the register model (readable back by workreg)")
     show.set_defaults(handler=run_show)
 
+    diff = subparsers.add_parser(
+        "diff",
+        help="classify the changes between two versions of a register and decide the approvals they need",
+        description="Diff two versions of a work register section by section, classify each change with the "
+        "policy's rules, and print the approvals the changes need together.",
+    )
+    diff.add_argument("old", metavar="OLD", help="the approved (earlier) version")
+    diff.add_argument("new", metavar="NEW", help="the proposed (later) version")
+    diff.add_argument("--policy", default="dsp4003", metavar="NAME[@VERSION]",
+                      help="policy whose classification rules and approvals apply (default: dsp4003)")
+    diff.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    diff.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
+                      help="extra organization vocabulary YAML (extends policies/vocabulary/dmtf.yaml)")
+    diff.add_argument("--originating", metavar="NAME", help="the Originating Committee, when not the default")
+    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    diff.set_defaults(handler=run_diff)
+
     lint = subparsers.add_parser(
         "lint",
         help="check work registers against DSP4003 and the work register template",
@@ -51,6 +68,35 @@ def parse_today(value: str | None) -> date:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise UsageError(f"--today must be a date as YYYY-MM-DD, not '{value}'", code="bad-date") from exc
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """Print the classified changes between two registers and the approvals they need; 0."""
+    from engine.output import format_json
+    from engine.registers.classify import classify_changes, decide_changes
+    from engine.registers.diff import diff_registers
+    from engine.registers.read import read_register
+    from engine.registers.report import format_diff_markdown, format_diff_text
+    from engine.registers.vocabulary import load_vocabulary
+    from engine.registry import get_policy
+
+    policy = get_policy(args.policy, args.policy_dir)
+    vocabulary = load_vocabulary(*args.vocabulary)
+    old = read_register(args.old, vocabulary=vocabulary)
+    new = read_register(args.new, vocabulary=vocabulary)
+    changes = classify_changes(diff_registers(old, new, vocabulary), policy)
+    decision = decide_changes(changes, policy, vocabulary, args.originating)
+    if args.format == "json":
+        sys.stdout.write(format_json({
+            "old": args.old, "new": args.new, "policy": policy.ref,
+            "changes": [change.to_dict() for change in changes],
+            "decision": decision.to_dict() if decision else None,
+        }))
+    elif args.format == "markdown":
+        sys.stdout.write(format_diff_markdown(policy, changes, decision, args.old, args.new))
+    else:
+        sys.stdout.write(format_diff_text(policy, changes, decision, args.old, args.new))
+    return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
