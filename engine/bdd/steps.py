@@ -400,3 +400,89 @@ def then_recommends_removal(workreg: ScenarioContext, role: str) -> None:
     triggers = [t for t in _policy_model(workreg).removal_triggers if role_id in t.recommended_by]
     assert triggers, f"expected: the {role} may recommend removal\ngot: nobody named for {role_id}"
     workreg.cover(*(t.citation.section for t in triggers))
+
+
+# -- Work registers: diff and lint ---------------------------------------------------------
+
+def _register_path(workreg: ScenarioContext, name: str):
+    from ..errors import RegisterError
+
+    path = workreg.base_dir / name
+    if not path.is_file():
+        raise RegisterError("no such work register beside the feature", code="not-found", file=str(path))
+    return path
+
+
+@_step("Given", r'the approved work register "(?P<name>[^"]+)"', 'Given the approved work register "esa-1.0.txt"',
+       "a register document (text, Markdown, .docx or model) beside the feature, as approved")
+def given_register(workreg: ScenarioContext, name: str) -> None:
+    workreg.registers["old"] = _register_path(workreg, name)
+
+
+@_step("When", r'it is updated to "(?P<name>[^"]+)"', 'When it is updated to "esa-1.1.txt"',
+       "diff the approved register with this version, classify the changes, and decide what they need")
+def when_updated(workreg: ScenarioContext, name: str) -> None:
+    from ..registers.classify import EDITORIAL, affected_committees, classify_changes
+    from ..registers.diff import diff_registers
+    from ..registers.read import read_register
+    from ..registers.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    old = read_register(workreg.registers["old"], vocabulary=vocabulary)
+    new = read_register(_register_path(workreg, name), vocabulary=vocabulary)
+    changes = classify_changes(diff_registers(old, new, vocabulary), workreg.require_policy())
+    workreg.outputs["changes"] = changes
+    for kind in dict.fromkeys(c.kind for c in changes if c.kind and c.kind != EDITORIAL):
+        workreg.add_change(kind)
+    workreg.committees.extend(affected_committees(changes, vocabulary))
+
+
+@_step("Then", r"the change to (?:the )?(?P<section>[a-z_ ]+?) is (?P<kind>editorial|unclassified|an? [a-z_ ]+)",
+       "Then the change to the points of contact is a contact change",
+       "every change of that register section was classified as this change kind (or editorial, unclassified)")
+def then_change_classified(workreg: ScenarioContext, section: str, kind: str) -> None:
+    changes = [c for c in workreg.outputs.get("changes", ()) if normal(c.record.section) == normal(section)]
+    wanted = None if kind == "unclassified" else (
+        "editorial" if kind == "editorial" else workreg.change_kind(re.sub(r"^an?\s+", "", kind).replace(" ", "_"))
+    )
+    got = sorted({str(c.kind) for c in changes})
+    assert changes and all(c.kind == wanted for c in changes), (
+        f"expected: the {section} changes classified as {wanted}\ngot: {got or 'no change to ' + section}"
+    )
+    workreg.cover(*(c.citation.section for c in changes if c.citation))
+
+
+@_step("Then", r"the scope is extended to (?:the )?(?P<groups>.+)", "Then the scope is extended to the SPDM Working Group",
+       "scope changes name exactly these DMTF working groups or forums as added")
+def then_scope_extended(workreg: ScenarioContext, groups: str) -> None:
+    added = sorted(c.record.group for c in workreg.outputs.get("changes", ())
+                   if c.record.section == "scope" and c.record.change == "added")
+    wanted = sorted(re.sub(r"^the\s+", "", g, flags=re.I) for g in _names(groups))
+    assert [normal(g) for g in added] == [normal(g) for g in wanted], f"expected: {wanted}\ngot: {added}"
+    workreg.cover(*(c.citation.section for c in workreg.outputs["changes"] if c.record.section == "scope" and c.citation))
+
+
+@_step("When", r'the work register "(?P<name>[^"]+)" is linted on (?P<day>\d{4}-\d{2}-\d{2})',
+       'When the work register "draft.txt" is linted on 2026-11-21',
+       "lint a register beside the feature as of that date")
+def when_linted(workreg: ScenarioContext, name: str, day: str) -> None:
+    from datetime import date
+
+    from ..registers.lint import lint_register
+    from ..registers.read import read_register
+
+    path = _register_path(workreg, name)
+    workreg.outputs["findings"] = lint_register(read_register(path), today=date.fromisoformat(day), file=name)
+
+
+@_step("Then", r'lint reports (?P<negation>no )?"(?P<rule>[a-z-]+)"(?: at line (?P<line>\d+))?',
+       'Then lint reports "missing-board-resolution" at line 40',
+       "a finding of this rule id (at this line), or none of it")
+def then_lint_reports(workreg: ScenarioContext, negation: str | None, rule: str, line: str | None) -> None:
+    findings = workreg.outputs.get("findings", [])
+    matching = [f for f in findings if f.rule == rule and (line is None or f.line == int(line))]
+    listing = "\n".join(f"  {f.file}:{f.line}: {f.severity}: {f.rule}: {f.message}" for f in findings) or "  no findings"
+    if negation:
+        assert not matching, f"expected: no {rule}\ngot:\n{listing}"
+    else:
+        assert matching, f"expected: {rule}" + (f" at line {line}" if line else "") + f"\ngot:\n{listing}"
