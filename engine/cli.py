@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of policy files")
     schema.set_defaults(handler=cmd_schema)
 
+    from .versions_commands import register_commands
+
+    register_commands(commands)
     return parser
 
 
