@@ -37,6 +37,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0 if result["equivalent"] else 1
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    """Write the diagram as DOT to stdout, or to ``-o FILE`` as .dot, .svg or .png."""
+    from .compare import load_for_compare
+    from .render import render_dot, write_diagram
+
+    loaded = load_for_compare(args.policy, args.policy_dir)
+    against = load_for_compare(args.against, args.policy_dir) if args.against else None
+    source = render_dot(loaded, changes=args.change, committees=args.committee, against=against)
+    if args.output:
+        write_diagram(source, args.output)
+    else:
+        sys.stdout.write(source)
+    return 0
+
+
 def register_commands(subparsers) -> None:
     """Add ``compare``, ``render`` and ``diagrams`` to the ``workreg`` subparsers."""
     compare = subparsers.add_parser(
@@ -50,3 +65,20 @@ def register_commands(subparsers) -> None:
     compare.add_argument("--format", choices=COMPARE_FORMATS, default="text")
     _policy_dir_arg(compare)
     compare.set_defaults(handler=cmd_compare)
+
+    render = subparsers.add_parser(
+        "render", help="draw a policy's process, one decision's path, or two versions' difference",
+        description="Draw a policy as a Graphviz diagram: the whole process in phases; with --change the "
+                    "approval path of those change kinds in stages; with --against the difference from "
+                    "another version.  DOT goes to stdout unless -o names a .dot, .svg or .png file "
+                    "(SVG and PNG need Graphviz's 'dot' program).",
+    )
+    render.add_argument("policy", metavar="POLICY", help="NAME@VERSION, NAME (newest) or a YAML file")
+    render.add_argument("--change", action="append", default=[], metavar="KIND",
+                        help="highlight the approval path of this change kind; repeatable")
+    render.add_argument("--committee", action="append", default=[], metavar="NAME",
+                        help="an affected committee with milestone work (one gate each); repeatable")
+    render.add_argument("--against", metavar="OTHER", help="draw what POLICY changes from OTHER")
+    render.add_argument("-o", "--output", metavar="FILE", help="write FILE.dot, FILE.svg or FILE.png")
+    _policy_dir_arg(render)
+    render.set_defaults(handler=cmd_render)
