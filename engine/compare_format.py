@@ -163,7 +163,7 @@ def format_compare_text(result: dict) -> str:
         out.append("  No single change kind needs different approvals.")
     explained = combined - len(unexplained)
     if explained:
-        out.append(f"  {explained} combinations of several kinds differ only as the union of their kinds above.")
+        out.append(f"  {explained} combination(s) of several kinds differ only as the union of their kinds above.")
     kinds = result["change_kinds"]
     if kinds["added"] or kinds["removed"]:
         out += ["", "Change kinds:"]
@@ -216,7 +216,7 @@ def format_compare_markdown(result: dict) -> str:
         )
     explained = combined - len(unexplained)
     if explained:
-        out += ["", f"{explained} combinations of several kinds differ only as the union of their kinds above."]
+        out += ["", f"{explained} combination(s) of several kinds differ only as the union of their kinds above."]
     kinds = result["change_kinds"]
     if kinds["added"] or kinds["removed"]:
         out += ["", "**Change kinds**", ""]

@@ -155,7 +155,13 @@ def process_diagram(
     extra = ""
     if decision is not None:
         titles = loaded.compiled.table["kinds"]
-        extra = "\nApproval path for: " + ", ".join(titles[c] for c in decision.changes)
+        extra = "\nApproval path for: " + ", ".join(titles[c] for c in sorted(decision.changes))
+        if not decision.stages:
+            extra += f"\nNo approval named by {model.source.document} {model.source.version}"
+        for item in decision.not_required:
+            extra += f"\nNot required: {item.name} (§{item.citation.section})"
+        if decision.unspecified:
+            extra += f"\n{len(decision.unspecified)} point(s) not specified: see workreg approvals"
     graph = _new_graph(_title(loaded, extra))
 
     # Per-committee gates become one node per named committee.
@@ -231,8 +237,9 @@ def process_diagram(
     if decision is not None:
         # Order the decision implies through steps it leaves out: drawn, but not used for layout.
         highlighted = {edge for edge in drawn if edge[0] in on_path and edge[1] in on_path}
-        for item in decision.order:
-            tail, head = _node_id(item.before, instances), _node_id(item.after, instances)
+        implied = sorted({(_node_id(item.before, instances), _node_id(item.after, instances))
+                          for item in decision.order})
+        for tail, head in implied:
             if not _reaches(highlighted, tail, head):
                 graph.edge(tail, head, color=HIGHLIGHT, penwidth="2.4", style="dotted", constraint="false",
                            xlabel="then")

@@ -52,6 +52,15 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diagrams(args: argparse.Namespace) -> int:
+    """Regenerate the diagrams folder: DOT and SVG of every diagram, and its README index."""
+    from .diagrams import write_diagrams
+
+    written = write_diagrams(args.out, args.policy_dir)
+    print(f"{args.out}: {len(written)} files written")
+    return 0
+
+
 def register_commands(subparsers) -> None:
     """Add ``compare``, ``render`` and ``diagrams`` to the ``workreg`` subparsers."""
     compare = subparsers.add_parser(
@@ -82,3 +91,13 @@ def register_commands(subparsers) -> None:
     render.add_argument("-o", "--output", metavar="FILE", help="write FILE.dot, FILE.svg or FILE.png")
     _policy_dir_arg(render)
     render.set_defaults(handler=cmd_render)
+
+    diagrams = subparsers.add_parser(
+        "diagrams", help="regenerate the diagrams folder (every version, path and difference, with a README)",
+        description="Write the SVG and DOT of every shipped policy version, of every change kind's approval "
+                    "path in the newest version and of each adjacent pair of versions' difference, plus a "
+                    "README.md showing them all.  Needs Graphviz's 'dot' program.",
+    )
+    diagrams.add_argument("--out", default="diagrams", metavar="DIR", help="output folder (default: diagrams)")
+    _policy_dir_arg(diagrams)
+    diagrams.set_defaults(handler=cmd_diagrams)
