@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -55,3 +56,30 @@ def test_policies_lists_versions_with_provenance(capsys):
     out = capsys.readouterr().out
     for version, kind in (("1.0", "reconstructed"), ("1.1", "reconstructed"), ("1.2.0", "published")):
         assert re.search(rf"dsp4003@{re.escape(version)}\s+{kind}\s", out), out
+
+
+def test_a_version_written_as_yaml_alone_is_found_listed_compared_and_rendered(tmp_path, capsys):
+    """Adding a version takes one YAML file in DIR/NAME/VERSION.yaml: no code, no registration."""
+    text = (DSP4003 / "1.2.0.yaml").read_text(encoding="utf-8")
+    constraint = text[text.index("    constraints:\n"):text.index("  - id: originating_committee")]
+    text = text.replace("version: 1.2.0\n", "version: 1.3.0\n").replace(constraint, "\n")
+    version_dir = tmp_path / "dsp4003"
+    version_dir.mkdir()
+    (version_dir / "1.3.0.yaml").write_text(text, encoding="utf-8")
+    where = ["--policy-dir", str(tmp_path)]
+
+    assert main(["policies", *where]) == 0
+    assert re.search(r"dsp4003@1\.3\.0\s+published\s", capsys.readouterr().out)
+
+    assert main(["compare", "dsp4003@1.2.0", "dsp4003@1.3.0", "--format", "json", *where]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert [(e["element"], e["id"], e["change"]) for e in result["structure"]] == [
+        ("constraint", "owner_is_active_alliance_committee_member", "removed")]
+    assert result["decisions"] == []
+
+    assert main(["render", "dsp4003@1.3.0", "--against", "dsp4003@1.2.0", *where]) == 0
+    dot = capsys.readouterr().out
+    assert "dsp4003@1.3.0" in dot and "no longer needs to satisfy" in dot
+
+    assert main(["approvals", "new_register", "--policy", "dsp4003", *where]) == 0
+    assert capsys.readouterr().out.startswith("dsp4003@1.3.0")
