@@ -350,6 +350,10 @@ def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy") -> "graphviz.Di
     others = [e for e in structure if e["element"] not in ("step", "precedence")]
     if others:
         graph.node("other_changes", _changes_table(others, names), shape="plaintext", style="")
+        # Above the process, so the table's height does not stretch the first phase.
+        for step in order:
+            if not any(after == step for _, after in edges):
+                graph.edge("other_changes", step, style="invis")
     _legend(graph, statuses=True)
     return graph
 
