@@ -51,11 +51,17 @@ class LoadedPolicy:
 
 def load_for_compare(ref: str, extra_dirs: Iterable[str | Path] = ()) -> LoadedPolicy:
     """Resolve ``NAME@VERSION`` (or a file) and load both its decision table and its model."""
-    from .load import load_policy
-    from .registry import compile_file, resolve
+    from .registry import resolve
 
-    found = resolve(ref, tuple(str(d) for d in extra_dirs))
-    return LoadedPolicy(compile_file(found.path), load_policy(found.path), found.path)
+    return load_policy_file(resolve(ref, tuple(str(d) for d in extra_dirs)).path)
+
+
+def load_policy_file(path: Path) -> LoadedPolicy:
+    """A policy file's decision table (cached) and validated model."""
+    from .load import load_policy
+    from .registry import compile_file
+
+    return LoadedPolicy(compile_file(path), load_policy(path), path)
 
 
 # -- the change history (Appendix A) ----------------------------------------------------------

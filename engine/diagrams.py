@@ -30,8 +30,9 @@ class Diagram:
 
 def shipped_versions(extra_dirs: Iterable[str | Path] = ()) -> dict[str, list]:
     """Policy files of the shipped directories (and ``extra_dirs``), by name, oldest version first."""
-    from .registry import SHIPPED_DIRS, version_key
-    from .registry import PolicyFile
+    # Not registry.discover(): that also reads WORKREG_POLICY_PATH, and the committed folder must
+    # not depend on the environment it was generated in.
+    from .registry import SHIPPED_DIRS, PolicyFile, version_key
 
     found: dict[tuple[str, str], PolicyFile] = {}
     for directory in [d for d in SHIPPED_DIRS if d.is_dir()] + [Path(d) for d in extra_dirs]:
@@ -46,14 +47,12 @@ def shipped_versions(extra_dirs: Iterable[str | Path] = ()) -> dict[str, list]:
 
 def diagram_sources(extra_dirs: Iterable[str | Path] = ()) -> list[Diagram]:
     """Every diagram the folder holds, in README order."""
-    from .compare import LoadedPolicy
-    from .load import load_policy
-    from .registry import compile_file
+    from .compare import load_policy_file
     from .render import render_dot
 
     diagrams: list[Diagram] = []
     for name, versions in shipped_versions(extra_dirs).items():
-        loaded = [LoadedPolicy(compile_file(p.path), load_policy(p.path), p.path) for p in versions]
+        loaded = [load_policy_file(p.path) for p in versions]
         for policy in loaded:
             model = policy.model
             diagrams.append(Diagram(
