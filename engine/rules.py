@@ -35,6 +35,12 @@ contain (all measured on durable-rules 2.0.28):
 * Events are consumed by the first rule that fires, which would hide the other
   matches; facts fire every matching rule. We assert facts, collect every
   (fact, rule) match and pick the winner here, deterministically.
+* durable's own any-of (``$or``) corrupts its heap once about 64 rules use it,
+  one fact matching 256 rules is reported twice, and a field tested against
+  about 511 values hangs. Any-of lists are expanded here into one durable rule
+  per value combination, capped at MAX_DURABLE_RULES (RulesError beyond).
+* A fact with no explicit ``id`` gets one from a hash of its content, so equal
+  facts would collide; each fact is sent with its position as ``id``.
 * An action taking two parameters is treated as asynchronous (it must call a
   callback), so actions are closures of exactly one parameter.
 * None of it is thread-safe; one lock serialises every call into durable.
@@ -204,9 +210,9 @@ def _check_condition_scalar(where: str, name: str, value: Any) -> None:
 def _token(value: Any) -> str | None:
     """The string durable compares for a value, or None for a value that matches nothing.
 
-    durable compares strings with strcmp over lengths held in 16 bits and treats
-    '.' and '$' in names specially; hashing every value to a short, typed, ASCII
-    token keeps all of that out of reach and makes type rules (True is not 1) ours.
+    durable compares strings with strcmp (a NUL ends them) over lengths held in
+    16 bits; hashing every value to a short, typed, ASCII token keeps that out of
+    reach and makes the type rules (True is not 1, 2.0 is 2) ours.
     """
     return _cached_token(type(value), value)
 
