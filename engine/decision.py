@@ -142,10 +142,14 @@ class Decision:
     order: tuple[OrderEdge, ...]
     steps: tuple[StepItem, ...]
 
+    def stage_numbers(self) -> dict[str, int]:
+        """Gate id → its stage, counting from 1 (satisfied gates have none)."""
+        return {gate: number for number, stage in enumerate(self.stages, 1) for gate in stage}
+
     @property
     def approvers(self) -> tuple[str, ...]:
         """Approver role ids of the gates still to pass (not satisfied by another), in stage order."""
-        position = {gate: index for index, stage in enumerate(self.stages) for gate in stage}
+        position = self.stage_numbers()
         gates = sorted(
             (item for item in self.required if item.satisfied_by is None),
             key=lambda item: position.get(item.gate, len(position)),

@@ -27,7 +27,7 @@ def skeleton(policy: CompiledPolicy) -> str:
         decision = policy.decide([kind])
         section = citations[policy.table["kind_citations"][kind]][0]
         lines += ["", f"  @{policy.name}-{section}", f"  Scenario: {title}", f'    When the change is "{kind}"']
-        stage_of = {gate: i + 1 for i, stage in enumerate(decision.stages) for gate in stage}
+        stage_of = decision.stage_numbers()
         active = [i for i in decision.required if i.gate in stage_of]
         steps = []
         if active:

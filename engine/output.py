@@ -38,10 +38,6 @@ def approver_label(policy: CompiledPolicy, item: RequiredApproval) -> str:
     return role
 
 
-def _stage_of(decision: Decision) -> dict[str, int]:
-    return {gate: index + 1 for index, stage in enumerate(decision.stages) for gate in stage}
-
-
 def _quote(text: str, width: int = 96, indent: str = "       ") -> str:
     return textwrap.fill(f'"{text}"', width=width, initial_indent=indent, subsequent_indent=indent + " ")
 
@@ -54,7 +50,7 @@ def format_text(policy: CompiledPolicy, decision: Decision) -> str:
         "Changes: " + ", ".join(f"{c} ({kinds[c]})" for c in decision.changes),
         "",
     ]
-    stage_of = _stage_of(decision)
+    stage_of = decision.stage_numbers()
     active = [item for item in decision.required if item.satisfied_by is None]
     active.sort(key=lambda item: stage_of.get(item.gate, 0))
     if active:
@@ -125,7 +121,7 @@ def _md(text: str) -> str:
 def format_markdown(policy: CompiledPolicy, decision: Decision) -> str:
     """The decision as a Markdown section with tables, for issues and minutes."""
     kinds = policy.table["kinds"]
-    stage_of = _stage_of(decision)
+    stage_of = decision.stage_numbers()
     out = [
         f"### Approvals for {', '.join(kinds[c] for c in decision.changes)} ({decision.policy})",
         "",

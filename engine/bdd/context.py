@@ -117,3 +117,8 @@ class ScenarioContext:
                 return []
             matches = [item for item in decision.required if item.approver == role]
         return matches
+
+    def staged_gates(self, phrase: str) -> list[RequiredApproval]:
+        """The gates a phrase names that are still to pass (in a stage, not satisfied by another)."""
+        stage_of = self.decision().stage_numbers()
+        return [gate for gate in self.gates_of(phrase) if gate.gate in stage_of]

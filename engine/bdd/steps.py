@@ -66,7 +66,7 @@ COVERAGE_RECORD = pytest.StashKey[list]()
 
 def describe(decision: Decision) -> str:
     """A decision as readable lines: stages with approvers, kinds and citations."""
-    stage_of = {gate: i + 1 for i, stage in enumerate(decision.stages) for gate in stage}
+    stage_of = decision.stage_numbers()
     lines = [f"decision of {decision.policy} for {', '.join(decision.changes)}:"]
     for item in sorted(decision.required, key=lambda i: stage_of.get(i.gate, 0)):
         where = f"stage {stage_of[item.gate]}" if item.gate in stage_of else f"given by {item.satisfied_by}"
@@ -228,9 +228,8 @@ def then_no_approval(workreg: ScenarioContext) -> None:
        "every gate named by the first phrase is in a later stage than every gate named by the second")
 def then_follows(workreg: ScenarioContext, later: str, earlier: str) -> None:
     decision = workreg.decision()
-    stage_of = {gate: i for i, stage in enumerate(decision.stages) for gate in stage}
-    after = [g for g in workreg.gates_of(later) if g.gate in stage_of]
-    before = [g for g in workreg.gates_of(earlier) if g.gate in stage_of]
+    stage_of = decision.stage_numbers()
+    after, before = workreg.staged_gates(later), workreg.staged_gates(earlier)
     if not after or not before or not all(stage_of[a.gate] > stage_of[b.gate] for a in after for b in before):
         _fail(workreg, f"the {later} after the {earlier}")
     names = {g.gate for g in after} | {g.gate for g in before}
@@ -243,10 +242,8 @@ def then_follows(workreg: ScenarioContext, later: str, earlier: str) -> None:
        "Then the Originating Committee and the PMCI Working Group may ballot in parallel",
        "the gates of both are in the same stage")
 def then_parallel(workreg: ScenarioContext, first: str, second: str) -> None:
-    decision = workreg.decision()
-    stage_of = {gate: i for i, stage in enumerate(decision.stages) for gate in stage}
-    one = [g for g in workreg.gates_of(first) if g.gate in stage_of]
-    two = [g for g in workreg.gates_of(second) if g.gate in stage_of]
+    stage_of = workreg.decision().stage_numbers()
+    one, two = workreg.staged_gates(first), workreg.staged_gates(second)
     if not one or not two or {stage_of[g.gate] for g in one} != {stage_of[g.gate] for g in two}:
         _fail(workreg, f"the {first} and the {second} in the same stage")
     policy = workreg.require_policy()
@@ -271,7 +268,7 @@ def then_approvals_table(workreg: ScenarioContext, datatable) -> None:
     columns = [normal(h) for h in header]
     expected = [dict(zip(columns, (cell.strip() for cell in row))) for row in rows]
     decision = workreg.decision()
-    stage_of = {gate: i + 1 for i, stage in enumerate(decision.stages) for gate in stage}
+    stage_of = decision.stage_numbers()
     got = [
         {"stage": str(stage_of[i.gate]), "approver": i.name, "kind": i.kind, "clause": f"§{i.citation.section}"}
         for i in sorted(decision.required, key=lambda i: (stage_of.get(i.gate, 0), i.gate)) if i.gate in stage_of
