@@ -74,8 +74,8 @@ class CedarPeer:
 
     def evaluate(self, kinds: list[str]) -> list:
         """One decision (the timed part): one batch of requests, one per candidate approver."""
-        # The entity-reference form without "__entity" is the cheaper one for Cedar to build.
-        context = json.dumps({"kinds": [{"type": "ChangeKind", "id": k} for k in kinds]})
+        # "__entity" marks an entity reference; without it Cedar reads a record (a type error).
+        context = json.dumps({"kinds": [{"__entity": {"type": "ChangeKind", "id": k}} for k in kinds]})
         requests = [
             {"principal": {"type": "Approver", "id": approver}, "action": 'Action::"require"',
              "resource": 'Process::"dsp4003"', "context": context}
