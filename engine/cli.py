@@ -220,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_register_commands(commands)
 
+    from .versions_commands import register_commands as register_version_commands
+
+    register_version_commands(commands)
     return parser
 
 

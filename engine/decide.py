@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from .decision import (
-    Citation, Decision, NotRequired, OrderEdge, RequiredApproval, StepItem, UnspecifiedPoint,
+    KIND_STRENGTH, Citation, Decision, NotRequired, OrderEdge, RequiredApproval, StepItem, UnspecifiedPoint,
 )
 from .errors import UsageError, did_you_mean
 
@@ -103,10 +103,17 @@ class CompiledPolicy:
 
         # One body approving twice (the Alliance Committee as Originating Committee, say) is one
         # approval: later gates of the same body are satisfied by the first, in stage order.
+        # Within a stage the satisfier is chosen by meaning, not by the order of the YAML file:
+        # a named role before a per-committee one, then the stronger kind, then the gate id.
+        kind_of = {gate: kind for gate, kind, *_ in entry["required"]}
+
+        def satisfier_first(gate: str) -> tuple:
+            return (roles[steps[gate]["actor"]]["per_name"], -KIND_STRENGTH.get(kind_of[gate], 0), gate)
+
         satisfied: dict[str, str] = {}
         first_gate_of_body: dict[str, str] = {}
         for stage in entry["stages"]:
-            for gate in stage:
+            for gate in sorted(stage, key=satisfier_first):
                 for instance, name in expansions[gate]:
                     body = name.casefold()
                     if body in first_gate_of_body:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Strength of approval kinds: when changes require one gate with different kinds, or one body
+#: holds two gates of one stage, the stronger kind is the one reported.
+KIND_STRENGTH = {"acknowledgement": 1, "approval": 2, "ballot": 3}
+
 
 @dataclass(frozen=True, slots=True)
 class Citation:

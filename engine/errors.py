@@ -103,3 +103,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     if options and len(options) <= 12:
         return "expected one of: " + ", ".join(options)
     return None
+
+
+class RenderError(WorkregError):
+    """A diagram cannot be rendered (no Graphviz ``dot`` program, unknown output format)."""

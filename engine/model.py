@@ -14,14 +14,14 @@ from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .decision import KIND_STRENGTH  # noqa: F401 - re-exported for the compiler
+
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 RULE_ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 
 #: Step kinds that are approvals ("gates"); the others are actions around them.
 GATE_KINDS = ("ballot", "approval", "acknowledgement")
 STEP_KINDS = GATE_KINDS + ("action", "recommendation", "review")
-#: When two change kinds require one gate with different kinds, the stronger one is reported.
-KIND_STRENGTH = {"acknowledgement": 1, "approval": 2, "ballot": 3}
 
 PHASES = ("proposal", "approval", "establishment", "update", "removal")
 

@@ -35,6 +35,12 @@ contain (all measured on durable-rules 2.0.28):
 * Events are consumed by the first rule that fires, which would hide the other
   matches; facts fire every matching rule. We assert facts, collect every
   (fact, rule) match and pick the winner here, deterministically.
+* durable's own any-of (``$or``) corrupts its heap once about 64 rules use it,
+  one fact matching 256 rules is reported twice, and a field tested against
+  about 511 values hangs. Any-of lists are expanded here into one durable rule
+  per value combination, capped at MAX_DURABLE_RULES (RulesError beyond).
+* A fact with no explicit ``id`` gets one from a hash of its content, so equal
+  facts would collide; each fact is sent with its position as ``id``.
 * An action taking two parameters is treated as asynchronous (it must call a
   callback), so actions are closures of exactly one parameter.
 * None of it is thread-safe; one lock serialises every call into durable.
@@ -68,6 +74,10 @@ MAX_LIVE_SESSIONS = 1000
 MAX_FIELDS = 100
 # Registered rulesets are never freed (about 70 kB each), so bound how many a process makes.
 MAX_RULESETS = 4096
+# durable 2.0.28 misbehaves when one fact matches 256 rules (a fact is reported twice)
+# and hangs when one field is tested against about 511 values, so cap the number of
+# durable rules (any-of lists expanded) well below both.
+MAX_DURABLE_RULES = 250
 # Facts asserted into one session; larger batches use several sessions, one after another.
 MAX_FACTS_PER_SESSION = 4096
 
@@ -200,9 +210,9 @@ def _check_condition_scalar(where: str, name: str, value: Any) -> None:
 def _token(value: Any) -> str | None:
     """The string durable compares for a value, or None for a value that matches nothing.
 
-    durable compares strings with strcmp over lengths held in 16 bits and treats
-    '.' and '$' in names specially; hashing every value to a short, typed, ASCII
-    token keeps all of that out of reach and makes type rules (True is not 1) ours.
+    durable compares strings with strcmp (a NUL ends them) over lengths held in
+    16 bits; hashing every value to a short, typed, ASCII token keeps that out of
+    reach and makes the type rules (True is not 1, 2.0 is 2) ours.
     """
     return _cached_token(type(value), value)
 
@@ -299,7 +309,7 @@ def _register(name: str, definition: Mapping[str, Any]) -> _Registered:
         if rule_name == _CATCH_ALL:
             rule["run"] = _make_catch_all_action(registered)
         else:
-            rule["run"] = _make_rule_action(registered, int(rule_name[1:]))
+            rule["run"] = _make_rule_action(registered, int(rule_name[1:].split("_")[0]))
         rules[rule_name] = rule
     try:
         _durable_host().register_rulesets({name: rules})
@@ -413,18 +423,26 @@ class RuleSet:
             range(len(specs)), key=lambda i: (-specs[i].priority, specs[i].order, i)))}
 
     def _compile(self) -> dict[str, Any]:
+        # durable's own any-of ($or) corrupts its heap once about 64 rules use it
+        # (segfault or "free(): invalid pointer" in 2.0.28), so any-of lists are
+        # expanded here: one durable rule per combination of values, all reporting
+        # the same rule index. A fact has one value per field, so it can match at
+        # most one combination of a rule.
+        combinations = sum(math.prod(len(_tokens_of(value)) for value in spec.conditions.values())
+                           for spec in self.rules)
+        if combinations > MAX_DURABLE_RULES:
+            raise RulesError(
+                f"rules expand to {combinations} value combinations (any-of lists multiply); the "
+                f"durable_rules adapter allows at most {MAX_DURABLE_RULES}", code="rules-limit",
+                hint="split long any-of lists across fewer rules, or merge rules with the same kind")
         definition: dict[str, Any] = {}
         for index, spec in enumerate(self.rules):
-            clauses = []
-            for name in sorted(spec.conditions):
-                key = self._field_keys[name]
-                tokens = _tokens_of(spec.conditions[name])
-                if len(tokens) == 1:
-                    clauses.append({key: tokens[0]})
-                else:
-                    clauses.append({"$or": [{key: token} for token in tokens]})
-            expression = clauses[0] if len(clauses) == 1 else {"$and": clauses}
-            definition[f"r{index}"] = {"all": [{"m": expression}]}
+            names = sorted(spec.conditions)
+            options = [[{self._field_keys[name]: token} for token in _tokens_of(spec.conditions[name])]
+                       for name in names]
+            for branch, tests in enumerate(itertools.product(*options)):
+                expression = tests[0] if len(tests) == 1 else {"$and": list(tests)}
+                definition[f"r{index}_{branch}"] = {"all": [{"m": expression}]}
         # Every fact carries 'i', so this accepts all of them: no MessageNotHandledException,
         # and it tells us durable processed each fact.
         definition[_CATCH_ALL] = {"all": [{"m": {"$ex": {"i": 1}}}]}

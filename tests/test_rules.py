@@ -236,6 +236,48 @@ def test_no_durable_timer_threads_are_started(policy: RuleSet):
 
 # ----------------------------------------------------------------- limits and failures
 
+# Shapes that crashed or hung durable 2.0.28 when it was given any-of as $or or more
+# than 250 rules; at the adapter's cap they must classify correctly. A subprocess, so
+# a segfault fails this test instead of killing the run.
+DURABLE_STRESS = """
+import sys
+from engine.rules import RuleSet
+shapes = {
+    "any-of then equality": ([{"id": f"r{k}", "when": {"change": ["a", "b", "common"], "section": f"s{k}"},
+                               "kind": "k"} for k in range(83)], {"change": "common", "section": "s7"}, 1),
+    "shared any-of": ([{"id": f"r{k}", "when": {"change": [f"c{k}", "common"], "section": "x"}, "kind": "k"}
+                       for k in range(125)], {"change": "common", "section": "x"}, 125),
+    "two any-ofs": ([{"id": f"r{k}", "when": {"a": ["x1", "x2"], "b": [f"y{k}", f"z{k}"]}, "kind": "k"}
+                     for k in range(62)], {"a": "x2", "b": "z0"}, 1),
+    "identical": ([{"id": f"r{k}", "when": {"section": "x"}, "kind": "k"} for k in range(250)],
+                  {"section": "x"}, 250),
+    "wide root": ([{"id": f"r{k}", "when": {"change": f"c{k}", "section": "x"}, "kind": "k"}
+                   for k in range(250)], {"change": "c249", "section": "x"}, 1),
+}
+for name, (rules, fact, expected) in shapes.items():
+    ruleset = RuleSet(rules)
+    for _ in range(3):
+        results = ruleset.classify([fact] * 20 + [{"section": "nowhere"}])
+        assert [len(r.matched) for r in results[:-1]] == [expected] * 20, name
+        assert results[-1] is None, name
+print("ok")
+"""
+
+
+def test_largest_allowed_rule_sets_do_not_crash_durable():
+    output = subprocess.run([sys.executable, "-c", DURABLE_STRESS], capture_output=True, text=True, timeout=120)
+    assert output.returncode == 0, output.stderr[-2000:]
+    assert output.stdout.strip() == "ok"
+
+
+def test_too_many_value_combinations_is_refused_before_durable():
+    rules = [{"id": f"r{k}", "when": {"a": ["x", "y", "z"], "b": [k, -k - 1]}, "kind": "k"} for k in range(42)]
+    with pytest.raises(RulesError, match="252 value combinations") as caught:
+        RuleSet(rules)
+    assert caught.value.code == "rules-limit"
+    RuleSet(rules[:41])  # 246 combinations: allowed
+
+
 
 def test_session_cap_refuses_before_touching_durable(monkeypatch):
     ruleset, tag = unique_rules()

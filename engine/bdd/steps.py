@@ -327,13 +327,16 @@ def _policy_model(workreg: ScenarioContext):
     return _models[policy.file]
 
 
-@_step("Then", r"the (?P<role>.+?) is required to be (?P<what>.+)",
+@_step("Then", r"the (?P<role>.+?) is (?P<negation>not )?required to be (?P<what>.+)",
        "Then the Work Register Owner is required to be an active member of the Alliance Committee",
-       "the role has a constraint whose text says this")
-def then_role_constraint(workreg: ScenarioContext, role: str, what: str) -> None:
+       "the role has (or, with 'not', lacks) a constraint whose text says this")
+def then_role_constraint(workreg: ScenarioContext, role: str, negation: str | None, what: str) -> None:
     role_id = workreg.role(role)
     model = _policy_model(workreg)
     found = [c for r in model.roles if r.id == role_id for c in r.constraints if _words_in(what, [c.text, c.citation.quote])]
+    if negation:
+        assert not found, f"expected: the {role} not constrained to be {what}\ngot: " + "; ".join(c.text for c in found)
+        return
     assert found, f"expected: the {role} constrained to be {what}\ngot constraints: " + "; ".join(
         f"{c.text} (§{c.citation.section})" for r in model.roles if r.id == role_id for c in r.constraints
     ) or "none"

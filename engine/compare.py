@@ -1,0 +1,384 @@
+"""Compare two versions of a policy by meaning: what each change needs, and what the policy says.
+
+Two parts, both independent of how the YAML is written (key order, list order, quoting, comments):
+
+- *decisions*: for every combination of change kinds both versions know (the finite space of
+  their compiled decision tables), which approvals (approver role and kind) the newer version
+  adds or drops and whether the order of approvals changes;
+- *structure*: roles, constraints, steps, precedence, parallel groups, change kinds,
+  classification rules, removal triggers and the review cycle added, removed or changed.
+
+Each structural difference carries the element's clause and, where the policies' provenance cites
+their change history (Appendix A lines such as "Version 1.2.0 ... Added Alliance Committee
+explicitly"), the lines between the two versions that account for it.  The result is a plain
+JSON-ready dict (see :func:`compare_policies`); :mod:`engine.compare_format` renders it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from .decide import CompiledPolicy
+
+if TYPE_CHECKING:  # pydantic stays out of this module's import
+    from .model import Policy
+
+#: The kinds of structural element, in report order.
+ELEMENTS = (
+    "role", "constraint", "step", "precedence", "parallel", "change_kind", "classification",
+    "removal_trigger", "review_cycle",
+)
+_APPENDIX_LINE = re.compile(r"^Version (\S+)\s")
+# How an element's notes name the change-history line they rest on: "Appendix A, Version 1.2.0".
+_NAMED_LINE = re.compile(r"\bVersion (\d[\w.]*\w)")
+_SCALAR = (str, int, float, bool, type(None))
+# What identifies an item of a list field (a requirement by its step, an open point by its topic).
+_ITEM_KEYS = ("id", "step", "topic", "approver")
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """One side of a comparison: the compiled decision table and the validated model."""
+
+    compiled: CompiledPolicy
+    model: "Policy"
+    path: Path
+
+
+def load_for_compare(ref: str, extra_dirs: Iterable[str | Path] = ()) -> LoadedPolicy:
+    """Resolve ``NAME@VERSION`` (or a file) and load both its decision table and its model."""
+    from .registry import resolve
+
+    return load_policy_file(resolve(ref, tuple(str(d) for d in extra_dirs)).path)
+
+
+def load_policy_file(path: Path) -> LoadedPolicy:
+    """A policy file's decision table (cached) and validated model."""
+    from .load import load_policy
+    from .registry import compile_file
+
+    return LoadedPolicy(compile_file(path), load_policy(path), path)
+
+
+# -- the change history (Appendix A) ----------------------------------------------------------
+
+def document_version_key(version: str) -> tuple:
+    """Order document versions such as 1.0.1c < 1.1a < 1.1b < 1.2.0 (= 1.2)."""
+    parts = []
+    for part in version.split("."):
+        match = re.match(r"^(\d*)(.*)$", part)
+        digits, rest = match.group(1), match.group(2)
+        parts.append((int(digits) if digits else 0, rest))
+    while parts and parts[-1] == (0, ""):
+        parts.pop()
+    return tuple(parts)
+
+
+def history_lines(policy: "Policy") -> list[tuple[str, dict]]:
+    """``(version, citation)`` for each change-history line the policy's provenance cites."""
+    lines = []
+    for citation in policy.provenance.basis:
+        match = _APPENDIX_LINE.match(citation.quote)
+        if citation.section == "Appendix A" and match:
+            lines.append((match.group(1), {"section": citation.section, "quote": citation.quote}))
+    return lines
+
+
+def history_between(old: "Policy", new: "Policy") -> list[tuple[str, dict]]:
+    """The history lines, cited by either policy, of versions after the older up to the newer."""
+    low, high = sorted((old.source.version, new.source.version), key=document_version_key)
+    low_key, high_key = document_version_key(low), document_version_key(high)
+    found: dict[str, tuple[str, dict]] = {}
+    for version, citation in history_lines(old) + history_lines(new):
+        if low_key < document_version_key(version) <= high_key:
+            found.setdefault(citation["quote"], (version, citation))
+    return sorted(found.values(), key=lambda line: document_version_key(line[0]))
+
+
+# -- decisions ---------------------------------------------------------------------------------
+
+def _approvals(table: dict, entry: dict) -> dict[tuple[str, str], dict]:
+    """The approvals a decision needs, keyed by (approver role, kind)."""
+    citations = table["citations"]
+    result = {}
+    for gate, kind, citation, _required_by, _interpretation in entry["required"]:
+        approver = table["steps"][gate]["actor"]
+        section, quote = citations[citation]
+        result[(approver, kind)] = {
+            "approver": approver, "name": table["roles"][approver]["name"], "kind": kind, "gate": gate,
+            "citation": {"section": section, "quote": quote},
+        }
+    return result
+
+
+def _with_default_body(table: dict, approvals: dict, key: tuple[str, str]) -> dict:
+    """The approval, noting another approver of the decision that this body fills by default.
+
+    (In DSP4003 1.2.0 the Originating Committee is the Alliance Committee unless named otherwise,
+    so by default one body gives both approvals.)
+    """
+    approval = dict(approvals[key])
+    filled = sorted(
+        other for other, _ in approvals
+        if other != key[0] and table["roles"][other]["default"] == key[0]
+    )
+    if filled:
+        approval["default_of"] = filled
+    return approval
+
+
+def _stages(table: dict, entry: dict) -> list[list[str]]:
+    """Approver roles stage by stage (sorted within a stage: the order inside one is free)."""
+    stages = []
+    for stage in entry["stages"]:
+        stages.append(sorted({table["steps"][gate]["actor"] for gate in stage}))
+    return stages
+
+
+def _stage_of(stages: list[list[str]]) -> dict[str, int]:
+    position: dict[str, int] = {}
+    for index, stage in enumerate(stages):
+        for approver in stage:
+            position.setdefault(approver, index)
+    return position
+
+
+def _order_changed(stages_from: list[list[str]], stages_to: list[list[str]]) -> bool:
+    """Whether two approvers both versions require are ordered differently."""
+    before, after = _stage_of(stages_from), _stage_of(stages_to)
+    common = sorted(set(before) & set(after))
+    for index, first in enumerate(common):
+        for second in common[index + 1:]:
+            old = (before[first] > before[second]) - (before[first] < before[second])
+            new = (after[first] > after[second]) - (after[first] < after[second])
+            if old != new:
+                return True
+    return False
+
+
+def _by_kind_set(table: dict) -> dict[frozenset, dict]:
+    return {frozenset(entry["changes"]): entry for entry in table["decisions"].values()}
+
+
+def compare_decisions(old: CompiledPolicy, new: CompiledPolicy) -> tuple[list[dict], dict]:
+    """Differences for every combination of change kinds both know; and the kinds only one knows."""
+    common = [kind for kind in new.kinds if kind in set(old.kinds)]
+    old_entries, new_entries = _by_kind_set(old.table), _by_kind_set(new.table)
+    position = {kind: index for index, kind in enumerate(common)}
+    combos = sorted(
+        (kinds for kinds in new_entries if kinds <= set(common)),
+        key=lambda kinds: (len(kinds), sorted(position[k] for k in kinds)),
+    )
+    differences = []
+    for kinds in combos:
+        old_entry, new_entry = old_entries[kinds], new_entries[kinds]
+        before, after = _approvals(old.table, old_entry), _approvals(new.table, new_entry)
+        stages_from, stages_to = _stages(old.table, old_entry), _stages(new.table, new_entry)
+        added = [_with_default_body(new.table, after, key) for key in sorted(set(after) - set(before))]
+        removed = [_with_default_body(old.table, before, key) for key in sorted(set(before) - set(after))]
+        if not added and not removed and stages_from == stages_to:
+            continue
+        difference: dict[str, Any] = {
+            "changes": sorted(kinds, key=position.__getitem__),
+            "added": added,
+            "removed": removed,
+            "order_changed": _order_changed(stages_from, stages_to),
+        }
+        if stages_from != stages_to:
+            difference["stages_from"] = stages_from
+            difference["stages_to"] = stages_to
+        differences.append(difference)
+    kinds = {
+        "added": [{"id": k, "title": new.table["kinds"][k]} for k in new.kinds if k not in set(old.kinds)],
+        "removed": [{"id": k, "title": old.table["kinds"][k]} for k in old.kinds if k not in set(new.kinds)],
+    }
+    return differences, kinds
+
+
+def unexplained_combinations(differences: list[dict]) -> list[dict]:
+    """Combination differences that are not just the union of their single kinds' differences."""
+    singles = {d["changes"][0]: d for d in differences if len(d["changes"]) == 1}
+    unexplained = []
+    for difference in differences:
+        if len(difference["changes"]) == 1:
+            continue
+        parts = [singles[k] for k in difference["changes"] if k in singles]
+        expected_added = {(a["approver"], a["kind"]) for p in parts for a in p["added"]}
+        expected_removed = {(a["approver"], a["kind"]) for p in parts for a in p["removed"]}
+        added = {(a["approver"], a["kind"]) for a in difference["added"]}
+        removed = {(a["approver"], a["kind"]) for a in difference["removed"]}
+        order_explained = not difference["order_changed"] or any(p["order_changed"] for p in parts)
+        if added != expected_added or removed != expected_removed or not order_explained:
+            unexplained.append(difference)
+    return unexplained
+
+
+# -- structure ---------------------------------------------------------------------------------
+
+def _canonical(value: Any) -> Any:
+    """The value with every list sorted: no list in a policy carries meaning in its order."""
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in sorted(value.items())}
+    if isinstance(value, (list, tuple)):
+        items = [_canonical(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
+def _elements(policy: "Policy") -> Iterator[tuple[str, str, dict, str]]:
+    """``(element, id, content, label)`` for every structural element of a policy."""
+    roles = {role.id: role.name for role in policy.roles}
+    for role in policy.roles:
+        yield "role", role.id, role.model_dump(mode="json", exclude={"constraints"}), role.name
+        for constraint in role.constraints:
+            content = constraint.model_dump(mode="json") | {"role": role.id}
+            yield "constraint", constraint.id, content, f"{role.name}: {constraint.text}"
+    steps = {step.id: step.title for step in policy.steps}
+    for step in policy.steps:
+        yield "step", step.id, step.model_dump(mode="json"), step.title
+    for edge in policy.precedence:
+        label = f"{steps.get(edge.before, edge.before)} before {steps.get(edge.after, edge.after)}"
+        yield "precedence", f"{edge.before}->{edge.after}", edge.model_dump(mode="json"), label
+    for group in policy.parallel:
+        key = "|".join(sorted(group.steps))
+        yield "parallel", key, group.model_dump(mode="json"), " in parallel with ".join(
+            steps.get(s, s) for s in sorted(group.steps))
+    for kind in policy.change_kinds:
+        yield "change_kind", kind.id, kind.model_dump(mode="json"), kind.title
+    for rule in policy.classification:
+        yield "classification", rule.id, rule.model_dump(mode="json"), rule.description or rule.id
+    for trigger in policy.removal_triggers:
+        yield "removal_trigger", trigger.id, trigger.model_dump(mode="json"), trigger.text
+    if policy.review_cycle is not None:
+        cycle = policy.review_cycle
+        label = f"every {cycle.interval_months} months ({cycle.strength}), by {roles.get(cycle.performed_by)}"
+        yield "review_cycle", "review_cycle", cycle.model_dump(mode="json"), label
+
+
+def _element_map(policy: "Policy") -> dict[tuple[str, str], tuple[dict, str]]:
+    return {(element, key): (_canonical(content), label) for element, key, content, label in _elements(policy)}
+
+
+def _item_key(item: Any) -> str | None:
+    if isinstance(item, dict):
+        for key in _ITEM_KEYS:
+            if isinstance(item.get(key), str):
+                return item[key]
+    elif isinstance(item, str):
+        return item
+    return None
+
+
+def _item_changes(old: Any, new: Any) -> dict | None:
+    """Items added to or removed from a list field, by their id (step, topic, ...); None if not a list."""
+    old = old if isinstance(old, list) else [] if old in (None, "none") else None
+    new = new if isinstance(new, list) else [] if new in (None, "none") else None
+    if old is None or new is None:
+        return None
+    before = {_item_key(item) for item in old} - {None}
+    after = {_item_key(item) for item in new} - {None}
+    if not before and not after:
+        return None
+    return {"added": sorted(after - before), "removed": sorted(before - after)}
+
+
+def _basis(contents: list[dict], between: list[tuple[str, dict]]) -> tuple[list[dict], str]:
+    """The history lines behind one difference: those the element's notes name, else all between."""
+    named = set()
+    for content in contents:
+        named |= set(_NAMED_LINE.findall(json.dumps(content, ensure_ascii=False)))
+    specific = [citation for version, citation in between if version in named]
+    if specific:
+        return specific, "element"
+    return [citation for _, citation in between], "versions"
+
+
+def compare_structure(old: "Policy", new: "Policy") -> list[dict]:
+    """Structural elements added, removed or changed from ``old`` to ``new``, in report order."""
+    before, after = _element_map(old), _element_map(new)
+    between = history_between(old, new)
+    rank = {element: index for index, element in enumerate(ELEMENTS)}
+    changes = []
+    for key in sorted(set(before) | set(after), key=lambda k: (rank[k[0]], k[1])):
+        element, identifier = key
+        old_content, old_label = before.get(key, (None, None))
+        new_content, new_label = after.get(key, (None, None))
+        if old_content == new_content:
+            continue
+        present = [c for c in (old_content, new_content) if c is not None]
+        entry: dict[str, Any] = {
+            "element": element,
+            "id": identifier,
+            "change": "added" if old_content is None else "removed" if new_content is None else "changed",
+            "label": new_label if new_label is not None else old_label,
+        }
+        if old_content is not None and new_content is not None:
+            fields = sorted(
+                name for name in set(old_content) | set(new_content)
+                if old_content.get(name) != new_content.get(name)
+            )
+            entry["fields"] = fields
+            entry["values"] = {
+                name: {"from": old_content.get(name), "to": new_content.get(name)}
+                for name in fields
+                if isinstance(old_content.get(name), _SCALAR) and isinstance(new_content.get(name), _SCALAR)
+            }
+            items = {
+                name: changed for name in fields
+                if (changed := _item_changes(old_content.get(name), new_content.get(name)))
+            }
+            if items:
+                entry["items"] = items
+        if element == "constraint":
+            entry["role"] = present[-1]["role"]
+        citation = (new_content or old_content).get("citation")
+        if citation:
+            entry["citation"] = {"section": citation["section"], "quote": citation["quote"]}
+        entry["basis"], entry["basis_source"] = _basis(present, between)
+        changes.append(entry)
+    return changes
+
+
+# -- the whole comparison ----------------------------------------------------------------------
+
+def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> dict:
+    """The JSON-ready comparison of two policy versions (the contract documented in the README).
+
+    ``from``/``to`` are the policy refs; ``equivalent`` is true when no decision, change kind or
+    structural element differs; ``decisions`` lists every combination of common change kinds
+    whose approvals or order differ; ``change_kinds`` the kinds only one version knows;
+    ``structure`` the structural differences; ``history`` the change-history lines between them.
+    """
+    decisions, kinds = compare_decisions(old.compiled, new.compiled)
+    structure = compare_structure(old.model, new.model)
+    return {
+        "from": old.compiled.ref,
+        "to": new.compiled.ref,
+        "equivalent": not decisions and not kinds["added"] and not kinds["removed"] and not structure,
+        "policies": {side: _about(loaded) for side, loaded in (("from", old), ("to", new))},
+        "history": [citation for _, citation in history_between(old.model, new.model)],
+        "change_kinds": kinds,
+        "combinations_compared": sum(
+            1 for kinds_ in _by_kind_set(new.compiled.table) if kinds_ <= set(old.compiled.kinds)
+        ),
+        "decisions": decisions,
+        "structure": structure,
+    }
+
+
+def _about(loaded: LoadedPolicy) -> dict:
+    source = loaded.model.source
+    return {
+        "ref": loaded.compiled.ref,
+        "document": source.document,
+        "document_version": source.version,
+        "date": source.date,
+        "provenance": loaded.model.provenance.kind,
+        "roles": {role.id: role.name for role in loaded.model.roles},
+        "steps": {step.id: step.title for step in loaded.model.steps},
+        "change_kinds": {kind.id: kind.title for kind in loaded.model.change_kinds},
+    }

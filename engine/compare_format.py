@@ -1,0 +1,231 @@
+"""Text and Markdown for a comparison of two policy versions (JSON is the dict itself)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Sequence
+
+#: Fields whose old and new values are role ids, shown by role name.
+_ROLE_FIELDS = ("actor", "default", "performed_by", "coordinated_by", "approver")
+#: Fields of prose: reported as reworded, not quoted in full.
+_PROSE_FIELDS = ("description", "interpretation", "note", "text", "condition")
+
+
+def _names(result: dict) -> dict[str, str]:
+    """Role and change-kind names of both versions (the newer wins where both name one)."""
+    names: dict[str, str] = {}
+    for side in ("from", "to"):
+        for group in ("roles", "steps", "change_kinds"):
+            names.update(result["policies"][side][group])
+    return names
+
+
+def _footnotes(result: dict) -> dict[str, str]:
+    """A short mark per change-history line: ``A1``, ``A2``, ... in history order."""
+    marks: dict[str, str] = {}
+    for entry in [{"basis": result["history"]}] + result["structure"]:
+        for citation in entry["basis"]:
+            marks.setdefault(citation["quote"], f"A{len(marks) + 1}")
+    return marks
+
+
+def describe(entry: dict, names: dict[str, str]) -> str:
+    """What happened to one structural element, in a sentence a committee chair can read."""
+    label = entry["label"]
+    if entry["element"] == "constraint":
+        role, _, text = label.partition(": ")
+        if entry["change"] == "added":
+            return f"{role} must now satisfy: {text}"
+        if entry["change"] == "removed":
+            return f"{role} no longer needs to satisfy: {text}"
+    if entry["change"] != "changed":
+        return label
+    parts = []
+    values = entry.get("values", {})
+    items = entry.get("items", {})
+    reworded = [f for f in entry["fields"] if f in _PROSE_FIELDS or f.endswith("citation")]
+    for field in entry["fields"]:
+        if field in _PROSE_FIELDS:
+            continue
+        if field in items and (items[field]["added"] or items[field]["removed"]):
+            changes = [f"+ {names.get(i, i)}" for i in items[field]["added"]]
+            changes += [f"− {names.get(i, i)}" for i in items[field]["removed"]]
+            parts.append(f"{field.replace('_', ' ')}: " + ", ".join(changes))
+            continue
+        if field in items:
+            reworded.append(field)
+            continue
+        if field in values:
+            old, new = values[field]["from"], values[field]["to"]
+            if field in _ROLE_FIELDS:
+                old, new = names.get(old, old), names.get(new, new)
+            if field == "default":
+                parts.append(f"now {new} by default (before: {old or 'no default'})" if new
+                             else f"no default any more (before: {old})")
+            elif field == "actor":
+                parts.append(f"now by {new} (before: {old})")
+            else:
+                parts.append(f"{field.replace('_', ' ')}: {_value(old)} → {_value(new)}")
+        elif not field.endswith("citation"):
+            parts.append(f"{field.replace('_', ' ')} changed")
+    if reworded:
+        parts.append("reworded: " + ", ".join(f.replace("_", " ") for f in reworded))
+    return f"{label.rstrip('.')}: " + "; ".join(parts)
+
+
+def _value(value) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _approval(item: dict) -> str:
+    return f"{item['name']} ({item['kind']}, §{item['citation']['section']})"
+
+
+def _stages(stages: list[list[str]], names: dict[str, str]) -> str:
+    return " → ".join(
+        f"{index}. " + " + ".join(names.get(a, a) for a in stage) for index, stage in enumerate(stages, 1)
+    ) or "(no approvals)"
+
+
+def _wrapped_table(headers: Sequence[str], rows: Sequence[Sequence[str]], wrap: int, width: int) -> str:
+    """An aligned text table whose column ``wrap`` is wrapped to ``width`` characters."""
+    cells = [[textwrap.wrap(str(c), width) or [""] if i == wrap else [str(c)] for i, c in enumerate(row)]
+             for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        widths = [max(w, *(len(line) for line in cell)) for w, cell in zip(widths, row)]
+    lines = ["  " + "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(),
+             "  " + "  ".join("-" * w for w in widths)]
+    for row in cells:
+        for index in range(max(len(cell) for cell in row)):
+            line = "  ".join((cell[index] if index < len(cell) else "").ljust(w) for cell, w in zip(row, widths))
+            lines.append("  " + line.rstrip())
+    return "\n".join(lines)
+
+
+def _split_decisions(result: dict) -> tuple[list[dict], list[dict], int]:
+    from .compare import unexplained_combinations
+
+    decisions = result["decisions"]
+    singles = [d for d in decisions if len(d["changes"]) == 1]
+    unexplained = unexplained_combinations(decisions)
+    combined = sum(1 for d in decisions if len(d["changes"]) > 1)
+    return singles, unexplained, combined
+
+
+def format_compare_text(result: dict) -> str:
+    """The comparison as text: verdict, change history, approvals by change kind, structure."""
+    names = _names(result)
+    marks = _footnotes(result)
+    out = [f"{result['from']} → {result['to']}: " + ("equivalent" if result["equivalent"] else "different")]
+    width = max(len(result["from"]), len(result["to"]))
+    for side in ("from", "to"):
+        about = result["policies"][side]
+        date = f" ({about['date']})" if about["date"] else ""
+        out.append(f"  {side:4}  {about['ref']:{width}}  {about['document']} {about['document_version']}{date}, "
+                   f"{about['provenance']}")
+    if result["history"]:
+        out += ["", "Change history between them (Appendix A):"]
+        for citation in result["history"]:
+            out.append(textwrap.fill(f"[{marks[citation['quote']]}] {citation['quote']}", 96,
+                                     initial_indent="  ", subsequent_indent="       "))
+    if result["equivalent"]:
+        out += ["", f"Same approvals, in the same order, for all {result['combinations_compared']} "
+                    "combinations of change kinds; same roles, steps, order and rules."]
+        return "\n".join(out) + "\n"
+
+    singles, unexplained, combined = _split_decisions(result)
+    out += ["", f"Approvals ({result['combinations_compared']} combinations of change kinds compared, "
+                f"{len(result['decisions'])} differ):"]
+    rows = [(" + ".join(d["changes"]), "; ".join(_approval(a) for a in d["added"]) or "-",
+             "; ".join(_approval(a) for a in d["removed"]) or "-",
+             "changed" if d["order_changed"] else "same")
+            for d in singles + unexplained]
+    if rows:
+        out.append(_wrapped_table(["Change kind", "Added approvals", "Dropped approvals", "Order"], rows, 1, 44))
+        for d in singles + unexplained:
+            if "stages_from" in d:
+                out.append(f"  {' + '.join(d['changes'])}, in stages:")
+                for side, stages in ((result["from"], d["stages_from"]), (result["to"], d["stages_to"])):
+                    out.append(textwrap.fill(f"{side}: {_stages(stages, names)}", 96,
+                                             initial_indent="    ", subsequent_indent="      "))
+            for approval in d["added"] + d["removed"]:
+                for role in approval.get("default_of", ()):
+                    out.append(textwrap.fill(
+                        f"note: the {names.get(role, role)} is the {approval['name']} by default, so by "
+                        f"default one {approval['name']} vote gives both approvals.", 96,
+                        initial_indent="    ", subsequent_indent="      "))
+    else:
+        out.append("  No single change kind needs different approvals.")
+    explained = combined - len(unexplained)
+    if explained:
+        out.append(f"  {explained} combination(s) of several kinds differ only as the union of their kinds above.")
+    kinds = result["change_kinds"]
+    if kinds["added"] or kinds["removed"]:
+        out += ["", "Change kinds:"]
+        out += [f"  added    {k['id']} ({k['title']})" for k in kinds["added"]]
+        out += [f"  removed  {k['id']} ({k['title']})" for k in kinds["removed"]]
+
+    if result["structure"]:
+        out += ["", "What the policy says (structure):"]
+        rows = [(e["change"], e["element"].replace("_", " "), describe(e, names),
+                 f"§{e['citation']['section']}" if "citation" in e else "",
+                 ",".join(marks[c["quote"]] for c in e["basis"]) or "-")
+                for e in result["structure"]]
+        out.append(_wrapped_table(["Change", "Element", "What", "Clause", "Basis"], rows, 2, 64))
+        out.append("  Basis: the change-history lines above; a clause is the newer version's where both have one.")
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def format_compare_markdown(result: dict) -> str:
+    """The comparison as a Markdown section with tables, for issues and minutes."""
+    names = _names(result)
+    marks = _footnotes(result)
+    verdict = "equivalent" if result["equivalent"] else "different"
+    out = [f"### {result['from']} → {result['to']}: {verdict}", ""]
+    for side in ("from", "to"):
+        about = result["policies"][side]
+        out.append(f"- **{side}** `{about['ref']}`: {about['document']} {about['document_version']}"
+                   f"{' (' + about['date'] + ')' if about['date'] else ''}, {about['provenance']}")
+    if result["history"]:
+        out += ["", "**Change history between them (Appendix A)**", ""]
+        out += [f"- [{marks[c['quote']]}] {_md(c['quote'])}" for c in result["history"]]
+    if result["equivalent"]:
+        out += ["", f"Same approvals and order for all {result['combinations_compared']} combinations; "
+                    "same structure."]
+        return "\n".join(out) + "\n"
+    singles, unexplained, combined = _split_decisions(result)
+    out += ["", f"**Approvals** ({result['combinations_compared']} combinations compared, "
+                f"{len(result['decisions'])} differ)", ""]
+    out += ["| Change kind | Added | Dropped | Order | Stages before | Stages after |", "|---|---|---|---|---|---|"]
+    for d in singles + unexplained:
+        out.append(
+            f"| {_md(' + '.join(d['changes']))} | {_md('; '.join(_approval(a) for a in d['added']) or '-')} | "
+            f"{_md('; '.join(_approval(a) for a in d['removed']) or '-')} | "
+            f"{'changed' if d['order_changed'] else 'same'} | "
+            f"{_md(_stages(d['stages_from'], names)) if 'stages_from' in d else ''} | "
+            f"{_md(_stages(d['stages_to'], names)) if 'stages_to' in d else ''} |"
+        )
+    explained = combined - len(unexplained)
+    if explained:
+        out += ["", f"{explained} combination(s) of several kinds differ only as the union of their kinds above."]
+    kinds = result["change_kinds"]
+    if kinds["added"] or kinds["removed"]:
+        out += ["", "**Change kinds**", ""]
+        out += [f"- added `{k['id']}` ({_md(k['title'])})" for k in kinds["added"]]
+        out += [f"- removed `{k['id']}` ({_md(k['title'])})" for k in kinds["removed"]]
+    if result["structure"]:
+        out += ["", "**Structure**", "", "| Change | Element | What | Clause | Basis |", "|---|---|---|---|---|"]
+        for e in result["structure"]:
+            clause = f"§{e['citation']['section']}" if "citation" in e else ""
+            basis = ", ".join(marks[c["quote"]] for c in e["basis"]) or "-"
+            out.append(f"| {e['change']} | {e['element']} | {_md(describe(e, names))} | {clause} | {basis} |")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,103 @@
+"""The ``compare``, ``render`` and ``diagrams`` subcommands: policy versions side by side.
+
+Handlers import their modules when run, so building the parser stays light (no pydantic,
+networkx or graphviz at import time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+COMPARE_FORMATS = ("text", "json", "markdown")
+
+
+def _policy_dir_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy-dir", action="append", default=[], metavar="DIR",
+        help="also look for policies in DIR (laid out as DIR/NAME/VERSION.yaml); repeatable",
+    )
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Print the comparison; exit 0 when equivalent, 1 when different (like ``git diff --exit-code``)."""
+    from .compare import compare_policies, load_for_compare
+    from .compare_format import format_compare_markdown, format_compare_text
+    from .output import format_json
+
+    result = compare_policies(
+        load_for_compare(args.old, args.policy_dir), load_for_compare(args.new, args.policy_dir)
+    )
+    if args.format == "json":
+        sys.stdout.write(format_json(result))
+    elif args.format == "markdown":
+        sys.stdout.write(format_compare_markdown(result))
+    else:
+        sys.stdout.write(format_compare_text(result))
+    return 0 if result["equivalent"] else 1
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Write the diagram as DOT to stdout, or to ``-o FILE`` as .dot, .svg or .png."""
+    from .compare import load_for_compare
+    from .render import render_dot, write_diagram
+
+    loaded = load_for_compare(args.policy, args.policy_dir)
+    against = load_for_compare(args.against, args.policy_dir) if args.against else None
+    source = render_dot(loaded, changes=args.change, committees=args.committee, against=against)
+    if args.output:
+        write_diagram(source, args.output)
+    else:
+        sys.stdout.write(source)
+    return 0
+
+
+def cmd_diagrams(args: argparse.Namespace) -> int:
+    """Regenerate the diagrams folder: DOT and SVG of every diagram, and its README index."""
+    from .diagrams import write_diagrams
+
+    written = write_diagrams(args.out, args.policy_dir)
+    print(f"{args.out}: {len(written)} files written")
+    return 0
+
+
+def register_commands(subparsers) -> None:
+    """Add ``compare``, ``render`` and ``diagrams`` to the ``workreg`` subparsers."""
+    compare = subparsers.add_parser(
+        "compare", help="what changed between two policy versions (exit 1 when they differ)",
+        description="Compare two policy versions by meaning: the approvals every combination of change "
+                    "kinds needs, and the roles, steps, order and rules, with the change history behind "
+                    "each difference.  Exit 0 when equivalent, 1 when different, 2 on error.",
+    )
+    compare.add_argument("old", metavar="OLD", help="older policy: NAME@VERSION or a YAML file")
+    compare.add_argument("new", metavar="NEW", help="newer policy: NAME@VERSION or a YAML file")
+    compare.add_argument("--format", choices=COMPARE_FORMATS, default="text")
+    _policy_dir_arg(compare)
+    compare.set_defaults(handler=cmd_compare)
+
+    render = subparsers.add_parser(
+        "render", help="draw a policy's process, one decision's path, or two versions' difference",
+        description="Draw a policy as a Graphviz diagram: the whole process in phases; with --change the "
+                    "approval path of those change kinds in stages; with --against the difference from "
+                    "another version.  DOT goes to stdout unless -o names a .dot, .svg or .png file "
+                    "(SVG and PNG need Graphviz's 'dot' program).",
+    )
+    render.add_argument("policy", metavar="POLICY", help="NAME@VERSION, NAME (newest) or a YAML file")
+    render.add_argument("--change", action="append", default=[], metavar="KIND",
+                        help="highlight the approval path of this change kind; repeatable")
+    render.add_argument("--committee", action="append", default=[], metavar="NAME",
+                        help="an affected committee with milestone work (one gate each); repeatable")
+    render.add_argument("--against", metavar="OTHER", help="draw what POLICY changes from OTHER")
+    render.add_argument("-o", "--output", metavar="FILE", help="write FILE.dot, FILE.svg or FILE.png")
+    _policy_dir_arg(render)
+    render.set_defaults(handler=cmd_render)
+
+    diagrams = subparsers.add_parser(
+        "diagrams", help="regenerate the diagrams folder (every version, path and difference, with a README)",
+        description="Write the SVG and DOT of every shipped policy version, of every change kind's approval "
+                    "path in the newest version and of each adjacent pair of versions' difference, plus a "
+                    "README.md showing them all.  Needs Graphviz's 'dot' program.",
+    )
+    diagrams.add_argument("--out", default="diagrams", metavar="DIR", help="output folder (default: diagrams)")
+    _policy_dir_arg(diagrams)
+    diagrams.set_defaults(handler=cmd_diagrams)

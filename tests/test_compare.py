@@ -1,0 +1,167 @@
+"""``workreg compare``: semantic differences between policy versions, and equivalence of rewrites."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import yaml
+
+from tests.conftest import SHIPPED_POLICY
+from engine.cli import main
+from engine.compare import compare_policies, document_version_key, load_for_compare
+
+APPENDIX_1_2_0 = "Added Alliance Committee explicitly and remove specific list of other committees."
+
+
+@pytest.fixture(scope="module")
+def v11_to_v120() -> dict:
+    return compare_policies(load_for_compare("dsp4003@1.1"), load_for_compare("dsp4003@1.2.0"))
+
+
+def _structure(result: dict, element: str, identifier: str) -> dict:
+    matches = [e for e in result["structure"] if e["element"] == element and e["id"] == identifier]
+    assert len(matches) == 1, f"no single {element} {identifier} in {[e['id'] for e in result['structure']]}"
+    return matches[0]
+
+
+def _rewritten(data):
+    """The same policy written differently: keys and every list in reverse order."""
+    if isinstance(data, dict):
+        return {key: _rewritten(data[key]) for key in reversed(list(data))}
+    if isinstance(data, list):
+        return [_rewritten(item) for item in reversed(data)]
+    return data
+
+
+def test_1_2_0_adds_the_alliance_committee_approval_to_new_registers(v11_to_v120):
+    assert not v11_to_v120["equivalent"]
+    single = [d for d in v11_to_v120["decisions"] if d["changes"] == ["new_register"]]
+    assert len(single) == 1
+    assert [(a["approver"], a["kind"]) for a in single[0]["added"]] == [("alliance_committee", "approval")]
+    assert single[0]["removed"] == []
+    assert single[0]["order_changed"] is False
+    assert ["affected_committee", "alliance_committee", "originating_committee"] in single[0]["stages_to"]
+    # Every combination that differs contains new_register; the others are unchanged.
+    assert all("new_register" in d["changes"] for d in v11_to_v120["decisions"])
+    assert len(v11_to_v120["decisions"]) == 2 ** 7
+    assert v11_to_v120["change_kinds"] == {"added": [], "removed": []}
+
+
+def test_1_2_0_makes_the_alliance_committee_the_default_originating_committee(v11_to_v120):
+    role = _structure(v11_to_v120, "role", "originating_committee")
+    assert role["change"] == "changed"
+    assert "default" in role["fields"]
+    assert role["values"]["default"] == {"from": None, "to": "alliance_committee"}
+    assert role["basis_source"] == "element"
+    assert [c["quote"] for c in role["basis"]] == [f"Version 1.2.0 October 2, 2007 {APPENDIX_1_2_0}"]
+
+
+def test_1_2_0_requires_the_owner_to_be_an_alliance_committee_member(v11_to_v120):
+    constraint = _structure(v11_to_v120, "constraint", "owner_is_active_alliance_committee_member")
+    assert constraint["change"] == "added"
+    assert constraint["role"] == "work_register_owner"
+    assert constraint["citation"]["section"] == "2.3"
+    assert APPENDIX_1_2_0 in constraint["basis"][0]["quote"]
+
+
+def test_1_2_0_drops_the_specific_list_of_committees(v11_to_v120):
+    for role in ("technical_committee", "interoperability_committee"):
+        assert _structure(v11_to_v120, "role", role)["change"] == "removed"
+    assert _structure(v11_to_v120, "role", "alliance_committee")["change"] == "added"
+    assert _structure(v11_to_v120, "step", "alliance_committee_approval")["change"] == "added"
+    edge = _structure(v11_to_v120, "precedence", "alliance_committee_approval->board_approval")
+    assert edge["change"] == "added"
+    kind = _structure(v11_to_v120, "change_kind", "new_register")
+    assert kind["items"]["requires"] == {"added": ["alliance_committee_approval"], "removed": []}
+
+
+def test_every_difference_of_a_reconstruction_rests_on_appendix_a():
+    for old, new in (("1.0", "1.1"), ("1.1", "1.2.0"), ("1.0", "1.2.0")):
+        result = compare_policies(load_for_compare(f"dsp4003@{old}"), load_for_compare(f"dsp4003@{new}"))
+        assert result["structure"]
+        for entry in result["structure"]:
+            assert entry["basis"], entry
+            assert all(c["section"] == "Appendix A" for c in entry["basis"])
+
+
+def test_1_0_to_1_1_adds_the_vp_and_the_boards_clarified_decisions():
+    result = compare_policies(load_for_compare("dsp4003@1.0"), load_for_compare("dsp4003@1.1"))
+    assert {k["id"] for k in result["change_kinds"]["added"]} == {"significant_change", "contact_change"}
+    assert _structure(result, "role", "vp_alliances")["change"] == "added"
+    press = _structure(result, "step", "press_release")
+    assert press["values"]["actor"] == {"from": "marketing_committee", "to": "vp_alliances"}
+    assert _structure(result, "constraint", "partner_is_not_open_source")["change"] == "removed"
+    assert [c["quote"].split()[1] for c in result["history"]] == ["1.1a"]
+
+
+def test_text_output_tells_a_chair_what_changed(capsys):
+    assert main(["compare", "dsp4003@1.1", "dsp4003@1.2.0"]) == 1
+    out = capsys.readouterr().out
+    assert "dsp4003@1.1 → dsp4003@1.2.0: different" in out
+    assert "Originating Committee: now Alliance Committee by default" in out
+    assert "Work Register Owner must now satisfy: The Work Register owner" in out
+    assert "Alliance Committee (approval, §2.3)" in out
+    assert "[A1] Version 1.2.0 October 2, 2007 Added Alliance Committee explicitly" in out
+
+
+def test_markdown_output(capsys):
+    assert main(["compare", "dsp4003@1.1", "dsp4003@1.2.0", "--format", "markdown"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("### dsp4003@1.1 → dsp4003@1.2.0: different")
+    assert "| added | constraint | Work Register Owner must now satisfy:" in out
+
+
+def test_json_contract(capsys):
+    assert main(["compare", "dsp4003@1.1", "dsp4003@1.2.0", "--format", "json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert {"from", "to", "equivalent", "decisions", "structure", "change_kinds", "history"} <= set(result)
+    assert (result["from"], result["to"], result["equivalent"]) == ("dsp4003@1.1", "dsp4003@1.2.0", False)
+    for decision in result["decisions"]:
+        assert {"changes", "added", "removed", "order_changed"} <= set(decision)
+        for approval in decision["added"] + decision["removed"]:
+            assert {"approver", "kind"} <= set(approval)
+        assert ("stages_from" in decision) == ("stages_to" in decision)
+    for entry in result["structure"]:
+        assert {"element", "id", "change", "basis"} <= set(entry)
+        assert entry["change"] in ("added", "removed", "changed")
+        assert ("fields" in entry) == (entry["change"] == "changed")
+
+
+def test_a_reordered_and_reformatted_copy_is_equivalent(tmp_path, capsys):
+    data = yaml.safe_load(SHIPPED_POLICY.read_text(encoding="utf-8"))
+    text = "# The same policy, rewritten: every key and list reversed, flow style, quoted.\n"
+    text += yaml.safe_dump(_rewritten(data), sort_keys=False, default_style='"', width=70, allow_unicode=True)
+    copy = tmp_path / "dsp4003" / "1.2.0.yaml"
+    copy.parent.mkdir()
+    copy.write_text(text, encoding="utf-8")
+    assert text != SHIPPED_POLICY.read_text(encoding="utf-8")
+    assert main(["compare", "dsp4003@1.2.0", str(copy)]) == 0
+    out = capsys.readouterr().out
+    assert ": equivalent" in out
+    assert main(["compare", "dsp4003@1.2.0", str(copy), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["equivalent"] is True and result["decisions"] == [] and result["structure"] == []
+
+
+def test_a_policy_is_equivalent_to_itself(capsys):
+    assert main(["compare", "dsp4003@1.1", "dsp4003@1.1"]) == 0
+
+
+def test_unknown_version_is_a_usage_error(capsys):
+    assert main(["compare", "dsp4003@0.9", "dsp4003@1.2.0"]) == 2
+    assert "unknown-policy-version" in capsys.readouterr().err
+
+
+def test_compare_takes_under_a_second(capsys):
+    main(["compare", "dsp4003@1.0", "dsp4003@1.2.0"])  # warm the compiled-table cache
+    start = time.perf_counter()
+    main(["compare", "dsp4003@1.0", "dsp4003@1.2.0", "--format", "json"])
+    assert time.perf_counter() - start < 1.0
+
+
+def test_document_versions_order():
+    ordered = ["1.0.0", "1.0.1", "1.0.1c", "1.1a", "1.1b", "1.2", "1.2.1"]
+    assert sorted(reversed(ordered), key=document_version_key) == ordered
+    assert document_version_key("1.2.0") == document_version_key("1.2")
