@@ -9,6 +9,7 @@ register's scope (DMTF working groups/forums, see ``vocabulary.scope_of``) is co
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from difflib import SequenceMatcher
@@ -126,11 +127,23 @@ def _similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, _key(a), _key(b), autojunk=False).ratio()
 
 
+@lru_cache(maxsize=8192)
+def _letters(key: str) -> Counter:
+    return Counter(key)
+
+
 def _similarity_bound(a: str, b: str) -> float:
-    """A cheap upper bound of :func:`_similarity` (difflib's quick ratios: lengths, then letters)."""
-    matcher = SequenceMatcher(None, _key(a), _key(b), autojunk=False)
-    bound = matcher.real_quick_ratio()
-    return bound if bound < _SIMILAR else matcher.quick_ratio()
+    """A cheap upper bound of :func:`_similarity`: difflib's ``real_quick_ratio`` (lengths), then
+    its ``quick_ratio`` (letters in common), computed from cached letter counts instead of a
+    SequenceMatcher, whose set-up per pair cost as much as the bound saves."""
+    key_a, key_b = _key(a), _key(b)
+    total = len(key_a) + len(key_b)
+    if not total:
+        return 1.0
+    bound = 2.0 * min(len(key_a), len(key_b)) / total
+    if bound < _SIMILAR:
+        return bound
+    return 2.0 * sum((_letters(key_a) & _letters(key_b)).values()) / total
 
 
 def _scalar(section: str, old: Text | None, new: Text | None) -> list[ChangeRecord]:
