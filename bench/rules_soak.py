@@ -46,37 +46,60 @@ def rss_kib() -> int:
     raise RuntimeError("VmRSS not found in /proc/self/status")
 
 
+def soak(n: int, batch: int = 1, report=print) -> dict:
+    """Make ``n`` classify calls of ``batch`` facts, checking every answer; the measurements.
+
+    ``report`` receives the table lines (start, every 10 %, end); pass ``None`` for silence.
+    """
+    say = report or (lambda line: None)
+    ruleset = RuleSet(RULES)
+    ruleset.classify([CASES[0][0]])  # register with durable before the baseline reading
+    checkpoints = {max(1, n * tenth // 10): tenth * 10 for tenth in range(1, 11)}
+    say(f"{'done':>6} {'calls':>10} {'elapsed s':>10} {'calls/s':>10} {'RSS MiB':>9} {'live':>5} {'wrong':>6}")
+    start_rss = rss_kib()
+    say(f"{'start':>6} {0:>10} {0.0:>10.1f} {'-':>10} {start_rss / 1024:>9.1f} {live_sessions():>5} {0:>6}")
+    wrong = 0
+    peak_rss = start_rss
+    started = time.perf_counter()
+    for call in range(1, n + 1):
+        facts = [CASES[(call + k) % len(CASES)] for k in range(batch)]
+        results = ruleset.classify([fact for fact, _ in facts])
+        for result, (_, expected) in zip(results, facts):
+            if (result.rule_id if result else None) != expected:
+                wrong += 1
+        if call in checkpoints:
+            elapsed = time.perf_counter() - started
+            rss = rss_kib()
+            peak_rss = max(peak_rss, rss)
+            say(f"{checkpoints[call]:>5}% {call:>10} {elapsed:>10.1f} {call / elapsed:>10.0f} "
+                f"{rss / 1024:>9.1f} {live_sessions():>5} {wrong:>6}")
+    elapsed = time.perf_counter() - started
+    end_rss = rss_kib()
+    return {
+        "soak_calls": n,
+        "soak_facts_per_call": batch,
+        "soak_seconds": elapsed,
+        "soak_calls_per_s": n / elapsed if elapsed else 0.0,
+        "soak_rss_start_mib": start_rss / 1024,
+        "soak_rss_end_mib": end_rss / 1024,
+        "soak_rss_peak_mib": max(peak_rss, end_rss) / 1024,
+        "soak_live_sessions_end": live_sessions(),
+        "soak_wrong": wrong,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the soak and print the table; the exit code says whether it stayed correct."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="classify calls to make (default 1,000,000)")
     parser.add_argument("--batch", type=int, default=1, help="facts per classify call (default 1)")
     args = parser.parse_args(argv)
-
-    ruleset = RuleSet(RULES)
-    ruleset.classify([CASES[0][0]])  # register with durable before the baseline reading
-    checkpoints = {max(1, args.n * tenth // 10): tenth * 10 for tenth in range(1, 11)}
-    print(f"{'done':>6} {'calls':>10} {'elapsed s':>10} {'calls/s':>10} {'RSS MiB':>9} {'live':>5} {'wrong':>6}")
-    start_rss = rss_kib()
-    print(f"{'start':>6} {0:>10} {0.0:>10.1f} {'-':>10} {start_rss / 1024:>9.1f} {live_sessions():>5} {0:>6}")
-    wrong = 0
-    started = time.perf_counter()
-    for call in range(1, args.n + 1):
-        batch = [CASES[(call + k) % len(CASES)] for k in range(args.batch)]
-        results = ruleset.classify([fact for fact, _ in batch])
-        for result, (_, expected) in zip(results, batch):
-            if (result.rule_id if result else None) != expected:
-                wrong += 1
-        if call in checkpoints:
-            elapsed = time.perf_counter() - started
-            print(f"{checkpoints[call]:>5}% {call:>10} {elapsed:>10.1f} {call / elapsed:>10.0f} "
-                  f"{rss_kib() / 1024:>9.1f} {live_sessions():>5} {wrong:>6}", flush=True)
-    elapsed = time.perf_counter() - started
-    end_rss = rss_kib()
-    print(f"\n{args.n} calls x {args.batch} fact(s) in {elapsed:.1f} s = {args.n / elapsed:.0f} calls/s; "
-          f"RSS {start_rss / 1024:.1f} -> {end_rss / 1024:.1f} MiB ({(end_rss - start_rss) / 1024:+.1f}); "
-          f"live sessions at end: {live_sessions()}; wrong answers: {wrong}")
-    return 0 if wrong == 0 and live_sessions() == 0 else 1
+    result = soak(args.n, args.batch, report=lambda line: print(line, flush=True))
+    print(f"\n{result['soak_calls']} calls x {args.batch} fact(s) in {result['soak_seconds']:.1f} s = "
+          f"{result['soak_calls_per_s']:.0f} calls/s; RSS {result['soak_rss_start_mib']:.1f} -> "
+          f"{result['soak_rss_end_mib']:.1f} MiB ({result['soak_rss_end_mib'] - result['soak_rss_start_mib']:+.1f}); "
+          f"live sessions at end: {result['soak_live_sessions_end']}; wrong answers: {result['soak_wrong']}")
+    return 0 if result["soak_wrong"] == 0 and result["soak_live_sessions_end"] == 0 else 1
 
 
 if __name__ == "__main__":

@@ -140,6 +140,9 @@ def cmd_gherkin(args: argparse.Namespace) -> int:
             raise UsageError("file exists; not overwriting it", code="exists", file=args.output) from exc
         except OSError as exc:
             raise UsageError(f"cannot write: {exc.strerror}", code="unwritable", file=args.output) from exc
+        except ValueError as exc:  # open() refuses names with NUL bytes
+            raise UsageError(f"not a usable file name: {exc}", code="bad-path",
+                             file=repr(args.output)[1:-1]) from exc
     else:
         sys.stdout.write(text)
     return 0

@@ -27,6 +27,8 @@ def read_policy_text(path: str | Path) -> str:
         raise PolicyError("no such file", code="not-found", file=name) from exc
     except OSError as exc:
         raise PolicyError(f"cannot read: {exc.strerror or exc}", code="unreadable", file=name) from exc
+    except ValueError as exc:  # os.stat refuses paths with NUL bytes (or unencodable ones)
+        raise PolicyError(f"not a usable file name: {exc}", code="bad-path", file=repr(name)[1:-1]) from exc
     if b"\x00" in data:
         raise PolicyError("binary file (NUL bytes); a policy is YAML text", code="not-text", file=name)
     try:

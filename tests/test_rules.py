@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -477,3 +478,38 @@ def test_classify_agrees_with_reference_matcher(rules, facts, data):
             assert result.rule_id == expected[0]
             assert result.outcome == "kind" + expected[0][len("rule"):]
     assert live_sessions() == 0
+
+
+def test_real_session_limit_is_a_rules_error_not_a_segfault():
+    # The other limit tests fake the leaked sessions; this one leaks real durable sessions up to
+    # the adapter's cap (deletes made to fail), in a child process so a segfault would show as
+    # a signal instead of killing the test run, and checks the next call is a clean RulesError.
+    code = """
+import sys
+import engine.rules as rules
+from engine.errors import RulesError
+ruleset = rules.RuleSet([{"id": "r", "when": {"tag": "x"}, "kind": "k"}])
+ruleset.classify([{"tag": "x"}])
+host = rules._durable_host()
+real_delete = host.delete_state
+def keep(*args, **kwargs):
+    raise RuntimeError("kept")
+host.delete_state = keep
+for _ in range(rules.MAX_LIVE_SESSIONS):
+    try:
+        ruleset.classify([{"tag": "x"}])
+    except RulesError:
+        pass
+assert rules.live_sessions() == rules.MAX_LIVE_SESSIONS, rules.live_sessions()
+host.delete_state = real_delete
+try:
+    ruleset.classify([{"tag": "x"}])
+except RulesError as error:
+    print(error.code)
+    sys.exit(0)
+sys.exit("no RulesError at the session limit")
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.returncode == 0, f"exit {result.returncode}: {result.stderr[-2000:]}"
+    assert result.stdout.strip() == "rules-limit"

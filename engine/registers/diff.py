@@ -8,7 +8,10 @@ register's scope (DMTF working groups/forums, see ``vocabulary.scope_of``) is co
 
 from __future__ import annotations
 
+import heapq
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from difflib import SequenceMatcher
 from typing import Callable, Iterable, Literal, Sequence, TypeVar
 
@@ -113,12 +116,34 @@ def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary)
     return records
 
 
+@lru_cache(maxsize=8192)
 def _key(text: str) -> str:
+    # Cached: pairing compares every old item with every new one, and normalising is the
+    # costly part (a dozen regular expressions per text).
     return comparable(text).casefold()
 
 
 def _similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, _key(a), _key(b), autojunk=False).ratio()
+
+
+@lru_cache(maxsize=8192)
+def _letters(key: str) -> Counter:
+    return Counter(key)
+
+
+def _similarity_bound(a: str, b: str) -> float:
+    """A cheap upper bound of :func:`_similarity`: difflib's ``real_quick_ratio`` (lengths), then
+    its ``quick_ratio`` (letters in common), computed from cached letter counts instead of a
+    SequenceMatcher, whose set-up per pair cost as much as the bound saves."""
+    key_a, key_b = _key(a), _key(b)
+    total = len(key_a) + len(key_b)
+    if not total:
+        return 1.0
+    bound = 2.0 * min(len(key_a), len(key_b)) / total
+    if bound < _SIMILAR:
+        return bound
+    return 2.0 * sum((_letters(key_a) & _letters(key_b)).values()) / total
 
 
 def _scalar(section: str, old: Text | None, new: Text | None) -> list[ChangeRecord]:
@@ -135,9 +160,21 @@ def _scalar(section: str, old: Text | None, new: Text | None) -> list[ChangeReco
 
 
 def _pair(
-    old: Sequence[T], new: Sequence[T], key: Callable[[T], str], score: Callable[[T, T], float]
+    old: Sequence[T],
+    new: Sequence[T],
+    key: Callable[[T], str],
+    score: Callable[[T, T], float],
+    bound: Callable[[T, T], float] | None = None,
 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
-    """``(pairs, unpaired old indexes, unpaired new indexes)``: equal keys first, then best-scoring similar ones."""
+    """``(pairs, unpaired old indexes, unpaired new indexes)``: equal keys first, then best-scoring similar ones.
+
+    Similar pairs are taken greedily, best score first (ties: nearer positions, then later
+    indexes), while the score reaches ``_SIMILAR``.  ``bound`` (an upper bound of ``score``)
+    lets the exact score, the costly part of a diff, be computed only for pairs that can
+    still win: a heap holds each pair under its bound until it reaches the top, then under its
+    exact score.  A pair whose exact score reaches the top is the best remaining one, so the
+    result is the same as scoring every pair and sorting.
+    """
     pairs: list[tuple[int, int]] = []
     free_old = list(range(len(old)))
     free_new = list(range(len(new)))
@@ -148,17 +185,24 @@ def _pair(
                 free_old.remove(i)
                 free_new.remove(j)
                 break
-    candidates = sorted(
-        ((score(old[i], new[j]), -abs(i - j), i, j) for i in free_old for j in free_new),
-        reverse=True,
-    )
-    for similarity, _, i, j in candidates:
-        if similarity < _SIMILAR:
-            break
-        if i in free_old and j in free_new:
-            pairs.append((i, j))
-            free_old.remove(i)
-            free_new.remove(j)
+    estimate = bound or score
+    # Min-heap entries: (-score, distance, -i, -j, exact); popping gives the highest score, then
+    # the nearest positions, then the highest i and j, as a descending sort of (score, -distance, i, j).
+    heap = [(-estimate(old[i], new[j]), abs(i - j), -i, -j, bound is None) for i in free_old for j in free_new]
+    heapq.heapify(heap)
+    while heap:
+        negative_score, distance, negative_i, negative_j, exact = heapq.heappop(heap)
+        if -negative_score < _SIMILAR:
+            break  # every pair left scores (at most) this much
+        i, j = -negative_i, -negative_j
+        if i not in free_old or j not in free_new:
+            continue  # taken by a better pair; its exact score would come no earlier
+        if not exact:
+            heapq.heappush(heap, (-score(old[i], new[j]), distance, negative_i, negative_j, True))
+            continue
+        pairs.append((i, j))
+        free_old.remove(i)
+        free_new.remove(j)
     return sorted(pairs, key=lambda pair: pair[1]), free_old, free_new
 
 
@@ -170,7 +214,8 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
         if tag == "equal":
             continue
         pairs, removed, added = _pair(old[i1:i2], new[j1:j2], lambda item: _key(item.text),
-                                      lambda a, b: _similarity(a.text, b.text))
+                                      lambda a, b: _similarity(a.text, b.text),
+                                      lambda a, b: _similarity_bound(a.text, b.text))
         for i, j in pairs:
             before, after = old[i1 + i], new[j1 + j]
             records.append(ChangeRecord(section, "modified", before.text, after.text, before.line, after.line,
@@ -228,11 +273,17 @@ def _milestone_text(milestone: Milestone) -> str:
 
 
 def _milestones(old: Sequence[Milestone], new: Sequence[Milestone], vocabulary: Vocabulary) -> list[ChangeRecord]:
-    def score(a: Milestone, b: Milestone) -> float:
+    def bonus(a: Milestone, b: Milestone) -> float:
         # Same timeframe breaks ties between equally similar deliverables ("... v1.0" vs "... v1.2").
-        return _similarity(a.deliverable, b.deliverable) + (0.1 if _key(a.timeframe) == _key(b.timeframe) else 0)
+        return 0.1 if _key(a.timeframe) == _key(b.timeframe) else 0
 
-    pairs, removed, added = _pair(old, new, lambda m: _key(m.deliverable), score)
+    def score(a: Milestone, b: Milestone) -> float:
+        return _similarity(a.deliverable, b.deliverable) + bonus(a, b)
+
+    def bound(a: Milestone, b: Milestone) -> float:
+        return _similarity_bound(a.deliverable, b.deliverable) + bonus(a, b)
+
+    pairs, removed, added = _pair(old, new, lambda m: _key(m.deliverable), score, bound)
     records: list[ChangeRecord] = []
     for i, j in pairs:
         before, after = old[i], new[j]

@@ -32,6 +32,8 @@ def read_limited(path: Path, error: type[WorkregError], *, max_bytes: int = MAX_
         raise error("is a directory, not a file", code="not-a-file", file=str(path)) from exc
     except OSError as exc:
         raise error(f"cannot read file: {exc.strerror or exc}", code="unreadable", file=str(path)) from exc
+    except ValueError as exc:  # os.stat refuses paths with NUL bytes (or unencodable ones)
+        raise error(f"not a usable file name: {exc}", code="bad-path", file=repr(str(path))[1:-1]) from exc
     if len(data) > max_bytes:
         raise error(f"file is larger than the {max_bytes} byte limit", code="too-large", file=str(path))
     return data

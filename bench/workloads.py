@@ -1,0 +1,137 @@
+"""In-process timings of the register and policy workloads: diff, lint, compare.
+
+Each returns a dict of results for bench/run.py; a workload whose inputs or feature are absent
+returns a note instead of numbers, so the benchmark runs everywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import statistics
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+FIXTURE_REGISTERS = ROOT / "tests" / "fixtures" / "registers"
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _forget_text_keys() -> None:
+    # diff caches normalised texts per process; clear it so every run pays the full cost,
+    # as a one-shot `workreg diff` does.
+    from engine.registers import diff
+
+    diff._key.cache_clear()
+
+
+def diff_pair() -> tuple[Path, Path, str]:
+    """The two register versions to diff: OCP 1.0 draft 1 -> 1.2 from the seeds, else the ESA fixtures."""
+    old, new = SEEDS / "work-register-ocp-1.0-draft1.txt", SEEDS / "work-register-ocp-1.2.txt"
+    if old.is_file() and new.is_file():
+        return old, new, "OCP 1.0 draft 1 -> 1.2 (seeds)"
+    return (FIXTURE_REGISTERS / "esa-1.0.txt", FIXTURE_REGISTERS / "esa-1.1.txt",
+            "ESA 1.0 -> 1.1 (fixtures; ../shared/seeds absent)")
+
+
+def bench_diff(runs: int) -> dict:
+    """read + diff + classify + decide of two registers, as `workreg diff` does it, in ms."""
+    from engine.registers.classify import classify_changes, decide_changes
+    from engine.registers.diff import diff_registers
+    from engine.registers.read import read_register
+    from engine.registers.vocabulary import load_vocabulary
+    from engine.registry import get_policy
+
+    old_path, new_path, label = diff_pair()
+    policy = get_policy("dsp4003@1.2.0")
+    vocabulary = load_vocabulary()
+
+    def once():
+        old = read_register(old_path, vocabulary=vocabulary)
+        new = read_register(new_path, vocabulary=vocabulary)
+        changes = classify_changes(diff_registers(old, new, vocabulary), policy)
+        return changes, decide_changes(changes, policy, vocabulary)
+
+    changes, _ = once()  # first run loads durable_rules, the vocabulary and the policy: not timed
+    times = []
+    for _ in range(runs):
+        _forget_text_keys()
+        start = time.perf_counter()
+        once()
+        times.append((time.perf_counter() - start) * 1000)
+    return {"diff_ms": statistics.median(times), "diff_p99_ms": _percentile(times, 0.99),
+            "diff_runs": runs, "diff_changes": len(changes), "diff_input": label}
+
+
+def lint_inputs() -> list[Path]:
+    """Register documents to lint: the seed registers and the fixture registers that are registers."""
+    paths = sorted(SEEDS.glob("work-register-*.txt")) if SEEDS.is_dir() else []
+    paths += sorted(p for p in FIXTURE_REGISTERS.iterdir() if p.name != "not-a-register.txt")
+    return paths
+
+
+def bench_lint(count: int) -> dict:
+    """``count`` reads + lints, cycling over the inputs (each a fresh read of the file); total and per file."""
+    from datetime import date
+
+    from engine.registers.lint import lint_register
+    from engine.registers.read import read_register
+    from engine.registers.vocabulary import load_vocabulary
+
+    paths = lint_inputs()
+    vocabulary = load_vocabulary()
+    today = date(2026, 11, 21)
+    for path in paths:  # warm imports
+        lint_register(read_register(path, vocabulary=vocabulary), today=today, file=str(path))
+    findings = 0
+    start = time.perf_counter()
+    for n in range(count):
+        path = paths[n % len(paths)]
+        findings += len(lint_register(read_register(path, vocabulary=vocabulary), today=today, file=str(path)))
+    total = time.perf_counter() - start
+    return {"lint_registers": count, "lint_total_s": total, "lint_per_register_ms": total / count * 1000,
+            "lint_findings": findings, "lint_inputs": len(paths)}
+
+
+def compare_available() -> bool:
+    """Whether `workreg compare` has landed in this checkout (engine.compare, from branch `versions`).
+
+    The module must sit inside the engine package actually imported: an editable install of
+    another checkout can resolve ``engine.compare`` to that checkout's file.
+    """
+    import engine
+
+    spec = importlib.util.find_spec("engine.compare")
+    if spec is None or spec.origin is None:
+        return False
+    package = Path(engine.__file__).resolve().parent
+    return package in Path(spec.origin).resolve().parents
+
+
+def bench_compare(runs: int, old: str = "dsp4003@1.1", new: str = "dsp4003@1.2.0") -> dict:
+    """`workreg compare OLD NEW` in-process (through the CLI, so any compare API fits), in ms."""
+    if not compare_available():
+        return {"compare_ms": None, "compare_note": "n/a (compare not available)"}
+    from engine.cli import main
+
+    def once() -> int:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+            code = main(["compare", old, new])
+        if code not in (0, 1):
+            raise RuntimeError(f"workreg compare {old} {new} exited {code}: {err.getvalue().strip()}")
+        return code
+
+    once()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        once()
+        times.append((time.perf_counter() - start) * 1000)
+    return {"compare_ms": statistics.median(times), "compare_p99_ms": _percentile(times, 0.99),
+            "compare_runs": runs, "compare_note": f"{old} vs {new}"}
