@@ -123,8 +123,17 @@ def _key(text: str) -> str:
     return comparable(text).casefold()
 
 
-def _similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, _key(a), _key(b), autojunk=False).ratio()
+def _similarity(a: str, b: str, matchers: dict[str, SequenceMatcher] | None = None) -> float:
+    """difflib's ratio of the normalised texts; ``matchers`` keeps one matcher per ``b`` so that
+    its index of ``b`` (the costly part of setting one up) is built once per diff, not per pair."""
+    key_b = _key(b)
+    if matchers is None:
+        return SequenceMatcher(None, _key(a), key_b, autojunk=False).ratio()
+    matcher = matchers.get(key_b)
+    if matcher is None:
+        matcher = matchers[key_b] = SequenceMatcher(None, "", key_b, autojunk=False)
+    matcher.set_seq1(_key(a))
+    return matcher.ratio()
 
 
 @lru_cache(maxsize=8192)
@@ -210,11 +219,12 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
     """Items of a list section, aligned in order; a replaced block pairs similar items as modifications."""
     records: list[ChangeRecord] = []
     matcher = SequenceMatcher(None, [_key(i.text) for i in old], [_key(i.text) for i in new], autojunk=False)
+    matchers: dict[str, SequenceMatcher] = {}
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         pairs, removed, added = _pair(old[i1:i2], new[j1:j2], lambda item: _key(item.text),
-                                      lambda a, b: _similarity(a.text, b.text),
+                                      lambda a, b: _similarity(a.text, b.text, matchers),
                                       lambda a, b: _similarity_bound(a.text, b.text))
         for i, j in pairs:
             before, after = old[i1 + i], new[j1 + j]
