@@ -14,6 +14,7 @@ _EMPHASIS = (
 _STRAY_ASTERISKS = re.compile(r"^\*+(?=\S)|(?<=\S)\*+$")
 _BULLET = re.compile(r"^\s*(?:[-*+•◦▪‣–—·]|\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _WHITESPACE = re.compile(r"\s+")
+_MARKUP_CHARS = re.compile(r"[\[<*_]")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
 
@@ -37,6 +38,8 @@ def strip_bullet(text: str) -> str:
 
 def strip_markup(text: str) -> str:
     """Text without Markdown links, autolink brackets and emphasis, whitespace collapsed."""
+    if not _MARKUP_CHARS.search(text):  # most lines: nothing for the patterns below to remove
+        return _WHITESPACE.sub(" ", text).strip()
     text = _LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)
     for pattern in _STRONG + _EMPHASIS:

@@ -48,8 +48,9 @@ HEADING_PATTERNS: dict[str, tuple[str, ...]] = {
     "additional_considerations": (r"(additional|other) considerations?",),
 }
 
+# One alternation per section: a heading candidate is tried against each section once.
 _COMPILED = {
-    section: tuple(re.compile(pattern) for pattern in patterns)
+    section: re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
     for section, patterns in HEADING_PATTERNS.items()
 }
 
@@ -116,8 +117,8 @@ def heading_id(line: str) -> str | None:
     candidate = normalise_heading(line)
     if not candidate:
         return None
-    for section, patterns in _COMPILED.items():
-        if any(pattern.fullmatch(candidate) for pattern in patterns):
+    for section, pattern in _COMPILED.items():
+        if pattern.fullmatch(candidate):
             return section
     return None
 
