@@ -89,14 +89,12 @@ def cmd_policies(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import check_policy_file
-    from .errors import WorkregErrors
     from .output import format_json
 
     findings: list[WorkregError] = []
     for path in args.files:
         problems = check_policy_file(path)
-        for problem in problems:
-            findings.extend(problem.errors if isinstance(problem, WorkregErrors) else (problem,))
+        findings.extend(problems)
         if not problems and args.format == "text":
             print(f"{path}: ok")
     if args.format == "json":

@@ -175,12 +175,16 @@ def validate_policy_text(text: str, file: str) -> tuple[Policy | None, list[Poli
 def validation_errors(exc: ValidationError, lines: dict, file: str) -> list[PolicyError]:
     errors: list[PolicyError] = []
     seen: set[str] = set()
-    for error in exc.errors(include_url=False):
+    raw = exc.errors(include_url=False)
+    fields = [field_text(p for p in e["loc"] if isinstance(p, int) or _FIELD_NAME.match(str(p))) for e in raw]
+    for error, field in zip(raw, fields):
         loc = tuple(error["loc"])
         line, path = line_for(loc, lines)
         kind = error["type"]
-        # A union's alternatives each report; keep the first message per field.
-        field = field_text(part for part in loc if isinstance(part, int) or _FIELD_NAME.match(str(part)))
+        # A union's alternatives each report. When one alternative got further (its errors lie
+        # inside the value), the others only say the value is not of their shape: drop them.
+        if any(other.startswith((field + ".", field + "[")) for other in fields):
+            continue
         # A union's alternatives each report an error at the same field; the first says enough.
         if field in seen:
             continue
@@ -229,33 +233,16 @@ def _type_name(value: Any) -> str:
 
 def _allowed_fields(loc: tuple) -> list[str]:
     """Field names of the model at a location, for did-you-mean hints."""
-    from . import model
-
-    current: Any = model.Policy
+    current: Any = Policy
     for part in loc:
-        if isinstance(part, int):
-            continue
         fields = getattr(current, "model_fields", None)
         if fields is None or part not in fields:
-            # A union label or a list item; find the model inside the annotation.
-            candidate = _model_in(part, model)
-            if candidate is not None:
-                current = candidate
-            continue
+            continue  # a list index or a union label: the model found so far is the one inside
         current = _model_of_annotation(fields[part].annotation)
         if current is None:
             return []
     fields = getattr(current, "model_fields", None)
     return list(fields) if fields else []
-
-
-def _model_in(label: Any, model) -> Any:
-    if isinstance(label, str):
-        for name in dir(model):
-            candidate = getattr(model, name)
-            if isinstance(candidate, type) and name in label and hasattr(candidate, "model_fields"):
-                return candidate
-    return None
 
 
 def _model_of_annotation(annotation: Any) -> Any:

@@ -65,6 +65,12 @@ CASES = {
         "F:47: unknown-field: unknown field 'xrequires' (at change_kinds[1].xrequires)\n"
         "    hint: did you mean 'requires'?",
     ),
+    "unknown_field_inside_a_requirement": (
+        "      - step: board_approval\n", "      - stepp: board_approval\n",
+        "F:40: missing-field: missing required field 'step' (at change_kinds[0].requires[1].step)\n"
+        "F:40: unknown-field: unknown field 'stepp' (at change_kinds[0].requires[1].stepp)\n"
+        "    hint: did you mean 'step'?",
+    ),
     "duplicate_key": (
         "title: Minimal approval process\nsource", "title: Minimal approval process\ntitle: Again\nsource",
         "F:5: duplicate-key: duplicate key 'title' (first at line 4) (at title)",
