@@ -11,6 +11,7 @@ import sys
 from typing import Sequence
 
 from . import __version__
+from .cliargs import add_policy, add_policy_dir
 from .errors import UsageError, WorkregError
 
 FORMATS = ("text", "json", "markdown")
@@ -27,17 +28,6 @@ class _Parser(argparse.ArgumentParser):
 def _report(error: WorkregError) -> int:
     print(error, file=sys.stderr)
     return error.exit_code
-
-
-def _policy_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--policy", default="dsp4003", metavar="NAME[@VERSION]",
-        help="policy to use: NAME@VERSION, NAME (newest version) or a YAML file (default: dsp4003)",
-    )
-    parser.add_argument(
-        "--policy-dir", action="append", default=[], metavar="DIR",
-        help="also look for policies in DIR (laid out as DIR/NAME/VERSION.yaml); repeatable",
-    )
 
 
 def cmd_approvals(args: argparse.Namespace) -> int:
@@ -168,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="The approvals the given change kinds need under a policy, in order, with citations.",
     )
     approvals.add_argument("kinds", nargs="+", metavar="KIND", help="change kind ids, e.g. scope_extension")
-    _policy_args(approvals)
+    add_policy(approvals)
     approvals.add_argument(
         "--committee", action="append", default=[], metavar="NAME",
         help="an affected committee with milestone work (one gate each); repeatable",
@@ -180,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     approvals.set_defaults(handler=cmd_approvals)
 
     policies = commands.add_parser("policies", help="list the policies shipped and found")
-    policies.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    add_policy_dir(policies)
     policies.add_argument("--format", choices=("text", "json"), default="text")
     policies.set_defaults(handler=cmd_policies)
 
@@ -201,14 +191,14 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument("features", metavar="FEATURES", help="a folder of .feature files (or one file)")
     coverage.add_argument("--fail-under", type=float, default=100.0, metavar="PERCENT",
                           help="exit 1 when fewer clauses are covered (default 100)")
-    coverage.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    add_policy_dir(coverage)
     coverage.add_argument("--format", choices=("text", "json"), default="text")
     coverage.set_defaults(handler=cmd_coverage)
 
     gherkin = commands.add_parser("gherkin", help="write a starting .feature file from a policy's decisions")
     gherkin.add_argument("policy", metavar="POLICY", help="NAME@VERSION, NAME or a YAML file")
     gherkin.add_argument("-o", "--output", metavar="FILE", help="write to FILE (never overwrites); default stdout")
-    gherkin.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    add_policy_dir(gherkin)
     gherkin.set_defaults(handler=cmd_gherkin)
 
     steps = commands.add_parser("steps", help="print the Gherkin step vocabulary (Markdown)")

@@ -9,14 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .cliargs import add_policy_dir
+
 COMPARE_FORMATS = ("text", "json", "markdown")
-
-
-def _policy_dir_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--policy-dir", action="append", default=[], metavar="DIR",
-        help="also look for policies in DIR (laid out as DIR/NAME/VERSION.yaml); repeatable",
-    )
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -72,7 +67,7 @@ def register_commands(subparsers) -> None:
     compare.add_argument("old", metavar="OLD", help="older policy: NAME@VERSION or a YAML file")
     compare.add_argument("new", metavar="NEW", help="newer policy: NAME@VERSION or a YAML file")
     compare.add_argument("--format", choices=COMPARE_FORMATS, default="text")
-    _policy_dir_arg(compare)
+    add_policy_dir(compare)
     compare.set_defaults(handler=cmd_compare)
 
     render = subparsers.add_parser(
@@ -89,7 +84,7 @@ def register_commands(subparsers) -> None:
                         help="an affected committee with milestone work (one gate each); repeatable")
     render.add_argument("--against", metavar="OTHER", help="draw what POLICY changes from OTHER")
     render.add_argument("-o", "--output", metavar="FILE", help="write FILE.dot, FILE.svg or FILE.png")
-    _policy_dir_arg(render)
+    add_policy_dir(render)
     render.set_defaults(handler=cmd_render)
 
     diagrams = subparsers.add_parser(
@@ -99,5 +94,5 @@ def register_commands(subparsers) -> None:
                     "README.md showing them all.  Needs Graphviz's 'dot' program.",
     )
     diagrams.add_argument("--out", default="diagrams", metavar="DIR", help="output folder (default: diagrams)")
-    _policy_dir_arg(diagrams)
+    add_policy_dir(diagrams)
     diagrams.set_defaults(handler=cmd_diagrams)

@@ -12,6 +12,7 @@ import re
 import sys
 from datetime import date
 
+from engine.cliargs import add_policy
 from engine.errors import UsageError, WorkregError, WorkregErrors
 
 
@@ -35,9 +36,7 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     diff.add_argument("old", metavar="OLD", help="the approved (earlier) version")
     diff.add_argument("new", metavar="NEW", help="the proposed (later) version")
-    diff.add_argument("--policy", default="dsp4003", metavar="NAME[@VERSION]",
-                      help="policy whose classification rules and approvals apply (default: dsp4003)")
-    diff.add_argument("--policy-dir", action="append", default=[], metavar="DIR")
+    add_policy(diff, "policy whose classification rules and approvals apply")
     diff.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
                       help="extra organization vocabulary YAML (extends policies/vocabulary/dmtf.yaml)")
     diff.add_argument("--originating", metavar="NAME", help="the Originating Committee, when not the default")
