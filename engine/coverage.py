@@ -74,14 +74,13 @@ def _plugin_autoloaded() -> bool:
 
 def measure(policy_ref: str, features: str | Path, extra_dirs=()) -> ClauseCoverage:
     """Run the features under pytest and report which of the policy's clauses they exercised."""
-    from .registry import get_policy, resolve
+    from .registry import get_policy
 
     features = Path(features)
     if not features.exists():
         raise UsageError("no such features folder or file", code="not-found", file=str(features))
-    found = resolve(policy_ref, extra_dirs)
     policy = get_policy(policy_ref, extra_dirs)
-    clauses = cited_clauses(found.path)
+    clauses = cited_clauses(policy.file)
     with tempfile.TemporaryDirectory(prefix="workreg-coverage-") as scratch:
         record = Path(scratch) / "covered.json"
         command = [sys.executable, "-m", "pytest", str(features), "-q", "--no-header", "-p", "no:cacheprovider",
@@ -90,10 +89,10 @@ def measure(policy_ref: str, features: str | Path, extra_dirs=()) -> ClauseCover
             command[3:3] = ["-p", "engine.bdd.plugin"]
         result = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ))
         if result.returncode not in (0, 1) or not record.exists():
+            output = (result.stdout + result.stderr).strip().splitlines()
             raise UsageError(
                 f"the features could not be run (pytest exit {result.returncode})", code="features-error",
-                file=str(features), hint=(result.stdout + result.stderr).strip().splitlines()[-1:][0]
-                if (result.stdout + result.stderr).strip() else None,
+                file=str(features), hint=output[-1] if output else None,
             )
         covered = {
             entry["section"] for entry in json.loads(record.read_text(encoding="utf-8"))
