@@ -34,7 +34,6 @@ class ScenarioContext:
     covered: list[tuple[str, str]] = field(default_factory=list)  # (policy ref, section)
     registers: dict = field(default_factory=dict)
     outputs: dict = field(default_factory=dict)
-    _decision: Decision | None = None
 
     def require_policy(self) -> CompiledPolicy:
         if self.policy is None:
@@ -52,19 +51,15 @@ class ScenarioContext:
             ref = str(candidate)
         self.policy = get_policy(ref, [self.base_dir])
         self.policy_ref = self.policy.ref
-        self._decision = None
 
     def add_change(self, kind: str) -> None:
         self.changes.append(kind)
-        self._decision = None
 
     def decision(self) -> Decision:
-        """The decision for everything said so far (computed once per state)."""
-        if self._decision is None:
-            if not self.changes:
-                raise AssertionError("no change was described: add a 'When ...' step naming the change")
-            self._decision = self.require_policy().decide(self.changes, self.committees, self.originating)
-        return self._decision
+        """The decision for everything said so far (the compiled policy memoises it)."""
+        if not self.changes:
+            raise AssertionError("no change was described: add a 'When ...' step naming the change")
+        return self.require_policy().decide(self.changes, self.committees, self.originating)
 
     def cover(self, *sections: str) -> None:
         """Record that a Then step checked what these clauses say (for ``workreg coverage``)."""

@@ -134,7 +134,6 @@ def given_proposed_register(workreg: ScenarioContext, partner: str) -> None:
        "name the Originating Committee when it is not the default")
 def given_originating(workreg: ScenarioContext, name: str) -> None:
     workreg.originating = name.strip()
-    workreg._decision = None
 
 
 @_step("Given", r"(?:the )?(?P<names>.+?) owns? milestones in the work register",
@@ -142,7 +141,6 @@ def given_originating(workreg: ScenarioContext, name: str) -> None:
        "these committees have work in the Milestones section (one approval gate each)")
 def given_milestone_owners(workreg: ScenarioContext, names: str) -> None:
     workreg.committees.extend(re.sub(r"^the\s+", "", n, flags=re.I) for n in _names(names))
-    workreg._decision = None
 
 
 # -- When ----------------------------------------------------------------------------------
