@@ -9,6 +9,7 @@ source, so editing either rebuilds the table.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -164,11 +165,15 @@ def _write_atomically(path: Path, content: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(content)
         os.replace(temporary, path)
     except OSError:
-        return
+        with contextlib.suppress(OSError):  # a full disk: leave no half-written temporary behind
+            os.unlink(temporary)
 
 
 _loaded: dict[tuple, CompiledPolicy] = {}
