@@ -1,4 +1,4 @@
-"""Soak test for engine.rules: many classify calls in one process, memory must stay flat.
+"""Soak test for workreg.rules: many classify calls in one process, memory must stay flat.
 
     python bench/rules_soak.py            # 1,000,000 calls
     python bench/rules_soak.py --n 50000  # quicker
@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from engine.rules import RuleSet, live_sessions  # noqa: E402  (path set up above)
+from workreg.rules import RuleSet, live_sessions  # noqa: E402  (path set up above)
 
 RULES = [
     {"id": "contact-change", "when": {"section": "points_of_contact"}, "kind": "contact_change"},

@@ -39,8 +39,8 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def bench_decide(calls: int) -> dict:
     """Per-call latency of decide() over every combination of change kinds, timer cost removed."""
-    from engine.decide import decide
-    from engine.registry import get_policy
+    from workreg.policy.decide import decide
+    from workreg.policy.registry import get_policy
 
     policy = get_policy("dsp4003@1.2.0")
     combos = [list(c) for n in range(1, len(policy.kinds) + 1) for c in itertools.combinations(policy.kinds, n)]
@@ -69,7 +69,7 @@ def bench_decide(calls: int) -> dict:
 
 def workreg_command() -> list[str]:
     script = Path(sys.executable).with_name("workreg")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "engine"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "workreg"]
 
 
 def bench_cold_start(runs: int) -> dict:

@@ -7,7 +7,6 @@ returns a note instead of numbers, so the benchmark runs everywhere.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import statistics
 import time
@@ -26,7 +25,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 def _forget_text_keys() -> None:
     # diff caches normalised texts per process; clear it so every run pays the full cost,
     # as a one-shot `workreg diff` does.
-    from engine.registers import diff
+    from workreg.registers import diff
 
     diff._key.cache_clear()
 
@@ -42,11 +41,11 @@ def diff_pair() -> tuple[Path, Path, str]:
 
 def bench_diff(runs: int) -> dict:
     """read + diff + classify + decide of two registers, as `workreg diff` does it, in ms."""
-    from engine.registers.classify import classify_changes, decide_changes
-    from engine.registers.diff import diff_registers
-    from engine.registers.read import read_register
-    from engine.registers.vocabulary import load_vocabulary
-    from engine.registry import get_policy
+    from workreg.registers.classify import classify_changes, decide_changes
+    from workreg.registers.diff import diff_registers
+    from workreg.registers.read import read_register
+    from workreg.registers.vocabulary import load_vocabulary
+    from workreg.policy.registry import get_policy
 
     old_path, new_path, label = diff_pair()
     policy = get_policy("dsp4003@1.2.0")
@@ -80,9 +79,9 @@ def bench_lint(count: int) -> dict:
     """``count`` reads + lints, cycling over the inputs (each a fresh read of the file); total and per file."""
     from datetime import date
 
-    from engine.registers.lint import lint_register
-    from engine.registers.read import read_register
-    from engine.registers.vocabulary import load_vocabulary
+    from workreg.registers.lint import lint_register
+    from workreg.registers.read import read_register
+    from workreg.registers.vocabulary import load_vocabulary
 
     paths = lint_inputs()
     vocabulary = load_vocabulary()
@@ -99,26 +98,9 @@ def bench_lint(count: int) -> dict:
             "lint_findings": findings, "lint_inputs": len(paths)}
 
 
-def compare_available() -> bool:
-    """Whether `workreg compare` has landed in this checkout (engine.compare, from branch `versions`).
-
-    The module must sit inside the engine package actually imported: an editable install of
-    another checkout can resolve ``engine.compare`` to that checkout's file.
-    """
-    import engine
-
-    spec = importlib.util.find_spec("engine.compare")
-    if spec is None or spec.origin is None:
-        return False
-    package = Path(engine.__file__).resolve().parent
-    return package in Path(spec.origin).resolve().parents
-
-
 def bench_compare(runs: int, old: str = "dsp4003@1.1", new: str = "dsp4003@1.2.0") -> dict:
     """`workreg compare OLD NEW` in-process (through the CLI, so any compare API fits), in ms."""
-    if not compare_available():
-        return {"compare_ms": None, "compare_note": "n/a (compare not available)"}
-    from engine.cli import main
+    from workreg.cli import main
 
     def once() -> int:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:

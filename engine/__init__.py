@@ -1,3 +1,68 @@
-"""workreg: DMTF DSP4003 work register policies as data, and the approvals each change needs."""
+"""workreg: process policies as data, and the approvals each change needs, with the clause behind each.
 
-__version__ = "0.1.0"
+The public API (imported on first use, so ``import workreg`` stays cheap)::
+
+    import workreg
+
+    policy = workreg.get_policy("dsp4003@1.2.0")
+    decision = workreg.decide(policy, ["scope_extension"])
+    old, new = workreg.read_register("v1.txt"), workreg.read_register("v2.txt")
+    changes = workreg.diff_registers(old, new)          # classified changes
+    report = workreg.compare_policies("dsp4003@1.1", "dsp4003@1.2.0")
+
+Every error workreg raises on purpose is a :class:`WorkregError`.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from workreg.errors import WorkregError
+
+__version__ = "0.2.0"
+
+#: Public name → the module that defines it.
+_API = {
+    "get_policy": "workreg.api",
+    "decide": "workreg.api",
+    "read_register": "workreg.api",
+    "diff_registers": "workreg.api",
+    "compare_policies": "workreg.api",
+    "lint_register": "workreg.api",
+    "check_policy_file": "workreg.api",
+    "load_policy": "workreg.api",
+    "load_vocabulary": "workreg.api",
+    "list_policies": "workreg.api",
+    "CompiledPolicy": "workreg.policy.decide",
+    "Decision": "workreg.policy.decision",
+    "WorkRegister": "workreg.registers.model",
+    "PolicyError": "workreg.errors",
+    "RegisterError": "workreg.errors",
+    "UsageError": "workreg.errors",
+}
+
+__all__ = ["WorkregError", "__version__", *_API]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
+    from workreg.api import (  # noqa: F401
+        check_policy_file, compare_policies, decide, diff_registers, get_policy, lint_register, list_policies,
+        load_policy, load_vocabulary, read_register,
+    )
+    from workreg.errors import PolicyError, RegisterError, UsageError  # noqa: F401
+    from workreg.policy.decide import CompiledPolicy  # noqa: F401
+    from workreg.policy.decision import Decision  # noqa: F401
+    from workreg.registers.model import WorkRegister  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'workreg' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

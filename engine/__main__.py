@@ -1,5 +1,5 @@
-"""``python -m engine``: the workreg command line."""
+"""``python -m workreg``: the workreg command line."""
 
-from .cli import entry_point
+from workreg.cli import entry_point
 
 entry_point()

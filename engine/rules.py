@@ -45,7 +45,7 @@ contain (all measured on durable-rules 2.0.28):
   callback), so actions are closures of exactly one parameter.
 * None of it is thread-safe; one lock serialises every call into durable.
 
-``import engine.rules`` does not import durable_rules: the CLI starts fast, and
+``import workreg.rules`` does not import durable_rules: the CLI starts fast, and
 durable is loaded by the first classification.
 """
 
@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence, Union
 
-from engine.errors import RulesError, did_you_mean
+from workreg.errors import RulesError, did_you_mean
 
 Scalar = Union[str, int, float, bool]
 FactValue = Union[str, int, float, bool, None]
@@ -269,7 +269,7 @@ def _durable_host() -> Any:
     """The private durable Host, created on first use with its timer threads never started."""
     global _host
     if _host is None:
-        from durable import engine as durable_engine  # lazy: keeps `import engine.rules` fast
+        from durable import engine as durable_engine  # lazy: keeps `import workreg.rules` fast
 
         class _SynchronousHost(durable_engine.Host):
             # Host.__init__ calls _run(), which starts the dispatch and timer threads that

@@ -36,6 +36,6 @@ def seeds() -> Path:
 @pytest.fixture(scope="session")
 def dsp4003():
     """The compiled shipped DSP4003 1.2.0 policy."""
-    from engine.registry import get_policy
+    from workreg.policy.registry import get_policy
 
     return get_policy("dsp4003@1.2.0")

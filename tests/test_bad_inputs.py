@@ -2,7 +2,7 @@
 
 Hand-written cases live in tests/fixtures/bad/ (policies/ and registers/); big inputs (10 MB+
 registers, 1 MB+ policies) are generated in tmp at test time; hypothesis generates the rest.
-The CLI runs in-process through ``engine.cli.main(argv)``.  Every case asserts:
+The CLI runs in-process through ``workreg.cli.main(argv)``.  Every case asserts:
 
 * the exit code follows the README: 2 for usage or input errors; 1 where ``check`` or ``lint``
   read the input and found it broken;
@@ -24,10 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.cli import main
-from engine.errors import WorkregError
-from engine.load import validate_policy_text
-from engine.registers.read import read_register
+from workreg.cli import main
+from workreg.inputs import MAX_DATA_BYTES
+from workreg.errors import WorkregError
+from workreg.policy.load import validate_policy_text
+from workreg.registers.read import read_register
 
 from . import conftest
 
@@ -114,7 +115,7 @@ def test_shipped_directory_layout_with_a_broken_policy(tmp_path):
 
 def test_huge_policy_file_is_refused(tmp_path):
     path = tmp_path / "huge.yaml"
-    path.write_text("policy: x\nnote: " + "x" * 1_100_000 + "\n", encoding="utf-8")
+    path.write_text("policy: x\nnote: " + "x" * (MAX_DATA_BYTES + 1000) + "\n", encoding="utf-8")
     _, _, err = assert_workreg_error(["check", str(path)])
     assert "too-large" in err
     assert_workreg_error(["approvals", "new_register", "--policy", str(path)])
@@ -231,7 +232,7 @@ CLI_CASES = [
 
 def _later_commands() -> list[list[str]]:
     """Cases for `compare` and `render` once they exist in this checkout's CLI (branch `versions`)."""
-    from engine.cli import build_parser
+    from workreg.cli import build_parser
 
     commands = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse has no public list
     cases = []
@@ -383,7 +384,7 @@ _DATES = st.text(max_size=14) | st.dates().map(str) | st.from_regex(r"\d{4}-\d{2
 @fast(300)
 @given(_DATES)
 def test_generated_today_values(today: str):
-    from engine.registers.commands import parse_today
+    from workreg.cli.registers import parse_today
 
     try:
         parsed = parse_today(today)
@@ -397,8 +398,8 @@ def test_generated_today_values(today: str):
 @given(st.lists(_KIND_WORDS | st.text(max_size=12), max_size=6), st.lists(st.text(max_size=10), max_size=3),
        st.none() | st.text(max_size=10))
 def test_generated_change_kinds_committees_and_originating(words, committees, originating):
-    from engine.decide import decide
-    from engine.registry import get_policy
+    from workreg.policy.decide import decide
+    from workreg.policy.registry import get_policy
 
     try:
         decision = decide(get_policy("dsp4003@1.2.0"), words, committees=committees, originating=originating)
@@ -411,9 +412,9 @@ def test_generated_change_kinds_committees_and_originating(words, committees, or
 @fast(300)
 @given(st.lists(st.sampled_from(_REGISTER_TEXT.splitlines()) | st.text(max_size=60), max_size=60))
 def test_generated_register_text_parses_or_is_refused(lines: list[str]):
-    from engine.registers.parse import parse_lines
-    from engine.registers.read import text_lines
-    from engine.registers.vocabulary import load_vocabulary
+    from workreg.registers.parse import parse_lines
+    from workreg.registers.read import text_lines
+    from workreg.registers.vocabulary import load_vocabulary
 
     try:
         parse_lines(text_lines("\n".join(lines)), file="gen.txt", fallback_title="gen",
@@ -436,7 +437,7 @@ def _random_text(rng, size: int) -> str:
 def test_bulk_today_values():
     import random
 
-    from engine.registers.commands import parse_today
+    from workreg.cli.registers import parse_today
 
     rng = random.Random(4003)
     for _ in range(4000):
@@ -454,8 +455,8 @@ def test_bulk_today_values():
 def test_bulk_change_kinds():
     import random
 
-    from engine.decide import decide
-    from engine.registry import get_policy
+    from workreg.policy.decide import decide
+    from workreg.policy.registry import get_policy
 
     policy = get_policy("dsp4003@1.2.0")
     words = list(policy.kinds) + ["", " ", "New_Register", "scope-extension", "removal ", "\x00", "é", "None"]
@@ -486,7 +487,7 @@ def test_bulk_policy_yaml_token_soup():
 def test_bulk_register_documents():
     import random
 
-    from engine.registers.read import decode
+    from workreg.registers.read import decode
 
     rng = random.Random(4003)
     lines = _REGISTER_TEXT.splitlines()

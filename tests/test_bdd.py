@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.bdd.vocabulary import markdown
-from engine.cli import main
+from workreg.bdd.vocabulary import markdown
+from workreg.cli import main
 from tests.conftest import FIXTURES, ROOT, SHIPPED_POLICY
 
 FEATURES = ROOT / "features"
-PLUGIN_INSTALLED = any(ep.value == "engine.bdd.plugin" for ep in entry_points(group="pytest11"))
+PLUGIN_INSTALLED = any(ep.value == "workreg.bdd.optin" for ep in entry_points(group="pytest11"))
 needs_install = pytest.mark.skipif(not PLUGIN_INSTALLED, reason="workreg is not installed (pip install -e .)")
 
 MINI_FEATURE = """\
@@ -38,7 +38,13 @@ Feature: My own process
 """
 
 
-def pytest_in(folder: Path, *args: str) -> subprocess.CompletedProcess:
+#: The one line a project adds to its pytest configuration to use workreg's steps.
+OPT_IN = "[pytest]\nworkreg = true\n"
+
+
+def pytest_in(folder: Path, *args: str, opt_in: bool = True) -> subprocess.CompletedProcess:
+    if opt_in and not (folder / "pyproject.toml").exists() and not (folder / "pytest.ini").exists():
+        (folder / "pytest.ini").write_text(OPT_IN)
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=folder,
                           capture_output=True, text=True)
 
@@ -48,6 +54,25 @@ def test_a_folder_with_only_a_feature_and_a_policy_runs_under_plain_pytest(tmp_p
     (tmp_path / "mini.feature").write_text(MINI_FEATURE)
     shutil.copy(FIXTURES / "policies" / "minimal.yaml", tmp_path / "mini.yaml")
     result = pytest_in(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
+
+
+@needs_install
+def test_without_the_opt_in_line_feature_files_are_not_collected(tmp_path):
+    (tmp_path / "mini.feature").write_text(MINI_FEATURE)
+    shutil.copy(FIXTURES / "policies" / "minimal.yaml", tmp_path / "mini.yaml")
+    result = pytest_in(tmp_path, opt_in=False)
+    assert result.returncode == 5, result.stdout + result.stderr  # pytest's "no tests collected"
+    assert "collected 0 items" in result.stdout
+
+
+@needs_install
+def test_a_conftest_line_opts_in_too(tmp_path):
+    (tmp_path / "mini.feature").write_text(MINI_FEATURE)
+    shutil.copy(FIXTURES / "policies" / "minimal.yaml", tmp_path / "mini.yaml")
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["workreg.bdd.plugin"]\n')
+    result = pytest_in(tmp_path, opt_in=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from engine.load import load_policy
-from engine.model import iter_citations
+from workreg.policy.load import load_policy
+from workreg.policy.model import iter_citations
 from tests.conftest import SHIPPED_POLICY
 
 HEADING = re.compile(r"^(\d+(?:\.\d+)*) [A-Z]", re.M)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from engine.cli import main
+from workreg.cli import main
 from tests.conftest import FIXTURES, ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -130,14 +130,14 @@ def test_schema_is_json_schema_and_committed_copy_is_current(capsys):
 
 
 def test_console_entry_point_runs_in_a_fresh_process():
-    result = subprocess.run([sys.executable, "-m", "engine", "approvals", "removal", "--format", "json"],
+    result = subprocess.run([sys.executable, "-m", "workreg", "approvals", "removal", "--format", "json"],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["stages"] == [["board_approval"]]
 
 
 def test_query_path_does_not_import_heavy_modules():
-    code = ("import sys; from engine.cli import main; main(['approvals','removal']); "
+    code = ("import sys; from workreg.cli import main; main(['approvals','removal']); "
             "print('heavy=' + ','.join(m for m in ('networkx','pydantic','yaml','graphviz','durable','docx') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                             env={**os.environ})

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from tests.conftest import SHIPPED_POLICY
-from engine.cli import main
-from engine.compare import compare_policies, document_version_key, load_for_compare
+from workreg.cli import main
+from workreg.versions.compare import compare_policies, document_version_key, load_for_compare
 
 APPENDIX_1_2_0 = "Added Alliance Committee explicitly and remove specific list of other committees."
 

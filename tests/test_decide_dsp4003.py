@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.decide import decide
-from engine.errors import UsageError
+from workreg.policy.decide import decide
+from workreg.errors import UsageError
 
 # change kind: (stages of approver roles, {approver: (kind, section)}, not required {approver: section},
 #               unspecified topics that must be reported)

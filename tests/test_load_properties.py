@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from engine.errors import WorkregError
-from engine.load import load_policy, load_policy_text
+from workreg.errors import WorkregError
+from workreg.policy.load import load_policy, load_policy_text
 from tests.conftest import FIXTURES, SHIPPED_POLICY
 
 BASE = (FIXTURES / "policies" / "minimal.yaml").read_text()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import networkx as nx
 from hypothesis import given, settings, strategies as st
 
-from engine.decide import decide
-from engine.load import load_policy
-from engine.model import KIND_STRENGTH
-from engine.registry import get_policy
+from workreg.policy.decide import decide
+from workreg.policy.load import load_policy
+from workreg.policy.model import KIND_STRENGTH
+from workreg.policy.registry import get_policy
 from tests.conftest import SHIPPED_POLICY
 
 POLICY = get_policy("dsp4003@1.2.0")

@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from tests.conftest import FIXTURES, ROOT, SHIPPED_POLICY
-from engine.cli import main
-from engine.compare import load_for_compare
-from engine.diagrams import README, diagram_sources, readme_text
-from engine.render import render_dot
+from workreg.cli import main
+from workreg.versions.compare import load_for_compare
+from workreg.versions.diagrams import README, diagram_sources, readme_text
+from workreg.versions.render import render_dot
 from tests.test_compare import _rewritten
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -95,7 +95,7 @@ def test_change_and_against_do_not_combine(capsys):
 
 
 def test_missing_dot_program_is_explained(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("engine.render.shutil.which", lambda name: None)
+    monkeypatch.setattr("workreg.versions.render.shutil.which", lambda name: None)
     assert main(["render", str(MINI), "-o", str(tmp_path / "diagram.svg")]) == 2
     err = capsys.readouterr().err
     assert "graphviz-missing" in err
@@ -112,15 +112,15 @@ def test_dot_program_vanishing_while_running_is_explained(tmp_path, capsys, monk
     def missing(*args, **kwargs):
         raise graphviz.ExecutableNotFound(["dot"])
 
-    monkeypatch.setattr("engine.render.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("workreg.versions.render.shutil.which", lambda name: "/usr/bin/dot")
     monkeypatch.setattr(graphviz, "pipe", missing)
     assert main(["render", str(MINI), "-o", str(tmp_path / "diagram.png")]) == 2
     assert "graphviz-missing" in capsys.readouterr().err
 
 
 def test_diagrams_folder_is_fresh():
-    """Fails when a policy or the renderer changed without ``python -m engine diagrams``."""
-    hint = "the diagrams/ folder is stale: run python -m engine diagrams --out diagrams"
+    """Fails when a policy or the renderer changed without ``workreg diagrams``."""
+    hint = "the diagrams/ folder is stale: run workreg diagrams --out diagrams"
     diagrams = diagram_sources()
     committed = {path.stem for path in DIAGRAMS.glob("*.dot")}
     assert committed == {d.stem for d in diagrams}, hint

@@ -1,4 +1,4 @@
-"""engine.rules: the durable_rules adapter classifies like a plain-Python matcher, safely."""
+"""workreg.rules: the durable_rules adapter classifies like a plain-Python matcher, safely."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import engine.rules as rules_module
-from engine.errors import RulesError, WorkregError
-from engine.rules import Match, RuleSet, RuleSpec, compile_rules, live_sessions, registered_rulesets
+import workreg.rules as rules_module
+from workreg.errors import RulesError, WorkregError
+from workreg.rules import Match, RuleSet, RuleSpec, compile_rules, live_sessions, registered_rulesets
 
 POLICY_RULES = [
     {"id": "contact-change", "when": {"section": "points_of_contact"}, "kind": "contact_change"},
@@ -224,7 +224,7 @@ def test_explicit_order_breaks_priority_ties():
 
 
 def test_import_does_not_load_durable():
-    code = "import sys, engine.rules; print('durable' in sys.modules or 'durable_rules_engine' in sys.modules)"
+    code = "import sys, workreg.rules; print('durable' in sys.modules or 'durable_rules_engine' in sys.modules)"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert output.stdout.strip() == "False"
 
@@ -241,7 +241,7 @@ def test_no_durable_timer_threads_are_started(policy: RuleSet):
 # a segfault fails this test instead of killing the run.
 DURABLE_STRESS = """
 import sys
-from engine.rules import RuleSet
+from workreg.rules import RuleSet
 shapes = {
     "any-of then equality": ([{"id": f"r{k}", "when": {"change": ["a", "b", "common"], "section": f"s{k}"},
                                "kind": "k"} for k in range(83)], {"change": "common", "section": "s7"}, 1),
@@ -486,8 +486,8 @@ def test_real_session_limit_is_a_rules_error_not_a_segfault():
     # a signal instead of killing the test run, and checks the next call is a clean RulesError.
     code = """
 import sys
-import engine.rules as rules
-from engine.errors import RulesError
+import workreg.rules as rules
+from workreg.errors import RulesError
 ruleset = rules.RuleSet([{"id": "r", "when": {"tag": "x"}, "kind": "k"}])
 ruleset.classify([{"tag": "x"}])
 host = rules._durable_host()

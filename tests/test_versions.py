@@ -8,10 +8,10 @@ import re
 import pytest
 
 from tests.conftest import ROOT
-from engine.check import check_policy_file
-from engine.cli import main
-from engine.load import load_policy
-from engine.model import iter_citations as _citations
+from workreg.policy.check import check_policy_file
+from workreg.cli import main
+from workreg.policy.load import load_policy
+from workreg.policy.model import iter_citations as _citations
 from tests.test_citations import _normal, _sections
 
 DSP4003 = ROOT / "policies" / "dsp4003"

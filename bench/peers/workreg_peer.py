@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from engine.decide import decide
-from engine.registry import get_policy
+from workreg.policy.decide import decide
+from workreg.policy.registry import get_policy
 
 
 class WorkregPeer:
-    """Required approvers from :func:`engine.decide.decide` on the compiled shipped policy."""
+    """Required approvers from :func:`workreg.policy.decide.decide` on the compiled shipped policy."""
 
     name = "workreg"
 

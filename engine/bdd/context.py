@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..decide import CompiledPolicy
-from ..decision import Decision, RequiredApproval
-from ..errors import UsageError, did_you_mean
+from workreg.policy.decide import CompiledPolicy
+from workreg.policy.decision import Decision, RequiredApproval
+from workreg.errors import UsageError, did_you_mean
 
 _ARTICLE = re.compile(r"^(the|a|an|each|every)\s+", re.I)
 _GATE_SUFFIX = re.compile(r"\s+(ballot|approval|acceptance|acknowledgement|vote)$", re.I)
@@ -37,14 +37,14 @@ class ScenarioContext:
 
     def require_policy(self) -> CompiledPolicy:
         if self.policy is None:
-            from ..registry import get_policy
+            from workreg.policy.registry import get_policy
 
             self.policy = get_policy("dsp4003", [self.base_dir])
             self.policy_ref = self.policy.ref
         return self.policy
 
     def set_policy(self, ref: str) -> None:
-        from ..registry import get_policy
+        from workreg.policy.registry import get_policy
 
         candidate = self.base_dir / ref
         if ref.endswith((".yaml", ".yml")) and candidate.is_file():

@@ -1,9 +1,10 @@
-"""pytest plugin (entry point ``pytest11: workreg``): collects ``.feature`` files and provides the steps.
+"""workreg's Gherkin plugin: collects ``.feature`` files and provides the step library.
 
-With workreg installed, a folder holding ``.feature`` files and policy YAML runs under plain
-``pytest`` with no Python of its own.  Set ``workreg_collect_features = false`` in the pytest
-ini file to collect features only through pytest-bdd's ``scenarios()`` instead.
-``--workreg-coverage FILE`` writes the clauses the Then steps checked (for ``workreg coverage``).
+Loaded only when a project opts in (see :mod:`workreg.bdd.optin`): ``workreg = true`` in its
+pytest configuration, or ``pytest_plugins = ["workreg.bdd.plugin"]`` in a conftest.py.  Then a
+folder holding ``.feature`` files and policy YAML runs under plain ``pytest`` with no Python of
+its own.  ``--workreg-coverage FILE`` writes the clauses the Then steps checked (for ``workreg
+coverage``).
 """
 
 from __future__ import annotations
@@ -14,20 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from .steps import *  # noqa: F401,F403 - the step fixtures must live in the plugin's namespace
-from .steps import COVERAGE_RECORD, FEATURE_FILE, workreg  # noqa: F401
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("workreg")
-    group.addoption(
-        "--workreg-coverage", metavar="FILE", default=None,
-        help="write the policy clauses the scenarios checked to FILE (JSON), for 'workreg coverage'",
-    )
-    parser.addini(
-        "workreg_collect_features", type="bool", default=True,
-        help="collect .feature files as tests (workreg's step library)",
-    )
+from workreg.bdd.steps import *  # noqa: F401,F403 - the step fixtures must live in the plugin's namespace
+from workreg.bdd.steps import COVERAGE_RECORD, FEATURE_FILE, workreg  # noqa: F401
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,7 +40,7 @@ def pytest_bdd_before_scenario(request, feature, scenario) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
-    if file_path.suffix == ".feature" and parent.config.getini("workreg_collect_features"):
+    if file_path.suffix == ".feature":
         return FeatureFile.from_parent(parent, path=file_path)
     return None
 

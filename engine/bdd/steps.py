@@ -15,8 +15,8 @@ from typing import Callable
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from ..decision import Decision
-from .context import ScenarioContext, normal
+from workreg.policy.decision import Decision
+from workreg.bdd.context import ScenarioContext, normal
 
 
 @dataclass(frozen=True)
@@ -314,7 +314,7 @@ _models: dict = {}
 
 def _policy_model(workreg: ScenarioContext):
     """The validated policy model behind the scenario's compiled policy (loaded once per file)."""
-    from ..load import load_policy
+    from workreg.policy.load import load_policy
 
     policy = workreg.require_policy()
     if policy.file not in _models:
@@ -403,7 +403,7 @@ def then_recommends_removal(workreg: ScenarioContext, role: str) -> None:
 # -- Work registers: diff and lint ---------------------------------------------------------
 
 def _register_path(workreg: ScenarioContext, name: str):
-    from ..errors import RegisterError
+    from workreg.errors import RegisterError
 
     path = workreg.base_dir / name
     if not path.is_file():
@@ -420,10 +420,10 @@ def given_register(workreg: ScenarioContext, name: str) -> None:
 @_step("When", r'it is updated to "(?P<name>[^"]+)"', 'When it is updated to "esa-1.1.txt"',
        "diff the approved register with this version, classify the changes, and decide what they need")
 def when_updated(workreg: ScenarioContext, name: str) -> None:
-    from ..registers.classify import EDITORIAL, affected_committees, classify_changes
-    from ..registers.diff import diff_registers
-    from ..registers.read import read_register
-    from ..registers.vocabulary import load_vocabulary
+    from workreg.registers.classify import EDITORIAL, affected_committees, classify_changes
+    from workreg.registers.diff import diff_registers
+    from workreg.registers.read import read_register
+    from workreg.registers.vocabulary import load_vocabulary
 
     vocabulary = load_vocabulary()
     old = read_register(workreg.registers["old"], vocabulary=vocabulary)
@@ -466,8 +466,8 @@ def then_scope_extended(workreg: ScenarioContext, groups: str) -> None:
 def when_linted(workreg: ScenarioContext, name: str, day: str) -> None:
     from datetime import date
 
-    from ..registers.lint import lint_register
-    from ..registers.read import read_register
+    from workreg.registers.lint import lint_register
+    from workreg.registers.read import read_register
 
     path = _register_path(workreg, name)
     workreg.outputs["findings"] = lint_register(read_register(path), today=date.fromisoformat(day), file=name)

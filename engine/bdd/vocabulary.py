@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def markdown() -> str:
     """A Markdown table of every step: keyword, example and meaning."""
-    from .steps import VOCABULARY
+    from workreg.bdd.steps import VOCABULARY
 
     lines = ["| step | example | meaning |", "|---|---|---|"]
     for doc in VOCABULARY:

@@ -1,7 +1,7 @@
 """Classify the changes between two register versions into change kinds, and decide their approvals.
 
 The classification rules are declared in the policy YAML and run on durable_rules through
-:mod:`engine.rules`.  A change no rule matches is *unclassified*: the policy does not say what
+:mod:`workreg.rules`.  A change no rule matches is *unclassified*: the policy does not say what
 it needs, and the report says so rather than guessing.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..decide import CompiledPolicy
-from ..decision import Citation, Decision
-from .diff import ChangeRecord, as_fact
-from .vocabulary import Vocabulary
+from workreg.policy.decide import CompiledPolicy
+from workreg.policy.decision import Citation, Decision
+from workreg.registers.diff import ChangeRecord, as_fact
+from workreg.registers.vocabulary import Vocabulary
 
 EDITORIAL = "editorial"
 
@@ -47,7 +47,7 @@ class ClassifiedChange:
 
 def classify_changes(records: list[ChangeRecord], policy: CompiledPolicy) -> list[ClassifiedChange]:
     """Run the policy's classification rules over the change records."""
-    from ..rules import compile_rules
+    from workreg.rules import compile_rules
 
     rules = policy.table["classification"]
     if not records:

@@ -15,10 +15,10 @@ from functools import lru_cache
 from difflib import SequenceMatcher
 from typing import Callable, Iterable, Literal, Sequence, TypeVar
 
-from engine.errors import RegisterError
-from engine.registers.inline import comparable
-from engine.registers.model import Contact, Item, Milestone, Text, WorkRegister
-from engine.registers.vocabulary import Vocabulary, scope_of, scope_texts
+from workreg.errors import RegisterError
+from workreg.registers.inline import comparable
+from workreg.registers.model import Contact, Item, Milestone, Text, WorkRegister
+from workreg.registers.vocabulary import Vocabulary, scope_of, scope_texts
 
 Change = Literal["added", "removed", "modified"]
 

@@ -24,10 +24,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Iterable, Literal
 
-from engine.registers.dates import add_months
-from engine.registers.model import Item, WorkRegister
-from engine.registers.placeholders import is_to_be_determined, placeholders_in
-from engine.registers.structure import REQUIRED_SECTIONS
+from workreg.registers.dates import add_months
+from workreg.registers.model import Item, WorkRegister
+from workreg.registers.placeholders import is_to_be_determined, placeholders_in
+from workreg.registers.structure import REQUIRED_SECTIONS
 
 Severity = Literal["error", "warning", "info"]
 

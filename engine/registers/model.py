@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.registers.placeholders import placeholders_in
+from workreg.registers.placeholders import placeholders_in
 
 OrganizationRole = Literal["partner", "dmtf"]
 

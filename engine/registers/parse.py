@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from engine.errors import RegisterError
-from engine.registers.dates import parse_date, parse_year_month
-from engine.registers.inline import clean, is_bullet, split_done, strip_markup
-from engine.registers.model import (
+from workreg.errors import RegisterError
+from workreg.registers.dates import parse_date, parse_year_month
+from workreg.registers.inline import clean, is_bullet, split_done, strip_markup
+from workreg.registers.model import (
     BoardApproval,
     Contact,
     CorrespondingDocument,
@@ -23,7 +23,7 @@ from engine.registers.model import (
     Text,
     WorkRegister,
 )
-from engine.registers.structure import (
+from workreg.registers.structure import (
     MIN_SECTIONS,
     Line,
     RawSection,

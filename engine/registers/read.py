@@ -6,23 +6,23 @@ invalid YAML) ends in a RegisterError naming the file, never in another exceptio
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
 from pydantic import ValidationError
 
-from engine.errors import RegisterError, UsageError, did_you_mean
-from engine.registers.model import WorkRegister
-from engine.registers.parse import parse_lines
-from engine.registers.structure import Line
-from engine.registers.yamlio import MAX_BYTES, line_of, load_json_text, load_yaml_text, read_limited
+from workreg.errors import RegisterError, UsageError, did_you_mean
+from workreg.inputs import MAX_DATA_BYTES, MAX_DOCUMENT_BYTES, line_for, parse_json, parse_yaml, read_bytes
+from workreg.registers.model import WorkRegister
+from workreg.registers.parse import parse_lines
+from workreg.registers.structure import Line
 
 if TYPE_CHECKING:
-    from engine.registers.vocabulary import Vocabulary
+    from workreg.registers.vocabulary import Vocabulary
 
 MODEL_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 DUMP_FORMATS = ("yaml", "json")
@@ -37,32 +37,27 @@ _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 def read_register(path: str | Path, *, vocabulary: Vocabulary | None = None) -> WorkRegister:
     """The work register in ``path`` (.txt/.md/.docx document, or .yaml/.json model); RegisterError if not."""
     path = Path(path)
-    data = read_limited(path, RegisterError, max_bytes=MAX_BYTES)
+    data = read_bytes(path, max_bytes=MAX_DOCUMENT_BYTES, error=RegisterError)
     if not data.strip():
         raise RegisterError("file is empty", code="empty", file=str(path))
     if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".docx":
-        lines = _docx_lines(path)
+        lines = _docx_lines(path, data)
     else:
         text = decode(data, file=str(path))
-        kind = MODEL_SUFFIXES.get(path.suffix.lower()) or _sniff_model(text)
+        kind = MODEL_SUFFIXES.get(path.suffix.lower())
         if kind is not None:
+            if len(data) > MAX_DATA_BYTES:
+                raise RegisterError(
+                    f"file is {len(data)} bytes; register models are limited to {MAX_DATA_BYTES} bytes",
+                    code="too-large", file=str(path),
+                )
             return _read_model(text, kind, file=str(path))
         lines = text_lines(text)
     if vocabulary is None:
-        from engine.registers.vocabulary import load_vocabulary
+        from workreg.registers.vocabulary import load_vocabulary
 
         vocabulary = load_vocabulary()
     return parse_lines(lines, file=str(path), fallback_title=path.stem, groups_of=vocabulary.involved_in)
-
-
-def _sniff_model(text: str) -> str | None:
-    """``json``/``yaml`` when a file without a model suffix holds a dumped register model."""
-    start = text.lstrip()
-    if start.startswith("{"):
-        return "json"
-    if re.match(r"title:\s*$", start.split("\n", 1)[0]):
-        return "yaml"
-    return None
 
 
 def decode(data: bytes, *, file: str) -> str:
@@ -103,10 +98,10 @@ def text_lines(text: str) -> list[Line]:
     return lines
 
 
-def _docx_lines(path: Path) -> list[Line]:
+def _docx_lines(path: Path, data: bytes) -> list[Line]:
     """Lines of a .docx: paragraphs in order (list paragraphs as bullets), each table row as a tabbed line."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
             if inflated > MAX_DOCX_UNCOMPRESSED:
                 raise RegisterError(
@@ -120,7 +115,7 @@ def _docx_lines(path: Path) -> list[Line]:
     from docx.text.paragraph import Paragraph
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
         texts: list[str] = []
         for element in document.element.body.iterchildren():
             tag = element.tag.rsplit("}", 1)[-1]
@@ -143,20 +138,14 @@ def _docx_lines(path: Path) -> list[Line]:
 
 
 def _read_model(text: str, kind: str, *, file: str) -> WorkRegister:
+    lines: dict = {}
     if kind == "json":
-        data, node = load_json_text(text, file=file, error=RegisterError), None
-        if data is not None:
-            # JSON is YAML: compose it too, only to point errors at a line.
-            try:
-                node = yaml.compose(text, Loader=yaml.SafeLoader)
-            except (yaml.YAMLError, RecursionError):
-                node = None
+        data = parse_json(text, file, error=RegisterError)
     else:
-        data, node = load_yaml_text(text, file=file, error=RegisterError)
+        data, lines = parse_yaml(text, file, error=RegisterError)
     if not isinstance(data, dict):
         raise RegisterError(
-            f"a register model is a mapping, not {type(data).__name__}", code="bad-model", file=file,
-            line=line_of(node, ()),
+            f"a register model is a mapping, not {type(data).__name__}", code="bad-model", file=file, line=1,
         )
     try:
         return WorkRegister.model_validate(data)
@@ -165,7 +154,7 @@ def _read_model(text: str, kind: str, *, file: str) -> WorkRegister:
         location = ".".join(str(part) for part in first["loc"])
         raise RegisterError(
             f"invalid register model: {first['msg']}", code="bad-model", file=file,
-            line=line_of(node, first["loc"]), field=location or None,
+            line=line_for(first["loc"], lines)[0], field=location or None,
         ) from exc
 
 
@@ -173,6 +162,8 @@ def dump_register(register: WorkRegister, fmt: str = "yaml") -> str:
     """The register as YAML or JSON text that ``read_register`` reads back to an equal model."""
     data = register.model_dump(mode="json")
     if fmt == "yaml":
+        import yaml
+
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

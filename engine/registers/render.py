@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.registers.model import Item, WorkRegister
+from workreg.registers.model import Item, WorkRegister
 
 
 def _at(line: int | None) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..decide import CompiledPolicy
-from ..decision import Decision
-from ..output import format_markdown, format_text, source_label, table
-from .classify import EDITORIAL, ClassifiedChange
+from workreg.policy.decide import CompiledPolicy
+from workreg.policy.decision import Decision
+from workreg.policy.format import format_markdown, format_text, source_label, table
+from workreg.registers.classify import EDITORIAL, ClassifiedChange
 
 
 def _short(text: str | None, width: int = 44) -> str:

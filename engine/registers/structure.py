@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engine.registers.inline import clean
+from workreg.registers.inline import clean
 
 # Section id -> accepted heading wordings (full-match, on the normalised heading text).
 HEADING_PATTERNS: dict[str, tuple[str, ...]] = {

@@ -9,14 +9,12 @@ from typing import TYPE_CHECKING, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engine.errors import PolicyError, did_you_mean
-from engine.registers.yamlio import line_of, load_yaml_text, read_limited
+from workreg.errors import PolicyError, did_you_mean
+from workreg.inputs import line_for, parse_yaml, read_text
+from workreg.resources import shipped_vocabulary
 
 if TYPE_CHECKING:
-    from engine.registers.model import WorkRegister
-
-#: The vocabulary shipped with workreg.
-DEFAULT_VOCABULARY = Path(__file__).resolve().parents[2] / "policies" / "vocabulary" / "dmtf.yaml"
+    from workreg.registers.model import WorkRegister
 
 EntityKind = Literal["board", "committee", "working_group", "forum", "task_force"]
 #: Kinds that make up a register's scope (DSP4003 §4: extending to "additional DMTF working groups").
@@ -103,11 +101,8 @@ class Vocabulary:
 
 
 def _read_entities(path: Path) -> list[tuple[Entity, int | None]]:
-    try:
-        text = read_limited(path, PolicyError).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PolicyError(f"not UTF-8 text: {exc.reason}", code="bad-encoding", file=str(path)) from exc
-    data, node = load_yaml_text(text, file=str(path), error=PolicyError)
+    text = read_text(path, error=PolicyError, what="vocabulary YAML")
+    data, lines = parse_yaml(text, str(path), error=PolicyError)
     try:
         parsed = _VocabularyFile.model_validate(data)
     except ValidationError as exc:
@@ -117,11 +112,11 @@ def _read_entities(path: Path) -> list[tuple[Entity, int | None]]:
             f"invalid vocabulary: {first['msg']}",
             code="bad-vocabulary",
             file=str(path),
-            line=line_of(node, first["loc"]),
+            line=line_for(first["loc"], lines)[0],
             field=location or None,
         ) from exc
     return [
-        (entity, line_of(node, ("entities", index))) for index, entity in enumerate(parsed.entities)
+        (entity, lines.get(("entities", index))) for index, entity in enumerate(parsed.entities)
     ]
 
 
@@ -153,12 +148,12 @@ def load_vocabulary(*extra_paths: str | Path) -> Vocabulary:
     """The shipped DMTF vocabulary extended by ``extra_paths`` (YAML); PolicyError with file:line when invalid."""
     if not extra_paths:
         return _default_vocabulary()
-    return _load((DEFAULT_VOCABULARY, *(Path(path) for path in extra_paths)))
+    return _load((shipped_vocabulary(), *(Path(path) for path in extra_paths)))
 
 
 @lru_cache(maxsize=1)
 def _default_vocabulary() -> Vocabulary:
-    return _load((DEFAULT_VOCABULARY,))
+    return _load((shipped_vocabulary(),))
 
 
 def _load(paths: tuple[Path, ...]) -> Vocabulary:

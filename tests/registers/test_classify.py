@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from engine.cli import main
-from engine.registers.classify import classify_changes, decide_changes
-from engine.registers.diff import diff_registers
-from engine.registers.read import read_register
-from engine.registers.vocabulary import load_vocabulary
-from engine.registry import get_policy
+from workreg.cli import main
+from workreg.registers.classify import classify_changes, decide_changes
+from workreg.registers.diff import diff_registers
+from workreg.registers.read import read_register
+from workreg.registers.vocabulary import load_vocabulary
+from workreg.policy.registry import get_policy
 
 BASE_NAME = "esa-1.0.txt"
 

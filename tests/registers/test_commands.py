@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from engine.errors import RegisterError, WorkregError, WorkregErrors
-from engine.registers.commands import parse_today, register_commands
+from workreg.errors import RegisterError, WorkregError, WorkregErrors
+from workreg.cli.registers import parse_today, register_commands
 
 from .conftest import GOLDEN
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import WorkregError
-from engine.registers.diff import SECTION_IDS, ChangeRecord, as_fact, diff_registers
-from engine.registers.read import read_register
-from engine.registers.vocabulary import load_vocabulary, scope_of
+from workreg.errors import WorkregError
+from workreg.registers.diff import SECTION_IDS, ChangeRecord, as_fact, diff_registers
+from workreg.registers.read import read_register
+from workreg.registers.vocabulary import load_vocabulary, scope_of
 
 
 @pytest.fixture(scope="module")

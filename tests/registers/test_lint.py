@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from engine.registers.lint import RULES, format_json, format_text, has_errors, lint_register
-from engine.registers.read import read_register
+from workreg.registers.lint import RULES, format_json, format_text, has_errors, lint_register
+from workreg.registers.read import read_register
 
 
 def _rules(findings):

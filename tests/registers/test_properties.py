@@ -8,12 +8,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.errors import WorkregError
-from engine.registers.diff import as_fact, diff_registers
-from engine.registers.lint import lint_register
-from engine.registers.model import WorkRegister
-from engine.registers.read import read_register
-from engine.registers.vocabulary import load_vocabulary
+from workreg.errors import WorkregError
+from workreg.registers.diff import as_fact, diff_registers
+from workreg.registers.lint import lint_register
+from workreg.registers.model import WorkRegister
+from workreg.registers.read import read_register
+from workreg.registers.vocabulary import load_vocabulary
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from engine.errors import RegisterError, UsageError
-from engine.registers.read import dump_register, read_register
-from engine.registers.yamlio import MAX_BYTES
+from workreg.errors import RegisterError, UsageError
+from workreg.registers.read import dump_register, read_register
+from workreg.inputs import MAX_DOCUMENT_BYTES as MAX_BYTES
 
 from .docx_builder import SAMPLE_BLOCKS, build_docx
 
@@ -76,7 +76,7 @@ def test_word_export_quirks(fixtures):
     ],
 )
 def test_contact_formats(text, name, role, email):
-    from engine.registers.parse import parse_contact
+    from workreg.registers.parse import parse_contact
 
     assert parse_contact(text) == (name, role, email)
 
@@ -127,7 +127,7 @@ def test_docx_import_is_lazy():
     import sys
 
     code = (
-        "import sys, engine.registers.commands, engine.registers.read, engine.registers.lint;"
+        "import sys, workreg.cli.registers, workreg.registers.read, workreg.registers.lint;"
         "print('docx' in sys.modules)"
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -169,7 +169,7 @@ def _bad_inputs(tmp_path, fixtures):
         "undecodable.txt": "bad-encoding",
         "broken.docx": "bad-docx",
         "empty-zip.docx": "bad-docx",
-        "bad.yaml": "bad-yaml",
+        "bad.yaml": "yaml-syntax",
         "list.yaml": "bad-model",
         "extra.yaml": "bad-model",
         "bad.json": "bad-json",
@@ -213,8 +213,17 @@ def test_json_model_is_plain_json(tmp_path, fixtures):
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
-def test_model_recognised_by_content(tmp_path, fixtures, fmt):
+def test_a_model_is_known_by_its_suffix_not_its_content(tmp_path, fixtures, fmt):
+    """A .txt that happens to start with ``title:`` is a document (issue 10): the suffix says what a file is."""
     register = read_register(fixtures / "esa-1.1.txt")
-    path = tmp_path / "register.model"
+    path = tmp_path / "register.txt"
     path.write_text(dump_register(register, fmt), encoding="utf-8")
-    assert read_register(path) == register
+    try:
+        as_document = read_register(path)
+    except RegisterError as error:
+        assert error.code == "not-a-register"
+    else:
+        assert as_document != register
+    model = tmp_path / f"register.{fmt}"
+    model.write_text(dump_register(register, fmt), encoding="utf-8")
+    assert read_register(model) == register

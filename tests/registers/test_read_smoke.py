@@ -1,4 +1,4 @@
-from engine.registers.read import read_register
+from workreg.registers.read import read_register
 
 
 def test_markdown_fixture_reads(fixtures):

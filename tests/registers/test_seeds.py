@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from engine.errors import RegisterError
-from engine.registers.diff import diff_registers
-from engine.registers.lint import lint_register
-from engine.registers.read import dump_register, read_register
-from engine.registers.vocabulary import load_vocabulary, scope_of
+from workreg.errors import RegisterError
+from workreg.registers.diff import diff_registers
+from workreg.registers.lint import lint_register
+from workreg.registers.read import dump_register, read_register
+from workreg.registers.vocabulary import load_vocabulary, scope_of
 
 TODAY = date(2026, 11, 21)
 OCP_10 = "work-register-ocp-1.0-draft1.txt"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import PolicyError
-from engine.registers.read import read_register
-from engine.registers.vocabulary import load_vocabulary, scope_of
+from workreg.errors import PolicyError
+from workreg.registers.read import read_register
+from workreg.registers.vocabulary import load_vocabulary, scope_of
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def test_user_extension(tmp_path, fixtures):
         ("entities:\n  - name: X\n    kind: forum\n    reports_to: Technical Comittee\n", 2, "did you mean 'Technical Committee'"),
         ("entities:\n  - name: X\n    kind: forum\n    colour: red\n", 4, "invalid vocabulary"),
         ("entities:\n  - name: Redfish Forum\n    kind: committee\n", 2, "cannot redefine"),
-        ("entities: [\n", 2, "invalid YAML"),
+        ("entities: [\n", 2, "yaml-syntax"),
         ("entities:\n  - name: A\n    kind: forum\n    reports_to: B\n  - name: B\n    kind: forum\n    reports_to: A\n",
          2, "cycle"),
     ],

@@ -6,8 +6,8 @@ import json
 import textwrap
 from typing import Sequence
 
-from .decide import CompiledPolicy
-from .decision import Decision, RequiredApproval
+from workreg.policy.decide import CompiledPolicy
+from workreg.policy.decision import Decision, RequiredApproval
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> str:

@@ -9,16 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cliargs import add_policy_dir
+from workreg.cli.args import add_policy_dir
 
 COMPARE_FORMATS = ("text", "json", "markdown")
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Print the comparison; exit 0 when equivalent, 1 when different (like ``git diff --exit-code``)."""
-    from .compare import compare_policies, load_for_compare
-    from .compare_format import format_compare_markdown, format_compare_text
-    from .output import format_json
+    from workreg.versions.compare import compare_policies, load_for_compare
+    from workreg.versions.compare_format import format_compare_markdown, format_compare_text
+    from workreg.policy.format import format_json
 
     result = compare_policies(
         load_for_compare(args.old, args.policy_dir), load_for_compare(args.new, args.policy_dir)
@@ -34,8 +34,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Write the diagram as DOT to stdout, or to ``-o FILE`` as .dot, .svg or .png."""
-    from .compare import load_for_compare
-    from .render import render_dot, write_diagram
+    from workreg.versions.compare import load_for_compare
+    from workreg.versions.render import render_dot, write_diagram
 
     loaded = load_for_compare(args.policy, args.policy_dir)
     against = load_for_compare(args.against, args.policy_dir) if args.against else None
@@ -49,7 +49,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_diagrams(args: argparse.Namespace) -> int:
     """Regenerate the diagrams folder: DOT and SVG of every diagram, and its README index."""
-    from .diagrams import write_diagrams
+    from workreg.versions.diagrams import write_diagrams
 
     written = write_diagrams(args.out, args.policy_dir)
     print(f"{args.out}: {len(written)} files written")

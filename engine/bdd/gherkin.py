@@ -7,7 +7,7 @@ specification.
 
 from __future__ import annotations
 
-from .decide import CompiledPolicy
+from workreg.policy.decide import CompiledPolicy
 
 
 def skeleton(policy: CompiledPolicy) -> str:

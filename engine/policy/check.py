@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .compile import MAX_CHANGE_KINDS
-from .errors import PolicyError, WorkregError
-from .graph import integrity_findings
-from .files import read_policy_text
-from .load import field_text, line_for, validate_policy_text
+from workreg.policy.compile import MAX_CHANGE_KINDS
+from workreg.errors import PolicyError, WorkregError
+from workreg.policy.graph import integrity_findings
+from workreg.inputs import read_policy_text
+from workreg.policy.load import field_text, line_for, validate_policy_text
 
 
 def check_policy_file(path: str | Path) -> list[WorkregError]:

@@ -2,7 +2,7 @@
 
 The change space is finite (at most ``MAX_CHANGE_KINDS`` kinds, so at most 2**n - 1
 combinations), so networkx runs here, once per policy content, and the table it produces is a
-plain JSON-ready dict.  :mod:`engine.decide` answers queries from that table without importing
+plain JSON-ready dict.  :mod:`workreg.policy.decide` answers queries from that table without importing
 networkx or pydantic.
 """
 
@@ -12,12 +12,11 @@ from itertools import combinations
 
 import networkx as nx
 
-from .errors import PolicyError
-from .graph import precedence_closure, precedence_graph
-from .model import GATE_KINDS, KIND_STRENGTH, Policy
+from workreg.errors import PolicyError
+from workreg.policy.graph import precedence_closure, precedence_graph
+from workreg.policy.decide import TABLE_FORMAT
+from workreg.policy.model import GATE_KINDS, KIND_STRENGTH, Policy
 
-#: Bump when the table layout or the meaning of its entries changes.
-TABLE_FORMAT = 1
 MAX_CHANGE_KINDS = 12
 
 
@@ -42,7 +41,7 @@ def combination_key(kinds) -> str:
 
 
 def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
-    """The decision table of a policy, as a JSON-ready dict (see :class:`engine.decide.CompiledPolicy`)."""
+    """The decision table of a policy, as a JSON-ready dict (see :class:`workreg.policy.decide.CompiledPolicy`)."""
     if len(policy.change_kinds) > MAX_CHANGE_KINDS:
         raise PolicyError(
             f"{len(policy.change_kinds)} change kinds; at most {MAX_CHANGE_KINDS} can be enumerated",

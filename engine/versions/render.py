@@ -14,12 +14,12 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .errors import RenderError, UsageError
+from workreg.errors import RenderError, UsageError
 
 if TYPE_CHECKING:
     import graphviz
 
-    from .compare import LoadedPolicy
+    from workreg.versions.compare import LoadedPolicy
 
 PHASES = ("proposal", "approval", "establishment", "update", "removal")
 PHASE_TITLES = {
@@ -302,8 +302,8 @@ def _legend(graph, *, highlighted: bool = False, statuses: bool = False) -> None
 
 def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy") -> "graphviz.Digraph":
     """What ``new`` changes from ``old``: added green, removed red dashed, changed orange."""
-    from .compare import compare_structure
-    from .compare_format import describe
+    from workreg.versions.compare import compare_structure
+    from workreg.versions.compare_format import describe
 
     structure = compare_structure(old.model, new.model)
     status = {(e["element"], e["id"]): e["change"] for e in structure}
@@ -360,7 +360,7 @@ def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy") -> "graphviz.Di
 
 def _changes_table(entries: list[dict], names: dict[str, str]) -> str:
     """The differences that are not steps or order, as one HTML table, coloured by status."""
-    from .compare_format import describe
+    from workreg.versions.compare_format import describe
 
     rows = ['<tr><td colspan="3" align="left"><font point-size="13">'
             'Roles, constraints, change kinds and rules</font></td></tr>']

@@ -11,7 +11,7 @@ Two parts, both independent of how the YAML is written (key order, list order, q
 Each structural difference carries the element's clause and, where the policies' provenance cites
 their change history (Appendix A lines such as "Version 1.2.0 ... Added Alliance Committee
 explicitly"), the lines between the two versions that account for it.  The result is a plain
-JSON-ready dict (see :func:`compare_policies`); :mod:`engine.compare_format` renders it.
+JSON-ready dict (see :func:`compare_policies`); :mod:`workreg.versions.compare_format` renders it.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .decide import CompiledPolicy
+from workreg.policy.decide import CompiledPolicy
 
 if TYPE_CHECKING:  # pydantic stays out of this module's import
-    from .model import Policy
+    from workreg.policy.model import Policy
 
 #: The kinds of structural element, in report order.
 ELEMENTS = (
@@ -51,15 +51,15 @@ class LoadedPolicy:
 
 def load_for_compare(ref: str, extra_dirs: Iterable[str | Path] = ()) -> LoadedPolicy:
     """Resolve ``NAME@VERSION`` (or a file) and load both its decision table and its model."""
-    from .registry import resolve
+    from workreg.policy.registry import resolve
 
     return load_policy_file(resolve(ref, tuple(str(d) for d in extra_dirs)).path)
 
 
 def load_policy_file(path: Path) -> LoadedPolicy:
     """A policy file's decision table (cached) and validated model."""
-    from .load import load_policy
-    from .registry import compile_file
+    from workreg.policy.load import load_policy
+    from workreg.policy.registry import compile_file
 
     return LoadedPolicy(compile_file(path), load_policy(path), path)
 

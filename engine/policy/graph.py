@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .model import Policy
+from workreg.policy.model import Policy
 
 
 @dataclass(frozen=True)

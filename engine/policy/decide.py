@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .decision import (
+from workreg.policy.decision import (
     KIND_STRENGTH, Citation, Decision, NotRequired, OrderEdge, RequiredApproval, StepItem, UnspecifiedPoint,
 )
-from .errors import UsageError, did_you_mean
+from workreg.errors import UsageError, did_you_mean
+
+
+#: The layout of a compiled table; bump when it or the meaning of its entries changes.
+TABLE_FORMAT = 1
 
 
 class CompiledPolicy:
-    """A policy's decision table, ready for look-ups (build with :func:`engine.registry.get_policy`)."""
+    """A policy's decision table, ready for look-ups (build with :func:`workreg.policy.registry.get_policy`)."""
 
     def __init__(self, table: dict, *, file: str | None = None) -> None:
+        if table.get("format") != TABLE_FORMAT:
+            raise ValueError(f"table format {table.get('format')!r}; this workreg reads {TABLE_FORMAT}")
         self.table = table
         self.file = file
         self.ref: str = table["ref"]

@@ -14,7 +14,7 @@ from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .decision import KIND_STRENGTH  # noqa: F401 - re-exported for the compiler
+from workreg.policy.decision import KIND_STRENGTH  # noqa: F401 - re-exported for the compiler
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 RULE_ID_PATTERN = r"^[a-z][a-z0-9_-]*$"

@@ -1,4 +1,4 @@
-"""Load a policy YAML file safely into a validated :class:`~engine.model.Policy`.
+"""Load a policy YAML file safely into a validated :class:`~workreg.policy.model.Policy`.
 
 Safe loading: no tags that build objects, no aliases (a policy never needs them, and they are
 how "billion laughs" files explode), a size and a nesting limit, no duplicate keys (a silently
@@ -10,133 +10,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from .errors import PolicyError, WorkregErrors, did_you_mean
-from .files import MAX_POLICY_BYTES, read_policy_text  # noqa: F401 - re-exported
-from .model import GATE_KINDS, Policy
+from workreg.errors import PolicyError, WorkregErrors, did_you_mean
+from workreg.inputs import MAX_POLICY_BYTES, field_text, line_for, parse_yaml, read_policy_text  # noqa: F401
+from workreg.policy.model import GATE_KINDS, Policy
 
-MAX_DEPTH = 32
 # pydantic puts union labels such as "tuple[Requirement, ...]" into locations; field names look like this.
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-
-Path_ = tuple  # a path into the document: keys and list indexes
-
-
-class _PolicyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases and deep nesting, and keeps every node's line."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise _LoadProblem(
-                "yaml-alias", "aliases (*name) are not allowed in policy files",
-                event.start_mark.line + 1,
-                hint="write the value out in full; policies are small and explicit",
-            )
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            event = self.peek_event()
-            raise _LoadProblem(
-                "too-deep", f"nesting deeper than {MAX_DEPTH} levels", event.start_mark.line + 1
-            )
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-class _LoadProblem(Exception):
-    def __init__(self, code: str, message: str, line: int | None, hint: str | None = None):
-        super().__init__(message)
-        self.code, self.message, self.line, self.hint = code, message, line, hint
-
-
-def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML text safely; return the data and a map from document path to line number."""
-    try:
-        loader = _PolicyLoader(text)
-    except yaml.YAMLError as exc:  # the reader checks characters as soon as it is built
-        raise PolicyError(str(exc).splitlines()[-1].strip() or "invalid YAML", code="yaml-syntax", file=file) from exc
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise PolicyError("empty file", code="empty", file=file, line=1)
-        lines: dict[Path_, int] = {}
-        data = _construct(node, (), lines, loader, file)
-        return data, lines
-    except _LoadProblem as exc:
-        raise PolicyError(exc.message, code=exc.code, file=file, line=exc.line, hint=exc.hint) from exc
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
-        raise PolicyError(message, code="yaml-syntax", file=file, line=line) from exc
-    except yaml.YAMLError as exc:
-        raise PolicyError(str(exc), code="yaml-syntax", file=file) from exc
-    except RecursionError as exc:
-        raise PolicyError("nesting too deep", code="too-deep", file=file) from exc
-    finally:
-        loader.dispose()
-
-
-def _construct(node: yaml.Node, path: Path_, lines: dict, loader: yaml.SafeLoader, file: str) -> Any:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise PolicyError(
-                    "mapping keys must be plain names", code="bad-key", file=file,
-                    line=key_node.start_mark.line + 1,
-                )
-            key = loader.construct_scalar(key_node)
-            if key == "<<":
-                raise PolicyError(
-                    "merge keys (<<) are not allowed in policy files", code="yaml-merge", file=file,
-                    line=key_node.start_mark.line + 1,
-                )
-            if key in result:
-                raise PolicyError(
-                    f"duplicate key '{key}' (first at line {lines[path + (key,)]})",
-                    code="duplicate-key", file=file, line=key_node.start_mark.line + 1,
-                    field=field_text(path + (key,)),
-                )
-            result[key] = _construct(value_node, path + (key,), lines, loader, file)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _construct(item, path + (index,), lines, loader, file)
-            for index, item in enumerate(node.value)
-        ]
-    value = loader.construct_object(node, deep=True)
-    # Dates and timestamps stay text: policies compare them as written.
-    if not isinstance(value, (str, int, float, bool, type(None))):
-        return loader.construct_scalar(node)
-    return value
-
-
-def field_text(path: Iterable) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def line_for(loc: tuple, lines: dict[Path_, int]) -> tuple[int | None, tuple]:
-    """The line of the deepest part of a pydantic error location present in the document."""
-    path: tuple = ()
-    for part in loc:
-        if path + (part,) in lines:
-            path = path + (part,)
-    return lines.get(path), path
 
 
 def load_policy(path: str | Path) -> Policy:

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
+from workreg.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,8 @@ def _section_key(section: str) -> tuple:
 
 def cited_clauses(policy_file: str | Path) -> dict[str, int]:
     """Sections a policy cites (outside its provenance), with how often, in document order."""
-    from .load import load_policy
-    from .model import iter_citations
+    from workreg.policy.load import load_policy
+    from workreg.policy.model import iter_citations
 
     counts: dict[str, int] = {}
     for path, citation in iter_citations(load_policy(policy_file)):
@@ -69,12 +69,12 @@ def cited_clauses(policy_file: str | Path) -> dict[str, int]:
 def _plugin_autoloaded() -> bool:
     from importlib.metadata import entry_points
 
-    return any(ep.value == "engine.bdd.plugin" for ep in entry_points(group="pytest11"))
+    return any(ep.value == "workreg.bdd.optin" for ep in entry_points(group="pytest11"))
 
 
 def measure(policy_ref: str, features: str | Path, extra_dirs=()) -> ClauseCoverage:
     """Run the features under pytest and report which of the policy's clauses they exercised."""
-    from .registry import get_policy
+    from workreg.policy.registry import get_policy
 
     features = Path(features)
     if not features.exists():
@@ -86,7 +86,7 @@ def measure(policy_ref: str, features: str | Path, extra_dirs=()) -> ClauseCover
         command = [sys.executable, "-m", "pytest", str(features), "-q", "--no-header", "-p", "no:cacheprovider",
                    "--workreg-coverage", str(record)]
         if not _plugin_autoloaded():
-            command[3:3] = ["-p", "engine.bdd.plugin"]
+            command[3:3] = ["-p", "workreg.bdd.optin"]
         result = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ))
         if result.returncode not in (0, 1) or not record.exists():
             output = (result.stdout + result.stderr).strip().splitlines()
@@ -106,7 +106,7 @@ def measure(policy_ref: str, features: str | Path, extra_dirs=()) -> ClauseCover
 
 def format_text(report: ClauseCoverage, features: str) -> str:
     """A table of clauses with covered or not, then the total."""
-    from .output import table
+    from workreg.policy.format import table
 
     rows = [[f"§{s}", str(n), "yes" if s in report.covered else "NO"] for s, n in report.clauses.items()]
     covered = len(report.clauses) - len(report.uncovered)

@@ -12,8 +12,8 @@ import re
 import sys
 from datetime import date
 
-from engine.cliargs import add_policy
-from engine.errors import UsageError, WorkregError, WorkregErrors
+from workreg.cli.args import add_policy
+from workreg.errors import UsageError, WorkregError, WorkregErrors
 
 
 def register_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -71,13 +71,13 @@ def parse_today(value: str | None) -> date:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Print the classified changes between two registers and the approvals they need; 0."""
-    from engine.output import format_json
-    from engine.registers.classify import classify_changes, decide_changes
-    from engine.registers.diff import diff_registers
-    from engine.registers.read import read_register
-    from engine.registers.report import format_diff_markdown, format_diff_text
-    from engine.registers.vocabulary import load_vocabulary
-    from engine.registry import get_policy
+    from workreg.policy.format import format_json
+    from workreg.registers.classify import classify_changes, decide_changes
+    from workreg.registers.diff import diff_registers
+    from workreg.registers.read import read_register
+    from workreg.registers.report import format_diff_markdown, format_diff_text
+    from workreg.registers.vocabulary import load_vocabulary
+    from workreg.policy.registry import get_policy
 
     policy = get_policy(args.policy, args.policy_dir)
     vocabulary = load_vocabulary(*args.vocabulary)
@@ -100,8 +100,8 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     """Print one register as text, JSON or YAML; 0."""
-    from engine.registers.read import dump_register, read_register
-    from engine.registers.render import render_text
+    from workreg.registers.read import dump_register, read_register
+    from workreg.registers.render import render_text
 
     register = read_register(args.file)
     if args.format == "text":
@@ -113,8 +113,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_lint(args: argparse.Namespace) -> int:
     """Print the findings of every file; 1 when any is an error, else 0. Unreadable files raise after the rest."""
-    from engine.registers.lint import format_json, format_text, has_errors, lint_register
-    from engine.registers.read import read_register
+    from workreg.registers.lint import format_json, format_text, has_errors, lint_register
+    from workreg.registers.read import read_register
 
     today = parse_today(args.today)
     findings = []

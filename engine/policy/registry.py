@@ -1,33 +1,29 @@
-"""Find policies by ``NAME@VERSION`` and keep their compiled tables in a content-addressed cache.
+"""Find policies by ``NAME@VERSION`` and keep their compiled form in a verified cache.
 
 A policy lives at ``<policy dir>/<name>/<version>.yaml``.  The shipped directory is searched
 first, then ``WORKREG_POLICY_PATH`` (``os.pathsep``-separated) and any ``--policy-dir``.
 Compiling needs pydantic, PyYAML and networkx; a cache hit needs none of them, which is what
-keeps a CLI query fast.  The cache key is the policy file's bytes plus the compiler's own
-source, so editing either rebuilds the table.
+keeps a CLI query fast.  :mod:`workreg.policy.cache` keys an entry by the policy's text and the
+installed package, and verifies it on every read.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .decide import CompiledPolicy
-from .errors import UsageError, did_you_mean
-from .files import read_policy_text
+from workreg.errors import UsageError, did_you_mean
+from workreg.inputs import read_policy_text
+from workreg.policy import cache
+from workreg.policy.decide import CompiledPolicy
+from workreg.resources import shipped_policies
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-#: The policies shipped with workreg: the repository's policies/ (or a copy inside the package).
-SHIPPED_DIRS = (PACKAGE_DIR.parent / "policies", PACKAGE_DIR / "policies")
 DEFAULT_POLICY = "dsp4003"
-_COMPILER_SOURCES = ("compile.py", "graph.py", "load.py", "model.py")
+#: Folders of a policy directory that hold other data, not policy versions.
+NOT_POLICIES = frozenset({"vocabulary"})
 
 
 @dataclass(frozen=True)
@@ -51,7 +47,7 @@ def version_key(version: str) -> tuple:
 
 def policy_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
     """The directories searched for policies, in order."""
-    dirs = [d for d in SHIPPED_DIRS if d.is_dir()]
+    dirs = [shipped_policies()]
     env = os.environ.get("WORKREG_POLICY_PATH", "")
     dirs += [Path(p) for p in env.split(os.pathsep) if p]
     dirs += [Path(p) for p in extra]
@@ -69,7 +65,7 @@ def discover(extra_dirs: Iterable[str | Path] = ()) -> list[PolicyFile]:
             raise UsageError(f"policy directory not found: {directory}", code="not-found", file=str(directory))
         for path in sorted(directory.glob("*/*.yaml")):
             name, version = path.parent.name, path.stem
-            if name == "vocabulary":
+            if name in NOT_POLICIES:
                 continue
             found[(name, version)] = PolicyFile(name, version, path)
     return sorted(found.values(), key=lambda p: (p.name, version_key(p.version)))
@@ -101,79 +97,29 @@ def resolve(ref: str, extra_dirs: Iterable[str | Path] = ()) -> PolicyFile:
     )
 
 
-def cache_dir() -> Path | None:
-    """Where compiled tables are kept; ``WORKREG_CACHE_DIR=off`` disables the cache."""
-    configured = os.environ.get("WORKREG_CACHE_DIR")
-    if configured == "off":
-        return None
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "workreg"
-
-
-_compiler_digest: str | None = None
-
-
-def _compiler_fingerprint() -> str:
-    global _compiler_digest
-    if _compiler_digest is None:
-        digest = hashlib.sha256()
-        for name in _COMPILER_SOURCES:
-            digest.update((PACKAGE_DIR / name).read_bytes())
-        _compiler_digest = digest.hexdigest()
-    return _compiler_digest
-
-
-def _cache_path(text: bytes) -> Path | None:
-    directory = cache_dir()
-    if directory is None:
-        return None
-    digest = hashlib.sha256(_compiler_fingerprint().encode() + b"\0" + text).hexdigest()
-    return directory / f"{digest[:32]}.json"
-
-
 def compile_file(path: str | Path) -> CompiledPolicy:
     """Load, validate and compile a policy file, using the cache when the content is unchanged."""
     file = str(path)
     text = read_policy_text(path)
-    cached = _cache_path(text.encode("utf-8"))
-    if cached is not None:
+    key = cache.entry_key(text.encode("utf-8"))
+    table = cache.read_entry(key)
+    if table is not None:
         try:
-            table = json.loads(cached.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            table = None  # no entry yet, or a torn one: rebuild it below
-        if table is not None:
             return CompiledPolicy(table, file=file)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            cache.reject_entry(key, "payload does not fit this workreg")
     table = build_table(text, file)
-    if cached is not None:
-        _write_atomically(cached, json.dumps(table, separators=(",", ":")))
+    cache.write_entry(key, table)
     return CompiledPolicy(table, file=file)
 
 
 def build_table(text: str, file: str) -> dict:
     """Validate and compile policy text into its decision table (imports pydantic and networkx)."""
-    from .compile import compile_policy
-    from .load import load_policy_text
+    from workreg.policy.compile import compile_policy
+    from workreg.policy.load import load_policy_text
 
     policy = load_policy_text(text, file)
     return compile_policy(policy, file=file)
-
-
-def _write_atomically(path: Path, content: str) -> None:
-    # The cache is an optimisation: a read-only or full disk means no cache, not a failed query.
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(content)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):  # a full disk: leave no half-written temporary behind
-            os.unlink(temporary)
 
 
 _loaded: dict[tuple, CompiledPolicy] = {}

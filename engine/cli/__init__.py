@@ -10,9 +10,9 @@ import argparse
 import sys
 from typing import Sequence
 
-from . import __version__
-from .cliargs import add_policy, add_policy_dir
-from .errors import UsageError, WorkregError
+from workreg import __version__
+from workreg.cli.args import add_policy, add_policy_dir
+from workreg.errors import UsageError, WorkregError
 
 FORMATS = ("text", "json", "markdown")
 
@@ -31,9 +31,9 @@ def _report(error: WorkregError) -> int:
 
 
 def cmd_approvals(args: argparse.Namespace) -> int:
-    from .decide import decide
-    from .output import format_json, format_markdown, format_text
-    from .registry import get_policy
+    from workreg.policy.decide import decide
+    from workreg.policy.format import format_json, format_markdown, format_text
+    from workreg.policy.registry import get_policy
 
     policy = get_policy(args.policy, args.policy_dir)
     decision = decide(policy, args.kinds, committees=args.committee, originating=args.originating)
@@ -47,24 +47,10 @@ def cmd_approvals(args: argparse.Namespace) -> int:
 
 
 def cmd_policies(args: argparse.Namespace) -> int:
-    from .output import format_json, table
-    from .registry import compile_file, discover
+    from workreg.api import list_policies
+    from workreg.policy.format import format_json, table
 
-    rows = []
-    failures: list[WorkregError] = []
-    for found in discover(args.policy_dir):
-        try:
-            compiled = compile_file(found.path)
-        except WorkregError as exc:
-            failures.append(exc)
-            continue
-        rows.append({
-            "policy": compiled.ref,
-            "title": compiled.title,
-            "provenance": compiled.provenance["kind"],
-            "change_kinds": list(compiled.kinds),
-            "path": str(found.path),
-        })
+    rows, failures = list_policies(args.policy_dir)
     if args.format == "json":
         sys.stdout.write(format_json(rows))
     else:
@@ -78,8 +64,8 @@ def cmd_policies(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import check_policy_file
-    from .output import format_json
+    from workreg.policy.check import check_policy_file
+    from workreg.policy.format import format_json
 
     findings: list[WorkregError] = []
     for path in args.files:
@@ -96,16 +82,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .model import json_schema
-    from .output import format_json
+    from workreg.policy.model import json_schema
+    from workreg.policy.format import format_json
 
     sys.stdout.write(format_json(json_schema()))
     return 0
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from .coverage import format_text, measure
-    from .output import format_json
+    from workreg.bdd.coverage import format_text, measure
+    from workreg.policy.format import format_json
 
     report = measure(args.policy, args.features, args.policy_dir)
     if args.format == "json":
@@ -116,8 +102,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_gherkin(args: argparse.Namespace) -> int:
-    from .gherkin import skeleton
-    from .registry import get_policy
+    from workreg.bdd.gherkin import skeleton
+    from workreg.policy.registry import get_policy
 
     text = skeleton(get_policy(args.policy, args.policy_dir))
     if args.output:
@@ -137,7 +123,7 @@ def cmd_gherkin(args: argparse.Namespace) -> int:
 
 
 def cmd_steps(args: argparse.Namespace) -> int:
-    from .bdd.vocabulary import markdown
+    from workreg.bdd.vocabulary import markdown
 
     sys.stdout.write(markdown())
     return 0
@@ -204,11 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     steps = commands.add_parser("steps", help="print the Gherkin step vocabulary (Markdown)")
     steps.set_defaults(handler=cmd_steps)
 
-    from .registers.commands import register_commands as register_register_commands
+    from workreg.cli.registers import register_commands as register_register_commands
 
     register_register_commands(commands)
 
-    from .versions_commands import register_commands as register_version_commands
+    from workreg.cli.versions import register_commands as register_version_commands
 
     register_version_commands(commands)
     return parser

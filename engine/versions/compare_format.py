@@ -108,7 +108,7 @@ def _wrapped_table(headers: Sequence[str], rows: Sequence[Sequence[str]], wrap: 
 
 
 def _split_decisions(result: dict) -> tuple[list[dict], list[dict], int]:
-    from .compare import unexplained_combinations
+    from workreg.versions.compare import unexplained_combinations
 
     decisions = result["decisions"]
     singles = [d for d in decisions if len(d["changes"]) == 1]

@@ -1,0 +1,291 @@
+"""The one place workreg opens an input file and parses YAML: bounded, regular files only, safe.
+
+Every reader (policies, vocabularies, register documents and models, the decision cache) goes
+through :func:`read_bytes`: it opens without blocking (a FIFO or a device never hangs a read),
+accepts only regular files, and reads at most ``max_bytes``.  Every YAML document goes through
+:func:`parse_yaml`: a safe loader that refuses aliases, merge keys, duplicate keys and deep
+nesting, and turns any scalar a constructor cannot build (a 30th of February, an ``!!int`` that
+is not one, an integer of thousands of digits) into ``file:line: code: message`` instead of a
+traceback.  Imports PyYAML only when YAML is parsed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any, Iterable
+
+from workreg.errors import PolicyError, WorkregError
+
+#: Policy files, vocabularies and register models (YAML or JSON) are refused above this size.
+MAX_DATA_BYTES = 2 * 1024 * 1024
+#: Register documents (text, Markdown, .docx) are refused above this size.
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+#: Nesting deeper than this is refused in YAML and JSON data.
+MAX_DEPTH = 32
+# Kept for callers of the first wave's name.
+MAX_POLICY_BYTES = MAX_DATA_BYTES
+
+#: A document path: mapping keys and list indexes, from the root.
+DocPath = tuple
+
+
+def _display(path: str | Path) -> str:
+    """A file name that can always be printed (undecodable bytes escaped, NUL shown)."""
+    name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
+    if "\x00" in name:
+        return repr(name)[1:-1]
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return name
+
+
+def read_bytes(path: str | Path, *, max_bytes: int, error: type[WorkregError] = WorkregError) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes``; ``error`` naming the file otherwise.
+
+    FIFOs, sockets, devices and directories are refused without blocking; a file that grows
+    while it is read is cut off at the limit and refused.
+    """
+    name = _display(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError as exc:
+        raise error("no such file", code="not-found", file=name) from exc
+    except IsADirectoryError as exc:
+        raise error("is a directory, not a file", code="not-a-file", file=name) from exc
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", code="unreadable", file=name) from exc
+    except (ValueError, TypeError) as exc:  # NUL bytes in the name
+        raise error(f"not a usable file name: {exc}", code="bad-path", file=name) from exc
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise error("is a directory, not a file", code="not-a-file", file=name)
+        if not stat.S_ISREG(info.st_mode):
+            raise error("not a regular file (a FIFO, socket or device)", code="not-a-file", file=name)
+        if info.st_size > max_bytes:
+            raise error(f"file is {info.st_size} bytes, larger than the {max_bytes} byte limit",
+                        code="too-large", file=name)
+        chunks = []
+        remaining = max_bytes + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", code="unreadable", file=name) from exc
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        raise error(f"file is larger than the {max_bytes} byte limit", code="too-large", file=name)
+    return data
+
+
+def decode_utf8(data: bytes, *, file: str, error: type[WorkregError] = WorkregError, what: str = "YAML") -> str:
+    """UTF-8 text (a BOM allowed); binary or mis-encoded data is an error with its line."""
+    if b"\x00" in data:
+        raise error(f"binary file (NUL bytes); expected {what} text", code="not-text", file=file)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error("not valid UTF-8", code="bad-encoding", file=file, line=line) from exc
+
+
+def read_text(path: str | Path, *, max_bytes: int = MAX_DATA_BYTES, error: type[WorkregError] = WorkregError,
+              what: str = "YAML") -> str:
+    """A regular UTF-8 text file, bounded in size."""
+    return decode_utf8(read_bytes(path, max_bytes=max_bytes, error=error), file=_display(path), error=error, what=what)
+
+
+def read_policy_text(path: str | Path) -> str:
+    """Read a policy file as UTF-8 text, refusing missing, huge, binary, special or mis-encoded files."""
+    return read_text(path, max_bytes=MAX_DATA_BYTES, error=PolicyError, what="policy YAML")
+
+
+# -- YAML ---------------------------------------------------------------------------------------
+
+
+class _Problem(Exception):
+    def __init__(self, code: str, message: str, line: int | None, hint: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.line, self.hint, self.field = code, message, line, hint, field
+
+
+def _loader_class():
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        """SafeLoader that refuses aliases and deep nesting (nodes keep their lines)."""
+
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self._depth = 0
+
+        def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise _Problem(
+                    "yaml-alias", "aliases (*name) are not allowed", event.start_mark.line + 1,
+                    hint="write the value out in full",
+                )
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                event = self.peek_event()
+                raise _Problem("too-deep", f"nesting deeper than {MAX_DEPTH} levels", event.start_mark.line + 1)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+    return StrictLoader
+
+
+_LOADER = None
+
+
+def parse_yaml(text: str, file: str, *, error: type[WorkregError] = PolicyError) -> tuple[Any, dict[DocPath, int]]:
+    """Parse one YAML document safely: ``(data, {document path: line})``; ``error`` naming file and line.
+
+    Mappings become dicts with text keys, sequences lists; scalars become str, int, float, bool
+    or None, and anything else a safe constructor builds (dates, binary) stays the text written.
+    """
+    import yaml
+
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = _loader_class()
+    try:
+        loader = _LOADER(text)
+    except yaml.YAMLError as exc:  # the reader checks characters as soon as it is built
+        raise error(str(exc).splitlines()[-1].strip() or "invalid YAML", code="yaml-syntax", file=file) from exc
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise error("empty file", code="empty", file=file, line=1)
+        lines: dict[DocPath, int] = {}
+        data = _construct(node, (), lines, loader)
+        return data, lines
+    except _Problem as exc:
+        raise error(exc.message, code=exc.code, file=file, line=exc.line, hint=exc.hint, field=exc.field) from exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        raise error(message, code="yaml-syntax", file=file, line=line) from exc
+    except yaml.YAMLError as exc:
+        raise error(str(exc).splitlines()[0] if str(exc) else "invalid YAML", code="yaml-syntax", file=file) from exc
+    except RecursionError as exc:
+        raise error("nesting too deep", code="too-deep", file=file) from exc
+    finally:
+        loader.dispose()
+
+
+def _construct(node, path: DocPath, lines: dict, loader) -> Any:
+    import yaml
+
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Problem("bad-key", "mapping keys must be plain names", line)
+            if key_node.tag.endswith(":merge"):
+                raise _Problem("yaml-merge", "merge keys (<<) are not allowed", line)
+            key = key_node.value  # keys are names: `1:` or `yes:` is the text written
+            if key in result:
+                raise _Problem(
+                    "duplicate-key", f"duplicate key '{key}' (first at line {lines[path + (key,)]})", line,
+                    field=field_text(path + (key,)),
+                )
+            result[key] = _construct(value_node, path + (key,), lines, loader)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, path + (index,), lines, loader) for index, item in enumerate(node.value)]
+    value = _scalar(node, loader)
+    if not isinstance(value, (str, int, float, bool, type(None))):
+        return node.value  # dates, timestamps, binary: the text as written
+    return value
+
+
+def _scalar(node, loader) -> Any:
+    """Construct one scalar; a value its tag cannot hold is a located error, not a traceback."""
+    import yaml
+
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError:
+        raise
+    except (ValueError, KeyError, TypeError, OverflowError, ArithmeticError) as exc:
+        shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        tag = node.tag.rsplit(":", 1)[-1]
+        reason = "too many digits" if "digits" in str(exc) else f"not a valid {tag}"
+        raise _Problem("bad-scalar", f"{shown!r} is {reason}", node.start_mark.line + 1,
+                       hint="quote the value to keep it as text") from exc
+
+
+def parse_json(text: str, file: str, *, error: type[WorkregError] = WorkregError) -> Any:
+    """JSON data, with the same refusals as YAML (duplicate keys, deep nesting); errors name the line."""
+
+    def no_duplicates(pairs):
+        result = {}
+        for key, value in pairs:
+            if key in result:
+                raise _Problem("duplicate-key", f"duplicate key '{key}'", None)
+            result[key] = value
+        return result
+
+    def bounded_int(text: str) -> int:
+        if len(text) > 4000:
+            raise _Problem("bad-scalar", "integer with too many digits", None)
+        return int(text)
+
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates, parse_int=bounded_int)
+    except json.JSONDecodeError as exc:
+        raise error(f"invalid JSON: {exc.msg}", code="bad-json", file=file, line=exc.lineno) from exc
+    except _Problem as exc:
+        raise error(exc.message, code=exc.code, file=file) from exc
+    except (RecursionError, ValueError) as exc:
+        raise error(f"invalid JSON: {exc}", code="bad-json", file=file) from exc
+    if _depth(data) > MAX_DEPTH:
+        raise error(f"nesting deeper than {MAX_DEPTH} levels", code="too-deep", file=file)
+    return data
+
+
+def _depth(value: Any) -> int:
+    depth, frontier = 0, [value]
+    while frontier:
+        depth += 1
+        if depth > MAX_DEPTH:
+            return depth
+        frontier = [
+            child for item in frontier
+            for child in (item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())
+        ]
+    return depth
+
+
+def field_text(path: Iterable) -> str:
+    """``steps[1].actor`` for the document path ``('steps', 1, 'actor')``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def line_for(loc: Iterable, lines: dict[DocPath, int]) -> tuple[int | None, tuple]:
+    """The line of the deepest part of a location (a pydantic error ``loc``) present in the document."""
+    path: tuple = ()
+    for part in loc:
+        if path + (part,) in lines:
+            path = path + (part,)
+    return lines.get(path), path

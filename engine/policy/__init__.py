@@ -1,0 +1,1 @@
+"""Policies: model, load, graph, compile, decide; the registry and check."""

@@ -1,0 +1,1 @@
+"""Policy versions: compare, render and the diagrams set."""
