@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable, Sequence
 
 
@@ -97,6 +96,8 @@ class RulesError(WorkregError):
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A ``did you mean 'x'?`` hint for an unknown id, or None when nothing is close."""
     options = sorted(set(choices))
+    import difflib
+
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workreg.policy.compile import MAX_CHANGE_KINDS
 from workreg.errors import PolicyError, WorkregError
 from workreg.policy.graph import integrity_findings
 from workreg.inputs import read_policy_text
@@ -26,10 +25,5 @@ def check_policy_file(path: str | Path) -> list[WorkregError]:
         problems.append(PolicyError(
             finding.message, code=finding.code, file=file, line=line,
             field=field_text(finding.path), hint=finding.hint,
-        ))
-    if len(policy.change_kinds) > MAX_CHANGE_KINDS:
-        problems.append(PolicyError(
-            f"{len(policy.change_kinds)} change kinds; at most {MAX_CHANGE_KINDS} can be enumerated",
-            code="too-many-change-kinds", file=file, line=lines.get(("change_kinds",)),
         ))
     return problems

@@ -1,9 +1,8 @@
 """The policy as a networkx graph, and the integrity checks ``workreg check`` runs on it.
 
 Nodes are change kinds, steps and roles; edges say which steps a change kind requires, who
-acts at each step, and which step precedes which.  Ordering uses the transitive closure of the
-precedence graph: ordering an induced subgraph directly would lose precedence that passes
-through steps a decision leaves out.
+acts at each step, and which step precedes which.  Decisions do not use networkx (see
+:mod:`workreg.policy.combine`); ``check``, diagrams and error messages about cycles do.
 """
 
 from __future__ import annotations
@@ -51,12 +50,10 @@ def precedence_graph(policy: Policy) -> nx.DiGraph:
     return graph
 
 
-def precedence_closure(policy: Policy) -> nx.DiGraph:
-    """Transitive closure of the precedence graph; raise ValueError on a cycle."""
+def precedence_cycle(policy: Policy) -> list[str]:
+    """A cycle of the precedence graph as steps, first repeated last; [] when there is none."""
     graph = precedence_graph(policy)
-    if not nx.is_directed_acyclic_graph(graph):
-        raise ValueError("precedence has a cycle: " + " → ".join(_cycle(graph)))
-    return nx.transitive_closure_dag(graph)
+    return [] if nx.is_directed_acyclic_graph(graph) else _cycle(graph)
 
 
 def _cycle(graph: nx.DiGraph) -> list[str]:
