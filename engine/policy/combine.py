@@ -176,53 +176,55 @@ class PrecedenceIndex:
 
     # -- pairwise strategy: O(k²) over the k steps of a decision ------------------------------
 
-    def _generations_pairwise(self, gates: list[str]) -> dict[str, int]:
+    def _gates_pairwise(self, gates: list[str]) -> tuple[dict[str, int], list[tuple[str, str]]]:
+        # In topological order, a gate's generation is one more than the deepest required gate
+        # above it, and its direct predecessors in the reduction are the required gates above
+        # it that are above none of the others.
         position, ancestors = self.position, self.ancestors
-        ordered = sorted(gates, key=position.__getitem__)
-        depth: dict[str, int] = {}
-        for index, gate in enumerate(ordered):
-            above = ancestors[position[gate]]
-            level = 0
-            for earlier in ordered[:index]:
-                if above >> position[earlier] & 1 and depth[earlier] >= level:
-                    level = depth[earlier] + 1
-            depth[gate] = level
-        return depth
-
-    def _reduction_pairwise(self, gates: list[str]) -> list[tuple[str, str]]:
-        position, ancestors = self.position, self.ancestors
+        gate_at = {position[gate]: gate for gate in gates}
         mask = 0
-        for gate in gates:
-            mask |= 1 << position[gate]
-        by_position = {position[gate]: gate for gate in gates}
-        pairs = []
-        for after in gates:
-            above = ancestors[position[after]] & mask
-            covered = 0
-            for index in _bits(above):
-                covered |= ancestors[index]
-            for index in _bits(above & ~covered):
-                pairs.append((by_position[index], after))
-        return pairs
+        for index in gate_at:
+            mask |= 1 << index
+        depth_at: dict[int, int] = {}
+        depth: dict[str, int] = {}
+        pairs: list[tuple[str, str]] = []
+        for index in sorted(gate_at):
+            gate = gate_at[index]
+            above = ancestors[index] & mask
+            level = covered = 0
+            bits = above
+            while bits:
+                low = bits & -bits
+                parent = low.bit_length() - 1
+                bits ^= low
+                if depth_at[parent] >= level:
+                    level = depth_at[parent] + 1
+                covered |= ancestors[parent]
+            depth_at[index] = depth[gate] = level
+            direct = above & ~covered
+            while direct:
+                low = direct & -direct
+                pairs.append((gate_at[low.bit_length() - 1], gate))
+                direct ^= low
+        return depth, pairs
 
     def _sorted_pairwise(self, steps: list[str]) -> list[str]:
-        position, ancestors, file_order = self.position, self.ancestors, self.file_order
-        remaining = 0
-        for step in steps:
-            remaining |= 1 << position[step]
-        waiting = {step: (ancestors[position[step]] & remaining).bit_count() for step in steps}
-        heap = [(file_order[step], step) for step, count in waiting.items() if count == 0]
-        heapq.heapify(heap)
+        # Repeatedly the earliest step in the file with no step of ``steps`` left before it:
+        # Kahn's algorithm with a priority queue, but without one (the first candidate is
+        # nearly always free, since files tend to list steps in their order).
+        position, ancestors = self.position, self.ancestors
+        waiting = sorted(steps, key=self.file_order.__getitem__)
+        left = 0
+        for step in waiting:
+            left |= 1 << position[step]
         result = []
-        while heap:
-            _, step = heapq.heappop(heap)
+        while waiting:
+            for index, step in enumerate(waiting):
+                if not ancestors[position[step]] & left:
+                    break
             result.append(step)
-            bit = position[step]
-            for other, count in waiting.items():
-                if count and ancestors[position[other]] >> bit & 1:
-                    waiting[other] = count - 1
-                    if count == 1:
-                        heapq.heappush(heap, (file_order[other], other))
+            del waiting[index]
+            left &= ~(1 << position[step])
         return result
 
     # -- graph strategy: one pass over the precedence graph between the first and last step --
@@ -266,8 +268,11 @@ class PrecedenceIndex:
             covered[index - low] = bits
             if mask >> index & 1:
                 after = order[index]
-                for parent in _bits(ancestors[index] & mask & ~bits):
-                    pairs.append((order[parent], after))
+                direct = ancestors[index] & mask & ~bits
+                while direct:
+                    lowest = direct & -direct
+                    pairs.append((order[lowest.bit_length() - 1], after))
+                    direct ^= lowest
         return pairs
 
     def _sorted_graph(self, steps: list[str]) -> list[str]:
@@ -306,22 +311,24 @@ class PrecedenceIndex:
     # -- choosing ---------------------------------------------------------------------------------
 
     def pairwise(self, count: int) -> bool:
-        """Whether the pairwise strategy is cheaper for ``count`` steps than one pass over the graph."""
-        return count * count <= len(self.position) + self.edge_count
+        """Whether the pairwise strategy is cheaper for ``count`` steps than one pass over the graph.
 
-    def generations(self, gates: list[str], pairwise: bool | None = None) -> dict[str, int]:
-        """Gate → its topological generation in the closure restricted to ``gates`` (from 0)."""
+        A pairwise test is one shift and mask; a step of the graph pass costs a few dictionary
+        and list operations more, hence the factor.
+        """
+        return count * count <= 4 * (len(self.position) + self.edge_count)
+
+    def order_gates(
+        self, gates: list[str], pairwise: bool | None = None,
+    ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+        """Of the closure restricted to ``gates``: each gate's topological generation (from 0),
+        and the transitive reduction as (before, after) pairs."""
         if not gates:
-            return {}
+            return {}, []
         use = self.pairwise(len(gates)) if pairwise is None else pairwise
-        return self._generations_pairwise(gates) if use else self._generations_graph(gates)
-
-    def reduction(self, gates: list[str], pairwise: bool | None = None) -> list[tuple[str, str]]:
-        """The transitive reduction of the closure restricted to ``gates``, as (before, after) pairs."""
-        if len(gates) < 2:
-            return []
-        use = self.pairwise(len(gates)) if pairwise is None else pairwise
-        return self._reduction_pairwise(gates) if use else self._reduction_graph(gates)
+        if use:
+            return self._gates_pairwise(gates)
+        return self._generations_graph(gates), self._reduction_graph(gates)
 
     def lexicographic(self, steps: list[str], pairwise: bool | None = None) -> list[str]:
         """``steps`` in topological order of the closure, earliest in file order first when free."""
@@ -329,14 +336,6 @@ class PrecedenceIndex:
             return list(steps)
         use = self.pairwise(len(steps)) if pairwise is None else pairwise
         return self._sorted_pairwise(steps) if use else self._sorted_graph(steps)
-
-
-def _bits(value: int):
-    """The positions of the set bits of ``value``, lowest first."""
-    while value:
-        low = value & -value
-        yield low.bit_length() - 1
-        value ^= low
 
 
 def combine(
@@ -360,17 +359,14 @@ def combine(
     actions = [step for step in required if not is_gate[step]]
     file_order = index.file_order
 
-    depth = index.generations(gates, pairwise)
+    depth, pairs = index.order_gates(gates, pairwise)
     gates.sort(key=lambda gate: (depth[gate], file_order[gate]))
     stages: list[list[str]] = []
     for gate in gates:
         if depth[gate] == len(stages):
             stages.append([])
         stages[depth[gate]].append(gate)
-    pairs = sorted(
-        index.reduction(gates, pairwise),
-        key=lambda pair: (depth[pair[0]], file_order[pair[0]], file_order[pair[1]]),
-    )
+    pairs.sort(key=lambda pair: (depth[pair[0]], file_order[pair[0]], file_order[pair[1]]))
     order = tuple(GateOrder(before, after, index.chain(before, after)) for before, after in pairs)
     actions = index.lexicographic(actions, pairwise)
 
@@ -385,16 +381,19 @@ def combine(
         for topic, text, citation in kind_rules.unspecified:
             unspecified.setdefault(topic, (topic, text, citation, []))[3].append(change)
 
-    def combined(step: str) -> CombinedRequirement:
-        kind, citation, by, interpretation = required[step]
-        return CombinedRequirement(step, kind, citation, tuple(by), interpretation)
+    def combined(steps: list[str]) -> tuple[CombinedRequirement, ...]:
+        result = []
+        for step in steps:
+            kind, citation, by, interpretation = required[step]
+            result.append(CombinedRequirement(step, kind, citation, tuple(by), interpretation))
+        return tuple(result)
 
     return Combination(
-        changes=changes,
-        required=tuple(combined(gate) for gate in gates),
-        steps=tuple(combined(step) for step in actions),
-        stages=tuple(tuple(stage) for stage in stages),
-        order=order,
-        not_required=tuple((a, c, tuple(by)) for a, c, by in not_required.values()),
-        unspecified=tuple((t, x, c, tuple(by)) for t, x, c, by in unspecified.values()),
+        changes,
+        combined(gates),
+        combined(actions),
+        tuple(map(tuple, stages)),
+        order,
+        tuple((a, c, tuple(by)) for a, c, by in not_required.values()),
+        tuple((t, x, c, tuple(by)) for t, x, c, by in unspecified.values()),
     )

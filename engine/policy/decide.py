@@ -46,7 +46,8 @@ class CompiledPolicy:
         self._combinations: dict[tuple[str, ...], Combination] = {}
         self._index: PrecedenceIndex | None = None
         self._rules: dict[str, KindRules] = {}
-        self._gate_and_actor: tuple[dict[str, bool], dict[str, str]] | None = None
+        self._view: _StepsView | None = None
+        self._chains: dict[tuple[int, ...], tuple[Citation, ...]] = {}
 
     def __repr__(self) -> str:
         return f"<CompiledPolicy {self.ref}>"
@@ -98,7 +99,7 @@ class CompiledPolicy:
             raise UsageError("change kinds and committees must be strings", code="bad-argument") from exc
         canonical = self.canonical_changes(key[0])
         names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip()))
-        decision = self._materialise(self.combination(canonical), names, originating.strip() if originating else None)
+        decision = self._materialise(self._combination(canonical), names, originating.strip() if originating else None)
         if len(self._memo) >= MAX_MEMO:
             self._memo.clear()
         self._memo[key] = decision
@@ -106,7 +107,9 @@ class CompiledPolicy:
 
     def combination(self, changes: Iterable[str]) -> Combination:
         """The committee-independent decision for these change kinds, derived on first use."""
-        canonical = self.canonical_changes(changes)
+        return self._combination(self.canonical_changes(changes))
+
+    def _combination(self, canonical: tuple[str, ...]) -> Combination:
         found = self._combinations.get(canonical)
         if found is None:
             if len(self._combinations) >= MAX_MEMO:
@@ -142,36 +145,34 @@ class CompiledPolicy:
         return rules
 
     def _combine(self, changes: tuple[str, ...]) -> Combination:
-        if self._gate_and_actor is None:
-            steps = self.table["steps"]
-            self._gate_and_actor = (
-                {step: info["gate"] for step, info in steps.items()},
-                {step: info["actor"] for step, info in steps.items()},
-            )
-        is_gate, actor = self._gate_and_actor
+        view = self._steps_view()
         rules = {change: self.kind_rules(change) for change in changes}
-        return combine(changes, rules, is_gate, actor, self.precedence)
+        return combine(changes, rules, view.is_gate, view.actor, self.precedence)
+
+    def _steps_view(self) -> _StepsView:
+        if self._view is None:
+            self._view = _StepsView(self.table)
+        return self._view
 
     # -- building a Decision ------------------------------------------------------------------
 
-    def _actor_name(self, role: str, originating: str | None) -> str:
-        info = self.table["roles"][role]
-        if info["default"] is not None:
-            return originating or self.table["roles"][info["default"]]["name"]
-        return info["name"]
-
     def _materialise(self, entry: Combination, committees: tuple[str, ...], originating: str | None) -> Decision:
-        steps = self.table["steps"]
-        roles = self.table["roles"]
+        view = self._steps_view()
+        actor_of, title_of, per_name, fixed_name, default_name = (
+            view.actor, view.title, view.per_name, view.fixed_name, view.default_name)
         cite = self._citations
+
+        def name_of(step: str) -> str:
+            fixed = fixed_name[step]
+            return fixed if fixed is not None else (originating or default_name[step])
 
         expansions: dict[str, list[tuple[str, str]]] = {}  # gate -> [(instance id, body name)]
         for item in entry.required:
-            actor = steps[item.step]["actor"]
-            if roles[actor]["per_name"] and committees:
-                expansions[item.step] = [(f"{item.step}:{name}", name) for name in committees]
+            gate = item.step
+            if committees and per_name[gate]:
+                expansions[gate] = [(f"{gate}:{name}", name) for name in committees]
             else:
-                expansions[item.step] = [(item.step, self._actor_name(actor, originating))]
+                expansions[gate] = [(gate, name_of(gate))]
 
         # One body approving twice (the same body filling two roles, say) is one approval:
         # later gates of the same body are satisfied by the first, in stage order.  Within a
@@ -180,12 +181,12 @@ class CompiledPolicy:
         kind_of = {item.step: item.kind for item in entry.required}
 
         def satisfier_first(gate: str) -> tuple:
-            return (roles[steps[gate]["actor"]]["per_name"], -KIND_STRENGTH.get(kind_of[gate], 0), gate)
+            return (per_name[gate], -KIND_STRENGTH.get(kind_of[gate], 0), gate)
 
         satisfied: dict[str, str] = {}
         first_gate_of_body: dict[str, str] = {}
         for stage in entry.stages:
-            for gate in sorted(stage, key=satisfier_first):
+            for gate in (sorted(stage, key=satisfier_first) if len(stage) > 1 else stage):
                 for instance, name in expansions[gate]:
                     body = name.casefold()
                     if body in first_gate_of_body:
@@ -193,46 +194,73 @@ class CompiledPolicy:
                     else:
                         first_gate_of_body[body] = instance
 
-        required = []
-        for item in entry.required:
-            info = steps[item.step]
-            for instance, name in expansions[item.step]:
-                required.append(RequiredApproval(
-                    gate=instance, approver=info["actor"], name=name, kind=item.kind,
-                    citation=cite[item.citation], required_by=item.required_by, title=info["title"],
-                    satisfied_by=satisfied.get(instance), interpretation=item.interpretation,
-                ))
-        stages = tuple(
-            stage for stage in (
-                tuple(i for gate in stage for i, _ in expansions[gate] if i not in satisfied)
-                for stage in entry.stages
-            ) if stage
+        required = tuple(
+            RequiredApproval(instance, actor_of[item.step], name, item.kind, cite[item.citation], item.required_by,
+                             title_of[item.step], satisfied.get(instance), item.interpretation)
+            for item in entry.required for instance, name in expansions[item.step]
         )
-        order = tuple(
-            OrderEdge(b, a, tuple(cite[c] for c in edge.chain))
-            for edge in entry.order
-            for b, _ in expansions[edge.before] for a, _ in expansions[edge.after]
-            if b not in satisfied and a not in satisfied
-        )
-        step_items = tuple(
-            StepItem(
-                step=item.step, title=steps[item.step]["title"], actor=steps[item.step]["actor"],
-                name=self._actor_name(steps[item.step]["actor"], originating), kind=item.kind,
-                optional=steps[item.step]["optional"], citation=cite[item.citation], required_by=item.required_by,
+        if satisfied:
+            stages = tuple(
+                stage for stage in (
+                    tuple(i for gate in stage for i, _ in expansions[gate] if i not in satisfied)
+                    for stage in entry.stages
+                ) if stage
             )
+        elif committees:
+            stages = tuple(tuple(i for gate in stage for i, _ in expansions[gate]) for stage in entry.stages)
+        else:
+            stages = entry.stages
+        chains = self._chains
+        order = []
+        for edge in entry.order:
+            citations = chains.get(edge.chain)
+            if citations is None:
+                citations = chains[edge.chain] = tuple(cite[c] for c in edge.chain)
+            for b, _ in expansions[edge.before]:
+                if b in satisfied:
+                    continue
+                for a, _ in expansions[edge.after]:
+                    if a not in satisfied:
+                        order.append(OrderEdge(b, a, citations))
+        step_items = tuple(
+            StepItem(item.step, title_of[item.step], actor_of[item.step], name_of(item.step), item.kind,
+                     view.optional[item.step], cite[item.citation], item.required_by)
             for item in entry.steps
         )
+        role_name = view.role_name
         not_required = tuple(
-            NotRequired(approver, roles[approver]["name"], cite[citation], by)
+            NotRequired(approver, role_name[approver], cite[citation], by)
             for approver, citation, by in entry.not_required
         )
         unspecified = tuple(
             UnspecifiedPoint(topic, text, cite[citation], by) for topic, text, citation, by in entry.unspecified
         )
-        return Decision(
-            policy=self.ref, changes=entry.changes, required=tuple(required), not_required=not_required,
-            unspecified=unspecified, stages=stages, order=order, steps=step_items,
-        )
+        return Decision(self.ref, entry.changes, required, not_required, unspecified, stages, tuple(order), step_items)
+
+
+class _StepsView:
+    """Per step, what building a decision reads (one dict look-up each, not three)."""
+
+    __slots__ = ("actor", "title", "optional", "is_gate", "per_name", "fixed_name", "default_name", "role_name")
+
+    def __init__(self, table: dict) -> None:
+        roles = table["roles"]
+        steps = table["steps"]
+        self.role_name = {role: info["name"] for role, info in roles.items()}
+        self.actor = {step: info["actor"] for step, info in steps.items()}
+        self.title = {step: info["title"] for step, info in steps.items()}
+        self.optional = {step: info["optional"] for step, info in steps.items()}
+        self.is_gate = {step: info["gate"] for step, info in steps.items()}
+        self.per_name = {step: roles[actor]["per_name"] for step, actor in self.actor.items()}
+        # The body's name: the role's own, or (for a role filled by default by another) the
+        # originating body named in the query, else the default role's name.
+        self.fixed_name = {
+            step: roles[actor]["name"] if roles[actor]["default"] is None else None for step, actor in self.actor.items()
+        }
+        self.default_name = {
+            step: roles[roles[actor]["default"]]["name"] if roles[actor]["default"] is not None else None
+            for step, actor in self.actor.items()
+        }
 
 
 def decide(
