@@ -1,17 +1,20 @@
 """The policy as a networkx graph, and the integrity checks ``workreg check`` runs on it.
 
 Nodes are change kinds, steps and roles; edges say which steps a change kind requires, who
-acts at each step, and which step precedes which.  Decisions do not use networkx (see
-:mod:`workreg.policy.combine`); ``check``, diagrams and error messages about cycles do.
+acts at each step, and which step precedes which.  Neither decisions (see
+:mod:`workreg.policy.combine`) nor ``check`` of a sound policy import networkx: it names the
+steps of a cycle when there is one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from workreg.policy.model import Policy
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class Finding:
 
 def policy_graph(policy: Policy) -> nx.DiGraph:
     """The whole policy as one typed graph (change kind → step → role, step → step)."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     for role in policy.roles:
         graph.add_node(("role", role.id), type="role", label=role.name)
@@ -43,6 +48,8 @@ def policy_graph(policy: Policy) -> nx.DiGraph:
 
 def precedence_graph(policy: Policy) -> nx.DiGraph:
     """Steps and the precedence edges between them, each edge carrying its citation."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(step.id for step in policy.steps)
     for edge in policy.precedence:
@@ -52,21 +59,22 @@ def precedence_graph(policy: Policy) -> nx.DiGraph:
 
 def precedence_cycle(policy: Policy) -> list[str]:
     """A cycle of the precedence graph as steps, first repeated last; [] when there is none."""
-    graph = precedence_graph(policy)
-    return [] if nx.is_directed_acyclic_graph(graph) else _cycle(graph)
+    from workreg.policy.compile import topological_order
 
+    steps = [step.id for step in policy.steps]
+    if topological_order(steps, [(edge.before, edge.after) for edge in policy.precedence]) is not None:
+        return []
+    import networkx as nx  # only to name the cycle, as every earlier version named it
 
-def _cycle(graph: nx.DiGraph) -> list[str]:
-    edges = nx.find_cycle(graph)
+    edges = nx.find_cycle(precedence_graph(policy))
     return [edge[0] for edge in edges] + [edges[0][0]]
 
 
 def integrity_findings(policy: Policy) -> list[Finding]:
     """Cycles in the order, change kinds with no gate and no explicit answer, unused gates."""
     findings: list[Finding] = []
-    graph = precedence_graph(policy)
-    if not nx.is_directed_acyclic_graph(graph):
-        cycle = _cycle(graph)
+    cycle = precedence_cycle(policy)
+    if cycle:
         index = next(
             (i for i, edge in enumerate(policy.precedence) if edge.before == cycle[0] and edge.after == cycle[1]),
             0,
