@@ -41,6 +41,7 @@ def _header(name: str, version: str, title: str) -> dict:
     return {
         "policy": name, "version": version, "title": title,
         "source": {"document": name.upper(), "title": title, "version": version},
+        "phases": [{"id": "approval", "title": "Approval", "citation": _cite("1", "The process approves.")}],
     }
 
 

@@ -26,12 +26,14 @@ def _structure(result: dict, element: str, identifier: str) -> dict:
     return matches[0]
 
 
-def _rewritten(data):
-    """The same policy written differently: keys and every list in reverse order."""
+def _rewritten(data, key=None):
+    """The same policy written differently: keys and every list in reverse order (not the phases:
+    their order is the document's, the one list of a policy whose order means something)."""
     if isinstance(data, dict):
-        return {key: _rewritten(data[key]) for key in reversed(list(data))}
+        return {name: _rewritten(data[name], name) for name in reversed(list(data))}
     if isinstance(data, list):
-        return [_rewritten(item) for item in reversed(data)]
+        items = [_rewritten(item) for item in data]
+        return items if key == "phases" else items[::-1]
     return data
 
 

@@ -104,6 +104,14 @@ CASES = {
         "    citation: {section: \"3\"}\n    requires",
         "F:44: missing-field: missing required field 'quote' (at change_kinds[1].citation.quote)",
     ),
+    "unknown_phase": (
+        "    phase: approval\n", "    phase: aproval\n",
+        "F:21: unknown-phase: unknown phase 'aproval' (at steps[0].phase)\n    hint: did you mean 'approval'?",
+    ),
+    "no_phases": (
+        "phases:\n  - {id: approval, title: Approval, citation: {section: \"1\", quote: The committee approves.}}\n", "",
+        "F:2: missing-field: missing required field 'phases' (at phases)",
+    ),
     "not_a_mapping": (BASE, "- just\n- a list\n", "F:1: not-a-mapping: a policy file must be a mapping of fields"),
     "empty": (BASE, "# nothing here\n", "F:1: empty: empty file"),
     "python_tag": (

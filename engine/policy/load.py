@@ -157,6 +157,7 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
         return seen
 
     roles = unique(policy.roles, "roles")
+    phases = unique(policy.phases, "phases")
     steps = unique(policy.steps, "steps")
     kinds = unique(policy.change_kinds, "change_kinds")
     unique(policy.classification, "classification")
@@ -171,6 +172,7 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
             ref(role.default, roles, "role", ("roles", index, "default"))
     for index, step in enumerate(policy.steps):
         ref(step.actor, roles, "role", ("steps", index, "actor"))
+        ref(step.phase, phases, "phase", ("steps", index, "phase"))
     for index, edge in enumerate(policy.precedence):
         ref(edge.before, steps, "step", ("precedence", index, "before"))
         ref(edge.after, steps, "step", ("precedence", index, "after"))

@@ -23,8 +23,6 @@ RULE_ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 GATE_KINDS = ("ballot", "approval", "acknowledgement")
 STEP_KINDS = GATE_KINDS + ("action", "recommendation", "review")
 
-PHASES = ("proposal", "approval", "establishment", "update", "removal")
-
 Scalar = Union[str, int, bool]
 
 
@@ -98,6 +96,14 @@ class Role(Strict):
     interpretation: str | None = None
 
 
+class Phase(Strict):
+    """A phase of the process as the policy's document divides it (diagrams group steps by phase)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    citation: Citation
+
+
 class Step(Strict):
     """One step of the process; steps of kind ballot, approval or acknowledgement are gates."""
 
@@ -105,7 +111,7 @@ class Step(Strict):
     title: str = Field(min_length=1)
     actor: str = Field(pattern=ID_PATTERN, description="Role id that performs the step.")
     kind: Literal["ballot", "approval", "acknowledgement", "action", "recommendation", "review"]
-    phase: Literal["proposal", "approval", "establishment", "update", "removal"]
+    phase: str = Field(pattern=ID_PATTERN, description="Id of the phase of the process the step belongs to.")
     optional: bool = False
     citation: Citation
     note: str | None = None
@@ -230,6 +236,9 @@ class Policy(Strict):
     source: Source
     provenance: Provenance = Provenance()
     roles: tuple[Role, ...] = Field(min_length=1)
+    phases: tuple[Phase, ...] = Field(
+        min_length=1, description="The phases of the process, in order; every step names one of them."
+    )
     steps: tuple[Step, ...] = Field(min_length=1)
     precedence: tuple[Precedence, ...] = ()
     parallel: tuple[Parallel, ...] = ()

@@ -10,7 +10,7 @@ Two parts, both independent of how the YAML is written (key order, list order, q
   (``exhaustive``, ``largest_combination``).  That bound is sound for the verdict: two versions
   whose structure (below) is the same decide every combination alike, so ``equivalent`` never
   rests on the combinations left out; and every difference listed is a real one;
-- *structure*: roles, constraints, steps, precedence, parallel groups, change kinds,
+- *structure*: roles, constraints, phases, steps, precedence, parallel groups, change kinds,
   classification rules, removal triggers and the review cycle added, removed or changed.
 
 Each structural difference carries the element's clause and, where the policies' provenance cites
@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pydantic stays out of this module's import
 
 #: The kinds of structural element, in report order.
 ELEMENTS = (
-    "role", "constraint", "step", "precedence", "parallel", "change_kind", "classification",
+    "role", "constraint", "phase", "step", "precedence", "parallel", "change_kind", "classification",
     "removal_trigger", "review_cycle",
 )
 _APPENDIX_LINE = re.compile(r"^Version (\S+)\s")
@@ -277,6 +277,8 @@ def _elements(policy: "Policy") -> Iterator[tuple[str, str, dict, str]]:
         for constraint in role.constraints:
             content = constraint.model_dump(mode="json") | {"role": role.id}
             yield "constraint", constraint.id, content, f"{role.name}: {constraint.text}"
+    for phase in policy.phases:
+        yield "phase", phase.id, phase.model_dump(mode="json"), phase.title
     steps = {step.id: step.title for step in policy.steps}
     for step in policy.steps:
         yield "step", step.id, step.model_dump(mode="json"), step.title

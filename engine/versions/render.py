@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 
     from workreg.versions.compare import LoadedPolicy
 
-PHASES = ("proposal", "approval", "establishment", "update", "removal")
-PHASE_TITLES = {
-    "proposal": "Proposal", "approval": "Approval", "establishment": "Establishment",
-    "update": "Update", "removal": "Removal",
-}
 OUTPUT_FORMATS = (".dot", ".gv", ".svg", ".png")
 INSTALL_HINT = (
     "install Graphviz for the 'dot' program: 'apt-get install graphviz' on Debian/Ubuntu, "
@@ -117,14 +112,26 @@ def _title(loaded: "LoadedPolicy", extra: str = "") -> str:
             f"{model.provenance.kind}){extra}")
 
 
-def _clusters(graph, order: list[str], phase_of: dict[str, str], add_node) -> None:
-    """One cluster per phase, in process order; nodes inside in precedence order."""
-    for phase in PHASES:
+def _phases(*models) -> dict[str, str]:
+    """Phase id → title, in the order the policies declare them (the newest model's first)."""
+    phases: dict[str, str] = {}
+    for model in reversed(models):
+        for phase in model.phases:
+            phases.setdefault(phase.id, phase.title)
+    return phases
+
+
+def _clusters(graph, order: list[str], phase_of: dict[str, str], phases: dict[str, str], add_node) -> None:
+    """One cluster per phase, in the order the policy declares its phases; nodes inside in precedence order.
+
+    (The order of phases is the one list of a policy whose order means something: the document's.)
+    """
+    for phase, title in phases.items():
         members = [step for step in order if phase_of.get(step) == phase]
         if not members:
             continue
         with graph.subgraph(name=f"cluster_{phase}") as cluster:
-            cluster.attr(label=PHASE_TITLES[phase], style="rounded,filled", fillcolor="#f6f8fa",
+            cluster.attr(label=title, style="rounded,filled", fillcolor="#f6f8fa",
                          color="#d0d7de", fontsize="13", labeljust="l")
             for step in members:
                 add_node(cluster, step)
@@ -216,7 +223,7 @@ def process_diagram(
             color = HIGHLIGHT if top else None
             cluster.node(node, _label(step.title, lines, top=top, color=color), **attrs)
 
-    _clusters(graph, order, {s: steps[s].phase for s in steps}, add_node)
+    _clusters(graph, order, {s: steps[s].phase for s in steps}, _phases(model), add_node)
 
     position = {step: index for index, step in enumerate(order)}
     edges = sorted(model.precedence, key=lambda e: (position[e.before], position[e.after]))
@@ -334,7 +341,7 @@ def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy") -> "graphviz.Di
         cluster.node(step_id, _label(step.title, lines, top=top, color=style["color"] if top else None), **attrs)
 
     phases = {**{s: old_steps[s].phase for s in old_steps}, **{s: new_steps[s].phase for s in new_steps}}
-    _clusters(graph, order, phases, add_node)
+    _clusters(graph, order, phases, _phases(old.model, new.model), add_node)
 
     position = {step: index for index, step in enumerate(order)}
     edges = {(e.before, e.after): e for e in old.model.precedence}
