@@ -72,8 +72,8 @@ def entry_path(key: str) -> Path | None:
 def read_entry(key: str) -> dict | None:
     """The payload stored under ``key``; None when absent or not verifiably the right one."""
     path = entry_path(key)
-    if path is None:
-        return None
+    if path is None or not path.parent.is_dir():
+        return None  # no cache directory (yet, or not a usable one): no cache, not an error
     try:
         data = read_bytes(path, max_bytes=MAX_ENTRY_BYTES)
     except WorkregError as exc:
