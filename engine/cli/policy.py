@@ -27,7 +27,7 @@ def cmd_approvals(args: argparse.Namespace) -> int:
     policy = get_policy(args.policy, args.policy_dir)
     decision = decide(policy, args.kinds, committees=args.committee, originating=args.originating)
     if args.format == "json":
-        emit(format_json(decision.to_dict()))
+        emit(format_json(decision.to_dict()), json=True)
     elif args.format == "markdown":
         emit(format_markdown(policy, decision))
     else:
@@ -41,7 +41,7 @@ def cmd_policies(args: argparse.Namespace) -> int:
 
     rows, failures = list_policies(args.policy_dir)
     if args.format == "json":
-        emit(format_json(rows))
+        emit(format_json(rows), json=True)
     else:
         emit(table(
             ["Policy", "Provenance", "Title", "Path"],
@@ -63,7 +63,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not problems and args.format == "text":
             emit(f"{path}: ok\n")
     if args.format == "json":
-        emit(format_json([f.as_dict() for f in findings]))
+        emit(format_json([f.as_dict() for f in findings]), json=True)
     else:
         for finding in findings:
             emit(f"{finding}\n")
@@ -74,7 +74,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from workreg.outputs import format_json
     from workreg.policy.model import json_schema
 
-    emit(format_json(json_schema()))
+    emit(format_json(json_schema()), json=True)
     return 0
 
 

@@ -92,7 +92,7 @@ def run_diff(args: argparse.Namespace) -> int:
             "old": args.old, "new": args.new, "policy": policy.ref,
             "changes": [change.to_dict() for change in changes],
             "decision": decision.to_dict() if decision else None,
-        }))
+        }), json=True)
     elif args.format == "markdown":
         emit(format_diff_markdown(policy, changes, decision, args.old, args.new))
     else:
@@ -109,7 +109,7 @@ def run_show(args: argparse.Namespace) -> int:
     if args.format == "text":
         emit(render_text(register), wrap=True)
     else:
-        emit(dump_register(register, args.format))
+        emit(dump_register(register, args.format), json=args.format == "json")
     return 0
 
 
@@ -129,7 +129,7 @@ def run_lint(args: argparse.Namespace) -> int:
             continue
         findings += lint_register(register, today=today, file=file)
     if args.format == "json":
-        emit(format_json(findings))
+        emit(format_json(findings), json=True)
     else:
         emit(format_text(findings), wrap=True)
     if failures:

@@ -15,7 +15,6 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -133,5 +132,6 @@ def write_entry(key: str, payload: dict) -> None:
 
 
 def _warn(path: Path, reason: str) -> None:
-    with contextlib.suppress(Exception):  # a warning must never be what fails a query
-        print(f"workreg: warning: ignoring cache entry {path}: {reason}; rebuilding it", file=sys.stderr)
+    from workreg.outputs import emit_error  # never raises: a warning must never be what fails a query
+
+    emit_error(f"workreg: warning: ignoring cache entry {path}: {reason}; rebuilding it")
