@@ -11,7 +11,7 @@ import sys
 from typing import Sequence
 
 from workreg import __version__
-from workreg.cli.args import add_policy, add_policy_dir
+from workreg.cli.args import add_on, add_policy, add_policy_dir
 from workreg.errors import UsageError, WorkregError
 
 FORMATS = ("text", "json", "markdown")
@@ -31,17 +31,24 @@ def _report(error: WorkregError) -> int:
 
 
 def cmd_approvals(args: argparse.Namespace) -> int:
+    from workreg.cli.args import policy_from_args
     from workreg.policy.decide import decide
     from workreg.policy.format import format_json, format_markdown, format_text
-    from workreg.policy.registry import get_policy
 
-    policy = get_policy(args.policy, args.policy_dir)
+    policy, in_force = policy_from_args(args)
     decision = decide(policy, args.kinds, committees=args.committee, originating=args.originating)
     if args.format == "json":
-        sys.stdout.write(format_json(decision.to_dict()))
+        body = decision.to_dict()
+        if in_force is not None:
+            body["as_of"] = in_force.to_dict()
+        sys.stdout.write(format_json(body))
     elif args.format == "markdown":
+        if in_force is not None:
+            sys.stdout.write(f"> {in_force.describe()}\n\n")
         sys.stdout.write(format_markdown(policy, decision))
     else:
+        if in_force is not None:
+            sys.stdout.write(in_force.describe() + "\n")
         sys.stdout.write(format_text(policy, decision))
     return 0
 
@@ -152,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     approvals.add_argument(
         "--originating", metavar="NAME", help="the Originating Committee, when not the policy's default",
     )
+    add_on(approvals)
     approvals.add_argument("--format", choices=FORMATS, default="text")
     approvals.set_defaults(handler=cmd_approvals)
 
