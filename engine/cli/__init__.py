@@ -205,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     from workreg.cli.versions import register_commands as register_version_commands
 
     register_version_commands(commands)
+
+    from workreg.cli.cases import register_commands as register_case_commands
+
+    register_case_commands(commands)
     return parser
 
 
