@@ -41,6 +41,15 @@ class PinnedPolicy:
     digest: str
     text: str
 
+    def compiled(self):
+        """The pinned text compiled (memoised by hash for the process, as the fold's are)."""
+        policy = PolicyCache._compiled.get(self.digest)
+        if policy is None:
+            from workreg.policy.registry import compile_text
+
+            policy = PolicyCache._compiled[self.digest] = compile_text(self.text, f"{self.ref} (pinned {self.digest[:12]})")
+        return policy
+
     @classmethod
     def of(cls, compiled) -> "PinnedPolicy":
         """The pin of a compiled policy loaded from its file."""
@@ -104,9 +113,7 @@ def open_case(
     as_of: Mapping | None = None, by: str | None = None,
 ) -> CaseState:
     """Open a case for ``changes`` under the pinned policy; the new case's state."""
-    from workreg.policy.registry import compile_text
-
-    compiled = compile_text(pinned.text, pinned.ref)
+    compiled = pinned.compiled()
     changes = compiled.canonical_changes(changes)
     committees = tuple(dict.fromkeys(c.strip() for c in committees if c and c.strip()))
     compiled.decide(changes, committees, originating)  # an unknown kind or bad committee fails before writing
@@ -184,9 +191,7 @@ class MigrationReport:
 
 def migrate_case(store: Store, case_id: int, pinned: PinnedPolicy, *, by: str | None = None) -> MigrationReport:
     """Move a case to another pinned policy version: a ``migrated`` event, and what the move adds or drops."""
-    from workreg.policy.registry import compile_text
-
-    target = compile_text(pinned.text, pinned.ref)
+    target = pinned.compiled()
     with store.write() as tx:
         if not tx.lock_case(case_id):
             raise CaseError(f"no case {case_id} in this database", code="unknown-case", file=f"case {case_id}")
