@@ -158,7 +158,6 @@ def open_case(
 ):
     """Open an approval case for ``changes`` in the case database ``db``; its state (a CaseState)."""
     from workreg.cases.service import PinnedPolicy, open_case as open_
-
     from workreg.cases.store import open_store
 
     with open_store(db) as store:
