@@ -101,7 +101,7 @@ class Note:
     """Something the record shows that the policy would not expect (never a refusal)."""
 
     code: str
-    gate: str
+    gate: str | None
     text: str
     citations: tuple[Citation, ...] = ()
 
@@ -267,7 +267,12 @@ def progress(
             record=None if item.satisfied_by else records.get(item.gate), given_by=item.satisfied_by,
             waiting_on=blockers, after_outcome=after,
         ))
-    return tuple(gates), _notes(required, records, before, approved)
+    notes = _notes(required, records, before, approved)
+    if not required:  # complete only vacuously: say so, with what the policy leaves open
+        notes += (Note("no-approval-required", None, "the policy requires no approval for these changes"
+                       + (f"; it leaves open: {', '.join(p.topic for p in decision.unspecified)}"
+                          if decision.unspecified else "")),)
+    return tuple(gates), notes
 
 
 def _notes(required, records: Mapping[str, GateRecord], before, approved) -> tuple[Note, ...]:

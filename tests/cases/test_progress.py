@@ -217,3 +217,15 @@ def test_effective_dates_are_real_iso_dates(effective, valid):
         return
     with pytest.raises(WorkregError):
         load_policy_text(text, "bad.yaml")
+
+
+def test_a_case_needing_no_approval_says_so():
+    state = case(changes=("small",))
+    assert [g.gate for g in state.gates] == ["office_ballot"]
+    from workreg.policy.registry import get_policy as policy
+
+    dsp = policy("dsp4003@1.2.0")
+    events = [Event(1, 1, "t", None, "h", Opened("dsp4003@1.2.0", "t", ("contact_change",)))]
+    state = fold(events, {"h": dsp}.__getitem__, lambda digest: {})
+    assert state.gates == () and state.complete
+    assert state.notes[0].code == "no-approval-required" and "contact_change_approver" in state.notes[0].text
