@@ -106,10 +106,7 @@ def add_on(parser: argparse.ArgumentParser) -> None:
 
 def parse_day(value: str, option: str):
     """A command-line date as a ``datetime.date``; UsageError code ``bad-date`` when not a real YYYY-MM-DD."""
-    import re
     from datetime import date
-
-    from workreg.errors import UsageError
 
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):

@@ -33,11 +33,13 @@ def cmd_approvals(args: argparse.Namespace) -> int:
             body["as_of"] = in_force.to_dict()
         emit(format_json(body), json=True)
     elif args.format == "markdown":
-        prefix = f"> {in_force.describe()}\n\n" if in_force is not None else ""
-        emit(prefix + format_markdown(policy, decision))
+        if in_force is not None:
+            emit(f"> {in_force.describe()}\n\n")
+        emit(format_markdown(policy, decision))
     else:
-        prefix = in_force.describe() + "\n" if in_force is not None else ""
-        emit(prefix + format_text(policy, decision), wrap=True)
+        if in_force is not None:
+            emit(in_force.describe() + "\n")
+        emit(format_text(policy, decision), wrap=True)
     return 0
 
 

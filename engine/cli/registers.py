@@ -98,11 +98,13 @@ def run_diff(args: argparse.Namespace) -> int:
             body["as_of"] = in_force.to_dict()
         emit(format_json(body), json=True)
     elif args.format == "markdown":
-        prefix = f"> {in_force.describe()}\n\n" if in_force is not None else ""
-        emit(prefix + format_diff_markdown(policy, changes, decision, args.old, args.new))
+        if in_force is not None:
+            emit(f"> {in_force.describe()}\n\n")
+        emit(format_diff_markdown(policy, changes, decision, args.old, args.new))
     else:
-        prefix = in_force.describe() + "\n" if in_force is not None else ""
-        emit(prefix + format_diff_text(policy, changes, decision, args.old, args.new), wrap=True)
+        if in_force is not None:
+            emit(in_force.describe() + "\n")
+        emit(format_diff_text(policy, changes, decision, args.old, args.new), wrap=True)
     return 0
 
 
