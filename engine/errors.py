@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: the CLI imports this module before it can handle Ctrl-C
+    from typing import Iterable, Sequence
 
 
 class WorkregError(Exception):
@@ -89,15 +91,19 @@ class RegisterError(WorkregError):
     """A work register document cannot be read or recognised."""
 
 
+class OutputError(WorkregError):
+    """Output cannot be written: a failed or closed stream, or an output file that cannot be made."""
+
+
 class RulesError(WorkregError):
     """The rules engine adapter hit one of its limits or failed."""
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A ``did you mean 'x'?`` hint for an unknown id, or None when nothing is close."""
-    options = sorted(set(choices))
-    import difflib
+    import difflib  # only when a hint is needed: the CLI imports this module at start-up
 
+    options = sorted(set(choices))
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
@@ -108,3 +114,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 
 class RenderError(WorkregError):
     """A diagram cannot be rendered (no Graphviz ``dot`` program, unknown output format)."""
+
+
+class CaseError(WorkregError):
+    """A case or its record cannot be used: unknown case, unreachable or foreign database, bad stored event."""
+
+
+class RecordRefused(CaseError):
+    """The policy does not allow what was asked of a case (out of order, not needed, already recorded)."""
+
+    exit_code = 1

@@ -46,8 +46,13 @@ def _header(name: str, version: str, title: str) -> dict:
 
 
 def random_policy(kinds: int = 64, steps: int = 300, edges: int = 600, seed: int = 0, *, name: str = "generated",
-                  version: str = "1.0", roles: int = 8, requires_per_kind: int = 6) -> dict:
-    """A random, valid policy of the given size (acyclic: edges follow a hidden order of the steps)."""
+                  version: str = "1.0", roles: int = 8, requires_per_kind: int = 6, quirks: bool = False) -> dict:
+    """A random, valid policy of the given size (acyclic: edges follow a hidden order of the steps).
+
+    ``quirks`` adds what a policy may say but ``workreg check`` reports: a step required twice, an
+    order edge repeated (with another citation), an approver said not to be needed by a kind that
+    requires it.  Decisions must still come out as the first compiler made them.
+    """
     rng = random.Random(seed)
     policy = _header(name, version, f"Generated process ({kinds} kinds, {steps} steps, {edges} edges, seed {seed})")
     policy["roles"] = _roles(roles)
@@ -64,11 +69,15 @@ def random_policy(kinds: int = 64, steps: int = 300, edges: int = 600, seed: int
     rng.shuffle(hidden)
     rank = {step: position for position, step in enumerate(hidden)}
     precedence = []
+    seen_edges: set[tuple[int, int]] = set()
     possible = steps * (steps - 1) // 2
     for _ in range(min(edges, possible)):
         a, b = rng.sample(range(steps), 2)
         if rank[a] > rank[b]:
             a, b = b, a
+        if (a, b) in seen_edges and not quirks:
+            continue
+        seen_edges.add((a, b))
         # A few sections are shared, so a chain of citations sometimes repeats one.
         section = f"4.{rng.randrange(max(1, edges // 3))}"
         precedence.append({"before": f"step_{a}", "after": f"step_{b}",
@@ -86,7 +95,8 @@ def random_policy(kinds: int = 64, steps: int = 300, edges: int = 600, seed: int
             chosen = rng.sample(range(steps), min(steps, rng.randint(1, requires_per_kind)))
             if gates and not any(step_list[c]["id"] in gates for c in chosen):
                 chosen.append(int(rng.choice(gates).split("_")[1]))
-            if rng.random() < 0.1:
+            chosen = list(dict.fromkeys(chosen))
+            if quirks and rng.random() < 0.1:
                 chosen.append(chosen[0])  # the same step required twice
             requires = []
             for c in chosen:
@@ -100,9 +110,13 @@ def random_policy(kinds: int = 64, steps: int = 300, edges: int = 600, seed: int
                 required_anywhere.add(f"step_{c}")
             kind["requires"] = requires
         if rng.random() < 0.4:
+            requires = kind["requires"] if isinstance(kind.get("requires"), list) else []
+            approving = {step_list[int(r["step"].split("_")[1])]["actor"] for r in requires
+                         if step_list[int(r["step"].split("_")[1])]["kind"] in GATE_KINDS}
+            candidates = [r for r in range(roles) if quirks or f"role_{r}" not in approving]
             kind["not_required"] = [
                 {"approver": f"role_{r}", "citation": _cite(f"6.{index}", f"Kind {index} does not need body {r}.")}
-                for r in rng.sample(range(roles), rng.randint(1, 2))
+                for r in rng.sample(candidates, min(len(candidates), rng.randint(1, 2)))
             ]
         if rng.random() < 0.3:
             topic = f"topic_{rng.randrange(5)}"
@@ -117,6 +131,11 @@ def random_policy(kinds: int = 64, steps: int = 300, edges: int = 600, seed: int
             kind.pop("requires_none_citation")
             kind["requires"] = []
         kind["requires"].append({"step": gate, "citation": _cite("5.x", f"A kind requires {gate}.")})
+        actor = step_list[int(gate.split("_")[1])]["actor"]
+        if not quirks and "not_required" in kind:  # it now needs that body after all
+            kind["not_required"] = [n for n in kind["not_required"] if n["approver"] != actor] or None
+            if kind["not_required"] is None:
+                del kind["not_required"]
     policy["change_kinds"] = change_kinds
     return policy
 

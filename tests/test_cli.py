@@ -79,7 +79,7 @@ def test_committees_and_originating(capsys):
 
 
 @pytest.mark.parametrize("argv,code,message", [
-    (["approvals", "scope-extension"], 2, "workreg: unknown-change-kind: unknown change kind 'scope-extension' in "
+    (["approvals", "scope-extention"], 2, "workreg: unknown-change-kind: unknown change kind 'scope-extention' in "
      "dsp4003@1.2.0\n    hint: did you mean 'scope_extension'?"),
     (["approvals", "removal", "--policy", "dsp4002"], 2, "workreg: unknown-policy: unknown policy 'dsp4002'\n"
      "    hint: did you mean 'dsp4003'?"),

@@ -138,7 +138,7 @@ def test_order_is_explained_by_clauses(dsp4003):
     assert "balloted for approval by the board" in edge.citations[0].quote
 
 
-@pytest.mark.parametrize("bad", [["scope-extension"], [], ["removal", "nope"]])
+@pytest.mark.parametrize("bad", [["scope-extention"], [], ["removal", "nope"]])
 def test_unknown_change_kinds_are_usage_errors(dsp4003, bad):
     with pytest.raises(UsageError) as info:
         decide(dsp4003, bad)
@@ -146,8 +146,8 @@ def test_unknown_change_kinds_are_usage_errors(dsp4003, bad):
 
 
 def test_did_you_mean_for_change_kinds(dsp4003):
-    with pytest.raises(UsageError, match="unknown change kind 'scope-extension'") as info:
-        decide(dsp4003, ["scope-extension"])
+    with pytest.raises(UsageError, match="unknown change kind 'scope-extention'") as info:
+        decide(dsp4003, ["scope-extention"])
     assert info.value.hint == "did you mean 'scope_extension'?"
 
 

@@ -73,7 +73,7 @@ class ScenarioContext:
         policy = self.require_policy()
         wanted = normal(phrase)
         for kind, title in policy.table["kinds"].items():
-            if wanted in (normal(kind), normal(title)):
+            if wanted in (normal(kind), normal(title)):  # noqa: SIM102
                 return kind
         raise UsageError(
             f"no change kind '{phrase}' in {policy.ref}", code="unknown-change-kind",

@@ -12,42 +12,45 @@ import re
 import sys
 from datetime import date
 
-from workreg.cli.args import add_policy
+from workreg.cli.args import add_command, add_on, add_policy
 from workreg.errors import UsageError, WorkregError, WorkregErrors
+from workreg.outputs import emit
 
 
 def register_commands(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``show`` and ``lint`` subcommands to the main CLI's subparsers."""
-    show = subparsers.add_parser(
-        "show",
-        help="read a work register and print what workreg understood of it",
-        description="Read a work register (.txt, .md, .docx, or a .yaml/.json model) and print it.",
+    show = add_command(
+        subparsers, "show", "Read a work register (.txt, .md, .docx, or a .yaml/.json model) and print what "
+        "workreg understood of it.",
+        example=["workreg show register.docx", "workreg show register.txt --format yaml > register.yaml"],
     )
     show.add_argument("file", metavar="FILE", help="the work register document or model")
     show.add_argument("--format", choices=("text", "json", "yaml"), default="text",
                       help="text for people; json/yaml is the register model (readable back by workreg)")
     show.set_defaults(handler=run_show)
 
-    diff = subparsers.add_parser(
-        "diff",
-        help="classify the changes between two versions of a register and decide the approvals they need",
-        description="Diff two versions of a work register section by section, classify each change with the "
-        "policy's rules, and print the approvals the changes need together.",
+    diff = add_command(
+        subparsers, "diff", "Classify the changes between two versions of a register and decide the approvals "
+        "they need.",
+        details="Diffs the two versions section by section, classifies each change with the policy's rules, "
+        "and prints the approvals the changes need together.",
+        example=["workreg diff register-1.0.docx register-1.1.docx",
+                 "workreg diff old.txt new.txt --format markdown > ballot.md"],
     )
     diff.add_argument("old", metavar="OLD", help="the approved (earlier) version")
     diff.add_argument("new", metavar="NEW", help="the proposed (later) version")
     add_policy(diff, "policy whose classification rules and approvals apply")
+    add_on(diff)
     diff.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
                       help="extra organization vocabulary YAML (extends policies/vocabulary/dmtf.yaml)")
     diff.add_argument("--originating", metavar="NAME", help="the Originating Committee, when not the default")
     diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     diff.set_defaults(handler=run_diff)
 
-    lint = subparsers.add_parser(
-        "lint",
-        help="check work registers against DSP4003 and the work register template",
-        description="Check work registers for placeholders, missing sections, approvals, contacts and "
-        "overdue reviews. Exit status 1 when any finding is an error.",
+    lint = add_command(
+        subparsers, "lint", "Check work registers for placeholders, missing sections, approvals, contacts "
+        "and overdue reviews (exit 1 when any finding is an error).",
+        example=["workreg lint register.docx", "workreg lint registers/*.txt --today 2026-11-21 --format json"],
     )
     lint.add_argument("files", nargs="+", metavar="FILE", help="work register documents or models")
     lint.add_argument("--today", metavar="YYYY-MM-DD", default=None,
@@ -71,30 +74,37 @@ def parse_today(value: str | None) -> date:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Print the classified changes between two registers and the approvals they need; 0."""
-    from workreg.policy.format import format_json
+    from workreg.outputs import format_json
     from workreg.registers.classify import classify_changes, decide_changes
     from workreg.registers.diff import diff_registers
     from workreg.registers.read import read_register
     from workreg.registers.report import format_diff_markdown, format_diff_text
     from workreg.registers.vocabulary import load_vocabulary
-    from workreg.policy.registry import get_policy
+    from workreg.cli.args import policy_from_args
 
-    policy = get_policy(args.policy, args.policy_dir)
+    policy, in_force = policy_from_args(args)
     vocabulary = load_vocabulary(*args.vocabulary)
     old = read_register(args.old, vocabulary=vocabulary)
     new = read_register(args.new, vocabulary=vocabulary)
     changes = classify_changes(diff_registers(old, new, vocabulary), policy)
     decision = decide_changes(changes, policy, vocabulary, args.originating)
     if args.format == "json":
-        sys.stdout.write(format_json({
+        body = {
             "old": args.old, "new": args.new, "policy": policy.ref,
             "changes": [change.to_dict() for change in changes],
             "decision": decision.to_dict() if decision else None,
-        }))
+        }
+        if in_force is not None:
+            body["as_of"] = in_force.to_dict()
+        emit(format_json(body), json=True)
     elif args.format == "markdown":
-        sys.stdout.write(format_diff_markdown(policy, changes, decision, args.old, args.new))
+        if in_force is not None:
+            emit(f"> {in_force.describe()}\n\n")
+        emit(format_diff_markdown(policy, changes, decision, args.old, args.new))
     else:
-        sys.stdout.write(format_diff_text(policy, changes, decision, args.old, args.new))
+        if in_force is not None:
+            emit(in_force.describe() + "\n")
+        emit(format_diff_text(policy, changes, decision, args.old, args.new), wrap=True)
     return 0
 
 
@@ -105,9 +115,9 @@ def run_show(args: argparse.Namespace) -> int:
 
     register = read_register(args.file)
     if args.format == "text":
-        sys.stdout.write(render_text(register))
+        emit(render_text(register), wrap=True)
     else:
-        sys.stdout.write(dump_register(register, args.format))
+        emit(dump_register(register, args.format), json=args.format == "json")
     return 0
 
 
@@ -126,7 +136,10 @@ def run_lint(args: argparse.Namespace) -> int:
             failures.append(error)
             continue
         findings += lint_register(register, today=today, file=file)
-    sys.stdout.write(format_json(findings) if args.format == "json" else format_text(findings))
+    if args.format == "json":
+        emit(format_json(findings), json=True)
+    else:
+        emit(format_text(findings), wrap=True)
     if failures:
         raise failures[0] if len(failures) == 1 else WorkregErrors(failures)
     return 1 if has_errors(findings) else 0

@@ -15,7 +15,6 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
 from pathlib import Path
 
 from workreg.errors import WorkregError
@@ -43,27 +42,34 @@ def cache_dir() -> Path | None:
 def package_fingerprint() -> str:
     """A digest of workreg's version and the name, size and modification time of every module of the package.
 
-    Statting the modules rather than reading them keeps a cached query's start cheap (a
-    stat each, no reading); an edited module changes its time, a reinstalled one too.
+    Statting the modules rather than reading them keeps a cached query's start cheap (a stat
+    each, no reading); an edited module changes its time, a reinstalled one too.
     """
     global _package_digest
     if _package_digest is None:
         import workreg
 
         package = os.path.dirname(os.path.realpath(workreg.__file__))
-        parts = [f"workreg {workreg.__version__} format {PAYLOAD_FORMAT}"]
-        pending = [("", package)]
-        while pending:
-            relative, folder = pending.pop()
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
-                        pending.append((f"{relative}{entry.name}/", entry.path))
-                    elif entry.name.endswith(".py"):
-                        info = entry.stat()
-                        parts.append(f"{relative}{entry.name} {info.st_size} {info.st_mtime_ns}")
-        _package_digest = hashlib.sha256("\0".join(sorted(parts)).encode()).hexdigest()
+        stamps = [f"workreg {workreg.__version__} format {PAYLOAD_FORMAT}", *module_stamps(package)]
+        _package_digest = hashlib.sha256("\0".join(stamps).encode()).hexdigest()
     return _package_digest
+
+
+def module_stamps(package: str) -> list[str]:
+    """``relative/path.py size mtime_ns`` for every module below ``package`` (not ``__pycache__``), sorted."""
+    stamps = []
+    pending = [("", package)]
+    while pending:
+        relative, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        pending.append((f"{relative}{entry.name}/", entry.path))
+                elif entry.name.endswith(".py"):
+                    info = entry.stat()
+                    stamps.append(f"{relative}{entry.name} {info.st_size} {info.st_mtime_ns}")
+    return sorted(stamps)
 
 
 def entry_key(text: bytes) -> str:
@@ -79,8 +85,8 @@ def entry_path(key: str) -> Path | None:
 def read_entry(key: str) -> dict | None:
     """The payload stored under ``key``; None when absent or not verifiably the right one."""
     path = entry_path(key)
-    if path is None:
-        return None
+    if path is None or not path.parent.is_dir():
+        return None  # no cache directory (yet, or not a usable one): no cache, not an error
     try:
         data = read_bytes(path, max_bytes=MAX_ENTRY_BYTES)
     except WorkregError as exc:
@@ -142,5 +148,6 @@ def write_entry(key: str, payload: dict) -> None:
 
 
 def _warn(path: Path, reason: str) -> None:
-    with contextlib.suppress(Exception):  # a warning must never be what fails a query
-        print(f"workreg: warning: ignoring cache entry {path}: {reason}; rebuilding it", file=sys.stderr)
+    from workreg.outputs import emit_error  # never raises: a warning must never be what fails a query
+
+    emit_error(f"workreg: warning: ignoring cache entry {path}: {reason}; rebuilding it")

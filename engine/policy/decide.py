@@ -68,27 +68,37 @@ class CompiledPolicy:
     def role_name(self, role: str) -> str:
         return self.table["roles"][role]["name"]
 
+    def resolve_kind(self, name: str) -> str:
+        """A change kind's id from its id, its id with spaces ("scope extension") or its title."""
+        if name in self._kind_position:
+            return name
+        wanted = " ".join(name.replace("_", " ").replace("-", " ").split()).casefold()
+        for kind, title in self.table["kinds"].items():
+            if wanted in (kind.replace("_", " "), " ".join(title.split()).casefold()):
+                return kind
+        raise UsageError(
+            f"unknown change kind '{name}' in {self.ref}", code="unknown-change-kind",
+            hint=did_you_mean(name, self.kinds) or "known: " + ", ".join(self.kinds),
+        )
+
     def canonical_changes(self, changes: Iterable[str]) -> tuple[str, ...]:
-        """The change kinds in policy order, without repeats; unknown kinds raise UsageError."""
+        """The change kinds (ids or titles) in policy order, without repeats; unknown kinds raise UsageError."""
         if isinstance(changes, str):
             changes = (changes,)
-        unique = set(changes)
-        if not unique:
+        names = list(changes)
+        if any(not isinstance(name, str) for name in names):
+            raise UsageError("change kinds must be strings", code="bad-argument")
+        if not names:
             raise UsageError("no change kind given", code="no-change", hint="known: " + ", ".join(self.kinds))
-        for change in unique:
-            if change not in self._kind_position:
-                raise UsageError(
-                    f"unknown change kind '{change}' in {self.ref}", code="unknown-change-kind",
-                    hint=did_you_mean(change, self.kinds),
-                )
+        # The first unknown name in the order given is the one reported, every run.
+        unique = {self.resolve_kind(name) for name in names}
         return tuple(sorted(unique, key=self._kind_position.__getitem__))
 
     def decide(
         self, changes: Iterable[str], committees: Iterable[str] = (), originating: str | None = None
     ) -> Decision:
         """The decision for these change kinds (see :func:`decide`)."""
-        if isinstance(changes, str):
-            changes = (changes,)
+        changes = (changes,) if isinstance(changes, str) else tuple(changes)
         committees = tuple(committees)
         key = (frozenset(changes), committees, originating)
         try:
@@ -97,7 +107,7 @@ class CompiledPolicy:
             pass
         except TypeError as exc:
             raise UsageError("change kinds and committees must be strings", code="bad-argument") from exc
-        canonical = self.canonical_changes(key[0])
+        canonical = self.canonical_changes(changes)
         names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip()))
         decision = self._materialise(self._combination(canonical), names, originating.strip() if originating else None)
         if len(self._memo) >= MAX_MEMO:

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
-from typing import Sequence
 
+from workreg.outputs import format_json, table, text_width  # noqa: F401 - format_json re-exported
 from workreg.policy.decide import CompiledPolicy
 from workreg.policy.decision import Decision, RequiredApproval
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> str:
-    """A plain aligned text table (no borders), one row a line."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        widths = [max(w, len(str(cell))) for w, cell in zip(widths, row)]
-    lines = [indent + "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
-    lines.append(indent + "  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append(indent + "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
-    return "\n".join(lines)
 
 
 def source_label(policy: CompiledPolicy) -> str:
@@ -38,8 +25,8 @@ def approver_label(policy: CompiledPolicy, item: RequiredApproval) -> str:
     return role
 
 
-def _quote(text: str, width: int = 96, indent: str = "       ") -> str:
-    return textwrap.fill(f'"{text}"', width=width, initial_indent=indent, subsequent_indent=indent + " ")
+def _quote(text: str, width: int | None = None, indent: str = "       ") -> str:
+    return textwrap.fill(f'"{text}"', width=(width or text_width()) - 4, initial_indent=indent, subsequent_indent=indent + " ")
 
 
 def format_text(policy: CompiledPolicy, decision: Decision) -> str:
@@ -77,7 +64,7 @@ def format_text(policy: CompiledPolicy, decision: Decision) -> str:
     for item in satisfied:
         out.append(textwrap.fill(
             f"{item.title} (§{item.citation.section}): given by the {titles.get(item.satisfied_by, item.satisfied_by)}, "
-            f"since the {item.name} is that body.", width=96, initial_indent="  Also: ", subsequent_indent="    ",
+            f"since the {item.name} is that body.", width=text_width() - 4, initial_indent="  Also: ", subsequent_indent="    ",
         ))
     if decision.order:
         out.append("")
@@ -100,7 +87,7 @@ def format_text(policy: CompiledPolicy, decision: Decision) -> str:
         out.append(f"Not specified by {source_label(policy)}:")
         for point in decision.unspecified:
             out.append(textwrap.fill(
-                f"- {point.text} (§{point.citation.section}, {point.topic})", width=96,
+                f"- {point.text} (§{point.citation.section}, {point.topic})", width=text_width() - 4,
                 initial_indent="  ", subsequent_indent="    ",
             ))
     if decision.steps:
@@ -155,8 +142,3 @@ def format_markdown(policy: CompiledPolicy, decision: Decision) -> str:
         for point in decision.unspecified:
             out.append(f"- {_md(point.text)} (§{point.citation.section})")
     return "\n".join(out) + "\n"
-
-
-def format_json(data) -> str:
-    """Stable JSON: two-space indent, keys in contract order, UTF-8 kept."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
