@@ -7,14 +7,14 @@ and returns frozen values or JSON-ready dicts; every error it raises on purpose 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from workreg.errors import WorkregError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached query takes)
+    from datetime import date
+
     from workreg.policy.decide import CompiledPolicy
     from workreg.policy.decision import Decision
     from workreg.policy.model import Policy
@@ -96,8 +96,7 @@ def _register(register, vocabulary) -> WorkRegister:
     return read_register(register, vocabulary=vocabulary) if isinstance(register, (str, Path)) else register
 
 
-@dataclass(frozen=True)
-class RegisterDiff:
+class RegisterDiff(NamedTuple):
     """Two versions of a register: their classified changes and the approvals those changes need."""
 
     policy: str
@@ -134,6 +133,8 @@ def lint_register(register: str | Path | WorkRegister, *, today: date | None = N
     from workreg.registers.lint import lint_register as lint
 
     name = file or (str(register) if isinstance(register, (str, Path)) else "<register>")
+    from datetime import date
+
     return lint(_register(register, None), today=today or date.today(), file=name)
 
 
@@ -173,6 +174,8 @@ def record_outcome(
     from workreg.cases.service import record
     from workreg.cases.store import open_store
 
+    from datetime import date
+
     day = day.isoformat() if isinstance(day, date) else date.fromisoformat(day).isoformat()
     with open_store(db, create=False) as store:
         return record(store, case_id, gate, outcome, day, ref=ref, note=note, by=by, again=again)
@@ -191,5 +194,7 @@ def register_portfolio(files: Iterable[str | Path], *, today: date | None = None
                        policy: str | CompiledPolicy = "dsp4003"):
     """The portfolio of register files as of ``today`` (rows, totals) and the files that could not be read."""
     from workreg.registers.portfolio import portfolio
+
+    from datetime import date
 
     return portfolio([str(f) for f in files], _policy(policy), today or date.today())

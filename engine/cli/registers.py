@@ -10,11 +10,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from datetime import date
+from typing import TYPE_CHECKING
 
 from workreg.cli.args import add_command, add_on, add_policy
 from workreg.errors import UsageError, WorkregError, WorkregErrors
 from workreg.outputs import emit
+
+if TYPE_CHECKING:  # datetime is imported when a date is parsed, not by every command's start-up
+    from datetime import date
 
 
 def register_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -62,6 +65,8 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
 
 def parse_today(value: str | None) -> date:
     """``--today`` as a date (today when None); WorkregError code ``bad-date`` when not YYYY-MM-DD."""
+    from datetime import date
+
     if value is None:
         return date.today()
     try:
