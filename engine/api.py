@@ -128,14 +128,18 @@ def diff_registers(
 
 
 def lint_register(register: str | Path | WorkRegister, *, today: date | None = None,
-                  file: str | None = None) -> list[Finding]:
-    """What a register lacks: placeholders, missing sections, board resolution, an overdue review."""
+                  file: str | None = None, policy: str | CompiledPolicy = "dsp4003") -> list[Finding]:
+    """What a register lacks: placeholders, missing sections, board resolution, an overdue review.
+
+    What the process requires (the review interval, the record of the board approval) and the
+    clauses cited come from ``policy``.
+    """
+    from datetime import date
+
     from workreg.registers.lint import lint_register as lint
 
     name = file or (str(register) if isinstance(register, (str, Path)) else "<register>")
-    from datetime import date
-
-    return lint(_register(register, None), today=today or date.today(), file=name)
+    return lint(_register(register, None), today=today or date.today(), file=name, policy=_policy(policy))
 
 
 def compare_policies(old: str, new: str, policy_dirs: Sequence[str | Path] = ()) -> dict:

@@ -432,7 +432,7 @@ def when_updated(workreg: ScenarioContext, name: str) -> None:
     workreg.outputs["changes"] = changes
     for kind in dict.fromkeys(c.kind for c in changes if c.kind and c.kind != EDITORIAL):
         workreg.add_change(kind)
-    workreg.committees.extend(affected_committees(changes, vocabulary))
+    workreg.committees.extend(affected_committees(changes, vocabulary, workreg.require_policy()))
 
 
 @_step("Then", r"the change to (?:the )?(?P<section>[a-z_ ]+?) is (?P<kind>editorial|unclassified|an? [a-z_ ]+)",
@@ -470,7 +470,8 @@ def when_linted(workreg: ScenarioContext, name: str, day: str) -> None:
     from workreg.registers.read import read_register
 
     path = _register_path(workreg, name)
-    workreg.outputs["findings"] = lint_register(read_register(path), today=date.fromisoformat(day), file=name)
+    workreg.outputs["findings"] = lint_register(read_register(path), today=date.fromisoformat(day), file=name,
+                                                policy=workreg.require_policy())
 
 
 @_step("Then", r'lint reports (?P<negation>no )?"(?P<rule>[a-z-]+)"(?: at line (?P<line>\d+))?',

@@ -56,6 +56,7 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
         example=["workreg lint register.docx", "workreg lint registers/*.txt --today 2026-11-21 --format json"],
     )
     lint.add_argument("files", nargs="+", metavar="FILE", help="work register documents or models")
+    add_policy(lint, "policy whose review cycle and required records apply (and whose clauses are cited)")
     lint.add_argument("--today", metavar="YYYY-MM-DD", default=None,
                       help="the date to check review deadlines against (default: today)")
     lint.add_argument("--format", choices=("text", "json"), default="text",
@@ -128,10 +129,12 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_lint(args: argparse.Namespace) -> int:
     """Print the findings of every file; 1 when any is an error, else 0. Unreadable files raise after the rest."""
+    from workreg.cli.args import policy_from_args
     from workreg.registers.lint import format_json, format_text, has_errors, lint_register
     from workreg.registers.read import read_register
 
     today = parse_today(args.today)
+    policy, _ = policy_from_args(args)
     findings = []
     failures: list[WorkregError] = []
     for file in args.files:
@@ -140,7 +143,7 @@ def run_lint(args: argparse.Namespace) -> int:
         except WorkregError as error:
             failures.append(error)
             continue
-        findings += lint_register(register, today=today, file=file)
+        findings += lint_register(register, today=today, file=file, policy=policy)
     if args.format == "json":
         emit(format_json(findings), json=True)
     else:

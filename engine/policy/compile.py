@@ -84,9 +84,18 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
         "steps": {
             step.id: {
                 "title": step.title, "actor": step.actor, "kind": step.kind, "phase": step.phase,
-                "optional": step.optional, "gate": step.is_gate,
+                "optional": step.optional, "gate": step.is_gate, "records": step.records,
+                "citation": citations.ref(step.citation),
             }
             for step in policy.steps
+        },
+        "phases": {phase.id: phase.title for phase in policy.phases},
+        "review_cycle": None if policy.review_cycle is None else {
+            "interval_months": policy.review_cycle.interval_months,
+            "strength": policy.review_cycle.strength,
+            "performed_by": policy.review_cycle.performed_by,
+            "coordinated_by": policy.review_cycle.coordinated_by,
+            "citation": citations.ref(policy.review_cycle.citation),
         },
         "kinds": {kind.id: kind.title for kind in policy.change_kinds},
         "kind_citations": {kind.id: citations.ref(kind.citation) for kind in policy.change_kinds},

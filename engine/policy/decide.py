@@ -7,7 +7,7 @@ per-committee gates for the committees named; repeated queries are a dictionary 
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from workreg.policy.decision import (
     KIND_STRENGTH, Citation, Decision, NotRequired, OrderEdge, RequiredApproval, StepItem, UnspecifiedPoint,
@@ -18,7 +18,8 @@ from workreg.policy.combine import Combination, KindRules, PrecedenceIndex, Requ
 
 #: The layout of a compiled policy; bump when it or the meaning of its entries changes.
 #: 2: per-kind rules and the precedence graph instead of every combination decided up front.
-TABLE_FORMAT = 2
+#: 3: phases, the review cycle, and each step's citation and the register section it records.
+TABLE_FORMAT = 3
 #: Decisions kept per policy: past this many distinct queries the memo starts afresh, so a
 #: long-running process asked about ever new committees or combinations stays bounded.
 MAX_MEMO = 1 << 16
@@ -64,6 +65,22 @@ class CompiledPolicy:
     def citation(self, index: int) -> Citation:
         """The citation stored at ``index`` of the compiled form."""
         return self._citations[index]
+
+    @property
+    def review_cycle(self) -> ReviewCycle | None:
+        """How often the policy says its subject is to be reviewed, how strongly, and the clause; None if it does not."""
+        cycle = self.table["review_cycle"]
+        if cycle is None:
+            return None
+        return ReviewCycle(cycle["interval_months"], cycle["strength"], cycle["performed_by"],
+                           cycle["coordinated_by"], self._citations[cycle["citation"]])
+
+    def records(self) -> dict[str, tuple[str, Citation]]:
+        """Register section → (the step that records it, that step's clause), for the steps that record one."""
+        return {
+            info["records"]: (step, self._citations[info["citation"]])
+            for step, info in self.table["steps"].items() if info["records"] is not None
+        }
 
     def role_name(self, role: str) -> str:
         return self.table["roles"][role]["name"]
@@ -126,6 +143,14 @@ class CompiledPolicy:
                 self._combinations.clear()
             found = self._combinations[canonical] = self._combine(canonical)
         return found
+
+    def kinds_with_named_gates(self) -> frozenset[str]:
+        """The change kinds that require a gate of a per-name role (one gate per body named in a query)."""
+        view = self._steps_view()
+        return frozenset(
+            kind for kind in self.kinds
+            if any(view.is_gate[r.step] and view.per_name[r.step] for r in self.kind_rules(kind).requires)
+        )
 
     # -- the compiled form, unpacked on first use ---------------------------------------------
 
@@ -246,6 +271,16 @@ class CompiledPolicy:
             UnspecifiedPoint(topic, text, cite[citation], by) for topic, text, citation, by in entry.unspecified
         )
         return Decision(self.ref, entry.changes, required, not_required, unspecified, stages, tuple(order), step_items)
+
+
+class ReviewCycle(NamedTuple):
+    """A policy's review cycle: every ``interval_months``, with ``strength`` must/should/may, and its clause."""
+
+    interval_months: int
+    strength: str
+    performed_by: str
+    coordinated_by: str | None
+    citation: Citation
 
 
 class _StepsView:

@@ -131,6 +131,11 @@ class Step(Strict):
     actor: str = Field(pattern=ID_PATTERN, description="Role id that performs the step.")
     kind: Literal["ballot", "approval", "acknowledgement", "action", "recommendation", "review"]
     phase: str = Field(pattern=ID_PATTERN, description="Id of the phase of the process the step belongs to.")
+    records: str | None = Field(
+        default=None, pattern=ID_PATTERN,
+        description="The section of a work register this step records (a section id of the register "
+        "template, e.g. board_approval); lint reports an approved register that lacks it.",
+    )
     optional: bool = False
     citation: Citation
     note: str | None = None

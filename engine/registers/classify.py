@@ -8,6 +8,7 @@ it needs, and the report says so rather than guessing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from workreg.policy.decide import CompiledPolicy
 from workreg.policy.decision import Citation, Decision
@@ -72,8 +73,21 @@ def classify_changes(records: list[ChangeRecord], policy: CompiledPolicy) -> lis
     return classified
 
 
-def affected_committees(changes: list[ClassifiedChange], vocabulary: Vocabulary, kinds=("deliverable_adjustment",)) -> list[str]:
-    """DMTF committees owning the changed milestones (working groups count for the committee they report to)."""
+def affected_committees(
+    changes: list[ClassifiedChange], vocabulary: Vocabulary, policy: CompiledPolicy | None = None, *,
+    kinds: Iterable[str] | None = None,
+) -> list[str]:
+    """The committees owning the changed milestones, for the changes of ``kinds``.
+
+    Without ``kinds``, the policy says which: the kinds that require a gate of a per-name role
+    (``per_name: true``: one gate per named body, e.g. each affected committee).  There is no
+    built-in kind.  Working groups count for the committee they report to.
+    """
+    if kinds is None:
+        if policy is None:
+            raise TypeError("affected_committees needs the policy, or the kinds whose committees count")
+        kinds = policy.kinds_with_named_gates()
+    kinds = frozenset(kinds)
     names: set[str] = set()
     for change in changes:
         if change.kind not in kinds:
@@ -92,4 +106,4 @@ def decide_changes(
     kinds = [c.kind for c in changes if c.kind and c.kind != EDITORIAL]
     if not kinds:
         return None
-    return policy.decide(kinds, affected_committees(changes, vocabulary), originating)
+    return policy.decide(kinds, affected_committees(changes, vocabulary, policy), originating)

@@ -1,18 +1,26 @@
-"""Check a work register against DSP4003 1.2.0 and its template: placeholders, approvals, contacts, reviews.
+"""Check a work register against its policy and its template: placeholders, approvals, contacts, reviews.
+
+What the process requires comes from the policy (a compiled policy, by default the default one),
+each finding citing the policy's clause: the review interval and how strongly it applies
+(``review_cycle``), and the record an approved register must hold (a step that ``records`` the
+``board_approval`` section).  Which sections a register must have, what they are called and who
+the host organization is come from the register template (:mod:`workreg.registers.template`).
 
 Rules (stable ids) and severities:
 
 ==========================  ========  =====================================================================
 rule                        severity  fires when
 ==========================  ========  =====================================================================
-missing-section             error     a required template section is absent
+missing-section             error     a section the template requires is absent
 placeholder                 error     a ``?``, ``…?``, ``xx/xx/2018``, ``<...>`` or TBD is left in the text,
                                       or a required section is empty
-missing-board-resolution    error     no DMTF Board resolution id and approval date (DSP4003 §2.6, §3.2)
+missing-board-resolution    error     a step of the policy records the board approval (resolution id and
+                                      date) and the register lacks it
 missing-contacts            error     an organization lists no real point of contact
-review-overdue              warning   the next review date has passed, or the last approval is more than
-                                      24 months old (DSP4003 §4). A warning, not an error: §4 says updates
-                                      *should* be made every 24 months; the register stays in force.
+review-overdue              warning   the next review date has passed, or the last approval is older than
+                                      the policy's review interval; the severity follows the policy's
+                                      strength: must → error, should → warning, may → info (DSP4003 says
+                                      "should": the register stays in force, so a warning)
 milestone-without-timeframe warning   an open milestone has no timeframe or only TBD
 ==========================  ========  =====================================================================
 """
@@ -22,12 +30,16 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Iterable, Literal
+from typing import TYPE_CHECKING, Iterable, Literal
 
 from workreg.registers.dates import add_months
 from workreg.registers.model import Item, WorkRegister
 from workreg.registers.placeholders import is_to_be_determined, placeholders_in
-from workreg.registers.structure import REQUIRED_SECTIONS
+from workreg.registers.template import Template, default_template
+
+if TYPE_CHECKING:
+    from workreg.policy.decide import CompiledPolicy
+    from workreg.policy.decision import Citation
 
 Severity = Literal["error", "warning", "info"]
 
@@ -41,17 +53,8 @@ RULES: dict[str, Severity] = {
     "milestone-without-timeframe": "warning",
 }
 
-_SECTION_NAMES = {
-    "organizations": "Alliance Organizations",
-    "benefits": "Alliance Benefits",
-    "activities": "Activities",
-    "milestones": "Milestones / Dates",
-    "access": "Access",
-    "review_date": "Work Register Review Date",
-    "points_of_contact": "Resources Identified / Points of Contact",
-    "corresponding_document": "Corresponding Alliance Partner Document",
-    "board_approval": "Approval by the DMTF Board of Directors",
-}
+#: How strongly a policy's review cycle applies → the severity of an overdue review.
+STRENGTH_SEVERITY: dict[str, Severity] = {"must": "error", "should": "warning", "may": "info"}
 
 
 @dataclass(frozen=True)
@@ -69,18 +72,30 @@ class Finding:
         return asdict(self)
 
 
-def lint_register(register: WorkRegister, *, today: date, file: str = "<register>") -> list[Finding]:
-    """Every finding for ``register`` as of ``today``, ordered by line then rule."""
+def lint_register(
+    register: WorkRegister, *, today: date, file: str = "<register>", policy: CompiledPolicy | None = None,
+    template: Template | None = None,
+) -> list[Finding]:
+    """Every finding for ``register`` as of ``today``, ordered by line then rule.
+
+    ``policy`` (default: the default policy) says what the process requires, with its clauses;
+    ``template`` (default: the shipped one) which sections a register has.
+    """
+    if policy is None:
+        from workreg.policy.registry import DEFAULT_POLICY, get_policy
+
+        policy = get_policy(DEFAULT_POLICY)
+    template = template or default_template()
     findings: list[Finding] = []
 
-    def report(rule: str, message: str, line: int | None) -> None:
-        findings.append(Finding(file=file, rule=rule, severity=RULES[rule], message=message, line=line))
+    def report(rule: str, message: str, line: int | None, severity: Severity | None = None) -> None:
+        findings.append(Finding(file=file, rule=rule, severity=severity or RULES[rule], message=message, line=line))
 
-    _missing_sections(register, report)
-    _placeholders(register, report)
-    _board_resolution(register, report)
-    _contacts(register, report)
-    _review(register, today, report)
+    _missing_sections(register, template, report)
+    _placeholders(register, template, report)
+    _board_resolution(register, policy, template, report)
+    _contacts(register, template, report)
+    _review(register, today, policy, report)
     _timeframes(register, report)
     unique = list(dict.fromkeys(findings))
     return sorted(unique, key=lambda finding: (finding.line or 0, finding.rule))
@@ -108,10 +123,15 @@ def format_json(findings: Iterable[Finding]) -> str:
 # --- rules ---------------------------------------------------------------------------------------
 
 
-def _missing_sections(register: WorkRegister, report) -> None:
-    for section in REQUIRED_SECTIONS:
+def _cite(policy: CompiledPolicy, citation: Citation) -> str:
+    source = policy.table["source"]
+    return f'({source["document"]} {source["version"]} §{citation.section}: "{citation.quote}")'
+
+
+def _missing_sections(register: WorkRegister, template: Template, report) -> None:
+    for section in template.required:
         if not register.has_section(section):
-            report("missing-section", f"required section '{_SECTION_NAMES[section]}' is missing", None)
+            report("missing-section", f"required section '{template.title(section)}' is missing", None)
 
 
 def _placeholder_message(where: str, tokens: tuple[str, ...]) -> str:
@@ -119,7 +139,7 @@ def _placeholder_message(where: str, tokens: tuple[str, ...]) -> str:
     return f"placeholder {quoted} in {where}"
 
 
-def _placeholders(register: WorkRegister, report) -> None:
+def _placeholders(register: WorkRegister, template: Template, report) -> None:
     def check(where: str, text: str | None, line: int | None) -> None:
         tokens = placeholders_in(text or "")
         if tokens:
@@ -162,10 +182,10 @@ def _placeholders(register: WorkRegister, report) -> None:
         check("corresponding document", register.corresponding_document.text, register.corresponding_document.line)
     if register.board_approval:
         check("board approval", register.board_approval.text, register.board_approval.line)
-    _empty_sections(register, report)
+    _empty_sections(register, template, report)
 
 
-def _empty_sections(register: WorkRegister, report) -> None:
+def _empty_sections(register: WorkRegister, template: Template, report) -> None:
     content = {
         "organizations": register.organizations is not None,
         "benefits": any(not item.label for item in register.benefits),
@@ -177,17 +197,21 @@ def _empty_sections(register: WorkRegister, report) -> None:
         "corresponding_document": bool(register.corresponding_document and register.corresponding_document.text),
         "board_approval": bool(register.board_approval and register.board_approval.text),
     }
-    for section in REQUIRED_SECTIONS:
+    for section in template.required:
         heading = register.heading(section)
         if heading is not None and not content[section]:
             report("placeholder", f"required section '{heading.heading.rstrip(':')}' is empty", heading.line)
 
 
-def _board_resolution(register: WorkRegister, report) -> None:
+def _board_resolution(register: WorkRegister, policy: CompiledPolicy, template: Template, report) -> None:
+    recorded_by = policy.records().get("board_approval")
+    if recorded_by is None:
+        return  # the policy asks no register to record a board approval
+    cite = _cite(policy, recorded_by[1])
+    title = template.title("board_approval")
     approval = register.board_approval
-    cite = "(DSP4003 1.2.0 §3.2: approved work registers shall include the board resolution and date of approval)"
     if approval is None:
-        report("missing-board-resolution", f"no DMTF Board of Directors approval recorded {cite}", None)
+        report("missing-board-resolution", f"'{title}' not recorded {cite}", None)
         return
     missing = []
     if approval.resolution is None or approval.resolution.placeholders:
@@ -195,22 +219,22 @@ def _board_resolution(register: WorkRegister, report) -> None:
     if approval.date is None or approval.date.placeholders or approval.date.value is None:
         missing.append("approval date")
     if missing:
-        report("missing-board-resolution", f"DMTF Board {' and '.join(missing)} not recorded {cite}", approval.line)
+        report("missing-board-resolution", f"'{title}': {' and '.join(missing)} not recorded {cite}", approval.line)
 
 
-def _contacts(register: WorkRegister, report) -> None:
+def _contacts(register: WorkRegister, template: Template, report) -> None:
     heading = register.heading("points_of_contact")
     if heading is None:
         return
-    partner = register.partner_name or "the alliance partner"
-    for role, name in (("partner", partner), ("dmtf", "DMTF")):
+    partner = register.partner_name or "the partner"
+    for role, name in (("partner", partner), ("dmtf", template.host.name)):
         listed = [contact for contact in register.points_of_contact if contact.organization == role]
         if not any(contact.is_real for contact in listed):
             line = listed[0].line if listed else heading.line
             report("missing-contacts", f"no real point of contact listed for {name}", line)
 
 
-def _review(register: WorkRegister, today: date, report) -> None:
+def _review(register: WorkRegister, today: date, policy: CompiledPolicy, report) -> None:
     reasons: list[str] = []
     line: int | None = None
     review = register.review_date
@@ -221,23 +245,27 @@ def _review(register: WorkRegister, today: date, report) -> None:
             line = review.line
     approvals = []
     if register.board_approval and register.board_approval.date and register.board_approval.date.value:
-        approvals.append((register.board_approval.date.value, register.board_approval.date.line, "DMTF Board approval"))
+        approvals.append((register.board_approval.date.value, register.board_approval.date.line, "board approval"))
     document = register.corresponding_document
     if document and document.approval_date and document.approval_date.value:
         approvals.append((document.approval_date.value, document.approval_date.line, "partner approval"))
     if not approvals and register.date_initiated and register.date_initiated.value:
         approvals.append((register.date_initiated.value, register.date_initiated.line, "date initiated"))
-    if approvals:
+    cycle = policy.review_cycle
+    if approvals and cycle is not None:
         last, last_line, what = max(approvals, key=lambda approval: approval[0])
-        if today > add_months(last, 24):
-            reasons.append(f"the last approval ({what} {last.isoformat()}) is more than 24 months old")
+        if today > add_months(last, cycle.interval_months):
+            reasons.append(
+                f"the last approval ({what} {last.isoformat()}) is more than {cycle.interval_months} months old"
+            )
             line = line or last_line
     if reasons:
         report(
             "review-overdue",
             "review overdue as of " + today.isoformat() + ": " + "; ".join(reasons)
-            + " (DSP4003 1.2.0 §4: updates should be done at a minimum of once every 24 months)",
+            + (f" {_cite(policy, cycle.citation)}" if cycle is not None else ""),
             line,
+            STRENGTH_SEVERITY[cycle.strength] if cycle is not None else None,
         )
 
 

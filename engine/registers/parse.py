@@ -23,16 +23,11 @@ from workreg.registers.model import (
     Text,
     WorkRegister,
 )
-from workreg.registers.structure import (
-    MIN_SECTIONS,
-    Line,
-    RawSection,
-    split_sections,
-)
+from workreg.registers.structure import Line, RawSection, split_sections
+from workreg.registers.template import Template, default_template
 
 GroupsOf = Callable[[str], tuple[str, ...]]
 
-_DMTF_NAMES = re.compile(r"\bDMTF\b|Distributed Management Task Force", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9&.-]{1,11})\)")
 _VERSION = re.compile(r"\bVersion\s*:?\s*(?P<version>\S.*?)\s*$", re.IGNORECASE)
@@ -52,10 +47,14 @@ _ROLE_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class _Partner:
-    """What the parser knows of the partner's names, to tell whose a sub-heading is."""
+    """What the parser knows of the partner's names, to tell whose a sub-heading is.
+
+    ``host`` matches the names of the organization on the other side (the template's host).
+    """
 
     name: str | None
     abbreviation: str | None
+    host: re.Pattern[str]
 
     def named_in(self, subject: str) -> bool:
         if self.abbreviation and re.search(rf"\b{re.escape(self.abbreviation)}\b", subject):
@@ -71,22 +70,28 @@ class _Partner:
         return len(compact) >= 4 and bool(full) and full.startswith(compact)
 
 
-def parse_lines(lines: list[Line], *, file: str, fallback_title: str, groups_of: GroupsOf) -> WorkRegister:
-    """The work register written in ``lines``; RegisterError when they are not a work register."""
-    preamble, sections = split_sections(lines)
-    if len({section.id for section in sections}) < MIN_SECTIONS:
+def parse_lines(
+    lines: list[Line], *, file: str, fallback_title: str, groups_of: GroupsOf, template: Template | None = None,
+) -> WorkRegister:
+    """The work register written in ``lines``; RegisterError when they are not a work register.
+
+    ``template`` (default: the shipped one) says how sections are headed and who the host is.
+    """
+    template = template or default_template()
+    preamble, sections = split_sections(lines, template)
+    if len({section.id for section in sections}) < template.min_sections:
         found = ", ".join(section.heading for section in sections) or "none"
         raise RegisterError(
             f"not a work register: found {len(sections)} of the template's section headings ({found})",
             code="not-a-register",
             file=file,
-            hint="a DSP4003 work register has headings such as Alliance Organizations, Activities, "
-            "Milestones / Dates, Access, Points of Contact, Approval by the DMTF Board of Directors",
+            hint=f"a register written from the {template.name} has headings such as "
+            + ", ".join(template.title(section) for section in template.required),
         )
     by_id = {section.id: section for section in sections}
     title, version, date_initiated = _title_block(preamble, fallback_title)
-    partner = _partner_names(by_id.get("organizations"), title.text, lines)
-    organizations = _organizations(by_id, partner, title)
+    partner = _partner_names(by_id.get("organizations"), title.text, lines, template)
+    organizations = _organizations(by_id, partner, title, template)
 
     def items(section_id: str) -> tuple[Item, ...]:
         section = by_id.get(section_id)
@@ -108,7 +113,7 @@ def parse_lines(lines: list[Line], *, file: str, fallback_title: str, groups_of:
         access=items("access"),
         documentation=items("documentation"),
         review_date=_review_date(by_id.get("review_date")),
-        points_of_contact=tuple(_contacts(items("points_of_contact"))),
+        points_of_contact=tuple(_contacts(items("points_of_contact"), partner)),
         corresponding_document=_corresponding_document(by_id.get("corresponding_document")),
         board_approval=_board_approval(by_id.get("board_approval")),
         additional_considerations=items("additional_considerations"),
@@ -143,24 +148,27 @@ def _title_block(preamble: list[Line], fallback_title: str) -> tuple[Text, Text 
 # --- organizations -------------------------------------------------------------------------------
 
 
-def _statement(section: RawSection | None) -> Line | None:
-    """The ``X and the DMTF`` line of the Alliance Organizations section."""
+def _statement(section: RawSection | None, host: re.Pattern[str]) -> Line | None:
+    """The ``X and the <host>`` line of the organizations section."""
     if section is None:
         return None
     for line in section.body:
         text = clean(line.text)
-        if text and _DMTF_NAMES.search(text) and re.search(r"\s(?:and|&)\s", text):
+        if text and host.search(text) and re.search(r"\s(?:and|&)\s", text):
             return line
     return None
 
 
-def _partner_names(section: RawSection | None, title: str, lines: list[Line]) -> _Partner:
+def _partner_names(section: RawSection | None, title: str, lines: list[Line], template: Template) -> _Partner:
     name: str | None = None
     abbreviation: str | None = None
-    statement = _statement(section)
+    host = template.host_names
+    # The title names both sides: "OFA/DMTF Work Register" or "DMTF / OFA Work Register".
+    host_abbreviation = re.escape(template.host.abbreviation)
+    statement = _statement(section, host)
     if statement is not None:
         parts = re.split(r"\s+(?:and|&)\s+", clean(statement.text).rstrip("."))
-        partner_parts = [part for part in parts if not _DMTF_NAMES.search(part)]
+        partner_parts = [part for part in parts if not host.search(part)]
         if partner_parts:
             written = " and ".join(partner_parts)
             match = _ABBREVIATION.search(written)
@@ -169,9 +177,8 @@ def _partner_names(section: RawSection | None, title: str, lines: list[Line]) ->
                 written = written[: match.start()] + written[match.end() :]
             name = re.sub(r"^(?:the)\s+", "", written.strip(), flags=re.IGNORECASE).strip(" ,")
     if name is None:
-        # "OFA/DMTF Work Register" or "DMTF / OFA Work Register".
-        match = re.match(r"\s*(.+?)\s*/\s*(?:the\s+)?DMTF\b", title) or re.match(
-            r"\s*DMTF\s*/\s*(.+?)\s+Work Register", title, re.IGNORECASE
+        match = re.match(rf"\s*(.+?)\s*/\s*(?:the\s+)?{host_abbreviation}\b", title) or re.match(
+            rf"\s*{host_abbreviation}\s*/\s*(.+?)\s+Work Register", title, re.IGNORECASE
         )
         if match:
             name = match.group(1).strip()
@@ -186,15 +193,17 @@ def _partner_names(section: RawSection | None, title: str, lines: list[Line]) ->
                     abbreviation = match.group(1)
                     break
             else:
-                match = re.match(r"\s*([A-Z][A-Z0-9&-]{1,11})\s*/\s*(?:the\s+)?DMTF\b", title)
+                match = re.match(rf"\s*([A-Z][A-Z0-9&-]{{1,11}})\s*/\s*(?:the\s+)?{host_abbreviation}\b", title)
                 if match:
                     abbreviation = match.group(1)
-    return _Partner(name=name, abbreviation=abbreviation)
+    return _Partner(name=name, abbreviation=abbreviation, host=host)
 
 
-def _organizations(by_id: dict[str, RawSection], partner: _Partner, title: Text) -> Organizations | None:
+def _organizations(
+    by_id: dict[str, RawSection], partner: _Partner, title: Text, template: Template,
+) -> Organizations | None:
     section = by_id.get("organizations")
-    statement = _statement(section)
+    statement = _statement(section, partner.host)
     if partner.name is None:
         return None
     partner_description: list[Item] = []
@@ -207,7 +216,7 @@ def _organizations(by_id: dict[str, RawSection], partner: _Partner, title: Text)
                 continue
             if _is_subheading(text):
                 # "Open Compute Project" / "DMTF": a description of one organization follows.
-                if _DMTF_NAMES.search(text) and not partner.named_in(text):
+                if partner.host.search(text) and not partner.named_in(text):
                     current = dmtf_description
                 else:
                     current = partner_description
@@ -216,9 +225,10 @@ def _organizations(by_id: dict[str, RawSection], partner: _Partner, title: Text)
                 current.append(Item(text=text, line=line.number))
     if "partner_description" in by_id:
         partner_description.extend(_items(by_id["partner_description"].body, partner))
-    dmtf_name = "DMTF"
-    if statement is not None and re.search("Distributed Management Task Force", statement.text, re.I):
-        dmtf_name = "Distributed Management Task Force"
+    host = template.host
+    dmtf_name = host.name
+    if statement is not None and re.search(r"\s+".join(map(re.escape, host.full_name.split())), statement.text, re.I):
+        dmtf_name = host.full_name
     return Organizations(
         text=clean(statement.text) if statement is not None else title.text,
         line=statement.number if statement is not None else title.line,
@@ -230,7 +240,7 @@ def _organizations(by_id: dict[str, RawSection], partner: _Partner, title: Text)
         ),
         dmtf=Organization(
             name=dmtf_name,
-            abbreviation="DMTF",
+            abbreviation=host.abbreviation,
             line=statement.number if statement is not None else None,
             description=tuple(dmtf_description),
         ),
@@ -259,7 +269,7 @@ def _organization_of(label: str, partner: _Partner) -> str | None:
     """Whose items a label introduces: ``partner``, ``dmtf`` or None (both, or not said)."""
     subject = _LABEL_SUBJECT_END.split(label, maxsplit=1)[0]
     subject = re.sub(r"^(?:the|for|from)\s+", "", subject.strip(), flags=re.IGNORECASE)
-    by_dmtf = bool(_DMTF_NAMES.search(subject))
+    by_dmtf = bool(partner.host.search(subject))
     by_partner = partner.named_in(subject) or bool(re.search(r"\bpartner\b", subject, re.IGNORECASE))
     if by_dmtf and not by_partner:
         return "dmtf"
@@ -477,13 +487,13 @@ def parse_contact(text: str) -> tuple[str | None, str | None, str | None]:
     return (", ".join(names) or None, ", ".join(roles) or None, email)
 
 
-def _contacts(items: tuple[Item, ...]) -> list[Contact]:
+def _contacts(items: tuple[Item, ...], partner: _Partner) -> list[Contact]:
     contacts: list[Contact] = []
     for item in items:
         if item.label or (item.group is None and not _EMAIL.search(item.text)):
             continue
         organization = item.organization
-        if organization is None and item.group is not None and not _DMTF_NAMES.search(item.group):
+        if organization is None and item.group is not None and not partner.host.search(item.group):
             organization = "partner"
         if item.placeholders:
             name = role = email = None

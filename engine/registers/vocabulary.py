@@ -76,7 +76,8 @@ class Vocabulary:
             return self._entities[name]
         except KeyError:
             raise PolicyError(
-                f"unknown DMTF body '{name}'", code="unknown-entity", hint=did_you_mean(name, self._entities)
+                f"unknown body '{name}' in the organization vocabulary", code="unknown-entity",
+                hint=did_you_mean(name, self._entities),
             ) from None
 
     def mentioned_in(self, text: str) -> frozenset[str]:

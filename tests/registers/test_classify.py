@@ -142,3 +142,13 @@ def test_ocp_1_0_draft_to_1_2_needs_committees_board_and_partner(seeds, capsys):
     approvers = [{r["approver"] for r in report["decision"]["required"] if r["gate"] in stage}
                  for stage in report["decision"]["stages"]]
     assert approvers == [{"originating_committee", "affected_committee"}, {"board"}, {"alliance_partner"}]
+
+
+def test_committees_count_for_the_kinds_the_policy_gates_per_named_body():
+    """No built-in kind: the kinds whose requirements include a per-name gate (one per named committee)."""
+    from tests.conftest import FIXTURES
+    from workreg.policy.registry import get_policy
+
+    assert get_policy("dsp4003@1.2.0").kinds_with_named_gates() == {"new_register", "deliverable_adjustment"}
+    assert get_policy(str(FIXTURES / "policies" / "minimal-v2.yaml")).kinds_with_named_gates() == {"new_thing"}
+    assert get_policy(str(FIXTURES / "policies" / "minimal.yaml")).kinds_with_named_gates() == frozenset()

@@ -64,7 +64,8 @@ def test_review_overdue_by_24_months_since_approval(tmp_path, fixtures):
     assert [f.rule for f in lint_register(register, today=date(2024, 6, 20))] == []
     findings = lint_register(register, today=date(2024, 6, 21))
     assert [f.rule for f in findings] == ["review-overdue"]
-    assert "DMTF Board approval 2022-06-20" in findings[0].message
+    assert "board approval 2022-06-20" in findings[0].message
+    assert "is more than 24 months old (DSP4003 1.2.0 §4: " in findings[0].message
 
 
 def test_missing_sections_and_board_resolution(tmp_path):
@@ -117,3 +118,53 @@ def test_rule_ids_are_stable():
         "review-overdue": "warning",
         "milestone-without-timeframe": "warning",
     }
+
+
+def _policy(review: str, records: bool):
+    """The minimal policy with a review cycle (or none) and (or not) a step recording the board approval."""
+    from tests.conftest import FIXTURES
+    from workreg.policy.compile import compile_policy
+    from workreg.policy.decide import CompiledPolicy
+    from workreg.policy.load import load_policy_text
+
+    text = (FIXTURES / "policies" / "minimal.yaml").read_text(encoding="utf-8")
+    if records:
+        text = text.replace("    kind: approval\n    phase: approval\n", "    kind: approval\n    phase: approval\n"
+                            "    records: board_approval\n", 1)
+    text += review
+    return CompiledPolicy(compile_policy(load_policy_text(text, "mini.yaml")))
+
+
+YEARLY_MUST = """review_cycle:
+  interval_months: 12
+  strength: must
+  performed_by: committee
+  citation: {section: "5", quote: The committee must review every year.}
+"""
+
+
+@pytest.mark.parametrize(("review", "records", "rules", "severity", "cited"), [
+    (YEARLY_MUST, True, ["review-overdue"], "error", '(MINI 1.0 §5: "The committee must review every year.")'),
+    (YEARLY_MUST.replace("strength: must", "strength: may"), False, ["review-overdue"], "info", "§5"),
+    ("", False, [], None, None),  # no review cycle, no record asked for: nothing of DSP4003's applies
+])
+def test_lint_reads_its_requirements_from_the_policy(tmp_path, fixtures, review, records, rules, severity, cited):
+    text = (fixtures / "esa-1.1.txt").read_text(encoding="utf-8").replace("May 2024", "May 2030")
+    path = tmp_path / "esa.txt"
+    path.write_text(text, encoding="utf-8")
+    register = read_register(path)
+    findings = lint_register(register, today=date(2023, 7, 1), policy=_policy(review, records))
+    assert [f.rule for f in findings] == rules
+    if rules:
+        assert findings[0].severity == severity and cited in findings[0].message
+        assert "more than 12 months old" in findings[0].message
+
+
+def test_board_resolution_is_checked_only_where_the_policy_records_it(fixtures):
+    register = read_register(fixtures / "word-export.txt")
+    with_record = lint_register(register, today=date(2019, 6, 1), policy=_policy("", True))
+    without = lint_register(register, today=date(2019, 6, 1), policy=_policy("", False))
+    board = [f for f in with_record if f.rule == "missing-board-resolution"]
+    assert len(board) == 1 and board[0].message.startswith("'Approval by the DMTF Board of Directors': ")
+    assert '(MINI 1.0 §2: "The board approves after the committee.")' in board[0].message
+    assert not [f for f in without if f.rule == "missing-board-resolution"]

@@ -1,0 +1,137 @@
+"""The register template as data: its sections, how each is headed, and who keeps the registers.
+
+The shipped template (``policies/vocabulary/dmtf-template.yaml``, beside the organization
+vocabulary) says which wordings head each section of a register, which sections a register must
+have, how many headings make a document a register, and the organization on the other side of
+every register (its names, as registers write them).  The section ids are those of the register
+model (:mod:`workreg.registers.model`); the file must head every one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from workreg.errors import PolicyError, did_you_mean
+from workreg.inputs import field_text, line_for, parse_yaml, read_text
+
+#: The sections of the register model, in template order.
+SECTION_IDS: tuple[str, ...] = (
+    "organizations", "background", "partner_description", "benefits", "activities", "limitations",
+    "milestones", "access", "documentation", "review_date", "points_of_contact", "corresponding_document",
+    "board_approval", "additional_considerations",
+)
+
+
+class Host(NamedTuple):
+    """The organization that keeps the registers: short name, full name, abbreviation."""
+
+    name: str
+    full_name: str
+    abbreviation: str
+
+
+class Section(NamedTuple):
+    """A section of the template: its id, heading as the template writes it, whether it is required."""
+
+    id: str
+    title: str
+    required: bool
+    pattern: re.Pattern[str]
+
+
+class Template:
+    """A validated register template with compiled heading patterns; immutable once built."""
+
+    def __init__(self, name: str, host: Host, min_sections: int, sections: tuple[Section, ...]) -> None:
+        self.name = name
+        self.host = host
+        self.min_sections = min_sections
+        self.sections = sections
+        self.by_id = {section.id: section for section in sections}
+        self.required: tuple[str, ...] = tuple(section.id for section in sections if section.required)
+        names = sorted({host.name, host.full_name, host.abbreviation}, key=len, reverse=True)
+        #: Any of the host's names, as a register writes them (any case, any spacing).
+        self.host_names = re.compile(
+            "|".join(r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b" for name in names), re.IGNORECASE
+        )
+
+    def title(self, section: str) -> str:
+        """The heading of a section as the template writes it."""
+        return self.by_id[section].title
+
+    def heading_id(self, candidate: str) -> str | None:
+        """The section a normalised heading text heads, or None."""
+        for section in self.sections:
+            if section.pattern.fullmatch(candidate):
+                return section.id
+        return None
+
+
+def _problem(message: str, file: str, lines: dict, loc: tuple) -> PolicyError:
+    return PolicyError(message, code="bad-template", file=file, line=line_for(loc, lines)[0],
+                       field=field_text(loc) or None)
+
+
+def load_template(path: str | Path) -> Template:
+    """A register template file; PolicyError naming file and line when it is not a valid one."""
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+    class _Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+    class _Host(_Strict):
+        name: str = Field(min_length=1)
+        full_name: str = Field(min_length=1)
+        abbreviation: str = Field(min_length=1)
+
+    class _Section(_Strict):
+        id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+        title: str = Field(min_length=1)
+        required: bool = False
+        headings: tuple[str, ...] = Field(min_length=1)
+
+    class _File(_Strict):
+        name: str = Field(min_length=1)
+        host: _Host
+        min_sections: int = Field(ge=1, le=len(SECTION_IDS))
+        sections: tuple[_Section, ...]
+
+    file = str(path)
+    data, lines = parse_yaml(read_text(path, error=PolicyError, what="template YAML"), file, error=PolicyError)
+    try:
+        parsed = _File.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        raise _problem(f"invalid template: {first['msg']}", file, lines, tuple(first["loc"])) from exc
+    sections = []
+    seen: set[str] = set()
+    for index, entry in enumerate(parsed.sections):
+        if entry.id not in SECTION_IDS:
+            raise PolicyError(f"unknown section '{entry.id}'", code="unknown-section", file=file,
+                              line=line_for(("sections", index, "id"), lines)[0], field=f"sections[{index}].id",
+                              hint=did_you_mean(entry.id, SECTION_IDS))
+        if entry.id in seen:
+            raise _problem(f"section '{entry.id}' is headed twice", file, lines, ("sections", index, "id"))
+        seen.add(entry.id)
+        try:
+            pattern = re.compile("|".join(f"(?:{heading})" for heading in entry.headings))
+        except re.error as exc:
+            raise _problem(f"heading of '{entry.id}' is not a regular expression: {exc}", file, lines,
+                           ("sections", index, "headings")) from exc
+        sections.append(Section(entry.id, entry.title, entry.required, pattern))
+    missing = [section for section in SECTION_IDS if section not in seen]
+    if missing:
+        raise _problem("the template does not head the section(s) " + ", ".join(missing), file, lines, ("sections",))
+    host = Host(parsed.host.name, parsed.host.full_name, parsed.host.abbreviation)
+    return Template(parsed.name, host, parsed.min_sections, tuple(sections))
+
+
+@lru_cache(maxsize=1)
+def default_template() -> Template:
+    """The template shipped with workreg (the DMTF Work Register Template)."""
+    from workreg.resources import shipped_template
+
+    return load_template(shipped_template())
