@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from workreg.errors import WorkregError
+from workreg.resources import DEFAULT_POLICY
 
 if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached query takes)
     from datetime import date
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
     from workreg.registers.model import WorkRegister
     from workreg.registers.vocabulary import Vocabulary
 
-def get_policy(ref: str = "dsp4003", policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
+def get_policy(ref: str = DEFAULT_POLICY, policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
     """The compiled policy for ``NAME@VERSION``, ``NAME`` (its newest version) or a YAML file."""
     from workreg.policy.registry import get_policy as registry_get_policy
 
@@ -112,7 +113,7 @@ class RegisterDiff(NamedTuple):
 
 
 def diff_registers(
-    old: str | Path | WorkRegister, new: str | Path | WorkRegister, *, policy: str | CompiledPolicy = "dsp4003",
+    old: str | Path | WorkRegister, new: str | Path | WorkRegister, *, policy: str | CompiledPolicy = DEFAULT_POLICY,
     vocabulary: Vocabulary | None = None, originating: str | None = None,
 ) -> RegisterDiff:
     """Diff two register versions, classify each change by the policy's rules, and decide the approvals."""
@@ -128,7 +129,7 @@ def diff_registers(
 
 
 def lint_register(register: str | Path | WorkRegister, *, today: date | None = None,
-                  file: str | None = None, policy: str | CompiledPolicy = "dsp4003") -> list[Finding]:
+                  file: str | None = None, policy: str | CompiledPolicy = DEFAULT_POLICY) -> list[Finding]:
     """What a register lacks: placeholders, missing sections, board resolution, an overdue review.
 
     What the process requires (the review interval, the record of the board approval) and the
@@ -158,7 +159,7 @@ def policy_in_force(name: str, on: date | str, policy_dirs: Iterable[str | Path]
 
 
 def open_case(
-    changes: Iterable[str], *, policy: str | CompiledPolicy = "dsp4003", committees: Iterable[str] = (),
+    changes: Iterable[str], *, policy: str | CompiledPolicy = DEFAULT_POLICY, committees: Iterable[str] = (),
     originating: str | None = None, title: str | None = None, db: str | None = None, by: str | None = None,
 ):
     """Open an approval case for ``changes`` in the case database ``db``; its state (a CaseState)."""
@@ -195,7 +196,7 @@ def case_status(case_id: int, *, db: str | None = None):
 
 
 def register_portfolio(files: Iterable[str | Path], *, today: date | None = None,
-                       policy: str | CompiledPolicy = "dsp4003"):
+                       policy: str | CompiledPolicy = DEFAULT_POLICY):
     """The portfolio of register files as of ``today`` (rows, totals) and the files that could not be read."""
     from workreg.registers.portfolio import portfolio
 

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from workreg.errors import WorkregError
 
+#: The shipped policy used when none is named (``--policy``, the Python API, Gherkin features).
+DEFAULT_POLICY = "dsp4003"
+
 
 @lru_cache(maxsize=1)
 def shipped_policies() -> Path:

@@ -37,9 +37,9 @@ class ScenarioContext:
 
     def require_policy(self) -> CompiledPolicy:
         if self.policy is None:
-            from workreg.policy.registry import get_policy
+            from workreg.policy.registry import DEFAULT_POLICY, get_policy
 
-            self.policy = get_policy("dsp4003", [self.base_dir])
+            self.policy = get_policy(DEFAULT_POLICY, [self.base_dir])
             self.policy_ref = self.policy.ref
         return self.policy
 
@@ -69,16 +69,22 @@ class ScenarioContext:
     # -- naming ---------------------------------------------------------------------------
 
     def change_kind(self, phrase: str) -> str:
-        """A change kind id from its id or title."""
+        """A change kind id from its id, its title, or one of its phrases (which the text may begin with)."""
         policy = self.require_policy()
         wanted = normal(phrase)
         for kind, title in policy.table["kinds"].items():
             if wanted in (normal(kind), normal(title)):  # noqa: SIM102
                 return kind
-        raise UsageError(
-            f"no change kind '{phrase}' in {policy.ref}", code="unknown-change-kind",
-            hint=did_you_mean(phrase, policy.table["kinds"]),
-        )
+        phrases = policy.table.get("phrases", {})
+        for kind, said in phrases.items():
+            for words in map(normal, said):
+                if wanted == words or wanted.startswith(words + " "):
+                    return kind
+        known_phrases = [p for said in phrases.values() for p in said]
+        hint = did_you_mean(phrase, [*policy.table["kinds"], *known_phrases])
+        if hint is None and known_phrases:
+            hint = "name it by id or title, or by a phrase of the policy: " + "; ".join(f"'{p}'" for p in known_phrases)
+        raise UsageError(f"no change kind '{phrase}' in {policy.ref}", code="unknown-change-kind", hint=hint)
 
     def role(self, phrase: str) -> str:
         """A role id from its id, its name, or the start of its name ("DMTF Board")."""

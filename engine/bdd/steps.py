@@ -17,6 +17,7 @@ from pytest_bdd import given, parsers, then, when
 
 from workreg.policy.decision import Decision
 from workreg.bdd.context import ScenarioContext, normal
+from workreg.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -124,15 +125,17 @@ def given_approved_register(workreg: ScenarioContext, partner: str) -> None:
 
 
 @_step("Given", r"a proposed work register with (?P<partner>.+)", "Given a proposed work register with OFA",
-       "a new register is proposed (the change is new_register)")
+       "a new register is proposed: the change kind whose phrase (in the policy) is 'a proposed work register'")
 def given_proposed_register(workreg: ScenarioContext, partner: str) -> None:
     workreg.partner = partner.strip()
-    workreg.add_change(workreg.change_kind("new_register"))
+    workreg.add_change(workreg.change_kind("a proposed work register"))
 
 
-@_step("Given", r"the Originating Committee is the (?P<name>.+)", "Given the Originating Committee is the Technical Committee",
-       "name the Originating Committee when it is not the default")
-def given_originating(workreg: ScenarioContext, name: str) -> None:
+@_step("Given", r"the (?P<role>.+?) is the (?P<name>.+)", "Given the Originating Committee is the Technical Committee",
+       "the body filling a role of the policy; for a role the policy fills by default with another, this "
+       "body instead (decide()'s originating)")
+def given_role_filled_by(workreg: ScenarioContext, role: str, name: str) -> None:
+    workreg.role(role)  # a role of the policy, or a clear error
     workreg.originating = name.strip()
 
 
@@ -152,29 +155,17 @@ def when_changes(workreg: ScenarioContext, kinds: str) -> None:
         workreg.add_change(workreg.change_kind(re.sub(r"^an?\s+", "", kind)))
 
 
-_PHRASES = {
-    "a new work register is submitted for approval": "new_register",
-    "the update adjusts the deliverables": "deliverable_adjustment",
-    "the partner changes the approved work register": "partner_revision",
-    "the alliance representatives or their email addresses change": "contact_change",
-    "a significant change is made": "significant_change",
-    "the work register is reviewed": "periodic_review",
-    "the alliance partner is to be removed": "removal",
-}
+# Every other 'When' sentence: the process's own words for a change, as the policy lists them
+# (a change kind's ``phrases``), whole or as the beginning of the sentence.  The sentences of the
+# other 'When' steps are left to them.
+_OTHER_WHEN = r'(?!the changes? (?:is|are) |it is updated to "|the work register "[^"]+" is linted on )'
 
 
-@_step("When", "(?P<phrase>" + "|".join(re.escape(p) for p in _PHRASES) + ")",
-       "When the update adjusts the deliverables",
-       "DSP4003 phrasings of change kinds: " + "; ".join(f"'{p}' → {k}" for p, k in _PHRASES.items()))
+@_step("When", _OTHER_WHEN + r"(?P<phrase>.+)", "When the update adjusts the deliverables",
+       "a change kind by one of its phrases in the policy (the sentence may go on: 'the update extends the "
+       "scope to the SPDM working group')")
 def when_phrase(workreg: ScenarioContext, phrase: str) -> None:
-    workreg.add_change(workreg.change_kind(_PHRASES[phrase]))
-
-
-@_step("When", r"the update extends the scope to (?:the )?(?P<group>.+)",
-       "When the update extends the scope to the SPDM working group",
-       "a scope extension (scope_extension), e.g. to additional DMTF working groups")
-def when_scope_extension(workreg: ScenarioContext, group: str) -> None:
-    workreg.add_change(workreg.change_kind("scope_extension"))
+    workreg.add_change(workreg.change_kind(phrase))
 
 
 # -- Then: approvals ---------------------------------------------------------------------
@@ -355,30 +346,31 @@ def then_role_duty(workreg: ScenarioContext, role: str, what: str) -> None:
     workreg.cover(*(c.section for c in matching))
 
 
-@_step("Then", r"the Originating Committee is by default the (?P<name>.+)",
+@_step("Then", r"the (?P<role>.+?) is by default the (?P<name>.+)",
        "Then the Originating Committee is by default the Alliance Committee",
-       "the role filling the Originating Committee unless another is named")
-def then_originating_default(workreg: ScenarioContext, name: str) -> None:
+       "the role that fills this one unless another body is named")
+def then_role_default(workreg: ScenarioContext, role: str, name: str) -> None:
+    role_id = workreg.role(role)
     model = _policy_model(workreg)
-    role = next((r for r in model.roles if r.id == "originating_committee"), None)
-    default = next((r for r in model.roles if role and r.id == role.default), None)
+    entry = next(r for r in model.roles if r.id == role_id)
+    default = next((r for r in model.roles if r.id == entry.default), None)
     assert default is not None and normal(default.name) == normal(name), (
-        f"expected: the Originating Committee is by default the {name}\n"
-        f"got: {default.name if default else 'no default'}"
+        f"expected: the {role} is by default the {name}\ngot: {default.name if default else 'no default'}"
     )
-    workreg.cover(role.citation.section, *( [role.default_citation.section] if role.default_citation else []))
+    workreg.cover(entry.citation.section, *([entry.default_citation.section] if entry.default_citation else []))
 
 
-@_step("Then", r"work registers should be updated at least every (?P<months>\d+) months(?: by the (?P<role>.+?))?",
+@_step("Then", r"(?P<subject>.+?) (?P<strength>must|should|may) be (?:updated|reviewed) at least every "
+       r"(?P<months>\d+) months(?: by the (?P<role>.+?))?",
        "Then work registers should be updated at least every 24 months by the Work Register Owner",
-       "the review cycle: interval, strength 'should', and who performs it")
-def then_review_cycle(workreg: ScenarioContext, months: str, role: str | None) -> None:
+       "the review cycle: its interval, its strength (must, should or may) and who performs it")
+def then_review_cycle(workreg: ScenarioContext, subject: str, strength: str, months: str, role: str | None) -> None:
     cycle = _policy_model(workreg).review_cycle
     got = "no review cycle" if cycle is None else f"{cycle.strength} every {cycle.interval_months} months by {cycle.performed_by}"
-    ok = cycle is not None and cycle.interval_months == int(months) and cycle.strength == "should"
+    ok = cycle is not None and cycle.interval_months == int(months) and cycle.strength == strength
     if ok and role:
         ok = cycle.performed_by == workreg.role(role)
-    assert ok, f"expected: should be updated every {months} months{' by the ' + role if role else ''}\ngot: {got}"
+    assert ok, f"expected: {strength} be updated every {months} months{' by the ' + role if role else ''}\ngot: {got}"
     workreg.cover(cycle.citation.section)
 
 

@@ -88,10 +88,12 @@ def add_policy_dir(parser: argparse.ArgumentParser) -> None:
 
 
 def add_policy(parser: argparse.ArgumentParser, purpose: str = "policy to use") -> None:
-    """``--policy NAME[@VERSION]`` (default: the newest dsp4003) and ``--policy-dir``."""
+    """``--policy NAME[@VERSION]`` (default: the newest version of the default policy) and ``--policy-dir``."""
+    from workreg.resources import DEFAULT_POLICY
+
     parser.add_argument(
-        "--policy", default="dsp4003", metavar="NAME[@VERSION]",
-        help=f"{purpose}: NAME@VERSION, NAME (newest version) or a YAML file (default: dsp4003)",
+        "--policy", default=DEFAULT_POLICY, metavar="NAME[@VERSION]",
+        help=f"{purpose}: NAME@VERSION, NAME (newest version) or a YAML file (default: {DEFAULT_POLICY})",
     )
     add_policy_dir(parser)
 

@@ -57,8 +57,8 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
                       help="two versions of a register: their classified changes")
     what.add_argument("--register", metavar="FILE", help="a whole register proposed on its own")
     opened.add_argument("--committee", action="append", default=[], metavar="NAME",
-                        help="an affected committee with milestone work (one gate each); repeatable")
-    opened.add_argument("--originating", metavar="NAME", help="the Originating Committee, when not the default")
+                        help="a body with work in the change, for the policy's per-body gates (one gate each); repeatable")
+    opened.add_argument("--originating", metavar="NAME", help="the body filling the policy's defaulted role (e.g. the Originating Committee), when not its default")
     add_policy(opened, "policy the case follows")
     add_on(opened)
     opened.add_argument("--vocabulary", action="append", default=[], metavar="FILE",

@@ -98,14 +98,14 @@ def register_commands(commands) -> None:
         epilog_factory=_default_kinds,
     )
     approvals.add_argument("kinds", nargs="+", metavar="KIND",
-                           help="change kinds, by id (scope_extension) or title (\"scope extension\")")
+                           help="change kinds, by id or title (e.g. scope_extension or \"scope extension\")")
     add_policy(approvals)
     approvals.add_argument(
         "--committee", action="append", default=[], metavar="NAME",
-        help="an affected committee with milestone work (one gate each); repeatable",
+        help="a body with work in the change, for the policy's per-body gates (one gate each); repeatable",
     )
     approvals.add_argument(
-        "--originating", metavar="NAME", help="the Originating Committee, when not the policy's default",
+        "--originating", metavar="NAME", help="the body filling the policy's defaulted role (e.g. the Originating Committee), when not its default",
     )
     add_on(approvals)
     approvals.add_argument("--format", choices=FORMATS, default="text")

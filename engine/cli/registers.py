@@ -46,7 +46,7 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     add_on(diff)
     diff.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
                       help="extra organization vocabulary YAML (extends policies/vocabulary/dmtf.yaml)")
-    diff.add_argument("--originating", metavar="NAME", help="the Originating Committee, when not the default")
+    diff.add_argument("--originating", metavar="NAME", help="the body filling the policy's defaulted role (e.g. the Originating Committee), when not its default")
     diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     diff.set_defaults(handler=run_diff)
 

@@ -85,7 +85,7 @@ def register_commands(subparsers) -> None:
     render.add_argument("--change", action="append", default=[], metavar="KIND",
                         help="highlight the approval path of this change kind; repeatable")
     render.add_argument("--committee", action="append", default=[], metavar="NAME",
-                        help="an affected committee with milestone work (one gate each); repeatable")
+                        help="a body with work in the change, for the policy's per-body gates (one gate each); repeatable")
     render.add_argument("--against", metavar="OTHER", help="draw what POLICY changes from OTHER")
     render.add_argument("-o", "--output", metavar="FILE", help="write FILE.dot, FILE.svg or FILE.png")
     add_policy_dir(render)

@@ -99,6 +99,7 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
         },
         "kinds": {kind.id: kind.title for kind in policy.change_kinds},
         "kind_citations": {kind.id: citations.ref(kind.citation) for kind in policy.change_kinds},
+        "phrases": {kind.id: list(kind.phrases) for kind in policy.change_kinds if kind.phrases},
         "parallel": [
             {"steps": list(group.steps), "condition": group.condition, "citation": citations.ref(group.citation)}
             for group in policy.parallel

@@ -18,7 +18,7 @@ from workreg.policy.combine import Combination, KindRules, PrecedenceIndex, Requ
 
 #: The layout of a compiled policy; bump when it or the meaning of its entries changes.
 #: 2: per-kind rules and the precedence graph instead of every combination decided up front.
-#: 3: phases, the review cycle, and each step's citation and the register section it records.
+#: 3: phases, the review cycle, each step's citation and the register section it records, change-kind phrases.
 TABLE_FORMAT = 3
 #: Decisions kept per policy: past this many distinct queries the memo starts afresh, so a
 #: long-running process asked about ever new committees or combinations stays bounded.

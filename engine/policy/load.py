@@ -227,11 +227,14 @@ def _name_errors(policy: Policy, error) -> None:
                 error(f"change kind {field} '{value}' is a reserved word: workreg uses it for {meaning}",
                       ("change_kinds", index, field), "reserved-id",
                       "choose another name; classification rules say 'kind: editorial' for changes that need no approval")
-        for field, value in (("id", kind.id), ("title", kind.title)):
+        names = [("id", kind.id, ("change_kinds", index, "id")), ("title", kind.title, ("change_kinds", index, "title"))]
+        names += [("phrase", phrase, ("change_kinds", index, "phrases", position))
+                  for position, phrase in enumerate(kind.phrases)]
+        for field, value, path in names:
             words = _words(value)
             owner = named.get(words)
             if owner is not None and owner != kind.id:
                 error(f"change kind '{kind.id}' has the {field} '{value}', which also names change kind '{owner}'",
-                      ("change_kinds", index, field), "ambiguous-name",
-                      "give every change kind an id and a title that no other change kind answers to")
+                      path, "ambiguous-name",
+                      "give every change kind an id, a title and phrases that no other change kind answers to")
             named.setdefault(words, kind.id)

@@ -206,6 +206,10 @@ class ChangeKind(Strict):
         default=(), description='The steps it requires, or "none" when the source says nothing is required.'
     )
     requires_none_citation: Citation | None = None
+    phrases: tuple[str, ...] = Field(
+        default=(), description="How the process's own words say this change happens (\"the update adjusts the "
+        "deliverables\"); a Gherkin 'When' step may name the change kind by one (or begin with one).",
+    )
     not_required: tuple[NotRequired, ...] = ()
     unspecified: tuple[Unspecified, ...] = ()
 

@@ -18,9 +18,8 @@ from workreg.errors import PolicyError, UsageError, did_you_mean
 from workreg.inputs import display_name, read_policy_text
 from workreg.policy import cache
 from workreg.policy.decide import CompiledPolicy
-from workreg.resources import shipped_policies
+from workreg.resources import DEFAULT_POLICY, shipped_policies  # noqa: F401 - DEFAULT_POLICY re-exported
 
-DEFAULT_POLICY = "dsp4003"
 #: Folders of a policy directory that hold other data, not policy versions.
 NOT_POLICIES = frozenset({"vocabulary"})
 
