@@ -134,8 +134,14 @@ def test_the_installed_wheel_works_from_any_directory(installed, tmp_path):
     assert approvals["policy"] == "dsp4003@1.2.0"
     assert {item["approver"] for item in approvals["required"]} >= {"board", "alliance_partner"}
     policies = json.loads(_run([workreg, "policies", "--format", "json"], tmp_path, env).stdout)
-    assert [row["policy"] for row in policies] == ["dsp4003@1.0", "dsp4003@1.1", "dsp4003@1.2.0"]
+    assert [row["policy"] for row in policies] == ["dsp4003@1.0", "dsp4003@1.1", "dsp4003@1.2.0", "rfc@1.0", "rfc@2.0"]
     assert all("site-packages" in row["path"] for row in policies)
+    # The second family ships with its source documents, and answers like the first.
+    rfc = Path(next(row["path"] for row in policies if row["policy"] == "rfc@2.0"))
+    assert (rfc.parent / "source-2.0.md").is_file()
+    answer = json.loads(_run([workreg, "approvals", "--policy", "rfc@2.0", "withdrawal", "--format", "json"],
+                             tmp_path, env).stdout)
+    assert answer["policy"] == "rfc@2.0" and answer["required"] == []
     register = tmp_path / "register.txt"
     shutil.copy(ROOT / "tests" / "fixtures" / "registers" / "esa-1.1.txt", register)
     lint = subprocess.run([workreg, "lint", str(register), "--today", "2026-11-21"], cwd=tmp_path, env=env,

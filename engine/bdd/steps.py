@@ -139,9 +139,11 @@ def given_role_filled_by(workreg: ScenarioContext, role: str, name: str) -> None
     workreg.originating = name.strip()
 
 
-@_step("Given", r"(?:the )?(?P<names>.+?) owns? milestones in the work register",
+@_step("Given", r"(?:the )?(?P<names>.+?) (?:owns? milestones in the work register|(?:is|are) affected by the change)",
        'Given the PMCI Working Group and the SPDM Working Group own milestones in the work register',
-       "these committees have work in the Milestones section (one approval gate each)")
+       "these bodies have work in the change (milestones in a register, components of an RFC): one gate "
+       "each of the policy's per-name roles; 'Given the Payments team and the Search team are affected by the "
+       "change' says the same")
 def given_milestone_owners(workreg: ScenarioContext, names: str) -> None:
     workreg.committees.extend(re.sub(r"^the\s+", "", n, flags=re.I) for n in _names(names))
 

@@ -75,7 +75,7 @@ def load_policy_file(path: Path) -> LoadedPolicy:
     return LoadedPolicy(compile_file(path), load_policy(path), path)
 
 
-# -- the change history (Appendix A) ----------------------------------------------------------
+# -- the change history (lines "Version X ..." the provenance cites) ----------------------------
 
 def document_version_key(version: str) -> tuple:
     """Order document versions such as 1.0.1c < 1.1a < 1.1b < 1.2.0 (= 1.2)."""
@@ -90,11 +90,15 @@ def document_version_key(version: str) -> tuple:
 
 
 def history_lines(policy: "Policy") -> list[tuple[str, dict]]:
-    """``(version, citation)`` for each change-history line the policy's provenance cites."""
+    """``(version, citation)`` for each change-history line the policy's provenance cites.
+
+    A change-history line is a basis citation whose quote begins "Version X" (whatever section of
+    its document holds the history: DSP4003's Appendix A, another document's own).
+    """
     lines = []
     for citation in policy.provenance.basis:
         match = _APPENDIX_LINE.match(citation.quote)
-        if citation.section == "Appendix A" and match:
+        if match:
             lines.append((match.group(1), {"section": citation.section, "quote": citation.quote}))
     return lines
 

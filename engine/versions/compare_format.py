@@ -107,6 +107,12 @@ def _wrapped_table(headers: Sequence[str], rows: Sequence[Sequence[str]], wrap: 
     return "\n".join(lines)
 
 
+def _history_sections(result: dict) -> str:
+    """`` (Appendix A)``: where the documents keep their change history, unless its name says so."""
+    sections = [s for s in dict.fromkeys(c["section"] for c in result["history"]) if "history" not in s.lower()]
+    return f" ({', '.join(s if not s[:1].isdigit() else f'§{s}' for s in sections)})" if sections else ""
+
+
 def _not_exhaustive(result: dict) -> str:
     """Which combinations a non-exhaustive comparison covered."""
     common = len(result["policies"]["to"]["change_kinds"]) - len(result["change_kinds"]["added"])
@@ -136,7 +142,7 @@ def format_compare_text(result: dict) -> str:
         out.append(f"  {side:4}  {about['ref']:{width}}  {about['document']} {about['document_version']}{date}, "
                    f"{about['provenance']}")
     if result["history"]:
-        out += ["", "Change history between them (Appendix A):"]
+        out += ["", f"Change history between them{_history_sections(result)}:"]
         for citation in result["history"]:
             out.append(textwrap.fill(f"[{marks[citation['quote']]}] {citation['quote']}", 96,
                                      initial_indent="  ", subsequent_indent="       "))
@@ -207,7 +213,7 @@ def format_compare_markdown(result: dict) -> str:
         out.append(f"- **{side}** `{about['ref']}`: {about['document']} {about['document_version']}"
                    f"{' (' + about['date'] + ')' if about['date'] else ''}, {about['provenance']}")
     if result["history"]:
-        out += ["", "**Change history between them (Appendix A)**", ""]
+        out += ["", f"**Change history between them{_history_sections(result)}**", ""]
         out += [f"- [{marks[c['quote']]}] {_md(c['quote'])}" for c in result["history"]]
     if result["equivalent"]:
         out += ["", f"Same approvals and order for all {result['combinations_compared']} combinations compared; "

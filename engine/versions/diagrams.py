@@ -69,7 +69,7 @@ def diagram_sources(extra_dirs: Iterable[str | Path] = ()) -> list[Diagram]:
             diagrams.append(Diagram(
                 PATHS, f"{name}-{newest.model.version}-{kind.id}", render_dot(newest, changes=[kind.id]),
                 f"{kind.title} ({newest.model.ref})",
-                f"The approvals `workreg approvals {kind.id}` needs, highlighted in stages over the "
+                f"The approvals `workreg approvals {kind.id}{_policy_option(newest)}` needs, highlighted in stages over the "
                 "faded whole process.",
             ))
         for old, new in zip(loaded, loaded[1:]):
@@ -77,9 +77,16 @@ def diagram_sources(extra_dirs: Iterable[str | Path] = ()) -> list[Diagram]:
                 DIFFERENCES, f"{name}-{old.model.version}-to-{new.model.version}", render_dot(new, against=old),
                 f"{old.model.ref} → {new.model.ref}",
                 f"What {new.model.ref} changes from {old.model.ref}: added green, removed red dashed, "
-                "changed orange, with the change-history line (Appendix A) behind each change.",
+                "changed orange, with the change-history line behind each change.",
             ))
     return diagrams
+
+
+def _policy_option(loaded) -> str:
+    """`` --policy NAME@VERSION`` unless the policy is the default one (the newest version of it)."""
+    from workreg.resources import DEFAULT_POLICY
+
+    return "" if loaded.model.policy == DEFAULT_POLICY else f" --policy {loaded.model.ref}"
 
 
 def readme_text(diagrams: list[Diagram]) -> str:

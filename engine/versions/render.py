@@ -383,7 +383,7 @@ def _changes_table(entries: list[dict], names: dict[str, str]) -> str:
         else:
             what = ""
         detail = "<br/>".join(_escape(line) for line in _wrap(what, 48)) if what else ""
-        basis = ", ".join(_basis_mark(c["quote"]) for c in entry["basis"])
+        basis = ", ".join(_basis_mark(c) for c in entry["basis"])
         rows.append(
             f'<tr><td border="1" color="{style["color"]}" bgcolor="{style["fillcolor"]}"'
             f'{" style=" + chr(34) + "dashed" + chr(34) if "style_extra" in style else ""}>'
@@ -396,9 +396,11 @@ def _changes_table(entries: list[dict], names: dict[str, str]) -> str:
     return '<<table border="0" cellspacing="3" cellpadding="4">' + "".join(rows) + "</table>>"
 
 
-def _basis_mark(quote: str) -> str:
-    """``App. A 1.2.0`` from an Appendix A line "Version 1.2.0 ...", for a compact reference."""
-    return "App. A " + quote.split()[1]
+def _basis_mark(citation: dict) -> str:
+    """``App. A 1.2.0`` from a change-history line "Version 1.2.0 ..." of Appendix A, for a compact reference."""
+    section = citation["section"]
+    short = "App. " + section.split(" ", 1)[1] if section.startswith("Appendix ") else f"§{section}"
+    return f"{short} {citation['quote'].split()[1]}"
 
 
 def _names_of(*loaded: "LoadedPolicy") -> dict[str, str]:
