@@ -170,3 +170,19 @@ def test_many_change_kinds_compile_and_check(tmp_path):
     assert main(["check", str(folder / "1.0.yaml")]) == 0
     assert main(["approvals", "--policy-dir", str(tmp_path), "--policy", "generated@1.0", "--format", "json",
                  "kind_0", "kind_1", "kind_2", "kind_3", "kind_4"]) == 0
+
+
+def test_compiling_needs_no_networkx():
+    """Uncached, a query validates (pydantic) and compiles the policy, but networkx is never imported."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import sys; from workreg.cli import main; main(['approvals', 'scope_extension']); "
+            "print('networkx' in sys.modules, 'pydantic' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, "WORKREG_CACHE_DIR": "off"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "False True"
