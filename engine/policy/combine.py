@@ -345,15 +345,15 @@ def combine(
     """The decision for ``changes`` (in policy order): the union of their requirements, ordered."""
     required: dict[str, list] = {}  # step -> [kind, citation, required_by, interpretation]
     for change in changes:
-        for requirement in rules[change].requires:
-            entry = required.get(requirement.step)
+        for step, kind, citation, interpretation in rules[change].requires:
+            entry = required.get(step)
             if entry is None:
-                required[requirement.step] = [requirement.kind, requirement.citation, [change], requirement.interpretation]
+                required[step] = [kind, citation, [change], interpretation]
                 continue
             entry[2].append(change)
-            if KIND_STRENGTH.get(requirement.kind, 0) > KIND_STRENGTH.get(entry[0], 0):
-                entry[0], entry[1] = requirement.kind, requirement.citation
-            entry[3] = entry[3] or requirement.interpretation
+            if KIND_STRENGTH.get(kind, 0) > KIND_STRENGTH.get(entry[0], 0):
+                entry[0], entry[1] = kind, citation
+            entry[3] = entry[3] or interpretation
 
     gates = [step for step in required if is_gate[step]]
     actions = [step for step in required if not is_gate[step]]
@@ -382,10 +382,11 @@ def combine(
             unspecified.setdefault(topic, (topic, text, citation, []))[3].append(change)
 
     def combined(steps: list[str]) -> tuple[CombinedRequirement, ...]:
+        new = tuple.__new__  # what the named tuple's __new__ calls, without its Python frame
         result = []
         for step in steps:
             kind, citation, by, interpretation = required[step]
-            result.append(CombinedRequirement(step, kind, citation, tuple(by), interpretation))
+            result.append(new(CombinedRequirement, (step, kind, citation, tuple(by), interpretation)))
         return tuple(result)
 
     return Combination(
