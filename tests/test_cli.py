@@ -40,12 +40,14 @@ def test_approvals_output_is_golden(capsys, kind, fmt, suffix):
 def test_json_contract_keys(capsys):
     code, out, _ = run(capsys, "approvals", "scope_extension", "--format", "json")
     data = json.loads(out)
-    assert list(data) == ["policy", "changes", "required", "not_required", "unspecified", "stages", "order", "steps"]
+    assert list(data) == ["policy", "changes", "required", "not_required", "unspecified", "stages", "order", "steps",
+                          "unordered", "parallel", "provenance", "committees"]
     assert data["policy"] == "dsp4003@1.2.0"
     assert data["changes"] == ["scope_extension"]
     assert {"gate", "approver", "name", "kind", "citation"} <= set(data["required"][0])
-    assert set(data["required"][0]["citation"]) == {"section", "quote"}
-    assert data["stages"] == [["originating_committee_ballot"], ["board_approval"], ["partner_approval"]]
+    assert set(data["required"][0]["citation"]) == {"section", "quote", "source"}
+    assert data["required"][0]["citation"]["source"] == "DSP4003 1.2.0"
+    assert data["provenance"]["kind"] == "published"
 
 
 def test_scope_extension_text_names_approvers_in_order_with_section_4(capsys):
@@ -69,12 +71,12 @@ def test_removal_names_the_board(capsys):
 
 
 def test_committees_and_originating(capsys):
-    code, out, _ = run(capsys, "approvals", "new_register", "--committee", "PMCI Working Group",
+    code, out, _ = run(capsys, "approvals", "new_register", "--committee", "Marketing Committee",
                        "--originating", "Technical Committee", "--format", "json")
     data = json.loads(out)
     assert code == 0
     assert data["stages"][0] == [
-        "originating_committee_ballot", "affected_committee_ballot:PMCI Working Group", "alliance_committee_approval",
+        "originating_committee_ballot", "affected_committee_ballot:Marketing Committee", "alliance_committee_approval",
     ]
 
 

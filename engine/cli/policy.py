@@ -21,17 +21,24 @@ def _default_kinds() -> str:
 
 
 def cmd_approvals(args: argparse.Namespace) -> int:
-    from workreg.api import decide, get_policy
-    from workreg.policy.format import format_json, format_markdown, format_text
+    from workreg.api import check_options_apply, decide, get_policy, load_vocabulary, name_committees
+    from workreg.policy.format import approvals_json, format_json, format_markdown, format_text
 
     policy = get_policy(args.policy, args.policy_dir)
-    decision = decide(policy, args.kinds, committees=args.committee, originating=args.originating)
+    named, originating = (), None
+    if args.committee or args.originating:  # the vocabulary needs YAML and pydantic: only load it when asked
+        named, originating = name_committees(args.committee, args.originating,
+                                             vocabulary=load_vocabulary(*args.vocabulary))
+    committees = list(dict.fromkeys(item.committee for item in named))
+    decision = decide(policy, args.kinds, committees=committees, originating=originating)
+    check_options_apply(policy, decision, committees=committees, originating=originating)
+    notes = [item.note for item in named if item.note]
     if args.format == "json":
-        emit(format_json(decision.to_dict()))
+        emit(format_json(approvals_json(policy, decision, named)))
     elif args.format == "markdown":
-        emit(format_markdown(policy, decision))
+        emit(format_markdown(policy, decision, notes=notes))
     else:
-        emit(format_text(policy, decision), wrap=True)
+        emit(format_text(policy, decision, notes=notes), wrap=True)
     return 0
 
 
@@ -93,11 +100,14 @@ def register_commands(commands) -> None:
     add_policy(approvals)
     approvals.add_argument(
         "--committee", action="append", default=[], metavar="NAME",
-        help="an affected committee with milestone work (one gate each); repeatable",
+        help="a committee with milestone work (one gate each; a working group counts for its committee); "
+        "repeatable; names are checked against the organization vocabulary",
     )
     approvals.add_argument(
         "--originating", metavar="NAME", help="the Originating Committee, when not the policy's default",
     )
+    approvals.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
+                           help="extra organization vocabulary YAML (extends policies/vocabulary/dmtf.yaml)")
     approvals.add_argument("--format", choices=FORMATS, default="text")
     approvals.set_defaults(handler=cmd_approvals)
 

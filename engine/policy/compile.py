@@ -68,15 +68,23 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
             "kind": policy.provenance.kind,
             "note": policy.provenance.note,
             "basis": [citations.ref(c) for c in policy.provenance.basis],
+            "quotes_from": policy.provenance.quotes_from,
         },
         "roles": {
-            role.id: {"name": role.name, "default": role.default, "per_name": role.per_name}
+            role.id: {
+                "name": role.name, "default": role.default, "per_name": role.per_name,
+                "designated": role.designated or role.default is not None,
+                "aliases": list(role.aliases),
+                # A default reading of who fills the role ("most likely the Alliance Committee").
+                "interpretation": role.interpretation,
+            }
             for role in policy.roles
         },
         "steps": {
             step.id: {
                 "title": step.title, "actor": step.actor, "kind": step.kind, "phase": step.phase,
-                "optional": step.optional, "gate": step.is_gate,
+                "optional": step.optional, "gate": step.is_gate, "interpretation": step.interpretation,
+                "also_by": [[other.role, other.qualifier, citations.ref(other.citation)] for other in step.also_by],
             }
             for step in policy.steps
         },

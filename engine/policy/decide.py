@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from workreg.policy.decision import (
-    KIND_STRENGTH, Citation, Decision, NotRequired, OrderEdge, RequiredApproval, StepItem, UnspecifiedPoint,
+    KIND_STRENGTH, Alternative, Citation, Decision, NotRequired, OrderEdge, Provenance, RequiredApproval, StepItem,
+    UnspecifiedPoint,
 )
 from workreg.errors import UsageError, did_you_mean
 
@@ -32,7 +33,10 @@ class CompiledPolicy:
         self.title: str = table["title"]
         self.kinds: tuple[str, ...] = tuple(table["kinds"])
         self._kind_position = {kind: index for index, kind in enumerate(self.kinds)}
-        self._citations = tuple(Citation(section, quote) for section, quote in table["citations"])
+        source = table["source"]
+        #: The published text the policy's citations quote (itself, unless it is a reconstruction).
+        self.quotes_from: str = table["provenance"].get("quotes_from") or f"{source['document']} {source['version']}"
+        self._citations = tuple(Citation(section, quote, self.quotes_from) for section, quote in table["citations"])
         self._memo: dict = {}
 
     def __repr__(self) -> str:
@@ -46,6 +50,16 @@ class CompiledPolicy:
             "note": table["note"],
             "basis": [self._citations[i].to_dict() for i in table["basis"]],
         }
+
+    @property
+    def provenance_record(self) -> Provenance:
+        """The policy's provenance as a decision carries it."""
+        table = self.table["provenance"]
+        source = self.table["source"]
+        return Provenance(
+            kind=table["kind"], document=f"{source['document']} {source['version']}", quotes_from=self.quotes_from,
+            note=table["note"], basis=tuple(self._citations[i] for i in table["basis"]),
+        )
 
     def role_name(self, role: str) -> str:
         return self.table["roles"][role]["name"]
@@ -99,9 +113,26 @@ class CompiledPolicy:
 
     def _actor_name(self, role: str, originating: str | None) -> str:
         info = self.table["roles"][role]
+        if info["designated"] and originating:
+            return originating
         if info["default"] is not None:
-            return originating or self.table["roles"][info["default"]]["name"]
+            return self.table["roles"][info["default"]]["name"]
         return info["name"]
+
+    def _default_reading(self, role: str, originating: str | None) -> str | None:
+        """The role's interpretation when the decision relies on its default body (none was named)."""
+        info = self.table["roles"][role]
+        if info["default"] is not None and not originating:
+            return info["interpretation"]
+        return None
+
+    def _alternatives(self, step: str) -> tuple[Alternative, ...]:
+        roles = self.table["roles"]
+        return tuple(
+            Alternative(role, f"{qualifier} the {roles[role]['name']}" if qualifier else roles[role]["name"],
+                        self._citations[citation])
+            for role, qualifier, citation in self.table["steps"][step]["also_by"]
+        )
 
     def _materialise(self, changes: tuple[str, ...], committees: tuple[str, ...], originating: str | None) -> Decision:
         entry = self.table["decisions"][",".join(changes)]
@@ -137,14 +168,22 @@ class CompiledPolicy:
                     else:
                         first_gate_of_body[body] = instance
 
+        readings: dict[str, str | None] = {}  # gate instance -> the default it relies on, if any
+        for gate, *_ in entry["required"]:
+            reading = self._default_reading(steps[gate]["actor"], originating)
+            for instance, _ in expansions[gate]:
+                readings[instance] = reading
         required = []
         for gate, kind, citation, required_by, interpretation in entry["required"]:
             info = steps[gate]
             for instance, name in expansions[gate]:
+                # A gate given by another relies on whatever that one's body rests on.
+                reading = readings[instance] or readings.get(satisfied.get(instance, ""))
                 required.append(RequiredApproval(
                     gate=instance, approver=info["actor"], name=name, kind=kind,
                     citation=cite[citation], required_by=tuple(required_by), title=info["title"],
-                    satisfied_by=satisfied.get(instance), interpretation=interpretation,
+                    satisfied_by=satisfied.get(instance),
+                    interpretation=_join(interpretation, reading),
                 ))
         stages = tuple(
             stage for stage in (
@@ -163,6 +202,9 @@ class CompiledPolicy:
                 step=step, title=steps[step]["title"], actor=steps[step]["actor"],
                 name=self._actor_name(steps[step]["actor"], originating), kind=kind,
                 optional=steps[step]["optional"], citation=cite[citation], required_by=tuple(required_by),
+                interpretation=_join(steps[step]["interpretation"],
+                                     self._default_reading(steps[step]["actor"], originating)),
+                also_by=self._alternatives(step),
             )
             for step, kind, citation, required_by in entry["steps"]
         )
@@ -177,7 +219,14 @@ class CompiledPolicy:
         return Decision(
             policy=self.ref, changes=changes, required=tuple(required), not_required=not_required,
             unspecified=unspecified, stages=stages, order=order, steps=step_items,
+            provenance=self.provenance_record,
         )
+
+
+def _join(*readings: str | None) -> str | None:
+    """Several interpretations as one text (None when there is none)."""
+    texts = list(dict.fromkeys(text for text in readings if text))
+    return " ".join(texts) or None
 
 
 def decide(

@@ -91,8 +91,13 @@ class Role(Strict):
     name: str = Field(min_length=1)
     description: str | None = None
     citation: Citation
+    designated: bool = Field(
+        default=False,
+        description="The body filling this role is designated for each register (named with --originating); "
+        "implied by `default`.",
+    )
     default: str | None = Field(
-        default=None, description="Id of the role that fills this one unless told otherwise."
+        default=None, description="Id of the role that fills this one unless told otherwise (implies designated)."
     )
     default_citation: Citation | None = None
     per_name: bool = Field(
