@@ -15,10 +15,8 @@ Every error workreg raises on purpose is a :class:`WorkregError`.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-from workreg.errors import WorkregError
+# Kept minimal: the command line imports this package before it can handle Ctrl-C.
+TYPE_CHECKING = False
 
 __version__ = "0.2.0"
 
@@ -37,25 +35,28 @@ _API = {
     "CompiledPolicy": "workreg.policy.decide",
     "Decision": "workreg.policy.decision",
     "WorkRegister": "workreg.registers.model",
+    "WorkregError": "workreg.errors",
     "PolicyError": "workreg.errors",
     "RegisterError": "workreg.errors",
     "UsageError": "workreg.errors",
 }
 
-__all__ = ["WorkregError", "__version__", *_API]
+__all__ = ["__version__", *_API]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from workreg.api import (  # noqa: F401
         check_policy_file, compare_policies, decide, diff_registers, get_policy, lint_register, list_policies,
         load_policy, load_vocabulary, read_register,
     )
-    from workreg.errors import PolicyError, RegisterError, UsageError  # noqa: F401
+    from workreg.errors import PolicyError, RegisterError, UsageError, WorkregError  # noqa: F401
     from workreg.policy.decide import CompiledPolicy  # noqa: F401
     from workreg.policy.decision import Decision  # noqa: F401
     from workreg.registers.model import WorkRegister  # noqa: F401
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str):
+    from importlib import import_module
+
     module = _API.get(name)
     if module is None:
         raise AttributeError(f"module 'workreg' has no attribute {name!r}")

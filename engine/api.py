@@ -87,13 +87,13 @@ def _designated(role: dict) -> bool:
 
 def list_policies(policy_dirs: Iterable[str | Path] = ()) -> tuple[list[dict], list[WorkregError]]:
     """Every policy version found (the rows of ``workreg policies --format json``) and the files that failed."""
-    from workreg.policy.registry import compile_file, discover
+    from workreg.policy.registry import compile_found, discover
 
     rows: list[dict] = []
     failures: list[WorkregError] = []
     for found in discover(policy_dirs):
         try:
-            compiled = compile_file(found.path)
+            compiled = compile_found(found)
         except WorkregError as exc:
             failures.append(exc)
             continue

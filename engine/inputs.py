@@ -28,12 +28,15 @@ MAX_DEPTH = 32
 # Kept for callers of the first wave's name.
 MAX_POLICY_BYTES = MAX_DATA_BYTES
 
+#: Integers longer than this many decimal digits are refused in YAML and JSON data.
+MAX_INT_DIGITS = 4000
+_MAX_INT_BITS = int(MAX_INT_DIGITS * 3.3219)  # log2(10) bits per decimal digit
 #: A document path: mapping keys and list indexes, from the root.
 DocPath = tuple
 
 
-def _display(path: str | Path) -> str:
-    """A file name that can always be printed (undecodable bytes escaped, NUL shown)."""
+def display_name(path: str | Path) -> str:
+    """A file name that can always be printed and put in JSON (undecodable bytes replaced, NUL shown)."""
     name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
     if "\x00" in name:
         return repr(name)[1:-1]
@@ -50,7 +53,7 @@ def read_bytes(path: str | Path, *, max_bytes: int, error: type[WorkregError] = 
     FIFOs, sockets, devices and directories are refused without blocking; a file that grows
     while it is read is cut off at the limit and refused.
     """
-    name = _display(path)
+    name = display_name(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError as exc:
@@ -102,7 +105,7 @@ def decode_utf8(data: bytes, *, file: str, error: type[WorkregError] = WorkregEr
 def read_text(path: str | Path, *, max_bytes: int = MAX_DATA_BYTES, error: type[WorkregError] = WorkregError,
               what: str = "YAML") -> str:
     """A regular UTF-8 text file, bounded in size."""
-    return decode_utf8(read_bytes(path, max_bytes=max_bytes, error=error), file=_display(path), error=error, what=what)
+    return decode_utf8(read_bytes(path, max_bytes=max_bytes, error=error), file=display_name(path), error=error, what=what)
 
 
 def read_policy_text(path: str | Path) -> str:
@@ -220,16 +223,23 @@ def _scalar(node, loader) -> Any:
     """Construct one scalar; a value its tag cannot hold is a located error, not a traceback."""
     import yaml
 
+    shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except yaml.YAMLError:
         raise
-    except (ValueError, KeyError, TypeError, OverflowError, ArithmeticError) as exc:
-        shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+    except Exception as exc:  # noqa: BLE001 - any constructor's failure (ValueError, KeyError,
+        # AttributeError for an `!!timestamp` that is not one, OverflowError ...) is this value's fault
         tag = node.tag.rsplit(":", 1)[-1]
         reason = "too many digits" if "digits" in str(exc) else f"not a valid {tag}"
         raise _Problem("bad-scalar", f"{shown!r} is {reason}", node.start_mark.line + 1,
                        hint="quote the value to keep it as text") from exc
+    # Hexadecimal, octal and binary integers have no digit limit when built, but printing one
+    # (in any later message) would fail: refuse them at the same size as decimal ones.
+    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+        raise _Problem("bad-scalar", f"{shown!r} is too many digits", node.start_mark.line + 1,
+                       hint="quote the value to keep it as text")
+    return value
 
 
 def parse_json(text: str, file: str, *, error: type[WorkregError] = WorkregError) -> Any:
@@ -244,7 +254,7 @@ def parse_json(text: str, file: str, *, error: type[WorkregError] = WorkregError
         return result
 
     def bounded_int(text: str) -> int:
-        if len(text) > 4000:
+        if len(text) > MAX_INT_DIGITS:
             raise _Problem("bad-scalar", "integer with too many digits", None)
         return int(text)
 

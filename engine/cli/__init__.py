@@ -6,20 +6,23 @@ Exit codes: 0 ok; 1 a check found problems; 2 usage or input error.  Errors prin
 
 from __future__ import annotations
 
+# Nothing else at the top: the console script imports this module before entry_point() can
+# install its SIGINT handler, and an interrupt during a slow import would print a traceback.
 import sys
-from typing import Sequence
-
-from workreg import __version__
-from workreg.cli.args import Parser, report
-from workreg.errors import WorkregError
 
 #: The command groups, in the order ``workreg --help`` lists them.
 GROUPS = ("workreg.cli.policy", "workreg.cli.registers", "workreg.cli.versions", "workreg.cli.bdd")
 
+#: The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
 
-def build_parser() -> Parser:
+
+def build_parser():
     """The argument parser of every ``workreg`` subcommand."""
     from importlib import import_module
+
+    from workreg import __version__
+    from workreg.cli.args import Parser
 
     parser = Parser(
         prog="workreg",
@@ -34,23 +37,32 @@ def build_parser() -> Parser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``workreg``; return the exit code."""
+def main(argv=None) -> int:
+    """Run ``workreg`` with ``argv`` (default: the command line); return the exit code."""
     try:
-        args = build_parser().parse_args(argv)
-        return args.handler(args)
+        from workreg.cli.args import report
+        from workreg.errors import WorkregError
+
+        try:
+            args = build_parser().parse_args(argv)
+            return args.handler(args)
+        except WorkregError as exc:
+            return report(exc)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
-    except WorkregError as exc:
-        return report(exc)
     except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
+        return INTERRUPTED
+
+
+def _interrupted(signum, frame) -> None:
+    raise SystemExit(INTERRUPTED)
 
 
 def entry_point() -> None:
-    """Console-script entry: exit with :func:`main`'s code."""
+    """Console-script entry: Ctrl-C from the first moment ends quietly (exit 130); exit with :func:`main`'s code."""
+    import signal
+
+    signal.signal(signal.SIGINT, _interrupted)
     sys.exit(main())
 
 

@@ -41,6 +41,18 @@ class Parser(argparse.ArgumentParser):
             self.epilog_factory = None
         return super().format_help()
 
+    def _print_message(self, message: str, file=None) -> None:  # noqa: D401 - argparse hook
+        # Help, usage and --version go through workreg's writers: a closed or full stdout is a
+        # one-line error, and text the terminal's encoding cannot hold is replaced, not a crash.
+        if not message:
+            return
+        from workreg.outputs import emit, emit_error
+
+        if file is sys.stderr:
+            emit_error(message.rstrip("\n"))
+        else:
+            emit(message)
+
     def error(self, message: str) -> None:  # noqa: D401 - argparse hook
         hint = f"see '{self.prog} --help'"
         choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)

@@ -13,9 +13,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from workreg.bdd.coverage import format_text, measure
     from workreg.outputs import format_json
 
-    report = measure(args.policy, args.features, args.policy_dir)
+    report = measure(args.policy, args.features, args.policy_dir, conftest=not args.no_conftest)
     if args.format == "json":
-        emit(format_json(report.to_dict()))
+        emit(format_json(report.to_dict()), json=True)
     else:
         emit(format_text(report, args.features), wrap=True)
     return 1 if report.percent < args.fail_under or report.scenarios_failed else 0
@@ -28,16 +28,9 @@ def cmd_gherkin(args: argparse.Namespace) -> int:
     policy = get_policy(args.policy, args.policy_dir)
     text = skeleton(policy)
     if args.output:
-        try:
-            with open(args.output, "x", encoding="utf-8") as out:
-                out.write(text)
-        except FileExistsError as exc:
-            raise UsageError("file exists; not overwriting it", code="exists", file=args.output) from exc
-        except OSError as exc:
-            raise UsageError(f"cannot write: {exc.strerror}", code="unwritable", file=args.output) from exc
-        except ValueError as exc:  # open() refuses names with NUL bytes
-            raise UsageError(f"not a usable file name: {exc}", code="bad-path",
-                             file=repr(args.output)[1:-1]) from exc
+        from workreg.outputs import write_file
+
+        write_file(args.output, text, exclusive=True)
         scenarios = text.count("\n  Scenario")
         emit_error(f"workreg: wrote {args.output} ({scenarios} scenarios for {policy.ref})")
     else:
@@ -57,13 +50,19 @@ def register_commands(commands) -> None:
     coverage = add_command(
         commands, "coverage",
         "Which clauses a policy cites are exercised by Gherkin scenarios (exit 1 under --fail-under).",
-        example=["workreg coverage dsp4003@1.2.0 features/dsp4003", "workreg coverage my.yaml features/ --fail-under 80"],
+        details="Runs the scenarios under pytest, as 'pytest FEATURES' would: that runs the conftest.py files "
+                "of FEATURES and of the folders above it (their code, with your rights). Use --no-conftest "
+                "for features you do not trust (pytest's --noconftest); workreg's own steps need none.",
+        example=["workreg coverage dsp4003@1.2.0 features/dsp4003", "workreg coverage my.yaml features/ --fail-under 80",
+                 "workreg coverage dsp4003 downloaded/features --no-conftest"],
     )
     coverage.add_argument("policy", metavar="POLICY", help="NAME@VERSION, NAME or a YAML file")
     coverage.add_argument("features", metavar="FEATURES", help="a folder of .feature files (or one file)")
     coverage.add_argument("--fail-under", type=float, default=100.0, metavar="PERCENT",
                           help="exit 1 when fewer clauses are covered (default 100)")
     add_policy_dir(coverage)
+    coverage.add_argument("--no-conftest", action="store_true",
+                          help="do not run any conftest.py (pytest --noconftest)")
     coverage.add_argument("--format", choices=("text", "json"), default="text")
     coverage.set_defaults(handler=cmd_coverage)
 

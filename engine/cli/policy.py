@@ -34,7 +34,7 @@ def cmd_approvals(args: argparse.Namespace) -> int:
     check_options_apply(policy, decision, committees=committees, originating=originating)
     notes = [item.note for item in named if item.note]
     if args.format == "json":
-        emit(format_json(approvals_json(policy, decision, named)))
+        emit(format_json(approvals_json(policy, decision, named)), json=True)
     elif args.format == "markdown":
         emit(format_markdown(policy, decision, notes=notes))
     else:
@@ -48,7 +48,7 @@ def cmd_policies(args: argparse.Namespace) -> int:
 
     rows, failures = list_policies(args.policy_dir)
     if args.format == "json":
-        emit(format_json(rows))
+        emit(format_json(rows), json=True)
     else:
         emit(table(
             ["Policy", "Provenance", "Title", "Path"],
@@ -70,7 +70,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not problems and args.format == "text":
             emit(f"{path}: ok\n")
     if args.format == "json":
-        emit(format_json([f.as_dict() for f in findings]))
+        emit(format_json([f.as_dict() for f in findings]), json=True)
     else:
         for finding in findings:
             emit(f"{finding}\n")
@@ -81,7 +81,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from workreg.outputs import format_json
     from workreg.policy.model import json_schema
 
-    emit(format_json(json_schema()))
+    emit(format_json(json_schema()), json=True)
     return 0
 
 

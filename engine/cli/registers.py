@@ -97,7 +97,7 @@ def run_diff(args: argparse.Namespace) -> int:
                             policy_dirs=args.policy_dir)
     compiled = policy or get_policy(result.policy, args.policy_dir)
     if args.format == "json":
-        emit(format_json({"old": args.old, "new": args.new, **result.to_dict()}))
+        emit(format_json({"old": args.old, "new": args.new, **result.to_dict()}), json=True)
     elif args.format == "markdown":
         emit(format_diff_markdown(compiled, result, args.old, args.new))
     else:
@@ -114,7 +114,7 @@ def run_show(args: argparse.Namespace) -> int:
     if args.format == "text":
         emit(render_text(register), wrap=True)
     else:
-        emit(dump_register(register, args.format))
+        emit(dump_register(register, args.format), json=args.format == "json")
     return 0
 
 
@@ -134,7 +134,7 @@ def run_lint(args: argparse.Namespace) -> int:
             continue
         findings += lint_register(register, today=today, file=file)
     if args.format == "json":
-        emit(format_json(findings))
+        emit(format_json(findings), json=True)
     else:
         emit(format_text(findings), wrap=True)
     if failures:

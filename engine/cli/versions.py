@@ -24,7 +24,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         load_for_compare(args.old, args.policy_dir), load_for_compare(args.new, args.policy_dir)
     )
     if args.format == "json":
-        emit(format_json(result))
+        emit(format_json(result), json=True)
     elif args.format == "markdown":
         emit(format_compare_markdown(result))
     else:

@@ -15,7 +15,6 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -72,8 +71,8 @@ def entry_path(key: str) -> Path | None:
 def read_entry(key: str) -> dict | None:
     """The payload stored under ``key``; None when absent or not verifiably the right one."""
     path = entry_path(key)
-    if path is None:
-        return None
+    if path is None or not path.parent.is_dir():
+        return None  # no cache directory (yet, or not a usable one): no cache, not an error
     try:
         data = read_bytes(path, max_bytes=MAX_ENTRY_BYTES)
     except WorkregError as exc:
@@ -133,5 +132,6 @@ def write_entry(key: str, payload: dict) -> None:
 
 
 def _warn(path: Path, reason: str) -> None:
-    with contextlib.suppress(Exception):  # a warning must never be what fails a query
-        print(f"workreg: warning: ignoring cache entry {path}: {reason}; rebuilding it", file=sys.stderr)
+    from workreg.outputs import emit_error  # never raises: a warning must never be what fails a query
+
+    emit_error(f"workreg: warning: ignoring cache entry {path}: {reason}; rebuilding it")

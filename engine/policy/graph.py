@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from workreg.policy.model import Policy
+from workreg.policy.model import GATE_KINDS, Policy
 
 
 @dataclass(frozen=True)
@@ -95,4 +95,79 @@ def integrity_findings(policy: Policy) -> list[Finding]:
                 "unreachable-gate", f"gate '{step.id}' is required by no change kind", ("steps", index),
                 "require it from a change kind or remove it",
             ))
+    if nx.is_directed_acyclic_graph(graph):
+        findings += _parallel_contradictions(policy, nx.transitive_closure_dag(graph))
+    findings += _kind_contradictions(policy)
+    findings += _duplicates(policy)
+    return findings
+
+
+def _parallel_contradictions(policy: Policy, closure: nx.DiGraph) -> list[Finding]:
+    """Parallel groups whose steps the precedence orders (directly or through other steps)."""
+    findings = []
+    for index, group in enumerate(policy.parallel):
+        members = list(dict.fromkeys(group.steps))
+        for position, first in enumerate(members):
+            for second in members[position + 1:]:
+                for before, after in ((first, second), (second, first)):
+                    if closure.has_edge(before, after):
+                        findings.append(Finding(
+                            "parallel-contradicts-precedence",
+                            f"steps '{first}' and '{second}' may run in parallel, but the precedence "
+                            f"orders '{before}' before '{after}'", ("parallel", index),
+                            "remove the step from the parallel group or the precedence edge that orders them",
+                        ))
+    return findings
+
+
+def _kind_contradictions(policy: Policy) -> list[Finding]:
+    """Change kinds that require an approval of a role and also say that role's approval is not required."""
+    steps = {step.id: step for step in policy.steps}
+    findings = []
+    for index, kind in enumerate(policy.change_kinds):
+        approving: dict[str, str] = {}
+        for requirement in kind.requirements:
+            step = steps.get(requirement.step)
+            if step is not None and (requirement.kind or step.kind) in GATE_KINDS:
+                approving.setdefault(step.actor, step.id)
+        for position, entry in enumerate(kind.not_required):
+            if entry.approver in approving:
+                findings.append(Finding(
+                    "contradiction",
+                    f"change kind '{kind.id}' requires '{approving[entry.approver]}', an approval by "
+                    f"'{entry.approver}', and also says that approval is not required",
+                    ("change_kinds", index, "not_required", position),
+                    "keep one of the two: the requirement or the not_required entry",
+                ))
+    return findings
+
+
+def _duplicates(policy: Policy) -> list[Finding]:
+    """The same requirement, not-required approver, unspecified topic, order edge or group member twice."""
+    findings = []
+
+    def once(values, path: tuple, what: str, code: str) -> None:
+        seen: set = set()
+        for position, value in enumerate(values):
+            if value in seen:
+                findings.append(Finding(code, f"{what} '{value}' is listed twice", path + (position,),
+                                        "remove the repeated entry"))
+            seen.add(value)
+
+    for index, kind in enumerate(policy.change_kinds):
+        base = ("change_kinds", index)
+        once([r.step for r in kind.requirements], base + ("requires",), f"change kind '{kind.id}' requirement",
+             "duplicate-requirement")
+        once([n.approver for n in kind.not_required], base + ("not_required",),
+             f"change kind '{kind.id}' not-required approver", "duplicate-requirement")
+        once([u.topic for u in kind.unspecified], base + ("unspecified",),
+             f"change kind '{kind.id}' unspecified topic", "duplicate-requirement")
+    seen_edges: set = set()
+    for index, edge in enumerate(policy.precedence):
+        if (edge.before, edge.after) in seen_edges:
+            findings.append(Finding("duplicate-precedence", f"the order '{edge.before}' before '{edge.after}' "
+                                    "is listed twice", ("precedence", index), "remove the repeated entry"))
+        seen_edges.add((edge.before, edge.after))
+    for index, group in enumerate(policy.parallel):
+        once(group.steps, ("parallel", index, "steps"), "parallel step", "duplicate-step")
     return findings

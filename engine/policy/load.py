@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from workreg.errors import PolicyError, WorkregErrors, did_you_mean
 from workreg.inputs import MAX_POLICY_BYTES, field_text, line_for, parse_yaml, read_policy_text  # noqa: F401
 from workreg.policy.model import GATE_KINDS, Policy
+from workreg.policy.reserved import CLASSIFICATION_OUTCOMES, reserved_meaning
 
 # pydantic puts union labels such as "tuple[Requirement, ...]" into locations; field names look like this.
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -159,6 +160,7 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
     roles = unique(policy.roles, "roles")
     steps = unique(policy.steps, "steps")
     kinds = unique(policy.change_kinds, "change_kinds")
+    _name_errors(policy, error)
     unique(policy.classification, "classification")
     step_kind = {step.id: step.kind for step in policy.steps}
 
@@ -221,6 +223,34 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
         for position, role_id in enumerate(trigger.recommended_by):
             ref(role_id, roles, "role", ("removal_triggers", index, "recommended_by", position))
     for index, rule in enumerate(policy.classification):
-        if rule.kind != "editorial":
-            ref(rule.kind, kinds | {"editorial"}, "change kind", ("classification", index, "kind"))
+        if rule.kind not in CLASSIFICATION_OUTCOMES:
+            ref(rule.kind, kinds | CLASSIFICATION_OUTCOMES, "change kind", ("classification", index, "kind"))
     return errors
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def _name_errors(policy: Policy, error) -> None:
+    """Change kinds named with a reserved word, and names that two kinds answer to.
+
+    A change kind is asked for by its id or its title (``approvals "scope extension"``); a name
+    two kinds answer to would pick one of them silently.
+    """
+    named: dict[str, str] = {}
+    for index, kind in enumerate(policy.change_kinds):
+        for field, value in (("id", kind.id), ("title", kind.title)):
+            meaning = reserved_meaning(value)
+            if meaning is not None:
+                error(f"change kind {field} '{value}' is a reserved word: workreg uses it for {meaning}",
+                      ("change_kinds", index, field), "reserved-id",
+                      "choose another name; classification rules say 'kind: editorial' for changes that need no approval")
+        for field, value in (("id", kind.id), ("title", kind.title)):
+            words = _words(value)
+            owner = named.get(words)
+            if owner is not None and owner != kind.id:
+                error(f"change kind '{kind.id}' has the {field} '{value}', which also names change kind '{owner}'",
+                      ("change_kinds", index, field), "ambiguous-name",
+                      "give every change kind an id and a title that no other change kind answers to")
+            named.setdefault(words, kind.id)

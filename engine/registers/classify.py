@@ -11,10 +11,11 @@ from dataclasses import dataclass, replace
 
 from workreg.policy.decide import CompiledPolicy
 from workreg.policy.decision import Citation, Decision
+from workreg.policy.reserved import EDITORIAL
 from workreg.registers.diff import ChangeRecord, as_fact
 from workreg.registers.vocabulary import NamedCommittee, Vocabulary
 
-EDITORIAL = "editorial"
+__all__ = ["EDITORIAL", "ClassifiedChange", "affected_committees", "classify_changes", "decide_changes"]
 
 
 @dataclass(frozen=True)

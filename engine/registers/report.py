@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from workreg.policy.decide import CompiledPolicy
 from workreg.policy.decision import Decision
 from workreg.policy.format import checklist, format_markdown, format_text, provenance_banner, source_label, table
-from workreg.registers.classify import EDITORIAL, ClassifiedChange
+from workreg.policy.reserved import EDITORIAL, UNCLASSIFIED
+from workreg.registers.classify import ClassifiedChange
 
 if TYPE_CHECKING:
     from workreg.api import RegisterDiff
@@ -26,11 +27,11 @@ def _line(change: ClassifiedChange) -> str:
 
 
 def _label(change: ClassifiedChange) -> str:
-    return change.kind or "unclassified"
+    return change.kind or UNCLASSIFIED
 
 
 def _sorted(changes: list[ClassifiedChange]) -> list[ClassifiedChange]:
-    order = {"editorial": 2, None: 1}
+    order = {EDITORIAL: 2, None: 1}
     return sorted(changes, key=lambda c: (order.get(c.kind, 0), c.kind or "", c.record.section,
                                           c.record.line_new or c.record.line_old or 0))
 

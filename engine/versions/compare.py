@@ -51,9 +51,12 @@ class LoadedPolicy:
 
 def load_for_compare(ref: str, extra_dirs: Iterable[str | Path] = ()) -> LoadedPolicy:
     """Resolve ``NAME@VERSION`` (or a file) and load both its decision table and its model."""
-    from workreg.policy.registry import resolve
+    from workreg.policy.registry import check_label, resolve
 
-    return load_policy_file(resolve(ref, tuple(str(d) for d in extra_dirs)).path)
+    found = resolve(ref, tuple(str(d) for d in extra_dirs))
+    loaded = load_policy_file(found.path)
+    check_label(found, loaded.compiled.name, loaded.compiled.version)
+    return loaded
 
 
 def load_policy_file(path: Path) -> LoadedPolicy:

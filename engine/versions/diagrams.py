@@ -32,14 +32,13 @@ def shipped_versions(extra_dirs: Iterable[str | Path] = ()) -> dict[str, list]:
     """Policy files of the shipped directories (and ``extra_dirs``), by name, oldest version first."""
     # Not registry.discover(): that also reads WORKREG_POLICY_PATH, and the committed folder must
     # not depend on the environment it was generated in.
-    from workreg.policy.registry import NOT_POLICIES, PolicyFile, version_key
+    from workreg.policy.registry import PolicyFile, policy_files, version_key
     from workreg.resources import shipped_policies
 
     found: dict[tuple[str, str], PolicyFile] = {}
     for directory in [shipped_policies()] + [Path(d) for d in extra_dirs]:
-        for path in sorted(directory.glob("*/*.yaml")):
-            if path.parent.name not in NOT_POLICIES:
-                found[(path.parent.name, path.stem)] = PolicyFile(path.parent.name, path.stem, path)
+        for policy_file in policy_files(directory):
+            found[(policy_file.name, policy_file.version)] = policy_file
     by_name: dict[str, list] = {}
     for policy in sorted(found.values(), key=lambda p: (p.name, version_key(p.version))):
         by_name.setdefault(policy.name, []).append(policy)
@@ -48,12 +47,15 @@ def shipped_versions(extra_dirs: Iterable[str | Path] = ()) -> dict[str, list]:
 
 def diagram_sources(extra_dirs: Iterable[str | Path] = ()) -> list[Diagram]:
     """Every diagram the folder holds, in README order."""
+    from workreg.policy.registry import check_label
     from workreg.versions.compare import load_policy_file
     from workreg.versions.render import render_dot
 
     diagrams: list[Diagram] = []
     for name, versions in shipped_versions(extra_dirs).items():
         loaded = [load_policy_file(p.path) for p in versions]
+        for found, policy in zip(versions, loaded):
+            check_label(found, policy.model.policy, policy.model.version)
         for policy in loaded:
             model = policy.model
             diagrams.append(Diagram(
@@ -103,10 +105,10 @@ def readme_text(diagrams: list[Diagram]) -> str:
 
 def write_diagrams(out: str | Path, extra_dirs: Iterable[str | Path] = ()) -> list[Path]:
     """Write every diagram as DOT and SVG plus the README into ``out``; drop diagrams no longer made."""
+    from workreg.outputs import make_directory, remove_file, write_file
     from workreg.versions.render import dot_to
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_directory(out)  # first: a folder that cannot be made fails before any layout work
     diagrams = diagram_sources(extra_dirs)
     # Lay out every SVG before writing anything, so a missing 'dot' leaves the folder as it was.
     svgs = {d.stem: dot_to(d.source, "svg") for d in diagrams}
@@ -114,13 +116,13 @@ def write_diagrams(out: str | Path, extra_dirs: Iterable[str | Path] = ()) -> li
     for diagram in diagrams:
         for suffix, data in ((".dot", diagram.source.encode("utf-8")), (".svg", svgs[diagram.stem])):
             path = out / f"{diagram.stem}{suffix}"
-            path.write_bytes(data)
+            write_file(path, data)
             written.append(path)
     readme = out / README
-    readme.write_text(readme_text(diagrams), encoding="utf-8")
+    write_file(readme, readme_text(diagrams))
     written.append(readme)
     names = tuple(f"{name}-" for name in shipped_versions(extra_dirs))
     for stale in sorted(out.glob("*.dot")) + sorted(out.glob("*.svg")):
         if stale not in written and stale.name.startswith(names):
-            stale.unlink()
+            remove_file(stale)
     return written

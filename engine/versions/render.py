@@ -441,8 +441,7 @@ def write_diagram(source: str, path: str | Path) -> None:
     if suffix not in OUTPUT_FORMATS:
         raise UsageError(f"cannot write '{suffix or path.name}' diagrams", code="bad-format", file=str(path),
                          hint="use a file ending in " + ", ".join(OUTPUT_FORMATS))
+    from workreg.outputs import write_file
+
     data = source.encode("utf-8") if suffix in (".dot", ".gv") else dot_to(source, suffix[1:])
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror or exc}", code="unwritable", file=str(path)) from exc
+    write_file(path, data)
