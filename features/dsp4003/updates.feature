@@ -24,7 +24,7 @@ Feature: Updating an approved work register
     Then the approvals are, in order:
       | stage | approver           | kind     | clause |
       | 1     | Alliance Committee | approval | §4     |
-      | 1     | PMCI Working Group | approval | §4     |
+      | 1     | Technical Committee | approval | §4     |
       | 2     | Alliance Partner   | approval | §4     |
     And the DMTF Board is not asked to approve
     And the policy does not specify whether a significant adjustment needs the Board
@@ -55,6 +55,6 @@ Feature: Updating an approved work register
     Then the approvals are, in order:
       | stage | approver                | kind     | clause |
       | 1     | Alliance Committee      | approval | §4     |
-      | 1     | PMCI Working Group      | approval | §4     |
+      | 1     | Technical Committee     | approval | §4     |
       | 2     | DMTF Board of Directors | approval | §4     |
       | 3     | Alliance Partner        | approval | §4     |
