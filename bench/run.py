@@ -1,5 +1,6 @@
 """workreg benchmark: decide() against its peers (Cedar, OPA), CLI cold start, register diff,
-policy compare, lint of 1,000 registers and the durable_rules soak, printed as a table (or JSON).
+policy compare, lint of 1,000 registers, recording and status of 10,000 approval cases on SQLite and
+the durable_rules soak, printed as a table (or JSON).
 
 Not a test: numbers depend on the machine.  Targets on the 2-core reference machine:
 decide() median <= 2.5 us and >= 10x faster than the faster peer, CLI cold start median
@@ -112,6 +113,7 @@ def bench_soak(n: int, show: bool) -> dict:
 
 def measure(quick: bool, show_progress: bool) -> dict:
     """Every measurement, in one process (the CLI cold start in fresh child processes)."""
+    from bench.cases import bench_cases
     from bench.workloads import bench_compare, bench_diff, bench_lint
 
     results: dict = {}
@@ -121,6 +123,7 @@ def measure(quick: bool, show_progress: bool) -> dict:
     results.update(bench_diff(10 if quick else 50))
     results.update(bench_compare(3 if quick else 20))
     results.update(bench_lint(200 if quick else 1000))
+    results.update(bench_cases(500 if quick else 10_000))
     results.update(bench_soak(20_000 if quick else 1_000_000, show_progress))
     return results
 
@@ -168,6 +171,10 @@ def table(results: dict) -> str:
     rows += [
         (f"lint of {r['lint_registers']:,} registers (read + lint, in-process)", f"{r['lint_total_s']:.2f} s", "", ""),
         ("  per register", f"{r['lint_per_register_ms']:.2f} ms", "", ""),
+        (f"cases on SQLite: record {r['cases']:,} cases ({r['case_events']:,} events, a transaction each)",
+         f"{r['case_events_per_s']:.0f} events/s", "", ""),
+        ("  case status: median", f"{r['case_status_median_ms']:.2f} ms", "", ""),
+        ("  case status: p99", f"{r['case_status_p99_ms']:.2f} ms", "", ""),
         (f"durable_rules soak: {r['soak_calls']:,} classifications", f"{r['soak_seconds']:.1f} s", "", ""),
         ("  RSS start → end (peak)",
          f"{r['soak_rss_start_mib']:.1f} → {r['soak_rss_end_mib']:.1f} MiB ({r['soak_rss_peak_mib']:.1f})", "flat",

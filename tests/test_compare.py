@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 import yaml
@@ -157,13 +156,6 @@ def test_a_policy_is_equivalent_to_itself(capsys):
 def test_unknown_version_is_a_usage_error(capsys):
     assert main(["compare", "dsp4003@0.9", "dsp4003@1.2.0"]) == 2
     assert "unknown-policy-version" in capsys.readouterr().err
-
-
-def test_compare_takes_under_a_second(capsys):
-    main(["compare", "dsp4003@1.0", "dsp4003@1.2.0"])  # warm the compiled-table cache
-    start = time.perf_counter()
-    main(["compare", "dsp4003@1.0", "dsp4003@1.2.0", "--format", "json"])
-    assert time.perf_counter() - start < 1.0
 
 
 def test_document_versions_order():

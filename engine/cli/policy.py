@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from workreg.cli.args import FORMATS, add_command, add_policy, add_policy_dir, report
+from workreg.cli.args import FORMATS, add_command, add_on, add_policy, add_policy_dir, report
 from workreg.errors import WorkregError
 from workreg.outputs import emit
 
@@ -21,10 +21,11 @@ def _default_kinds() -> str:
 
 
 def cmd_approvals(args: argparse.Namespace) -> int:
-    from workreg.api import check_options_apply, decide, get_policy, load_vocabulary, name_committees
+    from workreg.api import check_options_apply, decide, load_vocabulary, name_committees
+    from workreg.cli.args import policy_from_args
     from workreg.policy.format import approvals_json, format_json, format_markdown, format_text
 
-    policy = get_policy(args.policy, args.policy_dir)
+    policy, in_force = policy_from_args(args)
     named, originating = (), None
     if args.committee or args.originating:  # the vocabulary needs YAML and pydantic: only load it when asked
         named, originating = name_committees(args.committee, args.originating,
@@ -34,10 +35,17 @@ def cmd_approvals(args: argparse.Namespace) -> int:
     check_options_apply(policy, decision, committees=committees, originating=originating)
     notes = [item.note for item in named if item.note]
     if args.format == "json":
-        emit(format_json(approvals_json(policy, decision, named)), json=True)
+        body = approvals_json(policy, decision, named)
+        if in_force is not None:
+            body["as_of"] = in_force.to_dict()
+        emit(format_json(body), json=True)
     elif args.format == "markdown":
+        if in_force is not None:
+            emit(f"> {in_force.describe()}\n\n")
         emit(format_markdown(policy, decision, notes=notes))
     else:
+        if in_force is not None:
+            emit(in_force.describe() + "\n")
         emit(format_text(policy, decision, notes=notes), wrap=True)
     return 0
 
@@ -92,7 +100,8 @@ def register_commands(commands) -> None:
         example=["workreg approvals scope_extension",
                  'workreg approvals "scope extension" --format json',
                  'workreg approvals deliverable_adjustment --committee "Technical Committee"',
-                 "workreg approvals new_register --policy dsp4003@1.1"],
+                 "workreg approvals new_register --policy dsp4003@1.1",
+                 "workreg approvals scope_extension --on 2006-06-01"],
         epilog_factory=_default_kinds,
     )
     approvals.add_argument("kinds", nargs="+", metavar="KIND",
@@ -108,6 +117,7 @@ def register_commands(commands) -> None:
     )
     approvals.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
                            help="extra organization vocabulary YAML (extends policies/vocabulary/dmtf.yaml)")
+    add_on(approvals)
     approvals.add_argument("--format", choices=FORMATS, default="text")
     approvals.set_defaults(handler=cmd_approvals)
 

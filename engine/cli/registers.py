@@ -12,7 +12,7 @@ import re
 import sys
 from datetime import date
 
-from workreg.cli.args import add_command, add_policy_dir
+from workreg.cli.args import add_command, add_on, add_policy_dir
 from workreg.errors import UsageError, WorkregError, WorkregErrors
 from workreg.outputs import emit
 
@@ -49,6 +49,7 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
         "(default: the DSP4003 version the new register names, when workreg has it; else dsp4003)",
     )
     add_policy_dir(diff)
+    add_on(diff)
     diff.add_argument("--exit-code", action="store_true",
                       help="exit 1 when the changes need any approval, 0 when they need none")
     diff.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
@@ -89,18 +90,31 @@ def run_diff(args: argparse.Namespace) -> int:
     from workreg.outputs import format_json
     from workreg.registers.report import format_diff_markdown, format_diff_text
     from workreg.registers.vocabulary import load_vocabulary
+    from workreg.cli.args import parse_day
+    from workreg.policy.registry import policy_in_force
 
     vocabulary = load_vocabulary(*args.vocabulary)
     _, originating = name_committees((), args.originating, vocabulary=vocabulary)
-    policy = get_policy(args.policy, args.policy_dir) if args.policy else None
+    in_force = None
+    if args.on is not None:  # the version in force that day, as asked
+        policy, in_force = policy_in_force(args.policy or "dsp4003", parse_day(args.on, "--on"), args.policy_dir)
+    else:
+        policy = get_policy(args.policy, args.policy_dir) if args.policy else None
     result = diff_registers(args.old, args.new, policy=policy, vocabulary=vocabulary, originating=originating,
                             policy_dirs=args.policy_dir)
     compiled = policy or get_policy(result.policy, args.policy_dir)
     if args.format == "json":
-        emit(format_json({"old": args.old, "new": args.new, **result.to_dict()}), json=True)
+        body = {"old": args.old, "new": args.new, **result.to_dict()}
+        if in_force is not None:
+            body["as_of"] = in_force.to_dict()
+        emit(format_json(body), json=True)
     elif args.format == "markdown":
+        if in_force is not None:
+            emit(f"> {in_force.describe()}\n\n")
         emit(format_diff_markdown(compiled, result, args.old, args.new))
     else:
+        if in_force is not None:
+            emit(in_force.describe() + "\n")
         emit(format_diff_text(compiled, result, args.old, args.new), wrap=True)
     return 1 if args.exit_code and result.needs_approval else 0
 
