@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Strength of approval kinds: when changes require one gate with different kinds, or one body
 #: holds two gates of one stage, the stronger kind is the one reported.
@@ -16,7 +16,8 @@ class Citation:
 
     section: str
     quote: str
-    source: str | None = None
+    #: Not part of equality: one clause is one clause, whichever policy cites it.
+    source: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f'§{self.section} "{self.quote}"'
