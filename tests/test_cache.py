@@ -131,19 +131,18 @@ def test_the_key_covers_the_package_sources_and_the_policy(monkeypatch):
     assert cache.entry_key(text) != key
 
 
-def test_the_fingerprint_reads_every_module(monkeypatch, tmp_path):
-    """A change to any module (not only the compiler's) changes the key: e.g. decision.py's KIND_STRENGTH."""
+@pytest.mark.parametrize("module", ["policy/decision.py", "policy/combine.py", "outputs.py", "registers/diff.py"])
+def test_editing_any_module_changes_the_key(monkeypatch, module):
+    """Not only the compiler's modules shape a decision: e.g. decision.py's KIND_STRENGTH (issue 9)."""
     import workreg
 
-    package = Path(workreg.__file__).resolve().parent
-    seen: list[str] = []
-    original = Path.read_bytes
-
-    def spy(self):
-        seen.append(self.relative_to(package).as_posix() if package in self.parents else str(self))
-        return original(self)
-
+    source = Path(workreg.__file__).resolve().parent / module
+    before = source.stat()
     monkeypatch.setattr(cache, "_package_digest", None)
-    monkeypatch.setattr(Path, "read_bytes", spy)
-    cache.package_fingerprint()
-    assert {"policy/decision.py", "policy/compile.py", "policy/decide.py", "outputs.py"} <= set(seen)
+    key = cache.entry_key(b"policy")
+    try:
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
+        monkeypatch.setattr(cache, "_package_digest", None)
+        assert cache.entry_key(b"policy") != key
+    finally:
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))

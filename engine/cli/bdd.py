@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from workreg.cli.args import add_command, add_policy_dir
-from workreg.errors import UsageError
 from workreg.outputs import emit, emit_error
 
 
@@ -32,16 +31,9 @@ def cmd_gherkin(args: argparse.Namespace) -> int:
     found = resolve(args.policy, args.policy_dir)
     text = skeleton(policy, policy_ref=_ref_in_feature(found.path, policy.ref, args.output))
     if args.output:
-        try:
-            with open(args.output, "x", encoding="utf-8") as out:
-                out.write(text)
-        except FileExistsError as exc:
-            raise UsageError("file exists; not overwriting it", code="exists", file=args.output) from exc
-        except OSError as exc:
-            raise UsageError(f"cannot write: {exc.strerror}", code="unwritable", file=args.output) from exc
-        except ValueError as exc:  # open() refuses names with NUL bytes
-            raise UsageError(f"not a usable file name: {exc}", code="bad-path",
-                             file=repr(args.output)[1:-1]) from exc
+        from workreg.outputs import write_file
+
+        write_file(args.output, text, exclusive=True)
         scenarios = text.count("\n  Scenario")
         emit_error(f"workreg: wrote {args.output} ({scenarios} scenarios for {policy.ref})")
         if not opted_in(Path(args.output).resolve().parent):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from datetime import date
 
 from workreg.cli.args import add_command, add_on, add_policy_dir

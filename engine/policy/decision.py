@@ -1,23 +1,39 @@
-"""The values a decision is made of: frozen, plain, and convertible to the documented JSON."""
+"""The values a decision is made of: frozen, plain, and convertible to the documented JSON.
+
+They are typed named tuples rather than dataclasses: a CLI query builds them in a process that
+lives a few milliseconds, and ``dataclasses`` (with ``inspect``) costs more to import than the
+whole query.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 #: Strength of approval kinds: when changes require one gate with different kinds, or one body
 #: holds two gates of one stage, the stronger kind is the one reported.
 KIND_STRENGTH = {"acknowledgement": 1, "approval": 2, "ballot": 3}
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(NamedTuple):
     """A section of a published text and a short quote from it; ``source`` names the text
     (``DSP4003 1.2.0``), which for a reconstructed policy is not the version it encodes."""
 
     section: str
     quote: str
-    #: Not part of equality: one clause is one clause, whichever policy cites it.
-    source: str | None = field(default=None, compare=False)
+    source: str | None = None
+
+    # One clause is one clause whichever policy cites it: equality and hashing ignore ``source``.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, tuple) and len(other) >= 2:
+            return (self[0], self[1]) == (other[0], other[1])
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((self[0], self[1]))
 
     def __str__(self) -> str:
         return f'§{self.section} "{self.quote}"'
@@ -26,8 +42,7 @@ class Citation:
         return {"section": self.section, "quote": self.quote, "source": self.source}
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(NamedTuple):
     """What a decision's policy is: the published text transcribed, or a reconstruction of one."""
 
     kind: str
@@ -49,8 +64,7 @@ class Provenance:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class RequiredApproval:
+class RequiredApproval(NamedTuple):
     """A gate the change needs: who approves, how, and the clause that says so."""
 
     gate: str
@@ -77,8 +91,7 @@ class RequiredApproval:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class NotRequired:
+class NotRequired(NamedTuple):
     """An approver the source explicitly says the change does not need."""
 
     approver: str
@@ -95,8 +108,7 @@ class NotRequired:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class UnspecifiedPoint:
+class UnspecifiedPoint(NamedTuple):
     """A question the source leaves open for this change."""
 
     topic: str
@@ -113,8 +125,7 @@ class UnspecifiedPoint:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Alternative:
+class Alternative(NamedTuple):
     """Another party the text names as able to perform a step (``or a member of ...``)."""
 
     actor: str
@@ -125,8 +136,7 @@ class Alternative:
         return {"actor": self.actor, "name": self.name, "citation": self.citation.to_dict()}
 
 
-@dataclass(frozen=True, slots=True)
-class StepItem:
+class StepItem(NamedTuple):
     """A step around the approvals (drafting, scheduling, publishing, ...)."""
 
     step: str
@@ -156,8 +166,7 @@ class StepItem:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class OrderEdge:
+class OrderEdge(NamedTuple):
     """``before`` completes before ``after``; the clauses that say so (a chain when derived).
 
     ``interpretation`` is None only when the text states this order for the decision's change
@@ -180,8 +189,7 @@ class OrderEdge:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ParallelStage:
+class ParallelStage(NamedTuple):
     """A stage of several gates: the text's permission to run them together (with its condition),
     or the policy's reading (``interpretation``) where the text only gives no order between them."""
 
@@ -201,8 +209,7 @@ class ParallelStage:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """What a set of changes needs under one policy: approvals in stages, with citations."""
 
     policy: str

@@ -89,7 +89,7 @@ def stage_notes(policy: CompiledPolicy, decision: Decision) -> list[str]:
         notes.append(text)
     if decision.unordered:
         names = _names(decision, policy, decision.unordered)
-        notes.append(f"Stage {ANY_STAGE} ({names}): {source_label(policy)} gives no order for "
+        notes.append(f"No order stated ({names}): {source_label(policy)} gives no order for "
                      + ("this approval relative to the others." if len(decision.unordered) == 1
                         else "these approvals relative to the others or each other."))
     return notes
@@ -134,7 +134,9 @@ def format_text(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[s
             out.append(f"  {names}: §{citation.section}")
             out.append(_quote(citation.quote))
             for interpretation in dict.fromkeys(i.interpretation for i in items if i.interpretation):
-                out.append(_wrapped(f"interpretation: {interpretation}", indent="       ", subsequent="         "))
+                whose = [approver_label(policy, i) for i in items if i.interpretation == interpretation]
+                label = "interpretation" if len(whose) == len(items) else f"interpretation ({', '.join(whose)})"
+                out.append(_wrapped(f"{label}: {interpretation}", indent="       ", subsequent="         "))
     else:
         out.append(f"Required approvals: none named by {source_label(policy)}.")
     satisfied = [item for item in decision.required if item.satisfied_by is not None]

@@ -2,7 +2,7 @@
 
 A policy lives at ``<policy dir>/<name>/<version>.yaml``.  The shipped directory is searched
 first, then ``WORKREG_POLICY_PATH`` (``os.pathsep``-separated) and any ``--policy-dir``.
-Compiling needs pydantic, PyYAML and networkx; a cache hit needs none of them, which is what
+Compiling needs pydantic and PyYAML; a cache hit needs neither of them, which is what
 keeps a CLI query fast.  :mod:`workreg.policy.cache` keys an entry by the policy's text and the
 installed package, and verifies it on every read.
 """
@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from workreg.errors import PolicyError, UsageError, did_you_mean
 from workreg.inputs import display_name, read_policy_text
@@ -26,8 +26,7 @@ DEFAULT_POLICY = "dsp4003"
 NOT_POLICIES = frozenset({"vocabulary"})
 
 
-@dataclass(frozen=True)
-class PolicyFile:
+class PolicyFile(NamedTuple):
     """A policy file found on the search path."""
 
     name: str
@@ -189,7 +188,7 @@ def compile_text(text: str, file: str) -> CompiledPolicy:
 
 
 def build_table(text: str, file: str) -> dict:
-    """Validate and compile policy text into its decision table (imports pydantic and networkx)."""
+    """Validate and compile policy text into its compiled form (imports pydantic, not networkx)."""
     from workreg.policy.compile import compile_policy
     from workreg.policy.load import load_policy_text
 

@@ -7,7 +7,7 @@ it needs, and the report says so rather than guessing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from workreg.policy.decide import CompiledPolicy
 from workreg.policy.decision import Citation, Decision
@@ -125,8 +125,8 @@ def decide_changes(
     if not evidence:
         return decision
     required = tuple(
-        replace(item, interpretation=" ".join(t for t in (item.interpretation, evidence[item.name]) if t))
+        item._replace(interpretation=" ".join(t for t in (item.interpretation, evidence[item.name]) if t))
         if policy.table["roles"][item.approver]["per_name"] and item.name in evidence else item
         for item in decision.required
     )
-    return replace(decision, required=required)
+    return decision._replace(required=required)

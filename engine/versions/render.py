@@ -291,10 +291,10 @@ def process_diagram(
         implied = sorted({(_node_id(item.before, instances), _node_id(item.after, instances), bool(item.interpretation))
                           for item in decision.order})
         for tail, head, interpreted in implied:
-            if interpreted:
+            if interpreted and (tail, head) not in highlighted:
                 graph.edge(tail, head, color=HIGHLIGHT, penwidth="2.4", style="dashed", constraint="false",
                            xlabel="interpretation")
-            elif not _reaches(highlighted, tail, head):
+            elif not interpreted and not _reaches(highlighted, tail, head):
                 graph.edge(tail, head, color=HIGHLIGHT, penwidth="2.4", style="dotted", constraint="false",
                            xlabel="then")
     _legend(graph, highlighted=decision is not None)

@@ -16,9 +16,9 @@ Feature: Approving a new alliance partner work register
       | 1     | Affected committee      | ballot          | §2.3   |
       | 2     | DMTF Board of Directors | ballot          | §3.2   |
       | 3     | Alliance Partner        | acknowledgement | §3.2   |
-    And the board ballot follows the Originating Committee ballot
+    And the board ballot follows the Originating Committee ballot as the text states
     And the Alliance Partner must acknowledge acceptance
-    And the Alliance Partner acceptance follows the board approval
+    And the Alliance Partner acceptance follows the board approval as the text states
 
   @dsp4003-2.3 @dsp4003-3.2
   Scenario: Every committee with milestone work ballots, in parallel with the Originating Committee
@@ -31,8 +31,10 @@ Feature: Approving a new alliance partner work register
     Then the Technical Committee must ballot
     And the Marketing Committee must ballot
     And the PMCI Working Group is not asked to approve
-    And the Originating Committee and the Technical Committee may ballot in parallel
-    And the DMTF Board ballot follows the Marketing Committee ballot
+    # §3.2: "the Work Register may be balloted in parallel in the non-originating Committees at the
+    # discretion of the chair."
+    And the Originating Committee and the Technical Committee may ballot in parallel at the discretion of the chair
+    And the DMTF Board ballot follows the Marketing Committee ballot as the text states
 
   @dsp4003-2.3
   Scenario: Adoption needs the Alliance Committee even when another committee originates

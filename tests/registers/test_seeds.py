@@ -129,3 +129,18 @@ def test_process_document_is_not_a_register(seeds):
     with pytest.raises(RegisterError) as caught:
         read_register(seeds / "dsp4003-1.2.0.txt")
     assert caught.value.code == "not-a-register"
+
+
+def test_the_ocp_2023_record_is_not_contradicted_by_a_stated_order(seeds):
+    # OCP 1.2, line 116: "This document was approved by the OCP on June 8, 2023."; line 120:
+    # "Approved by the DMTF Board of Directors; Board Resolution 2023-07-16, on 07/24/2023."
+    from workreg.api import diff_registers as diff
+
+    register = read_register(seeds / OCP_12)
+    assert register.corresponding_document.approval_date.value < register.board_approval.date.value
+    result = diff(seeds / OCP_10, seeds / OCP_12)
+    stated = {(e.before, e.after) for e in result.decision.order if e.interpretation is None}
+    assert ("board_approval", "partner_approval") not in stated
+    assert "partner_approval" in result.decision.unordered
+    # The register names DSP4003 1.6.0 as its process; workreg has 1.2.0 and says so.
+    assert [(w.line, "DSP4003 1.6.0" in w.message) for w in result.warnings] == [(94, True)]
