@@ -98,8 +98,10 @@ class OrderSources(NamedTuple):
 
 
 def _join(texts) -> str | None:
-    found = list(dict.fromkeys(text for text in texts if text))
-    return " ".join(found) or None
+    found = [text for text in texts if text]
+    if len(found) < 2:
+        return found[0] if found else None
+    return " ".join(dict.fromkeys(found))
 
 
 class PrecedenceIndex:
@@ -135,6 +137,7 @@ class PrecedenceIndex:
         self.ancestors = ancestors
         self.edge_count = len(self.citation)
         self._chains: dict[tuple[str, str], tuple[int, ...]] = {}
+        self._paths: dict[tuple[str, str], list[str]] = {}
 
     def precedes(self, before: str, after: str) -> bool:
         """Whether ``before`` comes before ``after`` through any chain of precedence."""
@@ -147,14 +150,18 @@ class PrecedenceIndex:
         key = (before, after)
         found = self._chains.get(key)
         if found is None:
-            path = self._shortest_path(before, after)
+            path = self.path(before, after)
             citation = self.citation
             found = self._chains[key] = tuple(dict.fromkeys(citation[a, b] for a, b in zip(path, path[1:])))
         return found
 
     def path(self, before: str, after: str) -> list[str]:
-        """The steps of a shortest precedence path from ``before`` to ``after``."""
-        return self._shortest_path(before, after)
+        """The steps of a shortest precedence path from ``before`` to ``after`` (memoised)."""
+        key = (before, after)
+        found = self._paths.get(key)
+        if found is None:
+            found = self._paths[key] = self._shortest_path(before, after)
+        return found
 
     def _shortest_path(self, source: str, target: str) -> list[str]:
         """networkx's ``bidirectional_shortest_path`` on the precedence graph (same ties, same path)."""

@@ -51,6 +51,13 @@ class CompiledPolicy:
         self.quotes_from: str = table["provenance"].get("quotes_from") or f"{source['document']} {source['version']}"
         self._citations = tuple(Citation(section, quote, self.quotes_from) for section, quote in table["citations"])
         self._sources: dict[frozenset, OrderSources] = {}
+        self._provenance: Provenance | None = None
+        self._alternatives_of: dict[str, tuple[Alternative, ...]] = {}
+        # The change kinds whose presence changes a decision's order: those an edge or a parallel
+        # group is scoped to, and those with an order of their own.
+        self._scoping_kinds = frozenset(
+            kind for edge in table["precedence"] for kind in edge.get("applies_to", ())
+        ) | frozenset(kind for kind, rules in table["rules"].items() if rules.get("order"))
         self._memo: dict = {}
         self._combinations: dict[tuple[str, ...], Combination] = {}
         self._index: PrecedenceIndex | None = None
@@ -73,12 +80,15 @@ class CompiledPolicy:
     @property
     def provenance_record(self) -> Provenance:
         """The policy's provenance as a decision carries it."""
-        table = self.table["provenance"]
-        source = self.table["source"]
-        return Provenance(
-            kind=table["kind"], document=f"{source['document']} {source['version']}", quotes_from=self.quotes_from,
-            note=table["note"], basis=tuple(self._citations[i] for i in table["basis"]),
-        )
+        if self._provenance is None:
+            table = self.table["provenance"]
+            source = self.table["source"]
+            self._provenance = Provenance(
+                kind=table["kind"], document=f"{source['document']} {source['version']}",
+                quotes_from=self.quotes_from, note=table["note"],
+                basis=tuple(self._citations[i] for i in table["basis"]),
+            )
+        return self._provenance
 
     def citation(self, index: int) -> Citation:
         """The citation stored at ``index`` of the compiled form."""
@@ -163,14 +173,13 @@ class CompiledPolicy:
     def order_sources(self, changes: tuple[str, ...]) -> OrderSources:
         """The order that applies to these change kinds (edges scoped to them, their own readings),
         and the part of it the text states; one index per distinct set of edges, built on first use."""
-        table = self.table
-        wanted = set(changes)
-        edges = [edge for edge in table["precedence"] if not edge["applies_to"] or wanted & set(edge["applies_to"])]
-        own = [edge for change in changes for edge in table["rules"][change]["order"]]
-        key = frozenset(map(id, edges + own))
+        key = self._scoping_kinds.intersection(changes)
         found = self._sources.get(key)
         if found is not None:
             return found
+        table = self.table
+        edges = [edge for edge in table["precedence"] if not edge["applies_to"] or key.intersection(edge["applies_to"])]
+        own = [edge for change in changes if change in key for edge in table["rules"][change]["order"]]
         readings: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         for edge in own + edges:  # a stated edge's reading wins over a kind's own for the same pair
             pair = (edge["before"], edge["after"])
@@ -226,9 +235,9 @@ class CompiledPolicy:
                 return originating or default_name[step]
             return fixed
 
-        def default_reading(step: str) -> str | None:
-            """The role's reading when the decision relies on the body filling it by default."""
-            return None if originating else view.default_reading[step]
+        # The role's reading when the decision relies on the body filling it by default; a step's own.
+        default_reading = view.no_reading if originating else view.default_reading
+        step_reading = view.step_reading_named if originating else view.step_reading
 
         expansions: dict[str, list[tuple[str, str]]] = {}  # gate -> [(instance id, body name)]
         for item in entry.required:
@@ -258,15 +267,18 @@ class CompiledPolicy:
                     else:
                         first_gate_of_body[body] = instance
 
-        reading = {item.step: default_reading(item.step) for item in entry.required}
-        satisfier_reading = {instance: reading[item.step] for item in entry.required
-                             for instance, _ in expansions[item.step]}
+        def reading_of(item, instance: str) -> str | None:
+            own, default = item.interpretation, default_reading[item.step]
+            satisfier = satisfied.get(instance)
+            # A gate given by another rests on whatever that one's body rests on.
+            given = default_reading[satisfier.partition(":")[0]] if satisfier else None
+            if given is None:
+                return default if own is None else (own if default is None else _join(own, default))
+            return _join(own, default, given)
+
         required = tuple(
             RequiredApproval(instance, actor_of[item.step], name, item.kind, cite[item.citation], item.required_by,
-                             title_of[item.step], satisfied.get(instance),
-                             # A gate given by another rests on whatever that one's body rests on.
-                             _join(item.interpretation, reading[item.step],
-                                   satisfier_reading.get(satisfied.get(instance, ""))))
+                             title_of[item.step], satisfied.get(instance), reading_of(item, instance))
             for item in entry.required for instance, name in expansions[item.step]
         )
         if satisfied:
@@ -293,11 +305,11 @@ class CompiledPolicy:
                 for a, _ in expansions[edge.after]:
                     if a not in satisfied:
                         order.append(OrderEdge(b, a, citations, edge.interpretation, edge.condition))
+        alternatives = self._alternatives_of or self._all_alternatives()
         step_items = tuple(
             StepItem(item.step, title_of[item.step], actor_of[item.step], name_of(item.step), item.kind,
                      view.optional[item.step], cite[item.citation], item.required_by,
-                     _join(view.interpretation[item.step], default_reading(item.step)),
-                     self._alternatives(item.step))
+                     step_reading[item.step], alternatives[item.step])
             for item in entry.steps
         )
         role_name = view.role_name
@@ -308,24 +320,32 @@ class CompiledPolicy:
         unspecified = tuple(
             UnspecifiedPoint(topic, text, cite[citation], by) for topic, text, citation, by in entry.unspecified
         )
-        parallel = self._parallel(entry.changes, stages, {i: gate for gate in expansions for i, _ in expansions[gate]},
-                                  {item.gate: item.name for item in required})
+        parallel = ()
+        if any(len(stage) > 1 for stage in stages):
+            parallel = self._parallel(entry.changes, stages,
+                                      {i: gate for gate in expansions for i, _ in expansions[gate]},
+                                      {item.gate: item.name for item in required})
         return Decision(self.ref, entry.changes, required, not_required, unspecified, stages, tuple(order), step_items,
                         unordered, parallel, self.provenance_record)
 
-    def _alternatives(self, step: str) -> tuple[Alternative, ...]:
+    def _all_alternatives(self) -> dict[str, tuple[Alternative, ...]]:
+        """Per step, the others the text names as able to perform it (built once)."""
         roles = self.table["roles"]
-        return tuple(
-            Alternative(role, f"{qualifier} the {roles[role]['name']}" if qualifier else roles[role]["name"],
-                        self._citations[citation])
-            for role, qualifier, citation in self.table["steps"][step]["also_by"]
-        )
+        self._alternatives_of = {
+            step: tuple(
+                Alternative(role, f"{qualifier} the {roles[role]['name']}" if qualifier else roles[role]["name"],
+                            self._citations[citation])
+                for role, qualifier, citation in info["also_by"]
+            )
+            for step, info in self.table["steps"].items()
+        }
+        return self._alternatives_of
 
     def _parallel(self, changes: tuple[str, ...], stages, base_of: dict[str, str], names: dict[str, str]):
         """Why the gates of each stage of several share it: a parallel group of the policy that
         applies to these changes and covers every pair (its condition, citations), else a reading."""
         wanted = set(changes)
-        groups = [group for group in self.table["parallel"]
+        groups = [(group, set(group["steps"])) for group in self.table["parallel"]
                   if not group.get("applies_to") or wanted & set(group["applies_to"])]
         result = []
         for number, stage in enumerate(stages, 1):
@@ -336,7 +356,7 @@ class CompiledPolicy:
             for position, first in enumerate(stage):
                 for second in stage[position + 1:]:
                     pair = {base_of[first], base_of[second]}
-                    group = next((g for g in groups if pair <= set(g["steps"])), None)
+                    group = next((g for g, members in groups if pair <= members), None)
                     if group is None:
                         loose.append((first, second))
                     elif group not in covering:
@@ -358,7 +378,7 @@ class _StepsView:
     """Per step, what building a decision reads (one dict look-up each, not three)."""
 
     __slots__ = ("actor", "title", "optional", "is_gate", "per_name", "fixed_name", "default_name", "role_name",
-                 "designated", "default_reading", "interpretation")
+                 "designated", "default_reading", "no_reading", "step_reading", "step_reading_named")
 
     def __init__(self, table: dict) -> None:
         roles = table["roles"]
@@ -385,7 +405,11 @@ class _StepsView:
             step: roles[actor]["interpretation"] if roles[actor]["default"] is not None else None
             for step, actor in self.actor.items()
         }
-        self.interpretation = {step: info["interpretation"] for step, info in steps.items()}
+        self.no_reading = dict.fromkeys(steps)
+        # A step's own reading, and with it its actor's default when no body is named.
+        self.step_reading = {step: _join(info["interpretation"], self.default_reading[step])
+                             for step, info in steps.items()}
+        self.step_reading_named = {step: info["interpretation"] for step, info in steps.items()}
 
 
 def decide(
@@ -404,5 +428,7 @@ def decide(
 
 def _join(*readings: str | None) -> str | None:
     """Several readings as one text (None when there is none)."""
-    texts = list(dict.fromkeys(text for text in readings if text))
-    return " ".join(texts) or None
+    texts = [text for text in readings if text]
+    if len(texts) < 2:
+        return texts[0] if texts else None
+    return " ".join(dict.fromkeys(texts))
