@@ -102,20 +102,23 @@ def test_breaking_a_gate_turns_named_scenarios_red_with_the_decision(tmp_path):
 
 
 @needs_install
-@pytest.mark.parametrize("policy", ["dsp4003@1.2.0", "minimal"])
-def test_generated_skeleton_runs_green(tmp_path, capsys, policy):
+@pytest.mark.parametrize("policy", ["dsp4003@1.2.0", "rfc.yaml"])
+def test_generated_skeleton_runs_green_beside_its_policy(tmp_path, capsys, policy):
+    # `workreg gherkin rfc.yaml -o gen.feature` in the policy's folder: the feature names the file
+    # as it lies beside it, and gherkin says how to opt the folder in.
     ref = policy
-    if policy == "minimal":
-        shutil.copy(FIXTURES / "policies" / "minimal.yaml", tmp_path / "minimal.yaml")
-        ref = str(tmp_path / "minimal.yaml")
-    assert main(["gherkin", ref, "-o", str(tmp_path / "generated.feature")]) == 0
-    text = (tmp_path / "generated.feature").read_text()
-    if policy == "minimal":  # the scratch folder names the policy by its file, beside the feature
-        text = text.replace(f'"{(tmp_path / "minimal.yaml")}"', '"minimal.yaml"').replace('"mini@1.0"', '"minimal.yaml"')
-        (tmp_path / "generated.feature").write_text(text)
+    if policy.endswith(".yaml"):
+        shutil.copy(FIXTURES / "policies" / "minimal.yaml", tmp_path / policy)
+        ref = str(tmp_path / policy)
+    assert main(["gherkin", ref, "-o", str(tmp_path / "gen.feature")]) == 0
+    assert "add 'workreg = true' under [pytest]" in capsys.readouterr().err
+    text = (tmp_path / "gen.feature").read_text()
+    assert f'Given the policy "{"rfc.yaml" if policy.endswith(".yaml") else policy}"' in text
     result = pytest_in(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Scenario:" in text and "Then " in text
+    assert main(["gherkin", ref, "-o", str(tmp_path / "again.feature")]) == 0
+    assert "workreg = true" not in capsys.readouterr().err  # opted in now: nothing more to say
 
 
 def test_gherkin_never_overwrites(tmp_path, capsys):

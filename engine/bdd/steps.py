@@ -95,7 +95,17 @@ def describe(decision: Decision) -> str:
 
 
 def _fail(context: ScenarioContext, expected: str) -> None:
-    raise AssertionError(f"expected: {expected}\ngot: {describe(context.decision())}")
+    given = []  # what the Given and When steps said, so a failure shows the scenario it was about
+    if context.partner:
+        given.append(f"the work register with {context.partner}")
+    if context.scope_groups:
+        given.append("the scope extended to " + ", ".join(context.scope_groups))
+    if context.committees:
+        given.append("milestone work of " + ", ".join(context.committees))
+    if context.originating:
+        given.append(f"the {context.originating} as Originating Committee")
+    about = f"\ngiven: {'; '.join(given)}" if given else ""
+    raise AssertionError(f"expected: {expected}{about}\ngot: {describe(context.decision())}")
 
 
 def _cover_kinds(context: ScenarioContext) -> None:
