@@ -226,7 +226,8 @@ def process_diagram(
         for item in decision.required:
             node = _node_id(item.gate, instances)
             on_path.add(node)
-            required_as[node] = f"{item.kind} · §{item.citation.section}"
+            reading = " · interpretation" if item.interpretation else ""
+            required_as[node] = f"{item.kind} · §{item.citation.section}{reading}"
             if item.satisfied_by:
                 satisfied[node] = _node_id(item.satisfied_by, instances)
         for item in decision.steps:
