@@ -46,12 +46,12 @@ def _header(name: str, version: str, title: str) -> dict:
 
 
 def random_policy(kinds: int = 64, steps: int = 300, edges: int = 600, seed: int = 0, *, name: str = "generated",
-                  version: str = "1.0", roles: int = 8, requires_per_kind: int = 6, quirks: bool = False) -> dict:
+                  version: str = "1.0", roles: int = 8, requires_per_kind: int = 6, scoped: bool = False) -> dict:
     """A random, valid policy of the given size (acyclic: edges follow a hidden order of the steps).
 
-    ``quirks`` adds what a policy may say but ``workreg check`` reports: a step required twice, an
-    order edge repeated (with another citation), an approver said not to be needed by a kind that
-    requires it.  Decisions must still come out as the first compiler made them.
+    With ``scoped``, some edges order only some change kinds (``applies_to``) or are the policy's
+    reading (``interpretation``), some kinds have an order of their own, and there are parallel
+    groups, scoped or not (drawn from a second generator, so the rest of the policy is the same).
     """
     rng = random.Random(seed)
     policy = _header(name, version, f"Generated process ({kinds} kinds, {steps} steps, {edges} edges, seed {seed})")
@@ -69,15 +69,15 @@ def random_policy(kinds: int = 64, steps: int = 300, edges: int = 600, seed: int
     rng.shuffle(hidden)
     rank = {step: position for position, step in enumerate(hidden)}
     precedence = []
-    seen_edges: set[tuple[int, int]] = set()
+    ordered: set[tuple[int, int]] = set()  # an order listed twice is a finding of `check`
     possible = steps * (steps - 1) // 2
-    for _ in range(min(edges, possible)):
+    while len(precedence) < min(edges, possible):
         a, b = rng.sample(range(steps), 2)
         if rank[a] > rank[b]:
             a, b = b, a
-        if (a, b) in seen_edges and not quirks:
+        if (a, b) in ordered:
             continue
-        seen_edges.add((a, b))
+        ordered.add((a, b))
         # A few sections are shared, so a chain of citations sometimes repeats one.
         section = f"4.{rng.randrange(max(1, edges // 3))}"
         precedence.append({"before": f"step_{a}", "after": f"step_{b}",
@@ -95,9 +95,7 @@ def random_policy(kinds: int = 64, steps: int = 300, edges: int = 600, seed: int
             chosen = rng.sample(range(steps), min(steps, rng.randint(1, requires_per_kind)))
             if gates and not any(step_list[c]["id"] in gates for c in chosen):
                 chosen.append(int(rng.choice(gates).split("_")[1]))
-            chosen = list(dict.fromkeys(chosen))
-            if quirks and rng.random() < 0.1:
-                chosen.append(chosen[0])  # the same step required twice
+            chosen = list(dict.fromkeys(chosen))  # a step required twice is a finding of `check`
             requires = []
             for c in chosen:
                 requirement = {"step": f"step_{c}", "citation": _cite(f"5.{index}", f"Kind {index} requires step {c}.")}
@@ -109,14 +107,15 @@ def random_policy(kinds: int = 64, steps: int = 300, edges: int = 600, seed: int
                 requires.append(requirement)
                 required_anywhere.add(f"step_{c}")
             kind["requires"] = requires
-        if rng.random() < 0.4:
-            requires = kind["requires"] if isinstance(kind.get("requires"), list) else []
-            approving = {step_list[int(r["step"].split("_")[1])]["actor"] for r in requires
-                         if step_list[int(r["step"].split("_")[1])]["kind"] in GATE_KINDS}
-            candidates = [r for r in range(roles) if quirks or f"role_{r}" not in approving]
+        # A kind never says a role it requires an approval of is not required (`check` refuses that);
+        # another kind of the same combination may require it, which the decision must sort out.
+        approving = {step_list[int(r["step"].split("_")[1])]["actor"] for r in kind.get("requires", [])
+                     if isinstance(r, dict) and (r.get("kind") or step_list[int(r["step"].split("_")[1])]["kind"]) in GATE_KINDS}
+        free_roles = [r for r in range(roles) if f"role_{r}" not in approving]
+        if rng.random() < 0.4 and free_roles:
             kind["not_required"] = [
                 {"approver": f"role_{r}", "citation": _cite(f"6.{index}", f"Kind {index} does not need body {r}.")}
-                for r in rng.sample(candidates, min(len(candidates), rng.randint(1, 2)))
+                for r in rng.sample(free_roles, min(len(free_roles), rng.randint(1, 2)))
             ]
         if rng.random() < 0.3:
             topic = f"topic_{rng.randrange(5)}"
@@ -132,12 +131,59 @@ def random_policy(kinds: int = 64, steps: int = 300, edges: int = 600, seed: int
             kind["requires"] = []
         kind["requires"].append({"step": gate, "citation": _cite("5.x", f"A kind requires {gate}.")})
         actor = step_list[int(gate.split("_")[1])]["actor"]
-        if not quirks and "not_required" in kind:  # it now needs that body after all
-            kind["not_required"] = [n for n in kind["not_required"] if n["approver"] != actor] or None
-            if kind["not_required"] is None:
-                del kind["not_required"]
+        kind["not_required"] = [entry for entry in kind.get("not_required", []) if entry["approver"] != actor]
+        if not kind["not_required"]:
+            del kind["not_required"]
     policy["change_kinds"] = change_kinds
+    if scoped:
+        _scope(policy, rank, random.Random(seed + 7919))
     return policy
+
+
+def _scope(policy: dict, rank: dict[int, int], rng: random.Random) -> None:
+    """Scope some edges to kinds, mark some as readings, give kinds orders of their own, add parallel groups."""
+    kinds = [kind["id"] for kind in policy["change_kinds"]]
+    steps = len(policy["steps"])
+    listed = {(edge["before"], edge["after"]) for edge in policy["precedence"]}
+    for edge in policy["precedence"]:
+        roll = rng.random()
+        if roll < 0.3:
+            edge["applies_to"] = rng.sample(kinds, rng.randint(1, min(2, len(kinds))))
+        elif roll < 0.45:
+            edge["interpretation"] = f"A reading of {edge['before']} before {edge['after']}."
+    for kind in policy["change_kinds"]:
+        required = [r["step"] for r in kind["requires"]] if isinstance(kind.get("requires"), list) else []
+        if len(required) < 2 or rng.random() < 0.5:
+            continue
+        order = []
+        for _ in range(rng.randint(1, 3)):
+            a, b = (int(step.split("_")[1]) for step in rng.sample(required, 2))
+            if rank[a] > rank[b]:  # the hidden order keeps every combination acyclic
+                a, b = b, a
+            pair = (f"step_{a}", f"step_{b}")
+            if pair in listed or pair in {(o["before"], o["after"]) for o in order}:
+                continue
+            order.append({"before": pair[0], "after": pair[1], "citation": _cite("8.1", "A kind's own order."),
+                          "interpretation": f"Kind {kind['id']} reads {pair[0]} before {pair[1]}."})
+        if order:
+            kind["order"] = order
+    parallel = []
+    gates = {step["id"] for step in policy["steps"] if step["kind"] in GATE_KINDS}
+    for index in range(rng.randint(0, 3)):
+        # Mostly gates one kind requires, which often share a stage; sometimes any steps.
+        kind = rng.choice(policy["change_kinds"])
+        pool = [r["step"] for r in kind["requires"] if r["step"] in gates] if isinstance(kind.get("requires"), list) else []
+        if len(pool) < 2 or rng.random() < 0.3:
+            pool = [f"step_{i}" for i in range(steps)]
+        members = rng.sample(pool, min(len(pool), rng.randint(2, 3)))
+        group = {"steps": members, "citation": _cite("9.1", "These may run together.")}
+        if rng.random() < 0.5:
+            group["condition"] = f"condition {index}"
+        if rng.random() < 0.5:
+            group["applies_to"] = rng.sample(kinds, 1)
+        parallel.append(group)
+    if parallel:
+        policy["parallel"] = parallel
 
 
 def chained_policy(steps: int = 2000, kinds: int = 8, *, name: str = "chain", version: str = "1.0") -> dict:

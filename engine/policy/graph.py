@@ -59,14 +59,16 @@ def precedence_graph(policy: Policy) -> nx.DiGraph:
 
 def precedence_cycle(policy: Policy) -> list[str]:
     """A cycle of the precedence graph as steps, first repeated last; [] when there is none."""
-    from workreg.policy.compile import topological_order
+    from workreg.policy.compile import all_order_edges, topological_order
 
     steps = [step.id for step in policy.steps]
-    if topological_order(steps, [(edge.before, edge.after) for edge in policy.precedence]) is not None:
+    if topological_order(steps, all_order_edges(policy)) is not None:
         return []
     import networkx as nx  # only to name the cycle, as every earlier version named it
 
-    edges = nx.find_cycle(precedence_graph(policy))
+    graph = precedence_graph(policy)
+    graph.add_edges_from(all_order_edges(policy))  # a change kind's own order takes part too
+    edges = nx.find_cycle(graph)
     return [edge[0] for edge in edges] + [edges[0][0]]
 
 
@@ -109,23 +111,32 @@ def integrity_findings(policy: Policy) -> list[Finding]:
 
 def _parallel_contradictions(policy: Policy) -> list[Finding]:
     """Parallel groups whose steps the precedence orders (directly or through other steps)."""
-    from workreg.policy.combine import PrecedenceIndex
-    from workreg.policy.compile import topological_order
+    after: dict[str, list[str]] = {}
+    for edge in policy.precedence:
+        after.setdefault(edge.before, []).append(edge.after)
 
-    steps = [step.id for step in policy.steps]
-    edges = [(edge.before, edge.after) for edge in policy.precedence]
-    reach = PrecedenceIndex(steps, topological_order(steps, edges), ((before, after, 0) for before, after in edges))
+    def reaches(start: str, goal: str) -> bool:
+        seen, frontier = {start}, [start]
+        while frontier:
+            for following in after.get(frontier.pop(), ()):
+                if following == goal:
+                    return True
+                if following not in seen:
+                    seen.add(following)
+                    frontier.append(following)
+        return False
+
     findings = []
     for index, group in enumerate(policy.parallel):
         members = list(dict.fromkeys(group.steps))
         for position, first in enumerate(members):
             for second in members[position + 1:]:
-                for before, after in ((first, second), (second, first)):
-                    if reach.precedes(before, after):
+                for before, later in ((first, second), (second, first)):
+                    if reaches(before, later):
                         findings.append(Finding(
                             "parallel-contradicts-precedence",
                             f"steps '{first}' and '{second}' may run in parallel, but the precedence "
-                            f"orders '{before}' before '{after}'", ("parallel", index),
+                            f"orders '{before}' before '{later}'", ("parallel", index),
                             "remove the step from the parallel group or the precedence edge that orders them",
                         ))
     return findings

@@ -22,6 +22,9 @@ review-overdue              warning   the next review date has passed, or the la
                                       strength: must → error, should → warning, may → info (DSP4003 says
                                       "should": the register stays in force, so a warning)
 milestone-without-timeframe warning   an open milestone has no timeframe or only TBD
+process-version             warning   the register names a version of its process (``DSP4003 1.6.0``) other
+                                      than the one the policy encodes (whose requirements these checks follow)
+unread-line                 info      a line workreg did not read into any field (listed, never dropped)
 ==========================  ========  =====================================================================
 """
 
@@ -51,6 +54,8 @@ RULES: dict[str, Severity] = {
     "missing-contacts": "error",
     "review-overdue": "warning",
     "milestone-without-timeframe": "warning",
+    "process-version": "warning",
+    "unread-line": "info",
 }
 
 #: How strongly a policy's review cycle applies → the severity of an overdue review.
@@ -97,6 +102,9 @@ def lint_register(
     _contacts(register, template, report)
     _review(register, today, policy, report)
     _timeframes(register, report)
+    _process_version(register, policy, report)
+    for line in register.unread:
+        report("unread-line", f"workreg did not understand this line, so no rule checked it: '{line.text}'", line.line)
     unique = list(dict.fromkeys(findings))
     return sorted(unique, key=lambda finding: (finding.line or 0, finding.rule))
 
@@ -280,3 +288,21 @@ def _timeframes(register: WorkRegister, report) -> None:
                 f"milestone '{milestone.deliverable}' has no timeframe{written}",
                 milestone.line,
             )
+
+
+def _process_version(register: WorkRegister, policy: CompiledPolicy, report) -> None:
+    process = register.process
+    if process is None or not process.version:
+        return
+    source = policy.table["source"]
+    document, version = source["document"].upper(), source["version"]
+
+    def parts(text: str) -> list[str]:  # 1.2 and 1.2.0 are one version
+        items = text.lower().split(".")
+        while len(items) > 1 and items[-1] == "0":
+            items.pop()
+        return items
+
+    if process.document.upper() != document or parts(process.version) != parts(version):
+        report("process-version", f"the register names {process.document} {process.version} as its process; "
+               f"these checks follow {document} {version}", process.line)

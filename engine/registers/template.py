@@ -26,11 +26,13 @@ SECTION_IDS: tuple[str, ...] = (
 
 
 class Host(NamedTuple):
-    """The organization that keeps the registers: short name, full name, abbreviation."""
+    """The organization that keeps the registers: short name, full name, abbreviation, and the prefix
+    of its documents' ids (a register naming ``DSP4003 1.2.0`` names its process so)."""
 
     name: str
     full_name: str
     abbreviation: str
+    document_prefix: str | None = None
 
 
 class Section(NamedTuple):
@@ -86,6 +88,7 @@ def load_template(path: str | Path) -> Template:
         name: str = Field(min_length=1)
         full_name: str = Field(min_length=1)
         abbreviation: str = Field(min_length=1)
+        document_prefix: str | None = Field(default=None, pattern=r"^[A-Za-z]+$")
 
     class _Section(_Strict):
         id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -125,7 +128,7 @@ def load_template(path: str | Path) -> Template:
     missing = [section for section in SECTION_IDS if section not in seen]
     if missing:
         raise _problem("the template does not head the section(s) " + ", ".join(missing), file, lines, ("sections",))
-    host = Host(parsed.host.name, parsed.host.full_name, parsed.host.abbreviation)
+    host = Host(parsed.host.name, parsed.host.full_name, parsed.host.abbreviation, parsed.host.document_prefix)
     return Template(parsed.name, host, parsed.min_sections, tuple(sections))
 
 

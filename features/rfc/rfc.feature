@@ -32,13 +32,19 @@ Feature: The Northwind Labs Engineering RFC Process
     Then the Engineering Director must approve
     And the director sign-off follows the council vote
 
-  @rfc-2.4 @rfc-4.1
-  Scenario: The security review may run beside the team reviews
+  @rfc-2.4
+  Scenario: A change to personal data needs the security team, not the council
     Given the Payments team is affected by the change
     When the RFC changes the handling of personal data
     Then the Security team must approve
-    And the Security team and the Payments team may approve in parallel
     And the Architecture Council is not asked to approve
+
+  @rfc-4.1 @rfc-4.2
+  Scenario: The security review may run beside the team reviews, both before the council
+    Given the Payments team is affected by the change
+    When the changes are breaking_change and security_change
+    Then the Security team and the Payments team may approve in parallel
+    And the Architecture Council ballot follows the Security team approval
 
   @rfc-4.4
   Scenario: A minor revision does not go to the Architecture Council
