@@ -145,16 +145,17 @@ class CompiledPolicy:
         self, changes: Iterable[str], committees: Iterable[str] = (), originating: str | None = None
     ) -> Decision:
         """The decision for these change kinds (see :func:`decide`)."""
-        changes = (changes,) if isinstance(changes, str) else tuple(changes)
+        if isinstance(changes, str):
+            changes = (changes,)
         committees = tuple(committees)
-        key = (frozenset(changes), committees, originating)
+        key = (frozenset(changes), committees, originating)  # a repeated question: one look-up
         try:
             return self._memo[key]
         except KeyError:
             pass
         except TypeError as exc:
             raise UsageError("change kinds and committees must be strings", code="bad-argument") from exc
-        canonical = self.canonical_changes(changes)
+        canonical = self.canonical_changes(key[0])
         names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip()))
         decision = self._materialise(self._combination(canonical), names, originating.strip() if originating else None)
         if len(self._memo) >= MAX_MEMO:
@@ -302,9 +303,13 @@ class CompiledPolicy:
                 return default if own is None else (own if default is None else _join(own, default))
             return _join(own, default, given)
 
+        # Values built with tuple.__new__, every field given (what a named tuple's own __new__
+        # does, without its Python frame): a first decision builds dozens of them.
+        new = tuple.__new__
         required = tuple(
-            RequiredApproval(instance, actor_of[item.step], name, item.kind, cite[item.citation], item.required_by,
-                             title_of[item.step], satisfied.get(instance), reading_of(item, instance))
+            new(RequiredApproval, (instance, actor_of[item.step], name, item.kind, cite[item.citation],
+                                   item.required_by, title_of[item.step], satisfied.get(instance),
+                                   reading_of(item, instance)))
             for item in entry.required for instance, name in expansions[item.step]
         )
         if satisfied:
@@ -330,12 +335,13 @@ class CompiledPolicy:
                     continue
                 for a, _ in expansions[edge.after]:
                     if a not in satisfied:
-                        order.append(OrderEdge(b, a, citations, edge.interpretation, edge.condition))
+                        order.append(new(OrderEdge, (b, a, citations, edge.interpretation, edge.condition)))
         alternatives = self._alternatives_of or self._all_alternatives()
+        optional = view.optional
         step_items = tuple(
-            StepItem(item.step, title_of[item.step], actor_of[item.step], name_of(item.step), item.kind,
-                     view.optional[item.step], cite[item.citation], item.required_by,
-                     step_reading[item.step], alternatives[item.step])
+            new(StepItem, (item.step, title_of[item.step], actor_of[item.step], name_of(item.step), item.kind,
+                           optional[item.step], cite[item.citation], item.required_by,
+                           step_reading[item.step], alternatives[item.step]))
             for item in entry.steps
         )
         role_name = view.role_name
