@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 TARGETS = {"decide_median_us": 2.5, "cli_cold_start_ms": 250.0, "faster_peer_ratio": 10.0,
-           "diff_ms": 50.0, "compare_ms": 1000.0}
+           "diff_ms": 50.0, "compare_ms": 1000.0, "diff_2000_modified_s": 2.0, "diff_5mb_s": 10.0}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -112,13 +112,14 @@ def bench_soak(n: int, show: bool) -> dict:
 
 def measure(quick: bool, show_progress: bool) -> dict:
     """Every measurement, in one process (the CLI cold start in fresh child processes)."""
-    from bench.workloads import bench_compare, bench_diff, bench_lint
+    from bench.workloads import bench_compare, bench_diff, bench_diff_growth, bench_lint
 
     results: dict = {}
     results.update(bench_decide(50_000 if quick else 500_000))
     results.update(bench_peers(2 if quick else 20))
     results.update(bench_cold_start(10 if quick else 40))
     results.update(bench_diff(10 if quick else 50))
+    results.update(bench_diff_growth(workreg_command(), quick))
     results.update(bench_compare(3 if quick else 20))
     results.update(bench_lint(200 if quick else 1000))
     results.update(bench_soak(20_000 if quick else 1_000_000, show_progress))
@@ -160,6 +161,14 @@ def table(results: dict) -> str:
          _verdict(r["diff_ms"], r["diff_ms"] <= TARGETS["diff_ms"])),
         ("diff p99", f"{r['diff_p99_ms']:.1f} ms", "", ""),
     ]
+    for row in r.get("diff_growth", []):
+        five_mb = row["bytes"] > 4 * 1024 * 1024
+        target = TARGETS["diff_5mb_s"] if five_mb else TARGETS["diff_2000_modified_s"] if row["modified"] == 2000 else None
+        name = (f"workreg diff, {row['bytes'] / 1048576:.1f} MB registers, {row['modified']:,} of {row['lines']:,} lines edited"
+                if five_mb else f"workreg diff, {row['lines']:,} lines, all edited")
+        rows.append((name, f"{row['wall_s']:.2f} s", f"≤ {target:.0f} s" if target else "",
+                     _verdict(row["wall_s"], row["wall_s"] <= target) if target else ""))
+        rows.append((f"  CPU, peak memory", f"{row['cpu_s']:.2f} s, {row['peak_mib']:.0f} MiB", "", ""))
     if r.get("compare_ms") is None:
         rows.append(("compare dsp4003@1.1 vs dsp4003@1.2.0", r["compare_note"], "≤ 1 s", ""))
     else:
