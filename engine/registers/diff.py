@@ -181,10 +181,12 @@ def _scalar(section: str, old: Text | None, new: Text | None) -> list[ChangeReco
 #: Up to this many (old × new) pairs in one block, every pair is a candidate (the exact greedy
 #: pairing); a larger block takes each item's best CANDIDATES by the words they share.
 ALL_PAIRS = 2_500
-#: Candidates per item in a large block, found through an inverted index of its words.
-CANDIDATES = 5
+#: Candidates per item in a large block (found through an inverted index of its words), each scored.
+CANDIDATES = 2
 #: Postings read per item when choosing its candidates (its rarest words first).
 POSTINGS = 400
+#: The share of their tokens (Jaccard) a candidate pair must have in common.
+SHARED = 0.3
 _WORD = re.compile(r"\w+")
 
 
@@ -202,10 +204,13 @@ def _tokens(text: str) -> frozenset[str]:
 def _candidate_pairs(
     old: Sequence[T], new: Sequence[T], free_old: list[int], free_new: list[int], tokens: Callable[[T], Iterable],
 ) -> set[tuple[int, int]]:
-    """For each free item of either side, the free items of the other side sharing the most tokens.
+    """For each free item of either side, the free items of the other side that share the most tokens.
 
     Tokens are read rarest first and at most POSTINGS postings per item, so common words ("the",
-    "DMTF") cost nothing: the work is about linear in the number of items.
+    "DMTF") cost nothing: the work is about linear in the number of items.  A candidate must share
+    at least SHARED of the two items' tokens (Jaccard): an edited line keeps most of its words,
+    while two unrelated lines of one register share a few common ones, and scoring those exactly
+    is what made large diffs slow.
     """
     pairs: set[tuple[int, int]] = set()
     for sources, targets, source_items, target_items, flip in (
@@ -216,9 +221,10 @@ def _candidate_pairs(
             for token in tokens(target_items[index]):
                 postings[token].append(index)
         for index in sources:
+            mine = frozenset(tokens(source_items[index]))
             shared: Counter = Counter()
             read = 0
-            for token in sorted(tokens(source_items[index]), key=lambda t: len(postings.get(t, ()))):
+            for token in sorted(mine, key=lambda t: len(postings.get(t, ()))):
                 found = postings.get(token)
                 if not found:
                     continue
@@ -226,7 +232,13 @@ def _candidate_pairs(
                 read += len(found)
                 if read >= POSTINGS:
                     break
-            for other, _ in shared.most_common(CANDIDATES):
+            ranked = []
+            for other, _ in shared.most_common(2 * CANDIDATES):
+                theirs = frozenset(tokens(target_items[other]))
+                overlap = len(mine & theirs) / len(mine | theirs)
+                if overlap >= SHARED:
+                    ranked.append((-overlap, other))
+            for _, other in sorted(ranked)[:CANDIDATES]:
                 pairs.add((other, index) if flip else (index, other))
     return pairs
 
@@ -251,7 +263,8 @@ def _pair(
 
     Small blocks consider every pair.  Past ALL_PAIRS pairs, only pairs sharing ``tokens`` are
     considered (each item's best CANDIDATES, found through an inverted index), so two large
-    registers diff in about n log n time and linear memory instead of n².
+    registers diff in about n log n time and linear memory instead of n², with at most a few
+    exact scores per item.
     """
     by_key: dict[str, deque[int]] = defaultdict(deque)
     for j, item in enumerate(new):
