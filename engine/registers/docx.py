@@ -66,7 +66,8 @@ def docx_text_lines(data: bytes, file: str) -> list[str]:
     readable Word document or is over one of the budgets."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except Exception as exc:  # noqa: BLE001 - BadZipFile, OSError, ValueError, EOFError, struct errors
+        # of a damaged central directory: all of them mean the file is not a readable zip
         raise RegisterError("not a valid .docx (not a zip archive)", code="bad-docx", file=file) from exc
     with archive:
         inflated = sum(info.file_size for info in archive.infolist())
@@ -114,9 +115,10 @@ class _Package:
                     yield chunk
         except RegisterError:
             raise
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
-            # a CRC mismatch, a truncated member, an encrypted or unsupported compression method
-            raise self.error(f"cannot inflate the part {name}: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - a CRC mismatch, a truncated member, an encrypted
+            # one, an unsupported method, or a corrupt stream: each decompressor raises its own
+            # error type (zlib.error, lzma.LZMAError, OSError, EOFError ...), all of them this file's fault
+            raise self.error(f"cannot inflate the part {name}: {type(exc).__name__}: {exc}") from exc
 
     def xml(self, name: str) -> ElementTree.Element | None:
         """A small part parsed whole; None when the package has no such part."""

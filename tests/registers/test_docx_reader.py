@@ -216,3 +216,17 @@ def test_a_part_larger_than_its_limit_is_refused_before_reading(monkeypatch):
     with pytest.raises(RegisterError) as caught:
         reader.docx_text_lines(package("<w:p/>" * 500), "x.docx")
     assert caught.value.code == "too-large"
+
+
+def test_a_corrupt_compressed_part_is_bad_docx():
+    """Found by the fuzzer: a damaged deflate stream raises zlib.error, not an OSError."""
+    data = bytearray(package("<w:p><w:r><w:t>" + "text of a register " * 200 + "</w:t></w:r></w:p>"))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(8, info.compress_size - 8, max(1, info.compress_size // 6)):
+        damaged = bytearray(data)
+        damaged[start + offset] ^= 0xFF
+        with pytest.raises(RegisterError) as caught:
+            reader.docx_text_lines(bytes(damaged), "damaged.docx")
+        assert caught.value.code == "bad-docx"
