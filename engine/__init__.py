@@ -9,6 +9,9 @@ The public API (imported on first use, so ``import workreg`` stays cheap)::
     old, new = workreg.read_register("v1.txt"), workreg.read_register("v2.txt")
     changes = workreg.diff_registers(old, new)          # classified changes
     report = workreg.compare_policies("dsp4003@1.1", "dsp4003@1.2.0")
+    case = workreg.open_case(["scope_extension"], db="cases.db")   # an approval case (SQLite or postgresql://)
+    workreg.record_outcome(case.id, "originating_committee_ballot", "approved", "2026-01-05", db="cases.db")
+    workreg.case_status(case.id, db="cases.db").next              # the gates that may be held now
 
 Every error workreg raises on purpose is a :class:`WorkregError`.
 """
@@ -32,6 +35,11 @@ _API = {
     "load_policy": "workreg.api",
     "load_vocabulary": "workreg.api",
     "list_policies": "workreg.api",
+    "policy_in_force": "workreg.api",
+    "open_case": "workreg.api",
+    "record_outcome": "workreg.api",
+    "case_status": "workreg.api",
+    "register_portfolio": "workreg.api",
     "CompiledPolicy": "workreg.policy.decide",
     "Decision": "workreg.policy.decision",
     "WorkRegister": "workreg.registers.model",
@@ -45,8 +53,9 @@ __all__ = ["__version__", *_API]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from workreg.api import (  # noqa: F401
-        check_policy_file, compare_policies, decide, diff_registers, get_policy, lint_register, list_policies,
-        load_policy, load_vocabulary, read_register,
+        case_status, check_policy_file, compare_policies, decide, diff_registers, get_policy, lint_register,
+        list_policies, load_policy, load_vocabulary, open_case, policy_in_force, read_register, record_outcome,
+        register_portfolio,
     )
     from workreg.errors import PolicyError, RegisterError, UsageError, WorkregError  # noqa: F401
     from workreg.policy.decide import CompiledPolicy  # noqa: F401

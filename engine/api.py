@@ -143,3 +143,53 @@ def compare_policies(old: str, new: str, policy_dirs: Sequence[str | Path] = ())
     from workreg.versions.compare import load_for_compare
 
     return compare(load_for_compare(old, policy_dirs), load_for_compare(new, policy_dirs))
+
+
+def policy_in_force(name: str, on: date | str, policy_dirs: Iterable[str | Path] = ()):
+    """The compiled version of policy ``name`` in force on ``on``, and an InForce record of why (and whether reconstructed)."""
+    from workreg.policy.registry import policy_in_force as in_force
+
+    return in_force(name, on, policy_dirs)
+
+
+def open_case(
+    changes: Iterable[str], *, policy: str | CompiledPolicy = "dsp4003", committees: Iterable[str] = (),
+    originating: str | None = None, title: str | None = None, db: str | None = None, by: str | None = None,
+):
+    """Open an approval case for ``changes`` in the case database ``db``; its state (a CaseState)."""
+    from workreg.cases.service import PinnedPolicy, open_case as open_
+    from workreg.cases.store import open_store
+
+    with open_store(db) as store:
+        return open_(store, PinnedPolicy.of(_policy(policy)), changes=changes, committees=committees,
+                     originating=originating, title=title, by=by)
+
+
+def record_outcome(
+    case_id: int, gate: str, outcome: str, day: date | str, *, ref: str | None = None, note: str | None = None,
+    again: bool = False, db: str | None = None, by: str | None = None,
+):
+    """Record a gate's outcome on a case; RecordRefused when the case's policy does not allow it now."""
+    from workreg.cases.service import record
+    from workreg.cases.store import open_store
+
+    day = day.isoformat() if isinstance(day, date) else date.fromisoformat(day).isoformat()
+    with open_store(db, create=False) as store:
+        return record(store, case_id, gate, outcome, day, ref=ref, note=note, by=by, again=again)
+
+
+def case_status(case_id: int, *, db: str | None = None):
+    """Where a case stands (CaseState: ``done``, ``next``, ``waiting``, ``complete``, ``to_dict()``)."""
+    from workreg.cases.service import status
+    from workreg.cases.store import open_store
+
+    with open_store(db, create=False) as store:
+        return status(store, case_id)
+
+
+def register_portfolio(files: Iterable[str | Path], *, today: date | None = None,
+                       policy: str | CompiledPolicy = "dsp4003"):
+    """The portfolio of register files as of ``today`` (rows, totals) and the files that could not be read."""
+    from workreg.registers.portfolio import portfolio
+
+    return portfolio([str(f) for f in files], _policy(policy), today or date.today())

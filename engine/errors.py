@@ -114,3 +114,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 
 class RenderError(WorkregError):
     """A diagram cannot be rendered (no Graphviz ``dot`` program, unknown output format)."""
+
+
+class CaseError(WorkregError):
+    """A case or its record cannot be used: unknown case, unreachable or foreign database, bad stored event."""
+
+
+class RecordRefused(CaseError):
+    """The policy does not allow what was asked of a case (out of order, not needed, already recorded)."""
+
+    exit_code = 1

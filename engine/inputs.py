@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any, Iterable
@@ -159,7 +160,19 @@ def parse_yaml(text: str, file: str, *, error: type[WorkregError] = PolicyError)
 
     Mappings become dicts with text keys, sequences lists; scalars become str, int, float, bool
     or None, and anything else a safe constructor builds (dates, binary) stays the text written.
+    libyaml parses where it is installed and the document is plain; PyYAML's pure-Python loader
+    decides everything else (see :func:`_parse_with_libyaml`).
     """
+    fast = _parse_with_libyaml(text)
+    if fast is not None:
+        return fast
+    return parse_yaml_reference(text, file, error=error)
+
+
+def parse_yaml_reference(
+    text: str, file: str, *, error: type[WorkregError] = PolicyError,
+) -> tuple[Any, dict[DocPath, int]]:
+    """:func:`parse_yaml` by PyYAML's pure-Python loader alone: the reference for every answer and error."""
     import yaml
 
     global _LOADER
@@ -189,6 +202,130 @@ def parse_yaml(text: str, file: str, *, error: type[WorkregError] = PolicyError)
         raise error("nesting too deep", code="too-deep", file=file) from exc
     finally:
         loader.dispose()
+
+
+def _parse_with_libyaml(text: str) -> tuple[Any, dict[DocPath, int]] | None:
+    """``parse_yaml``'s answer built from libyaml's events (many times faster), or None to leave it to PyYAML.
+
+    libyaml answers only for plain documents: printable text without the characters on which
+    the two part ways (``_LIBYAML_DIFFERS``), one document, no aliases, no explicit tags, no
+    merge or duplicate keys, text keys, nesting well within the limit, and scalars that
+    construct without a problem.  Everything else (every error, every refusal) is
+    decided by the pure-Python :class:`StrictLoader`, whose messages and lines are the reference.
+    The data is built straight from the event stream (iteratively: no composer recursion in C),
+    resolving plain scalars with PyYAML's own resolver and constructor, so both paths give the
+    same values and the same line map (a test compares them).
+    """
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None or _LIBYAML_DIFFERS.search(text) or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None
+    loader = loader_class(text)
+    try:
+        return _events_to_data(loader, yaml)
+    except Exception:  # noqa: BLE001 - any trouble: the pure-Python loader decides and reports it
+        return None
+    finally:
+        loader.dispose()
+
+
+# Characters on which libyaml and PyYAML part ways: libyaml accepts tabs where PyYAML refuses
+# them ("0\t", "p\tolicy: x"), a "?" inside a plain scalar of a flow collection ("{a: b ? c}"),
+# byte order marks inside the text, a block scalar's header followed by a comment without a space
+# (">#"), and treats the Unicode line breaks (NEL, LS, PS) otherwise.
+_LIBYAML_DIFFERS = re.compile("[\t?\ufeff\x85\u2028\u2029]|[|>][-+0-9]*#")
+
+
+class _Fallback(Exception):
+    """The document needs the pure-Python loader."""
+
+
+def _events_to_data(loader, yaml) -> tuple[Any, dict[DocPath, int]] | None:
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    skipped = (yaml.StreamStartEvent, yaml.DocumentStartEvent)
+    document_end, stream_end = yaml.DocumentEndEvent, yaml.StreamEndEvent
+    resolvers = loader.yaml_implicit_resolvers
+    str_tag = "tag:yaml.org,2002:str"
+    plain_tags: dict[str, str] = {}
+
+    def scalar(event):
+        if event.tag is not None:
+            raise _Fallback
+        value = event.value
+        if not event.implicit[0]:  # quoted or block: text
+            return value
+        tag = plain_tags.get(value)
+        if tag is None:
+            tag = str_tag if value and value[0] not in resolvers else loader.resolve(yaml.ScalarNode, value, event.implicit)
+            plain_tags[value] = tag
+        if tag == str_tag:
+            return value
+        built = loader.construct_object(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark), deep=True)
+        if isinstance(built, int) and built.bit_length() > _MAX_INT_BITS:
+            raise _Fallback  # too long to print: the reference loader reports it (bad-scalar)
+        return built if isinstance(built, (str, int, float, bool, type(None))) else value
+
+    lines: dict[DocPath, int] = {}
+    # The open collections: [container, its path, the pending key of a mapping (None: expecting a key)].
+    stack: list[list] = []
+    root: Any = None
+    done = False
+    get_event = loader.get_event
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is scalar_event or kind is mapping_start or kind is sequence_start:
+            if done:
+                raise _Fallback  # a second document
+            top = stack[-1] if stack else None
+            if top is None:
+                if kind is scalar_event:
+                    raise _Fallback  # a lone scalar (never a policy): its line is placed differently
+                path: DocPath = ()
+            elif top[2] is None:
+                if top[3]:  # a mapping expecting a key: plain text only, neither merge nor repeated
+                    if kind is not scalar_event or event.tag is not None:
+                        raise _Fallback
+                    key = event.value
+                    if key in top[0] or (key == "<<" and event.implicit[0]):
+                        raise _Fallback
+                    top[2] = (key,)
+                    continue
+                path = top[1] + (len(top[0]),)
+            else:
+                path = top[1] + top[2]
+            lines[path] = event.start_mark.line + 1
+            if kind is scalar_event:
+                value = scalar(event)
+            else:
+                if event.tag is not None or len(stack) >= MAX_DEPTH - 2:
+                    raise _Fallback
+                value = {} if kind is mapping_start else []
+            if top is None:
+                root = value
+            elif top[3]:
+                top[0][top[2][0]] = value
+                top[2] = None
+            else:
+                top[0].append(value)
+            if kind is not scalar_event:
+                stack.append([value, path, None, kind is mapping_start])
+        elif kind in collection_end:
+            stack.pop()
+            done = not stack
+        elif kind in skipped:
+            continue
+        elif kind is document_end and done:
+            continue
+        elif event is None or kind is stream_end:
+            break
+        else:
+            raise _Fallback  # an alias, or a document end before anything
+    if not done:
+        return None  # an empty document: the reference reports it
+    return root, lines
 
 
 def _construct(node, path: DocPath, lines: dict, loader) -> Any:

@@ -88,10 +88,13 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "
     # Shrink the widest column until the table fits (never below its header or 12 characters).
     available = width - len(indent) - 2 * (len(widths) - 1)
     floors = [max(len(h), min(w, 12)) for h, w in zip(headers, widths)]
+    # Columns of prose (cells with spaces) wrap first; ids and paths break only when nothing else fits.
+    prose = [any(" " in row[i] for row in cells) for i in range(len(widths))]
     while sum(widths) > available:
-        widest = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
-        if widths[widest] <= floors[widest]:
+        candidates = [i for i in range(len(widths)) if widths[i] > floors[i]]
+        if not candidates:
             break
+        widest = max(candidates, key=lambda i: (prose[i], widths[i] - floors[i]))
         widths[widest] -= 1
     lines = [indent + "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
     lines.append(indent + "  ".join("-" * w for w in widths))

@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # The benchmark's peers (regopy, cedarpy) too, so the test that their encodings agree runs.
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,postgres,bench]'
 exec .venv/bin/python -m pytest "$@"

@@ -753,11 +753,19 @@ def test_the_issues_cache_instances_on_the_shipped_policy(tmp_path, monkeypatch,
     expected = _answer(SHIPPED, "new_register")
     header, _, payload = entry.read_bytes().partition(b"\n")
     table = json.loads(payload)
-    no_gate = json.loads(payload)
-    no_gate["decisions"]["new_register"]["required"].pop(3)
-    out_of_range = json.loads(payload)
-    out_of_range["decisions"]["new_register"]["required"][0][2] = 10**6
-    missing = {key: value for key, value in table.items() if key != "decisions"}
+    # Whatever the compiled form holds, edit the first list of records found under each top-level key.
+    key = next(k for k, v in table.items() if isinstance(v, dict) and v)
+    missing = {k: v for k, v in table.items() if k != key}
+    no_gate, out_of_range = json.loads(payload), json.loads(payload)
+    for edited_table, edit in ((no_gate, "drop"), (out_of_range, "index")):
+        lists = [v for v in edited_table.values() if isinstance(v, dict)
+                 for record in v.values() if isinstance(record, dict) for v in record.values()
+                 if isinstance(v, list) and v]
+        target = lists[0]
+        if edit == "drop":
+            target.pop(len(target) // 2)
+        else:
+            target[0] = 10**6
     for edited in (b"{}", b"[]", header + b"\n" + json.dumps(missing).encode(),
                    header + b"\n" + json.dumps(out_of_range).encode(), header + b"\n" + json.dumps(no_gate).encode()):
         entry.write_bytes(edited)

@@ -2,8 +2,8 @@
 
 Like ``opa test --coverage`` for lines: the scenarios run under pytest with the workreg plugin
 recording, in each Then step, the clauses of what it checked; a clause the policy cites that no
-Then step checked is uncovered.  Provenance citations (the history a reconstruction rests on)
-are metadata, not rules, and are not counted.
+Then step checked is uncovered.  Provenance and source citations (the history a reconstruction
+rests on, the date a version took effect) are metadata, not rules, and are not counted.
 """
 
 from __future__ import annotations
@@ -53,13 +53,13 @@ def _section_key(section: str) -> tuple:
 
 
 def cited_clauses(policy_file: str | Path) -> dict[str, int]:
-    """Sections a policy cites (outside its provenance), with how often, in document order."""
+    """Sections a policy cites (outside its provenance and source), with how often, in document order."""
     from workreg.policy.load import load_policy
     from workreg.policy.model import iter_citations
 
     counts: dict[str, int] = {}
     for path, citation in iter_citations(load_policy(policy_file)):
-        if path.startswith("policy.provenance"):
+        if path.startswith(("policy.provenance", "policy.source")):
             continue
         counts[citation.section] = counts.get(citation.section, 0) + 1
     return dict(sorted(counts.items(), key=lambda item: _section_key(item[0])))

@@ -1,4 +1,4 @@
-"""``workreg gherkin``: a starting feature file written from a policy's decision table.
+"""``workreg gherkin``: a starting feature file written from a policy's decisions.
 
 The generated scenarios restate what the policy decides today, in the step vocabulary, so a
 user beginning a new version has something to edit; the hand-written features stay the

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from workreg.cli.args import add_command, add_policy_dir
-from workreg.errors import UsageError
 from workreg.outputs import emit, emit_error
 
 

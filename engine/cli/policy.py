@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from workreg.cli.args import FORMATS, add_command, add_policy, add_policy_dir, report
+from workreg.cli.args import FORMATS, add_command, add_on, add_policy, add_policy_dir, report
 from workreg.errors import WorkregError
 from workreg.outputs import emit
 
@@ -21,16 +21,24 @@ def _default_kinds() -> str:
 
 
 def cmd_approvals(args: argparse.Namespace) -> int:
-    from workreg.api import decide, get_policy
+    from workreg.api import decide
+    from workreg.cli.args import policy_from_args
     from workreg.policy.format import format_json, format_markdown, format_text
 
-    policy = get_policy(args.policy, args.policy_dir)
+    policy, in_force = policy_from_args(args)
     decision = decide(policy, args.kinds, committees=args.committee, originating=args.originating)
     if args.format == "json":
-        emit(format_json(decision.to_dict()), json=True)
+        body = decision.to_dict()
+        if in_force is not None:
+            body["as_of"] = in_force.to_dict()
+        emit(format_json(body), json=True)
     elif args.format == "markdown":
+        if in_force is not None:
+            emit(f"> {in_force.describe()}\n\n")
         emit(format_markdown(policy, decision))
     else:
+        if in_force is not None:
+            emit(in_force.describe() + "\n")
         emit(format_text(policy, decision), wrap=True)
     return 0
 
@@ -85,7 +93,8 @@ def register_commands(commands) -> None:
         example=["workreg approvals scope_extension",
                  'workreg approvals "scope extension" --format json',
                  'workreg approvals deliverable_adjustment --committee "Technical Committee"',
-                 "workreg approvals new_register --policy dsp4003@1.1"],
+                 "workreg approvals new_register --policy dsp4003@1.1",
+                 "workreg approvals scope_extension --on 2006-06-01"],
         epilog_factory=_default_kinds,
     )
     approvals.add_argument("kinds", nargs="+", metavar="KIND",
@@ -98,6 +107,7 @@ def register_commands(commands) -> None:
     approvals.add_argument(
         "--originating", metavar="NAME", help="the Originating Committee, when not the policy's default",
     )
+    add_on(approvals)
     approvals.add_argument("--format", choices=FORMATS, default="text")
     approvals.set_defaults(handler=cmd_approvals)
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from datetime import date
 
-from workreg.cli.args import add_command, add_policy
+from workreg.cli.args import add_command, add_on, add_policy
 from workreg.errors import UsageError, WorkregError, WorkregErrors
 from workreg.outputs import emit
 
@@ -40,6 +39,7 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     diff.add_argument("old", metavar="OLD", help="the approved (earlier) version")
     diff.add_argument("new", metavar="NEW", help="the proposed (later) version")
     add_policy(diff, "policy whose classification rules and approvals apply")
+    add_on(diff)
     diff.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
                       help="extra organization vocabulary YAML (extends policies/vocabulary/dmtf.yaml)")
     diff.add_argument("--originating", metavar="NAME", help="the Originating Committee, when not the default")
@@ -79,23 +79,30 @@ def run_diff(args: argparse.Namespace) -> int:
     from workreg.registers.read import read_register
     from workreg.registers.report import format_diff_markdown, format_diff_text
     from workreg.registers.vocabulary import load_vocabulary
-    from workreg.policy.registry import get_policy
+    from workreg.cli.args import policy_from_args
 
-    policy = get_policy(args.policy, args.policy_dir)
+    policy, in_force = policy_from_args(args)
     vocabulary = load_vocabulary(*args.vocabulary)
     old = read_register(args.old, vocabulary=vocabulary)
     new = read_register(args.new, vocabulary=vocabulary)
     changes = classify_changes(diff_registers(old, new, vocabulary), policy)
     decision = decide_changes(changes, policy, vocabulary, args.originating)
     if args.format == "json":
-        emit(format_json({
+        body = {
             "old": args.old, "new": args.new, "policy": policy.ref,
             "changes": [change.to_dict() for change in changes],
             "decision": decision.to_dict() if decision else None,
-        }), json=True)
+        }
+        if in_force is not None:
+            body["as_of"] = in_force.to_dict()
+        emit(format_json(body), json=True)
     elif args.format == "markdown":
+        if in_force is not None:
+            emit(f"> {in_force.describe()}\n\n")
         emit(format_diff_markdown(policy, changes, decision, args.old, args.new))
     else:
+        if in_force is not None:
+            emit(in_force.describe() + "\n")
         emit(format_diff_text(policy, changes, decision, args.old, args.new), wrap=True)
     return 0
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from workreg.policy.compile import MAX_CHANGE_KINDS
 from workreg.errors import PolicyError, WorkregError
 from workreg.policy.graph import integrity_findings
 from workreg.inputs import read_policy_text
@@ -29,11 +28,6 @@ def check_policy_file(path: str | Path) -> list[WorkregError]:
             field=field_text(finding.path), hint=finding.hint,
         ))
     problems += _layout_findings(Path(path), policy, lines, file)
-    if len(policy.change_kinds) > MAX_CHANGE_KINDS:
-        problems.append(PolicyError(
-            f"{len(policy.change_kinds)} change kinds; at most {MAX_CHANGE_KINDS} can be enumerated",
-            code="too-many-change-kinds", file=file, line=lines.get(("change_kinds",)),
-        ))
     return problems
 
 

@@ -1,16 +1,20 @@
-"""The values a decision is made of: frozen, plain, and convertible to the documented JSON."""
+"""The values a decision is made of: frozen, plain, and convertible to the documented JSON.
+
+They are typed named tuples rather than dataclasses: a CLI query builds them in a process that
+lives a few milliseconds, and ``dataclasses`` (with ``inspect``) costs more to import than the
+whole query.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: Strength of approval kinds: when changes require one gate with different kinds, or one body
 #: holds two gates of one stage, the stronger kind is the one reported.
 KIND_STRENGTH = {"acknowledgement": 1, "approval": 2, "ballot": 3}
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(NamedTuple):
     """A section of the source document and a short quote from it."""
 
     section: str
@@ -23,8 +27,7 @@ class Citation:
         return {"section": self.section, "quote": self.quote}
 
 
-@dataclass(frozen=True, slots=True)
-class RequiredApproval:
+class RequiredApproval(NamedTuple):
     """A gate the change needs: who approves, how, and the clause that says so."""
 
     gate: str
@@ -51,8 +54,7 @@ class RequiredApproval:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class NotRequired:
+class NotRequired(NamedTuple):
     """An approver the source explicitly says the change does not need."""
 
     approver: str
@@ -69,8 +71,7 @@ class NotRequired:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class UnspecifiedPoint:
+class UnspecifiedPoint(NamedTuple):
     """A question the source leaves open for this change."""
 
     topic: str
@@ -87,8 +88,7 @@ class UnspecifiedPoint:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class StepItem:
+class StepItem(NamedTuple):
     """A step around the approvals (drafting, scheduling, publishing, ...)."""
 
     step: str
@@ -113,8 +113,7 @@ class StepItem:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class OrderEdge:
+class OrderEdge(NamedTuple):
     """``before`` completes before ``after``; the clauses that say so (a chain when derived)."""
 
     before: str
@@ -129,8 +128,7 @@ class OrderEdge:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """What a set of changes needs under one policy: approvals in stages, with citations."""
 
     policy: str

@@ -44,6 +44,22 @@ class Citation(Strict):
         return value.lstrip("§").strip()
 
 
+class Effective(Strict):
+    """The day a policy version took effect (what ``--on DATE`` chooses by), and the clause behind it."""
+
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="ISO 8601 date, YYYY-MM-DD.")
+    citation: Citation
+    interpretation: str | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        from datetime import date
+
+        date.fromisoformat(value)  # ValueError (a validation error) for 2007-02-30
+        return value
+
+
 class Source(Strict):
     """The document a policy encodes."""
 
@@ -52,6 +68,9 @@ class Source(Strict):
     version: str = Field(min_length=1)
     date: str | None = Field(default=None, description="Publication date, ISO 8601.")
     status: str | None = None
+    effective: Effective | None = Field(
+        default=None, description="When this version took effect; `--on DATE` picks the version in force."
+    )
 
 
 class Provenance(Strict):
@@ -157,6 +176,14 @@ class Unspecified(Strict):
     citation: Citation
 
 
+class OutcomeNote(Strict):
+    """What the source says, or leaves open, about a gate that ends other than in approval."""
+
+    outcome: Literal["rejected", "withdrawn"]
+    unspecified: str = Field(min_length=1, description="What the source leaves open about what follows.")
+    citation: Citation
+
+
 class ChangeKind(Strict):
     """A kind of change to a work register and what it requires."""
 
@@ -237,6 +264,18 @@ class Policy(Strict):
     review_cycle: ReviewCycle | None = None
     removal_triggers: tuple[RemovalTrigger, ...] = ()
     classification: tuple[ClassificationRule, ...] = ()
+    outcomes: tuple[OutcomeNote, ...] = Field(
+        default=(), description="What follows a rejected or withdrawn gate, or that the source does not say."
+    )
+
+    @field_validator("outcomes")
+    @classmethod
+    def _one_note_per_outcome(cls, value: tuple[OutcomeNote, ...]) -> tuple[OutcomeNote, ...]:
+        seen = [note.outcome for note in value]
+        for outcome in set(seen):
+            if seen.count(outcome) > 1:
+                raise ValueError(f"outcome '{outcome}' is described more than once")
+        return value
 
     @property
     def ref(self) -> str:

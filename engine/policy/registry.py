@@ -2,7 +2,7 @@
 
 A policy lives at ``<policy dir>/<name>/<version>.yaml``.  The shipped directory is searched
 first, then ``WORKREG_POLICY_PATH`` (``os.pathsep``-separated) and any ``--policy-dir``.
-Compiling needs pydantic, PyYAML and networkx; a cache hit needs none of them, which is what
+Compiling needs pydantic and PyYAML; a cache hit needs neither of them, which is what
 keeps a CLI query fast.  :mod:`workreg.policy.cache` keys an entry by the policy's text and the
 installed package, and verifies it on every read.
 """
@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from workreg.errors import PolicyError, UsageError, did_you_mean
 from workreg.inputs import display_name, read_policy_text
@@ -26,8 +26,7 @@ DEFAULT_POLICY = "dsp4003"
 NOT_POLICIES = frozenset({"vocabulary"})
 
 
-@dataclass(frozen=True)
-class PolicyFile:
+class PolicyFile(NamedTuple):
     """A policy file found on the search path."""
 
     name: str
@@ -171,8 +170,11 @@ def compile_found(found: PolicyFile) -> CompiledPolicy:
 
 def compile_file(path: str | Path) -> CompiledPolicy:
     """Load, validate and compile a policy file, using the cache when the content is unchanged."""
-    file = str(path)
-    text = read_policy_text(path)
+    return compile_text(read_policy_text(path), str(path))
+
+
+def compile_text(text: str, file: str) -> CompiledPolicy:
+    """Validate and compile policy text (named ``file`` in errors), using the cache when it was compiled before."""
     key = cache.entry_key(text.encode("utf-8"))
     table = cache.read_entry(key)
     if table is not None:
@@ -186,7 +188,7 @@ def compile_file(path: str | Path) -> CompiledPolicy:
 
 
 def build_table(text: str, file: str) -> dict:
-    """Validate and compile policy text into its decision table (imports pydantic and networkx)."""
+    """Validate and compile policy text into its compiled form (imports pydantic, not networkx)."""
     from workreg.policy.compile import compile_policy
     from workreg.policy.load import load_policy_text
 
@@ -212,3 +214,84 @@ def get_policy(ref: str = DEFAULT_POLICY, extra_dirs: Iterable[str | Path] = ())
         if stamp is not None:
             _loaded[key] = policy
     return policy
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The policy version in force on a day, and why it is the one (see :func:`policy_in_force`)."""
+
+    on: str
+    ref: str
+    effective: str
+    until: str | None
+    provenance: str
+    citation: dict
+    interpretation: str | None
+
+    @property
+    def reconstructed(self) -> bool:
+        return self.provenance != "published"
+
+    def to_dict(self) -> dict:
+        return {
+            "on": self.on, "policy": self.ref, "effective": self.effective, "until": self.until,
+            "provenance": self.provenance, "citation": self.citation, "interpretation": self.interpretation,
+        }
+
+    def describe(self) -> str:
+        """One line for people: which version, since when, and whether it is a reconstruction."""
+        section = self.citation["section"]
+        clause = f"§{section}" if section[:1].isdigit() else section
+        line = f"As of {self.on}: {self.ref}, in force from {self.effective}"
+        line += (f" until {self.until}" if self.until else "") + f" ({clause})"
+        if self.reconstructed:
+            line += f"; {self.provenance.upper()}, not a published text"
+        return line
+
+
+def effective_date(policy: CompiledPolicy) -> str | None:
+    """The ISO date ``policy`` took effect (its ``source.effective``), or None when it does not say."""
+    effective = (policy.table.get("source") or {}).get("effective")
+    return effective["date"] if effective else None
+
+
+def policy_in_force(name: str, on, extra_dirs: Iterable[str | Path] = ()) -> tuple[CompiledPolicy, InForce]:
+    """The version of policy ``name`` in force on the date ``on`` (a date or YYYY-MM-DD), and why."""
+    from datetime import date
+
+    day = on.isoformat() if isinstance(on, date) else str(on)
+    if "@" in name or name.endswith((".yaml", ".yml")) or os.sep in name:
+        raise UsageError(
+            f"--on picks the version itself; give a policy name, not '{name}'", code="on-with-version",
+            hint="e.g. --policy dsp4003 --on 2006-06-01",
+        )
+    resolve(name, extra_dirs)  # an unknown name fails here, with a did-you-mean hint
+    dated = []
+    for found in discover(extra_dirs):
+        if found.name != name:
+            continue
+        compiled = compile_file(found.path)
+        effective = effective_date(compiled)
+        if effective is not None:
+            dated.append((effective, compiled))
+    if not dated:
+        raise UsageError(
+            f"no version of '{name}' says when it took effect", code="no-effective-date",
+            hint="give each version source.effective: {date: YYYY-MM-DD, citation: ...}",
+        )
+    dated.sort(key=lambda pair: (pair[0], version_key(pair[1].version)))
+    in_force = [(index, pair) for index, pair in enumerate(dated) if pair[0] <= day]
+    if not in_force:
+        first_date, first = dated[0]
+        raise UsageError(
+            f"no version of '{name}' was in force on {day}; the first, {first.ref}, took effect on {first_date}",
+            code="before-first-version",
+        )
+    index, (effective, compiled) = in_force[-1]
+    until = dated[index + 1][0] if index + 1 < len(dated) else None
+    source = compiled.table["source"]["effective"]
+    return compiled, InForce(
+        on=day, ref=compiled.ref, effective=effective, until=until,
+        provenance=compiled.provenance["kind"], citation=source["citation"],
+        interpretation=source.get("interpretation"),
+    )

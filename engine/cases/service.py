@@ -1,0 +1,219 @@
+"""What the ``workreg case`` commands do: each one transaction on the store, checked against the pinned policy.
+
+A case pins the policy it was opened under three ways: its ref (``dsp4003@1.2.0``), the SHA-256 of
+the policy file's text, and the text itself (stored once per hash).  Its state is always folded
+from the stored text, so editing or deleting the YAML later never changes an open case; moving it
+to another version is an explicit :func:`migrate_case`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from workreg.cases.events import OUTCOMES, Event, Migrated, Opened, Recorded
+from workreg.cases.progress import CaseState, OutcomeNote, check_record, fold
+from workreg.cases.store import Store, Transaction, now, open_store
+from workreg.errors import CaseError, RecordRefused, UsageError
+from workreg.policy.decision import Citation
+
+
+def policy_hash(text: str) -> str:
+    """The content hash a case pins: SHA-256 of the policy file's text (UTF-8), in hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def default_author() -> str | None:
+    """Who writes an event when ``--by`` is not given: the login name, when there is one."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in this environment
+        return None
+
+
+@dataclass(frozen=True)
+class PinnedPolicy:
+    """A policy as a case pins it: ref, content hash, text."""
+
+    ref: str
+    digest: str
+    text: str
+
+    def compiled(self):
+        """The pinned text compiled (memoised by hash for the process, as the fold's are)."""
+        policy = PolicyCache._compiled.get(self.digest)
+        if policy is None:
+            from workreg.policy.registry import compile_text
+
+            policy = PolicyCache._compiled[self.digest] = compile_text(self.text, f"{self.ref} (pinned {self.digest[:12]})")
+        return policy
+
+    @classmethod
+    def of(cls, compiled) -> "PinnedPolicy":
+        """The pin of a compiled policy loaded from its file."""
+        from workreg.inputs import read_policy_text
+
+        if compiled.file is None:
+            raise UsageError(f"{compiled.ref} was not loaded from a file; it cannot be pinned", code="not-pinnable")
+        text = read_policy_text(compiled.file)
+        return cls(compiled.ref, policy_hash(text), text)
+
+
+class PolicyCache:
+    """Compiled pinned policies by hash (compiled from the stored text, memoised for the process)."""
+
+    # Shared by every instance: a hash names one text, so what was compiled for one transaction
+    # holds for all (the text is checked against its hash before it is first compiled).
+    _compiled: dict[str, object] = {}
+    _outcomes: dict[str, Mapping[str, OutcomeNote]] = {}
+
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    def compiled(self, digest: str):
+        policy = self._compiled.get(digest)
+        if policy is None:
+            from workreg.policy.registry import compile_text
+
+            ref, text = self.tx.policy_text(digest)
+            if policy_hash(text) != digest:
+                raise CaseError(f"the pinned text of {ref} does not match its hash {digest[:12]}",
+                                code="bad-event", hint="the database was edited outside workreg")
+            policy = self._compiled[digest] = compile_text(text, f"{ref} (pinned {digest[:12]})")
+        return policy
+
+    def outcome_notes(self, digest: str) -> Mapping[str, OutcomeNote]:
+        notes = self._outcomes.get(digest)
+        if notes is None:
+            from workreg.policy.load import load_policy_text
+
+            ref, text = self.tx.policy_text(digest)
+            model = load_policy_text(text, f"{ref} (pinned {digest[:12]})")
+            notes = self._outcomes[digest] = {
+                note.outcome: OutcomeNote(note.outcome, note.unspecified,
+                                          Citation(note.citation.section, note.citation.quote))
+                for note in model.outcomes
+            }
+        return notes
+
+    def fold(self, events: Iterable[Event]) -> CaseState:
+        return fold(events, self.compiled, self.outcome_notes)
+
+
+def _state(tx: Transaction, case_id: int) -> CaseState:
+    events = tx.events(case_id)
+    if not events:
+        raise CaseError(f"no case {case_id} in this database", code="unknown-case", file=f"case {case_id}")
+    return PolicyCache(tx).fold(events)
+
+
+def open_case(
+    store: Store, pinned: PinnedPolicy, *, changes: Iterable[str], committees: Iterable[str] = (),
+    originating: str | None = None, title: str | None = None, subject: Mapping | None = None,
+    as_of: Mapping | None = None, by: str | None = None,
+) -> CaseState:
+    """Open a case for ``changes`` under the pinned policy; the new case's state."""
+    compiled = pinned.compiled()
+    changes = compiled.canonical_changes(changes)
+    committees = tuple(dict.fromkeys(c.strip() for c in committees if c and c.strip()))
+    compiled.decide(changes, committees, originating)  # an unknown kind or bad committee fails before writing
+    payload = Opened(
+        policy=pinned.ref, title=title or ", ".join(changes), changes=changes, committees=committees,
+        originating=originating, subject=dict(subject or {"from": "change"}), as_of=dict(as_of) if as_of else None,
+    )
+    with store.write() as tx:
+        tx.put_policy(pinned.digest, pinned.ref, pinned.text)
+        case_id = tx.new_case(now())
+        tx.append(case_id, payload, by=by, policy_hash=pinned.digest)
+        return _state(tx, case_id)
+
+
+def record(
+    store: Store, case_id: int, gate: str, outcome: str, day: str, *, ref: str | None = None,
+    note: str | None = None, by: str | None = None, again: bool = False,
+) -> CaseState:
+    """Record a gate's outcome if the case's policy allows it now (else RecordRefused, exit 1)."""
+    if outcome not in OUTCOMES:
+        raise UsageError(f"unknown outcome '{outcome}'", code="bad-outcome", hint="one of " + ", ".join(OUTCOMES))
+    with store.write() as tx:
+        if not tx.lock_case(case_id):
+            raise CaseError(f"no case {case_id} in this database", code="unknown-case", file=f"case {case_id}")
+        state = _state(tx, case_id)
+        check_record(state, gate, outcome, again)
+        tx.append(case_id, Recorded(gate, outcome, day, ref, note, again), by=by, policy_hash=state.policy_hash)
+        return _state(tx, case_id)
+
+
+def status(store: Store, case_id: int) -> CaseState:
+    """The state of one case."""
+    with store.read() as tx:
+        return _state(tx, case_id)
+
+
+def log(store: Store, case_id: int) -> list[Event]:
+    """A case's events, oldest first."""
+    with store.read() as tx:
+        events = tx.events(case_id)
+    if not events:
+        raise CaseError(f"no case {case_id} in this database", code="unknown-case", file=f"case {case_id}")
+    return events
+
+
+def list_cases(store: Store, *, open_only: bool = False) -> list[CaseState]:
+    """Every case's state (only those not complete with ``open_only``), by id."""
+    with store.read() as tx:
+        cache = PolicyCache(tx)
+        states = [cache.fold(events) for _, events in sorted(tx.all_events().items())]
+    return [state for state in states if not (open_only and state.complete)]
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    """What moving a case to another policy version added and dropped."""
+
+    case_id: int
+    from_policy: str
+    to_policy: str
+    added: tuple[str, ...]
+    dropped: tuple[str, ...]
+    records_dropped: tuple[str, ...]
+    state: CaseState
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.case_id, "from": self.from_policy, "to": self.to_policy, "added": list(self.added),
+            "dropped": list(self.dropped), "records_dropped": list(self.records_dropped),
+            "status": self.state.to_dict(),
+        }
+
+
+def migrate_case(store: Store, case_id: int, pinned: PinnedPolicy, *, by: str | None = None) -> MigrationReport:
+    """Move a case to another pinned policy version: a ``migrated`` event, and what the move adds or drops."""
+    target = pinned.compiled()
+    with store.write() as tx:
+        if not tx.lock_case(case_id):
+            raise CaseError(f"no case {case_id} in this database", code="unknown-case", file=f"case {case_id}")
+        before = _state(tx, case_id)
+        if before.policy_hash == pinned.digest:
+            raise RecordRefused(f"the case is already pinned to {pinned.ref} ({pinned.digest[:12]})",
+                                code="same-policy", file=f"case {case_id}")
+        opened: Opened = before.events[0].payload
+        target.decide(opened.changes, opened.committees, opened.originating)  # the kinds must exist there
+        old_gates = {gate.gate for gate in before.gates}
+        new_gates = {item.gate for item in target.decide(opened.changes, opened.committees, opened.originating).required}
+        added = tuple(sorted(new_gates - old_gates))
+        dropped = tuple(sorted(old_gates - new_gates))
+        recorded = {gate.gate for gate in before.gates if gate.record is not None}
+        tx.put_policy(pinned.digest, pinned.ref, pinned.text)
+        tx.append(case_id, Migrated(before.policy, before.policy_hash, pinned.ref, added, dropped),
+                  by=by, policy_hash=pinned.digest)
+        after = _state(tx, case_id)
+    return MigrationReport(case_id, before.policy, pinned.ref, added, dropped,
+                           tuple(sorted(recorded & set(dropped))), after)
+
+
+def connect(url: str | None, *, create: bool) -> Store:
+    """The case store at ``url`` (``--db``; else ``WORKREG_DB``; else ``./workreg.db``)."""
+    return open_store(url, create=create)

@@ -1,0 +1,97 @@
+"""What a case is about, found from register documents: the change kinds and the committees with milestone work.
+
+Both come from the policy: ``--diff OLD NEW`` classifies the changes between two versions with the
+policy's classification rules; ``--register FILE`` presents a whole register as one change record
+(section ``register``, change ``added``) for the policy's rules to classify (DSP4003's policies
+classify it as a new register).  Committees are those owning milestones the classified changes
+touch (through the organization vocabulary).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from workreg.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The changes a case is opened for, the committees they involve, and where they came from."""
+
+    changes: tuple[str, ...]
+    committees: tuple[str, ...]
+    description: dict
+    title: str
+
+
+def _non_editorial(classified, what: str) -> list:
+    from workreg.registers.classify import EDITORIAL
+
+    unclassified = [c for c in classified if c.kind is None]
+    kinds = [c for c in classified if c.kind and c.kind != EDITORIAL]
+    if not kinds:
+        raise UsageError(
+            f"{what}: no change needing approval ({len(classified)} changes, {len(unclassified)} unclassified)",
+            code="nothing-to-approve", hint="give the change kinds with --change KIND",
+        )
+    return kinds
+
+
+def from_diff(old: str, new: str, policy, vocabulary_paths: Sequence[str] = ()) -> Subject:
+    """The classified changes between two register versions and the committees owning changed milestones."""
+    from workreg.registers.classify import affected_committees, classify_changes
+    from workreg.registers.diff import diff_registers
+    from workreg.registers.read import read_register
+    from workreg.registers.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(*vocabulary_paths)
+    before = read_register(old, vocabulary=vocabulary)
+    after = read_register(new, vocabulary=vocabulary)
+    classified = classify_changes(diff_registers(before, after, vocabulary), policy)
+    kinds = _non_editorial(classified, f"{old} → {new}")
+    # Committees count for the kinds whose rules matched milestone records (policy-driven, not by name).
+    milestone_kinds = tuple({c.kind for c in kinds if c.record.section == "milestones"})
+    committees = affected_committees(classified, vocabulary, kinds=milestone_kinds)
+    name = after.partner_name or Path(new).stem
+    old_version = before.version.text if before.version else Path(old).stem
+    new_version = after.version.text if after.version else Path(new).stem
+    return Subject(
+        changes=tuple(dict.fromkeys(c.kind for c in kinds)), committees=tuple(committees),
+        description={"from": "diff", "old": str(old), "new": str(new),
+                     "unclassified": sum(1 for c in classified if c.kind is None)},
+        title=f"{name} work register: {old_version} → {new_version}",
+    )
+
+
+def from_register(path: str, policy, vocabulary_paths: Sequence[str] = ()) -> Subject:
+    """A whole register proposed on its own, classified by the policy, and the committees owning its milestones."""
+    from workreg.registers.classify import classify_changes
+    from workreg.registers.diff import ChangeRecord
+    from workreg.registers.read import read_register
+    from workreg.registers.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(*vocabulary_paths)
+    register = read_register(path, vocabulary=vocabulary)
+    owners: set[str] = set()
+    for milestone in register.milestones:
+        if not milestone.done:
+            owners.update(vocabulary.involved_in(milestone.deliverable))
+    record = ChangeRecord(section="register", change="added", before=None, after=register.title.text,
+                          line_new=register.title.line, committees=frozenset(owners))
+    classified = classify_changes([record], policy)
+    if classified[0].kind is None:
+        raise UsageError(
+            f"{policy.ref} has no classification rule for a whole register (section: register, change: added)",
+            code="unclassified-register", file=str(path), hint="give the change kinds with --change KIND",
+        )
+    kinds = _non_editorial(classified, str(path))
+    committees = sorted(name for name in owners if vocabulary.entity(name).kind == "committee")
+    name = register.partner_name or Path(path).stem
+    version = f" {register.version.text}" if register.version else ""
+    return Subject(
+        changes=tuple(dict.fromkeys(c.kind for c in kinds)), committees=tuple(committees),
+        description={"from": "register", "register": str(path)},
+        title=f"{name} work register{version}",
+    )
