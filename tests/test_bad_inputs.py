@@ -779,7 +779,8 @@ _READERS = [
     ["show", "{}"], ["show", "{}.yaml"], ["show", "{}.docx"], ["lint", "{}"], ["diff", "{}", GOOD_NEW],
     ["diff", GOOD_OLD, "{}"], ["diff", GOOD_OLD, GOOD_NEW, "--vocabulary", "{}.yaml"], ["check", "{}.yaml"],
     ["approvals", "new_register", "--policy", "{}.yaml"], ["compare", "{}.yaml", "dsp4003@1.2.0"],
-    ["render", "{}.yaml"], ["gherkin", "{}.yaml"], ["coverage", "{}.yaml", FEATURES],
+    ["render", "{}.yaml"], ["gherkin", "{}.yaml"], ["coverage", "{}.yaml", FEATURES], ["registers", "{}"],
+    ["case", "list", "--db", "{}.db"],
 ]
 
 
@@ -792,7 +793,7 @@ def test_every_reader_refuses_a_special_file_at_once(tmp_path, kind: str):
         argv = [part.replace("{}", str(base)) for part in command]
         with deadline(20):
             _, _, err = assert_workreg_error(argv)
-        assert re.search(r": (not-a-file|not-found|unreadable): ", err), (argv, err)
+        assert re.search(r": (not-a-file|not-found|unreadable|db-error|bad-database|no-database): ", err), (argv, err)
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/urandom"])
@@ -895,8 +896,25 @@ WRITING_COMMANDS = [
     ["diff", GOOD_OLD, GOOD_NEW, "--format", "json"], ["diff", GOOD_OLD, GOOD_NEW, "--format", "markdown"],
     ["compare", "dsp4003@1.1", "dsp4003@1.2.0"], ["compare", "dsp4003@1.1", "dsp4003@1.2.0", "--format", "json"],
     ["render", "dsp4003"], ["gherkin", "dsp4003"], ["steps"], ["--help"], ["approvals", "--help"], ["--version"],
+    ["registers", GOOD_OLD, GOOD_NEW, "--today", "2026-11-21"], ["registers", GOOD_OLD, "--format", "json"],
+    ["case", "list", "--db", "{db}"], ["case", "status", "1", "--db", "{db}"],
+    ["case", "log", "1", "--db", "{db}", "--format", "json"],
 ]
 _COMMAND_IDS = [" ".join(c).replace(str(conftest.ROOT) + "/", "") for c in WRITING_COMMANDS]
+
+
+@pytest.fixture(scope="module")
+def case_db(tmp_path_factory) -> str:
+    """A case database with one case open, for the ``case`` commands that write to stdout."""
+    path = str(tmp_path_factory.mktemp("cases") / "cases.db")
+    code, _, err = run(["case", "open", "--change", "new_register", "--db", path, "--by", "corpus"])
+    assert code == 0, err
+    return path
+
+
+@pytest.fixture
+def with_db(case_db):
+    return lambda argv: [part.replace("{db}", case_db) for part in argv]
 
 
 def run_with_stdout(argv: list[str], stdout) -> tuple[int, str]:
@@ -908,15 +926,16 @@ def run_with_stdout(argv: list[str], stdout) -> tuple[int, str]:
 
 @pytest.mark.parametrize("failure", list(STDOUT_FAILURES))
 @pytest.mark.parametrize("argv", WRITING_COMMANDS, ids=_COMMAND_IDS)
-def test_every_command_ends_a_failed_stdout_in_one_line(argv: list[str], failure: str):
-    code, err = run_with_stdout(argv, STDOUT_FAILURES[failure]())
+def test_every_command_ends_a_failed_stdout_in_one_line(argv: list[str], failure: str, with_db):
+    code, err = run_with_stdout(with_db(argv), STDOUT_FAILURES[failure]())
     assert code == 2 and "Traceback" not in err
     failed = [line for line in err.splitlines() if "output-failed" in line]
     assert len(failed) == 1 and re.match(r"^workreg: output-failed: \S", failed[0]), err
 
 
 @pytest.mark.parametrize("argv", WRITING_COMMANDS, ids=_COMMAND_IDS)
-def test_a_reader_that_goes_away_stops_the_output_quietly(argv: list[str]):
+def test_a_reader_that_goes_away_stops_the_output_quietly(argv: list[str], with_db):
+    argv = with_db(argv)
     expected, _, _ = run(argv)
     code, err = run_with_stdout(argv, BrokenStream(BrokenPipeError(errno.EPIPE, "Broken pipe")))
     assert code == expected and err.strip() == "" or "warning" in err  # the command's own exit code
@@ -924,7 +943,8 @@ def test_a_reader_that_goes_away_stops_the_output_quietly(argv: list[str]):
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
 @pytest.mark.parametrize("argv", WRITING_COMMANDS, ids=_COMMAND_IDS)
-def test_every_command_writes_what_the_encoding_can_hold(argv: list[str], encoding: str):
+def test_every_command_writes_what_the_encoding_can_hold(argv: list[str], encoding: str, with_db):
+    argv = with_db(argv)
     raw = io.BytesIO()
     stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict", write_through=True)
     code, err = run_with_stdout(argv, stream)
