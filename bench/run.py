@@ -96,7 +96,7 @@ def bench_soak(n: int, show: bool) -> dict:
 def measure(quick: bool, show_progress: bool) -> dict:
     """Every measurement, in one process (the CLI cold start in fresh child processes)."""
     from bench.cases import bench_cases
-    from bench.scale import bench_cold_starts, bench_first_decision, bench_large_policies
+    from bench.scale import bench_cold_starts, bench_first_decision, bench_large_policies, workreg_command
     from bench.workloads import bench_compare, bench_diff, bench_diff_growth, bench_lint
 
     results: dict = {"load_start": os.getloadavg()[0] if hasattr(os, "getloadavg") else None}
