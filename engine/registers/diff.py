@@ -141,19 +141,25 @@ def _similarity(a: str, b: str, matchers: dict[str, SequenceMatcher] | None = No
     return matcher.ratio()
 
 
+# Slots of the letter counts: a-z, 0-9, space; every other character shares the last slot.
+_SLOT = {character: index for index, character in enumerate("abcdefghijklmnopqrstuvwxyz0123456789 ")}
+_OTHER = len(_SLOT)
+
+
 @lru_cache(maxsize=1 << 14)
 def _letters(key: str) -> tuple[int, ...]:
-    """How often each ASCII character occurs in ``key``, every other character counted in slot 0."""
-    counts = [0] * 128
+    """How often each letter, digit and space occurs in ``key`` (a normalised, case-folded text),
+    every other character counted in one shared slot."""
+    counts = [0] * (_OTHER + 1)
     for character, count in Counter(key).items():
-        counts[ord(character) if ord(character) < 128 else 0] += count
+        counts[_SLOT.get(character, _OTHER)] += count
     return tuple(counts)
 
 
 def _similarity_bound(a: str, b: str) -> float:
     """A cheap upper bound of :func:`_similarity`: difflib's ``real_quick_ratio`` (lengths), then
-    its ``quick_ratio`` (characters in common) with all non-ASCII characters counted as one, which
-    can only make it larger.  Any upper bound gives the same pairs (see :func:`_pair`); a tight
+    its ``quick_ratio`` (characters in common) with all characters but letters, digits and spaces
+    counted as one, which can only make it larger.  Any upper bound gives the same pairs (see :func:`_pair`); a tight
     one spares exact scores."""
     key_a, key_b = _key(a), _key(b)
     total = len(key_a) + len(key_b)
