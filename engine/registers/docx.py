@@ -127,7 +127,7 @@ class _Package:
         data = b"".join(self.stream(name, MAX_SMALL_PART_BYTES))
         try:
             return ElementTree.fromstring(data)
-        except ElementTree.ParseError as exc:
+        except (ElementTree.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown encoding
             raise self.error(f"the part {name} is not well-formed XML: {exc}") from exc
 
     def relationships(self, part: str) -> dict[str, str]:
@@ -256,7 +256,7 @@ class _DocumentReader:
                 self.handle(parser.read_events())
             parser.close()
             self.handle(parser.read_events())
-        except ElementTree.ParseError as exc:
+        except (ElementTree.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown encoding
             raise self.bad(f"the document is not well-formed XML: {exc}") from exc
         return self.lines
 

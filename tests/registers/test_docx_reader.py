@@ -230,3 +230,18 @@ def test_a_corrupt_compressed_part_is_bad_docx():
         with pytest.raises(RegisterError) as caught:
             reader.docx_text_lines(bytes(damaged), "damaged.docx")
         assert caught.value.code == "bad-docx"
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "_rels/.rels", "word/_rels/document.xml.rels",
+                                  "word/styles.xml", "[Content_Types].xml"])
+@pytest.mark.parametrize("encoding", ["U-F-8", "no-such-codec", "utf-32"])
+def test_an_xml_declaration_naming_an_unusable_encoding_is_bad_docx(part: str, encoding: str):
+    """Found by the fuzzer: an unknown encoding in an XML declaration raised LookupError."""
+    parts = template() | {"word/document.xml": (HEADER + "<w:p/>" + FOOTER).encode()}
+    parts[part] = re.sub(rb"encoding=['\"][^'\"]*['\"]", f"encoding='{encoding}'".encode(), parts[part], count=1)
+    if b"encoding=" not in parts[part]:
+        parts[part] = f"<?xml version='1.0' encoding='{encoding}'?>".encode() + parts[part]
+    with pytest.raises(RegisterError) as caught:
+        reader.docx_text_lines(package("<w:p/>", parts=parts if part != "word/document.xml" else {part: parts[part]}),
+                               "x.docx")
+    assert caught.value.code == "bad-docx"
