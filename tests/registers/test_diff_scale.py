@@ -75,3 +75,16 @@ def test_small_blocks_score_every_pair(monkeypatch):
     pairs, removed, added = diff._pair(old, new, diff._key, diff._similarity, diff._similarity_bound,
                                        diff._tokens)
     assert len(pairs) == 40 and not removed and not added
+
+
+def test_the_seed_registers_pair_the_same_through_the_index(seeds, monkeypatch):
+    """Every ordered pair of the real registers: the index (forced on every block) pairs as scoring every pair does."""
+    import itertools
+
+    vocabulary = load_vocabulary()
+    registers = [read_register(path, vocabulary=vocabulary) for path in sorted(seeds.glob("work-register-*.txt"))]
+    for old, new in itertools.permutations(registers, 2):
+        monkeypatch.setattr(diff, "ALL_PAIRS", 10**12)
+        every_pair = diff.diff_registers(old, new, vocabulary)
+        monkeypatch.setattr(diff, "ALL_PAIRS", 0)
+        assert diff.diff_registers(old, new, vocabulary) == every_pair
