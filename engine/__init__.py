@@ -34,6 +34,8 @@ _API = {
     "check_policy_file": "workreg.api",
     "load_policy": "workreg.api",
     "load_vocabulary": "workreg.api",
+    "name_committees": "workreg.api",
+    "check_options_apply": "workreg.api",
     "list_policies": "workreg.api",
     "policy_in_force": "workreg.api",
     "open_case": "workreg.api",
@@ -53,8 +55,8 @@ __all__ = ["__version__", *_API]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from workreg.api import (  # noqa: F401
-        case_status, check_policy_file, compare_policies, decide, diff_registers, get_policy, lint_register,
-        list_policies, load_policy, load_vocabulary, open_case, policy_in_force, read_register, record_outcome,
+        case_status, check_options_apply, check_policy_file, compare_policies, decide, diff_registers, get_policy, lint_register,
+        list_policies, load_policy, load_vocabulary, name_committees, open_case, policy_in_force, read_register, record_outcome,
         register_portfolio,
     )
     from workreg.errors import PolicyError, RegisterError, UsageError, WorkregError  # noqa: F401

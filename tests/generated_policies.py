@@ -45,8 +45,13 @@ def _header(name: str, version: str, title: str) -> dict:
 
 
 def random_policy(kinds: int = 64, steps: int = 300, edges: int = 600, seed: int = 0, *, name: str = "generated",
-                  version: str = "1.0", roles: int = 8, requires_per_kind: int = 6) -> dict:
-    """A random, valid policy of the given size (acyclic: edges follow a hidden order of the steps)."""
+                  version: str = "1.0", roles: int = 8, requires_per_kind: int = 6, scoped: bool = False) -> dict:
+    """A random, valid policy of the given size (acyclic: edges follow a hidden order of the steps).
+
+    With ``scoped``, some edges order only some change kinds (``applies_to``) or are the policy's
+    reading (``interpretation``), some kinds have an order of their own, and there are parallel
+    groups, scoped or not (drawn from a second generator, so the rest of the policy is the same).
+    """
     rng = random.Random(seed)
     policy = _header(name, version, f"Generated process ({kinds} kinds, {steps} steps, {edges} edges, seed {seed})")
     policy["roles"] = _roles(roles)
@@ -129,7 +134,55 @@ def random_policy(kinds: int = 64, steps: int = 300, edges: int = 600, seed: int
         if not kind["not_required"]:
             del kind["not_required"]
     policy["change_kinds"] = change_kinds
+    if scoped:
+        _scope(policy, rank, random.Random(seed + 7919))
     return policy
+
+
+def _scope(policy: dict, rank: dict[int, int], rng: random.Random) -> None:
+    """Scope some edges to kinds, mark some as readings, give kinds orders of their own, add parallel groups."""
+    kinds = [kind["id"] for kind in policy["change_kinds"]]
+    steps = len(policy["steps"])
+    listed = {(edge["before"], edge["after"]) for edge in policy["precedence"]}
+    for edge in policy["precedence"]:
+        roll = rng.random()
+        if roll < 0.3:
+            edge["applies_to"] = rng.sample(kinds, rng.randint(1, min(2, len(kinds))))
+        elif roll < 0.45:
+            edge["interpretation"] = f"A reading of {edge['before']} before {edge['after']}."
+    for kind in policy["change_kinds"]:
+        required = [r["step"] for r in kind["requires"]] if isinstance(kind.get("requires"), list) else []
+        if len(required) < 2 or rng.random() < 0.5:
+            continue
+        order = []
+        for _ in range(rng.randint(1, 3)):
+            a, b = (int(step.split("_")[1]) for step in rng.sample(required, 2))
+            if rank[a] > rank[b]:  # the hidden order keeps every combination acyclic
+                a, b = b, a
+            pair = (f"step_{a}", f"step_{b}")
+            if pair in listed or pair in {(o["before"], o["after"]) for o in order}:
+                continue
+            order.append({"before": pair[0], "after": pair[1], "citation": _cite("8.1", "A kind's own order."),
+                          "interpretation": f"Kind {kind['id']} reads {pair[0]} before {pair[1]}."})
+        if order:
+            kind["order"] = order
+    parallel = []
+    gates = {step["id"] for step in policy["steps"] if step["kind"] in GATE_KINDS}
+    for index in range(rng.randint(0, 3)):
+        # Mostly gates one kind requires, which often share a stage; sometimes any steps.
+        kind = rng.choice(policy["change_kinds"])
+        pool = [r["step"] for r in kind["requires"] if r["step"] in gates] if isinstance(kind.get("requires"), list) else []
+        if len(pool) < 2 or rng.random() < 0.3:
+            pool = [f"step_{i}" for i in range(steps)]
+        members = rng.sample(pool, min(len(pool), rng.randint(2, 3)))
+        group = {"steps": members, "citation": _cite("9.1", "These may run together.")}
+        if rng.random() < 0.5:
+            group["condition"] = f"condition {index}"
+        if rng.random() < 0.5:
+            group["applies_to"] = rng.sample(kinds, 1)
+        parallel.append(group)
+    if parallel:
+        policy["parallel"] = parallel
 
 
 def chained_policy(steps: int = 2000, kinds: int = 8, *, name: str = "chain", version: str = "1.0") -> dict:

@@ -66,8 +66,10 @@ def test_1_2_0_requires_the_owner_to_be_an_alliance_committee_member(v11_to_v120
 
 
 def test_1_2_0_drops_the_specific_list_of_committees(v11_to_v120):
-    for role in ("technical_committee", "interoperability_committee"):
+    # Appendix A's 1.0.x lines name the TC and the MC; no line attests an Interoperability Committee.
+    for role in ("technical_committee",):
         assert _structure(v11_to_v120, "role", role)["change"] == "removed"
+    assert not [e for e in v11_to_v120["structure"] if e["id"] == "interoperability_committee"]
     assert _structure(v11_to_v120, "role", "alliance_committee")["change"] == "added"
     assert _structure(v11_to_v120, "step", "alliance_committee_approval")["change"] == "added"
     edge = _structure(v11_to_v120, "precedence", "alliance_committee_approval->board_approval")
@@ -91,7 +93,10 @@ def test_1_0_to_1_1_adds_the_vp_and_the_boards_clarified_decisions():
     assert _structure(result, "role", "vp_alliances")["change"] == "added"
     press = _structure(result, "step", "press_release")
     assert press["values"]["actor"] == {"from": "marketing_committee", "to": "vp_alliances"}
-    assert _structure(result, "constraint", "partner_is_not_open_source")["change"] == "removed"
+    # 1.0 did not provide for open source partners; it did not ban them: an open point, no constraint.
+    new_register = _structure(result, "change_kind", "new_register")
+    assert "open_source_partner" in new_register["items"]["unspecified"]["removed"]
+    assert not [e for e in result["structure"] if e["element"] == "constraint"]
     assert [c["quote"].split()[1] for c in result["history"]] == ["1.1a"]
 
 

@@ -71,6 +71,19 @@ def test_every_combination_of_small_generated_policies(seed):
     _assert_same(compiled, ReferenceDecider(policy), _all_combinations(compiled.kinds))
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_every_combination_of_generated_policies_with_scoped_order(seed):
+    """Edges scoped to change kinds, the policy's readings, kinds' own orders and parallel groups:
+    the order that applies, whether the text states it, unordered gates and why a stage's gates
+    share it, decided lazily exactly as networkx decides them over the edges that apply."""
+    rng = random.Random(500 + seed)
+    data = random_policy(kinds=rng.randint(1, 5), steps=rng.randint(2, 24), edges=rng.randint(0, 40), seed=seed,
+                         roles=rng.randint(4, 6), requires_per_kind=rng.randint(1, 8), scoped=True)
+    policy = load_policy_text(policy_yaml(data), f"scoped-{seed}.yaml")
+    compiled = _compiled(policy)
+    _assert_same(compiled, ReferenceDecider(policy), _all_combinations(compiled.kinds))
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_sampled_combinations_of_a_large_generated_policy(seed):
     policy = load_policy_text(policy_yaml(random_policy(64, 300, 600, seed=seed)), "large.yaml")

@@ -21,20 +21,42 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_gherkin(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from workreg.api import get_policy
-    from workreg.bdd.gherkin import skeleton
+    from workreg.bdd.gherkin import opted_in, skeleton
+    from workreg.policy.registry import resolve
 
     policy = get_policy(args.policy, args.policy_dir)
-    text = skeleton(policy)
+    found = resolve(args.policy, args.policy_dir)
+    text = skeleton(policy, policy_ref=_ref_in_feature(found.path, policy.ref, args.output))
     if args.output:
         from workreg.outputs import write_file
 
         write_file(args.output, text, exclusive=True)
         scenarios = text.count("\n  Scenario")
         emit_error(f"workreg: wrote {args.output} ({scenarios} scenarios for {policy.ref})")
+        if not opted_in(Path(args.output).resolve().parent):
+            emit_error("workreg: to run it with pytest, opt in to workreg's steps: add 'workreg = true' under "
+                       "[pytest] in a pytest.ini beside it (or under [tool.pytest.ini_options] in pyproject.toml)")
     else:
         emit(text)
     return 0
+
+
+def _ref_in_feature(path, ref: str, output: str | None) -> str:
+    """How the feature names its policy: ``NAME@VERSION`` when shipped, else the file's path relative to
+    the feature, so that the feature runs beside its policy."""
+    import os
+    from pathlib import Path
+
+    from workreg.resources import shipped_policies
+
+    path = Path(path).resolve()
+    if path.is_relative_to(Path(shipped_policies()).resolve()):
+        return ref
+    base = Path(output).resolve().parent if output else Path.cwd()
+    return Path(os.path.relpath(path, base)).as_posix()
 
 
 def cmd_steps(args: argparse.Namespace) -> int:

@@ -21,25 +21,32 @@ def _default_kinds() -> str:
 
 
 def cmd_approvals(args: argparse.Namespace) -> int:
-    from workreg.api import decide
+    from workreg.api import check_options_apply, decide, load_vocabulary, name_committees
     from workreg.cli.args import policy_from_args
-    from workreg.policy.format import format_json, format_markdown, format_text
+    from workreg.policy.format import approvals_json, format_json, format_markdown, format_text
 
     policy, in_force = policy_from_args(args)
-    decision = decide(policy, args.kinds, committees=args.committee, originating=args.originating)
+    named, originating = (), None
+    if args.committee or args.originating:  # the vocabulary needs YAML and pydantic: only load it when asked
+        named, originating = name_committees(args.committee, args.originating,
+                                             vocabulary=load_vocabulary(*args.vocabulary))
+    committees = list(dict.fromkeys(item.committee for item in named))
+    decision = decide(policy, args.kinds, committees=committees, originating=originating)
+    check_options_apply(policy, decision, committees=committees, originating=originating)
+    notes = [item.note for item in named if item.note]
     if args.format == "json":
-        body = decision.to_dict()
+        body = approvals_json(policy, decision, named)
         if in_force is not None:
             body["as_of"] = in_force.to_dict()
         emit(format_json(body), json=True)
     elif args.format == "markdown":
         if in_force is not None:
             emit(f"> {in_force.describe()}\n\n")
-        emit(format_markdown(policy, decision))
+        emit(format_markdown(policy, decision, notes=notes))
     else:
         if in_force is not None:
             emit(in_force.describe() + "\n")
-        emit(format_text(policy, decision), wrap=True)
+        emit(format_text(policy, decision, notes=notes), wrap=True)
     return 0
 
 
@@ -102,11 +109,14 @@ def register_commands(commands) -> None:
     add_policy(approvals)
     approvals.add_argument(
         "--committee", action="append", default=[], metavar="NAME",
-        help="an affected committee with milestone work (one gate each); repeatable",
+        help="a committee with milestone work (one gate each; a working group counts for its committee); "
+        "repeatable; names are checked against the organization vocabulary",
     )
     approvals.add_argument(
         "--originating", metavar="NAME", help="the Originating Committee, when not the policy's default",
     )
+    approvals.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
+                           help="extra organization vocabulary YAML (extends policies/vocabulary/dmtf.yaml)")
     add_on(approvals)
     approvals.add_argument("--format", choices=FORMATS, default="text")
     approvals.set_defaults(handler=cmd_approvals)

@@ -11,7 +11,7 @@ import argparse
 import re
 from datetime import date
 
-from workreg.cli.args import add_command, add_on, add_policy
+from workreg.cli.args import add_command, add_on, add_policy_dir
 from workreg.errors import UsageError, WorkregError, WorkregErrors
 from workreg.outputs import emit
 
@@ -32,14 +32,25 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
         subparsers, "diff", "Classify the changes between two versions of a register and decide the approvals "
         "they need.",
         details="Diffs the two versions section by section, classifies each change with the policy's rules, "
-        "and prints the approvals the changes need together.",
+        "and prints the approvals the changes need together: who must approve and in what order first, "
+        "then the changes.  Without --policy, the version of DSP4003 the new register names is applied "
+        "when workreg has it (else the newest, with a warning).  With --exit-code, exits 1 when the changes "
+        "need any approval and 0 when they need none (for CI gates).",
         example=["workreg diff register-1.0.docx register-1.1.docx",
-                 "workreg diff old.txt new.txt --format markdown > ballot.md"],
+                 "workreg diff old.txt new.txt --format markdown > ballot.md",
+                 "workreg diff old.txt new.txt --exit-code > /dev/null || echo 'needs approval'"],
     )
     diff.add_argument("old", metavar="OLD", help="the approved (earlier) version")
     diff.add_argument("new", metavar="NEW", help="the proposed (later) version")
-    add_policy(diff, "policy whose classification rules and approvals apply")
+    diff.add_argument(
+        "--policy", default=None, metavar="NAME[@VERSION]",
+        help="policy whose classification rules and approvals apply: NAME@VERSION, NAME or a YAML file "
+        "(default: the DSP4003 version the new register names, when workreg has it; else dsp4003)",
+    )
+    add_policy_dir(diff)
     add_on(diff)
+    diff.add_argument("--exit-code", action="store_true",
+                      help="exit 1 when the changes need any approval, 0 when they need none")
     diff.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
                       help="extra organization vocabulary YAML (extends policies/vocabulary/dmtf.yaml)")
     diff.add_argument("--originating", metavar="NAME", help="the Originating Committee, when not the default")
@@ -72,39 +83,39 @@ def parse_today(value: str | None) -> date:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    """Print the classified changes between two registers and the approvals they need; 0."""
+    """Print the approvals the changes between two registers need, then the changes; 0 (or, with
+    --exit-code, 1 when any approval is needed)."""
+    from workreg.api import diff_registers, get_policy, name_committees
     from workreg.outputs import format_json
-    from workreg.registers.classify import classify_changes, decide_changes
-    from workreg.registers.diff import diff_registers
-    from workreg.registers.read import read_register
     from workreg.registers.report import format_diff_markdown, format_diff_text
     from workreg.registers.vocabulary import load_vocabulary
-    from workreg.cli.args import policy_from_args
+    from workreg.cli.args import parse_day
+    from workreg.policy.registry import policy_in_force
 
-    policy, in_force = policy_from_args(args)
     vocabulary = load_vocabulary(*args.vocabulary)
-    old = read_register(args.old, vocabulary=vocabulary)
-    new = read_register(args.new, vocabulary=vocabulary)
-    changes = classify_changes(diff_registers(old, new, vocabulary), policy)
-    decision = decide_changes(changes, policy, vocabulary, args.originating)
+    _, originating = name_committees((), args.originating, vocabulary=vocabulary)
+    in_force = None
+    if args.on is not None:  # the version in force that day, as asked
+        policy, in_force = policy_in_force(args.policy or "dsp4003", parse_day(args.on, "--on"), args.policy_dir)
+    else:
+        policy = get_policy(args.policy, args.policy_dir) if args.policy else None
+    result = diff_registers(args.old, args.new, policy=policy, vocabulary=vocabulary, originating=originating,
+                            policy_dirs=args.policy_dir)
+    compiled = policy or get_policy(result.policy, args.policy_dir)
     if args.format == "json":
-        body = {
-            "old": args.old, "new": args.new, "policy": policy.ref,
-            "changes": [change.to_dict() for change in changes],
-            "decision": decision.to_dict() if decision else None,
-        }
+        body = {"old": args.old, "new": args.new, **result.to_dict()}
         if in_force is not None:
             body["as_of"] = in_force.to_dict()
         emit(format_json(body), json=True)
     elif args.format == "markdown":
         if in_force is not None:
             emit(f"> {in_force.describe()}\n\n")
-        emit(format_diff_markdown(policy, changes, decision, args.old, args.new))
+        emit(format_diff_markdown(compiled, result, args.old, args.new))
     else:
         if in_force is not None:
             emit(in_force.describe() + "\n")
-        emit(format_diff_text(policy, changes, decision, args.old, args.new), wrap=True)
-    return 0
+        emit(format_diff_text(compiled, result, args.old, args.new), wrap=True)
+    return 1 if args.exit_code and result.needs_approval else 0
 
 
 def run_show(args: argparse.Namespace) -> int:

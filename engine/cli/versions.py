@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from workreg.cli.args import add_command, add_policy_dir
+from workreg.errors import UsageError
 from workreg.outputs import emit, emit_error
 
 COMPARE_FORMATS = ("text", "json", "markdown")
@@ -39,7 +40,22 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     loaded = load_for_compare(args.policy, args.policy_dir)
     against = load_for_compare(args.against, args.policy_dir) if args.against else None
-    source = render_dot(loaded, changes=args.change, committees=args.committee, against=against)
+    committees = args.committee
+    if committees:
+        from workreg.api import check_options_apply, load_vocabulary, name_committees
+
+        named, _ = name_committees(committees, vocabulary=load_vocabulary(*args.vocabulary))
+        committees = list(dict.fromkeys(item.committee for item in named))
+        for item in named:
+            if item.note:
+                emit_error(f"workreg: note: {item.note}")
+        if args.change:
+            check_options_apply(loaded.compiled, loaded.compiled.decide(args.change, committees), committees=committees)
+        else:
+            raise UsageError("--committee has no effect without --change: it names the committees of one decision",
+                             code="option-without-effect", hint="add --change KIND")
+    source = render_dot(loaded, changes=args.change, committees=committees, against=against,
+                        rankdir=args.rankdir, approvals_only=args.approvals_only)
     if args.output:
         write_diagram(source, args.output)
         emit_error(f"workreg: wrote {args.output} ({loaded.compiled.ref})")
@@ -79,6 +95,7 @@ def register_commands(subparsers) -> None:
                 "names a .dot, .svg or .png file (SVG and PNG need Graphviz's 'dot' program).",
         example=["workreg render dsp4003@1.2.0 -o process.svg",
                  "workreg render dsp4003 --change scope_extension -o scope.png",
+                 "workreg render dsp4003 --change new_register --approvals-only --rankdir LR -o slide.png",
                  "workreg render dsp4003@1.2.0 --against dsp4003@1.1 > difference.dot"],
     )
     render.add_argument("policy", metavar="POLICY", help="NAME@VERSION, NAME (newest) or a YAML file")
@@ -86,7 +103,13 @@ def register_commands(subparsers) -> None:
                         help="highlight the approval path of this change kind; repeatable")
     render.add_argument("--committee", action="append", default=[], metavar="NAME",
                         help="an affected committee with milestone work (one gate each); repeatable")
+    render.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
+                        help="extra organization vocabulary YAML, to check --committee names against")
     render.add_argument("--against", metavar="OTHER", help="draw what POLICY changes from OTHER")
+    render.add_argument("--rankdir", choices=("TB", "LR"), default="TB",
+                        help="layout direction: TB top to bottom (default), LR left to right (landscape, for slides)")
+    render.add_argument("--approvals-only", action="store_true",
+                        help="with --change: only the approvals and their order, in stages (no other steps)")
     render.add_argument("-o", "--output", metavar="FILE", help="write FILE.dot, FILE.svg or FILE.png")
     add_policy_dir(render)
     render.set_defaults(handler=cmd_render)

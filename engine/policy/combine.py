@@ -15,6 +15,14 @@ along a shortest path of the precedence graph (found by the same bidirectional s
 lexicographic topological order by file position.  A test compares every combination of the
 shipped policies and of generated ones against those networkx calls.
 
+Which order applies depends on the combination: an edge the policy scopes to some change kinds
+(``applies_to``, the kinds whose clause states it) and the order a change kind reads into a
+silent text (its ``order``, always an interpretation) order a decision only when it includes one
+of those kinds; :class:`OrderSources` holds the index of the edges that apply and, beside it, the
+index of the edges the text states, so that each order edge says whether the text states it.  A
+gate that no applying edge relates to any other gate of the decision is *unordered*: it is left
+out of the stages (a stage number would claim an order the text does not give).
+
 Two strategies compute the same answers: pairwise over the combination's own k steps
 (O(k²) bitset tests; fast for the few gates a decision usually has) and one pass over the
 precedence graph between the first and last of them (O(V + E); for decisions with hundreds of
@@ -57,11 +65,14 @@ class CombinedRequirement(NamedTuple):
 
 
 class GateOrder(NamedTuple):
-    """``before`` precedes ``after``; ``chain`` the citations along the precedence path between them."""
+    """``before`` precedes ``after``; ``chain`` the citations along the precedence path between them;
+    ``interpretation`` (None when the text states the order) and ``condition`` from the edges of the path."""
 
     before: str
     after: str
     chain: tuple[int, ...]
+    interpretation: str | None = None
+    condition: str | None = None
 
 
 class Combination(NamedTuple):
@@ -74,6 +85,23 @@ class Combination(NamedTuple):
     order: tuple[GateOrder, ...]
     not_required: tuple[tuple[str, int, tuple[str, ...]], ...]  # (approver, citation, changes)
     unspecified: tuple[tuple[str, str, int, tuple[str, ...]], ...]  # (topic, text, citation, changes)
+    unordered: tuple[str, ...] = ()  # gates no applying edge relates to another gate, in file order
+
+
+class OrderSources(NamedTuple):
+    """What orders one combination's steps: every edge that applies, the ones the text states, and
+    each edge's reading ``(interpretation, condition)`` (a stated edge's interpretation is None)."""
+
+    index: "PrecedenceIndex"
+    stated: "PrecedenceIndex"
+    readings: dict[tuple[str, str], tuple[str | None, str | None]]
+
+
+def _join(texts) -> str | None:
+    found = [text for text in texts if text]
+    if len(found) < 2:
+        return found[0] if found else None
+    return " ".join(dict.fromkeys(found))
 
 
 class PrecedenceIndex:
@@ -109,6 +137,7 @@ class PrecedenceIndex:
         self.ancestors = ancestors
         self.edge_count = len(self.citation)
         self._chains: dict[tuple[str, str], tuple[int, ...]] = {}
+        self._paths: dict[tuple[str, str], list[str]] = {}
 
     def precedes(self, before: str, after: str) -> bool:
         """Whether ``before`` comes before ``after`` through any chain of precedence."""
@@ -121,9 +150,17 @@ class PrecedenceIndex:
         key = (before, after)
         found = self._chains.get(key)
         if found is None:
-            path = self._shortest_path(before, after)
+            path = self.path(before, after)
             citation = self.citation
             found = self._chains[key] = tuple(dict.fromkeys(citation[a, b] for a, b in zip(path, path[1:])))
+        return found
+
+    def path(self, before: str, after: str) -> list[str]:
+        """The steps of a shortest precedence path from ``before`` to ``after`` (memoised)."""
+        key = (before, after)
+        found = self._paths.get(key)
+        if found is None:
+            found = self._paths[key] = self._shortest_path(before, after)
         return found
 
     def _shortest_path(self, source: str, target: str) -> list[str]:
@@ -340,9 +377,15 @@ class PrecedenceIndex:
 
 def combine(
     changes: tuple[str, ...], rules: dict[str, KindRules], is_gate: dict[str, bool], actor: dict[str, str],
-    index: PrecedenceIndex, pairwise: bool | None = None,
+    index: PrecedenceIndex, pairwise: bool | None = None, sources: OrderSources | None = None,
 ) -> Combination:
-    """The decision for ``changes`` (in policy order): the union of their requirements, ordered."""
+    """The decision for ``changes`` (in policy order): the union of their requirements, ordered.
+
+    ``sources`` says which order applies to these changes and which of it the text states;
+    without it every edge of ``index`` applies and is stated.
+    """
+    if sources is not None:
+        index = sources.index
     required: dict[str, list] = {}  # step -> [kind, citation, required_by, interpretation]
     for change in changes:
         for requirement in rules[change].requires:
@@ -360,14 +403,21 @@ def combine(
     file_order = index.file_order
 
     depth, pairs = index.order_gates(gates, pairwise)
-    gates.sort(key=lambda gate: (depth[gate], file_order[gate]))
+    # A gate in no pair of the reduction is related to no other gate (reachability survives the
+    # reduction): the text gives it no place in the order.  A lone gate is simply the first stage.
+    related = {gate for pair in pairs for gate in pair}
+    free = [gate for gate in gates if gate not in related] if len(gates) > 1 else []
+    staged = [gate for gate in gates if gate in related] if free else list(gates)
+    staged.sort(key=lambda gate: (depth[gate], file_order[gate]))
     stages: list[list[str]] = []
-    for gate in gates:
+    for gate in staged:
         if depth[gate] == len(stages):
             stages.append([])
         stages[depth[gate]].append(gate)
+    free.sort(key=file_order.__getitem__)
+    gates = staged + free
     pairs.sort(key=lambda pair: (depth[pair[0]], file_order[pair[0]], file_order[pair[1]]))
-    order = tuple(GateOrder(before, after, index.chain(before, after)) for before, after in pairs)
+    order = tuple(_gate_order(before, after, index, sources) for before, after in pairs)
     actions = index.lexicographic(actions, pairwise)
 
     approvers = {actor[gate] for gate in gates}
@@ -396,4 +446,20 @@ def combine(
         order,
         tuple((a, c, tuple(by)) for a, c, by in not_required.values()),
         tuple((t, x, c, tuple(by)) for t, x, c, by in unspecified.values()),
+        tuple(free),
     )
+
+
+def _gate_order(before: str, after: str, index: PrecedenceIndex, sources: OrderSources | None) -> GateOrder:
+    """One order edge of a decision, explained: by the text's clauses when it states the order
+    (through any path of stated edges), else by the policy's reading along the path it takes."""
+    if sources is None:
+        return GateOrder(before, after, index.chain(before, after))
+    stated, readings = sources.stated, sources.readings
+    if before in stated.position and after in stated.position and stated.precedes(before, after):
+        path = stated.path(before, after)
+        condition = _join(readings.get(hop, (None, None))[1] for hop in zip(path, path[1:]))
+        return GateOrder(before, after, stated.chain(before, after), None, condition)
+    path = index.path(before, after)
+    hops = [readings.get(hop, (None, None)) for hop in zip(path, path[1:])]
+    return GateOrder(before, after, index.chain(before, after), _join(h[0] for h in hops), _join(h[1] for h in hops))

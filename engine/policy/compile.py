@@ -54,10 +54,19 @@ def topological_order(steps: list[str], edges: list[tuple[str, str]]) -> list[st
     return order if len(order) == len(steps) else None
 
 
+def all_order_edges(policy: Policy) -> list[tuple[str, str]]:
+    """Every ``(before, after)`` that may order some decision: precedence edges and kinds' own orders."""
+    edges = [(edge.before, edge.after) for edge in policy.precedence]
+    edges += [(edge.before, edge.after) for kind in policy.change_kinds for edge in kind.order]
+    return edges
+
+
 def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
     """The compiled form of a policy, as a JSON-ready dict (see :class:`workreg.policy.decide.CompiledPolicy`)."""
     step_ids = [step.id for step in policy.steps]
-    topological = topological_order(step_ids, [(edge.before, edge.after) for edge in policy.precedence])
+    # One topological order for every combination: every edge, scoped or a change kind's own
+    # reading, so that the edges any combination uses respect it.
+    topological = topological_order(step_ids, all_order_edges(policy))
     if topological is None:
         from workreg.policy.graph import precedence_cycle
 
@@ -76,22 +85,31 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
             "kind": policy.provenance.kind,
             "note": policy.provenance.note,
             "basis": [citations.ref(c) for c in policy.provenance.basis],
+            "quotes_from": policy.provenance.quotes_from,
         },
         "roles": {
-            role.id: {"name": role.name, "default": role.default, "per_name": role.per_name}
+            role.id: {
+                "name": role.name, "default": role.default, "per_name": role.per_name,
+                "designated": role.designated or role.default is not None,
+                "aliases": list(role.aliases),
+                # A default reading of who fills the role ("most likely the Alliance Committee").
+                "interpretation": role.interpretation,
+            }
             for role in policy.roles
         },
         "steps": {
             step.id: {
                 "title": step.title, "actor": step.actor, "kind": step.kind, "phase": step.phase,
-                "optional": step.optional, "gate": step.is_gate,
+                "optional": step.optional, "gate": step.is_gate, "interpretation": step.interpretation,
+                "also_by": [[other.role, other.qualifier, citations.ref(other.citation)] for other in step.also_by],
             }
             for step in policy.steps
         },
         "kinds": {kind.id: kind.title for kind in policy.change_kinds},
         "kind_citations": {kind.id: citations.ref(kind.citation) for kind in policy.change_kinds},
         "parallel": [
-            {"steps": list(group.steps), "condition": group.condition, "citation": citations.ref(group.citation)}
+            {"steps": list(group.steps), "condition": group.condition, "citation": citations.ref(group.citation),
+             "applies_to": list(group.applies_to), "interpretation": group.interpretation}
             for group in policy.parallel
         ],
         "classification": [
@@ -119,13 +137,20 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
                 "unspecified": [
                     {"topic": u.topic, "text": u.text, "citation": citations.ref(u.citation)} for u in kind.unspecified
                 ],
+                # Where the text gives no order: the kind's own reading (always an interpretation).
+                "order": [
+                    {"before": o.before, "after": o.after, "citation": citations.ref(o.citation),
+                     "interpretation": o.interpretation, "condition": o.condition}
+                    for o in kind.order
+                ],
             }
             for kind in policy.change_kinds
         },
         # The precedence graph: its edges in file order (one object each, so an edge can carry
         # more than its citation) and a topological order of every step.
         "precedence": [
-            {"before": edge.before, "after": edge.after, "citation": citations.ref(edge.citation)}
+            {"before": edge.before, "after": edge.after, "citation": citations.ref(edge.citation),
+             "applies_to": list(edge.applies_to), "interpretation": edge.interpretation, "condition": edge.condition}
             for edge in policy.precedence
         ],
         "topological_order": topological,

@@ -10,15 +10,20 @@ from __future__ import annotations
 from typing import Iterable
 
 from workreg.policy.decision import (
-    KIND_STRENGTH, Citation, Decision, NotRequired, OrderEdge, RequiredApproval, StepItem, UnspecifiedPoint,
+    KIND_STRENGTH, Alternative, Citation, Decision, NotRequired, OrderEdge, ParallelStage, Provenance,
+    RequiredApproval, StepItem, UnspecifiedPoint,
 )
 from workreg.errors import UsageError, did_you_mean
-from workreg.policy.combine import Combination, KindRules, PrecedenceIndex, Requirement, combine
+from workreg.policy.combine import (
+    Combination, KindRules, OrderSources, PrecedenceIndex, Requirement, combine,
+)
 
 
 #: The layout of a compiled policy; bump when it or the meaning of its entries changes.
 #: 2: per-kind rules and the precedence graph instead of every combination decided up front.
-TABLE_FORMAT = 2
+#: 3: order scoped to change kinds (``applies_to``, a kind's own ``order``), parallel groups'
+#:    scope and readings, roles' aliases and readings, steps' readings and alternatives.
+TABLE_FORMAT = 3
 #: Decisions kept per policy: past this many distinct queries the memo starts afresh, so a
 #: long-running process asked about ever new committees or combinations stays bounded.
 MAX_MEMO = 1 << 16
@@ -41,7 +46,18 @@ class CompiledPolicy:
             if part not in table:
                 raise KeyError(part)
         self._kind_position = {kind: index for index, kind in enumerate(self.kinds)}
-        self._citations = tuple(Citation(section, quote) for section, quote in table["citations"])
+        source = table["source"]
+        #: The published text the policy's citations quote (itself, unless it is a reconstruction).
+        self.quotes_from: str = table["provenance"].get("quotes_from") or f"{source['document']} {source['version']}"
+        self._citations = tuple(Citation(section, quote, self.quotes_from) for section, quote in table["citations"])
+        self._sources: dict[frozenset, OrderSources] = {}
+        self._provenance: Provenance | None = None
+        self._alternatives_of: dict[str, tuple[Alternative, ...]] = {}
+        # The change kinds whose presence changes a decision's order: those an edge or a parallel
+        # group is scoped to, and those with an order of their own.
+        self._scoping_kinds = frozenset(
+            kind for edge in table["precedence"] for kind in edge.get("applies_to", ())
+        ) | frozenset(kind for kind, rules in table["rules"].items() if rules.get("order"))
         self._memo: dict = {}
         self._combinations: dict[tuple[str, ...], Combination] = {}
         self._index: PrecedenceIndex | None = None
@@ -60,6 +76,19 @@ class CompiledPolicy:
             "note": table["note"],
             "basis": [self._citations[i].to_dict() for i in table["basis"]],
         }
+
+    @property
+    def provenance_record(self) -> Provenance:
+        """The policy's provenance as a decision carries it."""
+        if self._provenance is None:
+            table = self.table["provenance"]
+            source = self.table["source"]
+            self._provenance = Provenance(
+                kind=table["kind"], document=f"{source['document']} {source['version']}",
+                quotes_from=self.quotes_from, note=table["note"],
+                basis=tuple(self._citations[i] for i in table["basis"]),
+            )
+        return self._provenance
 
     def citation(self, index: int) -> Citation:
         """The citation stored at ``index`` of the compiled form."""
@@ -131,14 +160,41 @@ class CompiledPolicy:
 
     @property
     def precedence(self) -> PrecedenceIndex:
-        """Reachability and citation chains over the policy's steps (built on first use)."""
+        """Reachability and citation chains over the edges that order every change kind (built on first use)."""
         if self._index is None:
             table = self.table
             self._index = PrecedenceIndex(
                 table["steps"], table["topological_order"],
-                ((edge["before"], edge["after"], edge["citation"]) for edge in table["precedence"]),
+                ((edge["before"], edge["after"], edge["citation"]) for edge in table["precedence"]
+                 if not edge.get("applies_to")),
             )
         return self._index
+
+    def order_sources(self, changes: tuple[str, ...]) -> OrderSources:
+        """The order that applies to these change kinds (edges scoped to them, their own readings),
+        and the part of it the text states; one index per distinct set of edges, built on first use."""
+        key = self._scoping_kinds.intersection(changes)
+        found = self._sources.get(key)
+        if found is not None:
+            return found
+        table = self.table
+        edges = [edge for edge in table["precedence"] if not edge["applies_to"] or key.intersection(edge["applies_to"])]
+        own = [edge for change in changes if change in key for edge in table["rules"][change]["order"]]
+        readings: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        for edge in own + edges:  # a stated edge's reading wins over a kind's own for the same pair
+            pair = (edge["before"], edge["after"])
+            if pair not in readings or edge["interpretation"] is None:
+                readings[pair] = (edge["interpretation"], edge["condition"])
+        # Stated edges last: a repeated pair keeps the last citation, the text's.
+        ordered = own + [edge for edge in edges if edge["interpretation"]] + \
+            [edge for edge in edges if not edge["interpretation"]]
+        index = PrecedenceIndex(table["steps"], table["topological_order"],
+                                ((edge["before"], edge["after"], edge["citation"]) for edge in ordered))
+        stated = PrecedenceIndex(table["steps"], table["topological_order"],
+                                 ((edge["before"], edge["after"], edge["citation"]) for edge in edges
+                                  if not edge["interpretation"]))
+        found = self._sources[key] = OrderSources(index, stated, readings)
+        return found
 
     def kind_rules(self, kind: str) -> KindRules:
         """What one change kind requires, does not need and leaves open."""
@@ -157,7 +213,8 @@ class CompiledPolicy:
     def _combine(self, changes: tuple[str, ...]) -> Combination:
         view = self._steps_view()
         rules = {change: self.kind_rules(change) for change in changes}
-        return combine(changes, rules, view.is_gate, view.actor, self.precedence)
+        sources = self.order_sources(changes)
+        return combine(changes, rules, view.is_gate, view.actor, sources.index, sources=sources)
 
     def _steps_view(self) -> _StepsView:
         if self._view is None:
@@ -174,7 +231,13 @@ class CompiledPolicy:
 
         def name_of(step: str) -> str:
             fixed = fixed_name[step]
-            return fixed if fixed is not None else (originating or default_name[step])
+            if fixed is None or (originating and view.designated[step]):
+                return originating or default_name[step]
+            return fixed
+
+        # The role's reading when the decision relies on the body filling it by default; a step's own.
+        default_reading = view.no_reading if originating else view.default_reading
+        step_reading = view.step_reading_named if originating else view.step_reading
 
         expansions: dict[str, list[tuple[str, str]]] = {}  # gate -> [(instance id, body name)]
         for item in entry.required:
@@ -195,7 +258,7 @@ class CompiledPolicy:
 
         satisfied: dict[str, str] = {}
         first_gate_of_body: dict[str, str] = {}
-        for stage in entry.stages:
+        for stage in (*entry.stages, entry.unordered):
             for gate in (sorted(stage, key=satisfier_first) if len(stage) > 1 else stage):
                 for instance, name in expansions[gate]:
                     body = name.casefold()
@@ -204,9 +267,18 @@ class CompiledPolicy:
                     else:
                         first_gate_of_body[body] = instance
 
+        def reading_of(item, instance: str) -> str | None:
+            own, default = item.interpretation, default_reading[item.step]
+            satisfier = satisfied.get(instance)
+            # A gate given by another rests on whatever that one's body rests on.
+            given = default_reading[satisfier.partition(":")[0]] if satisfier else None
+            if given is None:
+                return default if own is None else (own if default is None else _join(own, default))
+            return _join(own, default, given)
+
         required = tuple(
             RequiredApproval(instance, actor_of[item.step], name, item.kind, cite[item.citation], item.required_by,
-                             title_of[item.step], satisfied.get(instance), item.interpretation)
+                             title_of[item.step], satisfied.get(instance), reading_of(item, instance))
             for item in entry.required for instance, name in expansions[item.step]
         )
         if satisfied:
@@ -220,6 +292,7 @@ class CompiledPolicy:
             stages = tuple(tuple(i for gate in stage for i, _ in expansions[gate]) for stage in entry.stages)
         else:
             stages = entry.stages
+        unordered = tuple(i for gate in entry.unordered for i, _ in expansions[gate] if i not in satisfied)
         chains = self._chains
         order = []
         for edge in entry.order:
@@ -231,10 +304,12 @@ class CompiledPolicy:
                     continue
                 for a, _ in expansions[edge.after]:
                     if a not in satisfied:
-                        order.append(OrderEdge(b, a, citations))
+                        order.append(OrderEdge(b, a, citations, edge.interpretation, edge.condition))
+        alternatives = self._alternatives_of or self._all_alternatives()
         step_items = tuple(
             StepItem(item.step, title_of[item.step], actor_of[item.step], name_of(item.step), item.kind,
-                     view.optional[item.step], cite[item.citation], item.required_by)
+                     view.optional[item.step], cite[item.citation], item.required_by,
+                     step_reading[item.step], alternatives[item.step])
             for item in entry.steps
         )
         role_name = view.role_name
@@ -245,13 +320,65 @@ class CompiledPolicy:
         unspecified = tuple(
             UnspecifiedPoint(topic, text, cite[citation], by) for topic, text, citation, by in entry.unspecified
         )
-        return Decision(self.ref, entry.changes, required, not_required, unspecified, stages, tuple(order), step_items)
+        parallel = ()
+        if any(len(stage) > 1 for stage in stages):
+            parallel = self._parallel(entry.changes, stages,
+                                      {i: gate for gate in expansions for i, _ in expansions[gate]},
+                                      {item.gate: item.name for item in required})
+        return Decision(self.ref, entry.changes, required, not_required, unspecified, stages, tuple(order), step_items,
+                        unordered, parallel, self.provenance_record)
+
+    def _all_alternatives(self) -> dict[str, tuple[Alternative, ...]]:
+        """Per step, the others the text names as able to perform it (built once)."""
+        roles = self.table["roles"]
+        self._alternatives_of = {
+            step: tuple(
+                Alternative(role, f"{qualifier} the {roles[role]['name']}" if qualifier else roles[role]["name"],
+                            self._citations[citation])
+                for role, qualifier, citation in info["also_by"]
+            )
+            for step, info in self.table["steps"].items()
+        }
+        return self._alternatives_of
+
+    def _parallel(self, changes: tuple[str, ...], stages, base_of: dict[str, str], names: dict[str, str]):
+        """Why the gates of each stage of several share it: a parallel group of the policy that
+        applies to these changes and covers every pair (its condition, citations), else a reading."""
+        wanted = set(changes)
+        groups = [(group, set(group["steps"])) for group in self.table["parallel"]
+                  if not group.get("applies_to") or wanted & set(group["applies_to"])]
+        result = []
+        for number, stage in enumerate(stages, 1):
+            if len(stage) < 2:
+                continue
+            covering: list[dict] = []
+            loose: list[tuple[str, str]] = []
+            for position, first in enumerate(stage):
+                for second in stage[position + 1:]:
+                    pair = {base_of[first], base_of[second]}
+                    group = next((g for g, members in groups if pair <= members), None)
+                    if group is None:
+                        loose.append((first, second))
+                    elif group not in covering:
+                        covering.append(group)
+            reading = _join(*(group.get("interpretation") for group in covering))
+            if loose:
+                pairs = "; ".join(f"{names[a]} and {names[b]}" for a, b in loose)
+                reading = _join(reading, f"{self.table['source']['document']} {self.table['source']['version']} "
+                                         f"gives no order between {pairs} and does not say they run together; "
+                                         "workreg lists them in one stage.")
+            result.append(ParallelStage(
+                number, tuple(stage), tuple(self._citations[group["citation"]] for group in covering),
+                _join(*(group["condition"] for group in covering)), reading,
+            ))
+        return tuple(result)
 
 
 class _StepsView:
     """Per step, what building a decision reads (one dict look-up each, not three)."""
 
-    __slots__ = ("actor", "title", "optional", "is_gate", "per_name", "fixed_name", "default_name", "role_name")
+    __slots__ = ("actor", "title", "optional", "is_gate", "per_name", "fixed_name", "default_name", "role_name",
+                 "designated", "default_reading", "no_reading", "step_reading", "step_reading_named")
 
     def __init__(self, table: dict) -> None:
         roles = table["roles"]
@@ -271,6 +398,18 @@ class _StepsView:
             step: roles[roles[actor]["default"]]["name"] if roles[actor]["default"] is not None else None
             for step, actor in self.actor.items()
         }
+        # A role filled by a body named per register (--originating), with or without a default.
+        self.designated = {step: roles[actor]["designated"] for step, actor in self.actor.items()}
+        # The role's reading of its default body ("most likely the Alliance Committee").
+        self.default_reading = {
+            step: roles[actor]["interpretation"] if roles[actor]["default"] is not None else None
+            for step, actor in self.actor.items()
+        }
+        self.no_reading = dict.fromkeys(steps)
+        # A step's own reading, and with it its actor's default when no body is named.
+        self.step_reading = {step: _join(info["interpretation"], self.default_reading[step])
+                             for step, info in steps.items()}
+        self.step_reading_named = {step: info["interpretation"] for step, info in steps.items()}
 
 
 def decide(
@@ -285,3 +424,11 @@ def decide(
     Originating Committee when it is not the policy's default.
     """
     return policy.decide(changes, committees, originating)
+
+
+def _join(*readings: str | None) -> str | None:
+    """Several readings as one text (None when there is none)."""
+    texts = [text for text in readings if text]
+    if len(texts) < 2:
+        return texts[0] if texts else None
+    return " ".join(dict.fromkeys(texts))

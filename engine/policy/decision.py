@@ -15,16 +15,53 @@ KIND_STRENGTH = {"acknowledgement": 1, "approval": 2, "ballot": 3}
 
 
 class Citation(NamedTuple):
-    """A section of the source document and a short quote from it."""
+    """A section of a published text and a short quote from it; ``source`` names the text
+    (``DSP4003 1.2.0``), which for a reconstructed policy is not the version it encodes."""
 
     section: str
     quote: str
+    source: str | None = None
+
+    # One clause is one clause whichever policy cites it: equality and hashing ignore ``source``.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, tuple) and len(other) >= 2:
+            return (self[0], self[1]) == (other[0], other[1])
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((self[0], self[1]))
 
     def __str__(self) -> str:
         return f'§{self.section} "{self.quote}"'
 
     def to_dict(self) -> dict:
-        return {"section": self.section, "quote": self.quote}
+        return {"section": self.section, "quote": self.quote, "source": self.source}
+
+
+class Provenance(NamedTuple):
+    """What a decision's policy is: the published text transcribed, or a reconstruction of one."""
+
+    kind: str
+    #: The version the policy encodes, e.g. ``DSP4003 1.1b``.
+    document: str
+    #: The published text its quotes come from, e.g. ``DSP4003 1.2.0``.
+    quotes_from: str
+    note: str | None = None
+    basis: tuple[Citation, ...] = ()
+
+    @property
+    def reconstructed(self) -> bool:
+        return self.kind == "reconstructed"
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind, "document": self.document, "quotes_from": self.quotes_from, "note": self.note,
+            "basis": [citation.to_dict() for citation in self.basis],
+        }
 
 
 class RequiredApproval(NamedTuple):
@@ -88,6 +125,17 @@ class UnspecifiedPoint(NamedTuple):
         }
 
 
+class Alternative(NamedTuple):
+    """Another party the text names as able to perform a step (``or a member of ...``)."""
+
+    actor: str
+    name: str
+    citation: Citation
+
+    def to_dict(self) -> dict:
+        return {"actor": self.actor, "name": self.name, "citation": self.citation.to_dict()}
+
+
 class StepItem(NamedTuple):
     """A step around the approvals (drafting, scheduling, publishing, ...)."""
 
@@ -99,6 +147,9 @@ class StepItem(NamedTuple):
     optional: bool
     citation: Citation
     required_by: tuple[str, ...]
+    #: The policy's reading where the text is silent (e.g. who performs the step), else None.
+    interpretation: str | None = None
+    also_by: tuple[Alternative, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -110,21 +161,51 @@ class StepItem(NamedTuple):
             "optional": self.optional,
             "citation": self.citation.to_dict(),
             "required_by": list(self.required_by),
+            "interpretation": self.interpretation,
+            "also_by": [item.to_dict() for item in self.also_by],
         }
 
 
 class OrderEdge(NamedTuple):
-    """``before`` completes before ``after``; the clauses that say so (a chain when derived)."""
+    """``before`` completes before ``after``; the clauses that say so (a chain when derived).
+
+    ``interpretation`` is None only when the text states this order for the decision's change
+    kinds; ``condition`` is what the text attaches to it, if anything.
+    """
 
     before: str
     after: str
     citations: tuple[Citation, ...]
+    interpretation: str | None = None
+    condition: str | None = None
 
     def to_dict(self) -> dict:
         return {
             "before": self.before,
             "after": self.after,
             "citations": [citation.to_dict() for citation in self.citations],
+            "interpretation": self.interpretation,
+            "condition": self.condition,
+        }
+
+
+class ParallelStage(NamedTuple):
+    """A stage of several gates: the text's permission to run them together (with its condition),
+    or the policy's reading (``interpretation``) where the text only gives no order between them."""
+
+    stage: int
+    gates: tuple[str, ...]
+    citations: tuple[Citation, ...] = ()
+    condition: str | None = None
+    interpretation: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "stage": self.stage,
+            "gates": list(self.gates),
+            "citations": [citation.to_dict() for citation in self.citations],
+            "condition": self.condition,
+            "interpretation": self.interpretation,
         }
 
 
@@ -139,6 +220,11 @@ class Decision(NamedTuple):
     stages: tuple[tuple[str, ...], ...]
     order: tuple[OrderEdge, ...]
     steps: tuple[StepItem, ...]
+    #: Gates the policy orders relative to no other gate of the decision (not in any stage).
+    unordered: tuple[str, ...] = ()
+    #: One entry per stage of several gates: why they may run together.
+    parallel: tuple[ParallelStage, ...] = ()
+    provenance: Provenance | None = None
 
     def stage_numbers(self) -> dict[str, int]:
         """Gate id → its stage, counting from 1 (satisfied gates have none)."""
@@ -165,4 +251,7 @@ class Decision(NamedTuple):
             "stages": [list(stage) for stage in self.stages],
             "order": [edge.to_dict() for edge in self.order],
             "steps": [item.to_dict() for item in self.steps],
+            "unordered": list(self.unordered),
+            "parallel": [item.to_dict() for item in self.parallel],
+            "provenance": self.provenance.to_dict() if self.provenance else None,
         }

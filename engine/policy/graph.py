@@ -59,14 +59,16 @@ def precedence_graph(policy: Policy) -> nx.DiGraph:
 
 def precedence_cycle(policy: Policy) -> list[str]:
     """A cycle of the precedence graph as steps, first repeated last; [] when there is none."""
-    from workreg.policy.compile import topological_order
+    from workreg.policy.compile import all_order_edges, topological_order
 
     steps = [step.id for step in policy.steps]
-    if topological_order(steps, [(edge.before, edge.after) for edge in policy.precedence]) is not None:
+    if topological_order(steps, all_order_edges(policy)) is not None:
         return []
     import networkx as nx  # only to name the cycle, as every earlier version named it
 
-    edges = nx.find_cycle(precedence_graph(policy))
+    graph = precedence_graph(policy)
+    graph.add_edges_from(all_order_edges(policy))  # a change kind's own order takes part too
+    edges = nx.find_cycle(graph)
     return [edge[0] for edge in edges] + [edges[0][0]]
 
 

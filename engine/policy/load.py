@@ -173,14 +173,29 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
             ref(role.default, roles, "role", ("roles", index, "default"))
     for index, step in enumerate(policy.steps):
         ref(step.actor, roles, "role", ("steps", index, "actor"))
+        for position, other in enumerate(step.also_by):
+            ref(other.role, roles, "role", ("steps", index, "also_by", position, "role"))
     for index, edge in enumerate(policy.precedence):
         ref(edge.before, steps, "step", ("precedence", index, "before"))
         ref(edge.after, steps, "step", ("precedence", index, "after"))
         if edge.before == edge.after:
             error(f"step '{edge.before}' cannot precede itself", ("precedence", index), "self-precedence")
+        for position, kind_id in enumerate(edge.applies_to):
+            ref(kind_id, kinds, "change kind", ("precedence", index, "applies_to", position))
     for index, group in enumerate(policy.parallel):
         for position, step_id in enumerate(group.steps):
             ref(step_id, steps, "step", ("parallel", index, "steps", position))
+        for position, kind_id in enumerate(group.applies_to):
+            ref(kind_id, kinds, "change kind", ("parallel", index, "applies_to", position))
+    names: dict[str, str] = {}
+    for index, role in enumerate(policy.roles):
+        for position, alias in enumerate((role.name, *role.aliases)):
+            key = " ".join(alias.split()).casefold()
+            if names.get(key, role.id) != role.id:
+                error(f"'{alias}' names both role '{names[key]}' and role '{role.id}'",
+                      ("roles", index, "aliases", position - 1) if position else ("roles", index, "name"),
+                      "ambiguous-name", "give each role its own names")
+            names.setdefault(key, role.id)
     for index, kind in enumerate(policy.change_kinds):
         for position, requirement in enumerate(kind.requirements):
             path = ("change_kinds", index, "requires", position, "step")
@@ -194,6 +209,12 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
                 )
         for position, entry in enumerate(kind.not_required):
             ref(entry.approver, roles, "role", ("change_kinds", index, "not_required", position, "approver"))
+        for position, edge in enumerate(kind.order):
+            ref(edge.before, steps, "step", ("change_kinds", index, "order", position, "before"))
+            ref(edge.after, steps, "step", ("change_kinds", index, "order", position, "after"))
+            if edge.before == edge.after:
+                error(f"step '{edge.before}' cannot precede itself", ("change_kinds", index, "order", position),
+                      "self-precedence")
     if policy.review_cycle is not None:
         ref(policy.review_cycle.performed_by, roles, "role", ("review_cycle", "performed_by"))
         if policy.review_cycle.coordinated_by:

@@ -11,12 +11,16 @@ from tests.conftest import FIXTURES
 def test_a_case_through_the_api(tmp_path):
     db = str(tmp_path / "api.db")
     case = workreg.open_case(["scope_extension"], db=db, by="api")
-    assert [g.gate for g in case.next] == ["originating_committee_ballot"]
+    # §4 gives an update's approvals no order: any may be held first (OCP approved first, in 2023); the
+    # policy's reading (the Board after the committee) is an interpretation, so it holds nothing back.
+    assert [g.gate for g in case.next] == ["originating_committee_ballot", "board_approval", "partner_approval"]
     workreg.record_outcome(case.id, "originating_committee_ballot", "approved", "2026-01-05", db=db, by="api")
     state = workreg.case_status(case.id, db=db)
-    assert [g.gate for g in state.next] == ["board_approval"] and not state.complete
+    assert [g.gate for g in state.next] == ["board_approval", "partner_approval"] and not state.complete
+    # §3.2 orders a new register's approvals: the partner acknowledges after the Board.
+    new = workreg.open_case(["new_register"], db=db, by="api")
     with pytest.raises(workreg.WorkregError) as refused:
-        workreg.record_outcome(case.id, "partner_approval", "approved", "2026-01-06", db=db)
+        workreg.record_outcome(new.id, "partner_approval", "approved", "2026-01-06", db=db)
     assert refused.value.exit_code == 1 and refused.value.code == "out-of-order"
 
 
