@@ -88,3 +88,21 @@ def test_the_seed_registers_pair_the_same_through_the_index(seeds, monkeypatch):
         every_pair = diff.diff_registers(old, new, vocabulary)
         monkeypatch.setattr(diff, "ALL_PAIRS", 0)
         assert diff.diff_registers(old, new, vocabulary) == every_pair
+
+
+def test_the_mentions_index_finds_what_searching_every_pattern_finds():
+    """The vocabulary searches only the entities whose words' first runs a text has: the same answer
+    as searching every pattern, including the letters case-insensitive matching folds (ı, İ, ſ, K)."""
+    import random
+
+    vocabulary = load_vocabulary()
+    words = [word for entity in vocabulary.entities for word in entity.words]
+    rng = random.Random(4003)
+    noise = "aAbBkK\u0131\u0130\u017f\u212a-_ .,()1234éÉ\t\nß/"
+    for _ in range(3000):
+        parts = [rng.choice(words) if rng.random() < 0.5 else "".join(rng.choice(noise) for _ in range(rng.randint(0, 4)))
+                 for _ in range(rng.randint(0, 5))]
+        text = rng.choice(["", " "]).join(parts)
+        text = rng.choice([text, text.upper(), text.lower(), text.swapcase()])
+        every = frozenset(name for name, pattern in vocabulary._patterns.items() if pattern and pattern.search(text))
+        assert vocabulary.mentioned_in(text) == every, text
