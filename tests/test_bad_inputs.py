@@ -31,6 +31,7 @@ from workreg.policy.load import validate_policy_text
 from workreg.registers.read import read_register
 
 from . import conftest
+from .guards import deadline
 
 BAD = conftest.FIXTURES / "bad"
 BAD_POLICIES = sorted((BAD / "policies").iterdir())
@@ -513,7 +514,6 @@ import contextlib as _contextlib  # noqa: E402
 import errno  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
-import signal  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -522,22 +522,6 @@ SHIPPED = conftest.SHIPPED_POLICY
 SHIPPED_TEXT = SHIPPED.read_text(encoding="utf-8")
 MINIMAL = conftest.FIXTURES / "policies" / "minimal.yaml"
 WORKREG = [sys.executable, "-m", "workreg"]
-
-
-@_contextlib.contextmanager
-def deadline(seconds: float):
-    """Fail (instead of hanging the suite) when the block runs longer than ``seconds``: a liveness
-    guard for inputs that used to block forever, not a performance target."""
-    def expired(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def cli(argv: list[str], *, env: dict | None = None, stdin=subprocess.DEVNULL, **kwargs) -> subprocess.CompletedProcess:

@@ -19,7 +19,6 @@ import io
 import json
 import os
 import re
-import signal
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +30,7 @@ from hypothesis import strategies as st
 from workreg.errors import WorkregError
 
 from . import conftest
+from .guards import deadline
 
 ERROR_SHAPE = re.compile(r"^(?:workreg|.+?(?::\d+)?): [a-z0-9][a-z0-9-]*: \S", re.MULTILINE)
 FUZZ = int(os.environ.get("WORKREG_FUZZ") or 0)
@@ -48,24 +48,26 @@ def budget(ci_examples: int):
     return settings(max_examples=ci_examples, derandomize=True, **common)
 
 
-@contextmanager
 def liveness(seconds: float = 20):
     """A reader that takes longer than this on one small input is stuck: fail, do not hang."""
-    def expired(signum, frame):
-        raise TimeoutError(f"a reader ran for more than {seconds} s on one input")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    return deadline(seconds)
 
 
 def refused_properly(error: WorkregError) -> None:
     assert error.exit_code == 2 and error.code, str(error)
     assert ERROR_SHAPE.search(str(error)), str(error)
+
+
+def read_or_refuse(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` and read it as a register: a register, or workreg's own error, in time."""
+    from workreg.registers.read import read_register
+
+    path.write_bytes(data)
+    with liveness():
+        try:
+            read_register(path)
+        except WorkregError as error:
+            refused_properly(error)
 
 
 # ----------------------------------------------------------------- mutations
@@ -151,15 +153,7 @@ def test_fuzz_policy_yaml(mutate):
 @budget(40)
 @given(mutate=mutations(TEXT_TOKENS), source=st.sampled_from(["txt", "md"]))
 def test_fuzz_register_documents(scratch: Path, mutate, source: str):
-    from workreg.registers.read import read_register
-
-    path = scratch / f"fuzz.{source}"
-    path.write_bytes(mutate(REGISTER_BYTES if source == "txt" else MARKDOWN_BYTES))
-    with liveness():
-        try:
-            read_register(path)
-        except WorkregError as error:
-            refused_properly(error)
+    read_or_refuse(scratch / f"fuzz.{source}", mutate(REGISTER_BYTES if source == "txt" else MARKDOWN_BYTES))
 
 
 @pytest.fixture(scope="module")
@@ -176,8 +170,6 @@ def docx_parts(tmp_path_factory) -> dict[str, bytes]:
                                                             "word/_rels/document.xml.rels", "[Content_Types].xml"]),
        whole=st.booleans())
 def test_fuzz_docx(scratch: Path, docx_parts, mutate, part: str, whole: bool):
-    from workreg.registers.read import read_register
-
     parts = dict(docx_parts)
     parts[part] = mutate(parts[part])
     buffer = io.BytesIO()
@@ -187,13 +179,7 @@ def test_fuzz_docx(scratch: Path, docx_parts, mutate, part: str, whole: bool):
     data = buffer.getvalue()
     if whole:  # the zip itself mutated too: cut, flipped
         data = mutate(data)
-    path = scratch / "fuzz.docx"
-    path.write_bytes(data)
-    with liveness():
-        try:
-            read_register(path)
-        except WorkregError as error:
-            refused_properly(error)
+    read_or_refuse(scratch / "fuzz.docx", data)
 
 
 @pytest.fixture(scope="module")
@@ -207,16 +193,8 @@ def models() -> dict[str, bytes]:
 @budget(40)
 @given(fmt=st.sampled_from(["yaml", "json"]), data=st.data())
 def test_fuzz_register_models(scratch: Path, models, fmt: str, data):
-    from workreg.registers.read import read_register
-
     mutate = data.draw(mutations(YAML_TOKENS if fmt == "yaml" else JSON_TOKENS))
-    path = scratch / f"fuzz.{fmt}"
-    path.write_bytes(mutate(models[fmt]))
-    with liveness():
-        try:
-            read_register(path)
-        except WorkregError as error:
-            refused_properly(error)
+    read_or_refuse(scratch / f"fuzz.{fmt}", mutate(models[fmt]))
 
 
 @budget(30)
@@ -234,25 +212,31 @@ def test_fuzz_vocabulary(scratch: Path, mutate):
             refused_properly(error)
 
 
-@pytest.fixture(scope="module")
-def cache_entry(tmp_path_factory):
-    from workreg.policy import cache
-
-    directory = tmp_path_factory.mktemp("fuzz-cache")
+@contextmanager
+def cache_dir(directory: Path):
+    """WORKREG_CACHE_DIR set to ``directory`` in the block, as it was after."""
     previous = os.environ.get("WORKREG_CACHE_DIR")
     os.environ["WORKREG_CACHE_DIR"] = str(directory)
     try:
-        policy = conftest.FIXTURES / "policies" / "minimal.yaml"
-        key = cache.entry_key(policy.read_bytes())
-        from workreg.policy.registry import compile_file
-
-        expected = compile_file(policy).table
-        yield key, cache.entry_path(key), cache.entry_path(key).read_bytes(), expected
+        yield
     finally:
         if previous is None:
             os.environ.pop("WORKREG_CACHE_DIR", None)
         else:
             os.environ["WORKREG_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="module")
+def cache_entry(tmp_path_factory):
+    from workreg.policy import cache
+    from workreg.policy.registry import compile_file
+
+    directory = tmp_path_factory.mktemp("fuzz-cache")
+    policy = conftest.FIXTURES / "policies" / "minimal.yaml"
+    with cache_dir(directory):
+        key = cache.entry_key(policy.read_bytes())
+        expected = compile_file(policy).table
+        return directory, key, cache.entry_path(key).read_bytes(), expected
 
 
 @budget(40)
@@ -260,23 +244,17 @@ def cache_entry(tmp_path_factory):
 def test_fuzz_cache_entries(cache_entry, mutate, capsys):
     from workreg.policy import cache
 
-    key, path, original, expected = cache_entry
-    previous = os.environ.get("WORKREG_CACHE_DIR")
-    os.environ["WORKREG_CACHE_DIR"] = str(path.parent)
-    try:
-        mutated = mutate(original)
-        path.write_bytes(mutated)
-        with liveness():
-            table = cache.read_entry(key)  # never raises: an entry is used only when it verifies
-        assert table is None or (table == expected and mutated.split(b"\n", 1)[1:] == original.split(b"\n", 1)[1:]
-                                 or json.loads(mutated.partition(b"\n")[2]) == expected)
-        capsys.readouterr()
-    finally:
-        path.write_bytes(original)
-        if previous is None:
-            os.environ.pop("WORKREG_CACHE_DIR", None)
-        else:
-            os.environ["WORKREG_CACHE_DIR"] = previous
+    directory, key, original, expected = cache_entry
+    with cache_dir(directory):
+        path = cache.entry_path(key)
+        try:
+            path.write_bytes(mutate(original))
+            with liveness():
+                table = cache.read_entry(key)  # never raises: an entry is used only when it verifies
+            assert table is None or table == expected
+            capsys.readouterr()
+        finally:
+            path.write_bytes(original)
 
 
 @budget(60)
