@@ -33,15 +33,12 @@ def _report(error: WorkregError) -> int:
 def cmd_approvals(args: argparse.Namespace) -> int:
     from workreg.cli.args import policy_from_args
     from workreg.policy.decide import decide
-    from workreg.policy.format import format_json, format_markdown, format_text
+    from workreg.policy.format import approvals_json, format_markdown, format_text
 
     policy, in_force = policy_from_args(args)
     decision = decide(policy, args.kinds, committees=args.committee, originating=args.originating)
     if args.format == "json":
-        body = decision.to_dict()
-        if in_force is not None:
-            body["as_of"] = in_force.to_dict()
-        sys.stdout.write(format_json(body))
+        sys.stdout.write(approvals_json(decision, in_force.to_dict() if in_force else None))
     elif args.format == "markdown":
         if in_force is not None:
             sys.stdout.write(f"> {in_force.describe()}\n\n")

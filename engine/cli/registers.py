@@ -72,11 +72,10 @@ def parse_today(value: str | None) -> date:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Print the classified changes between two registers and the approvals they need; 0."""
-    from workreg.policy.format import format_json
     from workreg.registers.classify import classify_changes, decide_changes
     from workreg.registers.diff import diff_registers
     from workreg.registers.read import read_register
-    from workreg.registers.report import format_diff_markdown, format_diff_text
+    from workreg.registers.report import diff_json, format_diff_markdown, format_diff_text
     from workreg.registers.vocabulary import load_vocabulary
     from workreg.cli.args import policy_from_args
 
@@ -87,14 +86,8 @@ def run_diff(args: argparse.Namespace) -> int:
     changes = classify_changes(diff_registers(old, new, vocabulary), policy)
     decision = decide_changes(changes, policy, vocabulary, args.originating)
     if args.format == "json":
-        body = {
-            "old": args.old, "new": args.new, "policy": policy.ref,
-            "changes": [change.to_dict() for change in changes],
-            "decision": decision.to_dict() if decision else None,
-        }
-        if in_force is not None:
-            body["as_of"] = in_force.to_dict()
-        sys.stdout.write(format_json(body))
+        sys.stdout.write(diff_json(args.old, args.new, policy, changes, decision,
+                                   in_force.to_dict() if in_force else None))
     elif args.format == "markdown":
         if in_force is not None:
             sys.stdout.write(f"> {in_force.describe()}\n\n")

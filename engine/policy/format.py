@@ -160,3 +160,11 @@ def format_markdown(policy: CompiledPolicy, decision: Decision) -> str:
 def format_json(data) -> str:
     """Stable JSON: two-space indent, keys in contract order, UTF-8 kept."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def approvals_json(decision: Decision, as_of: dict | None = None) -> str:
+    """The JSON of ``workreg approvals --format json`` and ``POST /v1/approvals``; ``as_of`` when ``--on`` chose."""
+    body = decision.to_dict()
+    if as_of is not None:
+        body["as_of"] = as_of
+    return format_json(body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workreg.policy.decide import CompiledPolicy
 from workreg.policy.decision import Decision
-from workreg.policy.format import format_markdown, format_text, source_label, table
+from workreg.policy.format import format_json, format_markdown, format_text, source_label, table
 from workreg.registers.classify import EDITORIAL, ClassifiedChange
 
 
@@ -76,3 +76,16 @@ def format_diff_markdown(policy: CompiledPolicy, changes: list[ClassifiedChange]
     else:
         out.append(format_markdown(policy, decision))
     return "\n".join(out) + ("" if decision else "\n")
+
+
+def diff_json(old: str, new: str, policy: CompiledPolicy, changes: list[ClassifiedChange],
+              decision: Decision | None, as_of: dict | None = None) -> str:
+    """The JSON of ``workreg diff --format json`` and ``POST /v1/diff``: files, policy, changes, decision."""
+    body = {
+        "old": old, "new": new, "policy": policy.ref,
+        "changes": [change.to_dict() for change in changes],
+        "decision": decision.to_dict() if decision else None,
+    }
+    if as_of is not None:
+        body["as_of"] = as_of
+    return format_json(body)
