@@ -206,6 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     from workreg.cli.cases import register_commands as register_case_commands
 
     register_case_commands(commands)
+
+    from workreg.cli.serve import register_commands as register_serve_commands
+
+    register_serve_commands(commands)
     return parser
 
 

@@ -16,6 +16,8 @@ from workreg.errors import UsageError, did_you_mean
 
 #: The layout of a compiled table; bump when it or the meaning of its entries changes.
 TABLE_FORMAT = 1
+#: Decisions memoised per policy before the memo starts again (every combination of kinds fits many times).
+MEMO_LIMIT = 65_536
 
 
 class CompiledPolicy:
@@ -82,6 +84,8 @@ class CompiledPolicy:
         canonical = self.canonical_changes(key[0])
         names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip()))
         decision = self._materialise(canonical, names, originating.strip() if originating else None)
+        if len(self._memo) >= MEMO_LIMIT:  # committee names come from users (and HTTP): stay bounded
+            self._memo.clear()
         self._memo[key] = decision
         return decision
 
