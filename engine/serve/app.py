@@ -70,6 +70,8 @@ class Service:
         self.tokens = TokenCache(self._find_token)
 
     def start(self) -> None:
+        # A fresh writer each time the application starts (a test client may run its lifespan again).
+        self.log = DecisionLog(self.settings.db, fsync=self.settings.log_fsync)
         self.log.start()  # creates and migrates the database, or raises
 
     def close(self) -> None:
@@ -291,7 +293,7 @@ def query_bool(request: Request, name: str) -> bool:
 
 
 async def read_form(request: Request, max_body: int):
-    """The multipart (or urlencoded) form of a request; 400 ``bad-form`` when it cannot be parsed."""
+    """The multipart (or urlencoded) form of a request (close it after use); 400 ``bad-form`` when it cannot be parsed."""
     try:
         return await request.form(max_files=4, max_fields=16, max_part_size=max_body)
     except HTTPException as exc:
@@ -346,10 +348,13 @@ async def approvals(request: Request) -> Response:
 async def diff(request: Request) -> Response:
     service = _service(request)
     who = await service.reader(request)
-    async with await read_form(request, service.settings.max_body) as form:
+    form = await read_form(request, service.settings.max_body)
+    try:
         old, new = await form_upload(form, "old"), await form_upload(form, "new")
         policy = form_text(form, "policy", "dsp4003")
         on, originating = form_text(form, "on"), form_text(form, "originating")
+    finally:
+        await form.close()
     return _logged(await service.diff(who, old, new, policy, on, originating))
 
 

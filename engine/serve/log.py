@@ -150,6 +150,8 @@ class DecisionLog:
 
     def start(self) -> "DecisionLog":
         """Open the database in the writer thread; raise here when it cannot be opened."""
+        if self._thread is not None:
+            raise RuntimeError("the decision log is already started")
         self._thread = threading.Thread(target=self._run, name="workreg-decision-log", daemon=True)
         self._thread.start()
         self._ready.wait()
@@ -173,7 +175,7 @@ class DecisionLog:
         """Write everything queued, then stop the writer."""
         with self._cond:
             self._closing = True
-            self._cond.notify()
+            self._cond.notify_all()
         if self._thread is not None:
             self._thread.join()
 

@@ -248,10 +248,13 @@ class Pages:
             return self.sign_in("diff")
         self._same_origin()
         try:
-            async with await read_form(self.request, self.service.settings.max_body) as form:
+            form = await read_form(self.request, self.service.settings.max_body)
+            try:
                 old, new = await form_upload(form, "old"), await form_upload(form, "new")
                 policy = form_text(form, "policy", "dsp4003")
                 on = form_text(form, "on")
+            finally:
+                await form.close()
             entry = await self.service.diff(who, old, new, policy, on, None)
         except WorkregError as exc:
             return await self.diff_form(exc, who=who, status=_status(exc))

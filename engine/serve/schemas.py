@@ -98,11 +98,11 @@ def parse_body(model: type[BaseModel], body: bytes):
         return model.model_validate_json(body or b"")
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        if first["type"] == "json_invalid" or (first["type"] == "model_type" and not first["loc"]):
-            raise InvalidRequest(f"the body is not a JSON object: {first['msg']}", code="bad-json",
-                                 status=400) from exc
+        if first["type"] == "json_invalid":
+            raise InvalidRequest(f"the body is not JSON: {first['msg']}", code="bad-json", status=400) from exc
         field = ".".join(str(part) for part in first["loc"]) or None
-        raise InvalidRequest(f"{field + ': ' if field else ''}{first['msg']}", code="invalid-request",
+        message = first["msg"] if field else f"the body must be a JSON object: {first['msg']}"
+        raise InvalidRequest(f"{field + ': ' if field else ''}{message}", code="invalid-request",
                              field=field) from exc
 
 
