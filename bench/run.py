@@ -1,10 +1,12 @@
 """workreg benchmark: decide() against its peers (Cedar, OPA), CLI cold start, register diff,
-policy compare, lint of 1,000 registers, recording and status of 10,000 approval cases on SQLite and
-the durable_rules soak, printed as a table (or JSON).
+policy compare, lint of 1,000 registers, recording and status of 10,000 approval cases on SQLite,
+``workreg serve`` under load on loopback (bench/serve_load.py) and the durable_rules soak, printed
+as a table (or JSON).
 
 Not a test: numbers depend on the machine.  Targets on the 2-core reference machine:
 decide() median <= 2.5 us and >= 10x faster than the faster peer, CLI cold start median
-<= 250 ms, diff of two registers <= 50 ms, compare of two policy versions <= 1 s; the soak keeps
+<= 250 ms, diff of two registers <= 50 ms, compare of two policy versions <= 1 s; workreg serve
+>= 1,500 decisions/s with p99 <= 25 ms at 32 clients, decision log on, no row lost; the soak keeps
 memory flat and leaves no durable session behind.
 
     python bench/run.py            # full run (1,000,000 soak calls: a few minutes)
@@ -30,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 TARGETS = {"decide_median_us": 2.5, "cli_cold_start_ms": 250.0, "faster_peer_ratio": 10.0,
-           "diff_ms": 50.0, "compare_ms": 1000.0}
+           "diff_ms": 50.0, "compare_ms": 1000.0, "serve_decisions_per_s": 1500.0, "serve_p99_ms": 25.0}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -104,6 +106,16 @@ def bench_peers(rounds: int) -> dict:
     return time_peers(peers, rounds)
 
 
+def bench_serve_load(quick: bool) -> dict:
+    """``workreg serve`` on loopback: 32 clients posting approvals, decision log on (bench/serve_load.py)."""
+    from bench.serve_load import bench_serve
+
+    try:
+        return bench_serve(32, 5_000 if quick else 30_000, 5.0 if quick else 20.0)
+    except (ImportError, RuntimeError) as exc:  # no 'serve' extra, or the server did not start
+        return {"serve_note": f"n/a ({exc})"}
+
+
 def bench_soak(n: int, show: bool) -> dict:
     """The durable_rules soak of bench/rules_soak.py with ``n`` calls."""
     from bench.rules_soak import soak
@@ -124,6 +136,7 @@ def measure(quick: bool, show_progress: bool) -> dict:
     results.update(bench_compare(3 if quick else 20))
     results.update(bench_lint(200 if quick else 1000))
     results.update(bench_cases(500 if quick else 10_000))
+    results.update(bench_serve_load(quick))
     results.update(bench_soak(20_000 if quick else 1_000_000, show_progress))
     return results
 
@@ -175,6 +188,22 @@ def table(results: dict) -> str:
          f"{r['case_events_per_s']:.0f} events/s", "", ""),
         ("  case status: median", f"{r['case_status_median_ms']:.2f} ms", "", ""),
         ("  case status: p99", f"{r['case_status_p99_ms']:.2f} ms", "", ""),
+    ]
+    if "serve_note" in r:
+        rows.append(("workreg serve, 32 clients on loopback, decision log on", r["serve_note"], "≥ 1,500/s", ""))
+    else:
+        rows += [
+            (f"workreg serve: POST /v1/approvals, {r['serve_clients']} clients on loopback, decision log on",
+             f"{r['serve_decisions_per_s']:,.0f}/s", "≥ 1,500/s",
+             _verdict(0, r["serve_decisions_per_s"] >= TARGETS["serve_decisions_per_s"])),
+            ("  latency p50", f"{r['serve_p50_ms']:.1f} ms", "", ""),
+            ("  latency p99", f"{r['serve_p99_ms']:.1f} ms", "≤ 25 ms",
+             _verdict(0, r["serve_p99_ms"] <= TARGETS["serve_p99_ms"])),
+            (f"  answered {r['serve_answered']:,}: log rows lost, failed requests",
+             f"{r['serve_lost']}, {r['serve_failed']}", "0, 0",
+             _verdict(0, r["serve_lost"] == 0 and r["serve_failed"] == 0)),
+        ]
+    rows += [
         (f"durable_rules soak: {r['soak_calls']:,} classifications", f"{r['soak_seconds']:.1f} s", "", ""),
         ("  RSS start → end (peak)",
          f"{r['soak_rss_start_mib']:.1f} → {r['soak_rss_end_mib']:.1f} MiB ({r['soak_rss_peak_mib']:.1f})", "flat",

@@ -113,7 +113,7 @@ def _wait_ready(port: int, process: subprocess.Popen, timeout: float = 30.0) -> 
     raise RuntimeError("workreg serve did not answer in time")
 
 
-def bench_serve(clients: int = 32, requests: int = 30_000, seconds: float = 20.0) -> dict:
+def bench_serve(clients: int = 32, requests: int = 30_000, seconds: float = 20.0, log_fsync: bool = False) -> dict:
     """Run the load test against a fresh ``workreg serve``; the results, with the log's row count."""
     workreg = Path(sys.executable).with_name("workreg")
     command = [str(workreg)] if workreg.exists() else [sys.executable, "-m", "workreg"]
@@ -123,7 +123,8 @@ def bench_serve(clients: int = 32, requests: int = 30_000, seconds: float = 20.0
         port = _free_port()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
         process = subprocess.Popen([*command, "serve", "--db", db, "--host", HOST, "--port", str(port),
-                                    "--public-read"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
+                                    "--public-read", *(["--log-fsync"] if log_fsync else [])],
+                                   stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
         try:
             _wait_ready(port, process)
             asyncio.run(_load(port, min(clients, 4), min(requests, 2000), 5.0, bodies))  # warm up: every answer once
@@ -141,6 +142,7 @@ def bench_serve(clients: int = 32, requests: int = 30_000, seconds: float = 20.0
             after = connection.execute("SELECT COUNT(*) FROM decisions").fetchone()[0]
     results["serve_logged"] = after - before
     results["serve_lost"] = results["serve_answered"] - results["serve_logged"]
+    results["serve_log_fsync"] = log_fsync
     return results
 
 
@@ -149,9 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=30_000, help="stop after this many answers")
     parser.add_argument("--seconds", type=float, default=20.0, help="stop after this long")
+    parser.add_argument("--log-fsync", action="store_true", help="serve with --log-fsync (a disk flush per batch)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    results = bench_serve(args.clients, min(args.requests, 1_000_000), min(args.seconds, 300.0))
+    results = bench_serve(args.clients, min(args.requests, 1_000_000), min(args.seconds, 300.0), args.log_fsync)
     if args.json:
         print(json.dumps(results, indent=2))
     else:

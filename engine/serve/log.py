@@ -40,6 +40,8 @@ from workreg.errors import CaseError, UsageError, WorkregError
 KINDS = ("approvals", "diff", "case.open", "case.record", "case.migrate")
 #: Rows read back per request at most.
 MAX_LIMIT = 1000
+#: Seconds between checkpoints of a SQLite log's write-ahead log.
+CHECKPOINT_SECONDS = 1.0
 #: Result hashes the writer remembers as stored before it starts again (bodies repeat: same question, same answer).
 _KNOWN_LIMIT = 100_000
 
@@ -145,6 +147,7 @@ class DecisionLog:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._start_error: BaseException | None = None
+        self._stopped = threading.Event()
         self.written = 0
         self.batches = 0
 
@@ -193,6 +196,13 @@ class DecisionLog:
             # Committed, but not flushed to disk at every commit: the row survives a crash of this process;
             # the disk flush happens at checkpoints (SQLite) or within the server's WAL writer delay (PostgreSQL).
             store.execute("PRAGMA synchronous = NORMAL" if store.dialect == "sqlite" else "SET synchronous_commit = off")
+        checkpoints = None
+        if store.dialect == "sqlite":
+            # Copying the write-ahead log into the database (and flushing it) is left to a thread of its own,
+            # so no batch of answers waits for it.
+            store.execute("PRAGMA wal_autocheckpoint = 0")
+            checkpoints = threading.Thread(target=self._checkpoint, name="workreg-log-checkpoints", daemon=True)
+            checkpoints.start()
         self._ready.set()
         known_policies: set[str] = set()
         known_results: set[str] = set()
@@ -207,6 +217,29 @@ class DecisionLog:
                 self._write(store, batch, known_policies, known_results)
         finally:
             store.close()
+            self._stopped.set()
+            if checkpoints is not None:
+                checkpoints.join()
+
+    def _checkpoint(self) -> None:
+        """Checkpoint the SQLite write-ahead log every CHECKPOINT_SECONDS (and once more at the end)."""
+        import sqlite3
+
+        from workreg.cases.store import LOCK_TIMEOUT_S
+
+        path = self.url[len("sqlite:///"):] if self.url.startswith("sqlite:///") else self.url
+        connection = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
+        try:
+            while True:
+                stopped = self._stopped.wait(CHECKPOINT_SECONDS)
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:  # the next round tries again; the log itself is unaffected
+                    print(f"workreg serve: decision log checkpoint: {exc}", file=sys.stderr)
+                if stopped:
+                    return
+        finally:
+            connection.close()
 
     def _write(self, store, batch, known_policies: set, known_results: set) -> None:
         error: LogUnavailable | None = None
