@@ -18,10 +18,8 @@ Every error workreg raises on purpose is a :class:`WorkregError`.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-from workreg.errors import WorkregError
+# Kept minimal: the command line imports this package before it can handle Ctrl-C.
+TYPE_CHECKING = False
 
 __version__ = "0.2.0"
 
@@ -36,6 +34,8 @@ _API = {
     "check_policy_file": "workreg.api",
     "load_policy": "workreg.api",
     "load_vocabulary": "workreg.api",
+    "name_committees": "workreg.api",
+    "check_options_apply": "workreg.api",
     "list_policies": "workreg.api",
     "policy_in_force": "workreg.api",
     "open_case": "workreg.api",
@@ -45,26 +45,29 @@ _API = {
     "CompiledPolicy": "workreg.policy.decide",
     "Decision": "workreg.policy.decision",
     "WorkRegister": "workreg.registers.model",
+    "WorkregError": "workreg.errors",
     "PolicyError": "workreg.errors",
     "RegisterError": "workreg.errors",
     "UsageError": "workreg.errors",
 }
 
-__all__ = ["WorkregError", "__version__", *_API]
+__all__ = ["__version__", *_API]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from workreg.api import (  # noqa: F401
-        case_status, check_policy_file, compare_policies, decide, diff_registers, get_policy, lint_register,
-        list_policies, load_policy, load_vocabulary, open_case, policy_in_force, read_register, record_outcome,
+        case_status, check_options_apply, check_policy_file, compare_policies, decide, diff_registers, get_policy, lint_register,
+        list_policies, load_policy, load_vocabulary, name_committees, open_case, policy_in_force, read_register, record_outcome,
         register_portfolio,
     )
-    from workreg.errors import PolicyError, RegisterError, UsageError  # noqa: F401
+    from workreg.errors import PolicyError, RegisterError, UsageError, WorkregError  # noqa: F401
     from workreg.policy.decide import CompiledPolicy  # noqa: F401
     from workreg.policy.decision import Decision  # noqa: F401
     from workreg.registers.model import WorkRegister  # noqa: F401
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str):
+    from importlib import import_module
+
     module = _API.get(name)
     if module is None:
         raise AttributeError(f"module 'workreg' has no attribute {name!r}")

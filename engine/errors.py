@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
-from typing import Iterable, Sequence
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: the CLI imports this module before it can handle Ctrl-C
+    from typing import Iterable, Sequence
 
 
 class WorkregError(Exception):
@@ -90,12 +91,18 @@ class RegisterError(WorkregError):
     """A work register document cannot be read or recognised."""
 
 
+class OutputError(WorkregError):
+    """Output cannot be written: a failed or closed stream, or an output file that cannot be made."""
+
+
 class RulesError(WorkregError):
     """The rules engine adapter hit one of its limits or failed."""
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A ``did you mean 'x'?`` hint for an unknown id, or None when nothing is close."""
+    import difflib  # only when a hint is needed: the CLI imports this module at start-up
+
     options = sorted(set(choices))
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:

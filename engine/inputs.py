@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any, Iterable
@@ -28,12 +29,15 @@ MAX_DEPTH = 32
 # Kept for callers of the first wave's name.
 MAX_POLICY_BYTES = MAX_DATA_BYTES
 
+#: Integers longer than this many decimal digits are refused in YAML and JSON data.
+MAX_INT_DIGITS = 4000
+_MAX_INT_BITS = int(MAX_INT_DIGITS * 3.3219)  # log2(10) bits per decimal digit
 #: A document path: mapping keys and list indexes, from the root.
 DocPath = tuple
 
 
-def _display(path: str | Path) -> str:
-    """A file name that can always be printed (undecodable bytes escaped, NUL shown)."""
+def display_name(path: str | Path) -> str:
+    """A file name that can always be printed and put in JSON (undecodable bytes replaced, NUL shown)."""
     name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
     if "\x00" in name:
         return repr(name)[1:-1]
@@ -50,7 +54,7 @@ def read_bytes(path: str | Path, *, max_bytes: int, error: type[WorkregError] = 
     FIFOs, sockets, devices and directories are refused without blocking; a file that grows
     while it is read is cut off at the limit and refused.
     """
-    name = _display(path)
+    name = display_name(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError as exc:
@@ -102,7 +106,7 @@ def decode_utf8(data: bytes, *, file: str, error: type[WorkregError] = WorkregEr
 def read_text(path: str | Path, *, max_bytes: int = MAX_DATA_BYTES, error: type[WorkregError] = WorkregError,
               what: str = "YAML") -> str:
     """A regular UTF-8 text file, bounded in size."""
-    return decode_utf8(read_bytes(path, max_bytes=max_bytes, error=error), file=_display(path), error=error, what=what)
+    return decode_utf8(read_bytes(path, max_bytes=max_bytes, error=error), file=display_name(path), error=error, what=what)
 
 
 def read_policy_text(path: str | Path) -> str:
@@ -156,7 +160,19 @@ def parse_yaml(text: str, file: str, *, error: type[WorkregError] = PolicyError)
 
     Mappings become dicts with text keys, sequences lists; scalars become str, int, float, bool
     or None, and anything else a safe constructor builds (dates, binary) stays the text written.
+    libyaml parses where it is installed and the document is plain; PyYAML's pure-Python loader
+    decides everything else (see :func:`_parse_with_libyaml`).
     """
+    fast = _parse_with_libyaml(text)
+    if fast is not None:
+        return fast
+    return parse_yaml_reference(text, file, error=error)
+
+
+def parse_yaml_reference(
+    text: str, file: str, *, error: type[WorkregError] = PolicyError,
+) -> tuple[Any, dict[DocPath, int]]:
+    """:func:`parse_yaml` by PyYAML's pure-Python loader alone: the reference for every answer and error."""
     import yaml
 
     global _LOADER
@@ -186,6 +202,128 @@ def parse_yaml(text: str, file: str, *, error: type[WorkregError] = PolicyError)
         raise error("nesting too deep", code="too-deep", file=file) from exc
     finally:
         loader.dispose()
+
+
+def _parse_with_libyaml(text: str) -> tuple[Any, dict[DocPath, int]] | None:
+    """``parse_yaml``'s answer built from libyaml's events (many times faster), or None to leave it to PyYAML.
+
+    libyaml answers only for plain documents: printable text without the characters on which
+    the two part ways (``_LIBYAML_DIFFERS``), one document, no aliases, no explicit tags, no
+    merge or duplicate keys, text keys, nesting well within the limit, and scalars that
+    construct without a problem.  Everything else (every error, every refusal) is
+    decided by the pure-Python :class:`StrictLoader`, whose messages and lines are the reference.
+    The data is built straight from the event stream (iteratively: no composer recursion in C),
+    resolving plain scalars with PyYAML's own resolver and constructor, so both paths give the
+    same values and the same line map (a test compares them).
+    """
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None or _LIBYAML_DIFFERS.search(text) or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None
+    loader = loader_class(text)
+    try:
+        return _events_to_data(loader, yaml)
+    except Exception:  # noqa: BLE001 - any trouble: the pure-Python loader decides and reports it
+        return None
+    finally:
+        loader.dispose()
+
+
+# Characters on which libyaml and PyYAML part ways: libyaml accepts tabs where PyYAML refuses
+# them ("0\t", "p\tolicy: x"), a "?" inside a plain scalar of a flow collection ("{a: b ? c}"),
+# byte order marks inside the text, a block scalar's header followed by a comment without a space
+# (">#"), and treats the Unicode line breaks (NEL, LS, PS) otherwise.
+_LIBYAML_DIFFERS = re.compile("[\t?\ufeff\x85\u2028\u2029]|[|>][-+0-9]*#")
+
+
+class _Fallback(Exception):
+    """The document needs the pure-Python loader."""
+
+
+def _events_to_data(loader, yaml) -> tuple[Any, dict[DocPath, int]] | None:
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    skipped = (yaml.StreamStartEvent, yaml.DocumentStartEvent)
+    document_end, stream_end = yaml.DocumentEndEvent, yaml.StreamEndEvent
+    resolvers = loader.yaml_implicit_resolvers
+    str_tag = "tag:yaml.org,2002:str"
+    plain_tags: dict[str, str] = {}
+
+    def scalar(event):
+        if event.tag is not None:
+            raise _Fallback
+        value = event.value
+        if not event.implicit[0]:  # quoted or block: text
+            return value
+        tag = plain_tags.get(value)
+        if tag is None:
+            tag = str_tag if value and value[0] not in resolvers else loader.resolve(yaml.ScalarNode, value, event.implicit)
+            plain_tags[value] = tag
+        if tag == str_tag:
+            return value
+        built = loader.construct_object(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark), deep=True)
+        return built if isinstance(built, (str, int, float, bool, type(None))) else value
+
+    lines: dict[DocPath, int] = {}
+    # The open collections: [container, its path, the pending key of a mapping (None: expecting a key)].
+    stack: list[list] = []
+    root: Any = None
+    done = False
+    get_event = loader.get_event
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is scalar_event or kind is mapping_start or kind is sequence_start:
+            if done:
+                raise _Fallback  # a second document
+            top = stack[-1] if stack else None
+            if top is None:
+                if kind is scalar_event:
+                    raise _Fallback  # a lone scalar (never a policy): its line is placed differently
+                path: DocPath = ()
+            elif top[2] is None:
+                if top[3]:  # a mapping expecting a key: plain text only, neither merge nor repeated
+                    if kind is not scalar_event or event.tag is not None:
+                        raise _Fallback
+                    key = event.value
+                    if key in top[0] or (key == "<<" and event.implicit[0]):
+                        raise _Fallback
+                    top[2] = (key,)
+                    continue
+                path = top[1] + (len(top[0]),)
+            else:
+                path = top[1] + top[2]
+            lines[path] = event.start_mark.line + 1
+            if kind is scalar_event:
+                value = scalar(event)
+            else:
+                if event.tag is not None or len(stack) >= MAX_DEPTH - 2:
+                    raise _Fallback
+                value = {} if kind is mapping_start else []
+            if top is None:
+                root = value
+            elif top[3]:
+                top[0][top[2][0]] = value
+                top[2] = None
+            else:
+                top[0].append(value)
+            if kind is not scalar_event:
+                stack.append([value, path, None, kind is mapping_start])
+        elif kind in collection_end:
+            stack.pop()
+            done = not stack
+        elif kind in skipped:
+            continue
+        elif kind is document_end and done:
+            continue
+        elif event is None or kind is stream_end:
+            break
+        else:
+            raise _Fallback  # an alias, or a document end before anything
+    if not done:
+        return None  # an empty document: the reference reports it
+    return root, lines
 
 
 def _construct(node, path: DocPath, lines: dict, loader) -> Any:
@@ -220,16 +358,23 @@ def _scalar(node, loader) -> Any:
     """Construct one scalar; a value its tag cannot hold is a located error, not a traceback."""
     import yaml
 
+    shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except yaml.YAMLError:
         raise
-    except (ValueError, KeyError, TypeError, OverflowError, ArithmeticError) as exc:
-        shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+    except Exception as exc:  # noqa: BLE001 - any constructor's failure (ValueError, KeyError,
+        # AttributeError for an `!!timestamp` that is not one, OverflowError ...) is this value's fault
         tag = node.tag.rsplit(":", 1)[-1]
         reason = "too many digits" if "digits" in str(exc) else f"not a valid {tag}"
         raise _Problem("bad-scalar", f"{shown!r} is {reason}", node.start_mark.line + 1,
                        hint="quote the value to keep it as text") from exc
+    # Hexadecimal, octal and binary integers have no digit limit when built, but printing one
+    # (in any later message) would fail: refuse them at the same size as decimal ones.
+    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+        raise _Problem("bad-scalar", f"{shown!r} is too many digits", node.start_mark.line + 1,
+                       hint="quote the value to keep it as text")
+    return value
 
 
 def parse_json(text: str, file: str, *, error: type[WorkregError] = WorkregError) -> Any:
@@ -244,7 +389,7 @@ def parse_json(text: str, file: str, *, error: type[WorkregError] = WorkregError
         return result
 
     def bounded_int(text: str) -> int:
-        if len(text) > 4000:
+        if len(text) > MAX_INT_DIGITS:
             raise _Problem("bad-scalar", "integer with too many digits", None)
         return int(text)
 

@@ -1,7 +1,8 @@
 """Where the data shipped with workreg lives: policies, the organization vocabulary, the schema.
 
 An installed wheel or sdist carries the repository's ``policies/`` folder inside the package
-(``workreg/policies``), found through :mod:`importlib.resources` whatever the working directory.
+(``workreg/policies``), found beside the package's ``__init__`` (or through
+:mod:`importlib.resources` when the package is not a folder on disk) whatever the working directory.
 An editable install of a clone maps ``workreg`` onto ``engine/`` and leaves ``policies/`` beside
 it, so that layout is the fallback.  Imports nothing heavy.
 """
@@ -9,7 +10,6 @@ it, so that layout is the fallback.  Imports nothing heavy.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from workreg.errors import WorkregError
@@ -18,13 +18,22 @@ from workreg.errors import WorkregError
 @lru_cache(maxsize=1)
 def shipped_policies() -> Path:
     """The folder of the policies shipped with workreg (``NAME/VERSION.yaml``, ``vocabulary/``, ``schema.json``)."""
-    package = resources.files("workreg")
-    inside = package / "policies"
-    if inside.is_dir():
-        if not isinstance(inside, Path):  # a zip import: policies must be real files to be read
+    import workreg
+
+    # The package's own folder when it is one on disk (importlib.resources costs more to import
+    # than a cached query takes); otherwise ask importlib.resources where it is.
+    location = Path(workreg.__file__).parent if getattr(workreg, "__file__", None) else None
+    if location is None or not location.is_dir():
+        from importlib import resources
+
+        package = resources.files("workreg")
+        if not isinstance(package, Path):  # a zip import: policies must be real files to be read
             raise WorkregError("workreg's policies are not on the file system (zip import)", code="no-policies")
+        location = package
+    inside = location / "policies"
+    if inside.is_dir():
         return inside
-    beside = Path(str(package)).resolve().parent / "policies"
+    beside = location.resolve().parent / "policies"
     if beside.is_dir():
         return beside
     raise WorkregError(

@@ -93,29 +93,32 @@ def test_breaking_a_gate_turns_named_scenarios_red_with_the_decision(tmp_path):
     assert result.returncode == 1
     failed = sorted(line for line in result.stdout.splitlines() if line.startswith("FAILED"))
     assert [line.split("::")[1].split(" ")[0] for line in failed] == [
-        "test_extending_the_scope_needs_the_originating_committee_the_board_and_the_partner",
-        "test_several_changes_in_one_update_are_approved_together_in_one_order",
+        "test_extending_the_scope_needs_the_originating_committee_the_board_and_the_partner_in_no_stated_order",
+        "test_several_changes_in_one_update_are_approved_together",
     ]
     assert "expected: the DMTF Board must approve" in result.stdout
     assert "got: decision of dsp4003@1.2.0 for scope_extension:" in result.stdout
-    assert 'stage 2: Alliance Partner (alliance_partner) approval, §4 "requires the approval' in result.stdout
+    assert 'no stated order: Alliance Partner (alliance_partner) approval, §4 "requires the approval' in result.stdout
 
 
 @needs_install
-@pytest.mark.parametrize("policy", ["dsp4003@1.2.0", "minimal"])
-def test_generated_skeleton_runs_green(tmp_path, capsys, policy):
+@pytest.mark.parametrize("policy", ["dsp4003@1.2.0", "rfc.yaml"])
+def test_generated_skeleton_runs_green_beside_its_policy(tmp_path, capsys, policy):
+    # `workreg gherkin rfc.yaml -o gen.feature` in the policy's folder: the feature names the file
+    # as it lies beside it, and gherkin says how to opt the folder in.
     ref = policy
-    if policy == "minimal":
-        shutil.copy(FIXTURES / "policies" / "minimal.yaml", tmp_path / "minimal.yaml")
-        ref = str(tmp_path / "minimal.yaml")
-    assert main(["gherkin", ref, "-o", str(tmp_path / "generated.feature")]) == 0
-    text = (tmp_path / "generated.feature").read_text()
-    if policy == "minimal":  # the scratch folder names the policy by its file, beside the feature
-        text = text.replace(f'"{(tmp_path / "minimal.yaml")}"', '"minimal.yaml"').replace('"mini@1.0"', '"minimal.yaml"')
-        (tmp_path / "generated.feature").write_text(text)
+    if policy.endswith(".yaml"):
+        shutil.copy(FIXTURES / "policies" / "minimal.yaml", tmp_path / policy)
+        ref = str(tmp_path / policy)
+    assert main(["gherkin", ref, "-o", str(tmp_path / "gen.feature")]) == 0
+    assert "add 'workreg = true' under [pytest]" in capsys.readouterr().err
+    text = (tmp_path / "gen.feature").read_text()
+    assert f'Given the policy "{"rfc.yaml" if policy.endswith(".yaml") else policy}"' in text
     result = pytest_in(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Scenario:" in text and "Then " in text
+    assert main(["gherkin", ref, "-o", str(tmp_path / "again.feature")]) == 0
+    assert "workreg = true" not in capsys.readouterr().err  # opted in now: nothing more to say
 
 
 def test_gherkin_never_overwrites(tmp_path, capsys):
@@ -159,3 +162,121 @@ def test_readme_step_vocabulary_is_generated_from_the_steps():
     assert begin in readme, "README lacks the generated step vocabulary"
     block = readme[readme.index(begin) + len(begin): readme.index(end)]
     assert block == markdown(), "README step vocabulary is stale: paste `workreg steps` between the markers"
+
+
+# -- steps that must not pass a false statement (each scenario names what it checks) -----------
+
+CHECKED_PHRASES = """\
+Feature: Every phrase a step captures is checked
+  Background:
+    Given the policy "dsp4003@1.2.0"
+
+  Scenario: fails unknown pope
+    When the update extends the scope to the SPDM working group
+    Then the Pope is not asked to approve
+
+  Scenario: fails unknown bord
+    When the update extends the scope to the SPDM working group
+    Then the DMTF Bord is not asked to approve
+
+  Scenario: fails unknown architekt
+    When the update extends the scope to the SPDM working group
+    Then the Chief Architekt must approve
+
+  Scenario: fails prefix of a name
+    When a significant change is made
+    Then the DMTF must approve
+
+  Scenario: fails end of a name
+    When a significant change is made
+    Then the Directors must approve
+
+  Scenario: fails unknown group
+    When the update extends the scope to the Pope's working group
+    Then the DMTF Board must approve
+
+  Scenario: fails partner that is a DMTF body
+    Given an approved work register with the DMTF Board
+    When the update extends the scope to the SPDM working group
+    Then the DMTF Board must approve
+
+  Scenario: fails working group as originating committee
+    Given the Originating Committee is the PMCI Working Group
+    When a new work register is submitted for approval
+    Then the DMTF Board must approve
+
+  Scenario: fails working group must ballot
+    Given the PMCI Working Group owns milestones in the work register
+    When a new work register is submitted for approval
+    Then the PMCI Working Group must ballot
+
+  Scenario: fails inferred actor stated as fact
+    When a new work register is submitted for approval
+    Then the "Record board resolution and date; post the register" step is done by the Work Register Owner
+
+  Scenario: fails stated actor called an interpretation
+    When a new work register is submitted for approval
+    Then the "Schedule formal approval by the Board" step is done by the DMTF Executive Committee by interpretation
+
+  Scenario: fails unknown lint rule
+    When the work register "esa-draft.txt" is linted on 2021-01-01
+    Then lint reports no "missing-bord-resolution"
+
+  Scenario: fails undefined step
+    When a new work register is submitted for approval
+    Then the Pope blesses the register
+
+  Scenario: passes working group is not asked
+    Given the PMCI Working Group owns milestones in the work register
+    When a new work register is submitted for approval
+    Then the Technical Committee must ballot
+    And the PMCI Working Group is not asked to approve
+
+  Scenario: passes aliases
+    When the update extends the scope to the SPDM working group
+    Then the DMTF Board must approve
+    And the Board must approve
+    And the approval of the Board cites §4
+    And the partner must approve
+"""
+
+#: Scenario → words its failure message must contain (None: it must pass).
+CHECKED_EXPECTATIONS = {
+    "fails unknown pope": "unknown approver 'Pope'",
+    "fails unknown bord": "did you mean 'DMTF Board'?",
+    "fails unknown architekt": "unknown approver 'Chief Architekt'",
+    "fails prefix of a name": "unknown approver 'DMTF'",
+    "fails end of a name": "unknown approver 'Directors'",
+    "fails unknown group": "unknown working group",
+    "fails partner that is a DMTF body": "not an alliance partner",
+    "fails working group as originating committee": "not a committee",
+    "fails working group must ballot": "the Technical Committee, which it reports to",
+    "fails inferred actor stated as fact": "say 'by interpretation'",
+    "fails stated actor called an interpretation": "the text names the actor",
+    "fails unknown lint rule": "did you mean 'missing-board-resolution'?",
+    "fails undefined step": "Run 'workreg steps'",
+    "passes working group is not asked": None,
+    "passes aliases": None,
+}
+
+
+@needs_install
+def test_steps_check_every_phrase_and_fail_false_statements(tmp_path):
+    (tmp_path / "checked.feature").write_text(CHECKED_PHRASES)
+    shutil.copy(ROOT / "features" / "registers" / "esa-draft.txt", tmp_path)
+    report = tmp_path / "report.xml"
+    pytest_in(tmp_path, f"--junitxml={report}")
+    import xml.etree.ElementTree as ElementTree
+
+    outcomes = {}
+    for case in ElementTree.parse(report).getroot().iter("testcase"):
+        failure = case.find("failure")
+        outcomes[case.get("name")] = None if failure is None else (failure.get("message", "") + (failure.text or ""))
+    assert len(outcomes) == len(CHECKED_EXPECTATIONS)
+    for scenario, words in CHECKED_EXPECTATIONS.items():
+        name = "test_" + scenario.lower().replace(" ", "_")
+        if words is None:
+            assert outcomes[name] is None, f"{scenario}: {outcomes[name]}"
+        else:
+            assert outcomes[name] is not None, f"{scenario} passed"
+            assert words in outcomes[name], f"{scenario}: {outcomes[name][-600:]}"

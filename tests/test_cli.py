@@ -40,20 +40,26 @@ def test_approvals_output_is_golden(capsys, kind, fmt, suffix):
 def test_json_contract_keys(capsys):
     code, out, _ = run(capsys, "approvals", "scope_extension", "--format", "json")
     data = json.loads(out)
-    assert list(data) == ["policy", "changes", "required", "not_required", "unspecified", "stages", "order", "steps"]
+    assert list(data) == ["policy", "changes", "required", "not_required", "unspecified", "stages", "order", "steps",
+                          "unordered", "parallel", "provenance", "committees"]
     assert data["policy"] == "dsp4003@1.2.0"
     assert data["changes"] == ["scope_extension"]
     assert {"gate", "approver", "name", "kind", "citation"} <= set(data["required"][0])
-    assert set(data["required"][0]["citation"]) == {"section", "quote"}
-    assert data["stages"] == [["originating_committee_ballot"], ["board_approval"], ["partner_approval"]]
+    assert set(data["required"][0]["citation"]) == {"section", "quote", "source"}
+    assert data["required"][0]["citation"]["source"] == "DSP4003 1.2.0"
+    assert data["provenance"]["kind"] == "published"
 
 
-def test_scope_extension_text_names_approvers_in_order_with_section_4(capsys):
+def test_scope_extension_text_names_approvers_with_section_4_and_no_stated_place_for_the_partner(capsys):
+    # §4: "requires the approval of the Originating Committee, the DMTF board, and the Alliance Partner
+    # organization" — no order.  The policy's reading (the Board after the committee) says so.
     _, out, _ = run(capsys, "approvals", "scope_extension")
-    lines = [line for line in out.splitlines() if line.strip()[:1].isdigit()]
-    assert [line.split()[0] for line in lines] == ["1", "2", "3"]
+    lines = [line for line in out.splitlines() if line.strip().split(" ")[0] in ("1", "2", "any")]
+    assert [line.split()[0] for line in lines] == ["1", "2", "any"]
     assert "Originating Committee" in lines[0] and "Board" in lines[1] and "Alliance Partner" in lines[2]
     assert all("§4" in line for line in lines)
+    assert "No order stated (Alliance Partner): DSP4003 1.2.0 gives no order" in out
+    assert "interpretation: §4 gives no order for an update" in out
 
 
 def test_contact_change_says_board_not_required_and_nobody_named(capsys):
@@ -69,17 +75,17 @@ def test_removal_names_the_board(capsys):
 
 
 def test_committees_and_originating(capsys):
-    code, out, _ = run(capsys, "approvals", "new_register", "--committee", "PMCI Working Group",
+    code, out, _ = run(capsys, "approvals", "new_register", "--committee", "Marketing Committee",
                        "--originating", "Technical Committee", "--format", "json")
     data = json.loads(out)
     assert code == 0
     assert data["stages"][0] == [
-        "originating_committee_ballot", "affected_committee_ballot:PMCI Working Group", "alliance_committee_approval",
+        "originating_committee_ballot", "affected_committee_ballot:Marketing Committee", "alliance_committee_approval",
     ]
 
 
 @pytest.mark.parametrize("argv,code,message", [
-    (["approvals", "scope-extension"], 2, "workreg: unknown-change-kind: unknown change kind 'scope-extension' in "
+    (["approvals", "scope-extention"], 2, "workreg: unknown-change-kind: unknown change kind 'scope-extention' in "
      "dsp4003@1.2.0\n    hint: did you mean 'scope_extension'?"),
     (["approvals", "removal", "--policy", "dsp4002"], 2, "workreg: unknown-policy: unknown policy 'dsp4002'\n"
      "    hint: did you mean 'dsp4003'?"),

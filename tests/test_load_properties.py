@@ -64,3 +64,38 @@ def test_deep_nesting_is_refused():
         assert error.code == "too-deep"
     else:
         raise AssertionError("200 levels of nesting loaded")
+
+
+def _same_as_reference(text: str) -> None:
+    """Where libyaml answers, it answers as PyYAML's pure-Python loader; where that refuses, libyaml does not answer."""
+    from workreg.inputs import _parse_with_libyaml, parse_yaml_reference
+
+    fast = _parse_with_libyaml(text)
+    try:
+        reference = parse_yaml_reference(text, "prop.yaml")
+    except WorkregError:
+        assert fast is None
+        return
+    if fast is not None:
+        assert repr(fast) == repr(reference)  # repr: NaN is not equal to itself
+
+
+@settings(max_examples=300, deadline=None)
+@given(yaml_ish)
+def test_libyaml_agrees_with_pyyaml_on_yaml_like_text(text):
+    _same_as_reference(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=0, max_value=len(BASE)), st.integers(min_value=0, max_value=80), yaml_ish)
+def test_libyaml_agrees_with_pyyaml_on_mutated_policies(position, cut, insert):
+    _same_as_reference(BASE[:position] + insert + BASE[position + cut:])
+
+
+def test_libyaml_answers_for_the_shipped_policies():
+    from workreg.inputs import _parse_with_libyaml, parse_yaml_reference
+
+    for path in sorted(SHIPPED_POLICY.parent.parent.glob("*/*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        fast = _parse_with_libyaml(text)
+        assert fast is not None and fast == parse_yaml_reference(text, str(path)), path

@@ -13,8 +13,17 @@ from tests.conftest import SHIPPED_POLICY
 
 POLICY = get_policy("dsp4003@1.2.0")
 SOURCE = load_policy(SHIPPED_POLICY)
-# The order the text gives, reachable through any chain of steps (not only direct edges).
-PRECEDES = nx.transitive_closure_dag(nx.DiGraph((e.before, e.after) for e in SOURCE.precedence))
+KINDS = {kind.id: kind for kind in SOURCE.change_kinds}
+
+
+def precedes(kinds) -> nx.DiGraph:
+    """The order that applies to these change kinds (edges scoped to them or to none, and their own
+    readings), reachable through any chain of steps (not only direct edges)."""
+    edges = [(e.before, e.after) for e in SOURCE.precedence if not e.applies_to or set(e.applies_to) & set(kinds)]
+    edges += [(e.before, e.after) for kind in kinds for e in KINDS[kind].order]
+    graph = nx.DiGraph(edges)
+    graph.add_nodes_from(step.id for step in SOURCE.steps)
+    return nx.transitive_closure_dag(graph)
 
 kind_sets = st.sets(st.sampled_from(POLICY.kinds), min_size=1)
 committees = st.lists(st.sampled_from(["PMCI Working Group", "SPDM Working Group", "Redfish Forum"]),
@@ -45,15 +54,21 @@ def test_combination_is_the_union_of_single_kinds(kinds):
 @given(kind_sets, committees)
 def test_stages_respect_every_precedence(kinds, names):
     decision = decide(POLICY, kinds, committees=names)
+    order = precedes(kinds)
     stage_of = {gate: i for i, stage in enumerate(decision.stages) for gate in stage}
-    base = {gate: gate.split(":")[0] for gate in stage_of}
+    pending = [i.gate for i in decision.required if i.satisfied_by is None]
+    base = {gate: gate.split(":")[0] for gate in pending}
     for a in stage_of:
         for b in stage_of:
-            if PRECEDES.has_edge(base[a], base[b]):
+            if order.has_edge(base[a], base[b]):
                 assert stage_of[a] < stage_of[b], (a, b)
-    # Each gate still to pass is in exactly one stage; satisfied ones in none.
-    pending = [i.gate for i in decision.required if i.satisfied_by is None]
-    assert sorted(pending) == sorted(stage_of)
+    # A gate left out of the stages is one no order relates to any other gate of the decision.
+    for a in decision.unordered:
+        assert not any(order.has_edge(base[a], base[b]) or order.has_edge(base[b], base[a])
+                       for b in pending if b != a), a
+    # Each gate still to pass is in exactly one stage or unordered; satisfied ones in neither.
+    assert sorted(pending) == sorted([*stage_of, *decision.unordered])
+    assert not set(stage_of) & set(decision.unordered)
 
 
 @settings(max_examples=100, deadline=None)

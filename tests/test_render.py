@@ -19,6 +19,7 @@ GOLDEN = ROOT / "tests" / "golden"
 DIAGRAMS = ROOT / "diagrams"
 MINI = FIXTURES / "policies" / "minimal.yaml"
 MINI_2 = FIXTURES / "policies" / "minimal-v2.yaml"
+MINI_VOCABULARY = FIXTURES / "vocabulary" / "mini.yaml"
 REGENERATE = "regenerate with WORKREG_UPDATE_GOLDEN=1 python -m pytest tests/test_render.py"
 
 
@@ -33,7 +34,7 @@ def assert_golden(name: str, text: str) -> None:
 
 @pytest.mark.parametrize("name,args", [
     ("mini-2.0.dot", ["render", str(MINI_2)]),
-    ("mini-2.0-new_thing.dot", ["render", str(MINI_2), "--change", "new_thing",
+    ("mini-2.0-new_thing.dot", ["render", str(MINI_2), "--change", "new_thing", "--vocabulary", str(MINI_VOCABULARY),
                                 "--committee", "Alpha WG", "--committee", "Beta WG"]),
     ("mini-2.0-small_fix.dot", ["render", str(MINI_2), "--change", "small_fix"]),
     ("mini-1.0-to-2.0.dot", ["render", str(MINI_2), "--against", str(MINI)]),
@@ -62,10 +63,41 @@ def test_dot_is_deterministic_and_independent_of_yaml_layout(tmp_path):
 
 def test_decision_path_shows_stages_and_the_satisfied_gate(capsys):
     assert main(["render", "dsp4003@1.2.0", "--change", "new_register", "--committee", "PMCI WG"]) == 0
-    dot = capsys.readouterr().out
+    out = capsys.readouterr()
+    dot = out.out
     assert "Stage 1" in dot and "Stage 2" in dot and "Stage 3" in dot
     assert "Satisfied by Originating" in dot and "Committee ballot (same body)" in dot
-    assert "PMCI WG" in dot
+    # §2.4: a working group's work goes to its committee, which ballots (and the output says so).
+    assert "Technical Committee" in dot and "PMCI WG is a working group" in out.err
+
+
+@pytest.mark.parametrize("argv,code", [
+    (["render", "dsp4003", "--change", "new_register", "--committee", "Nonexistent Thing"], "unknown-committee"),
+    (["render", "dsp4003", "--change", "scope_extension", "--committee", "Technical Committee"], "option-without-effect"),
+    (["render", "dsp4003", "--committee", "Technical Committee"], "option-without-effect"),
+    (["render", "dsp4003", "--approvals-only"], "usage"),
+    (["render", "dsp4003", "--change", "removal", "--approvals-only", "--against", "dsp4003@1.1"], "usage"),
+])
+def test_render_options_without_meaning_are_errors(capsys, argv, code):
+    assert main(argv) == 2
+    assert f": {code}: " in capsys.readouterr().err
+
+
+def test_landscape_and_approvals_only_for_slides(capsys):
+    assert main(["render", "dsp4003@1.2.0", "--change", "new_register", "--approvals-only", "--rankdir", "LR"]) == 0
+    dot = capsys.readouterr().out
+    assert "rankdir=LR" in dot
+    # Only the gates, in their stages: no drafting, scheduling or publishing steps.
+    assert "Schedule formal approval" not in dot and "Draft the work register" not in dot
+    assert dot.count("cluster_stage_") == 3 and "DMTF Board of Directors" in dot
+    assert "dsp4003@" not in dot  # readable titles, not internal ids
+    assert "DSP4003 1.2.0, the published text" in dot
+
+
+def test_reconstruction_is_labelled_in_its_diagram(capsys):
+    assert main(["render", "dsp4003@1.1"]) == 0
+    dot = capsys.readouterr().out
+    assert "DSP4003 1.1b: RECONSTRUCTED, not a published text (quotes are DSP4003 1.2.0)" in dot
 
 
 def test_difference_shows_added_and_removed_with_appendix_a(capsys):
@@ -128,6 +160,7 @@ def test_diagrams_folder_is_fresh():
         assert (DIAGRAMS / f"{diagram.stem}.dot").read_text(encoding="utf-8") == diagram.source, \
             f"{diagram.stem}.dot: {hint}"
         assert (DIAGRAMS / f"{diagram.stem}.svg").is_file(), f"{diagram.stem}.svg missing: {hint}"
+        assert (DIAGRAMS / f"{diagram.stem}.png").is_file(), f"{diagram.stem}.png missing: {hint}"
     assert (DIAGRAMS / README).read_text(encoding="utf-8") == readme_text(diagrams), hint
 
 
@@ -149,5 +182,6 @@ def test_diagrams_command_writes_the_folder(tmp_path, capsys):
     stale.write_text("old", encoding="utf-8")
     assert main(["diagrams", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "dsp4003-1.1-to-1.2.0.svg").read_bytes().startswith(b"<?xml")
+    assert (tmp_path / "dsp4003-1.1-to-1.2.0.png").read_bytes().startswith(b"\x89PNG")
     assert (tmp_path / README).is_file()
     assert not stale.exists()

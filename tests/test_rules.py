@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import math
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -399,17 +397,14 @@ def test_long_run_twenty_thousand_calls(policy: RuleSet):
         ({"section": "scope", "count": 3}, "scope-count"),
         ({"section": "elsewhere"}, None),
     ]
-    started = time.perf_counter()
     wrong = 0
     for n in range(20_000):
         fact, expected = cases[n % len(cases)]
         result = policy.classify([fact])[0]
         if (result.rule_id if result else None) != expected:
             wrong += 1
-    elapsed = time.perf_counter() - started
     assert wrong == 0
-    assert live_sessions() == 0
-    assert elapsed < 20, f"20,000 calls took {elapsed:.1f}s"
+    assert live_sessions() == 0  # (its speed is the benchmark's durable_rules soak row, not a test)
 
 
 # ----------------------------------------------------------------- property: agrees with plain Python

@@ -80,7 +80,7 @@ def test_a_version_written_as_yaml_alone_is_found_listed_compared_and_rendered(t
 
     assert main(["render", "dsp4003@1.3.0", "--against", "dsp4003@1.2.0", *where]) == 0
     dot = capsys.readouterr().out
-    assert "dsp4003@1.3.0" in dot and "no longer needs to satisfy" in dot
+    assert "DSP4003 1.3.0, the published text" in dot and "no longer needs to satisfy" in dot
 
     assert main(["approvals", "new_register", "--policy", "dsp4003", *where]) == 0
     assert capsys.readouterr().out.startswith("dsp4003@1.3.0")

@@ -31,6 +31,7 @@ class ScenarioContext:
     committees: list[str] = field(default_factory=list)
     originating: str | None = None
     partner: str | None = None
+    scope_groups: list[str] = field(default_factory=list)
     covered: list[tuple[str, str]] = field(default_factory=list)  # (policy ref, section)
     registers: dict = field(default_factory=dict)
     outputs: dict = field(default_factory=dict)
@@ -67,37 +68,77 @@ class ScenarioContext:
         self.covered.extend((ref, section) for section in sections)
 
     # -- naming ---------------------------------------------------------------------------
+    #
+    # Every phrase a step captures is checked: an approver, role or body that the policy and the
+    # organization vocabulary do not know fails as unknown (with a did-you-mean), in every step;
+    # names match exactly (id, name or a declared alias), never by a prefix or a stem.
+
+    def vocabulary(self):
+        """The organization vocabulary (DMTF's bodies), loaded on first use."""
+        from workreg.registers.vocabulary import load_vocabulary
+
+        return load_vocabulary()
 
     def change_kind(self, phrase: str) -> str:
         """A change kind id from its id or title."""
         policy = self.require_policy()
         wanted = normal(phrase)
         for kind, title in policy.table["kinds"].items():
-            if wanted in (normal(kind), normal(title)):
+            if wanted in (normal(kind), normal(title)):  # noqa: SIM102
                 return kind
         raise UsageError(
             f"no change kind '{phrase}' in {policy.ref}", code="unknown-change-kind",
-            hint=did_you_mean(phrase, policy.table["kinds"]),
+            hint=did_you_mean(phrase, policy.table["kinds"]) or "run 'workreg approvals --help' for the kinds",
         )
+
+    def _role_names(self) -> dict[str, str]:
+        """Every way a role may be named (id, name, aliases), normalised, → its id."""
+        names: dict[str, str] = {}
+        for role, info in self.require_policy().table["roles"].items():
+            for name in (role, info["name"], *info.get("aliases", ())):
+                names.setdefault(normal(name), role)
+        return names
+
+    def find_role(self, phrase: str) -> str | None:
+        """A role id the phrase names exactly (id, name or alias, a trailing "ballot"/"approval" aside)."""
+        names = self._role_names()
+        wanted = normal(phrase)
+        return names.get(wanted) or names.get(_GATE_SUFFIX.sub("", wanted))
 
     def role(self, phrase: str) -> str:
-        """A role id from its id, its name, or the start of its name ("DMTF Board")."""
+        """A role id from its id, its name or one of its aliases; UsageError (with a did-you-mean) otherwise."""
+        role = self.find_role(phrase)
+        if role is None:
+            self._unknown(phrase, "role")
+        return role
+
+    def _unknown(self, phrase: str, what: str, extra: tuple[str, ...] = ()) -> None:
         policy = self.require_policy()
-        wanted = _GATE_SUFFIX.sub("", normal(phrase))
         roles = policy.table["roles"]
-        for role, info in roles.items():
-            if wanted in (normal(role), normal(info["name"])):
-                return role
-        for role, info in roles.items():
-            if normal(info["name"]).startswith(wanted) or normal(info["name"]).endswith(wanted):
-                return role
-        raise UsageError(
-            f"no role '{phrase}' in {policy.ref}", code="unknown-role",
-            hint=did_you_mean(phrase, [info["name"] for info in roles.values()]),
-        )
+        known = [info["name"] for info in roles.values()] + [a for info in roles.values() for a in info.get("aliases", ())]
+        known += list(extra) + [entity.name for entity in self.vocabulary().entities]
+        wanted = _GATE_SUFFIX.sub("", normal(phrase))
+        by_normal = {normal(name): name for name in known}
+        close = did_you_mean(wanted, by_normal)
+        hint = (f"did you mean '{by_normal[close.split(chr(39))[1]]}'?" if close and close.startswith("did you mean")
+                else "known: " + ", ".join(info["name"] for info in roles.values()))
+        raise UsageError(f"unknown {what} '{phrase}': no role of {policy.ref} and no DMTF body has this name",
+                         code=f"unknown-{what}", hint=hint)
+
+    def body(self, phrase: str) -> str | None:
+        """The organization vocabulary's name for a DMTF body the phrase names, or None."""
+        from workreg.errors import UsageError as Unknown
+
+        try:
+            return self.vocabulary().lookup(_GATE_SUFFIX.sub("", normal(phrase))).name
+        except Unknown:
+            return None
 
     def gates_of(self, phrase: str) -> list[RequiredApproval]:
-        """The required gates a phrase names: a gate id, a gate title, an approver or a body."""
+        """The required gates a phrase names: a gate id or title, an approver role, or a body.
+
+        A phrase that names none of these, and no DMTF body either, fails as unknown.
+        """
         decision = self.decision()
         wanted = normal(phrase)
         stripped = _GATE_SUFFIX.sub("", wanted)
@@ -105,15 +146,22 @@ class ScenarioContext:
             item for item in decision.required
             if wanted in (normal(item.gate), normal(item.title)) or stripped == normal(item.name)
         ]
-        if not matches:
-            try:
-                role = self.role(phrase)
-            except UsageError:
-                return []
-            matches = [item for item in decision.required if item.approver == role]
-        return matches
+        if matches:
+            return matches
+        role = self.find_role(phrase)
+        if role is not None:
+            return [item for item in decision.required if item.approver == role]
+        body = self.body(phrase)
+        if body is not None:
+            return [item for item in decision.required if normal(item.name) == normal(body)]
+        self._unknown(phrase, "approver", tuple(item.name for item in decision.required))
+        return []
 
     def staged_gates(self, phrase: str) -> list[RequiredApproval]:
-        """The gates a phrase names that are still to pass (in a stage, not satisfied by another)."""
+        """The gates a phrase names that are still to pass in a stage (not satisfied, not unordered)."""
         stage_of = self.decision().stage_numbers()
         return [gate for gate in self.gates_of(phrase) if gate.gate in stage_of]
+
+    def active_gates(self, phrase: str) -> list[RequiredApproval]:
+        """The gates a phrase names that are still to pass (not satisfied by another gate)."""
+        return [gate for gate in self.gates_of(phrase) if gate.satisfied_by is None]

@@ -8,7 +8,6 @@ rests on, the date a version took effect) are metadata, not rules, and are not c
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -72,8 +71,12 @@ def _plugin_autoloaded() -> bool:
     return any(ep.value == "workreg.bdd.optin" for ep in entry_points(group="pytest11"))
 
 
-def measure(policy_ref: str, features: str | Path, extra_dirs=()) -> ClauseCoverage:
-    """Run the features under pytest and report which of the policy's clauses they exercised."""
+def measure(policy_ref: str, features: str | Path, extra_dirs=(), *, conftest: bool = True) -> ClauseCoverage:
+    """Run the features under pytest and report which of the policy's clauses they exercised.
+
+    Like ``pytest FEATURES``, this runs the ``conftest.py`` files of the features and the folders
+    above them; ``conftest=False`` passes pytest's ``--noconftest``.
+    """
     from workreg.policy.registry import get_policy
 
     features = Path(features)
@@ -87,6 +90,8 @@ def measure(policy_ref: str, features: str | Path, extra_dirs=()) -> ClauseCover
                    "--workreg-coverage", str(record)]
         if not _plugin_autoloaded():
             command[3:3] = ["-p", "workreg.bdd.optin"]
+        if not conftest:
+            command.append("--noconftest")
         result = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ))
         if result.returncode not in (0, 1) or not record.exists():
             output = (result.stdout + result.stderr).strip().splitlines()
@@ -94,14 +99,25 @@ def measure(policy_ref: str, features: str | Path, extra_dirs=()) -> ClauseCover
                 f"the features could not be run (pytest exit {result.returncode})", code="features-error",
                 file=str(features), hint=output[-1] if output else None,
             )
-        covered = {
-            entry["section"] for entry in json.loads(record.read_text(encoding="utf-8"))
-            if entry["policy"] == policy.ref
-        }
+        covered = _covered_sections(record, policy.ref, features)
     return ClauseCoverage(
         policy=policy.ref, clauses=clauses, covered=frozenset(covered),
         scenarios_failed=result.returncode == 1, pytest_output=result.stdout,
     )
+
+
+def _covered_sections(record: Path, ref: str, features: Path) -> set[str]:
+    """The sections the plugin recorded for ``ref``; a record that is not the plugin's is an error."""
+    from workreg.inputs import parse_json, read_text
+
+    entries = parse_json(read_text(record, error=UsageError, what="JSON"), str(record), error=UsageError)
+    if not isinstance(entries, list) or not all(
+        isinstance(entry, dict) and isinstance(entry.get("section"), str) and isinstance(entry.get("policy"), str)
+        for entry in entries
+    ):
+        raise UsageError("the coverage record the scenarios left is not workreg's", code="features-error",
+                         file=str(features), hint="a conftest.py of the features may have replaced it")
+    return {entry["section"] for entry in entries if entry["policy"] == ref}
 
 
 def format_text(report: ClauseCoverage, features: str) -> str:

@@ -34,8 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.pluginmanager.has_plugin(PLUGIN):
         return
     try:
-        config.pluginmanager.import_plugin(PLUGIN)
+        import pytest_bdd  # noqa: F401 - checked here so that its absence is one clear line
     except ImportError as exc:
         raise pytest.UsageError(
             f"workreg: the Gherkin steps need pytest-bdd ({exc}); install it with 'pip install pytest-bdd'"
         ) from exc
+    config.pluginmanager.import_plugin(PLUGIN)

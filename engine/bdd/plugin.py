@@ -39,6 +39,27 @@ def pytest_bdd_before_scenario(request, feature, scenario) -> None:
     request.node.stash[FEATURE_FILE] = feature.filename
 
 
+class UndefinedStep(Exception):
+    """A feature step no step definition matches."""
+
+
+def pytest_bdd_step_func_lookup_error(request, feature, scenario, step, exception) -> None:
+    """Replace pytest-bdd's bare "Step definition is not found" with where to look: ``workreg steps``."""
+    import difflib
+
+    from workreg.bdd.steps import VOCABULARY
+
+    examples = [doc.example for doc in VOCABULARY if doc.keyword == step.type.capitalize()] or \
+        [doc.example for doc in VOCABULARY]
+    said = f"{step.keyword} {step.name}"
+    close = difflib.get_close_matches(said, examples, n=1, cutoff=0.5)
+    hint = f" The closest step is like: {close[0]}." if close else ""
+    raise UndefinedStep(
+        f"{feature.filename}:{step.line_number}: undefined-step: no workreg step matches '{said}'.{hint} "
+        "Run 'workreg steps' for the step vocabulary."
+    ) from exception
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     if file_path.suffix == ".feature":
         return FeatureFile.from_parent(parent, path=file_path)

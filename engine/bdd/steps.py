@@ -68,9 +68,23 @@ def describe(decision: Decision) -> str:
     """A decision as readable lines: stages with approvers, kinds and citations."""
     stage_of = decision.stage_numbers()
     lines = [f"decision of {decision.policy} for {', '.join(decision.changes)}:"]
-    for item in sorted(decision.required, key=lambda i: stage_of.get(i.gate, 0)):
-        where = f"stage {stage_of[item.gate]}" if item.gate in stage_of else f"given by {item.satisfied_by}"
-        lines.append(f"  {where}: {item.name} ({item.approver}) {item.kind}, {item.citation}")
+    for item in sorted(decision.required, key=lambda i: stage_of.get(i.gate, len(decision.stages) + 1)):
+        if item.gate in stage_of:
+            where = f"stage {stage_of[item.gate]}"
+        elif item.satisfied_by:
+            where = f"given by {item.satisfied_by}"
+        else:
+            where = "no stated order"
+        reading = f" (interpretation: {item.interpretation})" if item.interpretation else ""
+        lines.append(f"  {where}: {item.name} ({item.approver}) {item.kind}, {item.citation}{reading}")
+    for edge in decision.order:
+        how = f" (interpretation: {edge.interpretation})" if edge.interpretation else ""
+        lines.append(f"  order: {edge.before} before {edge.after}{how}")
+    for group in decision.parallel:
+        how = group.condition or ""
+        if group.interpretation:
+            how += f" (interpretation: {group.interpretation})"
+        lines.append(f"  stage {group.stage} together: {', '.join(group.gates)} {how}".rstrip())
     if not decision.required:
         lines.append("  no approval required")
     for item in decision.not_required:
@@ -81,7 +95,17 @@ def describe(decision: Decision) -> str:
 
 
 def _fail(context: ScenarioContext, expected: str) -> None:
-    raise AssertionError(f"expected: {expected}\ngot: {describe(context.decision())}")
+    given = []  # what the Given and When steps said, so a failure shows the scenario it was about
+    if context.partner:
+        given.append(f"the work register with {context.partner}")
+    if context.scope_groups:
+        given.append("the scope extended to " + ", ".join(context.scope_groups))
+    if context.committees:
+        given.append("milestone work of " + ", ".join(context.committees))
+    if context.originating:
+        given.append(f"the {context.originating} as Originating Committee")
+    about = f"\ngiven: {'; '.join(given)}" if given else ""
+    raise AssertionError(f"expected: {expected}{about}\ngot: {describe(context.decision())}")
 
 
 def _cover_kinds(context: ScenarioContext) -> None:
@@ -102,11 +126,19 @@ _STOPWORDS = frozenset(
 )
 
 
+def _stem(word: str) -> str:
+    """A word without its inflection (forms/form, stagnates/stagnate, shepherding/shepherd)."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def _words_in(what: str, texts: list[str]) -> bool:
-    """Every significant word of ``what`` appears in ``texts`` (compared by their first 5 letters)."""
+    """Every significant word of ``what`` appears, as a whole word (inflection aside), in ``texts``."""
     words = [w for w in re.findall(r"[a-z0-9]+", normal(what)) if len(w) > 3 and w not in _STOPWORDS]
-    stems = {t[:5] for t in re.findall(r"[a-z0-9]+", normal(" ".join(texts)))}
-    return bool(words) and all(any(t.startswith(w[:5]) for t in stems) for w in words)
+    present = {_stem(t) for t in re.findall(r"[a-z0-9]+", normal(" ".join(texts)))}
+    return bool(words) and all(_stem(w) in present for w in words)
 
 
 # -- Given ---------------------------------------------------------------------------------
@@ -117,30 +149,47 @@ def given_policy(workreg: ScenarioContext, ref: str) -> None:
     workreg.set_policy(ref)
 
 
+def _partner(workreg: ScenarioContext, partner: str) -> str:
+    """The partner's name: any organization but a DMTF body (the partner is the external organization)."""
+    from workreg.errors import UsageError
+
+    name = partner.strip()
+    body = workreg.body(name)
+    if body is not None:
+        raise UsageError(f"'{name}' is a DMTF body ({body}), not an alliance partner", code="not-a-partner",
+                         hint="name the external organization, e.g. 'OCP'")
+    return name
+
+
 @_step("Given", r"an approved work register with (?P<partner>.+)", "Given an approved work register with OCP",
-       "the register exists and is approved (context for the change that follows)")
+       "the register exists and is approved (context for the change that follows); the partner is not a DMTF body")
 def given_approved_register(workreg: ScenarioContext, partner: str) -> None:
-    workreg.partner = partner.strip()
+    workreg.partner = _partner(workreg, partner)
 
 
 @_step("Given", r"a proposed work register with (?P<partner>.+)", "Given a proposed work register with OFA",
-       "a new register is proposed (the change is new_register)")
+       "a new register is proposed (the change is new_register); the partner is not a DMTF body")
 def given_proposed_register(workreg: ScenarioContext, partner: str) -> None:
-    workreg.partner = partner.strip()
+    workreg.partner = _partner(workreg, partner)
     workreg.add_change(workreg.change_kind("new_register"))
 
 
 @_step("Given", r"the Originating Committee is the (?P<name>.+)", "Given the Originating Committee is the Technical Committee",
-       "name the Originating Committee when it is not the default")
+       "name the Originating Committee when it is not the default (a committee of the organization vocabulary)")
 def given_originating(workreg: ScenarioContext, name: str) -> None:
-    workreg.originating = name.strip()
+    workreg.originating = workreg.vocabulary().originating(name.strip())
 
 
 @_step("Given", r"(?:the )?(?P<names>.+?) owns? milestones in the work register",
        'Given the PMCI Working Group and the SPDM Working Group own milestones in the work register',
-       "these committees have work in the Milestones section (one approval gate each)")
+       "these bodies have work in the Milestones section: one approval gate per committee (a working group's "
+       "work is approved by its committee, §2.4)")
 def given_milestone_owners(workreg: ScenarioContext, names: str) -> None:
-    workreg.committees.extend(re.sub(r"^the\s+", "", n, flags=re.I) for n in _names(names))
+    vocabulary = workreg.vocabulary()
+    for name in _names(names):
+        committee = vocabulary.committee(re.sub(r"^the\s+", "", name, flags=re.I)).committee
+        if committee not in workreg.committees:
+            workreg.committees.append(committee)
 
 
 # -- When ----------------------------------------------------------------------------------
@@ -172,8 +221,16 @@ def when_phrase(workreg: ScenarioContext, phrase: str) -> None:
 
 @_step("When", r"the update extends the scope to (?:the )?(?P<group>.+)",
        "When the update extends the scope to the SPDM working group",
-       "a scope extension (scope_extension), e.g. to additional DMTF working groups")
+       "a scope extension (scope_extension) to a DMTF body of the organization vocabulary, e.g. an additional "
+       "working group")
 def when_scope_extension(workreg: ScenarioContext, group: str) -> None:
+    from workreg.errors import UsageError
+
+    entity = workreg.vocabulary().lookup(group.strip(), what="working group")
+    if entity.kind == "board":
+        raise UsageError(f"'{group}' is the Board; the scope extends to working groups and other bodies",
+                         code="not-a-group")
+    workreg.scope_groups.append(entity.name)
     workreg.add_change(workreg.change_kind("scope_extension"))
 
 
@@ -184,12 +241,13 @@ _VERBS = {"approve": None, "ballot": "ballot", "acknowledge": "acknowledgement",
 
 @_step("Then", r"the (?P<approver>.+?) must (?P<verb>approve|ballot|acknowledge|give approval)(?: (?:it|the work register|acceptance|the change))?",
        "Then the DMTF Board must approve",
-       "a gate of this approver (role id, role name or body name) is required; ballot/acknowledge also check its kind")
+       "a gate of this approver (role id, name or alias, or a body's name) is required; ballot/acknowledge also "
+       "check its kind")
 def then_must_approve(workreg: ScenarioContext, approver: str, verb: str) -> None:
     gates = workreg.gates_of(approver)
     kind = _VERBS[verb]
     if not gates or (kind and not any(g.kind == kind for g in gates)):
-        _fail(workreg, f"the {approver} must {verb}")
+        _fail(workreg, f"the {approver} must {verb}" + _working_group_hint(workreg, approver))
     workreg.cover(*(g.citation.section for g in gates))
     _cover_kinds(workreg)
 
@@ -198,7 +256,10 @@ def then_must_approve(workreg: ScenarioContext, approver: str, verb: str) -> Non
        "Then the DMTF Board need not approve",
        "the policy says explicitly that this approver is not required")
 def then_not_required(workreg: ScenarioContext, approver: str) -> None:
-    role = workreg.role(approver)
+    role = workreg.find_role(approver)
+    if role is None:
+        workreg.gates_of(approver)  # fails as unknown unless it names a body
+        _fail(workreg, f"the {approver} explicitly not required (the policy says that only of its roles)")
     items = [n for n in workreg.decision().not_required if n.approver == role]
     if not items:
         _fail(workreg, f"the {approver} is explicitly not required")
@@ -221,32 +282,86 @@ def then_no_approval(workreg: ScenarioContext) -> None:
     _cover_kinds(workreg)
 
 
-@_step("Then", r"the (?P<later>.+?) follows the (?P<earlier>.+)",
-       "Then the board ballot follows the Originating Committee ballot",
-       "every gate named by the first phrase is in a later stage than every gate named by the second")
-def then_follows(workreg: ScenarioContext, later: str, earlier: str) -> None:
+def _working_group_hint(workreg: ScenarioContext, phrase: str) -> str:
+    """For a working group named as an approver: which committee approves its work (§2.4)."""
+    from workreg.errors import UsageError
+
+    body = workreg.body(phrase)
+    if body is None or workreg.find_role(phrase) is not None:
+        return ""
+    try:
+        named = workreg.vocabulary().committee(body)
+    except UsageError:
+        return ""
+    return f"\n({named.note})" if named.note else ""
+
+
+def _order_path(decision: Decision, before: set[str], after: set[str]):
+    """The order edges along a path from a gate of ``before`` to one of ``after``, or None."""
+    edges = {}
+    for edge in decision.order:
+        edges.setdefault(edge.before, []).append(edge)
+    frontier = [(gate, []) for gate in before]
+    seen = set(before)
+    while frontier:
+        gate, path = frontier.pop(0)
+        for edge in edges.get(gate, ()):
+            if edge.after in after:
+                return path + [edge]
+            if edge.after not in seen:
+                seen.add(edge.after)
+                frontier.append((edge.after, path + [edge]))
+    return None
+
+
+@_step("Then", r"the (?P<later>.+?) follows the (?P<earlier>.+?)(?: (?P<how>as the text states|by interpretation))?",
+       "Then the board ballot follows the Originating Committee ballot as the text states",
+       "every gate named by the first phrase is in a later stage than every gate named by the second; 'as the "
+       "text states' also checks that no reading of the policy's own is involved, 'by interpretation' that one is")
+def then_follows(workreg: ScenarioContext, later: str, earlier: str, how: str | None) -> None:
     decision = workreg.decision()
     stage_of = decision.stage_numbers()
     after, before = workreg.staged_gates(later), workreg.staged_gates(earlier)
     if not after or not before or not all(stage_of[a.gate] > stage_of[b.gate] for a in after for b in before):
         _fail(workreg, f"the {later} after the {earlier}")
-    names = {g.gate for g in after} | {g.gate for g in before}
-    for edge in decision.order:
-        if edge.before in names or edge.after in names:
+    paths = [_order_path(decision, {b.gate}, {a.gate}) or [] for a in after for b in before]
+    interpreted = [edge.interpretation for path in paths for edge in path if edge.interpretation]
+    if how == "as the text states" and interpreted:
+        _fail(workreg, f"the {later} after the {earlier}, as the text states (the policy infers it: "
+                       f"{interpreted[0]})")
+    if how == "by interpretation" and not interpreted:
+        _fail(workreg, f"the {later} after the {earlier} by interpretation (the text states this order)")
+    for path in paths:
+        for edge in path:
             workreg.cover(*(c.section for c in edge.citations))
 
 
-@_step("Then", r"the (?P<first>.+?) and the (?P<second>.+?) may (?:approve|ballot|run) in parallel",
-       "Then the Originating Committee and the PMCI Working Group may ballot in parallel",
-       "the gates of both are in the same stage")
-def then_parallel(workreg: ScenarioContext, first: str, second: str) -> None:
-    stage_of = workreg.decision().stage_numbers()
+@_step("Then", r"no order is stated for the (?P<approver>.+?)(?:'s)?(?: approval| ballot| acceptance)?",
+       "Then no order is stated for the Alliance Partner's approval",
+       "the text orders this approver's gates relative to no other gate of the decision (stage 'any')")
+def then_unordered(workreg: ScenarioContext, approver: str) -> None:
+    decision = workreg.decision()
+    gates = workreg.active_gates(approver)
+    if not gates or any(g.gate not in decision.unordered for g in gates):
+        _fail(workreg, f"no order stated for the {approver}")
+    _cover_kinds(workreg)
+
+
+@_step("Then", r"the (?P<first>.+?) and the (?P<second>.+?) may (?:approve|ballot|run) in parallel(?: (?P<condition>.+))?",
+       "Then the Originating Committee and the Technical Committee may ballot in parallel at the discretion of the chair",
+       "the gates of both are in the same stage; words after 'in parallel' must be the condition the text attaches")
+def then_parallel(workreg: ScenarioContext, first: str, second: str, condition: str | None) -> None:
+    decision = workreg.decision()
+    stage_of = decision.stage_numbers()
     one, two = workreg.staged_gates(first), workreg.staged_gates(second)
     if not one or not two or {stage_of[g.gate] for g in one} != {stage_of[g.gate] for g in two}:
         _fail(workreg, f"the {first} and the {second} in the same stage")
-    policy = workreg.require_policy()
-    for group in policy.table.get("parallel", []):
-        workreg.cover(policy.table["citations"][group["citation"]][0])
+    stages = {stage_of[g.gate] for g in one}
+    groups = [group for group in decision.parallel if group.stage in stages]
+    if condition is not None and not any(normal(group.condition or "") == normal(condition) for group in groups):
+        _fail(workreg, f"the {first} and the {second} in parallel {condition}")
+    for group in groups:
+        workreg.cover(*(c.section for c in group.citations))
 
 
 @_step("Then", r"the approval of the (?P<approver>.+?) cites §(?P<section>[\w.]+)",
@@ -260,16 +375,21 @@ def then_cites(workreg: ScenarioContext, approver: str, section: str) -> None:
 
 
 @_step("Then", r"the approvals are, in order:", "Then the approvals are, in order: (a table)",
-       "the whole decision: a table with columns stage, approver (body name), kind, clause")
+       "the whole decision: a table with columns stage (a number, or 'any' where no order is stated), approver "
+       "(body name), kind, clause")
 def then_approvals_table(workreg: ScenarioContext, datatable) -> None:
     header, *rows = datatable
     columns = [normal(h) for h in header]
     expected = [dict(zip(columns, (cell.strip() for cell in row))) for row in rows]
     decision = workreg.decision()
+    for row in expected:  # every approver named must be one the policy or the organization knows
+        if "approver" in row:
+            workreg.gates_of(row["approver"])
     stage_of = decision.stage_numbers()
     got = [
-        {"stage": str(stage_of[i.gate]), "approver": i.name, "kind": i.kind, "clause": f"§{i.citation.section}"}
-        for i in sorted(decision.required, key=lambda i: (stage_of.get(i.gate, 0), i.gate)) if i.gate in stage_of
+        {"stage": str(stage_of.get(i.gate, "any")), "approver": i.name, "kind": i.kind,
+         "clause": f"§{i.citation.section}"}
+        for i in decision.required if i.satisfied_by is None
     ]
     got_rows = sorted(tuple(row.get(c, "") for c in columns) for row in got)
     want_rows = sorted(tuple(row[c] for c in columns) for row in expected)
@@ -295,16 +415,64 @@ def then_unspecified(workreg: ScenarioContext, what: str) -> None:
     workreg.cover(*(p.citation.section for p in points))
 
 
-@_step("Then", r'the "(?P<step>[^"]+)" step is done by the (?P<role>.+?)(?P<optional> \(optional\))?',
-       'Then the "Schedule formal approval by the Board" step is done by the DMTF Executive Committee',
-       "a non-approval step of the decision (by title or id), its actor, and whether it is optional")
-def then_step_actor(workreg: ScenarioContext, step: str, role: str, optional: str | None) -> None:
+def _decision_step(workreg: ScenarioContext, step: str):
     wanted = normal(step)
     steps = [s for s in workreg.decision().steps if wanted in (normal(s.step), normal(s.title))]
+    if not steps:
+        _fail(workreg, f"a step '{step}' (by title or id)")
+    return steps[0]
+
+
+@_step("Then", r'the "(?P<step>[^"]+)" step is done by the (?P<role>.+?)(?P<optional> \(optional\))?(?P<reading> by interpretation)?',
+       'Then the "Schedule formal approval by the Board" step is done by the DMTF Executive Committee',
+       "a non-approval step of the decision (by title or id), its actor, and whether it is optional; where the "
+       "text names nobody and the actor is the policy's reading, say 'by interpretation' (and only then)")
+def then_step_actor(workreg: ScenarioContext, step: str, role: str, optional: str | None, reading: str | None) -> None:
+    found = _decision_step(workreg, step)
     role_id = workreg.role(role)
-    if not steps or steps[0].actor != role_id or (optional is not None) != steps[0].optional:
-        _fail(workreg, f"step '{step}' by the {role}" + (" (optional)" if optional else ""))
-    workreg.cover(steps[0].citation.section)
+    expected = f"step '{step}' by the {role}" + (" (optional)" if optional else "")
+    if found.actor != role_id or (optional is not None) != found.optional:
+        _fail(workreg, expected)
+    if reading is None and found.interpretation:
+        _fail(workreg, f"{expected}, as the text states (it is the policy's reading: {found.interpretation}; "
+                       "say 'by interpretation')")
+    if reading is not None and not found.interpretation:
+        _fail(workreg, f"{expected} by interpretation (the text names the actor)")
+    workreg.cover(found.citation.section)
+
+
+@_step("Then", r'the "(?P<step>[^"]+)" step may also be done by (?:the |a member of the )?(?P<role>.+)',
+       'Then the "Propose a work register" step may also be done by a DMTF member company',
+       "the text names this role as able to perform the step instead of its actor")
+def then_step_also_by(workreg: ScenarioContext, step: str, role: str) -> None:
+    found = _decision_step(workreg, step)
+    role_id = workreg.role(re.sub(r"^(?:an?|the)\s+", "", role.strip(), flags=re.I))
+    others = [other for other in found.also_by if other.actor == role_id]
+    if not others:
+        _fail(workreg, f"step '{step}' also by the {role} (named: "
+                       + (", ".join(o.name for o in found.also_by) or "nobody else") + ")")
+    workreg.cover(*(other.citation.section for other in others))
+
+
+@_step("Then", r"the approval of the (?P<approver>.+?) rests on an interpretation",
+       "Then the approval of the Originating Committee rests on an interpretation",
+       "the approver's gate is required and the policy marks a reading of its own behind it")
+def then_gate_interpretation(workreg: ScenarioContext, approver: str) -> None:
+    gates = workreg.gates_of(approver)
+    if not any(g.interpretation for g in gates):
+        _fail(workreg, f"the {approver}'s approval marked as an interpretation")
+    workreg.cover(*(g.citation.section for g in gates))
+
+
+@_step("Then", r"the policy is (?P<kind>published|reconstructed)(?: from (?P<source>.+))?",
+       "Then the policy is reconstructed from DSP4003 1.2.0",
+       "the policy's provenance: the published text, or a reconstruction quoting another published text")
+def then_provenance(workreg: ScenarioContext, kind: str, source: str | None) -> None:
+    record = workreg.require_policy().provenance_record
+    if record.kind != kind or (source is not None and normal(record.quotes_from) != normal(source)):
+        raise AssertionError(f"expected: a {kind} policy" + (f" quoting {source}" if source else "")
+                             + f"\ngot: {record.kind}, quoting {record.quotes_from}")
+    workreg.cover(*(c.section for c in record.basis))
 
 
 # -- Then: roles, review cycle, removal (the policy itself, no change needed) --------------
@@ -355,9 +523,9 @@ def then_role_duty(workreg: ScenarioContext, role: str, what: str) -> None:
     workreg.cover(*(c.section for c in matching))
 
 
-@_step("Then", r"the Originating Committee is by default the (?P<name>.+)",
-       "Then the Originating Committee is by default the Alliance Committee",
-       "the role filling the Originating Committee unless another is named")
+@_step("Then", r"the Originating Committee is (?:by default|most likely) the (?P<name>.+)",
+       "Then the Originating Committee is most likely the Alliance Committee",
+       "the role filling the Originating Committee unless another is named (§2.3: 'most likely')")
 def then_originating_default(workreg: ScenarioContext, name: str) -> None:
     model = _policy_model(workreg)
     role = next((r for r in model.roles if r.id == "originating_committee"), None)
@@ -439,6 +607,12 @@ def when_updated(workreg: ScenarioContext, name: str) -> None:
        "Then the change to the points of contact is a contact change",
        "every change of that register section was classified as this change kind (or editorial, unclassified)")
 def then_change_classified(workreg: ScenarioContext, section: str, kind: str) -> None:
+    from workreg.errors import UsageError, did_you_mean
+    from workreg.registers.diff import SECTION_IDS
+
+    if normal(section) not in {normal(known) for known in SECTION_IDS}:
+        raise UsageError(f"no register section '{section}'", code="unknown-section",
+                         hint=did_you_mean(section.replace(" ", "_"), SECTION_IDS))
     changes = [c for c in workreg.outputs.get("changes", ()) if normal(c.record.section) == normal(section)]
     wanted = None if kind == "unclassified" else (
         "editorial" if kind == "editorial" else workreg.change_kind(re.sub(r"^an?\s+", "", kind).replace(" ", "_"))
@@ -455,7 +629,8 @@ def then_change_classified(workreg: ScenarioContext, section: str, kind: str) ->
 def then_scope_extended(workreg: ScenarioContext, groups: str) -> None:
     added = sorted(c.record.group for c in workreg.outputs.get("changes", ())
                    if c.record.section == "scope" and c.record.change == "added")
-    wanted = sorted(re.sub(r"^the\s+", "", g, flags=re.I) for g in _names(groups))
+    vocabulary = workreg.vocabulary()
+    wanted = sorted(vocabulary.lookup(re.sub(r"^the\s+", "", g, flags=re.I)).name for g in _names(groups))
     assert [normal(g) for g in added] == [normal(g) for g in wanted], f"expected: {wanted}\ngot: {added}"
     workreg.cover(*(c.citation.section for c in workreg.outputs["changes"] if c.record.section == "scope" and c.citation))
 
@@ -477,6 +652,11 @@ def when_linted(workreg: ScenarioContext, name: str, day: str) -> None:
        'Then lint reports "missing-board-resolution" at line 40',
        "a finding of this rule id (at this line), or none of it")
 def then_lint_reports(workreg: ScenarioContext, negation: str | None, rule: str, line: str | None) -> None:
+    from workreg.errors import UsageError, did_you_mean
+    from workreg.registers.lint import RULES
+
+    if rule not in RULES:
+        raise UsageError(f"no lint rule '{rule}'", code="unknown-rule", hint=did_you_mean(rule, RULES))
     findings = workreg.outputs.get("findings", [])
     matching = [f for f in findings if f.rule == rule and (line is None or f.line == int(line))]
     listing = "\n".join(f"  {f.file}:{f.line}: {f.severity}: {f.rule}: {f.message}" for f in findings) or "  no findings"

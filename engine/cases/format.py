@@ -118,7 +118,7 @@ def format_status_markdown(state: CaseState) -> str:
 
 
 def format_list_text(states: Sequence[CaseState]) -> str:
-    from workreg.policy.format import table
+    from workreg.outputs import table
 
     if not states:
         return "no cases\n"

@@ -101,7 +101,7 @@ class Note:
     """Something the record shows that the policy would not expect (never a refusal)."""
 
     code: str
-    gate: str
+    gate: str | None
     text: str
     citations: tuple[Citation, ...] = ()
 
@@ -221,7 +221,9 @@ def progress(
 ) -> tuple[tuple[GateState, ...], tuple[Note, ...]]:
     """Every gate of ``decision`` with its status given the latest record of each gate, and notes."""
     stage_of = decision.stage_numbers()
-    before = _predecessors(decision)
+    # Only an order the text states holds a gate back; the policy's reading of a silent text
+    # (an order marked as an interpretation) is checked as a note, never a refusal.
+    before = _predecessors(decision, stated_only=True)
     required = {item.gate: item for item in decision.required}
 
     def approved(gate: str) -> bool:
@@ -267,10 +269,17 @@ def progress(
             record=None if item.satisfied_by else records.get(item.gate), given_by=item.satisfied_by,
             waiting_on=blockers, after_outcome=after,
         ))
-    return tuple(gates), _notes(required, records, before, approved)
+    notes = _notes(required, records, _predecessors(decision), approved, before)
+    if not required:  # complete only vacuously: say so, with what the policy leaves open
+        notes += (Note("no-approval-required", None, "the policy requires no approval for these changes"
+                       + (f"; it leaves open: {', '.join(p.topic for p in decision.unspecified)}"
+                          if decision.unspecified else "")),)
+    return tuple(gates), notes
 
 
-def _notes(required, records: Mapping[str, GateRecord], before, approved) -> tuple[Note, ...]:
+def _notes(required, records: Mapping[str, GateRecord], before, approved, stated=None) -> tuple[Note, ...]:
+    """Notes on the records; ``before`` every order of the decision, ``stated`` the text's (default: all)."""
+    stated = before if stated is None else stated
     notes: list[Note] = []
     for gate, record in records.items():
         item = required.get(gate)
@@ -284,23 +293,33 @@ def _notes(required, records: Mapping[str, GateRecord], before, approved) -> tup
             continue
         if record.outcome != "approved":
             continue
+        by_text = _ancestors(gate, stated)
         for earlier, chain in _ancestors(gate, before).items():
             if not approved(earlier):
+                why = ("(recorded before the case moved to its policy)" if earlier in by_text
+                       else "(an order the policy reads into the text: an interpretation, so recorded as asked)")
                 notes.append(Note("out-of-order", gate, f"{gate} is approved but {earlier}, which the policy orders "
-                                  "first, is not (recorded before the case moved to its policy)", chain))
+                                  f"first, is not {why}", chain))
         for earlier, chain in before.get(gate, ()):  # dates: against the gates directly before
             first = records.get(required[earlier].satisfied_by or earlier)
             if first is not None and first.outcome == "approved" and first.date > record.date:
+                how = "" if earlier in by_text else " (by its reading of the text: an interpretation)"
                 notes.append(Note("dated-before-predecessor", gate, f"{gate} is dated {record.date}, before "
-                                  f"{first.date}, the date of {earlier}, which the policy orders first", chain))
+                                  f"{first.date}, the date of {earlier}, which the policy orders first{how}", chain))
     return tuple(notes)
 
 
-def _predecessors(decision: Decision) -> dict[str, list[tuple[str, tuple[Citation, ...]]]]:
+def _predecessors(decision: Decision, stated_only: bool = False) -> dict[str, list[tuple[str, tuple[Citation, ...]]]]:
+    """Gate → the gates directly ordered before it (only the text's orders with ``stated_only``)."""
     before: dict[str, list[tuple[str, tuple[Citation, ...]]]] = {}
     for edge in decision.order:
+        if stated_only and edge.interpretation:
+            continue
         before.setdefault(edge.after, []).append((edge.before, edge.citations))
     return before
+
+
+
 
 
 def _ancestors(gate: str, before) -> dict[str, tuple[Citation, ...]]:

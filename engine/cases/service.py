@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Mapping
 
 from workreg.cases.events import OUTCOMES, Event, Migrated, Opened, Recorded
 from workreg.cases.progress import CaseState, OutcomeNote, check_record, fold
-from workreg.cases.store import Store, Transaction, open_store
+from workreg.cases.store import Store, Transaction, now, open_store
 from workreg.errors import CaseError, RecordRefused, UsageError
 from workreg.policy.decision import Citation
 
@@ -64,6 +64,8 @@ class PinnedPolicy:
 class PolicyCache:
     """Compiled pinned policies by hash (compiled from the stored text, memoised for the process)."""
 
+    # Shared by every instance: a hash names one text, so what was compiled for one transaction
+    # holds for all (the text is checked against its hash before it is first compiled).
     _compiled: dict[str, object] = {}
     _outcomes: dict[str, Mapping[str, OutcomeNote]] = {}
 
@@ -129,8 +131,6 @@ def open_case(
     )
     with store.write() as tx:
         tx.put_policy(pinned.digest, pinned.ref, pinned.text)
-        from workreg.cases.store import now
-
         case_id = tx.new_case(now())
         tx.append(case_id, payload, by=by, policy_hash=pinned.digest)
         state = _state(tx, case_id)

@@ -1,8 +1,82 @@
-"""Arguments several subcommands share, defined once (no heavy imports: the parser is built at start-up)."""
+"""What every subcommand shares: the parser class, ``add_command`` (description + example), --policy.
+
+No heavy imports: the whole parser is built at start-up.
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+from typing import Callable
+
+from workreg.errors import UsageError, WorkregError, did_you_mean
+
+FORMATS = ("text", "json", "markdown")
+
+
+def report(error: WorkregError) -> int:
+    """Print an error the workreg way on stderr; return its exit code."""
+    from workreg.outputs import emit_error
+
+    emit_error(str(error))
+    return error.exit_code
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors the workreg way (exit 2, did-you-mean for subcommands)."""
+
+    def __init__(self, *args, epilog_factory: Callable[[], str] | None = None, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+        self.epilog_factory = epilog_factory
+
+    def format_help(self) -> str:
+        if self.epilog_factory is not None:
+            # Computed only when help is asked for: it may need to load a policy.
+            try:
+                self.epilog = self.epilog_factory()
+            except WorkregError as exc:
+                self.epilog = f"(could not list them: {exc.message})"
+            self.epilog_factory = None
+        return super().format_help()
+
+    def _print_message(self, message: str, file=None) -> None:  # noqa: D401 - argparse hook
+        # Help, usage and --version go through workreg's writers: a closed or full stdout is a
+        # one-line error, and text the terminal's encoding cannot hold is replaced, not a crash.
+        if not message:
+            return
+        from workreg.outputs import emit, emit_error
+
+        if file is sys.stderr:
+            emit_error(message.rstrip("\n"))
+        else:
+            emit(message)
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse hook
+        hint = f"see '{self.prog} --help'"
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice:
+            options = re.findall(r"'?([\w-]+)'?", choice.group(2))
+            close = did_you_mean(choice.group(1), options)
+            if close and close.startswith("did you mean"):
+                hint = close
+        self.print_usage(sys.stderr)
+        raise SystemExit(report(UsageError(message, code="usage", hint=hint)))
+
+
+def add_command(subparsers, name: str, summary: str, *, example: str | list[str], details: str = "",
+                epilog_factory: Callable[[], str] | None = None) -> Parser:
+    """A subcommand with a one-line description, optional details, and examples under its --help."""
+    examples = [example] if isinstance(example, str) else list(example)
+    description = summary + (f"\n\n{details}" if details else "")
+    epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples)
+    factory = None
+    if epilog_factory is not None:
+        def factory() -> str:
+            return epilog_factory() + "\n\n" + epilog
+    return subparsers.add_parser(name, help=summary, description=description, epilog=epilog,
+                                 epilog_factory=factory)
 
 
 def add_policy_dir(parser: argparse.ArgumentParser) -> None:
@@ -32,10 +106,7 @@ def add_on(parser: argparse.ArgumentParser) -> None:
 
 def parse_day(value: str, option: str):
     """A command-line date as a ``datetime.date``; UsageError code ``bad-date`` when not a real YYYY-MM-DD."""
-    import re
     from datetime import date
-
-    from workreg.errors import UsageError
 
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):

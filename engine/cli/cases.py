@@ -1,16 +1,16 @@
 """``workreg case ...`` (approval cases kept in a database) and ``workreg registers`` (the portfolio).
 
-Handlers take the parsed ``args``, write to ``sys.stdout`` and return the exit code; refusals are
+Handlers take the parsed ``args``, write through ``workreg.outputs.emit`` and return the exit code; refusals are
 RecordRefused (exit 1), bad input a WorkregError (exit 2).  Heavy modules load inside the handlers.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 
-from workreg.cli.args import add_on, add_policy, add_policy_dir, parse_day
+from workreg.cli.args import Parser, add_command, add_on, add_policy, add_policy_dir, parse_day
 from workreg.errors import UsageError
+from workreg.outputs import emit
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -32,17 +32,25 @@ def _case_id(value: str) -> int:
 
 def register_commands(subparsers: argparse._SubParsersAction) -> None:
     """Add ``case`` (with its subcommands) and ``registers`` to the main CLI."""
-    case = subparsers.add_parser(
-        "case", help="approval cases: open one for a change, record ballots and approvals, ask what it waits for",
-        description="A case is one change to one register moving through one policy version's approvals, "
-        "kept as an append-only log in a database (SQLite by default, PostgreSQL by URL).",
+    case = add_command(
+        subparsers, "case", "Approval cases: open one for a change, record its ballots and approvals, and ask what "
+        "it is still waiting for.",
+        details="A case is one change to one register moving through one policy version's approvals, kept as an "
+        "append-only log in a database: a SQLite file (--db, $WORKREG_DB, else ./workreg.db) or PostgreSQL "
+        "(--db postgresql://...).",
+        example=["workreg case open --diff register-1.0.txt register-1.1.txt",
+                 'workreg case record 1 originating_committee_ballot --outcome approved --date 2026-01-05',
+                 "workreg case status 1 --format markdown"],
     )
-    from workreg.cli import _Parser
-
-    actions = case.add_subparsers(dest="case_command", metavar="ACTION", parser_class=_Parser)
+    actions = case.add_subparsers(dest="case_command", metavar="ACTION", parser_class=Parser)
     actions.required = True
 
-    opened = actions.add_parser("open", help="open a case; the policy version and its content hash are pinned")
+    opened = add_command(
+        actions, "open", "Open a case; the policy version, its content hash and its text are pinned to it.",
+        example=["workreg case open --change scope_extension --committee \"Technical Committee\"",
+                 "workreg case open --diff ocp-1.0.txt ocp-1.2.txt --db postgresql://workreg@db/workreg",
+                 "workreg case open --register proposed.docx --on 2006-06-01"],
+    )
     what = opened.add_mutually_exclusive_group(required=True)
     what.add_argument("--change", nargs="+", metavar="KIND", help="the change kinds (ids of the policy)")
     what.add_argument("--diff", nargs=2, metavar=("OLD", "NEW"),
@@ -61,8 +69,12 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     opened.add_argument("--format", choices=("text", "json"), default="text")
     opened.set_defaults(handler=run_open)
 
-    recorded = actions.add_parser(
-        "record", help="record a ballot or approval (exit 1 when the policy does not allow it now)",
+    recorded = add_command(
+        actions, "record", "Record a ballot or approval (exit 1, citing the clause, when the policy does not allow "
+        "it now).",
+        example=['workreg case record 1 board_approval --outcome approved --date 2023-07-24 '
+                 '--ref "Board Resolution 2023-07-16"',
+                 "workreg case record 1 originating_committee_ballot --outcome rejected --date 2026-02-01"],
     )
     recorded.add_argument("id", type=_case_id, metavar="ID")
     recorded.add_argument("gate", metavar="GATE", help="the gate id, as 'case status' lists it")
@@ -77,26 +89,32 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     recorded.add_argument("--format", choices=("text", "json"), default="text")
     recorded.set_defaults(handler=run_record)
 
-    shown = actions.add_parser("status", help="done, next, waiting (on what), and whether the case is complete")
+    shown = add_command(
+        actions, "status", "Done, next (may be held now), waiting (on what), and whether the case is complete.",
+        example=["workreg case status 1", "workreg case status 1 --format markdown > agenda.md"],
+    )
     shown.add_argument("id", type=_case_id, metavar="ID")
     _add_db(shown)
     shown.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                        help="markdown: a checklist for a committee's agenda")
     shown.set_defaults(handler=run_status)
 
-    listed = actions.add_parser("list", help="every case, with how far it is")
+    listed = add_command(actions, "list", "Every case, with how far it is.",
+                         example=["workreg case list --open", "workreg case list --format json"])
     listed.add_argument("--open", action="store_true", help="only cases not complete")
     _add_db(listed)
     listed.add_argument("--format", choices=("text", "json"), default="text")
     listed.set_defaults(handler=run_list)
 
-    logged = actions.add_parser("log", help="a case's audit trail: every event, who, when, on which policy hash")
+    logged = add_command(actions, "log", "A case's audit trail: every event, who wrote it, when, under which "
+                         "policy hash.", example="workreg case log 1")
     logged.add_argument("id", type=_case_id, metavar="ID")
     _add_db(logged)
     logged.add_argument("--format", choices=("text", "json"), default="text")
     logged.set_defaults(handler=run_log)
 
-    moved = actions.add_parser("migrate", help="move a case to another policy version; says what the move adds or drops")
+    moved = add_command(actions, "migrate", "Move a case to another policy version and say which gates the move "
+                        "adds and drops.", example="workreg case migrate 1 --policy dsp4003@1.2.0")
     moved.add_argument("id", type=_case_id, metavar="ID")
     moved.add_argument("--policy", required=True, metavar="NAME@VERSION", help="the version to move to")
     add_policy_dir(moved)
@@ -105,10 +123,12 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     moved.add_argument("--format", choices=("text", "json"), default="text")
     moved.set_defaults(handler=run_migrate)
 
-    registers = subparsers.add_parser(
-        "registers", help="a portfolio of registers: approvals, review due dates, overdue (exit 1), stale milestones",
-        description="One row per register: partner, version, board resolution, last approval, next review due "
-        "(from the policy's review cycle), overdue, milestones past their timeframe; then totals.",
+    registers = add_command(
+        subparsers, "registers", "A portfolio of registers: approvals, next review due, overdue (exit 1), stale "
+        "milestones.",
+        details="One row per register: partner, version, board resolution, last approval, next review due (from "
+        "the policy's review cycle), overdue, open milestones past their timeframe; then totals.",
+        example=["workreg registers registers/*.docx", "workreg registers *.txt --today 2026-11-21 --format json"],
     )
     registers.add_argument("files", nargs="+", metavar="FILE", help="work register documents or models")
     registers.add_argument("--today", metavar="YYYY-MM-DD", default=None,
@@ -120,9 +140,9 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _write_json(value) -> None:
-    from workreg.policy.format import format_json
+    from workreg.outputs import format_json
 
-    sys.stdout.write(format_json(value))
+    emit(format_json(value), json=True)
 
 
 def _author(args: argparse.Namespace) -> str | None:
@@ -158,9 +178,9 @@ def run_open(args: argparse.Namespace) -> int:
         _write_json(state.to_dict())
     else:
         if in_force is not None:
-            sys.stdout.write(in_force.describe() + "\n")
-        sys.stdout.write(f"Opened case {state.id}.\n")
-        sys.stdout.write(format_status_text(state))
+            emit(in_force.describe() + "\n")
+        emit(f"Opened case {state.id}.\n")
+        emit(format_status_text(state))
     return 0
 
 
@@ -176,8 +196,8 @@ def run_record(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json(state.to_dict())
     else:
-        sys.stdout.write(f"Recorded {args.gate}: {args.outcome} {day} (event {state.events[-1].seq}).\n")
-        sys.stdout.write(format_status_text(state))
+        emit(f"Recorded {args.gate}: {args.outcome} {day} (event {state.events[-1].seq}).\n")
+        emit(format_status_text(state))
     return 0
 
 
@@ -191,9 +211,9 @@ def run_status(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json(state.to_dict())
     elif args.format == "markdown":
-        sys.stdout.write(format_status_markdown(state))
+        emit(format_status_markdown(state))
     else:
-        sys.stdout.write(format_status_text(state))
+        emit(format_status_text(state))
     return 0
 
 
@@ -207,7 +227,7 @@ def run_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json([list_row(state) for state in states])
     else:
-        sys.stdout.write(format_list_text(states))
+        emit(format_list_text(states))
     return 0
 
 
@@ -221,7 +241,7 @@ def run_log(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json([event.to_dict() for event in events])
     else:
-        sys.stdout.write(format_log_text(events))
+        emit(format_log_text(events))
     return 0
 
 
@@ -242,7 +262,7 @@ def run_migrate(args: argparse.Namespace) -> int:
     lines.append("Drops: " + (", ".join(report.dropped) or "nothing"))
     if report.records_dropped:
         lines.append("Recorded gates no longer needed (kept in the log): " + ", ".join(report.records_dropped))
-    sys.stdout.write("\n".join(lines) + "\n\n" + format_status_text(report.state))
+    emit("\n".join(lines) + "\n\n" + format_status_text(report.state))
     return 0
 
 
@@ -261,8 +281,8 @@ def run_registers(args: argparse.Namespace) -> int:
         _write_json(result.rows_dict())
     else:
         if in_force is not None:
-            sys.stdout.write(in_force.describe() + "\n")
-        sys.stdout.write(format_portfolio_text(result))
+            emit(in_force.describe() + "\n")
+        emit(format_portfolio_text(result))
     if failures:
         raise failures[0] if len(failures) == 1 else WorkregErrors(failures)
     return 1 if result.overdue else 0

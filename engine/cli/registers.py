@@ -9,46 +9,58 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from datetime import date
 
-from workreg.cli.args import add_on, add_policy
+from workreg.cli.args import add_command, add_on, add_policy_dir
 from workreg.errors import UsageError, WorkregError, WorkregErrors
+from workreg.outputs import emit
 
 
 def register_commands(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``show`` and ``lint`` subcommands to the main CLI's subparsers."""
-    show = subparsers.add_parser(
-        "show",
-        help="read a work register and print what workreg understood of it",
-        description="Read a work register (.txt, .md, .docx, or a .yaml/.json model) and print it.",
+    show = add_command(
+        subparsers, "show", "Read a work register (.txt, .md, .docx, or a .yaml/.json model) and print what "
+        "workreg understood of it.",
+        example=["workreg show register.docx", "workreg show register.txt --format yaml > register.yaml"],
     )
     show.add_argument("file", metavar="FILE", help="the work register document or model")
     show.add_argument("--format", choices=("text", "json", "yaml"), default="text",
                       help="text for people; json/yaml is the register model (readable back by workreg)")
     show.set_defaults(handler=run_show)
 
-    diff = subparsers.add_parser(
-        "diff",
-        help="classify the changes between two versions of a register and decide the approvals they need",
-        description="Diff two versions of a work register section by section, classify each change with the "
-        "policy's rules, and print the approvals the changes need together.",
+    diff = add_command(
+        subparsers, "diff", "Classify the changes between two versions of a register and decide the approvals "
+        "they need.",
+        details="Diffs the two versions section by section, classifies each change with the policy's rules, "
+        "and prints the approvals the changes need together: who must approve and in what order first, "
+        "then the changes.  Without --policy, the version of DSP4003 the new register names is applied "
+        "when workreg has it (else the newest, with a warning).  With --exit-code, exits 1 when the changes "
+        "need any approval and 0 when they need none (for CI gates).",
+        example=["workreg diff register-1.0.docx register-1.1.docx",
+                 "workreg diff old.txt new.txt --format markdown > ballot.md",
+                 "workreg diff old.txt new.txt --exit-code > /dev/null || echo 'needs approval'"],
     )
     diff.add_argument("old", metavar="OLD", help="the approved (earlier) version")
     diff.add_argument("new", metavar="NEW", help="the proposed (later) version")
-    add_policy(diff, "policy whose classification rules and approvals apply")
+    diff.add_argument(
+        "--policy", default=None, metavar="NAME[@VERSION]",
+        help="policy whose classification rules and approvals apply: NAME@VERSION, NAME or a YAML file "
+        "(default: the DSP4003 version the new register names, when workreg has it; else dsp4003)",
+    )
+    add_policy_dir(diff)
     add_on(diff)
+    diff.add_argument("--exit-code", action="store_true",
+                      help="exit 1 when the changes need any approval, 0 when they need none")
     diff.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
                       help="extra organization vocabulary YAML (extends policies/vocabulary/dmtf.yaml)")
     diff.add_argument("--originating", metavar="NAME", help="the Originating Committee, when not the default")
     diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     diff.set_defaults(handler=run_diff)
 
-    lint = subparsers.add_parser(
-        "lint",
-        help="check work registers against DSP4003 and the work register template",
-        description="Check work registers for placeholders, missing sections, approvals, contacts and "
-        "overdue reviews. Exit status 1 when any finding is an error.",
+    lint = add_command(
+        subparsers, "lint", "Check work registers for placeholders, missing sections, approvals, contacts "
+        "and overdue reviews (exit 1 when any finding is an error).",
+        example=["workreg lint register.docx", "workreg lint registers/*.txt --today 2026-11-21 --format json"],
     )
     lint.add_argument("files", nargs="+", metavar="FILE", help="work register documents or models")
     lint.add_argument("--today", metavar="YYYY-MM-DD", default=None,
@@ -71,32 +83,36 @@ def parse_today(value: str | None) -> date:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    """Print the classified changes between two registers and the approvals they need; 0."""
-    from workreg.registers.classify import classify_changes, decide_changes
-    from workreg.registers.diff import diff_registers
-    from workreg.registers.read import read_register
-    from workreg.registers.report import diff_json, format_diff_markdown, format_diff_text
+    """Print the approvals the changes between two registers need, then the changes; 0 (or, with
+    --exit-code, 1 when any approval is needed)."""
+    from workreg.api import diff_registers, get_policy, name_committees
+    from workreg.outputs import format_json
+    from workreg.registers.report import format_diff_markdown, format_diff_text
     from workreg.registers.vocabulary import load_vocabulary
-    from workreg.cli.args import policy_from_args
+    from workreg.cli.args import parse_day
+    from workreg.policy.registry import policy_in_force
 
-    policy, in_force = policy_from_args(args)
     vocabulary = load_vocabulary(*args.vocabulary)
-    old = read_register(args.old, vocabulary=vocabulary)
-    new = read_register(args.new, vocabulary=vocabulary)
-    changes = classify_changes(diff_registers(old, new, vocabulary), policy)
-    decision = decide_changes(changes, policy, vocabulary, args.originating)
+    _, originating = name_committees((), args.originating, vocabulary=vocabulary)
+    in_force = None
+    if args.on is not None:  # the version in force that day, as asked
+        policy, in_force = policy_in_force(args.policy or "dsp4003", parse_day(args.on, "--on"), args.policy_dir)
+    else:
+        policy = get_policy(args.policy, args.policy_dir) if args.policy else None
+    result = diff_registers(args.old, args.new, policy=policy, vocabulary=vocabulary, originating=originating,
+                            policy_dirs=args.policy_dir)
+    compiled = policy or get_policy(result.policy, args.policy_dir)
     if args.format == "json":
-        sys.stdout.write(diff_json(args.old, args.new, policy, changes, decision,
-                                   in_force.to_dict() if in_force else None))
+        emit(format_json(result.report(args.old, args.new, in_force.to_dict() if in_force else None)), json=True)
     elif args.format == "markdown":
         if in_force is not None:
-            sys.stdout.write(f"> {in_force.describe()}\n\n")
-        sys.stdout.write(format_diff_markdown(policy, changes, decision, args.old, args.new))
+            emit(f"> {in_force.describe()}\n\n")
+        emit(format_diff_markdown(compiled, result, args.old, args.new))
     else:
         if in_force is not None:
-            sys.stdout.write(in_force.describe() + "\n")
-        sys.stdout.write(format_diff_text(policy, changes, decision, args.old, args.new))
-    return 0
+            emit(in_force.describe() + "\n")
+        emit(format_diff_text(compiled, result, args.old, args.new), wrap=True)
+    return 1 if args.exit_code and result.needs_approval else 0
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -106,9 +122,9 @@ def run_show(args: argparse.Namespace) -> int:
 
     register = read_register(args.file)
     if args.format == "text":
-        sys.stdout.write(render_text(register))
+        emit(render_text(register), wrap=True)
     else:
-        sys.stdout.write(dump_register(register, args.format))
+        emit(dump_register(register, args.format), json=args.format == "json")
     return 0
 
 
@@ -127,7 +143,10 @@ def run_lint(args: argparse.Namespace) -> int:
             failures.append(error)
             continue
         findings += lint_register(register, today=today, file=file)
-    sys.stdout.write(format_json(findings) if args.format == "json" else format_text(findings))
+    if args.format == "json":
+        emit(format_json(findings), json=True)
+    else:
+        emit(format_text(findings), wrap=True)
     if failures:
         raise failures[0] if len(failures) == 1 else WorkregErrors(failures)
     return 1 if has_errors(findings) else 0

@@ -10,7 +10,8 @@ import argparse
 import gc
 import sys
 
-from workreg.cli.args import add_policy_dir
+from workreg.cli.args import Parser, add_command, add_policy_dir
+from workreg.outputs import emit, emit_error
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -22,12 +23,15 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 def register_commands(subparsers: argparse._SubParsersAction) -> None:
     """Add ``serve``, ``token`` and ``log`` to the main CLI."""
-    from workreg.cli import _Parser
-
-    serve = subparsers.add_parser(
-        "serve", help="serve decisions over HTTP (JSON API, decision log, tokens) and a web page",
-        description="Run the HTTP decision API (the CLI's JSON over /v1/...), the decision log and the page at /, "
-        "on one uvicorn worker.  Reads need a token unless --public-read; writes always do.",
+    serve = add_command(
+        subparsers, "serve", "Serve decisions over HTTP: the CLI's JSON under /v1, a decision log, tokens per role, "
+        "and a web page at /.",
+        details="One uvicorn worker on the embedded SQLite database (or --db postgresql://...). Reads need a token "
+        "unless --public-read; writes always do, and recording a gate needs a token for that gate's role. Every "
+        "decision served is in the decision log before it is answered (workreg log).",
+        example=["workreg serve --public-read",
+                 "curl -s localhost:8080/v1/approvals -H 'content-type: application/json' "
+                 "-d '{\"changes\": [\"scope_extension\"]}'"],
     )
     _add_db(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -41,13 +45,19 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--access-log", action="store_true", help="print one line per request")
     serve.set_defaults(handler=run_serve)
 
-    token = subparsers.add_parser(
-        "token", help="access tokens for workreg serve: create (printed once), list, revoke",
-        description="A token acts for named roles of the policy; only its hash is stored.",
+    token = add_command(
+        subparsers, "token", "Access tokens for workreg serve: create one for roles of the policy (printed once), "
+        "list them, revoke one.",
+        details="Only a token's SHA-256 is stored. A token acts for policy roles (board, alliance_partner, "
+        "originating_committee, ...), for one body of a role (affected_committee:NAME), or only reads (reader).",
+        example=['workreg token create --role board --name "Board secretary"',
+                 "workreg token list", "workreg token revoke 6c5b69e1"],
     )
-    actions = token.add_subparsers(dest="token_command", metavar="ACTION", parser_class=_Parser)
+    actions = token.add_subparsers(dest="token_command", metavar="ACTION", parser_class=Parser)
     actions.required = True
-    created = actions.add_parser("create", help="make a token for roles of the policy; prints it once")
+    created = add_command(actions, "create", "Make a token for roles of the policy; prints it once.",
+                          example=['workreg token create --role board --name "Board secretary"',
+                                   'workreg token create --role reader --name "Member portal"'])
     created.add_argument("--role", action="append", required=True, metavar="ROLE",
                          help="a policy role id (board, alliance_partner, originating_committee, ...), "
                               "ROLE:BODY for one body of it, or 'reader'; repeatable")
@@ -56,20 +66,24 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     add_policy_dir(created)
     created.add_argument("--format", choices=("text", "json"), default="text")
     created.set_defaults(handler=run_token_create)
-    listed = actions.add_parser("list", help="every token's id, name, roles and state (never the token)")
+    listed = add_command(actions, "list", "Every token's id, name, roles and state (never the token).",
+                         example="workreg token list --format json")
     _add_db(listed)
     listed.add_argument("--format", choices=("text", "json"), default="text")
     listed.set_defaults(handler=run_token_list)
-    revoked = actions.add_parser("revoke", help="revoke a token (a running server stops accepting it within 5 s)")
+    revoked = add_command(actions, "revoke", "Revoke a token (a running server stops accepting it within 5 s).",
+                          example="workreg token revoke 6c5b69e1")
     revoked.add_argument("id", metavar="ID")
     _add_db(revoked)
     revoked.set_defaults(handler=run_token_revoke)
 
-    log = subparsers.add_parser(
-        "log", help="the decision log of workreg serve; --replay ID decides a logged decision again",
-        description="Every decision the server served (approvals, diff, case transitions): when, who, the policy "
-        "and its content hash, the input and the result.  --replay decides one again under the logged policy "
-        "text and exits 1 if the result differs.",
+    log = add_command(
+        subparsers, "log", "The decision log of workreg serve; --replay decides a logged decision again.",
+        details="Every decision the server served (approvals, diff, case transitions): when, who, the policy and "
+        "its content hash, the input and the result. --replay decides one again under the logged policy text and "
+        "exits 1 when the result differs.",
+        example=["workreg log --since 2026-01-01", "workreg log --kind case.record --format json",
+                 "workreg log --replay 12"],
     )
     _add_db(log)
     log.add_argument("--since", metavar="WHEN", help="YYYY-MM-DD or an ISO 8601 time (UTC unless it says)")
@@ -100,8 +114,8 @@ def run_serve(args: argparse.Namespace) -> int:
     gc.collect()
     gc.freeze()
     reads = "public" if args.public_read else "token needed"
-    print(f"workreg serve: http://{args.host}:{args.port}/ (decision log: {redact(settings.db)}; reads: {reads}); "
-          "Ctrl-C stops", file=sys.stderr)
+    emit_error(f"workreg serve: http://{args.host}:{args.port}/ (decision log: {redact(settings.db)}; reads: {reads}); "
+               "Ctrl-C stops")
     uvicorn.run(app, host=args.host, port=args.port, workers=1, access_log=args.access_log, log_level="warning",
                 timeout_graceful_shutdown=10, server_header=False)
     return 0
@@ -123,12 +137,12 @@ def run_token_create(args: argparse.Namespace) -> int:
     with _open(args, create=True) as store:
         token_id, token = create_token(store, args.name, grants)
     if args.format == "json":
-        sys.stdout.write(format_json({"id": token_id, "name": args.name.strip(), "roles": [str(g) for g in grants],
-                                      "token": token}))
+        emit(format_json({"id": token_id, "name": args.name.strip(), "roles": [str(g) for g in grants],
+                          "token": token}), json=True)
     else:
-        print(token)
-        print(f"token {token_id} for {args.name.strip()} ({', '.join(str(g) for g in grants)}); shown only now, "
-              "only its hash is kept", file=sys.stderr)
+        emit(token + "\n")
+        emit_error(f"token {token_id} for {args.name.strip()} ({', '.join(str(g) for g in grants)}); shown only now, "
+                   "only its hash is kept")
     return 0
 
 
@@ -139,12 +153,13 @@ def run_token_list(args: argparse.Namespace) -> int:
     with _open(args, create=False) as store:
         rows = list_tokens(store)
     if args.format == "json":
-        sys.stdout.write(format_json(rows))
+        emit(format_json(rows), json=True)
     elif not rows:
-        print("no tokens")
+        emit("no tokens\n")
     else:
-        print(table(["Id", "Name", "Roles", "Created", "Revoked"],
-                    [[r["id"], r["name"], ", ".join(r["roles"]), r["created_at"], r["revoked_at"] or ""] for r in rows]))
+        emit(table(["Id", "Name", "Roles", "Created", "Revoked"],
+                   [[r["id"], r["name"], ", ".join(r["roles"]), r["created_at"], r["revoked_at"] or ""] for r in rows])
+             + "\n")
     return 0
 
 
@@ -153,7 +168,7 @@ def run_token_revoke(args: argparse.Namespace) -> int:
 
     with _open(args, create=False) as store:
         revoke_token(store, args.id)
-    print(f"token {args.id} revoked", file=sys.stderr)
+    emit_error(f"token {args.id} revoked")
     return 0
 
 
@@ -167,7 +182,10 @@ def run_log(args: argparse.Namespace) -> int:
             result = replay(store, args.replay)
             return _report_replay(result, args.format)
         entries = read_decisions(store, since=args.since, after=args.after, kind=args.kind, limit=args.limit)
-    sys.stdout.write(format_json(entries) if args.format == "json" else format_log_text(entries))
+    if args.format == "json":
+        emit(format_json(entries), json=True)
+    else:
+        emit(format_log_text(entries))
     return 0
 
 
@@ -178,16 +196,16 @@ def _report_replay(result, fmt: str) -> int:
 
     entry = result.entry
     if fmt == "json":
-        sys.stdout.write(format_json({"id": entry["id"], "decision_id": entry["decision_id"], "kind": entry["kind"],
-                                      "policy": entry["policy"], "policy_hash": entry["policy_hash"],
-                                      "compared": result.scope, "same": result.same}))
+        emit(format_json({"id": entry["id"], "decision_id": entry["decision_id"], "kind": entry["kind"],
+                          "policy": entry["policy"], "policy_hash": entry["policy_hash"],
+                          "compared": result.scope, "same": result.same}), json=True)
     else:
         head = (f"decision #{entry['id']} ({entry['kind']}, {entry['policy']} sha256 {entry['policy_hash'][:12]}, "
                 f"{entry['at']}, {entry['caller']})")
         if result.same:
-            print(f"{head}: replayed under the logged policy text; {result.scope} is the same")
+            emit(f"{head}: replayed under the logged policy text; {result.scope} is the same\n")
         else:
-            print(f"{head}: replayed under the logged policy text; {result.scope} DIFFERS:")
-            sys.stdout.writelines(difflib.unified_diff(result.logged.splitlines(True), result.replayed.splitlines(True),
-                                                       "logged", "replayed"))
+            emit(f"{head}: replayed under the logged policy text; {result.scope} DIFFERS:\n")
+            emit("".join(difflib.unified_diff(result.logged.splitlines(True), result.replayed.splitlines(True),
+                                              "logged", "replayed")))
     return 0 if result.same else 1

@@ -7,9 +7,10 @@ networkx or graphviz at import time).
 from __future__ import annotations
 
 import argparse
-import sys
 
-from workreg.cli.args import add_policy_dir
+from workreg.cli.args import add_command, add_policy_dir
+from workreg.errors import UsageError
+from workreg.outputs import emit, emit_error
 
 COMPARE_FORMATS = ("text", "json", "markdown")
 
@@ -18,17 +19,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Print the comparison; exit 0 when equivalent, 1 when different (like ``git diff --exit-code``)."""
     from workreg.versions.compare import compare_policies, load_for_compare
     from workreg.versions.compare_format import format_compare_markdown, format_compare_text
-    from workreg.policy.format import format_json
+    from workreg.outputs import format_json
 
     result = compare_policies(
         load_for_compare(args.old, args.policy_dir), load_for_compare(args.new, args.policy_dir)
     )
     if args.format == "json":
-        sys.stdout.write(format_json(result))
+        emit(format_json(result), json=True)
     elif args.format == "markdown":
-        sys.stdout.write(format_compare_markdown(result))
+        emit(format_compare_markdown(result))
     else:
-        sys.stdout.write(format_compare_text(result))
+        emit(format_compare_text(result), wrap=True)
     return 0 if result["equivalent"] else 1
 
 
@@ -39,11 +40,27 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     loaded = load_for_compare(args.policy, args.policy_dir)
     against = load_for_compare(args.against, args.policy_dir) if args.against else None
-    source = render_dot(loaded, changes=args.change, committees=args.committee, against=against)
+    committees = args.committee
+    if committees:
+        from workreg.api import check_options_apply, load_vocabulary, name_committees
+
+        named, _ = name_committees(committees, vocabulary=load_vocabulary(*args.vocabulary))
+        committees = list(dict.fromkeys(item.committee for item in named))
+        for item in named:
+            if item.note:
+                emit_error(f"workreg: note: {item.note}")
+        if args.change:
+            check_options_apply(loaded.compiled, loaded.compiled.decide(args.change, committees), committees=committees)
+        else:
+            raise UsageError("--committee has no effect without --change: it names the committees of one decision",
+                             code="option-without-effect", hint="add --change KIND")
+    source = render_dot(loaded, changes=args.change, committees=committees, against=against,
+                        rankdir=args.rankdir, approvals_only=args.approvals_only)
     if args.output:
         write_diagram(source, args.output)
+        emit_error(f"workreg: wrote {args.output} ({loaded.compiled.ref})")
     else:
-        sys.stdout.write(source)
+        emit(source)
     return 0
 
 
@@ -52,17 +69,18 @@ def cmd_diagrams(args: argparse.Namespace) -> int:
     from workreg.versions.diagrams import write_diagrams
 
     written = write_diagrams(args.out, args.policy_dir)
-    print(f"{args.out}: {len(written)} files written")
+    emit(f"{args.out}: {len(written)} files written\n")
     return 0
 
 
 def register_commands(subparsers) -> None:
     """Add ``compare``, ``render`` and ``diagrams`` to the ``workreg`` subparsers."""
-    compare = subparsers.add_parser(
-        "compare", help="what changed between two policy versions (exit 1 when they differ)",
-        description="Compare two policy versions by meaning: the approvals every combination of change "
-                    "kinds needs, and the roles, steps, order and rules, with the change history behind "
-                    "each difference.  Exit 0 when equivalent, 1 when different, 2 on error.",
+    compare = add_command(
+        subparsers, "compare", "What changed between two policy versions (exit 1 when they differ).",
+        details="Compares by meaning: the approvals every combination of change kinds needs, and the roles, "
+                "steps, order and rules, with the change history behind each difference.  Exit 0 when "
+                "equivalent, 1 when different, 2 on error.",
+        example=["workreg compare dsp4003@1.1 dsp4003@1.2.0", "workreg compare old.yaml new.yaml --format json"],
     )
     compare.add_argument("old", metavar="OLD", help="older policy: NAME@VERSION or a YAML file")
     compare.add_argument("new", metavar="NEW", help="newer policy: NAME@VERSION or a YAML file")
@@ -70,28 +88,38 @@ def register_commands(subparsers) -> None:
     add_policy_dir(compare)
     compare.set_defaults(handler=cmd_compare)
 
-    render = subparsers.add_parser(
-        "render", help="draw a policy's process, one decision's path, or two versions' difference",
-        description="Draw a policy as a Graphviz diagram: the whole process in phases; with --change the "
-                    "approval path of those change kinds in stages; with --against the difference from "
-                    "another version.  DOT goes to stdout unless -o names a .dot, .svg or .png file "
-                    "(SVG and PNG need Graphviz's 'dot' program).",
+    render = add_command(
+        subparsers, "render", "Draw a policy's process, one decision's approval path, or two versions' difference.",
+        details="The whole process in phases; with --change the approval path of those change kinds in "
+                "stages; with --against the difference from another version.  DOT goes to stdout unless -o "
+                "names a .dot, .svg or .png file (SVG and PNG need Graphviz's 'dot' program).",
+        example=["workreg render dsp4003@1.2.0 -o process.svg",
+                 "workreg render dsp4003 --change scope_extension -o scope.png",
+                 "workreg render dsp4003 --change new_register --approvals-only --rankdir LR -o slide.png",
+                 "workreg render dsp4003@1.2.0 --against dsp4003@1.1 > difference.dot"],
     )
     render.add_argument("policy", metavar="POLICY", help="NAME@VERSION, NAME (newest) or a YAML file")
     render.add_argument("--change", action="append", default=[], metavar="KIND",
                         help="highlight the approval path of this change kind; repeatable")
     render.add_argument("--committee", action="append", default=[], metavar="NAME",
                         help="an affected committee with milestone work (one gate each); repeatable")
+    render.add_argument("--vocabulary", action="append", default=[], metavar="FILE",
+                        help="extra organization vocabulary YAML, to check --committee names against")
     render.add_argument("--against", metavar="OTHER", help="draw what POLICY changes from OTHER")
+    render.add_argument("--rankdir", choices=("TB", "LR"), default="TB",
+                        help="layout direction: TB top to bottom (default), LR left to right (landscape, for slides)")
+    render.add_argument("--approvals-only", action="store_true",
+                        help="with --change: only the approvals and their order, in stages (no other steps)")
     render.add_argument("-o", "--output", metavar="FILE", help="write FILE.dot, FILE.svg or FILE.png")
     add_policy_dir(render)
     render.set_defaults(handler=cmd_render)
 
-    diagrams = subparsers.add_parser(
-        "diagrams", help="regenerate the diagrams folder (every version, path and difference, with a README)",
-        description="Write the SVG and DOT of every shipped policy version, of every change kind's approval "
-                    "path in the newest version and of each adjacent pair of versions' difference, plus a "
-                    "README.md showing them all.  Needs Graphviz's 'dot' program.",
+    diagrams = add_command(
+        subparsers, "diagrams", "Regenerate the diagrams folder: every version, approval path and difference.",
+        details="Writes the SVG and DOT of every shipped policy version, of every change kind's approval path "
+                "in the newest version and of each adjacent pair of versions' difference, plus a README.md "
+                "showing them all.  Needs Graphviz's 'dot' program.",
+        example="workreg diagrams --out diagrams",
     )
     diagrams.add_argument("--out", default="diagrams", metavar="DIR", help="output folder (default: diagrams)")
     add_policy_dir(diagrams)

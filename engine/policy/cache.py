@@ -2,8 +2,8 @@
 
 An entry is one file: a header line of JSON (``format``, ``key``, ``sha256``, ``length``) and
 then the payload, the compiled policy as JSON.  The key covers everything that shapes the
-payload: workreg's version, the bytes of every module of the installed package, the payload
-format and the policy's own text.  A read is bounded (regular files only, a size limit, no
+payload: workreg's version, the name, size and modification time of every module of the
+installed package, the payload format and the policy's own text.  A read is bounded (regular files only, a size limit, no
 blocking) and verified: an entry that is truncated, corrupt, of another format or tampered with
 fails its checksum and is ignored, with a warning on stderr, and the caller rebuilds it.  A
 missing or read-only cache directory means no cache, never an error.
@@ -15,7 +15,6 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from workreg.errors import WorkregError
 from workreg.inputs import read_bytes
 
 #: Bump when the payload's layout or meaning changes (the key includes it, so old entries are never read).
-PAYLOAD_FORMAT = 2
+PAYLOAD_FORMAT = 3
 #: A cache entry larger than this is not read (it cannot be one workreg wrote for a sane policy).
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
@@ -42,20 +41,28 @@ def cache_dir() -> Path | None:
 
 
 def package_fingerprint() -> str:
-    """A digest of workreg's version and the source of every module of the installed package."""
+    """A digest of workreg's version and the name, size and modification time of every module of the package.
+
+    Statting the modules rather than reading them keeps a cached query's start cheap (a
+    stat each, no reading); an edited module changes its time, a reinstalled one too.
+    """
     global _package_digest
     if _package_digest is None:
         import workreg
 
-        package = Path(workreg.__file__).resolve().parent
-        digest = hashlib.sha256(f"workreg {workreg.__version__} format {PAYLOAD_FORMAT}".encode())
-        for source in sorted(package.rglob("*.py")):
-            relative = source.relative_to(package).as_posix()
-            if "__pycache__" in relative:
-                continue
-            digest.update(b"\0" + relative.encode() + b"\0")
-            digest.update(source.read_bytes())
-        _package_digest = digest.hexdigest()
+        package = os.path.dirname(os.path.realpath(workreg.__file__))
+        parts = [f"workreg {workreg.__version__} format {PAYLOAD_FORMAT}"]
+        pending = [("", package)]
+        while pending:
+            relative, folder = pending.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                        pending.append((f"{relative}{entry.name}/", entry.path))
+                    elif entry.name.endswith(".py"):
+                        info = entry.stat()
+                        parts.append(f"{relative}{entry.name} {info.st_size} {info.st_mtime_ns}")
+        _package_digest = hashlib.sha256("\0".join(sorted(parts)).encode()).hexdigest()
     return _package_digest
 
 
@@ -72,8 +79,8 @@ def entry_path(key: str) -> Path | None:
 def read_entry(key: str) -> dict | None:
     """The payload stored under ``key``; None when absent or not verifiably the right one."""
     path = entry_path(key)
-    if path is None:
-        return None
+    if path is None or not path.parent.is_dir():
+        return None  # no cache directory (yet, or not a usable one): no cache, not an error
     try:
         data = read_bytes(path, max_bytes=MAX_ENTRY_BYTES)
     except WorkregError as exc:
@@ -118,6 +125,7 @@ def write_entry(key: str, payload: dict) -> None:
     header = json.dumps({
         "format": PAYLOAD_FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest(), "length": len(body),
     }).encode()
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")
@@ -133,5 +141,6 @@ def write_entry(key: str, payload: dict) -> None:
 
 
 def _warn(path: Path, reason: str) -> None:
-    with contextlib.suppress(Exception):  # a warning must never be what fails a query
-        print(f"workreg: warning: ignoring cache entry {path}: {reason}; rebuilding it", file=sys.stderr)
+    from workreg.outputs import emit_error  # never raises: a warning must never be what fails a query
+
+    emit_error(f"workreg: warning: ignoring cache entry {path}: {reason}; rebuilding it")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from workreg.policy.compile import MAX_CHANGE_KINDS
 from workreg.errors import PolicyError, WorkregError
 from workreg.policy.graph import integrity_findings
 from workreg.inputs import read_policy_text
@@ -27,9 +27,22 @@ def check_policy_file(path: str | Path) -> list[WorkregError]:
             finding.message, code=finding.code, file=file, line=line,
             field=field_text(finding.path), hint=finding.hint,
         ))
-    if len(policy.change_kinds) > MAX_CHANGE_KINDS:
-        problems.append(PolicyError(
-            f"{len(policy.change_kinds)} change kinds; at most {MAX_CHANGE_KINDS} can be enumerated",
-            code="too-many-change-kinds", file=file, line=lines.get(("change_kinds",)),
-        ))
+    problems += _layout_findings(Path(path), policy, lines, file)
     return problems
+
+
+def _layout_findings(path: Path, policy, lines: dict, file: str) -> list[WorkregError]:
+    """A file laid out as ``NAME/VERSION.yaml`` (its folder is the policy's name, or its stem a
+    version) must say that name and version: the registry lists and resolves it by its path."""
+    folder, stem = path.parent.name, path.stem
+    if folder != policy.policy and not re.match(r"^[0-9]", stem):
+        return []  # not in the NAME/VERSION.yaml layout (my-policy.yaml): the content alone names it
+    if (folder, stem) == (policy.policy, policy.version):
+        return []
+    field = "version" if folder == policy.policy else "policy"
+    return [PolicyError(
+        f"the file is {folder}/{stem}.yaml but says policy '{policy.policy}' version '{policy.version}'; "
+        f"the registry would list it as {folder}@{stem}", code="path-mismatch", file=file,
+        line=lines.get((field,)), field=field,
+        hint=f"move it to {policy.policy}/{policy.version}.yaml, or correct its policy and version fields",
+    )]

@@ -1,27 +1,25 @@
-"""Compile a policy into a decision table: every combination of change kinds, decided once.
+"""Compile a policy into its compiled form: what each change kind says, and the order of steps.
 
-The change space is finite (at most ``MAX_CHANGE_KINDS`` kinds, so at most 2**n - 1
-combinations), so networkx runs here, once per policy content, and the table it produces is a
-plain JSON-ready dict.  :mod:`workreg.policy.decide` answers queries from that table without importing
-networkx or pydantic.
+Compiling is linear in the size of the policy: per change kind its requirements (with the
+approval kind resolved), the approvers it does not need and the points it leaves open; the
+precedence edges with their citations and a topological order of the steps (a cycle is an
+error here, once).  No combination of change kinds is decided here: :mod:`workreg.policy.combine`
+derives a combination's decision on first use, and :class:`workreg.policy.decide.CompiledPolicy`
+memoises it.  The result is a plain JSON-ready dict (the payload the cache stores); this
+module needs the validated pydantic model but not networkx.
 """
 
 from __future__ import annotations
 
-from itertools import combinations
-
-import networkx as nx
+import heapq
 
 from workreg.errors import PolicyError
-from workreg.policy.graph import precedence_closure, precedence_graph
 from workreg.policy.decide import TABLE_FORMAT
-from workreg.policy.model import GATE_KINDS, KIND_STRENGTH, Policy
-
-MAX_CHANGE_KINDS = 12
+from workreg.policy.model import Policy
 
 
 class _Citations:
-    """Interns citations so the table stores each once."""
+    """Interns citations so the compiled form stores each once."""
 
     def __init__(self) -> None:
         self.items: list[list[str]] = []
@@ -35,29 +33,48 @@ class _Citations:
         return self._index[key]
 
 
-def combination_key(kinds) -> str:
-    """The table key of a set of change kinds already in policy order."""
-    return ",".join(kinds)
+def topological_order(steps: list[str], edges: list[tuple[str, str]]) -> list[str] | None:
+    """The steps in an order every edge respects, earliest in file order first; None on a cycle."""
+    file_order = {step: index for index, step in enumerate(steps)}
+    children: dict[str, list[str]] = {step: [] for step in steps}
+    waiting = dict.fromkeys(steps, 0)
+    for before, after in set(edges):
+        children[before].append(after)
+        waiting[after] += 1
+    heap = [file_order[step] for step, count in waiting.items() if count == 0]
+    heapq.heapify(heap)
+    order = []
+    while heap:
+        step = steps[heapq.heappop(heap)]
+        order.append(step)
+        for child in children[step]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                heapq.heappush(heap, file_order[child])
+    return order if len(order) == len(steps) else None
+
+
+def all_order_edges(policy: Policy) -> list[tuple[str, str]]:
+    """Every ``(before, after)`` that may order some decision: precedence edges and kinds' own orders."""
+    edges = [(edge.before, edge.after) for edge in policy.precedence]
+    edges += [(edge.before, edge.after) for kind in policy.change_kinds for edge in kind.order]
+    return edges
 
 
 def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
-    """The decision table of a policy, as a JSON-ready dict (see :class:`workreg.policy.decide.CompiledPolicy`)."""
-    if len(policy.change_kinds) > MAX_CHANGE_KINDS:
-        raise PolicyError(
-            f"{len(policy.change_kinds)} change kinds; at most {MAX_CHANGE_KINDS} can be enumerated",
-            code="too-many-change-kinds", file=file,
-        )
-    try:
-        closure = precedence_closure(policy)
-    except ValueError as exc:
-        raise PolicyError(str(exc), code="cycle", file=file) from exc
-    direct = precedence_graph(policy)
+    """The compiled form of a policy, as a JSON-ready dict (see :class:`workreg.policy.decide.CompiledPolicy`)."""
+    step_ids = [step.id for step in policy.steps]
+    # One topological order for every combination: every edge, scoped or a change kind's own
+    # reading, so that the edges any combination uses respect it.
+    topological = topological_order(step_ids, all_order_edges(policy))
+    if topological is None:
+        from workreg.policy.graph import precedence_cycle
+
+        raise PolicyError("precedence has a cycle: " + " → ".join(precedence_cycle(policy)), code="cycle", file=file)
     citations = _Citations()
     steps = {step.id: step for step in policy.steps}
-    file_order = {step.id: index for index, step in enumerate(policy.steps)}
-    kinds = [kind.id for kind in policy.change_kinds]
 
-    table = {
+    return {
         "format": TABLE_FORMAT,
         "ref": policy.ref,
         "policy": policy.policy,
@@ -68,22 +85,31 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
             "kind": policy.provenance.kind,
             "note": policy.provenance.note,
             "basis": [citations.ref(c) for c in policy.provenance.basis],
+            "quotes_from": policy.provenance.quotes_from,
         },
         "roles": {
-            role.id: {"name": role.name, "default": role.default, "per_name": role.per_name}
+            role.id: {
+                "name": role.name, "default": role.default, "per_name": role.per_name,
+                "designated": role.designated or role.default is not None,
+                "aliases": list(role.aliases),
+                # A default reading of who fills the role ("most likely the Alliance Committee").
+                "interpretation": role.interpretation,
+            }
             for role in policy.roles
         },
         "steps": {
             step.id: {
                 "title": step.title, "actor": step.actor, "kind": step.kind, "phase": step.phase,
-                "optional": step.optional, "gate": step.is_gate,
+                "optional": step.optional, "gate": step.is_gate, "interpretation": step.interpretation,
+                "also_by": [[other.role, other.qualifier, citations.ref(other.citation)] for other in step.also_by],
             }
             for step in policy.steps
         },
         "kinds": {kind.id: kind.title for kind in policy.change_kinds},
         "kind_citations": {kind.id: citations.ref(kind.citation) for kind in policy.change_kinds},
         "parallel": [
-            {"steps": list(group.steps), "condition": group.condition, "citation": citations.ref(group.citation)}
+            {"steps": list(group.steps), "condition": group.condition, "citation": citations.ref(group.citation),
+             "applies_to": list(group.applies_to), "interpretation": group.interpretation}
             for group in policy.parallel
         ],
         "classification": [
@@ -95,82 +121,38 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
             }
             for rule in policy.classification
         ],
-        "decisions": {},
-        "citations": citations.items,
-    }
-    singles = {kind.id: _single(kind, citations) for kind in policy.change_kinds}
-    for size in range(1, len(kinds) + 1):
-        for combo in combinations(kinds, size):
-            table["decisions"][combination_key(combo)] = _combine(
-                combo, singles, steps, file_order, closure, direct, citations
-            )
-    return table
-
-
-def _single(kind, citations: _Citations) -> dict:
-    return {
-        "requires": [
-            (r.step, r.kind, citations.ref(r.citation), r.interpretation) for r in kind.requirements
+        # Per change kind: what it requires (the approval kind resolved), does not need, leaves open.
+        "rules": {
+            kind.id: {
+                "requires": [
+                    {
+                        "step": r.step, "kind": r.kind or steps[r.step].kind,
+                        "citation": citations.ref(r.citation), "interpretation": r.interpretation,
+                    }
+                    for r in kind.requirements
+                ],
+                "not_required": [
+                    {"approver": n.approver, "citation": citations.ref(n.citation)} for n in kind.not_required
+                ],
+                "unspecified": [
+                    {"topic": u.topic, "text": u.text, "citation": citations.ref(u.citation)} for u in kind.unspecified
+                ],
+                # Where the text gives no order: the kind's own reading (always an interpretation).
+                "order": [
+                    {"before": o.before, "after": o.after, "citation": citations.ref(o.citation),
+                     "interpretation": o.interpretation, "condition": o.condition}
+                    for o in kind.order
+                ],
+            }
+            for kind in policy.change_kinds
+        },
+        # The precedence graph: its edges in file order (one object each, so an edge can carry
+        # more than its citation) and a topological order of every step.
+        "precedence": [
+            {"before": edge.before, "after": edge.after, "citation": citations.ref(edge.citation),
+             "applies_to": list(edge.applies_to), "interpretation": edge.interpretation, "condition": edge.condition}
+            for edge in policy.precedence
         ],
-        "not_required": [(n.approver, citations.ref(n.citation)) for n in kind.not_required],
-        "unspecified": [(u.topic, u.text, citations.ref(u.citation)) for u in kind.unspecified],
-    }
-
-
-def _combine(combo, singles, steps, file_order, closure, direct, citations: _Citations) -> dict:
-    """Union the requirements of several change kinds and order the gates they need."""
-    required: dict[str, list] = {}  # step -> [kind, citation, required_by, interpretation]
-    for change in combo:
-        for step_id, kind_override, citation, interpretation in singles[change]["requires"]:
-            kind = kind_override or steps[step_id].kind
-            entry = required.get(step_id)
-            if entry is None:
-                required[step_id] = [kind, citation, [change], interpretation]
-                continue
-            entry[2].append(change)
-            if KIND_STRENGTH.get(kind, 0) > KIND_STRENGTH.get(entry[0], 0):
-                entry[0], entry[1] = kind, citation
-            entry[3] = entry[3] or interpretation
-
-    gates = [s for s in required if steps[s].kind in GATE_KINDS]
-    actions = [s for s in required if steps[s].kind not in GATE_KINDS]
-    required_approvers = {steps[s].actor for s in gates}
-
-    sub = closure.subgraph(gates)
-    stages = [
-        sorted(generation, key=file_order.__getitem__) for generation in nx.topological_generations(sub)
-    ]
-    position = {gate: index for index, stage in enumerate(stages) for gate in stage}
-    gates.sort(key=lambda g: (position[g], file_order[g]))
-
-    order = []
-    for before, after in sorted(
-        nx.transitive_reduction(sub).edges, key=lambda e: (position[e[0]], file_order[e[0]], file_order[e[1]])
-    ):
-        path = nx.shortest_path(direct, before, after)
-        chain = [citations.ref(direct.edges[a, b]["citation"]) for a, b in zip(path, path[1:])]
-        order.append([before, after, list(dict.fromkeys(chain))])
-
-    step_order = {s: i for i, s in enumerate(nx.lexicographical_topological_sort(
-        closure.subgraph(actions), key=lambda s: f"{file_order[s]:06d}"))}
-    actions.sort(key=step_order.__getitem__)
-
-    not_required: dict[str, list] = {}
-    unspecified: dict[str, list] = {}
-    for change in combo:
-        for approver, citation in singles[change]["not_required"]:
-            if approver in required_approvers:
-                continue  # another change in the same request requires it
-            not_required.setdefault(approver, [approver, citation, []])[2].append(change)
-        for topic, text, citation in singles[change]["unspecified"]:
-            unspecified.setdefault(topic, [topic, text, citation, []])[3].append(change)
-
-    return {
-        "changes": list(combo),
-        "required": [[g, *required[g]] for g in gates],
-        "steps": [[s, *required[s][:3]] for s in actions],
-        "stages": stages,
-        "order": order,
-        "not_required": list(not_required.values()),
-        "unspecified": list(unspecified.values()),
+        "topological_order": topological,
+        "citations": citations.items,
     }

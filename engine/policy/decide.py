@@ -1,7 +1,8 @@
-"""Answer "what approval does this change need?" from a compiled decision table.
+"""Answer "what approval does this change need?" from a policy's compiled form.
 
-This module imports neither networkx nor pydantic: a query is a dictionary look-up plus, when
-committees are named, a small expansion of the per-committee gate.  Results are memoised.
+This module imports neither networkx nor pydantic.  A combination of change kinds is decided on
+first use (:func:`workreg.policy.combine.combine`) and memoised, then each query expands the
+per-committee gates for the committees named; repeated queries are a dictionary look-up.
 """
 
 from __future__ import annotations
@@ -9,19 +10,27 @@ from __future__ import annotations
 from typing import Iterable
 
 from workreg.policy.decision import (
-    KIND_STRENGTH, Citation, Decision, NotRequired, OrderEdge, RequiredApproval, StepItem, UnspecifiedPoint,
+    KIND_STRENGTH, Alternative, Citation, Decision, NotRequired, OrderEdge, ParallelStage, Provenance,
+    RequiredApproval, StepItem, UnspecifiedPoint,
 )
 from workreg.errors import UsageError, did_you_mean
+from workreg.policy.combine import (
+    Combination, KindRules, OrderSources, PrecedenceIndex, Requirement, combine,
+)
 
 
-#: The layout of a compiled table; bump when it or the meaning of its entries changes.
-TABLE_FORMAT = 1
-#: Decisions memoised per policy before the memo starts again (every combination of kinds fits many times).
-MEMO_LIMIT = 65_536
+#: The layout of a compiled policy; bump when it or the meaning of its entries changes.
+#: 2: per-kind rules and the precedence graph instead of every combination decided up front.
+#: 3: order scoped to change kinds (``applies_to``, a kind's own ``order``), parallel groups'
+#:    scope and readings, roles' aliases and readings, steps' readings and alternatives.
+TABLE_FORMAT = 3
+#: Decisions kept per policy: past this many distinct queries the memo starts afresh, so a
+#: long-running process asked about ever new committees or combinations stays bounded.
+MAX_MEMO = 1 << 16
 
 
 class CompiledPolicy:
-    """A policy's decision table, ready for look-ups (build with :func:`workreg.policy.registry.get_policy`)."""
+    """A policy's compiled form, ready for queries (build with :func:`workreg.policy.registry.get_policy`)."""
 
     def __init__(self, table: dict, *, file: str | None = None) -> None:
         if table.get("format") != TABLE_FORMAT:
@@ -33,9 +42,28 @@ class CompiledPolicy:
         self.version: str = table["version"]
         self.title: str = table["title"]
         self.kinds: tuple[str, ...] = tuple(table["kinds"])
+        for part in ("roles", "steps", "rules", "precedence", "topological_order", "citations"):
+            if part not in table:
+                raise KeyError(part)
         self._kind_position = {kind: index for index, kind in enumerate(self.kinds)}
-        self._citations = tuple(Citation(section, quote) for section, quote in table["citations"])
+        source = table["source"]
+        #: The published text the policy's citations quote (itself, unless it is a reconstruction).
+        self.quotes_from: str = table["provenance"].get("quotes_from") or f"{source['document']} {source['version']}"
+        self._citations = tuple(Citation(section, quote, self.quotes_from) for section, quote in table["citations"])
+        self._sources: dict[frozenset, OrderSources] = {}
+        self._provenance: Provenance | None = None
+        self._alternatives_of: dict[str, tuple[Alternative, ...]] = {}
+        # The change kinds whose presence changes a decision's order: those an edge or a parallel
+        # group is scoped to, and those with an order of their own.
+        self._scoping_kinds = frozenset(
+            kind for edge in table["precedence"] for kind in edge.get("applies_to", ())
+        ) | frozenset(kind for kind, rules in table["rules"].items() if rules.get("order"))
         self._memo: dict = {}
+        self._combinations: dict[tuple[str, ...], Combination] = {}
+        self._index: PrecedenceIndex | None = None
+        self._rules: dict[str, KindRules] = {}
+        self._view: _StepsView | None = None
+        self._chains: dict[tuple[int, ...], tuple[Citation, ...]] = {}
 
     def __repr__(self) -> str:
         return f"<CompiledPolicy {self.ref}>"
@@ -49,30 +77,57 @@ class CompiledPolicy:
             "basis": [self._citations[i].to_dict() for i in table["basis"]],
         }
 
+    @property
+    def provenance_record(self) -> Provenance:
+        """The policy's provenance as a decision carries it."""
+        if self._provenance is None:
+            table = self.table["provenance"]
+            source = self.table["source"]
+            self._provenance = Provenance(
+                kind=table["kind"], document=f"{source['document']} {source['version']}",
+                quotes_from=self.quotes_from, note=table["note"],
+                basis=tuple(self._citations[i] for i in table["basis"]),
+            )
+        return self._provenance
+
+    def citation(self, index: int) -> Citation:
+        """The citation stored at ``index`` of the compiled form."""
+        return self._citations[index]
+
     def role_name(self, role: str) -> str:
         return self.table["roles"][role]["name"]
 
+    def resolve_kind(self, name: str) -> str:
+        """A change kind's id from its id, its id with spaces ("scope extension") or its title."""
+        if name in self._kind_position:
+            return name
+        wanted = " ".join(name.replace("_", " ").replace("-", " ").split()).casefold()
+        for kind, title in self.table["kinds"].items():
+            if wanted in (kind.replace("_", " "), " ".join(title.split()).casefold()):
+                return kind
+        raise UsageError(
+            f"unknown change kind '{name}' in {self.ref}", code="unknown-change-kind",
+            hint=did_you_mean(name, self.kinds) or "known: " + ", ".join(self.kinds),
+        )
+
     def canonical_changes(self, changes: Iterable[str]) -> tuple[str, ...]:
-        """The change kinds in policy order, without repeats; unknown kinds raise UsageError."""
+        """The change kinds (ids or titles) in policy order, without repeats; unknown kinds raise UsageError."""
         if isinstance(changes, str):
             changes = (changes,)
-        unique = set(changes)
-        if not unique:
+        names = list(changes)
+        if any(not isinstance(name, str) for name in names):
+            raise UsageError("change kinds must be strings", code="bad-argument")
+        if not names:
             raise UsageError("no change kind given", code="no-change", hint="known: " + ", ".join(self.kinds))
-        for change in unique:
-            if change not in self._kind_position:
-                raise UsageError(
-                    f"unknown change kind '{change}' in {self.ref}", code="unknown-change-kind",
-                    hint=did_you_mean(change, self.kinds),
-                )
+        # The first unknown name in the order given is the one reported, every run.
+        unique = {self.resolve_kind(name) for name in names}
         return tuple(sorted(unique, key=self._kind_position.__getitem__))
 
     def decide(
         self, changes: Iterable[str], committees: Iterable[str] = (), originating: str | None = None
     ) -> Decision:
         """The decision for these change kinds (see :func:`decide`)."""
-        if isinstance(changes, str):
-            changes = (changes,)
+        changes = (changes,) if isinstance(changes, str) else tuple(changes)
         committees = tuple(committees)
         key = (frozenset(changes), committees, originating)
         try:
@@ -81,49 +136,130 @@ class CompiledPolicy:
             pass
         except TypeError as exc:
             raise UsageError("change kinds and committees must be strings", code="bad-argument") from exc
-        canonical = self.canonical_changes(key[0])
+        canonical = self.canonical_changes(changes)
         names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip()))
-        decision = self._materialise(canonical, names, originating.strip() if originating else None)
-        if len(self._memo) >= MEMO_LIMIT:  # committee names come from users (and HTTP): stay bounded
+        decision = self._materialise(self._combination(canonical), names, originating.strip() if originating else None)
+        if len(self._memo) >= MAX_MEMO:
             self._memo.clear()
         self._memo[key] = decision
         return decision
 
-    # -- building a Decision from the table ------------------------------------------------
+    def combination(self, changes: Iterable[str]) -> Combination:
+        """The committee-independent decision for these change kinds, derived on first use."""
+        return self._combination(self.canonical_changes(changes))
 
-    def _actor_name(self, role: str, originating: str | None) -> str:
-        info = self.table["roles"][role]
-        if info["default"] is not None:
-            return originating or self.table["roles"][info["default"]]["name"]
-        return info["name"]
+    def _combination(self, canonical: tuple[str, ...]) -> Combination:
+        found = self._combinations.get(canonical)
+        if found is None:
+            if len(self._combinations) >= MAX_MEMO:
+                self._combinations.clear()
+            found = self._combinations[canonical] = self._combine(canonical)
+        return found
 
-    def _materialise(self, changes: tuple[str, ...], committees: tuple[str, ...], originating: str | None) -> Decision:
-        entry = self.table["decisions"][",".join(changes)]
-        steps = self.table["steps"]
-        roles = self.table["roles"]
+    # -- the compiled form, unpacked on first use ---------------------------------------------
+
+    @property
+    def precedence(self) -> PrecedenceIndex:
+        """Reachability and citation chains over the edges that order every change kind (built on first use)."""
+        if self._index is None:
+            table = self.table
+            self._index = PrecedenceIndex(
+                table["steps"], table["topological_order"],
+                ((edge["before"], edge["after"], edge["citation"]) for edge in table["precedence"]
+                 if not edge.get("applies_to")),
+            )
+        return self._index
+
+    def order_sources(self, changes: tuple[str, ...]) -> OrderSources:
+        """The order that applies to these change kinds (edges scoped to them, their own readings),
+        and the part of it the text states; one index per distinct set of edges, built on first use."""
+        key = self._scoping_kinds.intersection(changes)
+        found = self._sources.get(key)
+        if found is not None:
+            return found
+        table = self.table
+        edges = [edge for edge in table["precedence"] if not edge["applies_to"] or key.intersection(edge["applies_to"])]
+        own = [edge for change in changes if change in key for edge in table["rules"][change]["order"]]
+        readings: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        for edge in own + edges:  # a stated edge's reading wins over a kind's own for the same pair
+            pair = (edge["before"], edge["after"])
+            if pair not in readings or edge["interpretation"] is None:
+                readings[pair] = (edge["interpretation"], edge["condition"])
+        # Stated edges last: a repeated pair keeps the last citation, the text's.
+        ordered = own + [edge for edge in edges if edge["interpretation"]] + \
+            [edge for edge in edges if not edge["interpretation"]]
+        index = PrecedenceIndex(table["steps"], table["topological_order"],
+                                ((edge["before"], edge["after"], edge["citation"]) for edge in ordered))
+        stated = PrecedenceIndex(table["steps"], table["topological_order"],
+                                 ((edge["before"], edge["after"], edge["citation"]) for edge in edges
+                                  if not edge["interpretation"]))
+        found = self._sources[key] = OrderSources(index, stated, readings)
+        return found
+
+    def kind_rules(self, kind: str) -> KindRules:
+        """What one change kind requires, does not need and leaves open."""
+        rules = self._rules.get(kind)
+        if rules is None:
+            entry = self.table["rules"][kind]
+            rules = self._rules[kind] = KindRules(
+                requires=tuple(
+                    Requirement(r["step"], r["kind"], r["citation"], r["interpretation"]) for r in entry["requires"]
+                ),
+                not_required=tuple((n["approver"], n["citation"]) for n in entry["not_required"]),
+                unspecified=tuple((u["topic"], u["text"], u["citation"]) for u in entry["unspecified"]),
+            )
+        return rules
+
+    def _combine(self, changes: tuple[str, ...]) -> Combination:
+        view = self._steps_view()
+        rules = {change: self.kind_rules(change) for change in changes}
+        sources = self.order_sources(changes)
+        return combine(changes, rules, view.is_gate, view.actor, sources.index, sources=sources)
+
+    def _steps_view(self) -> _StepsView:
+        if self._view is None:
+            self._view = _StepsView(self.table)
+        return self._view
+
+    # -- building a Decision ------------------------------------------------------------------
+
+    def _materialise(self, entry: Combination, committees: tuple[str, ...], originating: str | None) -> Decision:
+        view = self._steps_view()
+        actor_of, title_of, per_name, fixed_name, default_name = (
+            view.actor, view.title, view.per_name, view.fixed_name, view.default_name)
         cite = self._citations
 
+        def name_of(step: str) -> str:
+            fixed = fixed_name[step]
+            if fixed is None or (originating and view.designated[step]):
+                return originating or default_name[step]
+            return fixed
+
+        # The role's reading when the decision relies on the body filling it by default; a step's own.
+        default_reading = view.no_reading if originating else view.default_reading
+        step_reading = view.step_reading_named if originating else view.step_reading
+
         expansions: dict[str, list[tuple[str, str]]] = {}  # gate -> [(instance id, body name)]
-        for gate, *_ in entry["required"]:
-            actor = steps[gate]["actor"]
-            if roles[actor]["per_name"] and committees:
+        for item in entry.required:
+            gate = item.step
+            if committees and per_name[gate]:
                 expansions[gate] = [(f"{gate}:{name}", name) for name in committees]
             else:
-                expansions[gate] = [(gate, self._actor_name(actor, originating))]
+                expansions[gate] = [(gate, name_of(gate))]
 
-        # One body approving twice (the Alliance Committee as Originating Committee, say) is one
-        # approval: later gates of the same body are satisfied by the first, in stage order.
-        # Within a stage the satisfier is chosen by meaning, not by the order of the YAML file:
-        # a named role before a per-committee one, then the stronger kind, then the gate id.
-        kind_of = {gate: kind for gate, kind, *_ in entry["required"]}
+        # One body approving twice (the same body filling two roles, say) is one approval:
+        # later gates of the same body are satisfied by the first, in stage order.  Within a
+        # stage the satisfier is chosen by meaning, not by the order of the YAML file: a named
+        # role before a per-committee one, then the stronger kind, then the gate id.
+        kind_of = {item.step: item.kind for item in entry.required}
 
         def satisfier_first(gate: str) -> tuple:
-            return (roles[steps[gate]["actor"]]["per_name"], -KIND_STRENGTH.get(kind_of[gate], 0), gate)
+            return (per_name[gate], -KIND_STRENGTH.get(kind_of[gate], 0), gate)
 
         satisfied: dict[str, str] = {}
         first_gate_of_body: dict[str, str] = {}
-        for stage in entry["stages"]:
-            for gate in sorted(stage, key=satisfier_first):
+        for stage in (*entry.stages, entry.unordered):
+            for gate in (sorted(stage, key=satisfier_first) if len(stage) > 1 else stage):
                 for instance, name in expansions[gate]:
                     body = name.casefold()
                     if body in first_gate_of_body:
@@ -131,47 +267,149 @@ class CompiledPolicy:
                     else:
                         first_gate_of_body[body] = instance
 
-        required = []
-        for gate, kind, citation, required_by, interpretation in entry["required"]:
-            info = steps[gate]
-            for instance, name in expansions[gate]:
-                required.append(RequiredApproval(
-                    gate=instance, approver=info["actor"], name=name, kind=kind,
-                    citation=cite[citation], required_by=tuple(required_by), title=info["title"],
-                    satisfied_by=satisfied.get(instance), interpretation=interpretation,
-                ))
-        stages = tuple(
-            stage for stage in (
-                tuple(i for gate in stage for i, _ in expansions[gate] if i not in satisfied)
-                for stage in entry["stages"]
-            ) if stage
+        def reading_of(item, instance: str) -> str | None:
+            own, default = item.interpretation, default_reading[item.step]
+            satisfier = satisfied.get(instance)
+            # A gate given by another rests on whatever that one's body rests on.
+            given = default_reading[satisfier.partition(":")[0]] if satisfier else None
+            if given is None:
+                return default if own is None else (own if default is None else _join(own, default))
+            return _join(own, default, given)
+
+        required = tuple(
+            RequiredApproval(instance, actor_of[item.step], name, item.kind, cite[item.citation], item.required_by,
+                             title_of[item.step], satisfied.get(instance), reading_of(item, instance))
+            for item in entry.required for instance, name in expansions[item.step]
         )
-        order = tuple(
-            OrderEdge(b, a, tuple(cite[c] for c in chain))
-            for before, after, chain in entry["order"]
-            for b, _ in expansions[before] for a, _ in expansions[after]
-            if b not in satisfied and a not in satisfied
-        )
-        step_items = tuple(
-            StepItem(
-                step=step, title=steps[step]["title"], actor=steps[step]["actor"],
-                name=self._actor_name(steps[step]["actor"], originating), kind=kind,
-                optional=steps[step]["optional"], citation=cite[citation], required_by=tuple(required_by),
+        if satisfied:
+            stages = tuple(
+                stage for stage in (
+                    tuple(i for gate in stage for i, _ in expansions[gate] if i not in satisfied)
+                    for stage in entry.stages
+                ) if stage
             )
-            for step, kind, citation, required_by in entry["steps"]
+        elif committees:
+            stages = tuple(tuple(i for gate in stage for i, _ in expansions[gate]) for stage in entry.stages)
+        else:
+            stages = entry.stages
+        unordered = tuple(i for gate in entry.unordered for i, _ in expansions[gate] if i not in satisfied)
+        chains = self._chains
+        order = []
+        for edge in entry.order:
+            citations = chains.get(edge.chain)
+            if citations is None:
+                citations = chains[edge.chain] = tuple(cite[c] for c in edge.chain)
+            for b, _ in expansions[edge.before]:
+                if b in satisfied:
+                    continue
+                for a, _ in expansions[edge.after]:
+                    if a not in satisfied:
+                        order.append(OrderEdge(b, a, citations, edge.interpretation, edge.condition))
+        alternatives = self._alternatives_of or self._all_alternatives()
+        step_items = tuple(
+            StepItem(item.step, title_of[item.step], actor_of[item.step], name_of(item.step), item.kind,
+                     view.optional[item.step], cite[item.citation], item.required_by,
+                     step_reading[item.step], alternatives[item.step])
+            for item in entry.steps
         )
+        role_name = view.role_name
         not_required = tuple(
-            NotRequired(approver, roles[approver]["name"], cite[citation], tuple(by))
-            for approver, citation, by in entry["not_required"]
+            NotRequired(approver, role_name[approver], cite[citation], by)
+            for approver, citation, by in entry.not_required
         )
         unspecified = tuple(
-            UnspecifiedPoint(topic, text, cite[citation], tuple(by))
-            for topic, text, citation, by in entry["unspecified"]
+            UnspecifiedPoint(topic, text, cite[citation], by) for topic, text, citation, by in entry.unspecified
         )
-        return Decision(
-            policy=self.ref, changes=changes, required=tuple(required), not_required=not_required,
-            unspecified=unspecified, stages=stages, order=order, steps=step_items,
-        )
+        parallel = ()
+        if any(len(stage) > 1 for stage in stages):
+            parallel = self._parallel(entry.changes, stages,
+                                      {i: gate for gate in expansions for i, _ in expansions[gate]},
+                                      {item.gate: item.name for item in required})
+        return Decision(self.ref, entry.changes, required, not_required, unspecified, stages, tuple(order), step_items,
+                        unordered, parallel, self.provenance_record)
+
+    def _all_alternatives(self) -> dict[str, tuple[Alternative, ...]]:
+        """Per step, the others the text names as able to perform it (built once)."""
+        roles = self.table["roles"]
+        self._alternatives_of = {
+            step: tuple(
+                Alternative(role, f"{qualifier} the {roles[role]['name']}" if qualifier else roles[role]["name"],
+                            self._citations[citation])
+                for role, qualifier, citation in info["also_by"]
+            )
+            for step, info in self.table["steps"].items()
+        }
+        return self._alternatives_of
+
+    def _parallel(self, changes: tuple[str, ...], stages, base_of: dict[str, str], names: dict[str, str]):
+        """Why the gates of each stage of several share it: a parallel group of the policy that
+        applies to these changes and covers every pair (its condition, citations), else a reading."""
+        wanted = set(changes)
+        groups = [(group, set(group["steps"])) for group in self.table["parallel"]
+                  if not group.get("applies_to") or wanted & set(group["applies_to"])]
+        result = []
+        for number, stage in enumerate(stages, 1):
+            if len(stage) < 2:
+                continue
+            covering: list[dict] = []
+            loose: list[tuple[str, str]] = []
+            for position, first in enumerate(stage):
+                for second in stage[position + 1:]:
+                    pair = {base_of[first], base_of[second]}
+                    group = next((g for g, members in groups if pair <= members), None)
+                    if group is None:
+                        loose.append((first, second))
+                    elif group not in covering:
+                        covering.append(group)
+            reading = _join(*(group.get("interpretation") for group in covering))
+            if loose:
+                pairs = "; ".join(f"{names[a]} and {names[b]}" for a, b in loose)
+                reading = _join(reading, f"{self.table['source']['document']} {self.table['source']['version']} "
+                                         f"gives no order between {pairs} and does not say they run together; "
+                                         "workreg lists them in one stage.")
+            result.append(ParallelStage(
+                number, tuple(stage), tuple(self._citations[group["citation"]] for group in covering),
+                _join(*(group["condition"] for group in covering)), reading,
+            ))
+        return tuple(result)
+
+
+class _StepsView:
+    """Per step, what building a decision reads (one dict look-up each, not three)."""
+
+    __slots__ = ("actor", "title", "optional", "is_gate", "per_name", "fixed_name", "default_name", "role_name",
+                 "designated", "default_reading", "no_reading", "step_reading", "step_reading_named")
+
+    def __init__(self, table: dict) -> None:
+        roles = table["roles"]
+        steps = table["steps"]
+        self.role_name = {role: info["name"] for role, info in roles.items()}
+        self.actor = {step: info["actor"] for step, info in steps.items()}
+        self.title = {step: info["title"] for step, info in steps.items()}
+        self.optional = {step: info["optional"] for step, info in steps.items()}
+        self.is_gate = {step: info["gate"] for step, info in steps.items()}
+        self.per_name = {step: roles[actor]["per_name"] for step, actor in self.actor.items()}
+        # The body's name: the role's own, or (for a role filled by default by another) the
+        # originating body named in the query, else the default role's name.
+        self.fixed_name = {
+            step: roles[actor]["name"] if roles[actor]["default"] is None else None for step, actor in self.actor.items()
+        }
+        self.default_name = {
+            step: roles[roles[actor]["default"]]["name"] if roles[actor]["default"] is not None else None
+            for step, actor in self.actor.items()
+        }
+        # A role filled by a body named per register (--originating), with or without a default.
+        self.designated = {step: roles[actor]["designated"] for step, actor in self.actor.items()}
+        # The role's reading of its default body ("most likely the Alliance Committee").
+        self.default_reading = {
+            step: roles[actor]["interpretation"] if roles[actor]["default"] is not None else None
+            for step, actor in self.actor.items()
+        }
+        self.no_reading = dict.fromkeys(steps)
+        # A step's own reading, and with it its actor's default when no body is named.
+        self.step_reading = {step: _join(info["interpretation"], self.default_reading[step])
+                             for step, info in steps.items()}
+        self.step_reading_named = {step: info["interpretation"] for step, info in steps.items()}
 
 
 def decide(
@@ -186,3 +424,11 @@ def decide(
     Originating Committee when it is not the policy's default.
     """
     return policy.decide(changes, committees, originating)
+
+
+def _join(*readings: str | None) -> str | None:
+    """Several readings as one text (None when there is none)."""
+    texts = [text for text in readings if text]
+    if len(texts) < 2:
+        return texts[0] if texts else None
+    return " ".join(dict.fromkeys(texts))

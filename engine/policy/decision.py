@@ -1,30 +1,70 @@
-"""The values a decision is made of: frozen, plain, and convertible to the documented JSON."""
+"""The values a decision is made of: frozen, plain, and convertible to the documented JSON.
+
+They are typed named tuples rather than dataclasses: a CLI query builds them in a process that
+lives a few milliseconds, and ``dataclasses`` (with ``inspect``) costs more to import than the
+whole query.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: Strength of approval kinds: when changes require one gate with different kinds, or one body
 #: holds two gates of one stage, the stronger kind is the one reported.
 KIND_STRENGTH = {"acknowledgement": 1, "approval": 2, "ballot": 3}
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """A section of the source document and a short quote from it."""
+class Citation(NamedTuple):
+    """A section of a published text and a short quote from it; ``source`` names the text
+    (``DSP4003 1.2.0``), which for a reconstructed policy is not the version it encodes."""
 
     section: str
     quote: str
+    source: str | None = None
+
+    # One clause is one clause whichever policy cites it: equality and hashing ignore ``source``.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, tuple) and len(other) >= 2:
+            return (self[0], self[1]) == (other[0], other[1])
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((self[0], self[1]))
 
     def __str__(self) -> str:
         return f'§{self.section} "{self.quote}"'
 
     def to_dict(self) -> dict:
-        return {"section": self.section, "quote": self.quote}
+        return {"section": self.section, "quote": self.quote, "source": self.source}
 
 
-@dataclass(frozen=True, slots=True)
-class RequiredApproval:
+class Provenance(NamedTuple):
+    """What a decision's policy is: the published text transcribed, or a reconstruction of one."""
+
+    kind: str
+    #: The version the policy encodes, e.g. ``DSP4003 1.1b``.
+    document: str
+    #: The published text its quotes come from, e.g. ``DSP4003 1.2.0``.
+    quotes_from: str
+    note: str | None = None
+    basis: tuple[Citation, ...] = ()
+
+    @property
+    def reconstructed(self) -> bool:
+        return self.kind == "reconstructed"
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind, "document": self.document, "quotes_from": self.quotes_from, "note": self.note,
+            "basis": [citation.to_dict() for citation in self.basis],
+        }
+
+
+class RequiredApproval(NamedTuple):
     """A gate the change needs: who approves, how, and the clause that says so."""
 
     gate: str
@@ -51,8 +91,7 @@ class RequiredApproval:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class NotRequired:
+class NotRequired(NamedTuple):
     """An approver the source explicitly says the change does not need."""
 
     approver: str
@@ -69,8 +108,7 @@ class NotRequired:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class UnspecifiedPoint:
+class UnspecifiedPoint(NamedTuple):
     """A question the source leaves open for this change."""
 
     topic: str
@@ -87,8 +125,18 @@ class UnspecifiedPoint:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class StepItem:
+class Alternative(NamedTuple):
+    """Another party the text names as able to perform a step (``or a member of ...``)."""
+
+    actor: str
+    name: str
+    citation: Citation
+
+    def to_dict(self) -> dict:
+        return {"actor": self.actor, "name": self.name, "citation": self.citation.to_dict()}
+
+
+class StepItem(NamedTuple):
     """A step around the approvals (drafting, scheduling, publishing, ...)."""
 
     step: str
@@ -99,6 +147,9 @@ class StepItem:
     optional: bool
     citation: Citation
     required_by: tuple[str, ...]
+    #: The policy's reading where the text is silent (e.g. who performs the step), else None.
+    interpretation: str | None = None
+    also_by: tuple[Alternative, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -110,27 +161,55 @@ class StepItem:
             "optional": self.optional,
             "citation": self.citation.to_dict(),
             "required_by": list(self.required_by),
+            "interpretation": self.interpretation,
+            "also_by": [item.to_dict() for item in self.also_by],
         }
 
 
-@dataclass(frozen=True, slots=True)
-class OrderEdge:
-    """``before`` completes before ``after``; the clauses that say so (a chain when derived)."""
+class OrderEdge(NamedTuple):
+    """``before`` completes before ``after``; the clauses that say so (a chain when derived).
+
+    ``interpretation`` is None only when the text states this order for the decision's change
+    kinds; ``condition`` is what the text attaches to it, if anything.
+    """
 
     before: str
     after: str
     citations: tuple[Citation, ...]
+    interpretation: str | None = None
+    condition: str | None = None
 
     def to_dict(self) -> dict:
         return {
             "before": self.before,
             "after": self.after,
             "citations": [citation.to_dict() for citation in self.citations],
+            "interpretation": self.interpretation,
+            "condition": self.condition,
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class ParallelStage(NamedTuple):
+    """A stage of several gates: the text's permission to run them together (with its condition),
+    or the policy's reading (``interpretation``) where the text only gives no order between them."""
+
+    stage: int
+    gates: tuple[str, ...]
+    citations: tuple[Citation, ...] = ()
+    condition: str | None = None
+    interpretation: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "stage": self.stage,
+            "gates": list(self.gates),
+            "citations": [citation.to_dict() for citation in self.citations],
+            "condition": self.condition,
+            "interpretation": self.interpretation,
+        }
+
+
+class Decision(NamedTuple):
     """What a set of changes needs under one policy: approvals in stages, with citations."""
 
     policy: str
@@ -141,6 +220,11 @@ class Decision:
     stages: tuple[tuple[str, ...], ...]
     order: tuple[OrderEdge, ...]
     steps: tuple[StepItem, ...]
+    #: Gates the policy orders relative to no other gate of the decision (not in any stage).
+    unordered: tuple[str, ...] = ()
+    #: One entry per stage of several gates: why they may run together.
+    parallel: tuple[ParallelStage, ...] = ()
+    provenance: Provenance | None = None
 
     def stage_numbers(self) -> dict[str, int]:
         """Gate id → its stage, counting from 1 (satisfied gates have none)."""
@@ -167,4 +251,7 @@ class Decision:
             "stages": [list(stage) for stage in self.stages],
             "order": [edge.to_dict() for edge in self.order],
             "steps": [item.to_dict() for item in self.steps],
+            "unordered": list(self.unordered),
+            "parallel": [item.to_dict() for item in self.parallel],
+            "provenance": self.provenance.to_dict() if self.provenance else None,
         }

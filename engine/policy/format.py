@@ -1,31 +1,39 @@
-"""Human output: aligned text tables and Markdown for decisions (JSON is ``Decision.to_dict``)."""
+"""Human output: aligned text tables and Markdown for decisions (JSON is ``Decision.to_dict``).
+
+Every format says what the policy is (published text or reconstruction, and which text its quotes
+come from), which gates the text leaves unordered, the condition or reading behind every stage
+of several gates and every order, and every interpretation the answer rests on.
+"""
 
 from __future__ import annotations
 
-import json
 import textwrap
-from typing import Sequence
+from typing import Iterable, Sequence
 
+from workreg.outputs import format_json, table, text_width  # noqa: F401 - format_json re-exported
 from workreg.policy.decide import CompiledPolicy
-from workreg.policy.decision import Decision, RequiredApproval
+from workreg.policy.decision import Decision, RequiredApproval, StepItem
 
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> str:
-    """A plain aligned text table (no borders), one row a line."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        widths = [max(w, len(str(cell))) for w, cell in zip(widths, row)]
-    lines = [indent + "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
-    lines.append(indent + "  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append(indent + "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
-    return "\n".join(lines)
+#: The stage label of a gate the policy orders relative to no other gate of the decision.
+ANY_STAGE = "any"
 
 
 def source_label(policy: CompiledPolicy) -> str:
-    """``DSP4003 1.2.0``: the document a policy encodes, for "not specified by ..." lines."""
+    """``DSP4003 1.2.0`` (``DSP4003 1.1b (reconstructed)``): the text a policy encodes, for "not specified by ..."."""
     source = policy.table["source"]
-    return f"{source['document']} {source['version']}"
+    kind = policy.table["provenance"]["kind"]
+    return f"{source['document']} {source['version']}" + ("" if kind == "published" else f" ({kind})")
+
+
+def provenance_banner(policy: CompiledPolicy) -> str:
+    """One paragraph a reader cannot miss: published text, or a reconstruction and what it quotes."""
+    record = policy.provenance_record
+    if record.kind == "published":
+        return f"Source: {record.document}, the published text; quotes are from it."
+    what = "RECONSTRUCTED" if record.kind == "reconstructed" else record.kind.upper()
+    return (f"{what}, NOT A PUBLISHED TEXT: {policy.ref} reconstructs {record.document}, which is not at hand, "
+            f"from {record.quotes_from} and its change history (Appendix A). Every quote is {record.quotes_from} "
+            f"text, not {record.document}; each difference from it is marked as an interpretation.")
 
 
 def approver_label(policy: CompiledPolicy, item: RequiredApproval) -> str:
@@ -38,29 +46,86 @@ def approver_label(policy: CompiledPolicy, item: RequiredApproval) -> str:
     return role
 
 
-def _quote(text: str, width: int = 96, indent: str = "       ") -> str:
-    return textwrap.fill(f'"{text}"', width=width, initial_indent=indent, subsequent_indent=indent + " ")
+def stage_label(decision: Decision, gate: str) -> str:
+    """``1``, ``2``, ... or ``any`` for a gate the policy leaves unordered."""
+    stage = decision.stage_numbers().get(gate)
+    return str(stage) if stage is not None else ANY_STAGE
 
 
-def format_text(policy: CompiledPolicy, decision: Decision) -> str:
-    """The decision as readable text: approvals in stages with their clauses, then the rest."""
-    kinds = policy.table["kinds"]
-    out = [
-        f"{decision.policy}  {policy.title}",
-        "Changes: " + ", ".join(f"{c} ({kinds[c]})" for c in decision.changes),
-        "",
-    ]
+def actor_label(step: StepItem) -> str:
+    """Who performs a step: its actor and anyone the text names as able to instead."""
+    return " or ".join([step.name, *(other.name for other in step.also_by)])
+
+
+def active_gates(decision: Decision) -> list[RequiredApproval]:
+    """The gates still to pass, in stage order, unordered ones last."""
     stage_of = decision.stage_numbers()
     active = [item for item in decision.required if item.satisfied_by is None]
-    active.sort(key=lambda item: stage_of.get(item.gate, 0))
+    return sorted(active, key=lambda item: stage_of.get(item.gate, len(decision.stages) + 1))
+
+
+def _names(decision: Decision, policy: CompiledPolicy, gates: Iterable[str]) -> str:
+    by_gate = {item.gate: item for item in decision.required}
+    return ", ".join(approver_label(policy, by_gate[gate]) if gate in by_gate else gate for gate in gates)
+
+
+def _cite(citations: Sequence) -> str:
+    return "; ".join(f"§{c.section}" for c in citations)
+
+
+def stage_notes(policy: CompiledPolicy, decision: Decision) -> list[str]:
+    """Why gates share a stage (the text's permission and its condition, or the policy's reading)
+    and which gates have no stated place in the order."""
+    notes = []
+    for group in decision.parallel:
+        names = _names(decision, policy, group.gates)
+        if group.interpretation is None:
+            text = f"Stage {group.stage} ({names}): {source_label(policy)} allows them in parallel ({_cite(group.citations)})"
+            text += f", {group.condition}." if group.condition else "."
+        else:
+            text = f"Stage {group.stage} ({names}): interpretation: {group.interpretation}"
+            if group.condition:
+                text += f" Where the text allows parallel ballots, it is {group.condition} ({_cite(group.citations)})."
+        notes.append(text)
+    if decision.unordered:
+        names = _names(decision, policy, decision.unordered)
+        notes.append(f"No order stated ({names}): {source_label(policy)} gives no order for "
+                     + ("this approval relative to the others." if len(decision.unordered) == 1
+                        else "these approvals relative to the others or each other."))
+    return notes
+
+
+def _wrapped(text: str, indent: str = "  ", subsequent: str = "    ") -> str:
+    return textwrap.fill(text, width=text_width() - 4, initial_indent=indent, subsequent_indent=subsequent)
+
+
+def _quote(text: str, width: int | None = None, indent: str = "       ") -> str:
+    return textwrap.fill(f'"{text}"', width=(width or text_width()) - 4, initial_indent=indent, subsequent_indent=indent + " ")
+
+
+def format_text(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[str] = ()) -> str:
+    """The decision as readable text: provenance, approvals in stages with their clauses, then the rest."""
+    kinds = policy.table["kinds"]
+    record = policy.provenance_record
+    out = [
+        f"{decision.policy}  {policy.title}",
+        textwrap.fill(provenance_banner(policy), width=text_width() - 4, subsequent_indent="    "),
+        "Changes: " + ", ".join(f"{c} ({kinds[c]})" for c in decision.changes),
+    ]
+    out += [_wrapped("Note: " + note, indent="", subsequent="    ") for note in notes]
+    out.append("")
+    active = active_gates(decision)
     if active:
-        out.append("Required approvals, in order (one stage may run in parallel):")
+        heading = "Required approvals, in order" if decision.stages else "Required approvals"
+        out.append(heading + (f" ({ANY_STAGE}: no order stated):" if decision.unordered else ":"))
         out.append(table(
             ["Stage", "Approver", "Kind", "Clause", "Gate"],
-            [[str(stage_of[i.gate]), approver_label(policy, i), i.kind, f"§{i.citation.section}", i.gate] for i in active],
+            [[stage_label(decision, i.gate), approver_label(policy, i), i.kind, f"§{i.citation.section}", i.gate]
+             for i in active],
         ))
+        out += [_wrapped(note) for note in stage_notes(policy, decision)]
         out.append("")
-        out.append("Why:")
+        out.append("Why" + ("" if record.kind == "published" else f" (quotes from {record.quotes_from})") + ":")
         by_citation: dict = {}
         for item in active:
             by_citation.setdefault(item.citation, []).append(item)
@@ -69,24 +134,30 @@ def format_text(policy: CompiledPolicy, decision: Decision) -> str:
             out.append(f"  {names}: §{citation.section}")
             out.append(_quote(citation.quote))
             for interpretation in dict.fromkeys(i.interpretation for i in items if i.interpretation):
-                out.append(f"       interpretation: {interpretation}")
+                whose = [approver_label(policy, i) for i in items if i.interpretation == interpretation]
+                label = "interpretation" if len(whose) == len(items) else f"interpretation ({', '.join(whose)})"
+                out.append(_wrapped(f"{label}: {interpretation}", indent="       ", subsequent="         "))
     else:
         out.append(f"Required approvals: none named by {source_label(policy)}.")
     satisfied = [item for item in decision.required if item.satisfied_by is not None]
     titles = {item.gate: item.title for item in decision.required}
     for item in satisfied:
-        out.append(textwrap.fill(
-            f"{item.title} (§{item.citation.section}): given by the {titles.get(item.satisfied_by, item.satisfied_by)}, "
-            f"since the {item.name} is that body.", width=96, initial_indent="  Also: ", subsequent_indent="    ",
-        ))
+        text = (f"{item.title} (§{item.citation.section}): given by the {titles.get(item.satisfied_by, item.satisfied_by)}, "
+                f"since the {item.name} is that body.")
+        if item.interpretation:
+            text += f" Interpretation: {item.interpretation}"
+        out.append(_wrapped(text, indent="  Also: "))
     if decision.order:
         out.append("")
         out.append("Order:")
         for edge in decision.order:
-            clauses = "; ".join(f"§{c.section}" for c in edge.citations)
-            out.append(f"  {edge.before} → {edge.after}  ({clauses})")
+            out.append(f"  {edge.before} → {edge.after}  ({_cite(edge.citations)})")
             for citation in edge.citations:
                 out.append(_quote(citation.quote))
+            if edge.condition:
+                out.append(_wrapped(f"condition: {edge.condition}", indent="       ", subsequent="         "))
+            if edge.interpretation:
+                out.append(_wrapped(f"interpretation: {edge.interpretation}", indent="       ", subsequent="         "))
     out.append("")
     if decision.not_required:
         out.append("Not required:")
@@ -99,18 +170,18 @@ def format_text(policy: CompiledPolicy, decision: Decision) -> str:
         out.append("")
         out.append(f"Not specified by {source_label(policy)}:")
         for point in decision.unspecified:
-            out.append(textwrap.fill(
-                f"- {point.text} (§{point.citation.section}, {point.topic})", width=96,
-                initial_indent="  ", subsequent_indent="    ",
-            ))
+            out.append(_wrapped(f"- {point.text} (§{point.citation.section}, {point.topic})"))
     if decision.steps:
         out.append("")
         out.append("Other steps, in order:")
         out.append(table(
             ["Step", "By", "Kind", "Clause"],
-            [[s.title + (" (optional)" if s.optional else ""), s.name, s.kind, f"§{s.citation.section}"]
-             for s in decision.steps],
+            [[s.title + (" (optional)" if s.optional else ""), actor_label(s) + (" *" if s.interpretation else ""),
+              s.kind, f"§{s.citation.section}"] for s in decision.steps],
         ))
+        for step in decision.steps:
+            if step.interpretation:
+                out.append(_wrapped(f"* {step.title}: interpretation: {step.interpretation}"))
     return "\n".join(out) + "\n"
 
 
@@ -118,24 +189,42 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def format_markdown(policy: CompiledPolicy, decision: Decision) -> str:
-    """The decision as a Markdown section with tables, for issues and minutes."""
+def checklist(policy: CompiledPolicy, decision: Decision) -> list[str]:
+    """One Markdown task per approval still to pass, in stage order, to paste into a ballot or an issue."""
+    lines = []
+    for item in active_gates(decision):
+        stage = stage_label(decision, item.gate)
+        when = f"Stage {stage}" if stage != ANY_STAGE else "Any stage (no order stated)"
+        line = f"- [ ] {when}: {_md(approver_label(policy, item))} — {item.kind} (§{item.citation.section})"
+        if item.interpretation:
+            line += " — interpretation"
+        lines.append(line)
+    return lines
+
+
+def format_markdown(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[str] = (), heading: str = "###",
+                    with_checklist: bool = True) -> str:
+    """The decision as a Markdown section with tables, ending in a checklist, for issues and minutes."""
     kinds = policy.table["kinds"]
-    stage_of = decision.stage_numbers()
+    record = policy.provenance_record
     out = [
-        f"### Approvals for {', '.join(kinds[c] for c in decision.changes)} ({decision.policy})",
+        f"{heading} Approvals for {', '.join(kinds[c] for c in decision.changes)} ({decision.policy})",
+        "",
+        (f"> **{provenance_banner(policy)}**" if record.kind != "published" else provenance_banner(policy)),
         "",
     ]
-    active = sorted(
-        (i for i in decision.required if i.satisfied_by is None), key=lambda i: stage_of.get(i.gate, 0)
-    )
+    for note in notes:
+        out += [f"> Note: {_md(note)}", ""]
+    active = active_gates(decision)
     if active:
         out += ["| Stage | Approver | Kind | Clause | Quote |", "|---|---|---|---|---|"]
         for i in active:
             out.append(
-                f"| {stage_of[i.gate]} | {_md(approver_label(policy, i))} | {i.kind} | "
+                f"| {stage_label(decision, i.gate)} | {_md(approver_label(policy, i))} | {i.kind} | "
                 f"§{i.citation.section} | {_md(i.citation.quote)} |"
             )
+        for note in stage_notes(policy, decision):
+            out += ["", _md(note)]
     else:
         out.append(f"No approval is named by {source_label(policy)}.")
     titles = {item.gate: item.title for item in decision.required}
@@ -146,6 +235,22 @@ def format_markdown(policy: CompiledPolicy, decision: Decision) -> str:
                 f"{_md(item.title)} (§{item.citation.section}) is given by the "
                 f"{_md(titles.get(item.satisfied_by, item.satisfied_by))}: the {_md(item.name)} is that body."
             )
+    interpretations = [(approver_label(policy, i), i.interpretation) for i in active if i.interpretation]
+    interpretations += [(item.title, item.interpretation) for item in decision.required
+                        if item.satisfied_by and item.interpretation]
+    if interpretations:
+        out += ["", "**Interpretations**", ""]
+        out += [f"- {_md(who)}: {_md(text)}" for who, text in dict.fromkeys(interpretations)]
+    if decision.order:
+        out += ["", "**Order**", ""]
+        for edge in decision.order:
+            quotes = "; ".join(f"§{c.section} “{_md(c.quote)}”" for c in edge.citations)
+            line = f"- {_md(_names(decision, policy, [edge.before]))} before {_md(_names(decision, policy, [edge.after]))}: {quotes}"
+            if edge.condition:
+                line += f" — condition: {_md(edge.condition)}"
+            if edge.interpretation:
+                line += f" — interpretation: {_md(edge.interpretation)}"
+            out.append(line)
     if decision.not_required:
         out += ["", "**Not required**", ""]
         for item in decision.not_required:
@@ -154,17 +259,17 @@ def format_markdown(policy: CompiledPolicy, decision: Decision) -> str:
         out += ["", f"**Not specified by {source_label(policy)}**", ""]
         for point in decision.unspecified:
             out.append(f"- {_md(point.text)} (§{point.citation.section})")
+    if decision.steps:
+        out += ["", "**Other steps, in order**", "", "| Step | By | Kind | Clause | Interpretation |", "|---|---|---|---|---|"]
+        for s in decision.steps:
+            out.append(f"| {_md(s.title + (' (optional)' if s.optional else ''))} | {_md(actor_label(s))} | {s.kind} | "
+                       f"§{s.citation.section} | {_md(s.interpretation or '—')} |")
+    tasks = checklist(policy, decision) if with_checklist else []
+    if tasks:
+        out += ["", "**Checklist**", "", *tasks]
     return "\n".join(out) + "\n"
 
 
-def format_json(data) -> str:
-    """Stable JSON: two-space indent, keys in contract order, UTF-8 kept."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def approvals_json(decision: Decision, as_of: dict | None = None) -> str:
-    """The JSON of ``workreg approvals --format json`` and ``POST /v1/approvals``; ``as_of`` when ``--on`` chose."""
-    body = decision.to_dict()
-    if as_of is not None:
-        body["as_of"] = as_of
-    return format_json(body)
+def approvals_json(policy: CompiledPolicy, decision: Decision, named: Sequence = ()) -> dict:
+    """``workreg approvals --format json``: the decision, and how each --committee name was read."""
+    return {**decision.to_dict(), "committees": [item.to_dict() for item in named]}

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from workreg.errors import PolicyError, WorkregErrors, did_you_mean
 from workreg.inputs import MAX_POLICY_BYTES, field_text, line_for, parse_yaml, read_policy_text  # noqa: F401
 from workreg.policy.model import GATE_KINDS, Policy
+from workreg.policy.reserved import CLASSIFICATION_OUTCOMES, reserved_meaning
 
 # pydantic puts union labels such as "tuple[Requirement, ...]" into locations; field names look like this.
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -159,6 +160,7 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
     roles = unique(policy.roles, "roles")
     steps = unique(policy.steps, "steps")
     kinds = unique(policy.change_kinds, "change_kinds")
+    _name_errors(policy, error)
     unique(policy.classification, "classification")
     step_kind = {step.id: step.kind for step in policy.steps}
 
@@ -171,14 +173,29 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
             ref(role.default, roles, "role", ("roles", index, "default"))
     for index, step in enumerate(policy.steps):
         ref(step.actor, roles, "role", ("steps", index, "actor"))
+        for position, other in enumerate(step.also_by):
+            ref(other.role, roles, "role", ("steps", index, "also_by", position, "role"))
     for index, edge in enumerate(policy.precedence):
         ref(edge.before, steps, "step", ("precedence", index, "before"))
         ref(edge.after, steps, "step", ("precedence", index, "after"))
         if edge.before == edge.after:
             error(f"step '{edge.before}' cannot precede itself", ("precedence", index), "self-precedence")
+        for position, kind_id in enumerate(edge.applies_to):
+            ref(kind_id, kinds, "change kind", ("precedence", index, "applies_to", position))
     for index, group in enumerate(policy.parallel):
         for position, step_id in enumerate(group.steps):
             ref(step_id, steps, "step", ("parallel", index, "steps", position))
+        for position, kind_id in enumerate(group.applies_to):
+            ref(kind_id, kinds, "change kind", ("parallel", index, "applies_to", position))
+    names: dict[str, str] = {}
+    for index, role in enumerate(policy.roles):
+        for position, alias in enumerate((role.name, *role.aliases)):
+            key = " ".join(alias.split()).casefold()
+            if names.get(key, role.id) != role.id:
+                error(f"'{alias}' names both role '{names[key]}' and role '{role.id}'",
+                      ("roles", index, "aliases", position - 1) if position else ("roles", index, "name"),
+                      "ambiguous-name", "give each role its own names")
+            names.setdefault(key, role.id)
     for index, kind in enumerate(policy.change_kinds):
         for position, requirement in enumerate(kind.requirements):
             path = ("change_kinds", index, "requires", position, "step")
@@ -192,6 +209,12 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
                 )
         for position, entry in enumerate(kind.not_required):
             ref(entry.approver, roles, "role", ("change_kinds", index, "not_required", position, "approver"))
+        for position, edge in enumerate(kind.order):
+            ref(edge.before, steps, "step", ("change_kinds", index, "order", position, "before"))
+            ref(edge.after, steps, "step", ("change_kinds", index, "order", position, "after"))
+            if edge.before == edge.after:
+                error(f"step '{edge.before}' cannot precede itself", ("change_kinds", index, "order", position),
+                      "self-precedence")
     if policy.review_cycle is not None:
         ref(policy.review_cycle.performed_by, roles, "role", ("review_cycle", "performed_by"))
         if policy.review_cycle.coordinated_by:
@@ -200,6 +223,34 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
         for position, role_id in enumerate(trigger.recommended_by):
             ref(role_id, roles, "role", ("removal_triggers", index, "recommended_by", position))
     for index, rule in enumerate(policy.classification):
-        if rule.kind != "editorial":
-            ref(rule.kind, kinds | {"editorial"}, "change kind", ("classification", index, "kind"))
+        if rule.kind not in CLASSIFICATION_OUTCOMES:
+            ref(rule.kind, kinds | CLASSIFICATION_OUTCOMES, "change kind", ("classification", index, "kind"))
     return errors
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def _name_errors(policy: Policy, error) -> None:
+    """Change kinds named with a reserved word, and names that two kinds answer to.
+
+    A change kind is asked for by its id or its title (``approvals "scope extension"``); a name
+    two kinds answer to would pick one of them silently.
+    """
+    named: dict[str, str] = {}
+    for index, kind in enumerate(policy.change_kinds):
+        for field, value in (("id", kind.id), ("title", kind.title)):
+            meaning = reserved_meaning(value)
+            if meaning is not None:
+                error(f"change kind {field} '{value}' is a reserved word: workreg uses it for {meaning}",
+                      ("change_kinds", index, field), "reserved-id",
+                      "choose another name; classification rules say 'kind: editorial' for changes that need no approval")
+        for field, value in (("id", kind.id), ("title", kind.title)):
+            words = _words(value)
+            owner = named.get(words)
+            if owner is not None and owner != kind.id:
+                error(f"change kind '{kind.id}' has the {field} '{value}', which also names change kind '{owner}'",
+                      ("change_kinds", index, field), "ambiguous-name",
+                      "give every change kind an id and a title that no other change kind answers to")
+            named.setdefault(words, kind.id)

@@ -81,6 +81,11 @@ class Provenance(Strict):
     basis: tuple[Citation, ...] = Field(
         default=(), description="Lines of the source (e.g. its change history) the reconstruction rests on."
     )
+    quotes_from: str | None = Field(
+        default=None,
+        description='The published text the citations quote when it is not the source itself, e.g. "DSP4003 '
+        '1.2.0" for a reconstruction of an earlier version.',
+    )
 
     @model_validator(mode="after")
     def _reconstruction_needs_basis(self) -> "Provenance":
@@ -105,16 +110,34 @@ class Role(Strict):
     name: str = Field(min_length=1)
     description: str | None = None
     citation: Citation
+    designated: bool = Field(
+        default=False,
+        description="The body filling this role is designated for each register (named with --originating); "
+        "implied by `default`.",
+    )
     default: str | None = Field(
-        default=None, description="Id of the role that fills this one unless told otherwise."
+        default=None, description="Id of the role that fills this one unless told otherwise (implies designated)."
     )
     default_citation: Citation | None = None
     per_name: bool = Field(
         default=False, description="One instance per named body (e.g. each affected committee)."
     )
+    aliases: tuple[str, ...] = Field(
+        default=(), description='Other names a feature file may use for the role, e.g. "DMTF Board".'
+    )
     responsibilities: tuple[Citation, ...] = ()
     constraints: tuple[Constraint, ...] = ()
     interpretation: str | None = None
+
+
+class AlsoBy(Strict):
+    """Another party the source names as able to perform a step (``or a member of ...``)."""
+
+    role: str = Field(pattern=ID_PATTERN)
+    qualifier: str | None = Field(
+        default=None, description='How the role takes part, e.g. "a member of" (the DMTF Executive Committee).'
+    )
+    citation: Citation
 
 
 class Step(Strict):
@@ -127,6 +150,9 @@ class Step(Strict):
     phase: Literal["proposal", "approval", "establishment", "update", "removal"]
     optional: bool = False
     citation: Citation
+    also_by: tuple[AlsoBy, ...] = Field(
+        default=(), description="Others the source names as able to perform the step instead of the actor."
+    )
     note: str | None = None
     interpretation: str | None = None
 
@@ -136,20 +162,30 @@ class Step(Strict):
 
 
 class Precedence(Strict):
-    """``before`` must complete before ``after`` starts."""
+    """``before`` must complete before ``after`` starts (for the change kinds in ``applies_to``)."""
 
     before: str = Field(pattern=ID_PATTERN)
     after: str = Field(pattern=ID_PATTERN)
+    applies_to: tuple[str, ...] = Field(
+        default=(),
+        description="Change kind ids whose clause states this order; the edge orders a decision only when it "
+        "includes one of them.  Empty: every change kind.",
+    )
     citation: Citation
+    condition: str | None = None
     interpretation: str | None = None
 
 
 class Parallel(Strict):
-    """Steps the source explicitly allows to run at the same time."""
+    """Steps the source explicitly allows to run at the same time (for the change kinds in ``applies_to``)."""
 
     steps: tuple[str, ...] = Field(min_length=2)
+    applies_to: tuple[str, ...] = Field(
+        default=(), description="Change kind ids the permission is stated for; empty: every change kind."
+    )
     citation: Citation
     condition: str | None = None
+    interpretation: str | None = None
 
 
 class Requirement(Strict):
@@ -176,6 +212,18 @@ class Unspecified(Strict):
     citation: Citation
 
 
+class KindOrder(Strict):
+    """An order a change kind's policy reads into a text that gives none: always an interpretation."""
+
+    before: str = Field(pattern=ID_PATTERN)
+    after: str = Field(pattern=ID_PATTERN)
+    citation: Citation
+    condition: str | None = None
+    interpretation: str = Field(
+        min_length=1, description="Why the policy orders these steps although the text does not (required)."
+    )
+
+
 class OutcomeNote(Strict):
     """What the source says, or leaves open, about a gate that ends other than in approval."""
 
@@ -197,6 +245,11 @@ class ChangeKind(Strict):
     requires_none_citation: Citation | None = None
     not_required: tuple[NotRequired, ...] = ()
     unspecified: tuple[Unspecified, ...] = ()
+    order: tuple[KindOrder, ...] = Field(
+        default=(),
+        description="How this kind's steps are ordered where the text gives no order: the policy's reading, "
+        "each marked as an interpretation (applies when the decision includes this kind).",
+    )
 
     @model_validator(mode="after")
     def _none_needs_citation(self) -> "ChangeKind":

@@ -2,7 +2,7 @@
 
 A policy lives at ``<policy dir>/<name>/<version>.yaml``.  The shipped directory is searched
 first, then ``WORKREG_POLICY_PATH`` (``os.pathsep``-separated) and any ``--policy-dir``.
-Compiling needs pydantic, PyYAML and networkx; a cache hit needs none of them, which is what
+Compiling needs pydantic and PyYAML; a cache hit needs neither of them, which is what
 keeps a CLI query fast.  :mod:`workreg.policy.cache` keys an entry by the policy's text and the
 installed package, and verifies it on every read.
 """
@@ -13,10 +13,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
-from workreg.errors import UsageError, did_you_mean
-from workreg.inputs import read_policy_text
+from workreg.errors import PolicyError, UsageError, did_you_mean
+from workreg.inputs import display_name, read_policy_text
 from workreg.policy import cache
 from workreg.policy.decide import CompiledPolicy
 from workreg.resources import shipped_policies
@@ -26,13 +26,14 @@ DEFAULT_POLICY = "dsp4003"
 NOT_POLICIES = frozenset({"vocabulary"})
 
 
-@dataclass(frozen=True)
-class PolicyFile:
+class PolicyFile(NamedTuple):
     """A policy file found on the search path."""
 
     name: str
     version: str
     path: Path
+    #: Named by the caller as a file; NAME and VERSION then come from its content alone.
+    explicit: bool = False
 
     @property
     def ref(self) -> str:
@@ -53,31 +54,71 @@ def policy_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
     dirs += [Path(p) for p in extra]
     unique: dict[Path, None] = {}
     for directory in dirs:
-        unique.setdefault(directory.resolve() if directory.exists() else directory, None)
+        try:
+            directory = directory.resolve() if directory.exists() else directory
+        except (OSError, RuntimeError, ValueError):
+            pass  # a loop or a bad name: policy_files() reports it
+        unique.setdefault(directory, None)
     return list(unique)
+
+
+def policy_files(directory: Path) -> list[PolicyFile]:
+    """The ``NAME/VERSION.yaml`` files of one policy directory, by name; an unreadable one is an error.
+
+    A directory that is missing, not a directory or unreadable (or has an unreadable ``NAME``
+    folder) raises UsageError: silently finding nothing there would answer from other policies.
+    """
+    found: list[PolicyFile] = []
+    for entry in _entries(directory, "policy directory"):
+        if entry.name in NOT_POLICIES or entry.name.startswith(".") or not _is_dir(entry):
+            continue
+        for item in _entries(Path(entry.path), "policy folder"):
+            if item.name.endswith(".yaml") and not item.name.startswith("."):
+                path = Path(item.path)
+                found.append(PolicyFile(entry.name, path.stem, path))
+    return found
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _entries(directory: Path, what: str) -> list[os.DirEntry]:
+    name = display_name(directory)
+    try:
+        with os.scandir(directory) as listing:
+            return sorted(listing, key=lambda entry: entry.name)
+    except FileNotFoundError as exc:
+        raise UsageError(f"{what} not found: {name}", code="not-found", file=name) from exc
+    except NotADirectoryError as exc:
+        raise UsageError(f"{what} is not a directory: {name}", code="not-a-directory", file=name) from exc
+    except OSError as exc:
+        raise UsageError(f"cannot read {what}: {exc.strerror or exc}", code="unreadable", file=name) from exc
+    except (ValueError, TypeError) as exc:  # NUL bytes in the name
+        raise UsageError(f"not a usable directory name: {exc}", code="bad-path", file=name) from exc
 
 
 def discover(extra_dirs: Iterable[str | Path] = ()) -> list[PolicyFile]:
     """Every policy file on the search path, sorted by name then version; later dirs win ties."""
     found: dict[tuple[str, str], PolicyFile] = {}
     for directory in policy_dirs(extra_dirs):
-        if not directory.is_dir():
-            raise UsageError(f"policy directory not found: {directory}", code="not-found", file=str(directory))
-        for path in sorted(directory.glob("*/*.yaml")):
-            name, version = path.parent.name, path.stem
-            if name in NOT_POLICIES:
-                continue
-            found[(name, version)] = PolicyFile(name, version, path)
+        for policy_file in policy_files(directory):
+            found[(policy_file.name, policy_file.version)] = policy_file
     return sorted(found.values(), key=lambda p: (p.name, version_key(p.version)))
 
 
 def resolve(ref: str, extra_dirs: Iterable[str | Path] = ()) -> PolicyFile:
-    """The file behind ``NAME@VERSION``, ``NAME`` (its newest version) or a path to a YAML file."""
-    if ref.endswith((".yaml", ".yml")) or os.sep in ref:
+    """The file behind ``NAME@VERSION``, ``NAME`` (its newest version) or a path to a YAML file.
+
+    A path is not checked here: reading it says what is wrong with it (missing, a directory,
+    a device such as /dev/zero, a FIFO).
+    """
+    if ref.endswith((".yaml", ".yml")) or os.sep in ref or (os.altsep and os.altsep in ref):
         path = Path(ref)
-        if not path.is_file():
-            raise UsageError("no such policy file", code="not-found", file=ref)
-        return PolicyFile(path.parent.name, path.stem, path)
+        return PolicyFile(path.parent.name, path.stem, path, explicit=True)
     name, _, version = ref.partition("@")
     policies = discover(extra_dirs)
     candidates = [p for p in policies if p.name == name]
@@ -95,6 +136,36 @@ def resolve(ref: str, extra_dirs: Iterable[str | Path] = ()) -> PolicyFile:
         f"policy '{name}' has no version '{version}'", code="unknown-policy-version",
         hint=did_you_mean(version, [c.version for c in candidates]),
     )
+
+
+def check_label(found: PolicyFile, name: str, version: str) -> None:
+    """Refuse a policy found as ``NAME/VERSION.yaml`` whose content names another policy or version.
+
+    The registry lists and resolves policies by their path; a file whose content disagrees would
+    be labelled with one version and answer with another (or shadow the real one).
+    """
+    if found.explicit or (found.name, found.version) == (name, version):
+        return
+    raise PolicyError(
+        f"found as {found.ref} ({found.name}/{found.version}.yaml) but the file says policy '{name}' "
+        f"version '{version}'", code="path-mismatch", file=str(found.path), line=_version_line(found.path),
+        hint=f"move it to {name}/{version}.yaml, or correct its policy and version fields",
+    )
+
+
+def _version_line(path: Path) -> int | None:
+    try:
+        lines = read_policy_text(path).splitlines()
+    except PolicyError:
+        return None
+    return next((n for n, line in enumerate(lines, 1) if re.match(r"version\s*:", line)), None)
+
+
+def compile_found(found: PolicyFile) -> CompiledPolicy:
+    """:func:`compile_file` for a policy found on the search path, refusing one whose content disagrees with its path."""
+    compiled = compile_file(found.path)
+    check_label(found, compiled.name, compiled.version)
+    return compiled
 
 
 def compile_file(path: str | Path) -> CompiledPolicy:
@@ -117,7 +188,7 @@ def compile_text(text: str, file: str) -> CompiledPolicy:
 
 
 def build_table(text: str, file: str) -> dict:
-    """Validate and compile policy text into its decision table (imports pydantic and networkx)."""
+    """Validate and compile policy text into its compiled form (imports pydantic, not networkx)."""
     from workreg.policy.compile import compile_policy
     from workreg.policy.load import load_policy_text
 
@@ -132,10 +203,16 @@ def get_policy(ref: str = DEFAULT_POLICY, extra_dirs: Iterable[str | Path] = ())
     """The compiled policy for ``NAME@VERSION``, ``NAME`` or a file path (memoised per process)."""
     extra = tuple(str(d) for d in extra_dirs)
     found = resolve(ref, extra)
-    key = (str(found.path), found.path.stat().st_mtime_ns, extra)
-    policy = _loaded.get(key)
+    try:
+        stamp = found.path.stat().st_mtime_ns
+    except (OSError, ValueError):
+        stamp = None  # reading it below says what is wrong
+    key = (str(found.path), stamp, extra)
+    policy = _loaded.get(key) if stamp is not None else None
     if policy is None:
-        policy = _loaded[key] = compile_file(found.path)
+        policy = compile_found(found)
+        if stamp is not None:
+            _loaded[key] = policy
     return policy
 
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from workreg.policy.decide import CompiledPolicy
 from workreg.policy.decision import Citation, Decision
+from workreg.policy.reserved import EDITORIAL
 from workreg.registers.diff import ChangeRecord, as_fact
-from workreg.registers.vocabulary import Vocabulary
+from workreg.registers.vocabulary import NamedCommittee, Vocabulary
 
-EDITORIAL = "editorial"
+__all__ = ["EDITORIAL", "ClassifiedChange", "affected_committees", "classify_changes", "decide_changes"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def classify_changes(records: list[ChangeRecord], policy: CompiledPolicy) -> lis
             continue
         rule = by_id[match.rule_id]
         classified.append(ClassifiedChange(
-            record, rule["kind"], rule["id"], Citation(*citations[rule["citation"]]), rule["interpretation"],
+            record, rule["kind"], rule["id"], Citation(*citations[rule["citation"]], policy.quotes_from),
+            rule["interpretation"],
         ))
     return classified
 
@@ -84,11 +86,47 @@ def affected_committees(changes: list[ClassifiedChange], vocabulary: Vocabulary,
     return sorted(names)
 
 
+def committee_evidence(
+    changes: list[ClassifiedChange], vocabulary: Vocabulary, kinds=("deliverable_adjustment",),
+) -> list[NamedCommittee]:
+    """For each committee :func:`affected_committees` names, the first milestone word that names it."""
+    found: dict[str, NamedCommittee] = {}
+    for change in changes:
+        if change.kind not in kinds:
+            continue
+        record = change.record
+        text = record.after if record.after is not None else record.before or ""
+        deliverable = text.split(" | ")[0]
+        line = record.line_new if record.after is not None else record.line_old
+        where = f"milestone '{deliverable}'" + (f" (line {line})" if line else "")
+        for body, word in sorted(vocabulary.mentions(deliverable).items()):
+            for name in vocabulary.involved_in(body):
+                entity = vocabulary.entity(name)
+                if entity.kind != "committee" or name in found or name not in record.committees:
+                    continue
+                mentioned = vocabulary.entity(body)
+                found[name] = NamedCommittee(word, name, mentioned.kind, None if body == name else body, where)
+    return [found[name] for name in sorted(found)]
+
+
 def decide_changes(
     changes: list[ClassifiedChange], policy: CompiledPolicy, vocabulary: Vocabulary, originating: str | None = None
 ) -> Decision | None:
-    """The combined decision for every classified, non-editorial change; None when there is none."""
+    """The combined decision for every classified, non-editorial change; None when there is none.
+
+    A committee brought in by a milestone's words carries that reading as the interpretation of
+    its approval: the register names the words, the vocabulary makes them the committee's work.
+    """
     kinds = [c.kind for c in changes if c.kind and c.kind != EDITORIAL]
     if not kinds:
         return None
-    return policy.decide(kinds, affected_committees(changes, vocabulary), originating)
+    decision = policy.decide(kinds, affected_committees(changes, vocabulary), originating)
+    evidence = {item.committee: item.note for item in committee_evidence(changes, vocabulary)}
+    if not evidence:
+        return decision
+    required = tuple(
+        item._replace(interpretation=" ".join(t for t in (item.interpretation, evidence[item.name]) if t))
+        if policy.table["roles"][item.approver]["per_name"] and item.name in evidence else item
+        for item in decision.required
+    )
+    return decision._replace(required=required)

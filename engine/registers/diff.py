@@ -27,6 +27,8 @@ SECTION_IDS: tuple[str, ...] = (
     "title",
     "version",
     "date",
+    "introduction",
+    "process",
     "organizations",
     "background",
     "benefits",
@@ -41,6 +43,7 @@ SECTION_IDS: tuple[str, ...] = (
     "board_approval",
     "additional_considerations",
     "scope",
+    "unread",
 )
 
 # Two texts this similar (difflib ratio) are one edited item rather than a removal and an addition.
@@ -101,6 +104,8 @@ def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary)
     records += _scalar("title", old.title, new.title)
     records += _scalar("version", old.version, new.version)
     records += _scalar("date", old.date_initiated, new.date_initiated)
+    records += _scalar("introduction", old.introduction, new.introduction)
+    records += _process(old, new)
     records += _organizations(old, new)
     for section in ("background", "benefits", "activities", "limitations"):
         records += _items(section, getattr(old, section), getattr(new, section))
@@ -113,7 +118,21 @@ def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary)
     records += _scalar("board_approval", old.board_approval, new.board_approval)
     records += _items("additional_considerations", old.additional_considerations, new.additional_considerations)
     records += _scope(old, new, vocabulary)
+    # Lines the reader did not understand still change: reported, never dropped (unclassified).
+    records += _items("unread", [Item(text=t.text, line=t.line) for t in old.unread],
+                      [Item(text=t.text, line=t.line) for t in new.unread])
     return records
+
+
+def _process(old: WorkRegister, new: WorkRegister) -> list[ChangeRecord]:
+    """The process document and version the register names (``DSP4003 1.6.0``), compared by meaning."""
+    def named(register: WorkRegister) -> Text | None:
+        process = register.process
+        if process is None:
+            return None
+        return Text(text=f"{process.document} {process.version or '(no version)'}", line=process.line)
+
+    return _scalar("process", named(old), named(new))
 
 
 @lru_cache(maxsize=8192)
@@ -249,6 +268,12 @@ def _organizations(old: WorkRegister, new: WorkRegister) -> list[ChangeRecord]:
             Text(text=new.organizations.text, line=new.organizations.line) if new.organizations else None,
         )
     records: list[ChangeRecord] = []
+    if _key(old.organizations.text) != _key(new.organizations.text):
+        # The "X and the DMTF" statement itself, however the partner's identity reads from it.
+        records.append(ChangeRecord(
+            "organizations", "modified", old.organizations.text, new.organizations.text,
+            old.organizations.line, new.organizations.line, fields=("statement",),
+        ))
     for role in ("partner", "dmtf"):
         before = getattr(old.organizations, role)
         after = getattr(new.organizations, role)

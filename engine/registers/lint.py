@@ -14,6 +14,9 @@ review-overdue              warning   the next review date has passed, or the la
                                       24 months old (DSP4003 §4). A warning, not an error: §4 says updates
                                       *should* be made every 24 months; the register stays in force.
 milestone-without-timeframe warning   an open milestone has no timeframe or only TBD
+process-version             warning   the register names a version of its process (``DSP4003 1.6.0``) other
+                                      than the DSP4003 1.2.0 these rules follow
+unread-line                 info      a line workreg did not read into any field (listed, never dropped)
 ==========================  ========  =====================================================================
 """
 
@@ -39,7 +42,12 @@ RULES: dict[str, Severity] = {
     "missing-contacts": "error",
     "review-overdue": "warning",
     "milestone-without-timeframe": "warning",
+    "process-version": "warning",
+    "unread-line": "info",
 }
+
+#: The process text these rules follow (their messages cite it).
+RULES_FOLLOW = ("DSP4003", "1.2.0")
 
 _SECTION_NAMES = {
     "organizations": "Alliance Organizations",
@@ -82,6 +90,9 @@ def lint_register(register: WorkRegister, *, today: date, file: str = "<register
     _contacts(register, report)
     _review(register, today, report)
     _timeframes(register, report)
+    _process_version(register, report)
+    for line in register.unread:
+        report("unread-line", f"workreg did not understand this line, so no rule checked it: '{line.text}'", line.line)
     unique = list(dict.fromkeys(findings))
     return sorted(unique, key=lambda finding: (finding.line or 0, finding.rule))
 
@@ -252,3 +263,20 @@ def _timeframes(register: WorkRegister, report) -> None:
                 f"milestone '{milestone.deliverable}' has no timeframe{written}",
                 milestone.line,
             )
+
+
+def _process_version(register: WorkRegister, report) -> None:
+    process = register.process
+    if process is None or not process.version:
+        return
+    document, version = RULES_FOLLOW
+
+    def parts(text: str) -> list[str]:  # 1.2 and 1.2.0 are one version
+        items = text.lower().split(".")
+        while len(items) > 1 and items[-1] == "0":
+            items.pop()
+        return items
+
+    if process.document.upper() != document or parts(process.version) != parts(version):
+        report("process-version", f"the register names {process.document} {process.version} as its process; "
+               f"these checks follow {document} {version}", process.line)

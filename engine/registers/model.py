@@ -144,6 +144,15 @@ class BoardApproval(_Frozen):
     date: DateText | None = None
 
 
+class ProcessReference(_Frozen):
+    """The process document a register names as its own (``... can be found in DSP4003 ... 1.6.0.pdf``)."""
+
+    document: str = Field(description='The document id, e.g. "DSP4003".')
+    version: str | None = Field(default=None, description='Its version as written, e.g. "1.6.0"; None when not given.')
+    text: str
+    line: int | None = None
+
+
 class SectionHeading(_Frozen):
     """A template section the document has, with its heading as written."""
 
@@ -158,6 +167,12 @@ class WorkRegister(_Frozen):
     title: Text
     version: Text | None = None
     date_initiated: DateText | None = None
+    introduction: Text | None = Field(
+        default=None, description="the paragraph between the title block and the first section heading"
+    )
+    process: ProcessReference | None = Field(
+        default=None, description="the process document (and version) the register names for its review and update"
+    )
     organizations: Organizations | None = None
     sections: tuple[SectionHeading, ...] = ()
     background: tuple[Item, ...] = ()
@@ -172,6 +187,9 @@ class WorkRegister(_Frozen):
     corresponding_document: CorrespondingDocument | None = None
     board_approval: BoardApproval | None = None
     additional_considerations: tuple[Item, ...] = ()
+    unread: tuple[Text, ...] = Field(
+        default=(), description="lines of the document workreg did not read into any field (listed, never dropped)"
+    )
 
     def has_section(self, section: str) -> bool:
         """True when the document has the template section ``section`` (a SectionId)."""

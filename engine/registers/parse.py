@@ -19,6 +19,7 @@ from workreg.registers.model import (
     MonthText,
     Organization,
     Organizations,
+    ProcessReference,
     SectionHeading,
     Text,
     WorkRegister,
@@ -36,6 +37,11 @@ _DMTF_NAMES = re.compile(r"\bDMTF\b|Distributed Management Task Force", re.IGNOR
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9&.-]{1,11})\)")
 _VERSION = re.compile(r"\bVersion\s*:?\s*(?P<version>\S.*?)\s*$", re.IGNORECASE)
+# A DMTF document named with its version: "DSP4003 1.6.0.pdf", "DSP4003_1.6.0", "DSP4003 version 1.2.0".
+_PROCESS = re.compile(
+    r"(?<![A-Za-z0-9])(?P<document>DSP)[\s_-]?(?P<number>\d{4})(?![0-9])(?:[\s_-]*(?:v(?:ersion)?\s*)?(?P<version>\d+(?:\.\d+)+[a-z]?)(?![\d.]*\d))?",
+    re.IGNORECASE,
+)
 _DATE_LINE = re.compile(r"^\s*Date(?:\s+Initiated)?\s*:?\s*(?P<date>\S.*?)\s*$", re.IGNORECASE)
 _TERMINAL_PUNCTUATION = tuple(".!?;,)")
 _LABEL_SUBJECT_END = re.compile(
@@ -84,18 +90,24 @@ def parse_lines(lines: list[Line], *, file: str, fallback_title: str, groups_of:
             "Milestones / Dates, Access, Points of Contact, Approval by the DMTF Board of Directors",
         )
     by_id = {section.id: section for section in sections}
-    title, version, date_initiated = _title_block(preamble, fallback_title)
+    # Lines read into no field of the model but understood all the same (headings, table
+    # headers, sub-headings, labels); every other line the model does not keep is listed as unread.
+    seen: set[int] = {section.line for section in sections}
+    title, version, date_initiated, introduction = _title_block(preamble, fallback_title, seen)
     partner = _partner_names(by_id.get("organizations"), title.text, lines)
-    organizations = _organizations(by_id, partner, title)
+    organizations = _organizations(by_id, partner, title, seen)
+    process = _process(preamble, by_id, seen)
 
     def items(section_id: str) -> tuple[Item, ...]:
         section = by_id.get(section_id)
         return tuple(_items(section.body, partner)) if section else ()
 
-    return WorkRegister(
+    register = WorkRegister(
         title=title,
         version=version,
         date_initiated=date_initiated,
+        introduction=introduction,
+        process=process,
         organizations=organizations,
         sections=tuple(
             SectionHeading(id=section.id, heading=section.heading, line=section.line) for section in sections
@@ -104,24 +116,50 @@ def parse_lines(lines: list[Line], *, file: str, fallback_title: str, groups_of:
         benefits=items("benefits"),
         activities=items("activities"),
         limitations=items("limitations"),
-        milestones=tuple(_milestones(by_id["milestones"].body, groups_of)) if "milestones" in by_id else (),
+        milestones=tuple(_milestones(by_id["milestones"].body, groups_of, seen)) if "milestones" in by_id else (),
         access=items("access"),
         documentation=items("documentation"),
         review_date=_review_date(by_id.get("review_date")),
-        points_of_contact=tuple(_contacts(items("points_of_contact"))),
-        corresponding_document=_corresponding_document(by_id.get("corresponding_document")),
-        board_approval=_board_approval(by_id.get("board_approval")),
+        points_of_contact=tuple(_contacts(items("points_of_contact"), seen)),
+        corresponding_document=_corresponding_document(by_id.get("corresponding_document"), seen),
+        board_approval=_board_approval(by_id.get("board_approval"), seen),
         additional_considerations=items("additional_considerations"),
     )
+    understood = seen | _model_lines(register)
+    unread = tuple(
+        Text(text=clean(line.text), line=line.number)
+        for line in lines if clean(line.text) and line.number not in understood
+    )
+    return register.model_copy(update={"unread": unread}) if unread else register
+
+
+def _model_lines(node) -> set[int]:
+    """Every line number a model (or part of one) keeps."""
+    found: set[int] = set()
+    if isinstance(node, tuple):
+        for item in node:
+            found |= _model_lines(item)
+    elif hasattr(type(node), "model_fields"):
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if name == "line" and isinstance(value, int):
+                found.add(value)
+            elif isinstance(value, tuple) or hasattr(type(value), "model_fields"):
+                found |= _model_lines(value)
+    return found
 
 
 # --- title block ---------------------------------------------------------------------------------
 
 
-def _title_block(preamble: list[Line], fallback_title: str) -> tuple[Text, Text | None, DateText | None]:
+def _title_block(
+    preamble: list[Line], fallback_title: str, seen: set[int],
+) -> tuple[Text, Text | None, DateText | None, Text | None]:
+    """Title, version, date and the introduction: the paragraph(s) of the preamble after them."""
     title: Text | None = None
     version: Text | None = None
     date_initiated: DateText | None = None
+    introduction: list[tuple[str, int]] = []
     for line in preamble:
         text = clean(line.text)
         if not text:
@@ -135,9 +173,38 @@ def _title_block(preamble: list[Line], fallback_title: str) -> tuple[Text, Text 
         if version_match and version is None:
             version = Text(text=version_match["version"], line=line.number)
             text = text[: version_match.start()].strip()
-        if title is None and text:
+            seen.add(line.number)
+        if not text:
+            continue
+        if title is None:
             title = Text(text=text, line=line.number)
-    return title or Text(text=fallback_title), version, date_initiated
+        elif _comparable_title(text) == _comparable_title(title.text):
+            seen.add(line.number)  # Word's exports repeat the title (header, first page, body)
+        else:
+            introduction.append((text, line.number))
+    intro = Text(text=" ".join(text for text, _ in introduction), line=introduction[0][1]) if introduction else None
+    return title or Text(text=fallback_title), version, date_initiated, intro
+
+
+def _comparable_title(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _process(preamble: list[Line], by_id: dict[str, RawSection], seen: set[int]) -> ProcessReference | None:
+    """The process document the register names for its review (``... can be found in DSP4003 ...``)."""
+    places = [*preamble, *(by_id["review_date"].body if "review_date" in by_id else ())]
+    found: list[tuple[re.Match, Line]] = []
+    for line in places:
+        for match in _PROCESS.finditer(line.text):
+            found.append((match, line))
+            seen.add(line.number)
+    if not found:
+        return None
+    match, line = next(((m, l) for m, l in found if m["version"]), found[0])
+    return ProcessReference(
+        document=f"{match['document'].upper()}{match['number']}", version=match["version"],
+        text=clean(line.text), line=line.number,
+    )
 
 
 # --- organizations -------------------------------------------------------------------------------
@@ -192,7 +259,9 @@ def _partner_names(section: RawSection | None, title: str, lines: list[Line]) ->
     return _Partner(name=name, abbreviation=abbreviation)
 
 
-def _organizations(by_id: dict[str, RawSection], partner: _Partner, title: Text) -> Organizations | None:
+def _organizations(
+    by_id: dict[str, RawSection], partner: _Partner, title: Text, seen: set[int],
+) -> Organizations | None:
     section = by_id.get("organizations")
     statement = _statement(section)
     if partner.name is None:
@@ -207,6 +276,7 @@ def _organizations(by_id: dict[str, RawSection], partner: _Partner, title: Text)
                 continue
             if _is_subheading(text):
                 # "Open Compute Project" / "DMTF": a description of one organization follows.
+                seen.add(line.number)
                 if _DMTF_NAMES.search(text) and not partner.named_in(text):
                     current = dmtf_description
                 else:
@@ -298,7 +368,7 @@ _TRAILING_TIMEFRAME = re.compile(
 )
 
 
-def _table_rows(body: list[Line]) -> list[tuple[int, list[str]]]:
+def _table_rows(body: list[Line], seen: set[int]) -> list[tuple[int, list[str]]]:
     """Rows of the milestone table: tab-separated lines, one-cell-per-line blocks, or Markdown pipes."""
     rows: list[tuple[int, list[str]]] = []
     pending: list[tuple[int, str]] = []
@@ -311,6 +381,7 @@ def _table_rows(body: list[Line]) -> list[tuple[int, list[str]]]:
     for line in body:
         raw = line.text
         if "\t" in raw:
+            seen.add(line.number)
             cells = raw.split("\t")
             if raw.startswith("\t"):
                 cells = cells[1:]
@@ -321,6 +392,7 @@ def _table_rows(body: list[Line]) -> list[tuple[int, list[str]]]:
                 # Word's text export puts each cell of a row on its own tab-indented line.
                 pending.append((line.number, cells[0]))
         elif re.match(r"^\s*\|.*\|\s*$", raw):
+            seen.add(line.number)
             flush()
             if not _MARKDOWN_SEPARATOR.match(raw):
                 rows.append((line.number, raw.strip().strip("|").split("|")))
@@ -330,8 +402,8 @@ def _table_rows(body: list[Line]) -> list[tuple[int, list[str]]]:
     return [(number, [strip_markup(cell) for cell in cells]) for number, cells in rows]
 
 
-def _milestones(body: list[Line], groups_of: GroupsOf) -> list[Milestone]:
-    rows = _table_rows(body)
+def _milestones(body: list[Line], groups_of: GroupsOf, seen: set[int]) -> list[Milestone]:
+    rows = _table_rows(body, seen)
     if not rows:
         return _bulleted_milestones(body, groups_of)
     deliverable_column, timeframe_column = 0, 1
@@ -384,8 +456,11 @@ def _bulleted_milestones(body: list[Line], groups_of: GroupsOf) -> list[Mileston
 # --- single-statement sections ---------------------------------------------------------------------
 
 
-def _first_text(section: RawSection) -> tuple[str, int | None]:
+def _first_text(section: RawSection, seen: set[int] | None = None) -> tuple[str, int | None]:
+    """The section's text as one statement (all its lines), and its first line."""
     lines = [(clean(line.text), line.number) for line in section.body if clean(line.text)]
+    if seen is not None:
+        seen.update(number for _, number in lines)
     if not lines:
         return "", None
     return " ".join(text for text, _ in lines), lines[0][1]
@@ -407,10 +482,10 @@ def _review_date(section: RawSection | None) -> MonthText | None:
 _ON_DATE = r"\b(?:on|dated)\s+(?P<date><[^>]*>|.+?)\s*(?:\.(?:\s|$)|;|$)"
 
 
-def _corresponding_document(section: RawSection | None) -> CorrespondingDocument | None:
+def _corresponding_document(section: RawSection | None, seen: set[int]) -> CorrespondingDocument | None:
     if section is None:
         return None
-    text, number = _first_text(section)
+    text, number = _first_text(section, seen)
     approval: DateText | None = None
     match = re.search(r"\bapproved\b.*?" + _ON_DATE, text, re.IGNORECASE)
     if match:
@@ -418,10 +493,10 @@ def _corresponding_document(section: RawSection | None) -> CorrespondingDocument
     return CorrespondingDocument(text=text, line=number if number is not None else section.line, approval_date=approval)
 
 
-def _board_approval(section: RawSection | None) -> BoardApproval | None:
+def _board_approval(section: RawSection | None, seen: set[int]) -> BoardApproval | None:
     if section is None:
         return None
-    text, number = _first_text(section)
+    text, number = _first_text(section, seen)
     resolution: Text | None = None
     approval_date: DateText | None = None
     match = re.search(r"\bresolution\s*(?:id|number|no\.?|#)?\s*:?\s*(?P<id><[^>]*>|[^\s,;]+)", text, re.IGNORECASE)
@@ -477,9 +552,11 @@ def parse_contact(text: str) -> tuple[str | None, str | None, str | None]:
     return (", ".join(names) or None, ", ".join(roles) or None, email)
 
 
-def _contacts(items: tuple[Item, ...]) -> list[Contact]:
+def _contacts(items: tuple[Item, ...], seen: set[int]) -> list[Contact]:
     contacts: list[Contact] = []
     for item in items:
+        if item.label and item.line is not None:
+            seen.add(item.line)  # "OCP:", "DMTF:": whose contacts follow
         if item.label or (item.group is None and not _EMAIL.search(item.text)):
             continue
         organization = item.organization

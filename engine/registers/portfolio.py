@@ -241,7 +241,7 @@ def portfolio(files: Iterable[str], policy, today: date) -> tuple[Portfolio, lis
 
 def format_portfolio_text(result: Portfolio) -> str:
     """A table of registers, the totals, and the clause behind the review cycle."""
-    from workreg.policy.format import table
+    from workreg.outputs import table
 
     rows = []
     for row in result.rows:

@@ -34,6 +34,9 @@ def render_text(register: WorkRegister) -> str:
         partner = register.organizations.partner
         name = partner.name + (f" ({partner.abbreviation})" if partner.abbreviation else "")
         facts.append(("partner", name, partner.line))
+    if register.process:
+        process = register.process
+        facts.append(("process", f"{process.document} {process.version or '(no version given)'}", process.line))
     if register.review_date:
         month = register.review_date.year_month
         facts.append(("next review", register.review_date.text + (f" ({month})" if month else ""),
@@ -52,6 +55,8 @@ def render_text(register: WorkRegister) -> str:
         out.append(f"{label + ':':<18}{value}" + (f"  [line {line}]" if line is not None else ""))
     out.append("sections:         " + ", ".join(heading.id for heading in register.sections))
     out.append("")
+    if register.introduction:
+        out += ["Introduction:", f"  {_at(register.introduction.line)}{register.introduction.text}", ""]
     out += _items("Background", register.background)
     out += _items("Benefits", register.benefits)
     out += _items("Activities", register.activities)
@@ -75,4 +80,7 @@ def render_text(register: WorkRegister) -> str:
             out.append(f"  {_at(contact.line)}[{contact.organization or '?'}] {who}{email}")
         out.append("")
     out += _items("Additional considerations", register.additional_considerations)
+    if register.unread:
+        out.append(f"Not read (workreg did not understand these {len(register.unread)} line(s)):")
+        out += [f"  {_at(line.line)}{line.text}" for line in register.unread]
     return "\n".join(out).rstrip() + "\n"

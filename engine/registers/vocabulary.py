@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from workreg.errors import PolicyError, did_you_mean
+from workreg.errors import PolicyError, UsageError, did_you_mean
 from workreg.inputs import line_for, parse_yaml, read_text
 from workreg.resources import shipped_vocabulary
 
@@ -37,6 +38,38 @@ class Entity(BaseModel):
     def words(self) -> tuple[str, ...]:
         """Every word or phrase that refers to this body."""
         return (self.name, *self.aliases, *self.technologies, *self.terms)
+
+
+@dataclass(frozen=True)
+class NamedCommittee:
+    """A name that brings in a DMTF committee's approval, and the committee: a body named on the
+    command line or in a feature, or a word of a register's milestone (``found_in``)."""
+
+    given: str
+    committee: str
+    #: The kind of body the name is (committee, working_group, forum, task_force).
+    kind: str
+    #: The vocabulary's name of the body named, when it is not the committee itself.
+    body: str | None = None
+    #: Where a register names it (``milestone 'DMTF announces ...' (line 57)``), when read from one.
+    found_in: str | None = None
+
+    @property
+    def note(self) -> str | None:
+        """Why this committee approves, for the output; None when a committee was named as itself."""
+        if self.found_in is not None:
+            via = f" ({self.body}, which reports to the {self.committee})" if self.body else ""
+            return (f"{self.committee}: {self.found_in} names '{self.given}'{via}; the organization vocabulary "
+                    f"makes that the {self.committee}'s work (a reading of the register, not a statement of it)")
+        if self.body is None:
+            return None
+        what = self.kind.replace("_", " ")
+        return (f"{self.given} is a {what}, not a committee: the {self.committee}, which it reports to, "
+                "approves its milestone work (DSP4003 §2.4: a working group speaks through its chair to "
+                "the appropriate committee; §2.3: each committee with milestone work approves)")
+
+    def to_dict(self) -> dict:
+        return {"given": self.given, "committee": self.committee, "kind": self.kind, "note": self.note}
 
 
 class _VocabularyFile(BaseModel):
@@ -79,6 +112,60 @@ class Vocabulary:
                 f"unknown DMTF body '{name}'", code="unknown-entity", hint=did_you_mean(name, self._entities)
             ) from None
 
+    def lookup(self, name: str, *, what: str = "DMTF body") -> Entity:
+        """The entity a name means: its name or an alias, in any case and spacing; UsageError when unknown."""
+        wanted = " ".join(name.split()).casefold()
+        wanted = wanted[4:] if wanted.startswith("the ") else wanted
+        names: dict[str, str] = {}
+        for entity in self._entities.values():
+            for word in (entity.name, *entity.aliases):
+                names.setdefault(" ".join(word.split()).casefold(), entity.name)
+        if wanted in names:
+            return self._entities[names[wanted]]
+        close = did_you_mean(wanted, names)
+        if close and close.startswith("did you mean"):
+            hint = f"did you mean '{names[close.split(chr(39))[1]]}'?"
+        else:
+            known = sorted(e.name for e in self._entities.values() if e.kind != "board")
+            hint = "known: " + ", ".join(known) + "; add others with a vocabulary file (--vocabulary)"
+        raise UsageError(f"unknown {what} '{name}' (not in the organization vocabulary)",
+                         code="unknown-committee", hint=hint)
+
+    def committee(self, name: str) -> NamedCommittee:
+        """The committee that approves for a body named by the user: the body itself when a committee,
+        else the committee its working group, forum or task force reports to (UsageError otherwise)."""
+        entity = self.lookup(name, what="committee")
+        if entity.kind == "committee":
+            return NamedCommittee(name, entity.name, entity.kind)
+        if entity.kind == "board":
+            raise UsageError(
+                f"'{name}' is the Board, not a committee with milestone work", code="not-a-committee",
+                hint="name the committees whose work is in the Milestones section",
+            )
+        current = entity
+        while current.kind != "committee":
+            if current.reports_to is None:
+                raise UsageError(
+                    f"'{name}' is a {entity.kind.replace('_', ' ')} that reports to no committee in the "
+                    "organization vocabulary", code="not-a-committee",
+                    hint="add 'reports_to' for it in a vocabulary file (--vocabulary)",
+                )
+            current = self._entities[current.reports_to]
+        return NamedCommittee(name, current.name, entity.kind, entity.name)
+
+    def originating(self, name: str) -> str:
+        """The committee named as the Originating Committee (DSP4003 §2.3: "One committee is designated")."""
+        entity = self.lookup(name, what="committee")
+        if entity.kind != "committee":
+            body = self.committee(name) if entity.kind != "board" else None
+            raise UsageError(
+                f"'{name}' is a {entity.kind.replace('_', ' ')}, not a committee; the Originating Committee is "
+                "a committee (DSP4003 §2.3: \"One committee is designated as the Originating Committee\")",
+                code="not-a-committee",
+                hint=f"did you mean the {body.committee}, which it reports to?" if body else None,
+            )
+        return entity.name
+
     def mentioned_in(self, text: str) -> frozenset[str]:
         """Names of the entities ``text`` refers to (by name, alias, technology or term)."""
         return frozenset(name for name, pattern in self._patterns.items() if pattern and pattern.search(text))
@@ -86,6 +173,15 @@ class Vocabulary:
     def groups_in(self, text: str) -> frozenset[str]:
         """Working groups, forums and task forces ``text`` refers to."""
         return frozenset(name for name in self.mentioned_in(text) if self._entities[name].kind in SCOPE_KINDS)
+
+    def mentions(self, text: str) -> dict[str, str]:
+        """Each entity ``text`` refers to, with the word or phrase that refers to it (the first found)."""
+        found: dict[str, str] = {}
+        for name, pattern in self._patterns.items():
+            match = pattern.search(text) if pattern else None
+            if match:
+                found[name] = match.group(0)
+        return found
 
     def involved_in(self, text: str) -> tuple[str, ...]:
         """Bodies ``text`` refers to plus the committees they report to (not the Board), sorted."""

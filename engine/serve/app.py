@@ -143,7 +143,7 @@ class Service:
         await self.log.record(entry, served.pinned)
         return entry
 
-    async def diff(self, who: Principal, old: Upload, new: Upload, policy: str, on: str | None,
+    async def diff(self, who: Principal, old: Upload, new: Upload, policy: str | None, on: str | None,
                    originating: str | None):
         served, text = await run_in_threadpool(self.decider.diff, policy, on, old, new, originating)
         asked = {"old": old.to_log(), "new": new.to_log(), "policy": policy, "on": on, "originating": originating}
@@ -351,7 +351,7 @@ async def diff(request: Request) -> Response:
     form = await read_form(request, service.settings.max_body)
     try:
         old, new = await form_upload(form, "old"), await form_upload(form, "new")
-        policy = form_text(form, "policy", "dsp4003")
+        policy = form_text(form, "policy")
         on, originating = form_text(form, "on"), form_text(form, "originating")
     finally:
         await form.close()

@@ -97,17 +97,23 @@ def upload_from_log(value: dict) -> Upload:
     return Upload(value["filename"], base64.b64decode(value["content_base64"]))
 
 
-def diff_text(compiled, old: Upload, new: Upload, originating: str | None, as_of: dict | None) -> str:
-    """The JSON of ``workreg diff OLD NEW --format json`` for two uploaded documents."""
-    from workreg.api import diff_registers, load_vocabulary
+def diff_text(compiled, old: Upload, new: Upload, originating: str | None, as_of: dict | None,
+              policy_dirs=()) -> tuple[object, str]:
+    """``workreg diff OLD NEW --format json`` for two uploaded documents: (the RegisterDiff, its JSON text).
+
+    ``compiled`` None lets the registers name their policy version, as the CLI does without --policy.
+    """
+    from workreg.api import diff_registers, load_vocabulary, name_committees
+    from workreg.outputs import format_json
     from workreg.registers.read import register_from_bytes
-    from workreg.registers.report import diff_json
 
     vocabulary = load_vocabulary()
+    _, originating = name_committees((), originating, vocabulary=vocabulary)
     before = register_from_bytes(old.data, old.filename, vocabulary=vocabulary)
     after = register_from_bytes(new.data, new.filename, vocabulary=vocabulary)
-    result = diff_registers(before, after, policy=compiled, vocabulary=vocabulary, originating=originating)
-    return diff_json(old.filename, new.filename, compiled, list(result.changes), result.decision, as_of)
+    result = diff_registers(before, after, policy=compiled, vocabulary=vocabulary, originating=originating,
+                            policy_dirs=policy_dirs, names=(old.filename, new.filename))
+    return result, format_json(result.report(old.filename, new.filename, as_of))
 
 
 class _Memo:
@@ -143,19 +149,27 @@ class Decider:
     def approvals(self, policy: str, on: str | None, changes: Sequence[str], committees: Sequence[str],
                   originating: str | None):
         """(the served policy, the JSON text of ``workreg approvals --format json``)."""
-        from workreg.policy.format import approvals_json
+        from workreg.api import answer_approvals
+        from workreg.outputs import format_json
 
         served, as_of = self.catalog.choose(policy, on)
         key = (served.digest, tuple(changes), tuple(committees), originating,
                json.dumps(as_of, sort_keys=True) if as_of else None)
-        text = self._approvals.get(key, lambda: approvals_json(
-            served.compiled.decide(changes, committees, originating), as_of))
+        text = self._approvals.get(key, lambda: format_json(answer_approvals(
+            served.compiled, changes, committees=committees, originating=originating, as_of=as_of).to_dict()))
         return served, text
 
-    def diff(self, policy: str, on: str | None, old: Upload, new: Upload, originating: str | None):
-        """(the served policy, the JSON text of ``workreg diff --format json``)."""
-        served, as_of = self.catalog.choose(policy, on)
-        return served, diff_text(served.compiled, old, new, originating, as_of)
+    def diff(self, policy: str | None, on: str | None, old: Upload, new: Upload, originating: str | None):
+        """(the served policy, the JSON text of ``workreg diff --format json``); without ``policy`` (and ``on``)
+        the registers name their version, as with the CLI."""
+        served, as_of = None, None
+        if on is not None:
+            served, as_of = self.catalog.in_force(policy or "dsp4003", on)
+        elif policy is not None:
+            served = self.catalog.get(policy)
+        result, text = diff_text(served.compiled if served else None, old, new, originating, as_of,
+                                 self.catalog.policy_dirs)
+        return served or self.catalog.get(result.policy), text
 
     def compare(self, old: str, new: str) -> str:
         """The JSON text of ``workreg compare OLD NEW --format json``."""

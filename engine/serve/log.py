@@ -400,16 +400,13 @@ def replay(store, ident: str) -> Replay:
         asked = entry["input"]
         kind = entry["kind"]
         if kind == "approvals":
-            from workreg.policy.format import approvals_json
+            from workreg.api import answer_approvals
 
-            decision = compiled.decide(asked["changes"], asked["committees"], asked["originating"])
-            return Replay(entry, logged, approvals_json(decision, body.get("as_of")), "the whole result")
+            answer = answer_approvals(compiled, asked["changes"], committees=asked["committees"],
+                                      originating=asked["originating"], as_of=body.get("as_of"))
+            return Replay(entry, logged, format_json(answer.to_dict()), "the whole result")
         if kind == "diff":
-            from workreg.serve.decisions import diff_text, upload_from_log
-
-            old, new = upload_from_log(asked["old"]), upload_from_log(asked["new"])
-            return Replay(entry, logged, diff_text(compiled, old, new, asked.get("originating"), body.get("as_of")),
-                          "the whole result")
+            return Replay(entry, logged, _replay_diff(entry, compiled, tx), "the whole result")
         events = [event for event in tx.events(int(asked["case"])) if event.seq <= int(asked["seq"])]
         state = cache.fold(events)
         if kind == "case.migrate":
@@ -427,3 +424,25 @@ def replay(store, ident: str) -> Replay:
                 return Replay(entry, logged, error_json(refused), "the refusal")
             return Replay(entry, logged, "(accepted now)\n", "the refusal")
         return Replay(entry, logged, format_json(state.to_dict()), "the whole result")
+
+
+def _replay_diff(entry: dict, compiled, tx) -> str:
+    """A logged diff decided again: under the logged policy text, chosen the way the request chose it."""
+    import tempfile
+    from pathlib import Path
+
+    from workreg.serve.decisions import diff_text, upload_from_log
+
+    asked, body = entry["input"], entry["result"]
+    old, new = upload_from_log(asked["old"]), upload_from_log(asked["new"])
+    if asked.get("policy") or asked.get("on"):
+        return diff_text(compiled, old, new, asked.get("originating"), body.get("as_of"))[1]
+    # The registers named their policy version: the logged text goes in a scratch policy directory that takes
+    # precedence over the installed ones, so the same choice is made and it falls on the logged text.
+    ref, text = tx.policy_text(entry["policy_hash"])
+    name, _, version = ref.partition("@")
+    with tempfile.TemporaryDirectory(prefix="workreg-replay-") as scratch:
+        path = Path(scratch) / name / f"{version}.yaml"
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+        return diff_text(None, old, new, asked.get("originating"), body.get("as_of"), [scratch])[1]

@@ -233,7 +233,7 @@ class Pages:
                 '<div><label for="new">Proposed version</label>'
                 '<input id="new" name="new" type="file" accept=".txt,.md,.docx,.yaml,.json" required></div></div>'
                 '<div class="row"><div><label for="dpolicy">Policy</label><select id="dpolicy" name="policy">'
-                f'<option value="dsp4003">dsp4003 (newest version)</option>{options}</select></div>'
+                f'<option value="">the version the register names (else the newest)</option>{options}</select></div>'
                 '<div><label for="don">As of <span class=muted>(optional)</span></label>'
                 '<input id="don" name="on" type="date"></div></div>'
                 '<button type="submit" id="diff-button">Classify and decide</button></form>')
@@ -251,7 +251,7 @@ class Pages:
             form = await read_form(self.request, self.service.settings.max_body)
             try:
                 old, new = await form_upload(form, "old"), await form_upload(form, "new")
-                policy = form_text(form, "policy", "dsp4003")
+                policy = form_text(form, "policy")
                 on = form_text(form, "on")
             finally:
                 await form.close()
@@ -401,6 +401,11 @@ def decision_html(decision: dict, svg: str, decision_id: str | None) -> str:
             parts.append(_gate_html(required[gate], "approval"))
         parts.append("</li>")
     parts.append("</ol>")
+    unordered = [gate for gate in decision.get("unordered", ()) if gate in required]
+    if unordered:
+        parts.append('<h3>In any order</h3><p class="muted">The policy states no order for these approvals '
+                     "relative to the others.</p>")
+        parts += [_gate_html(required[gate], "approval") for gate in unordered]
     given = [item for item in decision["required"] if item["satisfied_by"]]
     if given:
         parts.append("<h3>Given by another approval of the same body</h3>")

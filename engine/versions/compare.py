@@ -2,9 +2,14 @@
 
 Two parts, both independent of how the YAML is written (key order, list order, quoting, comments):
 
-- *decisions*: for every combination of change kinds both versions know (the finite space of
-  their compiled decision tables), which approvals (approver role and kind) the newer version
-  adds or drops and whether the order of approvals changes;
+- *decisions*: for every combination of change kinds both versions know, decided through
+  :meth:`CompiledPolicy.combination`, which approvals (approver role and kind) the newer version
+  adds or drops and whether the order of approvals changes.  With more than 12 common kinds
+  (over :data:`MAX_COMPARED_COMBINATIONS` combinations) every combination of up to as many kinds
+  as fit is compared, at least all singles and pairs, and the result says it is not exhaustive
+  (``exhaustive``, ``largest_combination``).  That bound is sound for the verdict: two versions
+  whose structure (below) is the same decide every combination alike, so ``equivalent`` never
+  rests on the combinations left out; and every difference listed is a real one;
 - *structure*: roles, constraints, steps, precedence, parallel groups, change kinds,
   classification rules, removal triggers and the review cycle added, removed or changed.
 
@@ -16,12 +21,15 @@ JSON-ready dict (see :func:`compare_policies`); :mod:`workreg.versions.compare_f
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from workreg.policy.combine import Combination
 from workreg.policy.decide import CompiledPolicy
 
 if TYPE_CHECKING:  # pydantic stays out of this module's import
@@ -42,7 +50,7 @@ _ITEM_KEYS = ("id", "step", "topic", "approver")
 
 @dataclass(frozen=True)
 class LoadedPolicy:
-    """One side of a comparison: the compiled decision table and the validated model."""
+    """One side of a comparison: the compiled policy and the validated model."""
 
     compiled: CompiledPolicy
     model: "Policy"
@@ -50,14 +58,17 @@ class LoadedPolicy:
 
 
 def load_for_compare(ref: str, extra_dirs: Iterable[str | Path] = ()) -> LoadedPolicy:
-    """Resolve ``NAME@VERSION`` (or a file) and load both its decision table and its model."""
-    from workreg.policy.registry import resolve
+    """Resolve ``NAME@VERSION`` (or a file) and load both its compiled form and its model."""
+    from workreg.policy.registry import check_label, resolve
 
-    return load_policy_file(resolve(ref, tuple(str(d) for d in extra_dirs)).path)
+    found = resolve(ref, tuple(str(d) for d in extra_dirs))
+    loaded = load_policy_file(found.path)
+    check_label(found, loaded.compiled.name, loaded.compiled.version)
+    return loaded
 
 
 def load_policy_file(path: Path) -> LoadedPolicy:
-    """A policy file's decision table (cached) and validated model."""
+    """A policy file's compiled form (cached) and validated model."""
     from workreg.policy.load import load_policy
     from workreg.policy.registry import compile_file
 
@@ -101,42 +112,75 @@ def history_between(old: "Policy", new: "Policy") -> list[tuple[str, dict]]:
 
 # -- decisions ---------------------------------------------------------------------------------
 
-def _approvals(table: dict, entry: dict) -> dict[tuple[str, str], dict]:
+#: Compare every combination of the change kinds both versions know while there are at most
+#: this many (12 kinds: 4,095); beyond, every combination of up to as many kinds as fit in this
+#: budget, at least all singles and pairs, and the result says it is not exhaustive.
+MAX_COMPARED_COMBINATIONS = 4096
+
+
+@dataclass(frozen=True)
+class ComparisonPlan:
+    """Which combinations of the common change kinds are compared."""
+
+    kinds: tuple[str, ...]
+    largest: int  # combinations of 1 .. largest kinds
+    count: int
+    exhaustive: bool
+
+    def combinations(self) -> Iterator[tuple[str, ...]]:
+        """The combinations, smallest first, each in the order of ``kinds``."""
+        for size in range(1, self.largest + 1):
+            yield from itertools.combinations(self.kinds, size)
+
+
+def comparison_plan(kinds: Iterable[str], budget: int = MAX_COMPARED_COMBINATIONS) -> ComparisonPlan:
+    """Every combination of ``kinds`` when there are at most ``budget``, else all up to the largest size that fits.
+
+    Singles and pairs are always compared, whatever the budget: what one kind needs, and how
+    two kinds' gates are ordered against each other, are what a combination is made of.
+    """
+    kinds = tuple(kinds)
+    largest = count = 0
+    while largest < len(kinds):
+        more = math.comb(len(kinds), largest + 1)
+        if largest >= 2 and count + more > budget:
+            break
+        largest += 1
+        count += more
+    return ComparisonPlan(kinds, largest, count, largest == len(kinds))
+
+
+def _approvals(policy: CompiledPolicy, entry: Combination) -> dict[tuple[str, str], dict]:
     """The approvals a decision needs, keyed by (approver role, kind)."""
-    citations = table["citations"]
+    steps, roles = policy.table["steps"], policy.table["roles"]
     result = {}
-    for gate, kind, citation, _required_by, _interpretation in entry["required"]:
-        approver = table["steps"][gate]["actor"]
-        section, quote = citations[citation]
-        result[(approver, kind)] = {
-            "approver": approver, "name": table["roles"][approver]["name"], "kind": kind, "gate": gate,
-            "citation": {"section": section, "quote": quote},
+    for item in entry.required:
+        approver = steps[item.step]["actor"]
+        result[(approver, item.kind)] = {
+            "approver": approver, "name": roles[approver]["name"], "kind": item.kind, "gate": item.step,
+            "citation": policy.citation(item.citation).to_dict(),
         }
     return result
 
 
-def _with_default_body(table: dict, approvals: dict, key: tuple[str, str]) -> dict:
+def _with_default_body(policy: CompiledPolicy, approvals: dict, key: tuple[str, str]) -> dict:
     """The approval, noting another approver of the decision that this body fills by default.
 
     (In DSP4003 1.2.0 the Originating Committee is the Alliance Committee unless named otherwise,
     so by default one body gives both approvals.)
     """
+    roles = policy.table["roles"]
     approval = dict(approvals[key])
-    filled = sorted(
-        other for other, _ in approvals
-        if other != key[0] and table["roles"][other]["default"] == key[0]
-    )
+    filled = sorted(other for other, _ in approvals if other != key[0] and roles[other]["default"] == key[0])
     if filled:
         approval["default_of"] = filled
     return approval
 
 
-def _stages(table: dict, entry: dict) -> list[list[str]]:
+def _stages(policy: CompiledPolicy, entry: Combination) -> list[list[str]]:
     """Approver roles stage by stage (sorted within a stage: the order inside one is free)."""
-    stages = []
-    for stage in entry["stages"]:
-        stages.append(sorted({table["steps"][gate]["actor"] for gate in stage}))
-    return stages
+    steps = policy.table["steps"]
+    return [sorted({steps[gate]["actor"] for gate in stage}) for stage in entry.stages]
 
 
 def _stage_of(stages: list[list[str]]) -> dict[str, int]:
@@ -160,30 +204,28 @@ def _order_changed(stages_from: list[list[str]], stages_to: list[list[str]]) -> 
     return False
 
 
-def _by_kind_set(table: dict) -> dict[frozenset, dict]:
-    return {frozenset(entry["changes"]): entry for entry in table["decisions"].values()}
+def common_kinds(old: CompiledPolicy, new: CompiledPolicy) -> tuple[str, ...]:
+    """The change kinds both versions know, in the newer version's order."""
+    known = set(old.kinds)
+    return tuple(kind for kind in new.kinds if kind in known)
 
 
-def compare_decisions(old: CompiledPolicy, new: CompiledPolicy) -> tuple[list[dict], dict]:
-    """Differences for every combination of change kinds both know; and the kinds only one knows."""
-    common = [kind for kind in new.kinds if kind in set(old.kinds)]
-    old_entries, new_entries = _by_kind_set(old.table), _by_kind_set(new.table)
-    position = {kind: index for index, kind in enumerate(common)}
-    combos = sorted(
-        (kinds for kinds in new_entries if kinds <= set(common)),
-        key=lambda kinds: (len(kinds), sorted(position[k] for k in kinds)),
-    )
+def compare_decisions(
+    old: CompiledPolicy, new: CompiledPolicy, plan: ComparisonPlan | None = None,
+) -> tuple[list[dict], dict]:
+    """Differences for the combinations of change kinds both know (``plan``); and the kinds only one knows."""
+    plan = plan or comparison_plan(common_kinds(old, new))
     differences = []
-    for kinds in combos:
-        old_entry, new_entry = old_entries[kinds], new_entries[kinds]
-        before, after = _approvals(old.table, old_entry), _approvals(new.table, new_entry)
-        stages_from, stages_to = _stages(old.table, old_entry), _stages(new.table, new_entry)
-        added = [_with_default_body(new.table, after, key) for key in sorted(set(after) - set(before))]
-        removed = [_with_default_body(old.table, before, key) for key in sorted(set(before) - set(after))]
+    for combo in plan.combinations():
+        old_entry, new_entry = old.combination(combo), new.combination(combo)
+        before, after = _approvals(old, old_entry), _approvals(new, new_entry)
+        stages_from, stages_to = _stages(old, old_entry), _stages(new, new_entry)
+        added = [_with_default_body(new, after, key) for key in sorted(set(after) - set(before))]
+        removed = [_with_default_body(old, before, key) for key in sorted(set(before) - set(after))]
         if not added and not removed and stages_from == stages_to:
             continue
         difference: dict[str, Any] = {
-            "changes": sorted(kinds, key=position.__getitem__),
+            "changes": list(combo),
             "added": added,
             "removed": removed,
             "order_changed": _order_changed(stages_from, stages_to),
@@ -192,9 +234,10 @@ def compare_decisions(old: CompiledPolicy, new: CompiledPolicy) -> tuple[list[di
             difference["stages_from"] = stages_from
             difference["stages_to"] = stages_to
         differences.append(difference)
+    old_kinds, new_kinds = set(old.kinds), set(new.kinds)
     kinds = {
-        "added": [{"id": k, "title": new.table["kinds"][k]} for k in new.kinds if k not in set(old.kinds)],
-        "removed": [{"id": k, "title": old.table["kinds"][k]} for k in old.kinds if k not in set(new.kinds)],
+        "added": [{"id": k, "title": new.table["kinds"][k]} for k in new.kinds if k not in old_kinds],
+        "removed": [{"id": k, "title": old.table["kinds"][k]} for k in old.kinds if k not in new_kinds],
     }
     return differences, kinds
 
@@ -349,11 +392,14 @@ def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> dict:
     """The JSON-ready comparison of two policy versions (the contract documented in the README).
 
     ``from``/``to`` are the policy refs; ``equivalent`` is true when no decision, change kind or
-    structural element differs; ``decisions`` lists every combination of common change kinds
-    whose approvals or order differ; ``change_kinds`` the kinds only one version knows;
+    structural element differs; ``decisions`` lists every compared combination of common change
+    kinds whose approvals or order differ (``combinations_compared`` of them, ``exhaustive`` when
+    that is all of them, else those of up to ``largest_combination`` kinds); ``change_kinds`` the
+    kinds only one version knows;
     ``structure`` the structural differences; ``history`` the change-history lines between them.
     """
-    decisions, kinds = compare_decisions(old.compiled, new.compiled)
+    plan = comparison_plan(common_kinds(old.compiled, new.compiled))
+    decisions, kinds = compare_decisions(old.compiled, new.compiled, plan)
     structure = compare_structure(old.model, new.model)
     return {
         "from": old.compiled.ref,
@@ -362,9 +408,9 @@ def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> dict:
         "policies": {side: _about(loaded) for side, loaded in (("from", old), ("to", new))},
         "history": [citation for _, citation in history_between(old.model, new.model)],
         "change_kinds": kinds,
-        "combinations_compared": sum(
-            1 for kinds_ in _by_kind_set(new.compiled.table) if kinds_ <= set(old.compiled.kinds)
-        ),
+        "combinations_compared": plan.count,
+        "exhaustive": plan.exhaustive,
+        "largest_combination": plan.largest,
         "decisions": decisions,
         "structure": structure,
     }

@@ -107,6 +107,13 @@ def _wrapped_table(headers: Sequence[str], rows: Sequence[Sequence[str]], wrap: 
     return "\n".join(lines)
 
 
+def _not_exhaustive(result: dict) -> str:
+    """Which combinations a non-exhaustive comparison covered."""
+    common = len(result["policies"]["to"]["change_kinds"]) - len(result["change_kinds"]["added"])
+    return (f"every combination of up to {result['largest_combination']} of the {common} common change kinds, "
+            f"not all 2^{common} - 1")
+
+
 def _split_decisions(result: dict) -> tuple[list[dict], list[dict], int]:
     from workreg.versions.compare import unexplained_combinations
 
@@ -135,12 +142,16 @@ def format_compare_text(result: dict) -> str:
                                      initial_indent="  ", subsequent_indent="       "))
     if result["equivalent"]:
         out += ["", f"Same approvals, in the same order, for all {result['combinations_compared']} "
-                    "combinations of change kinds; same roles, steps, order and rules."]
+                    "combinations of change kinds compared; same roles, steps, order and rules."]
+        if not result["exhaustive"]:
+            out.append(f"  ({_not_exhaustive(result)}; with the same structure, the rest decide alike too.)")
         return "\n".join(out) + "\n"
 
     singles, unexplained, combined = _split_decisions(result)
     out += ["", f"Approvals ({result['combinations_compared']} combinations of change kinds compared, "
                 f"{len(result['decisions'])} differ):"]
+    if not result["exhaustive"]:
+        out.append(f"  Not exhaustive: {_not_exhaustive(result)}; the structure below lists every other difference.")
     rows = [(" + ".join(d["changes"]), "; ".join(_approval(a) for a in d["added"]) or "-",
              "; ".join(_approval(a) for a in d["removed"]) or "-",
              "changed" if d["order_changed"] else "same")
@@ -199,12 +210,16 @@ def format_compare_markdown(result: dict) -> str:
         out += ["", "**Change history between them (Appendix A)**", ""]
         out += [f"- [{marks[c['quote']]}] {_md(c['quote'])}" for c in result["history"]]
     if result["equivalent"]:
-        out += ["", f"Same approvals and order for all {result['combinations_compared']} combinations; "
+        out += ["", f"Same approvals and order for all {result['combinations_compared']} combinations compared; "
                     "same structure."]
+        if not result["exhaustive"]:
+            out += ["", f"({_not_exhaustive(result)}; with the same structure, the rest decide alike too.)"]
         return "\n".join(out) + "\n"
     singles, unexplained, combined = _split_decisions(result)
     out += ["", f"**Approvals** ({result['combinations_compared']} combinations compared, "
                 f"{len(result['decisions'])} differ)", ""]
+    if not result["exhaustive"]:
+        out += [f"Not exhaustive: {_not_exhaustive(result)}; the structure below lists every other difference.", ""]
     out += ["| Change kind | Added | Dropped | Order | Stages before | Stages after |", "|---|---|---|---|---|---|"]
     for d in singles + unexplained:
         out.append(

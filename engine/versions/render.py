@@ -27,6 +27,8 @@ PHASE_TITLES = {
     "update": "Update", "removal": "Removal",
 }
 OUTPUT_FORMATS = (".dot", ".gv", ".svg", ".png")
+#: Graphviz layout directions: top to bottom (the default) or left to right (landscape, for slides).
+RANKDIRS = ("TB", "LR")
 INSTALL_HINT = (
     "install Graphviz for the 'dot' program: 'apt-get install graphviz' on Debian/Ubuntu, "
     "'brew install graphviz' on macOS; or write DOT with -o FILE.dot"
@@ -70,12 +72,17 @@ def _label(title: str, lines: Iterable[str], *, top: str | None = None, color: s
 
 
 def _actor_lines(loaded: "LoadedPolicy", step) -> list[str]:
-    """Who performs a step (naming the body that fills the role by default) and its clause."""
+    """Who performs a step (naming the body that fills the role by default, and who else may) and its clause."""
     roles = {role.id: role for role in loaded.model.roles}
     role = roles[step.actor]
     lines = _wrap(role.name + (" (each)" if role.per_name else ""), 30)
+    for other in step.also_by:
+        name = roles[other.role].name
+        lines += _wrap(f"or {other.qualifier} the {name}" if other.qualifier else f"or {name}", 30)
     if role.default:
-        lines += _wrap(f"by default: {roles[role.default].name}", 30)
+        lines += _wrap(f"most likely: {roles[role.default].name} (interpretation)", 30)
+    if step.interpretation:
+        lines.append("who acts: interpretation")
     kind = step.kind + (", optional" if step.optional else "")
     lines.append(f"{kind} · §{step.citation.section}")
     return lines
@@ -97,12 +104,15 @@ def _step_order(models) -> list[str]:
         return sorted(graph.nodes)
 
 
-def _new_graph(title: str) -> "graphviz.Digraph":
+def _new_graph(title: str, rankdir: str = "TB") -> "graphviz.Digraph":
     import graphviz
 
+    if rankdir not in RANKDIRS:
+        raise UsageError(f"unknown layout direction '{rankdir}'", code="bad-rankdir",
+                         hint="use " + " or ".join(RANKDIRS))
     graph = graphviz.Digraph("workreg")
     graph.attr(
-        rankdir="TB", newrank="true", nodesep="0.35", ranksep="0.45", fontname=FONT, fontsize="16",
+        rankdir=rankdir, newrank="true", nodesep="0.35", ranksep="0.45", fontname=FONT, fontsize="16",
         labelloc="t", label=title, compound="true",
     )
     graph.attr("node", fontname=FONT, fontsize="11", shape="box", style="rounded,filled", margin="0.12,0.06")
@@ -111,10 +121,18 @@ def _new_graph(title: str) -> "graphviz.Digraph":
 
 
 def _title(loaded: "LoadedPolicy", extra: str = "") -> str:
+    """The policy as a reader names it, and what it is: the published text, or a reconstruction."""
     model = loaded.model
+    return f"{model.title}\n{_what(model)}{extra}"
+
+
+def _what(model) -> str:
     source = model.source
-    return (f"{model.title}\n{source.document} {source.version} ({model.ref}, "
-            f"{model.provenance.kind}){extra}")
+    provenance = model.provenance
+    if provenance.kind == "published":
+        return f"{source.document} {source.version}, the published text"
+    quotes = f" (quotes are {provenance.quotes_from})" if provenance.quotes_from else ""
+    return f"{source.document} {source.version}: {provenance.kind.upper()}, not a published text{quotes}"
 
 
 def _clusters(graph, order: list[str], phase_of: dict[str, str], add_node) -> None:
@@ -142,8 +160,42 @@ def _gate_attrs(step) -> dict[str, str]:
 
 # -- the diagrams ----------------------------------------------------------------------------
 
+def _path_notes(loaded: "LoadedPolicy", decision) -> str:
+    """Title lines of a decision's path: what it is for, and what the text leaves open or does not need."""
+    model = loaded.model
+    titles = loaded.compiled.table["kinds"]
+    extra = "\nApproval path: " + ", ".join(titles[c] for c in decision.changes)
+    if not decision.stages and not decision.unordered:
+        extra += f"\nNo approval named by {model.source.document} {model.source.version}"
+    for item in decision.not_required:
+        extra += f"\nNot required: {item.name} (§{item.citation.section})"
+    if decision.unordered:
+        extra += f"\nNo order stated for: {_gate_names(decision, decision.unordered)}"
+    if decision.unspecified:
+        extra += f"\n{len(decision.unspecified)} point(s) not specified: see workreg approvals"
+    return extra
+
+
+def _gate_names(decision, gates: Iterable[str]) -> str:
+    names = {item.gate: item.name for item in decision.required}
+    return ", ".join(names.get(gate, gate) for gate in gates)
+
+
+def _stage_label(decision, stage: int) -> str:
+    """``Stage 1``, with the text's condition for running its gates together, or that it is a reading."""
+    label = f"Stage {stage}"
+    for group in decision.parallel:
+        if group.stage == stage:
+            if group.interpretation:
+                label += " · together by interpretation"
+            elif group.condition:
+                label += f" · in parallel {group.condition} (§{group.citations[0].section})" if group.citations \
+                    else f" · in parallel {group.condition}"
+    return label
+
+
 def process_diagram(
-    loaded: "LoadedPolicy", changes: Iterable[str] = (), committees: Iterable[str] = (),
+    loaded: "LoadedPolicy", changes: Iterable[str] = (), committees: Iterable[str] = (), *, rankdir: str = "TB",
 ) -> "graphviz.Digraph":
     """The whole process; with ``changes``, that decision's approval path highlighted in stages."""
     model = loaded.model
@@ -152,17 +204,7 @@ def process_diagram(
     changes = tuple(changes)
     committees = tuple(dict.fromkeys(c.strip() for c in committees if c and c.strip()))
     decision = loaded.compiled.decide(changes, committees) if changes else None
-    extra = ""
-    if decision is not None:
-        titles = loaded.compiled.table["kinds"]
-        extra = "\nApproval path for: " + ", ".join(titles[c] for c in sorted(decision.changes))
-        if not decision.stages:
-            extra += f"\nNo approval named by {model.source.document} {model.source.version}"
-        for item in decision.not_required:
-            extra += f"\nNot required: {item.name} (§{item.citation.section})"
-        if decision.unspecified:
-            extra += f"\n{len(decision.unspecified)} point(s) not specified: see workreg approvals"
-    graph = _new_graph(_title(loaded, extra))
+    graph = _new_graph(_title(loaded, _path_notes(loaded, decision) if decision is not None else ""), rankdir)
 
     # Per-committee gates become one node per named committee.
     instances: dict[str, list[tuple[str, str | None]]] = {}
@@ -184,7 +226,8 @@ def process_diagram(
         for item in decision.required:
             node = _node_id(item.gate, instances)
             on_path.add(node)
-            required_as[node] = f"{item.kind} · §{item.citation.section}"
+            reading = " · interpretation" if item.interpretation else ""
+            required_as[node] = f"{item.kind} · §{item.citation.section}{reading}"
             if item.satisfied_by:
                 satisfied[node] = _node_id(item.satisfied_by, instances)
         for item in decision.steps:
@@ -207,7 +250,9 @@ def process_diagram(
                     if step.is_gate:
                         attrs["fillcolor"] = HIGHLIGHT_FILL
                     if node in stage_of:
-                        top = f"Stage {stage_of[node]}"
+                        top = _stage_label(decision, stage_of[node])
+                    elif decision.unordered and any(_node_id(g, instances) == node for g in decision.unordered):
+                        top = "No order stated"
                     elif node in satisfied:
                         top = f"Satisfied by {steps[satisfied[node].split('__')[0]].title} (same body)"
                         attrs["style"] += ",dashed"
@@ -221,12 +266,15 @@ def process_diagram(
     position = {step: index for index, step in enumerate(order)}
     edges = sorted(model.precedence, key=lambda e: (position[e.before], position[e.after]))
     drawn: set[tuple[str, str]] = set()
+    active_edges: set[tuple[str, str]] = set()
     for edge in edges:
+        # An order stated for other change kinds (a new register's, say) is not this decision's.
+        applies = decision is None or not edge.applies_to or bool(set(edge.applies_to) & set(decision.changes))
         for tail, _ in instances[edge.before]:
             for head, _ in instances[edge.after]:
                 attrs = {"color": "#57606a"}
                 if decision is not None:
-                    if tail in on_path and head in on_path:
+                    if applies and tail in on_path and head in on_path:
                         attrs = {"color": HIGHLIGHT, "penwidth": "2.4"}
                     else:
                         attrs = {"color": FADED}
@@ -234,17 +282,79 @@ def process_diagram(
                     attrs["style"] = "dashed"
                 graph.edge(tail, head, **attrs)
                 drawn.add((tail, head))
+                if applies:
+                    active_edges.add((tail, head))
     if decision is not None:
-        # Order the decision implies through steps it leaves out: drawn, but not used for layout.
-        highlighted = {edge for edge in drawn if edge[0] in on_path and edge[1] in on_path}
-        implied = sorted({(_node_id(item.before, instances), _node_id(item.after, instances))
+        # Order the decision implies through steps it leaves out, or reads into a text that gives
+        # none: drawn, but not used for layout.
+        highlighted = {(tail, head) for tail, head in drawn if tail in on_path and head in on_path}
+        highlighted = {edge for edge in highlighted if edge in active_edges}
+        implied = sorted({(_node_id(item.before, instances), _node_id(item.after, instances), bool(item.interpretation))
                           for item in decision.order})
-        for tail, head in implied:
-            if not _reaches(highlighted, tail, head):
+        for tail, head, interpreted in implied:
+            if interpreted and (tail, head) not in highlighted:
+                graph.edge(tail, head, color=HIGHLIGHT, penwidth="2.4", style="dashed", constraint="false",
+                           xlabel="interpretation")
+            elif not interpreted and not _reaches(highlighted, tail, head):
                 graph.edge(tail, head, color=HIGHLIGHT, penwidth="2.4", style="dotted", constraint="false",
                            xlabel="then")
     _legend(graph, highlighted=decision is not None)
     return graph
+
+
+def approvals_diagram(
+    loaded: "LoadedPolicy", changes: Iterable[str], committees: Iterable[str] = (), *, rankdir: str = "TB",
+) -> "graphviz.Digraph":
+    """Only the gates a decision needs, in their stages, and the order between them: for slides."""
+    changes = tuple(changes)
+    if not changes:
+        raise UsageError("--approvals-only draws one decision: name its change kinds with --change",
+                         code="usage", hint="e.g. workreg render dsp4003 --change scope_extension --approvals-only")
+    committees = tuple(dict.fromkeys(c.strip() for c in committees if c and c.strip()))
+    decision = loaded.compiled.decide(changes, committees)
+    graph = _new_graph(_title(loaded, _path_notes(loaded, decision)), rankdir)
+    active = [item for item in decision.required if item.satisfied_by is None]
+    by_gate = {item.gate: item for item in active}
+    roles = loaded.compiled.table["roles"]
+
+    def node(cluster, item) -> None:
+        role = roles[item.approver]["name"]
+        lines = [] if role == item.name else _wrap(f"as {role}", 30)
+        lines.append(f"{item.kind} · §{item.citation.section}")
+        if item.interpretation:
+            lines.append("rests on an interpretation")
+        attrs = {"shape": "box", "style": "filled", "fillcolor": HIGHLIGHT_FILL, "color": HIGHLIGHT, "penwidth": "2"}
+        if item.interpretation:
+            attrs["style"] += ",dashed"
+        cluster.node(_safe_id(item.gate), _label(item.name, lines), **attrs)
+
+    for number, stage in enumerate(decision.stages, 1):
+        with graph.subgraph(name=f"cluster_stage_{number}") as cluster:
+            cluster.attr(label=_stage_label(decision, number), style="rounded,filled", fillcolor="#f6f8fa",
+                         color="#d0d7de", fontsize="13", labeljust="l")
+            for gate in stage:
+                node(cluster, by_gate[gate])
+    if decision.unordered:
+        with graph.subgraph(name="cluster_unordered") as cluster:
+            cluster.attr(label="No order stated (any time)", style="rounded,dashed", color="#8c8c8c",
+                         fontsize="13", labeljust="l")
+            for gate in decision.unordered:
+                node(cluster, by_gate[gate])
+    for edge in decision.order:
+        sections = dict.fromkeys(f"§{c.section}" for c in edge.citations)
+        attrs = {"color": HIGHLIGHT, "penwidth": "2", "label": "; ".join(sections)}
+        if edge.interpretation:
+            attrs.update(style="dashed", label=attrs["label"] + " (interpretation)")
+        graph.edge(_safe_id(edge.before), _safe_id(edge.after), **attrs)
+    if not active:
+        graph.node("none", f"No approval named by {loaded.model.source.document} {loaded.model.source.version}",
+                   shape="plaintext")
+    return graph
+
+
+def _safe_id(gate: str) -> str:
+    """A DOT node id for a gate id (``affected_committee_ballot:Technical Committee``)."""
+    return "".join(char if char.isalnum() else "_" for char in gate)
 
 
 def _reaches(edges: set[tuple[str, str]], tail: str, head: str) -> bool:
@@ -287,7 +397,9 @@ def _legend(graph, *, highlighted: bool = False, statuses: bool = False) -> None
         ]
         if highlighted:
             items.append(({"color": HIGHLIGHT, "fillcolor": HIGHLIGHT_FILL}, "", "on the approval path"))
-        items.append(({"color": "#ffffff", "fillcolor": "#ffffff"}, "", "dashed arrow: order workreg infers"))
+        items.append(({"color": "#ffffff", "fillcolor": "#ffffff"}, "",
+                      "solid arrow: order the text states (for the change kinds its clause covers)"))
+        items.append(({"color": "#ffffff", "fillcolor": "#ffffff"}, "", "dashed arrow: order the policy infers (interpretation)"))
         if highlighted:
             items.append(({"color": "#ffffff", "fillcolor": "#ffffff"}, "",
                           "dotted arrow: order through skipped steps"))
@@ -300,7 +412,7 @@ def _legend(graph, *, highlighted: bool = False, statuses: bool = False) -> None
     graph.node("legend", label, shape="plaintext", style="", fontsize="9")
 
 
-def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy") -> "graphviz.Digraph":
+def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy", *, rankdir: str = "TB") -> "graphviz.Digraph":
     """What ``new`` changes from ``old``: added green, removed red dashed, changed orange."""
     from workreg.versions.compare import compare_structure
     from workreg.versions.compare_format import describe
@@ -310,9 +422,8 @@ def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy") -> "graphviz.Di
     new_steps = {step.id: step for step in new.model.steps}
     old_steps = {step.id: step for step in old.model.steps}
     order = _step_order([new.model, old.model])
-    title = _title(new, f"\nchanges from {old.model.ref} ({old.model.source.document} "
-                        f"{old.model.source.version}, {old.model.provenance.kind})")
-    graph = _new_graph(title)
+    title = _title(new, f"\nchanges from {_what(old.model)}")
+    graph = _new_graph(title, rankdir)
     names = _names_of(new, old)
 
     def add_node(cluster, step_id: str) -> None:
@@ -407,15 +518,17 @@ def _names_of(*loaded: "LoadedPolicy") -> dict[str, str]:
 
 def render_dot(
     loaded: "LoadedPolicy", *, changes: Iterable[str] = (), committees: Iterable[str] = (),
-    against: "LoadedPolicy | None" = None,
+    against: "LoadedPolicy | None" = None, rankdir: str = "TB", approvals_only: bool = False,
 ) -> str:
-    """The DOT source of a policy's diagram (process, decision path, or difference from ``against``)."""
+    """The DOT source of a policy's diagram (process, decision path, approvals only, or difference from ``against``)."""
     if against is not None:
-        if tuple(changes):
-            raise UsageError("--change and --against cannot be combined", code="usage",
+        if tuple(changes) or approvals_only:
+            raise UsageError("--change and --approvals-only cannot be combined with --against", code="usage",
                              hint="draw the difference of two versions, or one decision's path")
-        return difference_diagram(loaded, against).source
-    return process_diagram(loaded, changes, committees).source
+        return difference_diagram(loaded, against, rankdir=rankdir).source
+    if approvals_only:
+        return approvals_diagram(loaded, changes, committees, rankdir=rankdir).source
+    return process_diagram(loaded, changes, committees, rankdir=rankdir).source
 
 
 def dot_to(source: str, fmt: str) -> bytes:
@@ -441,8 +554,7 @@ def write_diagram(source: str, path: str | Path) -> None:
     if suffix not in OUTPUT_FORMATS:
         raise UsageError(f"cannot write '{suffix or path.name}' diagrams", code="bad-format", file=str(path),
                          hint="use a file ending in " + ", ".join(OUTPUT_FORMATS))
+    from workreg.outputs import write_file
+
     data = source.encode("utf-8") if suffix in (".dot", ".gv") else dot_to(source, suffix[1:])
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror or exc}", code="unwritable", file=str(path)) from exc
+    write_file(path, data)

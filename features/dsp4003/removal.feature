@@ -26,3 +26,10 @@ Feature: Removing an alliance partner
   Scenario: The VP of Alliances or an Executive Committee member may recommend removal
     Then the VP of Alliances may recommend removal
     And the DMTF Executive Committee may recommend removal
+
+  Scenario: A removal's recommendation names both who may make it
+    # §4.1: "The VP of Alliances or a member of the DMTF executive committee can also recommend that an
+    # Alliance Partner be removed if the relationship stagnates"
+    When the alliance partner is to be removed
+    Then the "Recommend removal of a stagnant partnership" step is done by the VP of Alliances (optional)
+    And the "Recommend removal of a stagnant partnership" step may also be done by a member of the DMTF Executive Committee

@@ -11,7 +11,8 @@ Feature: Roles and responsibilities
 
   @dsp4003-2.3
   Scenario: The Originating Committee is most likely the Alliance Committee
-    Then the Originating Committee is by default the Alliance Committee
+    # §2.3: "This is most likely the Alliance Committee."
+    Then the Originating Committee is most likely the Alliance Committee
 
   Scenario Outline: What each role is for
     Then the role of the <role> is to <duty>

@@ -2,7 +2,8 @@
 
 The cluster is started once per session in a temporary directory (as the ``postgres`` user when
 the tests run as root: PostgreSQL refuses to run as root), listening on a Unix socket only, and
-removed at the end.  Tests on PostgreSQL skip, saying why, only where PostgreSQL or psycopg is not
+removed at the end — by a watchdog process too, when the test session is killed before its
+teardown runs, so no server outlives the tests.  Tests on PostgreSQL skip, saying why, only where PostgreSQL or psycopg is not
 installed.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import itertools
 import os
 import pwd
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -64,12 +66,19 @@ def postgres_server():
     except subprocess.CalledProcessError as exc:
         shutil.rmtree(base, ignore_errors=True)
         pytest.fail(f"could not start PostgreSQL: {exc.stderr.decode(errors='replace')[-500:]}")
+    stop = _as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
+    watchdog = subprocess.Popen(
+        ["sh", "-c", f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; "
+                     f"{shlex.join(stop)}; rm -rf {shlex.quote(str(base))}"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
     try:
         yield f"postgresql://postgres@/postgres?host={base}&port={port}"
     finally:
-        subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True)
+        subprocess.run(stop, capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+        watchdog.terminate()
+        watchdog.wait(timeout=10)
 
 
 def fresh_schema(server_url: str) -> str:

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 
@@ -159,13 +158,16 @@ def test_a_process_killed_mid_write_leaves_the_database_as_before(capsys, db_url
     }[command]
     child = subprocess.Popen([sys.executable, str(script), str(marker), *argv, "--db", db_url],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
-    deadline = time.time() + 60
-    while not marker.exists():
-        assert child.poll() is None, child.communicate()[1].decode()
-        assert time.time() < deadline, "the child never reached its commit"
-        time.sleep(0.01)
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
+    try:
+        deadline = time.time() + 60
+        while not marker.exists():
+            assert child.poll() is None, child.communicate()[1].decode()
+            assert time.time() < deadline, "the child never reached its commit"
+            time.sleep(0.01)
+    finally:
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
 
     with open_store(db_url) as store:

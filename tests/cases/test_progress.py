@@ -185,3 +185,47 @@ def test_no_accepted_sequence_has_an_approval_before_its_predecessors(attempts):
         if edge.after in approved_at:
             satisfier = edge.before
             assert satisfier in approved_at and approved_at[satisfier] < approved_at[edge.after]
+
+
+@pytest.mark.parametrize("extra,fragment", [
+    ("outcomes:\n  - {outcome: rejected, unspecified: a, citation: {section: '1', quote: q}}\n"
+     "  - {outcome: rejected, unspecified: b, citation: {section: '1', quote: q}}\n", "more than once"),
+    ("outcomes:\n  - {outcome: vetoed, unspecified: a, citation: {section: '1', quote: q}}\n", "outcome"),
+])
+def test_policy_outcome_notes_are_validated(extra, fragment):
+    from workreg.errors import WorkregError
+    from workreg.policy.load import load_policy_text
+
+    text = (FIXTURES / "policies" / "minimal.yaml").read_text(encoding="utf-8") + extra
+    with pytest.raises(WorkregError) as error:
+        load_policy_text(text, "bad.yaml")
+    assert fragment in str(error.value)
+
+
+@pytest.mark.parametrize("effective,valid", [
+    ("2007-02-28", True), ("2007-02-30", False), ("2007-1-2", False), ("October 2, 2007", False),
+])
+def test_effective_dates_are_real_iso_dates(effective, valid):
+    from workreg.errors import WorkregError
+    from workreg.policy.load import load_policy_text
+
+    text = (FIXTURES / "policies" / "minimal.yaml").read_text(encoding="utf-8").replace(
+        '  version: "1.0"\n', f'  version: "1.0"\n  effective:\n    date: "{effective}"\n'
+        '    citation: {section: "1", quote: q}\n', 1)
+    if valid:
+        assert load_policy_text(text, "ok.yaml").source.effective.date == effective
+        return
+    with pytest.raises(WorkregError):
+        load_policy_text(text, "bad.yaml")
+
+
+def test_a_case_needing_no_approval_says_so():
+    state = case(changes=("small",))
+    assert [g.gate for g in state.gates] == ["office_ballot"]
+    from workreg.policy.registry import get_policy as policy
+
+    dsp = policy("dsp4003@1.2.0")
+    events = [Event(1, 1, "t", None, "h", Opened("dsp4003@1.2.0", "t", ("contact_change",)))]
+    state = fold(events, {"h": dsp}.__getitem__, lambda digest: {})
+    assert state.gates == () and state.complete
+    assert state.notes[0].code == "no-approval-required" and "contact_change_approver" in state.notes[0].text

@@ -15,34 +15,35 @@ from workreg.policy.registry import get_policy
 
 BASE_NAME = "esa-1.0.txt"
 
-# name: (edits to esa-1.0, expected kinds of the changes, expected approver stages or None)
+# name: (edits to esa-1.0, expected kinds of the changes, expected approver stages or None, approvers
+#        with no stated place in the order: §4 lists an update's approvals without an order)
 CASES = {
     "contacts_only": (
         [("Dana Smith, dana.smith@example.org", "Lee Wong, lee.wong@example.org")],
-        {"contact_change"}, [],
+        {"contact_change"}, [], set(),
     ),
     "milestone_timeframe": (
         [("ESA publishes a Redfish storage profile\tQ4 2020", "ESA publishes a Redfish storage profile\tQ2 2021")],
         {"deliverable_adjustment"},
-        [{"originating_committee", "affected_committee"}, {"alliance_partner"}],
+        [], {"originating_committee", "affected_committee", "alliance_partner"},
     ),
     "milestone_done": (
         [("DMTF announces work register\tQ2 2020", "DMTF announces work register - done\tQ2 2020")],
-        {"editorial"}, None,
+        {"editorial"}, None, set(),
     ),
     "scope_extension": (
         [("- Joint meetings", "- Joint meetings\n- Joint SPDM security reviews")],
         {"scope_extension", None},
-        [{"originating_committee"}, {"board"}, {"alliance_partner"}],
+        [{"originating_committee"}, {"board"}], {"alliance_partner"},
     ),
     "limitations_added": (
         [("Milestones / Dates", "Limitations\n\nESA will not produce conflicting standards.\n\nMilestones / Dates")],
-        {"significant_change"}, [{"board"}],
+        {"significant_change"}, [{"board"}], set(),
     ),
     "editorial_only": (
         [("Version 1.0 draft 2", "Version 1.0"), ("January 2022", "March 2022"),
          ("Date Initiated: 01/10/2020", "Date Initiated: 02/10/2020")],
-        {"editorial"}, None,
+        {"editorial"}, None, set(),
     ),
 }
 
@@ -69,7 +70,7 @@ def _variant(fixtures, tmp_path, edits):
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_each_rule_and_its_decision(fixtures, tmp_path, policy, vocabulary, name):
-    edits, kinds, stages = CASES[name]
+    edits, kinds, stages, unordered = CASES[name]
     old = read_register(fixtures / BASE_NAME)
     new = read_register(_variant(fixtures, tmp_path, edits))
     changes = classify_changes(diff_registers(old, new, vocabulary), policy)
@@ -80,6 +81,7 @@ def test_each_rule_and_its_decision(fixtures, tmp_path, policy, vocabulary, name
         return
     by_gate = {i.gate: i for i in decision.required}
     assert [{by_gate[g].approver for g in stage} for stage in decision.stages] == stages
+    assert {by_gate[g].approver for g in decision.unordered} == unordered
 
 
 def test_contact_change_needs_no_board(fixtures, tmp_path, capsys):
@@ -95,7 +97,10 @@ def test_milestone_owner_becomes_an_affected_committee(fixtures, tmp_path, polic
     new = read_register(_variant(fixtures, tmp_path, CASES["milestone_timeframe"][0]))
     changes = classify_changes(diff_registers(read_register(fixtures / BASE_NAME), new, vocabulary), policy)
     decision = decide_changes(changes, policy, vocabulary)
-    assert "affected_committee_ballot:Technical Committee" in decision.stages[0]
+    assert "affected_committee_ballot:Technical Committee" in decision.unordered
+    # The register names 'Redfish'; that it is the Technical Committee's work is the vocabulary's reading.
+    item = next(i for i in decision.required if i.gate == "affected_committee_ballot:Technical Committee")
+    assert "names 'Redfish'" in item.interpretation and "not a statement of it" in item.interpretation
 
 
 def test_significant_change_rule_is_marked_as_interpretation(fixtures, tmp_path, policy, vocabulary):
@@ -115,7 +120,21 @@ def test_json_contract_decision_equals_approvals_output(fixtures, tmp_path, caps
         if gate.startswith("affected_committee_ballot:"):
             argv += ["--committee", gate.split(":", 1)[1]]
     assert main(argv) == 0
-    assert json.loads(capsys.readouterr().out) == report["decision"]
+    approvals = json.loads(capsys.readouterr().out)
+    decision = report["decision"]
+    assert list(approvals) == list(decision)
+    # The same answer; the diff adds how the register's words brought the committee in.
+    for key in ("changes", "stages", "order", "unordered", "parallel", "not_required", "unspecified", "steps"):
+        assert approvals[key] == decision[key], key
+    by_gate = {item["gate"]: item for item in approvals["required"]}
+    for item in decision["required"]:
+        expected = dict(by_gate[item["gate"]])
+        if item["gate"].startswith("affected_committee_ballot:"):
+            assert "names 'Redfish' (Redfish Forum, which reports to the Technical Committee)" in item["interpretation"]
+            expected["interpretation"] = item["interpretation"]
+        assert item == expected
+    assert [(c["given"], c["committee"], c["kind"]) for c in decision["committees"]] == [
+        ("Redfish", "Technical Committee", "forum")]
 
 
 def test_editorial_only_text_report(fixtures, tmp_path, capsys):
@@ -141,4 +160,10 @@ def test_ocp_1_0_draft_to_1_2_needs_committees_board_and_partner(seeds, capsys):
     assert scope == {"PMCI Working Group", "SPDM Working Group"}
     approvers = [{r["approver"] for r in report["decision"]["required"] if r["gate"] in stage}
                  for stage in report["decision"]["stages"]]
-    assert approvers == [{"originating_committee", "affected_committee"}, {"board"}, {"alliance_partner"}]
+    assert approvers == [{"originating_committee", "affected_committee"}, {"board"}]
+    assert report["decision"]["unordered"] == ["partner_approval"]
+    # The Marketing Committee comes in because a milestone says "announces": a reading, marked.
+    marketing = next(r for r in report["decision"]["required"] if r["name"] == "Marketing Committee")
+    assert "names 'announces'" in marketing["interpretation"]
+    milestone_rule = next(c for c in report["changes"] if c["rule"] == "milestone-change")
+    assert "organization vocabulary" in milestone_rule["interpretation"]

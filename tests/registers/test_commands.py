@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 
 import pytest
 
 from workreg.errors import RegisterError, WorkregError, WorkregErrors
+from workreg.cli.args import Parser
 from workreg.cli.registers import parse_today, register_commands
 
 from .conftest import GOLDEN
 
 
 def run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="workreg")
-    register_commands(parser.add_subparsers(dest="command", required=True))
+    parser = Parser(prog="workreg")
+    register_commands(parser.add_subparsers(dest="command", required=True, parser_class=Parser))
     args = parser.parse_args(argv)
     return args.handler(args)
 

@@ -227,3 +227,42 @@ def test_a_model_is_known_by_its_suffix_not_its_content(tmp_path, fixtures, fmt)
     model = tmp_path / f"register.{fmt}"
     model.write_text(dump_register(register, fmt), encoding="utf-8")
     assert read_register(model) == register
+
+
+@pytest.mark.parametrize("text, code", [
+    ("title: A\ntitle: B\n", "duplicate-key"),
+    ("title: &t A\nversion: *t\n", "yaml-alias"),
+    ("<<: {title: A}\n", "yaml-merge"),
+    ("title: !!int abc\n", "bad-scalar"),
+    ("title: A\nversion: 2024-02-30\n", "bad-scalar"),  # an impossible date
+    ("title: A\nversion: 1" + "0" * 5000 + "\n", "bad-scalar"),  # thousands of digits
+])
+def test_register_models_are_read_by_the_policy_files_yaml_reader(tmp_path, text, code):
+    """One safe YAML reader (issue 9): register models refuse what policy files refuse, at the line."""
+    from workreg.inputs import parse_yaml
+    from workreg.errors import PolicyError
+
+    model = tmp_path / "model.yaml"
+    model.write_text(text)
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(text)
+    with pytest.raises(RegisterError) as caught:
+        read_register(model)
+    assert caught.value.code == code and caught.value.line is not None
+    with pytest.raises(PolicyError) as same:
+        parse_yaml(policy.read_text(), str(policy))
+    assert (same.value.code, same.value.line) == (code, caught.value.line)
+
+
+def test_models_and_policies_share_one_size_limit(tmp_path):
+    from workreg.inputs import MAX_DATA_BYTES
+    from workreg.errors import PolicyError
+    from workreg.policy.load import load_policy
+
+    big = "title: " + "x" * (MAX_DATA_BYTES + 10) + "\n"
+    for name, reader, error in (("m.yaml", read_register, RegisterError), ("p.yaml", load_policy, PolicyError)):
+        path = tmp_path / name
+        path.write_text(big)
+        with pytest.raises(error) as caught:
+            reader(path)
+        assert caught.value.code == "too-large"

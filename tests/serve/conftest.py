@@ -18,7 +18,7 @@ ROLES = {
     "board": (["board"], "Board secretary"),
     "partner": (["alliance_partner"], "Partner liaison"),
     "reader": (["reader"], "Portal"),
-    "cloud": (["affected_committee:Cloud WG"], "Cloud WG chair"),
+    "technical": (["affected_committee:Technical Committee"], "Technical Committee chair"),
 }
 
 

@@ -61,24 +61,25 @@ def _record(server, case_id, who, gate, day="2026-01-05", **extra):
 
 def test_a_case_opened_and_advanced_with_the_right_tokens_completes(any_db):
     with Server(any_db) as server:
-        opened = server.client.post("/v1/cases", headers=server.auth("chair"),
-                                    json={"changes": ["scope_extension"], "title": "OCP scope"})
+        opened = server.client.post("/v1/cases", headers=server.auth("chair"), json={
+            "changes": ["new_register"], "committees": ["Technical Committee"], "title": "OCP work register"})
         assert opened.status_code == 201, opened.text
         case_id = opened.json()["id"]
-        # The Board's secretary cannot record the partner's acceptance, nor the committee's ballot.
-        for gate in ("partner_approval", "originating_committee_ballot"):
+        # The Board's secretary cannot record the partner's acceptance, nor the committees' ballots.
+        for gate in ("partner_approval", "originating_committee_ballot", "affected_committee_ballot:Technical Committee"):
             wrong = _record(server, case_id, "board", gate)
             assert wrong.status_code == 403 and wrong.json()["code"] == "wrong-role", wrong.text
-            assert "alliance_partner" in wrong.json()["message"] or "originating_committee" in wrong.json()["message"]
         early = _record(server, case_id, "board", "board_approval")
         assert early.status_code == 409 and early.json()["code"] == "out-of-order"
         assert "§3.2" in early.json()["message"] or "3.2" in early.json()["message"]
         assert _record(server, case_id, "chair", "originating_committee_ballot", ref="ballot 12").status_code == 200
+        assert _record(server, case_id, "technical", "affected_committee_ballot:Technical Committee").status_code == 200
         assert _record(server, case_id, "board", "board_approval", "2026-02-01", ref="2026-07").status_code == 200
         done = _record(server, case_id, "partner", "partner_approval", "2026-02-10")
         assert done.status_code == 200 and done.json()["complete"] is True
-        by = {gate["gate"]: gate["by"] for gate in done.json()["done"]}
+        by = {gate["gate"]: gate["by"] for gate in done.json()["done"] if gate["by"]}
         assert by == {"originating_committee_ballot": "Alliance Committee chair",
+                      "affected_committee_ballot:Technical Committee": "Technical Committee chair",
                       "board_approval": "Board secretary", "partner_approval": "Partner liaison"}
         again = _record(server, case_id, "partner", "partner_approval", "2026-02-11")
         assert again.status_code == 409 and again.json()["code"] == "already-recorded"
@@ -86,11 +87,11 @@ def test_a_case_opened_and_advanced_with_the_right_tokens_completes(any_db):
 
 def test_a_token_for_one_committee_records_only_that_committees_ballot(public):
     opened = public.client.post("/v1/cases", headers=public.auth("chair"), json={
-        "changes": ["new_register"], "committees": ["Cloud WG", "Storage WG"]})
+        "changes": ["new_register"], "committees": ["Technical Committee", "Marketing Committee"]})
     case_id = opened.json()["id"]
-    other = _record(public, case_id, "cloud", "affected_committee_ballot:Storage WG")
+    other = _record(public, case_id, "technical", "affected_committee_ballot:Marketing Committee")
     assert other.status_code == 403 and other.json()["code"] == "wrong-role"
-    own = _record(public, case_id, "cloud", "affected_committee_ballot:Cloud WG")
+    own = _record(public, case_id, "technical", "affected_committee_ballot:Technical Committee")
     assert own.status_code == 200, own.text
 
 

@@ -63,8 +63,8 @@ def site(tmp_path_factory):
     tokens = make_tokens(db, ROLES)
     app = create_app(Settings(db=db, public_read=True))
     with open_store(db) as store:
-        open_case(store, app.state.service.catalog.get("dsp4003@1.2.0").pinned, changes=["scope_extension"],
-                  title="ESA work register: 1.0 → 1.1", by="Alliance Committee chair")
+        open_case(store, app.state.service.catalog.get("dsp4003@1.2.0").pinned, changes=["new_register"],
+                  committees=["Technical Committee"], title="NSG work register 1.0", by="Alliance Committee chair")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -98,15 +98,15 @@ def test_a_decision_with_its_citations_and_highlighted_path(browser_context, sit
     page.goto(site["url"] + "/")
     page.select_option("#policy", "dsp4003@1.2.0")  # reloads the form with that version's change kinds
     page.wait_for_load_state()
-    page.check("input[name=change][value=scope_extension]")
-    page.fill("#committees", "Cloud WG")
+    page.check("input[name=change][value=new_register]")
+    page.fill("#committees", "Technical Committee")
     page.click("#decide-button")
     decision = page.locator("#decision")
     decision.wait_for()
     text = decision.inner_text()
     assert "dsp4003@1.2.0" in text and "DMTF Board approval" in text and "Alliance Partner" in text
-    assert "§4" in text and "requires the approval of the Originating Committee" in text
-    assert "Not specified by the policy" in text
+    assert "Technical Committee" in text
+    assert "§3.2" in text and "After the Originating Committee has approved the Work Register" in text
     path = page.locator("#path svg")
     assert path.is_visible() and path.bounding_box()["width"] > 200
     assert "Logged as decision" in text
@@ -149,7 +149,7 @@ def test_a_case_shows_what_it_waits_for_and_records_a_ballot_with_a_token(browse
     page.set_viewport_size(PHONE)
     page.goto(site["url"] + "/cases")
     assert _fits(page)
-    page.click("text=ESA work register: 1.0 → 1.1")
+    page.click("text=NSG work register 1.0")
     page.locator("#next").wait_for()
     assert "Originating Committee ballot" in page.locator("#next").inner_text()
     waiting = page.locator("#waiting").inner_text()
@@ -172,7 +172,8 @@ def test_a_case_shows_what_it_waits_for_and_records_a_ballot_with_a_token(browse
     assert "Recorded originating_committee_ballot" in page.locator(".ok").inner_text()
     done = page.locator("#done").inner_text()
     assert "approved 2026-01-05, Ballot 2026-01, by Alliance Committee chair" in done
-    assert "DMTF Board approval" in page.locator("#next").inner_text()
+    assert "Technical Committee" in page.locator("#next").inner_text()
+    assert "waits for affected_committee_ballot:Technical Committee" in page.locator("#waiting").inner_text()
     assert _fits(page)
     _shoot(page, tmp_path, "case-recorded-phone")
     page.set_viewport_size(LAPTOP)

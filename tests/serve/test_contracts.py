@@ -20,12 +20,12 @@ def cli(capsys, *argv: str) -> str:
 
 @pytest.mark.parametrize("body, argv", [
     ({"changes": ["scope_extension"]}, ["scope_extension"]),
-    ({"changes": ["new_register", "contact_change"], "committees": ["Cloud WG", "Alliance Committee"]},
-     ["new_register", "contact_change", "--committee", "Cloud WG", "--committee", "Alliance Committee"]),
+    ({"changes": ["new_register", "contact_change"], "committees": ["Technical Committee", "Cloud Management Working Group"]},
+     ["new_register", "contact_change", "--committee", "Technical Committee", "--committee", "Cloud Management Working Group"]),
     ({"changes": ["scope_extension"], "policy": "dsp4003@1.1"}, ["scope_extension", "--policy", "dsp4003@1.1"]),
     ({"changes": ["scope_extension"], "on": "2006-06-01"}, ["scope_extension", "--on", "2006-06-01"]),
-    ({"changes": ["new_register"], "originating": "Storage Committee"},
-     ["new_register", "--originating", "Storage Committee"]),
+    ({"changes": ["new_register"], "originating": "Technical Committee"},
+     ["new_register", "--originating", "Technical Committee"]),
 ])
 def test_approvals_is_the_cli_json(public, capsys, body, argv):
     response = public.client.post("/v1/approvals", json=body)

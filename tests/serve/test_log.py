@@ -20,11 +20,12 @@ def _serve_decisions(server) -> dict:
     """One decision of each kind (and a refusal); the responses by name."""
     client = server.client
     made = {"approvals": client.post("/v1/approvals", headers=server.auth("reader"), json={
-        "changes": ["new_register"], "committees": ["Cloud WG"], "on": "2006-06-01"})}
+        "changes": ["new_register"], "committees": ["Technical Committee"], "on": "2006-06-01"})}
     made["diff"] = client.post("/v1/diff", headers=server.auth("reader"), files={
         "old": ("esa-1.0.txt", (REGISTERS / "esa-1.0.txt").read_bytes()),
         "new": ("esa-1.1.txt", (REGISTERS / "esa-1.1.txt").read_bytes())})
-    made["case.open"] = client.post("/v1/cases", headers=server.auth("chair"), json={"changes": ["scope_extension"]})
+    made["case.open"] = client.post("/v1/cases", headers=server.auth("chair"), json={
+        "changes": ["new_register"], "committees": ["Technical Committee"]})
     case_id = made["case.open"].json()["id"]
     made["refused"] = client.post(f"/v1/cases/{case_id}/record", headers=server.auth("board"), json={
         "gate": "board_approval", "outcome": "approved", "date": "2026-01-09"})
@@ -52,7 +53,7 @@ def test_every_decision_is_logged_with_caller_policy_hash_input_and_result(any_d
         assert row["decision_id"] == response.headers["workreg-decision-id"]
         assert len(row["policy_hash"]) == 64 and row["at"].endswith("Z")
     assert logged[0]["policy"] == "dsp4003@1.1"  # chosen by "on"
-    assert logged[0]["input"]["committees"] == ["Cloud WG"]
+    assert logged[0]["input"]["committees"] == ["Technical Committee"]
     assert logged[1]["input"]["old"]["filename"] == "esa-1.0.txt"
     assert logged[-1]["policy"] == "dsp4003@1.1"
     with open_store(any_db) as store:  # the logged hash names a stored policy text
@@ -78,7 +79,7 @@ def test_replay_tells_a_different_result(sqlite_db, monkeypatch, capsys):
 
     with Server(sqlite_db, public_read=True) as server:
         server.client.post("/v1/approvals", json={"changes": ["scope_extension"]})
-    monkeypatch.setattr("workreg.policy.format.approvals_json", lambda decision, as_of=None: "{}\n")
+    monkeypatch.setattr("workreg.policy.format.approvals_json", lambda policy, decision, named=(): {"changed": True})
     with open_store(sqlite_db) as store:
         assert not replay(store, "1").same
     assert main(["log", "--db", sqlite_db, "--replay", "1"]) == 1
