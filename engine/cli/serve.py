@@ -10,15 +10,8 @@ import argparse
 import gc
 import sys
 
-from workreg.cli.args import Parser, add_command, add_policy_dir
+from workreg.cli.args import Parser, add_command, add_db, add_policy_dir
 from workreg.outputs import emit, emit_error
-
-
-def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", metavar="URL", default=None,
-        help="the database: a SQLite file (default $WORKREG_DB or ./workreg.db) or postgresql://...",
-    )
 
 
 def register_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -33,7 +26,7 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
                  "curl -s localhost:8080/v1/approvals -H 'content-type: application/json' "
                  "-d '{\"changes\": [\"scope_extension\"]}'"],
     )
-    _add_db(serve)
+    add_db(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
     add_policy_dir(serve)
@@ -62,19 +55,19 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
                          help="a policy role id (board, alliance_partner, originating_committee, ...), "
                               "ROLE:BODY for one body of it, or 'reader'; repeatable")
     created.add_argument("--name", required=True, metavar="NAME", help="who holds it, e.g. 'Board secretary'")
-    _add_db(created)
+    add_db(created)
     add_policy_dir(created)
     created.add_argument("--format", choices=("text", "json"), default="text")
     created.set_defaults(handler=run_token_create)
     listed = add_command(actions, "list", "Every token's id, name, roles and state (never the token).",
                          example="workreg token list --format json")
-    _add_db(listed)
+    add_db(listed)
     listed.add_argument("--format", choices=("text", "json"), default="text")
     listed.set_defaults(handler=run_token_list)
     revoked = add_command(actions, "revoke", "Revoke a token (a running server stops accepting it within 5 s).",
                           example="workreg token revoke 6c5b69e1")
     revoked.add_argument("id", metavar="ID")
-    _add_db(revoked)
+    add_db(revoked)
     revoked.set_defaults(handler=run_token_revoke)
 
     log = add_command(
@@ -85,7 +78,7 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
         example=["workreg log --since 2026-01-01", "workreg log --kind case.record --format json",
                  "workreg log --replay 12"],
     )
-    _add_db(log)
+    add_db(log)
     log.add_argument("--since", metavar="WHEN", help="YYYY-MM-DD or an ISO 8601 time (UTC unless it says)")
     log.add_argument("--after", type=int, metavar="ID", help="only decisions with a larger row id")
     log.add_argument("--kind", choices=("approvals", "diff", "case.open", "case.record", "case.migrate"))
