@@ -311,8 +311,7 @@ class Pages:
         viewer = await self.who()
         try:
             case_id = case_id_of(self.request)
-            async with self.request.form(max_files=0, max_fields=16) as form:
-                fields = {name: form.get(name) for name in ("gate", "outcome", "date", "ref", "note", "token")}
+            fields = await self._fields("gate", "outcome", "date", "ref", "note", "token")
             if any(value is not None and not isinstance(value, str) for value in fields.values()):
                 raise InvalidRequest("the record form takes text fields only", code="bad-form", status=400)
             who = await self.service.writer(self.request, token=fields.pop("token") or "")
@@ -327,8 +326,7 @@ class Pages:
     # -- the token cookie -----------------------------------------------------------------
     async def session(self) -> Response:
         self._same_origin()
-        async with self.request.form(max_files=0, max_fields=4) as form:
-            token, back = form.get("token"), form.get("next")
+        token, back = (await self._fields("token", "next")).values()
         target = back if isinstance(back, str) and back.startswith("/") and not back.startswith("//") else "/"
         if not isinstance(token, str) or not token.strip():
             return self.sign_in("decide", "Paste a token first.", back=target)
@@ -350,6 +348,16 @@ class Pages:
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(COOKIE)
         return response
+
+    async def _fields(self, *names: str) -> dict:
+        """The named fields of a posted form (None where absent); 400 ``bad-form`` when it cannot be read."""
+        from workreg.serve.app import read_form
+
+        form = await read_form(self.request, self.service.settings.max_body)
+        try:
+            return {name: form.get(name) for name in names}
+        finally:
+            await form.close()
 
     def _same_origin(self) -> None:
         """Refuse a form posted from another site (the Origin header names another host)."""
