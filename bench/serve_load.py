@@ -98,6 +98,15 @@ async def _load(port: int, clients: int, count: int, seconds: float, bodies: lis
             "serve_p50_ms": pct(0.50), "serve_p99_ms": pct(0.99)}
 
 
+def _run(coroutine):
+    """Run the clients on uvloop when it is installed (cheaper per request, so the server gets the CPU)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
+
+
 def _wait_ready(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -127,10 +136,10 @@ def bench_serve(clients: int = 32, requests: int = 30_000, seconds: float = 20.0
                                    stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
         try:
             _wait_ready(port, process)
-            asyncio.run(_load(port, min(clients, 4), min(requests, 2000), 5.0, bodies))  # warm up: every answer once
+            _run(_load(port, min(clients, 4), min(requests, 2000), 5.0, bodies))  # warm up: every answer once
             with sqlite3.connect(db) as connection:
                 before = connection.execute("SELECT COUNT(*) FROM decisions").fetchone()[0]
-            results = asyncio.run(_load(port, clients, requests, seconds, bodies))
+            results = _run(_load(port, clients, requests, seconds, bodies))
         finally:
             process.send_signal(signal.SIGINT)  # graceful: uvicorn finishes, the log writer drains
             try:

@@ -110,7 +110,7 @@ def run_serve(args: argparse.Namespace) -> int:
     emit_error(f"workreg serve: http://{args.host}:{args.port}/ (decision log: {redact(settings.db)}; reads: {reads}); "
                "Ctrl-C stops")
     uvicorn.run(app, host=args.host, port=args.port, workers=1, access_log=args.access_log, log_level="warning",
-                timeout_graceful_shutdown=10, server_header=False)
+                timeout_graceful_shutdown=10, server_header=False, proxy_headers=False)
     return 0
 
 

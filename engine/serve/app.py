@@ -524,11 +524,11 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             await run_in_threadpool(service.close)
 
-    routes = [
+    routes = [  # the busiest first: routes are matched in order
+        Route("/v1/approvals", approvals, methods=["POST"]),
         Route("/healthz", healthz),
         Route("/openapi.json", openapi_json),
         Route("/v1/policies", policies),
-        Route("/v1/approvals", approvals, methods=["POST"]),
         Route("/v1/diff", diff, methods=["POST"]),
         Route("/v1/compare", compare, methods=["POST"]),
         Route("/v1/render", render),
