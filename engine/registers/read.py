@@ -32,8 +32,16 @@ _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 def read_register(path: str | Path, *, vocabulary: Vocabulary | None = None) -> WorkRegister:
     """The work register in ``path`` (.txt/.md/.docx document, or .yaml/.json model); RegisterError if not."""
-    path = Path(path)
-    data = read_bytes(path, max_bytes=MAX_DOCUMENT_BYTES, error=RegisterError)
+    data = read_bytes(Path(path), max_bytes=MAX_DOCUMENT_BYTES, error=RegisterError)
+    return register_from_bytes(data, str(path), vocabulary=vocabulary)
+
+
+def register_from_bytes(data: bytes, name: str, *, vocabulary: Vocabulary | None = None) -> WorkRegister:
+    """The work register in a document's bytes (an upload); ``name``'s suffix picks the format, errors name it."""
+    path = Path(name)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise RegisterError(f"document is {len(data)} bytes; the limit is {MAX_DOCUMENT_BYTES} bytes",
+                            code="too-large", file=name)
     if not data.strip():
         raise RegisterError("file is empty", code="empty", file=str(path))
     if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".docx":
