@@ -882,7 +882,8 @@ WRITING_COMMANDS = [
     ["render", "dsp4003"], ["gherkin", "dsp4003"], ["steps"], ["--help"], ["approvals", "--help"], ["--version"],
     ["registers", GOOD_OLD, GOOD_NEW, "--today", "2026-11-21"], ["registers", GOOD_OLD, "--format", "json"],
     ["case", "list", "--db", "{db}"], ["case", "status", "1", "--db", "{db}"],
-    ["case", "log", "1", "--db", "{db}", "--format", "json"],
+    ["case", "log", "1", "--db", "{db}", "--format", "json"], ["token", "list", "--db", "{db}"],
+    ["log", "--db", "{db}", "--format", "json"],
 ]
 _COMMAND_IDS = [" ".join(c).replace(str(conftest.ROOT) + "/", "") for c in WRITING_COMMANDS]
 
