@@ -1,6 +1,7 @@
 """workreg benchmark: decide() against its peers (Cedar, OPA), cold starts, large policies,
 register diff, policy compare, lint of 1,000 registers, recording and status of 10,000 approval
-cases on SQLite and the durable_rules soak, printed as a table (or JSON).
+cases on SQLite, ``workreg serve`` under load on loopback (bench/serve_load.py) and the
+durable_rules soak, printed as a table (or JSON).
 
 Not a test: numbers depend on the machine.  Targets on the 2-core reference machine:
 decide() of a repeated combination median <= 0.5 us and >= 10x faster than the faster peer; a
@@ -9,7 +10,8 @@ within 3x of a bare `python -c pass` measured in the same run; uncached (read, v
 compile, decide) <= 400 ms; a generated policy of 64 change kinds, 300 steps and 600 precedence
 edges: `workreg check` and the first uncached `approvals` of 5 kinds <= 1 s each; 2,000 chained
 steps: the same <= 5 s each; diff of two registers <= 50 ms, compare of two policy versions
-<= 1 s; the soak keeps memory flat and leaves no durable session behind.
+<= 1 s; workreg serve >= 1,500 decisions/s with p99 <= 25 ms at 32 clients, decision log on, no
+row lost; the soak keeps memory flat and leaves no durable session behind.
 
     python bench/run.py            # full run (1,000,000 soak calls: a few minutes)
     python bench/run.py --quick    # fewer iterations (under 30 s)
@@ -35,7 +37,9 @@ sys.path.insert(0, str(ROOT))
 TARGETS = {"decide_median_us": 0.5, "first_decide_median_us": 50.0, "cli_cold_start_ms": 250.0,
            "cli_cold_start_ratio": 3.0, "cli_uncached_ms": 400.0, "generated_check_ms": 1000.0,
            "generated_approvals_ms": 1000.0, "chain_check_ms": 5000.0, "chain_approvals_ms": 5000.0,
-           "faster_peer_ratio": 10.0, "diff_ms": 50.0, "compare_ms": 1000.0}
+           "faster_peer_ratio": 10.0, "diff_ms": 50.0, "compare_ms": 1000.0,
+           "diff_2000_modified_s": 2.0, "diff_5mb_s": 10.0,
+           "serve_decisions_per_s": 1500.0, "serve_p99_ms": 25.0}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -85,6 +89,16 @@ def bench_peers(rounds: int) -> dict:
     return time_peers(peers, rounds)
 
 
+def bench_serve_load(quick: bool) -> dict:
+    """``workreg serve`` on loopback: 32 clients posting approvals, decision log on (bench/serve_load.py)."""
+    from bench.serve_load import bench_serve
+
+    try:
+        return bench_serve(32, 5_000 if quick else 30_000, 5.0 if quick else 20.0)
+    except (ImportError, RuntimeError) as exc:  # no 'serve' extra, or the server did not start
+        return {"serve_note": f"n/a ({exc})"}
+
+
 def bench_soak(n: int, show: bool) -> dict:
     """The durable_rules soak of bench/rules_soak.py with ``n`` calls."""
     from bench.rules_soak import soak
@@ -95,8 +109,8 @@ def bench_soak(n: int, show: bool) -> dict:
 def measure(quick: bool, show_progress: bool) -> dict:
     """Every measurement, in one process (the CLI cold start in fresh child processes)."""
     from bench.cases import bench_cases
-    from bench.scale import bench_cold_starts, bench_first_decision, bench_large_policies
-    from bench.workloads import bench_compare, bench_diff, bench_lint
+    from bench.scale import bench_cold_starts, bench_first_decision, bench_large_policies, workreg_command
+    from bench.workloads import bench_compare, bench_diff, bench_diff_growth, bench_lint
 
     results: dict = {"load_start": os.getloadavg()[0] if hasattr(os, "getloadavg") else None}
     results.update(bench_decide(50_000 if quick else 500_000))
@@ -105,9 +119,11 @@ def measure(quick: bool, show_progress: bool) -> dict:
     results.update(bench_cold_starts(10 if quick else 40))
     results.update(bench_large_policies(2 if quick else 10))
     results.update(bench_diff(10 if quick else 50))
+    results.update(bench_diff_growth(workreg_command(), quick))
     results.update(bench_compare(3 if quick else 20))
     results.update(bench_lint(200 if quick else 1000))
     results.update(bench_cases(500 if quick else 10_000))
+    results.update(bench_serve_load(quick))
     results.update(bench_soak(20_000 if quick else 1_000_000, show_progress))
     results["load_end"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return results
@@ -171,6 +187,14 @@ def table(results: dict) -> str:
          _verdict(r["diff_ms"], r["diff_ms"] <= TARGETS["diff_ms"])),
         ("diff p99", f"{r['diff_p99_ms']:.1f} ms", "", ""),
     ]
+    for row in r.get("diff_growth", []):
+        five_mb = row["bytes"] > 4 * 1024 * 1024
+        target = TARGETS["diff_5mb_s"] if five_mb else TARGETS["diff_2000_modified_s"] if row["modified"] == 2000 else None
+        name = (f"workreg diff, {row['bytes'] / 1048576:.1f} MB registers, {row['modified']:,} of {row['lines']:,} lines edited"
+                if five_mb else f"workreg diff, {row['lines']:,} lines, all edited")
+        rows.append((name, f"{row['wall_s']:.2f} s", f"≤ {target:.0f} s" if target else "",
+                     _verdict(row["wall_s"], row["wall_s"] <= target) if target else ""))
+        rows.append((f"  CPU, peak memory", f"{row['cpu_s']:.2f} s, {row['peak_mib']:.0f} MiB", "", ""))
     if r.get("compare_ms") is None:
         rows.append(("compare dsp4003@1.1 vs dsp4003@1.2.0", r["compare_note"], "≤ 1 s", ""))
     else:
@@ -183,6 +207,22 @@ def table(results: dict) -> str:
          f"{r['case_events_per_s']:.0f} events/s", "", ""),
         ("  case status: median", f"{r['case_status_median_ms']:.2f} ms", "", ""),
         ("  case status: p99", f"{r['case_status_p99_ms']:.2f} ms", "", ""),
+    ]
+    if "serve_note" in r:
+        rows.append(("workreg serve, 32 clients on loopback, decision log on", r["serve_note"], "≥ 1,500/s", ""))
+    else:
+        rows += [
+            (f"workreg serve: POST /v1/approvals, {r['serve_clients']} clients on loopback, decision log on",
+             f"{r['serve_decisions_per_s']:,.0f}/s", "≥ 1,500/s",
+             _verdict(0, r["serve_decisions_per_s"] >= TARGETS["serve_decisions_per_s"])),
+            ("  latency p50", f"{r['serve_p50_ms']:.1f} ms", "", ""),
+            ("  latency p99", f"{r['serve_p99_ms']:.1f} ms", "≤ 25 ms",
+             _verdict(0, r["serve_p99_ms"] <= TARGETS["serve_p99_ms"])),
+            (f"  answered {r['serve_answered']:,}: log rows lost, failed requests",
+             f"{r['serve_lost']}, {r['serve_failed']}", "0, 0",
+             _verdict(0, r["serve_lost"] == 0 and r["serve_failed"] == 0)),
+        ]
+    rows += [
         (f"durable_rules soak: {r['soak_calls']:,} classifications", f"{r['soak_seconds']:.1f} s", "", ""),
         ("  RSS start → end (peak)",
          f"{r['soak_rss_start_mib']:.1f} → {r['soak_rss_end_mib']:.1f} MiB ({r['soak_rss_peak_mib']:.1f})", "flat",

@@ -117,3 +117,40 @@ def bench_compare(runs: int, old: str = "dsp4003@1.1", new: str = "dsp4003@1.2.0
         times.append((time.perf_counter() - start) * 1000)
     return {"compare_ms": statistics.median(times), "compare_p99_ms": _percentile(times, 0.99),
             "compare_runs": runs, "compare_note": f"{old} vs {new}"}
+
+
+def _run_child(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MiB) of one child process, its output discarded."""
+    import os
+    import subprocess
+
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    error = child.stderr.read().decode("utf-8", "replace") if child.stderr else ""
+    if child.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} exited {child.returncode}: {error.strip()}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def bench_diff_growth(command: list[str], quick: bool) -> dict:
+    """``workreg diff`` of large synthetic registers, each in a fresh process: 1k, 2k, 4k and 8k
+    activity lines with every line edited (2k is the "2,000 modified lines" target), and two
+    registers of about 5 MB with 2,000 edits.  Wall time, CPU time and peak memory per row."""
+    import tempfile
+
+    from bench.big_registers import lines_for_bytes, register_pair
+
+    sizes = [(1000, 1000), (2000, 2000), (4000, 4000), (8000, 8000)]
+    sizes.append((lines_for_bytes(5 * 1024 * 1024), 2000))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="workreg-bench-") as scratch:
+        for lines, modified in sizes:
+            old, new = register_pair(Path(scratch), lines, modified)
+            runs = [_run_child(command + ["diff", str(old), str(new)]) for _ in range(1 if quick else 3)]
+            wall, cpu, rss = min(runs)  # the least disturbed run
+            rows.append({"lines": lines, "modified": modified, "bytes": old.stat().st_size,
+                         "wall_s": wall, "cpu_s": cpu, "peak_mib": rss})
+    return {"diff_growth": rows}

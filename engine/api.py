@@ -90,6 +90,47 @@ def check_options_apply(
         )
 
 
+class Approvals(NamedTuple):
+    """One answer of ``workreg approvals``: the decision, how each committee name was read, the version chosen by date."""
+
+    policy: CompiledPolicy
+    decision: Decision
+    named: tuple[NamedCommittee, ...] = ()
+    #: The ``--on`` choice of version (InForce.to_dict()), when a date chose it.
+    as_of: dict | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """What reading the committee names noted (for the text and Markdown reports)."""
+        return [item.note for item in self.named if item.note]
+
+    def to_dict(self) -> dict:
+        """The JSON of ``workreg approvals --format json`` (and of ``POST /v1/approvals``)."""
+        from workreg.policy.format import approvals_json
+
+        body = approvals_json(self.policy, self.decision, self.named)
+        if self.as_of is not None:
+            body["as_of"] = self.as_of
+        return body
+
+
+def answer_approvals(
+    policy: str | CompiledPolicy, changes: Iterable[str], *, committees: Iterable[str] = (),
+    originating: str | None = None, vocabulary: Vocabulary | None = None, as_of: dict | None = None,
+) -> Approvals:
+    """What ``workreg approvals`` answers: committee names read against the vocabulary, the decision, and a
+    UsageError when --committee or --originating would change nothing."""
+    policy = _policy(policy)
+    committees = tuple(committees)
+    named, originating_name = (), None
+    if committees or originating:  # the vocabulary needs YAML and pydantic: only load it when asked
+        named, originating_name = name_committees(committees, originating, vocabulary=vocabulary, policy=policy)
+    names = list(dict.fromkeys(item.committee for item in named))
+    decision = decide(policy, changes, committees=names, originating=originating_name)
+    check_options_apply(policy, decision, committees=names, originating=originating_name)
+    return Approvals(policy, decision, named, as_of)
+
+
 def _designated(role: dict) -> bool:
     """Whether a compiled role is filled by a body named per register (``--originating``)."""
     return bool(role.get("designated", role.get("default") is not None))
@@ -234,15 +275,24 @@ class RegisterDiff(NamedTuple):
             "decision": self.decision_dict(),
         }
 
+    def report(self, old: str, new: str, as_of: dict | None = None) -> dict:
+        """The JSON of ``workreg diff OLD NEW --format json`` (and of ``POST /v1/diff``)."""
+        body = {"old": old, "new": new, **self.to_dict()}
+        if as_of is not None:
+            body["as_of"] = as_of
+        return body
+
 
 def diff_registers(
     old: str | Path | WorkRegister, new: str | Path | WorkRegister, *, policy: str | CompiledPolicy | None = None,
     vocabulary: Vocabulary | None = None, originating: str | None = None, policy_dirs: Iterable[str | Path] = (),
+    names: tuple[str, str] | None = None,
 ) -> RegisterDiff:
     """Diff two register versions, classify each change by the policy's rules, and decide the approvals.
 
     Without ``policy``, the version of the process the new register names is applied when workreg
-    has it (else the newest), with a warning when the two differ.
+    has it (else the newest), with a warning when the two differ.  ``names`` (old, new) name registers
+    given as models in those warnings (an upload's file names).
     """
     from workreg.registers.classify import classify_changes, committee_evidence, decide_changes
     from workreg.registers.diff import diff_registers as diff
@@ -251,7 +301,10 @@ def diff_registers(
     before, after = _register(old, vocabulary), _register(new, vocabulary)
     named_by = after if after.process is not None or before.process is None else before
     source = new if named_by is after else old
-    file = str(source) if isinstance(source, (str, Path)) else "<register>"
+    if names is not None:
+        file = names[1] if named_by is after else names[0]
+    else:
+        file = str(source) if isinstance(source, (str, Path)) else "<register>"
     compiled, notices = policy_for_register(named_by, file, policy=policy, policy_dirs=policy_dirs)
     changes = classify_changes(diff(before, after, vocabulary), compiled)
     decision = decide_changes(changes, compiled, vocabulary, originating)

@@ -263,6 +263,8 @@ def _events_to_data(loader, yaml) -> tuple[Any, dict[DocPath, int]] | None:
         if tag == str_tag:
             return value
         built = loader.construct_object(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark), deep=True)
+        if isinstance(built, int) and built.bit_length() > _MAX_INT_BITS:
+            raise _Fallback  # too long to print: the reference loader reports it (bad-scalar)
         return built if isinstance(built, (str, int, float, bool, type(None))) else value
 
     lines: dict[DocPath, int] = {}

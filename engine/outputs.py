@@ -69,6 +69,14 @@ def wrap_lines(text: str, width: int | None = None) -> str:
     return "\n".join(out)
 
 
+_NOT_A_SPACE = re.compile(r"[^\S ]")
+
+
+def _fits(cell: str, width: int) -> bool:
+    """Whether ``textwrap.wrap(cell, width)`` would give ``[cell]`` (checked cheaply: long tables)."""
+    return 0 < len(cell) <= width and cell[0] != " " and cell[-1] != " " and not _NOT_A_SPACE.search(cell)
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ",
           width: int | None = None) -> str:
     """A plain aligned text table (no borders) that fits ``width``: long cells wrap onto more lines."""
@@ -91,7 +99,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "
     lines = [indent + "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
     lines.append(indent + "  ".join("-" * w for w in widths))
     for row in cells:
-        wrapped = [textwrap.wrap(cell, width=w, break_on_hyphens=False) or [""] for cell, w in zip(row, widths)]
+        wrapped = [[cell] if _fits(cell, w) else textwrap.wrap(cell, width=w, break_on_hyphens=False) or [""]
+                   for cell, w in zip(row, widths)]
         for index in range(max(len(parts) for parts in wrapped)):
             parts = [(p[index] if index < len(p) else "") for p in wrapped]
             lines.append(indent + "  ".join(p.ljust(w) for p, w in zip(parts, widths)).rstrip())

@@ -2,7 +2,8 @@
 # Set up workreg on a fresh machine: the Debian graphviz package where `dot` is missing, Debian's
 # postgresql where no PostgreSQL server is installed (the case tests start a throwaway cluster of
 # their own; nothing is left running), then a virtual environment in .venv with workreg, its test
-# tools and psycopg (for case databases on PostgreSQL) installed (editable).
+# tools, psycopg (for case databases on PostgreSQL) and the 'serve' extra (workreg serve: Starlette,
+# uvicorn, python-multipart) installed (editable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,5 +39,5 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,postgres]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,postgres,serve]'
 echo "setup: ready; run .venv/bin/workreg --help (or: source .venv/bin/activate)" >&2

@@ -3,6 +3,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The browser tests of workreg serve's page drive Debian's chromium with Playwright (which cannot
+# download browsers here); the user's set-up does not need either.
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "test: installing chromium (for the browser tests of the page)" >&2
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+export WORKREG_REQUIRE_BROWSER=1
 # The benchmark's peers (regopy, cedarpy) too, so the test that their encodings agree runs.
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,postgres,bench]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,postgres,serve,bench,browser]'
 exec .venv/bin/python -m pytest "$@"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from workreg.cases.events import OUTCOMES, Event, Migrated, Opened, Recorded
 from workreg.cases.progress import CaseState, OutcomeNote, check_record, fold
@@ -102,6 +102,12 @@ class PolicyCache:
         return fold(events, self.compiled, self.outcome_notes)
 
 
+#: Called inside a write's transaction, before it commits, with the result (a CaseState or MigrationReport)
+#: and the refusal when the policy refused a record: ``workreg serve`` writes its decision log row there,
+#: so the row and the event commit together or not at all.
+Audit = Callable[[Transaction, object, "RecordRefused | None"], None]
+
+
 def _state(tx: Transaction, case_id: int) -> CaseState:
     events = tx.events(case_id)
     if not events:
@@ -112,7 +118,7 @@ def _state(tx: Transaction, case_id: int) -> CaseState:
 def open_case(
     store: Store, pinned: PinnedPolicy, *, changes: Iterable[str], committees: Iterable[str] = (),
     originating: str | None = None, title: str | None = None, subject: Mapping | None = None,
-    as_of: Mapping | None = None, by: str | None = None,
+    as_of: Mapping | None = None, by: str | None = None, audit: Audit | None = None,
 ) -> CaseState:
     """Open a case for ``changes`` under the pinned policy; the new case's state."""
     compiled = pinned.compiled()
@@ -127,23 +133,42 @@ def open_case(
         tx.put_policy(pinned.digest, pinned.ref, pinned.text)
         case_id = tx.new_case(now())
         tx.append(case_id, payload, by=by, policy_hash=pinned.digest)
-        return _state(tx, case_id)
+        state = _state(tx, case_id)
+        if audit is not None:
+            audit(tx, state, None)
+        return state
 
 
 def record(
     store: Store, case_id: int, gate: str, outcome: str, day: str, *, ref: str | None = None,
-    note: str | None = None, by: str | None = None, again: bool = False,
+    note: str | None = None, by: str | None = None, again: bool = False, audit: Audit | None = None,
 ) -> CaseState:
-    """Record a gate's outcome if the case's policy allows it now (else RecordRefused, exit 1)."""
+    """Record a gate's outcome if the case's policy allows it now (else RecordRefused, exit 1).
+
+    With ``audit``, a refusal is audited and committed (nothing else is written) before it is raised.
+    """
     if outcome not in OUTCOMES:
         raise UsageError(f"unknown outcome '{outcome}'", code="bad-outcome", hint="one of " + ", ".join(OUTCOMES))
+    refused: RecordRefused | None = None
     with store.write() as tx:
         if not tx.lock_case(case_id):
             raise CaseError(f"no case {case_id} in this database", code="unknown-case", file=f"case {case_id}")
         state = _state(tx, case_id)
-        check_record(state, gate, outcome, again)
-        tx.append(case_id, Recorded(gate, outcome, day, ref, note, again), by=by, policy_hash=state.policy_hash)
-        return _state(tx, case_id)
+        try:
+            check_record(state, gate, outcome, again)
+        except RecordRefused as exc:
+            if audit is None:
+                raise
+            audit(tx, state, exc)
+            refused = exc
+        else:
+            tx.append(case_id, Recorded(gate, outcome, day, ref, note, again), by=by, policy_hash=state.policy_hash)
+            state = _state(tx, case_id)
+            if audit is not None:
+                audit(tx, state, None)
+    if refused is not None:
+        raise refused
+    return state
 
 
 def status(store: Store, case_id: int) -> CaseState:
@@ -189,7 +214,8 @@ class MigrationReport:
         }
 
 
-def migrate_case(store: Store, case_id: int, pinned: PinnedPolicy, *, by: str | None = None) -> MigrationReport:
+def migrate_case(store: Store, case_id: int, pinned: PinnedPolicy, *, by: str | None = None,
+                 audit: Audit | None = None) -> MigrationReport:
     """Move a case to another pinned policy version: a ``migrated`` event, and what the move adds or drops."""
     target = pinned.compiled()
     with store.write() as tx:
@@ -209,9 +235,11 @@ def migrate_case(store: Store, case_id: int, pinned: PinnedPolicy, *, by: str | 
         tx.put_policy(pinned.digest, pinned.ref, pinned.text)
         tx.append(case_id, Migrated(before.policy, before.policy_hash, pinned.ref, added, dropped),
                   by=by, policy_hash=pinned.digest)
-        after = _state(tx, case_id)
-    return MigrationReport(case_id, before.policy, pinned.ref, added, dropped,
-                           tuple(sorted(recorded & set(dropped))), after)
+        report = MigrationReport(case_id, before.policy, pinned.ref, added, dropped,
+                                 tuple(sorted(recorded & set(dropped))), _state(tx, case_id))
+        if audit is not None:
+            audit(tx, report, None)
+    return report
 
 
 def connect(url: str | None, *, create: bool) -> Store:

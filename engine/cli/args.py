@@ -79,6 +79,14 @@ def add_command(subparsers, name: str, summary: str, *, example: str | list[str]
                                  epilog_factory=factory)
 
 
+def add_db(parser: argparse.ArgumentParser) -> None:
+    """``--db URL``: the database of cases, tokens and the decision log."""
+    parser.add_argument(
+        "--db", metavar="URL", default=None,
+        help="the database: a SQLite file (default $WORKREG_DB or ./workreg.db) or postgresql://...",
+    )
+
+
 def add_policy_dir(parser: argparse.ArgumentParser) -> None:
     """``--policy-dir DIR`` (repeatable): more places to find ``NAME/VERSION.yaml`` policies."""
     parser.add_argument(

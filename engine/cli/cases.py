@@ -8,16 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from workreg.cli.args import Parser, add_command, add_on, add_policy, add_policy_dir, parse_day
+from workreg.cli.args import Parser, add_command, add_db, add_on, add_policy, add_policy_dir, parse_day
 from workreg.errors import UsageError
 from workreg.outputs import emit
-
-
-def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", metavar="URL", default=None,
-        help="the case database: a SQLite file (default $WORKREG_DB or ./workreg.db) or postgresql://...",
-    )
 
 
 def _add_by(parser: argparse.ArgumentParser) -> None:
@@ -65,7 +58,7 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
                         help="extra organization vocabulary YAML (with --diff or --register)")
     opened.add_argument("--title", metavar="TEXT", help="a title for the case (default: from the register or kinds)")
     _add_by(opened)
-    _add_db(opened)
+    add_db(opened)
     opened.add_argument("--format", choices=("text", "json"), default="text")
     opened.set_defaults(handler=run_open)
 
@@ -85,7 +78,7 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     recorded.add_argument("--again", action="store_true",
                           help="the gate ended rejected or withdrawn and was held again")
     _add_by(recorded)
-    _add_db(recorded)
+    add_db(recorded)
     recorded.add_argument("--format", choices=("text", "json"), default="text")
     recorded.set_defaults(handler=run_record)
 
@@ -94,7 +87,7 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
         example=["workreg case status 1", "workreg case status 1 --format markdown > agenda.md"],
     )
     shown.add_argument("id", type=_case_id, metavar="ID")
-    _add_db(shown)
+    add_db(shown)
     shown.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                        help="markdown: a checklist for a committee's agenda")
     shown.set_defaults(handler=run_status)
@@ -102,14 +95,14 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     listed = add_command(actions, "list", "Every case, with how far it is.",
                          example=["workreg case list --open", "workreg case list --format json"])
     listed.add_argument("--open", action="store_true", help="only cases not complete")
-    _add_db(listed)
+    add_db(listed)
     listed.add_argument("--format", choices=("text", "json"), default="text")
     listed.set_defaults(handler=run_list)
 
     logged = add_command(actions, "log", "A case's audit trail: every event, who wrote it, when, under which "
                          "policy hash.", example="workreg case log 1")
     logged.add_argument("id", type=_case_id, metavar="ID")
-    _add_db(logged)
+    add_db(logged)
     logged.add_argument("--format", choices=("text", "json"), default="text")
     logged.set_defaults(handler=run_log)
 
@@ -119,7 +112,7 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     moved.add_argument("--policy", required=True, metavar="NAME@VERSION", help="the version to move to")
     add_policy_dir(moved)
     _add_by(moved)
-    _add_db(moved)
+    add_db(moved)
     moved.add_argument("--format", choices=("text", "json"), default="text")
     moved.set_defaults(handler=run_migrate)
 

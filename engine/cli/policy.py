@@ -21,24 +21,17 @@ def _default_kinds() -> str:
 
 
 def cmd_approvals(args: argparse.Namespace) -> int:
-    from workreg.api import check_options_apply, decide, load_vocabulary, name_committees
+    from workreg.api import answer_approvals, load_vocabulary
     from workreg.cli.args import policy_from_args
-    from workreg.policy.format import approvals_json, format_json, format_markdown, format_text
+    from workreg.policy.format import format_json, format_markdown, format_text
 
     policy, in_force = policy_from_args(args)
-    named, originating = (), None
-    if args.committee or args.originating:  # the vocabulary needs YAML and pydantic: only load it when asked
-        named, originating = name_committees(args.committee, args.originating, policy=policy,
-                                             vocabulary=load_vocabulary(*args.vocabulary))
-    committees = list(dict.fromkeys(item.committee for item in named))
-    decision = decide(policy, args.kinds, committees=committees, originating=originating)
-    check_options_apply(policy, decision, committees=committees, originating=originating)
-    notes = [item.note for item in named if item.note]
+    vocabulary = load_vocabulary(*args.vocabulary) if args.committee or args.originating else None
+    answer = answer_approvals(policy, args.kinds, committees=args.committee, originating=args.originating,
+                              vocabulary=vocabulary, as_of=in_force.to_dict() if in_force else None)
+    decision, notes = answer.decision, answer.notes
     if args.format == "json":
-        body = approvals_json(policy, decision, named)
-        if in_force is not None:
-            body["as_of"] = in_force.to_dict()
-        emit(format_json(body), json=True)
+        emit(format_json(answer.to_dict()), json=True)
     elif args.format == "markdown":
         if in_force is not None:
             emit(f"> {in_force.describe()}\n\n")

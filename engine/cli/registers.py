@@ -110,10 +110,7 @@ def run_diff(args: argparse.Namespace) -> int:
                             policy_dirs=args.policy_dir)
     compiled = policy or get_policy(result.policy, args.policy_dir)
     if args.format == "json":
-        body = {"old": args.old, "new": args.new, **result.to_dict()}
-        if in_force is not None:
-            body["as_of"] = in_force.to_dict()
-        emit(format_json(body), json=True)
+        emit(format_json(result.report(args.old, args.new, in_force.to_dict() if in_force else None)), json=True)
     elif args.format == "markdown":
         if in_force is not None:
             emit(f"> {in_force.describe()}\n\n")

@@ -147,6 +147,8 @@ class CompiledPolicy:
         """The decision for these change kinds (see :func:`decide`)."""
         if isinstance(changes, str):
             changes = (changes,)
+        elif not isinstance(changes, (tuple, list)):
+            changes = tuple(changes)  # read twice below: the key, and (on a miss) in the order given
         committees = tuple(committees)
         key = (frozenset(changes), committees, originating)  # a repeated question: one look-up
         try:
@@ -155,7 +157,7 @@ class CompiledPolicy:
             pass
         except TypeError as exc:
             raise UsageError("change kinds and committees must be strings", code="bad-argument") from exc
-        canonical = self.canonical_changes(key[0])
+        canonical = self.canonical_changes(changes)
         names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip()))
         decision = self._materialise(self._combination(canonical), names, originating.strip() if originating else None)
         if len(self._memo) >= MAX_MEMO:

@@ -9,16 +9,17 @@ register's scope (DMTF working groups/forums, see ``vocabulary.scope_of``) is co
 from __future__ import annotations
 
 import heapq
-from collections import Counter
+import re
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
-from functools import lru_cache
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Callable, Iterable, Literal, Sequence, TypeVar
 
 from workreg.errors import RegisterError
 from workreg.registers.inline import comparable
 from workreg.registers.model import Contact, Item, Milestone, Text, WorkRegister
-from workreg.registers.vocabulary import Vocabulary, scope_of, scope_texts
+from workreg.registers.vocabulary import Vocabulary, scope_texts
 
 Change = Literal["added", "removed", "modified"]
 
@@ -135,7 +136,11 @@ def _process(old: WorkRegister, new: WorkRegister) -> list[ChangeRecord]:
     return _scalar("process", named(old), named(new))
 
 
-@lru_cache(maxsize=8192)
+#: Texts whose normalised form and tokens are remembered: two registers of the 10 MB limit.
+_TEXTS = 1 << 17
+
+
+@lru_cache(maxsize=_TEXTS)
 def _key(text: str) -> str:
     # Cached: pairing compares every old item with every new one, and normalising is the
     # costly part (a dozen regular expressions per text).
@@ -155,15 +160,26 @@ def _similarity(a: str, b: str, matchers: dict[str, SequenceMatcher] | None = No
     return matcher.ratio()
 
 
-@lru_cache(maxsize=8192)
-def _letters(key: str) -> Counter:
-    return Counter(key)
+# Slots of the letter counts: a-z, 0-9, space; every other character shares the last slot.
+_SLOT = {character: index for index, character in enumerate("abcdefghijklmnopqrstuvwxyz0123456789 ")}
+_OTHER = len(_SLOT)
+
+
+@lru_cache(maxsize=1 << 14)
+def _letters(key: str) -> tuple[int, ...]:
+    """How often each letter, digit and space occurs in ``key`` (a normalised, case-folded text),
+    every other character counted in one shared slot."""
+    counts = [0] * (_OTHER + 1)
+    for character, count in Counter(key).items():
+        counts[_SLOT.get(character, _OTHER)] += count
+    return tuple(counts)
 
 
 def _similarity_bound(a: str, b: str) -> float:
     """A cheap upper bound of :func:`_similarity`: difflib's ``real_quick_ratio`` (lengths), then
-    its ``quick_ratio`` (letters in common), computed from cached letter counts instead of a
-    SequenceMatcher, whose set-up per pair cost as much as the bound saves."""
+    its ``quick_ratio`` (characters in common) with all characters but letters, digits and spaces
+    counted as one, which can only make it larger.  Any upper bound gives the same pairs (see
+    :func:`_pair`); a tight one spares exact scores."""
     key_a, key_b = _key(a), _key(b)
     total = len(key_a) + len(key_b)
     if not total:
@@ -171,7 +187,7 @@ def _similarity_bound(a: str, b: str) -> float:
     bound = 2.0 * min(len(key_a), len(key_b)) / total
     if bound < _SIMILAR:
         return bound
-    return 2.0 * sum((_letters(key_a) & _letters(key_b)).values()) / total
+    return 2.0 * sum(map(min, _letters(key_a), _letters(key_b))) / total
 
 
 def _scalar(section: str, old: Text | None, new: Text | None) -> list[ChangeRecord]:
@@ -187,51 +203,134 @@ def _scalar(section: str, old: Text | None, new: Text | None) -> list[ChangeReco
     return [ChangeRecord(section, "modified", old.text, new.text, old.line, new.line)]
 
 
+#: Up to this many (old × new) pairs in one block, every pair is a candidate (the exact greedy
+#: pairing); a larger block takes each item's best CANDIDATES by the words they share.
+ALL_PAIRS = 2_500
+#: Candidates per item in a large block (found through an inverted index of its words), each scored.
+CANDIDATES = 2
+#: Postings read per item when choosing its candidates (its rarest words first).
+POSTINGS = 400
+#: The share of their tokens (Jaccard) a candidate pair must have in common.
+SHARED = 0.3
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=_TEXTS)
+def _tokens(text: str) -> frozenset[str]:
+    """What a similar text shares with this one: its words, and for a text of few words (where a
+    one-letter edit changes a word) its character trigrams too."""
+    key = _key(text)
+    words = frozenset(_WORD.findall(key))
+    if len(words) >= 4:
+        return words
+    return words | frozenset(key[index:index + 3] for index in range(len(key) - 2)) | {key}
+
+
+def _candidate_pairs(
+    old: Sequence[T], new: Sequence[T], free_old: list[int], free_new: list[int], tokens: Callable[[T], Iterable],
+) -> set[tuple[int, int]]:
+    """For each free item of either side, the free items of the other side that share the most tokens.
+
+    Tokens are read rarest first and at most POSTINGS postings per item, so common words ("the",
+    "DMTF") cost nothing: the work is about linear in the number of items.  A candidate must share
+    at least SHARED of the two items' tokens (Jaccard): an edited line keeps most of its words,
+    while two unrelated lines of one register share a few common ones, and scoring those exactly
+    is what made large diffs slow.
+    """
+    pairs: set[tuple[int, int]] = set()
+    for sources, targets, source_items, target_items, flip in (
+        (free_old, free_new, old, new, False), (free_new, free_old, new, old, True),
+    ):
+        postings: dict = defaultdict(list)
+        for index in targets:
+            for token in tokens(target_items[index]):
+                postings[token].append(index)
+        for index in sources:
+            mine = frozenset(tokens(source_items[index]))
+            shared: Counter = Counter()
+            read = 0
+            for token in sorted(mine, key=lambda t: len(postings.get(t, ()))):
+                found = postings.get(token)
+                if not found:
+                    continue
+                shared.update(found)
+                read += len(found)
+                if read >= POSTINGS:
+                    break
+            ranked = []
+            for other, _ in shared.most_common(2 * CANDIDATES):
+                theirs = frozenset(tokens(target_items[other]))
+                overlap = len(mine & theirs) / len(mine | theirs)
+                if overlap >= SHARED:
+                    ranked.append((-overlap, other))
+            for _, other in sorted(ranked)[:CANDIDATES]:
+                pairs.add((other, index) if flip else (index, other))
+    return pairs
+
+
 def _pair(
     old: Sequence[T],
     new: Sequence[T],
     key: Callable[[T], str],
     score: Callable[[T, T], float],
     bound: Callable[[T, T], float] | None = None,
+    tokens: Callable[[T], Iterable] | None = None,
 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """``(pairs, unpaired old indexes, unpaired new indexes)``: equal keys first, then best-scoring similar ones.
 
-    Similar pairs are taken greedily, best score first (ties: nearer positions, then later
-    indexes), while the score reaches ``_SIMILAR``.  ``bound`` (an upper bound of ``score``)
-    lets the exact score, the costly part of a diff, be computed only for pairs that can
-    still win: a heap holds each pair under its bound until it reaches the top, then under its
-    exact score.  A pair whose exact score reaches the top is the best remaining one, so the
-    result is the same as scoring every pair and sorting.
+    Equal keys pair in order (each old item with the first free new item of its key).  Similar
+    pairs are then taken greedily, best score first (ties: nearer positions, then later indexes),
+    while the score reaches ``_SIMILAR``.  ``bound`` (an upper bound of ``score``) lets the exact
+    score, the costly part of a diff, be computed only for pairs that can still win: a heap holds
+    each pair under its bound until it reaches the top, then under its exact score.  A pair whose
+    exact score reaches the top is the best remaining one, so the result is the same as scoring
+    every pair and sorting.
+
+    Small blocks consider every pair.  Past ALL_PAIRS pairs, only pairs sharing ``tokens`` are
+    considered (each item's best CANDIDATES, found through an inverted index), so two large
+    registers diff in about n log n time and linear memory instead of n², with at most a few
+    exact scores per item.
     """
+    by_key: dict[str, deque[int]] = defaultdict(deque)
+    for j, item in enumerate(new):
+        by_key[key(item)].append(j)
     pairs: list[tuple[int, int]] = []
-    free_old = list(range(len(old)))
-    free_new = list(range(len(new)))
-    for i in list(free_old):
-        for j in free_new:
-            if key(old[i]) == key(new[j]):
-                pairs.append((i, j))
-                free_old.remove(i)
-                free_new.remove(j)
-                break
+    free_old: list[int] = []
+    taken: set[int] = set()
+    for i, item in enumerate(old):
+        waiting = by_key.get(key(item))
+        if waiting:
+            j = waiting.popleft()
+            pairs.append((i, j))
+            taken.add(j)
+        else:
+            free_old.append(i)
+    free_new = [j for j in range(len(new)) if j not in taken]
+    if len(free_old) * len(free_new) <= ALL_PAIRS or tokens is None:
+        candidates = ((i, j) for i in free_old for j in free_new)
+    else:
+        candidates = _candidate_pairs(old, new, free_old, free_new, tokens)
     estimate = bound or score
     # Min-heap entries: (-score, distance, -i, -j, exact); popping gives the highest score, then
     # the nearest positions, then the highest i and j, as a descending sort of (score, -distance, i, j).
-    heap = [(-estimate(old[i], new[j]), abs(i - j), -i, -j, bound is None) for i in free_old for j in free_new]
+    heap = [(-estimate(old[i], new[j]), abs(i - j), -i, -j, bound is None) for i, j in candidates]
     heapq.heapify(heap)
+    open_old, open_new = set(free_old), set(free_new)
     while heap:
         negative_score, distance, negative_i, negative_j, exact = heapq.heappop(heap)
         if -negative_score < _SIMILAR:
             break  # every pair left scores (at most) this much
         i, j = -negative_i, -negative_j
-        if i not in free_old or j not in free_new:
+        if i not in open_old or j not in open_new:
             continue  # taken by a better pair; its exact score would come no earlier
         if not exact:
             heapq.heappush(heap, (-score(old[i], new[j]), distance, negative_i, negative_j, True))
             continue
         pairs.append((i, j))
-        free_old.remove(i)
-        free_new.remove(j)
-    return sorted(pairs, key=lambda pair: pair[1]), free_old, free_new
+        open_old.discard(i)
+        open_new.discard(j)
+    return (sorted(pairs, key=lambda pair: pair[1]), [i for i in free_old if i in open_old],
+            [j for j in free_new if j in open_new])
 
 
 def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[ChangeRecord]:
@@ -244,7 +343,8 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
             continue
         pairs, removed, added = _pair(old[i1:i2], new[j1:j2], lambda item: _key(item.text),
                                       lambda a, b: _similarity(a.text, b.text, matchers),
-                                      lambda a, b: _similarity_bound(a.text, b.text))
+                                      lambda a, b: _similarity_bound(a.text, b.text),
+                                      lambda item: _tokens(item.text))
         for i, j in pairs:
             before, after = old[i1 + i], new[j1 + j]
             records.append(ChangeRecord(section, "modified", before.text, after.text, before.line, after.line,
@@ -318,7 +418,8 @@ def _milestones(old: Sequence[Milestone], new: Sequence[Milestone], vocabulary: 
     def bound(a: Milestone, b: Milestone) -> float:
         return _similarity_bound(a.deliverable, b.deliverable) + bonus(a, b)
 
-    pairs, removed, added = _pair(old, new, lambda m: _key(m.deliverable), score, bound)
+    pairs, removed, added = _pair(old, new, lambda m: _key(m.deliverable), score, bound,
+                                  lambda m: _tokens(m.deliverable))
     records: list[ChangeRecord] = []
     for i, j in pairs:
         before, after = old[i], new[j]
@@ -360,7 +461,10 @@ def _contacts(old: Sequence[Contact], new: Sequence[Contact]) -> list[ChangeReco
     def same_person(a: Contact, b: Contact) -> float:
         return 1.0 if a.name and b.name and _key(a.name) == _key(b.name) and a.organization == b.organization else 0.0
 
-    pairs, removed, added = _pair(old, new, identity, same_person)
+    def name(contact: Contact) -> tuple[str, ...]:
+        return (_key(contact.name),) if contact.name else ()  # only the same name can score
+
+    pairs, removed, added = _pair(old, new, identity, same_person, tokens=name)
     records: list[ChangeRecord] = []
     for i, j in pairs:
         before, after = old[i], new[j]
@@ -397,8 +501,9 @@ def _first_mentions(register: WorkRegister, vocabulary: Vocabulary) -> dict[str,
 
 
 def _scope(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list[ChangeRecord]:
-    before, after = scope_of(old, vocabulary), scope_of(new, vocabulary)
+    # The groups first mentioned are the scope: _first_mentions reads the texts scope_of() reads.
     old_lines, new_lines = _first_mentions(old, vocabulary), _first_mentions(new, vocabulary)
+    before, after = frozenset(old_lines), frozenset(new_lines)
     records = [
         ChangeRecord("scope", "added", None, group, None, new_lines.get(group),
                      committees=frozenset(vocabulary.involved_in(group)), group=group)

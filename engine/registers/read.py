@@ -6,10 +6,8 @@ invalid YAML) ends in a RegisterError naming the file, never in another exceptio
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,8 +24,6 @@ if TYPE_CHECKING:
 
 MODEL_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 DUMP_FORMATS = ("yaml", "json")
-# A .docx is a zip; refuse ones that would inflate beyond this (zip bombs).
-MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 # Control characters that never occur in a text document (tab, newlines, form feed, VT are fine).
@@ -36,8 +32,16 @@ _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 def read_register(path: str | Path, *, vocabulary: Vocabulary | None = None) -> WorkRegister:
     """The work register in ``path`` (.txt/.md/.docx document, or .yaml/.json model); RegisterError if not."""
-    path = Path(path)
-    data = read_bytes(path, max_bytes=MAX_DOCUMENT_BYTES, error=RegisterError)
+    data = read_bytes(Path(path), max_bytes=MAX_DOCUMENT_BYTES, error=RegisterError)
+    return register_from_bytes(data, str(path), vocabulary=vocabulary)
+
+
+def register_from_bytes(data: bytes, name: str, *, vocabulary: Vocabulary | None = None) -> WorkRegister:
+    """The work register in a document's bytes (an upload); ``name``'s suffix picks the format, errors name it."""
+    path = Path(name)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise RegisterError(f"document is {len(data)} bytes; the limit is {MAX_DOCUMENT_BYTES} bytes",
+                            code="too-large", file=name)
     if not data.strip():
         raise RegisterError("file is empty", code="empty", file=str(path))
     if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".docx":
@@ -100,41 +104,9 @@ def text_lines(text: str) -> list[Line]:
 
 def _docx_lines(path: Path, data: bytes) -> list[Line]:
     """Lines of a .docx: paragraphs in order (list paragraphs as bullets), each table row as a tabbed line."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-            if inflated > MAX_DOCX_UNCOMPRESSED:
-                raise RegisterError(
-                    f"document inflates to {inflated} bytes, more than the {MAX_DOCX_UNCOMPRESSED} byte limit",
-                    code="too-large", file=str(path),
-                )
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise RegisterError("not a valid .docx (not a zip archive)", code="bad-docx", file=str(path)) from exc
-    import docx  # imported here: python-docx is slow to import and only .docx input needs it
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    from workreg.registers.docx import docx_text_lines
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-        texts: list[str] = []
-        for element in document.element.body.iterchildren():
-            tag = element.tag.rsplit("}", 1)[-1]
-            if tag == "p":
-                paragraph = Paragraph(element, document)
-                style = (paragraph.style.name if paragraph.style is not None else "") or ""
-                prefix = "- " if "List" in style and paragraph.text.strip() else ""
-                texts.extend(prefix + part for part in paragraph.text.split("\n"))
-            elif tag == "tbl":
-                texts.append("")
-                for row in Table(element, document).rows:
-                    cells = [re.sub(r"\s+", " ", cell.text).strip() for cell in row.cells]
-                    texts.append("\t".join(cells) if len(cells) > 1 else "\t" + cells[0])
-                texts.append("")
-    except RegisterError:
-        raise
-    except Exception as exc:  # python-docx raises many types (KeyError, lxml errors) on broken packages
-        raise RegisterError(f"cannot read .docx: {type(exc).__name__}: {exc}", code="bad-docx", file=str(path)) from exc
-    return text_lines("\n".join(texts))
+    return text_lines("\n".join(docx_text_lines(data, str(path))))
 
 
 def _read_model(text: str, kind: str, *, file: str) -> WorkRegister:

@@ -90,12 +90,41 @@ def _pattern(words: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(alternatives) + r")(?![A-Za-z0-9])")
 
 
+# The non-ASCII letters case-insensitive matching equates with ASCII ones (see the `re` docs):
+# a text holding one is searched with every pattern, not through the index of first runs.
+_ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
+
+
+def _runs(text: str) -> list[str]:
+    """The lower-case ASCII letter-and-digit runs of ``text``: a word's boundaries (``[A-Za-z0-9]``)
+    fall between them, so a word can only match where the text has the word's first run."""
+    return _ALNUM_RUN.findall(text.lower())
+
+
 class Vocabulary:
     """Validated entities with compiled matchers; immutable once built."""
+
+    #: Texts whose mentions are remembered (a diff asks for the same texts several times).
+    MEMO = 1 << 17
 
     def __init__(self, entities: Iterable[Entity]) -> None:
         self._entities: dict[str, Entity] = {entity.name: entity for entity in entities}
         self._patterns = {name: _pattern(entity.words) for name, entity in self._entities.items()}
+        # A word can only match where the text has the word's first letter-and-digit run, so an
+        # index of first runs names the few entities worth searching for in a text.
+        self._by_run: dict[str, set[str]] = {}
+        self._always: set[str] = set()
+        for name, entity in self._entities.items():
+            if self._patterns[name] is None:
+                continue
+            for word in entity.words:
+                runs = _runs(word.strip())
+                if runs:
+                    self._by_run.setdefault(runs[0], set()).add(name)
+                elif word.strip():
+                    self._always.add(name)
+        self._mentions: dict[str, frozenset[str]] = {}
 
     @property
     def entities(self) -> tuple[Entity, ...]:
@@ -168,7 +197,19 @@ class Vocabulary:
 
     def mentioned_in(self, text: str) -> frozenset[str]:
         """Names of the entities ``text`` refers to (by name, alias, technology or term)."""
-        return frozenset(name for name, pattern in self._patterns.items() if pattern and pattern.search(text))
+        found = self._mentions.get(text)
+        if found is None:
+            if _ASCII_LOOKALIKES.search(text):
+                candidates = {name for name, pattern in self._patterns.items() if pattern}
+            else:
+                candidates = set(self._always)
+                for run in set(_runs(text)):
+                    candidates |= self._by_run.get(run, set())
+            found = frozenset(name for name in candidates if self._patterns[name].search(text))
+            if len(self._mentions) >= self.MEMO:
+                self._mentions.clear()
+            self._mentions[text] = found
+        return found
 
     def groups_in(self, text: str) -> frozenset[str]:
         """Working groups, forums and task forces ``text`` refers to."""

@@ -1,0 +1,204 @@
+"""``workreg serve`` (the HTTP decision API and its page), ``workreg token`` and ``workreg log``.
+
+Nothing here imports Starlette or uvicorn until ``serve`` runs, so the CLI starts as fast as
+before; without the ``serve`` extra, ``workreg serve`` says so in one line (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+
+from workreg.cli.args import Parser, add_command, add_db, add_policy_dir
+from workreg.outputs import emit, emit_error
+
+
+def register_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``serve``, ``token`` and ``log`` to the main CLI."""
+    serve = add_command(
+        subparsers, "serve", "Serve decisions over HTTP: the CLI's JSON under /v1, a decision log, tokens per role, "
+        "and a web page at /.",
+        details="One uvicorn worker on the embedded SQLite database (or --db postgresql://...). Reads need a token "
+        "unless --public-read; writes always do, and recording a gate needs a token for that gate's role. Every "
+        "decision served is in the decision log before it is answered (workreg log).",
+        example=["workreg serve --public-read",
+                 "curl -s localhost:8080/v1/approvals -H 'content-type: application/json' "
+                 "-d '{\"changes\": [\"scope_extension\"]}'"],
+    )
+    add_db(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    add_policy_dir(serve)
+    serve.add_argument("--public-read", action="store_true",
+                       help="let anyone read (policies, approvals, diff, compare, render, cases) without a token")
+    serve.add_argument("--log-fsync", action="store_true",
+                       help="answer a decision only once its log row is flushed to disk (survives power loss; "
+                            "slower); by default it is committed (survives a crash of the server) and flushed later")
+    serve.add_argument("--access-log", action="store_true", help="print one line per request")
+    serve.set_defaults(handler=run_serve)
+
+    token = add_command(
+        subparsers, "token", "Access tokens for workreg serve: create one for roles of the policy (printed once), "
+        "list them, revoke one.",
+        details="Only a token's SHA-256 is stored. A token acts for policy roles (board, alliance_partner, "
+        "originating_committee, ...), for one body of a role (affected_committee:NAME), or only reads (reader).",
+        example=['workreg token create --role board --name "Board secretary"',
+                 "workreg token list", "workreg token revoke 6c5b69e1"],
+    )
+    actions = token.add_subparsers(dest="token_command", metavar="ACTION", parser_class=Parser)
+    actions.required = True
+    created = add_command(actions, "create", "Make a token for roles of the policy; prints it once.",
+                          example=['workreg token create --role board --name "Board secretary"',
+                                   'workreg token create --role reader --name "Member portal"'])
+    created.add_argument("--role", action="append", required=True, metavar="ROLE",
+                         help="a policy role id (board, alliance_partner, originating_committee, ...), "
+                              "ROLE:BODY for one body of it, or 'reader'; repeatable")
+    created.add_argument("--name", required=True, metavar="NAME", help="who holds it, e.g. 'Board secretary'")
+    add_db(created)
+    add_policy_dir(created)
+    created.add_argument("--format", choices=("text", "json"), default="text")
+    created.set_defaults(handler=run_token_create)
+    listed = add_command(actions, "list", "Every token's id, name, roles and state (never the token).",
+                         example="workreg token list --format json")
+    add_db(listed)
+    listed.add_argument("--format", choices=("text", "json"), default="text")
+    listed.set_defaults(handler=run_token_list)
+    revoked = add_command(actions, "revoke", "Revoke a token (a running server stops accepting it within 5 s).",
+                          example="workreg token revoke 6c5b69e1")
+    revoked.add_argument("id", metavar="ID")
+    add_db(revoked)
+    revoked.set_defaults(handler=run_token_revoke)
+
+    log = add_command(
+        subparsers, "log", "The decision log of workreg serve; --replay decides a logged decision again.",
+        details="Every decision the server served (approvals, diff, case transitions): when, who, the policy and "
+        "its content hash, the input and the result. --replay decides one again under the logged policy text and "
+        "exits 1 when the result differs.",
+        example=["workreg log --since 2026-01-01", "workreg log --kind case.record --format json",
+                 "workreg log --replay 12"],
+    )
+    add_db(log)
+    log.add_argument("--since", metavar="WHEN", help="YYYY-MM-DD or an ISO 8601 time (UTC unless it says)")
+    log.add_argument("--after", type=int, metavar="ID", help="only decisions with a larger row id")
+    log.add_argument("--kind", choices=("approvals", "diff", "case.open", "case.record", "case.migrate"))
+    log.add_argument("--limit", type=int, default=100, metavar="N", help="at most N rows (default 100, max 1000)")
+    log.add_argument("--replay", metavar="ID", help="replay the decision with this row id or decision id")
+    log.add_argument("--format", choices=("text", "json"), default="text")
+    log.set_defaults(handler=run_log)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve until interrupted; 0."""
+    from workreg.serve import require
+
+    require()
+    import uvicorn
+
+    from workreg.cases.store import default_url, redact
+    from workreg.serve.app import Settings, create_app
+
+    settings = Settings(db=args.db or default_url(), policy_dirs=tuple(args.policy_dir), public_read=args.public_read,
+                        log_fsync=args.log_fsync)
+    app = create_app(settings)
+    # Answers are quick and the decision log's writer is a thread: hand the interpreter lock over sooner than the
+    # default 5 ms, and keep the long-lived start-up objects (compiled policies) out of garbage collections.
+    sys.setswitchinterval(0.001)
+    gc.collect()
+    gc.freeze()
+    reads = "public" if args.public_read else "token needed"
+    emit_error(f"workreg serve: http://{args.host}:{args.port}/ (decision log: {redact(settings.db)}; reads: {reads}); "
+               "Ctrl-C stops")
+    uvicorn.run(app, host=args.host, port=args.port, workers=1, access_log=args.access_log, log_level="warning",
+                timeout_graceful_shutdown=10, server_header=False, proxy_headers=False)
+    return 0
+
+
+def _open(args: argparse.Namespace, create: bool):
+    from workreg.cases.store import open_store
+
+    return open_store(args.db, create=create)
+
+
+def run_token_create(args: argparse.Namespace) -> int:
+    """Create a token and print it (only now); 0."""
+    from workreg.policy.format import format_json
+    from workreg.serve.auth import create_token, parse_grants
+    from workreg.serve.catalog import Catalog
+
+    grants = parse_grants(args.role, Catalog(args.policy_dir).roles())
+    with _open(args, create=True) as store:
+        token_id, token = create_token(store, args.name, grants)
+    if args.format == "json":
+        emit(format_json({"id": token_id, "name": args.name.strip(), "roles": [str(g) for g in grants],
+                          "token": token}), json=True)
+    else:
+        emit(token + "\n")
+        emit_error(f"token {token_id} for {args.name.strip()} ({', '.join(str(g) for g in grants)}); shown only now, "
+                   "only its hash is kept")
+    return 0
+
+
+def run_token_list(args: argparse.Namespace) -> int:
+    from workreg.policy.format import format_json, table
+    from workreg.serve.auth import list_tokens
+
+    with _open(args, create=False) as store:
+        rows = list_tokens(store)
+    if args.format == "json":
+        emit(format_json(rows), json=True)
+    elif not rows:
+        emit("no tokens\n")
+    else:
+        emit(table(["Id", "Name", "Roles", "Created", "Revoked"],
+                   [[r["id"], r["name"], ", ".join(r["roles"]), r["created_at"], r["revoked_at"] or ""] for r in rows])
+             + "\n")
+    return 0
+
+
+def run_token_revoke(args: argparse.Namespace) -> int:
+    from workreg.serve.auth import revoke_token
+
+    with _open(args, create=False) as store:
+        revoke_token(store, args.id)
+    emit_error(f"token {args.id} revoked")
+    return 0
+
+
+def run_log(args: argparse.Namespace) -> int:
+    """Print the decision log, or replay one decision (exit 1 when its result differs now)."""
+    from workreg.policy.format import format_json
+    from workreg.serve.log import format_log_text, read_decisions, replay
+
+    with _open(args, create=False) as store:
+        if args.replay:
+            result = replay(store, args.replay)
+            return _report_replay(result, args.format)
+        entries = read_decisions(store, since=args.since, after=args.after, kind=args.kind, limit=args.limit)
+    if args.format == "json":
+        emit(format_json(entries), json=True)
+    else:
+        emit(format_log_text(entries))
+    return 0
+
+
+def _report_replay(result, fmt: str) -> int:
+    import difflib
+
+    from workreg.policy.format import format_json
+
+    entry = result.entry
+    if fmt == "json":
+        emit(format_json({"id": entry["id"], "decision_id": entry["decision_id"], "kind": entry["kind"],
+                          "policy": entry["policy"], "policy_hash": entry["policy_hash"],
+                          "compared": result.scope, "same": result.same}), json=True)
+    else:
+        head = (f"decision #{entry['id']} ({entry['kind']}, {entry['policy']} sha256 {entry['policy_hash'][:12]}, "
+                f"{entry['at']}, {entry['caller']})")
+        if result.same:
+            emit(f"{head}: replayed under the logged policy text; {result.scope} is the same\n")
+        else:
+            emit(f"{head}: replayed under the logged policy text; {result.scope} DIFFERS:\n")
+            emit("".join(difflib.unified_diff(result.logged.splitlines(True), result.replayed.splitlines(True),
+                                              "logged", "replayed")))
+    return 0 if result.same else 1

@@ -1,0 +1,552 @@
+"""The Starlette application of ``workreg serve``: the JSON API under ``/v1``, the page at ``/``.
+
+Every response is JSON (or the page's HTML, or a diagram); every error is a JSON object with a
+``code`` (see :func:`workreg.serve.decisions.error_body`) and never a traceback.  Request bodies
+over ``Settings.max_body`` bytes are refused with 413 before they are read whole.  Decisions
+(approvals, diff, case transitions) are answered only once they are in the decision log.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from workreg import __version__
+from workreg.errors import RecordRefused, WorkregError
+from workreg.policy.format import format_json
+from workreg.serve.auth import ANONYMOUS, AccessDenied, Principal, TokenCache, bearer, find_token
+from workreg.serve.catalog import Catalog
+from workreg.serve.decisions import Decider, Upload, error_body, error_json, safe_filename, status_for
+from workreg.serve.log import DecisionLog, insert, new_entry
+from workreg.serve.schemas import (
+    ApprovalsRequest, CompareRequest, InvalidRequest, MigrateRequest, OpenCaseRequest, RecordRequest, openapi,
+    parse_body,
+)
+
+MAX_BODY = 10 * 1024 * 1024
+DECISION_HEADER = "workreg-decision-id"
+#: The cookie the page keeps a token in (set by the page's "use a token" form; HttpOnly, SameSite=Strict).
+COOKIE = "workreg_token"
+_MAX_LIST = 64
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a server runs: its database, policy directories, whether reads are open, the body limit."""
+
+    db: str
+    policy_dirs: tuple[str, ...] = ()
+    public_read: bool = False
+    max_body: int = MAX_BODY
+    #: Answer only once the decision's log row is flushed to disk (else: committed, flushed at checkpoints).
+    log_fsync: bool = False
+
+
+class BodyTooLarge(WorkregError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the request body is larger than {limit} bytes", code="too-large",
+                         hint="send documents of at most 10 MB")
+        self.status = 413
+
+
+class Service:
+    """What the routes share: the catalog of policies, the decider, the decision log, the token cache."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.catalog = Catalog(settings.policy_dirs)
+        self.decider = Decider(self.catalog)
+        self.log = DecisionLog(settings.db, fsync=settings.log_fsync)
+        self.tokens = TokenCache(self._find_token)
+
+    def start(self) -> None:
+        # A fresh writer each time the application starts (a test client may run its lifespan again).
+        self.log = DecisionLog(self.settings.db, fsync=self.settings.log_fsync)
+        self.log.start()  # creates and migrates the database, or raises
+
+    def close(self) -> None:
+        self.log.close()
+
+    def store(self):
+        """A connection to the database for one request (the writer thread keeps its own)."""
+        from workreg.cases.store import open_store
+
+        return open_store(self.settings.db, create=False)
+
+    def _find_token(self, token: str) -> Principal | None:
+        with self.store() as store:
+            return find_token(store, token)
+
+    async def principal(self, request: Request, *, cookie: bool = False) -> Principal:
+        """Who the request acts as: its bearer token (or, for the page, its cookie), else anonymous."""
+        token = bearer(request.headers.get("authorization"))
+        if token is None and cookie:
+            token = request.cookies.get(COOKIE) or None
+        if token is None:
+            if request.headers.get("authorization"):
+                raise AccessDenied("the Authorization header is not 'Bearer TOKEN'", status=401, code="unauthorized")
+            return ANONYMOUS
+        hit, principal = self.tokens.cached(token)
+        if not hit:
+            principal = await run_in_threadpool(self.tokens.lookup, token)
+        if principal is None:
+            raise AccessDenied("the token is unknown or revoked", status=401, code="unauthorized",
+                               hint="workreg token create --role ROLE --name NAME makes one")
+        return principal
+
+    async def reader(self, request: Request, *, cookie: bool = False) -> Principal:
+        """The principal of a read: anyone with ``--public-read``, else a token."""
+        principal = await self.principal(request, cookie=cookie)
+        if principal.anonymous and not self.settings.public_read:
+            raise AccessDenied("reading needs a token (this server does not run with --public-read)", status=401,
+                               code="unauthorized", hint="send Authorization: Bearer TOKEN")
+        return principal
+
+    async def writer(self, request: Request, *, token: str | None = None) -> Principal:
+        """The principal of a write: a token acting for at least one role of the policy."""
+        principal = await (self.principal(request) if token is None else self.token_principal(token))
+        if principal.anonymous:
+            raise AccessDenied("this needs a token acting for a role of the policy", status=401,
+                               code="unauthorized", hint="send Authorization: Bearer TOKEN")
+        if not principal.can_write:
+            raise AccessDenied(f"the token '{principal.name}' only reads", status=403, code="forbidden")
+        return principal
+
+    async def token_principal(self, token: str) -> Principal:
+        """The principal of a token given in a form (anonymous when empty); 401 when unknown or revoked."""
+        token = token.strip()
+        if not token:
+            return ANONYMOUS
+        hit, principal = self.tokens.cached(token)
+        if not hit:
+            principal = await run_in_threadpool(self.tokens.lookup, token)
+        if principal is None:
+            raise AccessDenied("the token is unknown or revoked", status=401, code="unauthorized")
+        return principal
+
+    # -- decisions that write (the page uses these too) --------------------------------------
+    async def approvals(self, who: Principal, request: ApprovalsRequest):
+        """Decide, log, and return (the log entry, the JSON text)."""
+        served, text = self.decider.approvals(request.policy, request.on, request.changes, request.committees,
+                                              request.originating)
+        entry = new_entry("approvals", who, served.ref, served.digest, request.model_dump(), text)
+        await self.log.record(entry, served.pinned)
+        return entry
+
+    async def diff(self, who: Principal, old: Upload, new: Upload, policy: str | None, on: str | None,
+                   originating: str | None):
+        served, text = await run_in_threadpool(self.decider.diff, policy, on, old, new, originating)
+        asked = {"old": old.to_log(), "new": new.to_log(), "policy": policy, "on": on, "originating": originating}
+        entry = new_entry("diff", who, served.ref, served.digest, asked, text)
+        await self.log.record(entry, served.pinned)
+        return entry
+
+    async def open_case(self, who: Principal, request: OpenCaseRequest):
+        """Open a case; the log entry (its result is the case's status) written in the case's transaction."""
+        from workreg.cases.service import open_case
+
+        served, as_of = self.catalog.choose(request.policy, request.on)
+
+        def work():
+            logged = []
+
+            def audit(tx, state, _refused):
+                entry = new_entry("case.open", who, state.policy, state.policy_hash,
+                                  {"case": state.id, "seq": state.events[-1].seq, "request": request.model_dump()},
+                                  format_json(state.to_dict()), 201)
+                insert(tx, entry, served.pinned)
+                logged.append(entry)
+
+            with self.store() as store:
+                open_case(store, served.pinned, changes=request.changes, committees=request.committees,
+                          originating=request.originating, title=request.title, subject={"from": "change"},
+                          as_of=as_of, by=who.name, audit=audit)
+            return logged[0]
+
+        return await run_in_threadpool(work)
+
+    async def record(self, who: Principal, case_id: int, request: RecordRequest):
+        """Record a gate's outcome if ``who`` acts for the gate's role; the log entry (200, or 409 refused)."""
+        from workreg.cases.service import record, status
+        from workreg.cli.args import parse_day
+
+        day = parse_day(request.date, "date").isoformat()
+
+        def work():
+            logged = []
+
+            def audit(tx, state, refused):
+                result = error_json(refused) if refused else format_json(state.to_dict())
+                entry = new_entry("case.record", who, state.policy, state.policy_hash,
+                                  {"case": case_id, "seq": state.events[-1].seq, "request": request.model_dump()},
+                                  result, 409 if refused else 200)
+                insert(tx, entry)
+                logged.append(entry)
+
+            with self.store() as store:
+                gate = status(store, case_id).gate(request.gate)
+                if gate is not None and gate.given_by is None and not who.may_record(gate.approver, gate.name):
+                    raise AccessDenied(
+                        f"recording '{gate.gate}' needs a token for the role '{gate.approver}' ({gate.name}); "
+                        f"the token '{who.name}' acts for {', '.join(who.roles())}", status=403, code="wrong-role",
+                    )
+                try:
+                    record(store, case_id, request.gate, request.outcome, day, ref=request.ref, note=request.note,
+                           by=who.name, again=request.again, audit=audit)
+                except RecordRefused:
+                    if not logged:
+                        raise
+            return logged[0]
+
+        return await run_in_threadpool(work)
+
+    async def migrate(self, who: Principal, case_id: int, request: MigrateRequest):
+        from workreg.cases.service import migrate_case
+
+        served = self.catalog.get(request.policy)
+
+        def work():
+            logged = []
+
+            def audit(tx, report, _refused):
+                state = report.state
+                entry = new_entry("case.migrate", who, state.policy, state.policy_hash,
+                                  {"case": case_id, "seq": state.events[-1].seq, "request": request.model_dump()},
+                                  format_json(report.to_dict()))
+                insert(tx, entry, served.pinned)
+                logged.append(entry)
+
+            with self.store() as store:
+                migrate_case(store, case_id, served.pinned, by=who.name, audit=audit)
+            return logged[0]
+
+        return await run_in_threadpool(work)
+
+    def read(self, action):
+        """Run ``action(store)`` on a connection of its own (in a worker thread)."""
+        def work():
+            with self.store() as store:
+                return action(store)
+
+        return run_in_threadpool(work)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def json_response(text: str, status: int = 200, decision_id: str | None = None) -> Response:
+    headers = {DECISION_HEADER: decision_id} if decision_id else None
+    return Response(text.encode("utf-8"), status, headers=headers, media_type="application/json")
+
+
+def _logged(entry) -> Response:
+    return json_response(entry.result, entry.status, entry.decision_id)
+
+
+def case_id_of(request: Request) -> int:
+    """The ``{id}`` of a case path; 404 ``unknown-case`` for anything but a plausible id."""
+    from workreg.errors import CaseError
+
+    raw = request.path_params["id"]
+    if not raw.isdigit() or len(raw) > 12 or int(raw) < 1:
+        raise CaseError(f"no case '{raw[:20]}'", code="unknown-case", hint="a case id is a positive number")
+    return int(raw)
+
+
+def query_list(request: Request, name: str) -> list[str]:
+    values = request.query_params.getlist(name)
+    if len(values) > _MAX_LIST or any(len(v) > 200 or any(ord(c) < 32 for c in v) for v in values):
+        raise InvalidRequest(f"{name}: at most {_MAX_LIST} values of at most 200 printable characters",
+                             code="invalid-request", field=name)
+    return values
+
+
+def query_int(request: Request, name: str, low: int, high: int) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not raw.isdigit() or not low <= int(raw[:13]) <= high:
+        raise InvalidRequest(f"{name} must be a whole number from {low} to {high}", code="invalid-request", field=name)
+    return int(raw)
+
+
+def query_bool(request: Request, name: str) -> bool:
+    raw = request.query_params.get(name)
+    if raw is None or raw.lower() in ("false", "0", "no", ""):
+        return False
+    if raw.lower() in ("true", "1", "yes"):
+        return True
+    raise InvalidRequest(f"{name} must be true or false", code="invalid-request", field=name)
+
+
+async def read_form(request: Request, max_body: int):
+    """The multipart (or urlencoded) form of a request (close it after use); 400 ``bad-form`` when it cannot be parsed."""
+    try:
+        return await request.form(max_files=4, max_fields=16, max_part_size=max_body)
+    except HTTPException as exc:
+        raise InvalidRequest(f"the form cannot be read: {exc.detail}", code="bad-form", status=400) from exc
+    except BodyTooLarge:
+        raise
+    except Exception as exc:  # noqa: BLE001 - python-multipart raises several types on broken input
+        raise InvalidRequest(f"the form cannot be read: {type(exc).__name__}", code="bad-form", status=400) from exc
+
+
+async def form_upload(form, name: str) -> Upload:
+    value = form.get(name)
+    if value is None or isinstance(value, str):
+        raise InvalidRequest(f"{name}: a file is required (multipart/form-data)", code="invalid-request", field=name)
+    return Upload(safe_filename(value.filename, name), await value.read())
+
+
+def form_text(form, name: str, default: str | None = None, limit: int = 200) -> str | None:
+    value = form.get(name)
+    if value is None or value == "":
+        return default
+    if not isinstance(value, str) or len(value) > limit or any(ord(c) < 32 for c in value):
+        raise InvalidRequest(f"{name}: at most {limit} printable characters", code="invalid-request", field=name)
+    return value.strip() or default
+
+
+# -- the JSON API ----------------------------------------------------------------------------
+
+async def healthz(request: Request) -> Response:
+    service = _service(request)
+    body = {"status": "ok", "version": __version__, "policies": [s.ref for s in service.catalog.served()],
+            "decisions_logged_since_start": service.log.written, "public_read": service.settings.public_read}
+    return json_response(format_json(body))
+
+
+async def openapi_json(request: Request) -> Response:
+    return json_response(format_json(openapi(_service(request).settings.public_read)))
+
+
+async def policies(request: Request) -> Response:
+    service = _service(request)
+    await service.reader(request)
+    return json_response(await run_in_threadpool(service.catalog.listing))
+
+
+async def approvals(request: Request) -> Response:
+    service = _service(request)
+    who = await service.reader(request)
+    return _logged(await service.approvals(who, parse_body(ApprovalsRequest, await request.body())))
+
+
+async def diff(request: Request) -> Response:
+    service = _service(request)
+    who = await service.reader(request)
+    form = await read_form(request, service.settings.max_body)
+    try:
+        old, new = await form_upload(form, "old"), await form_upload(form, "new")
+        policy = form_text(form, "policy")
+        on, originating = form_text(form, "on"), form_text(form, "originating")
+    finally:
+        await form.close()
+    return _logged(await service.diff(who, old, new, policy, on, originating))
+
+
+async def compare(request: Request) -> Response:
+    service = _service(request)
+    await service.reader(request)
+    asked = parse_body(CompareRequest, await request.body())
+    return json_response(await run_in_threadpool(service.decider.compare, asked.old, asked.new))
+
+
+async def render(request: Request) -> Response:
+    service = _service(request)
+    await service.reader(request)
+    policy = request.query_params.get("policy")
+    if not policy:
+        raise InvalidRequest("policy: required (NAME or NAME@VERSION)", code="invalid-request", field="policy")
+    fmt = request.query_params.get("format", "svg")
+    if fmt not in ("svg", "dot"):
+        raise InvalidRequest("format must be svg or dot", code="invalid-request", field="format")
+    text = await run_in_threadpool(service.decider.render, policy, query_list(request, "change"),
+                                   query_list(request, "committee"), request.query_params.get("against") or None, fmt)
+    media = "image/svg+xml" if fmt == "svg" else "text/vnd.graphviz; charset=utf-8"
+    return Response(text.encode("utf-8"), media_type=media)
+
+
+async def cases(request: Request) -> Response:
+    from workreg.cases.format import list_row
+    from workreg.cases.service import list_cases
+
+    service = _service(request)
+    if request.method == "POST":
+        who = await service.writer(request)
+        return _logged(await service.open_case(who, parse_body(OpenCaseRequest, await request.body())))
+    await service.reader(request)
+    open_only = query_bool(request, "open")
+    return json_response(await service.read(
+        lambda store: format_json([list_row(state) for state in list_cases(store, open_only=open_only)])))
+
+
+async def case_status(request: Request) -> Response:
+    from workreg.cases.service import status
+
+    service = _service(request)
+    case_id = case_id_of(request)
+    await service.reader(request)
+    return json_response(await service.read(lambda store: format_json(status(store, case_id).to_dict())))
+
+
+async def case_log(request: Request) -> Response:
+    from workreg.cases.service import log
+
+    service = _service(request)
+    case_id = case_id_of(request)
+    await service.reader(request)
+    return json_response(await service.read(
+        lambda store: format_json([event.to_dict() for event in log(store, case_id)])))
+
+
+async def case_record(request: Request) -> Response:
+    service = _service(request)
+    case_id = case_id_of(request)
+    who = await service.writer(request)
+    return _logged(await service.record(who, case_id, parse_body(RecordRequest, await request.body())))
+
+
+async def case_migrate(request: Request) -> Response:
+    service = _service(request)
+    case_id = case_id_of(request)
+    who = await service.writer(request)
+    return _logged(await service.migrate(who, case_id, parse_body(MigrateRequest, await request.body())))
+
+
+async def decisions(request: Request) -> Response:
+    from workreg.serve.log import KINDS, read_decisions
+
+    service = _service(request)
+    who = await service.principal(request)
+    if who.anonymous:
+        raise AccessDenied("the decision log needs a token (it shows who asked what)", status=401,
+                           code="unauthorized", hint="send Authorization: Bearer TOKEN")
+    since = request.query_params.get("since")
+    if since is not None and len(since) > 40:
+        raise InvalidRequest("since: at most 40 characters", code="invalid-request", field="since")
+    kind = request.query_params.get("kind")
+    if kind is not None and kind not in KINDS:
+        raise InvalidRequest("kind must be one of " + ", ".join(KINDS), code="invalid-request", field="kind")
+    after = query_int(request, "after", 0, 999_999_999_999)
+    limit = query_int(request, "limit", 1, 1000) or 100
+    return json_response(await service.read(lambda store: format_json(
+        read_decisions(store, since=since, after=after, kind=kind, limit=limit))))
+
+
+# -- errors, limits, the application ---------------------------------------------------------
+
+async def workreg_error(request: Request, exc: WorkregError) -> Response:
+    status = status_for(exc)
+    response = json_response(error_json(exc), status)
+    if status == 401:
+        response.headers["www-authenticate"] = "Bearer"
+    return response
+
+
+_HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 413: "too-large"}
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    code = _HTTP_CODES.get(exc.status_code, "http-error")
+    body = {"code": code, "message": str(exc.detail), "hint": None, "field": None, "file": None, "line": None}
+    return json_response(format_json(body), exc.status_code, )
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    # The traceback goes to the server's log, never to the caller.
+    traceback.print_exception(exc, file=sys.stderr)
+    body = {"code": "internal", "message": "internal error; the server's log has the details", "hint": None,
+            "field": None, "file": None, "line": None}
+    return json_response(format_json(body), 500)
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes (413): by Content-Length up front, else while they stream in."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                if not value.isdigit() or int(value) > self.limit:
+                    error = BodyTooLarge(self.limit) if value.isdigit() else InvalidRequest(
+                        "Content-Length is not a number", code="bad-request", status=400)
+                    body = error_json(error).encode("utf-8")
+                    await send({"type": "http.response.start", "status": status_for(error),
+                                "headers": [(b"content-type", b"application/json"),
+                                            (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+        received = 0
+
+        async def limited():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise BodyTooLarge(self.limit)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The ASGI application for ``settings`` (the database is opened when it starts)."""
+    from workreg.serve import pages
+
+    service = Service(settings)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        await run_in_threadpool(service.start)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(service.close)
+
+    routes = [  # the busiest first: routes are matched in order
+        Route("/v1/approvals", approvals, methods=["POST"]),
+        Route("/healthz", healthz),
+        Route("/openapi.json", openapi_json),
+        Route("/v1/policies", policies),
+        Route("/v1/diff", diff, methods=["POST"]),
+        Route("/v1/compare", compare, methods=["POST"]),
+        Route("/v1/render", render),
+        Route("/v1/cases", cases, methods=["GET", "POST"]),
+        Route("/v1/cases/{id}", case_status),
+        Route("/v1/cases/{id}/log", case_log),
+        Route("/v1/cases/{id}/record", case_record, methods=["POST"]),
+        Route("/v1/cases/{id}/migrate", case_migrate, methods=["POST"]),
+        Route("/v1/decisions", decisions),
+        *pages.routes(),
+    ]
+    app = Starlette(
+        routes=routes, lifespan=lifespan,
+        middleware=[Middleware(BodyLimit, limit=settings.max_body)],
+        exception_handlers={WorkregError: workreg_error, HTTPException: http_error, Exception: internal_error},
+    )
+    app.state.service = service
+    return app
+
+
+__all__ = ["Settings", "create_app", "error_body"]

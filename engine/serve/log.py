@@ -1,0 +1,448 @@
+"""The decision log, as OPA keeps one: every decision served, with who asked, when, under which policy text.
+
+A row holds the time (UTC, milliseconds), the caller (a token's name, or ``anonymous``) and token id,
+the kind (``approvals``, ``diff``, ``case.open``, ``case.record``, ``case.migrate``), the policy ref
+and the SHA-256 of its text (the text itself is kept once per hash, in the table cases pin theirs
+in), the input as JSON and the result exactly as served (bodies are kept once per hash too), and
+the HTTP status.  The tables are append-only (the database refuses UPDATE and DELETE).
+
+Durability: a decision is answered only once its row is committed.  Requests hand their rows to
+one writer thread, which commits whatever has gathered in one transaction (group commit) and then
+releases the waiting requests.  So every answer a client received is in the log, a crash of the
+server loses only requests that were never answered, and a log that cannot be written turns
+requests into 503 ``decision-log-unavailable`` rather than unlogged answers.  On shutdown the
+writer drains what is queued before it stops.  By default a commit is not flushed to disk at once
+(SQLite ``synchronous=NORMAL`` in WAL mode, PostgreSQL ``synchronous_commit=off``): the database
+stays consistent, but a power failure or OS crash can drop the last moments of the log.
+``fsync=True`` (``workreg serve --log-fsync``) waits for the flush before answering, at the cost
+of a disk flush per batch.  Case transitions are logged inside the case's own transaction (the
+event and its row commit together, flushed as every case write is).
+
+Replay: the same input under the logged policy text gives the same result (:func:`replay`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import sys
+import threading
+import itertools
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Sequence
+
+from workreg.errors import CaseError, UsageError, WorkregError
+
+KINDS = ("approvals", "diff", "case.open", "case.record", "case.migrate")
+#: Rows read back per request at most.
+MAX_LIMIT = 1000
+#: Seconds between checkpoints of a SQLite log's write-ahead log.
+CHECKPOINT_SECONDS = 1.0
+#: Result hashes the writer remembers as stored before it starts again (bodies repeat: same question, same answer).
+_KNOWN_LIMIT = 100_000
+
+
+def now_ms() -> str:
+    """The current UTC time, ISO 8601 to the millisecond (fixed width, so text order is time order)."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def compact(value) -> str:
+    """JSON text of a logged input: compact, UTF-8 kept."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One decision as the log keeps it."""
+
+    decision_id: str
+    at: str
+    caller: str
+    token_id: str | None
+    kind: str
+    policy: str
+    policy_hash: str
+    input: str
+    result: str
+    status: int
+
+    @property
+    def result_hash(self) -> str:
+        return hashlib.sha256(self.result.encode("utf-8")).hexdigest()
+
+
+# A decision id: 16 random hex digits for this process, then a counter (unique without a system call each).
+_PROCESS = secrets.token_hex(8)
+_COUNTER = itertools.count(1)
+
+
+def new_entry(kind: str, principal, policy: str, policy_hash: str, input_value, result: str,
+              status: int = 200) -> Entry:
+    """A log entry for a decision just made for ``principal`` under the policy ``policy`` of text ``policy_hash``."""
+    return Entry(f"{_PROCESS}{next(_COUNTER):016x}", now_ms(), principal.name, principal.token_id, kind, policy,
+                 policy_hash, compact(input_value), result, status)
+
+
+#: Rows per INSERT statement (10 parameters each; SQLite allows 32,766 per statement).
+_ROWS_PER_STATEMENT = 500
+
+
+def insert(tx, entry: Entry, pinned=None) -> None:
+    """Write one entry in the transaction ``tx`` (with its policy text when ``pinned`` is given)."""
+    insert_many(tx, [(entry, pinned)])
+
+
+def insert_many(tx, batch: Sequence[tuple[Entry, object]], *, known_policies: set | None = None,
+                known_results: set | None = None) -> None:
+    """Write entries in the transaction ``tx``: policy texts (``pinned``; None when a case already pinned it) and
+    result bodies first, once per hash, then the rows, many per statement.
+
+    Few statements matter: each one hands the interpreter lock to the event loop and back.
+    """
+    policies = {pinned.digest: pinned for _entry, pinned in batch
+                if pinned is not None and (known_policies is None or pinned.digest not in known_policies)}
+    for pinned in policies.values():
+        tx.put_policy(pinned.digest, pinned.ref, pinned.text)
+    results = {}
+    for entry, _pinned in batch:
+        digest = entry.result_hash
+        if known_results is None or digest not in known_results:
+            results.setdefault(digest, entry.result)
+    execute = tx.store.execute
+    pairs = list(results.items())
+    for start in range(0, len(pairs), _ROWS_PER_STATEMENT):
+        chunk = pairs[start:start + _ROWS_PER_STATEMENT]
+        execute("INSERT INTO decision_results (hash, body) VALUES " + ", ".join(["(?, ?)"] * len(chunk))
+                + " ON CONFLICT (hash) DO NOTHING", [value for pair in chunk for value in pair])
+    for start in range(0, len(batch), _ROWS_PER_STATEMENT):
+        chunk = batch[start:start + _ROWS_PER_STATEMENT]
+        execute("INSERT INTO decisions (decision_id, at, caller, token_id, kind, policy, policy_hash, input, "
+                "result_hash, status) VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk)),
+                [value for entry, _pinned in chunk for value in (
+                    entry.decision_id, entry.at, entry.caller, entry.token_id, entry.kind, entry.policy,
+                    entry.policy_hash, entry.input, entry.result_hash, entry.status)])
+
+
+class LogUnavailable(WorkregError):
+    """The decision log could not be written; the decision is not served."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="decision-log-unavailable", hint="the server's log says why")
+
+
+class DecisionLog:
+    """The group-committing writer: :meth:`record` returns once the entry's row is committed."""
+
+    def __init__(self, url: str, *, fsync: bool = False) -> None:
+        self.url = url
+        self.fsync = fsync
+        self._cond = threading.Condition()
+        self._pending: list[tuple[Entry, object, asyncio.AbstractEventLoop, asyncio.Future]] = []
+        self._closing = False
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._start_error: BaseException | None = None
+        self._stopped = threading.Event()
+        self.written = 0
+        self.batches = 0
+
+    def start(self) -> "DecisionLog":
+        """Open the database in the writer thread; raise here when it cannot be opened."""
+        if self._thread is not None:
+            raise RuntimeError("the decision log is already started")
+        self._thread = threading.Thread(target=self._run, name="workreg-decision-log", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._start_error is not None:
+            raise self._start_error
+        return self
+
+    async def record(self, entry: Entry, pinned) -> None:
+        """Queue ``entry`` and wait until it is committed; LogUnavailable when it cannot be."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        with self._cond:
+            if self._closing or self._thread is None:
+                raise LogUnavailable("the decision log is closed")
+            self._pending.append((entry, pinned, loop, future))
+            if len(self._pending) == 1:
+                self._cond.notify()
+        await future
+
+    def close(self) -> None:
+        """Write everything queued, then stop the writer."""
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join()
+
+    # -- the writer thread ----------------------------------------------------------------
+    def _run(self) -> None:
+        from workreg.cases.store import open_store
+
+        try:
+            store = open_store(self.url, create=True)
+        except BaseException as exc:  # reported to start()
+            self._start_error = exc
+            self._ready.set()
+            return
+        if not self.fsync:
+            # Committed, but not flushed to disk at every commit: the row survives a crash of this process;
+            # the disk flush happens at checkpoints (SQLite) or within the server's WAL writer delay (PostgreSQL).
+            store.execute("PRAGMA synchronous = NORMAL" if store.dialect == "sqlite" else "SET synchronous_commit = off")
+        checkpoints = None
+        if store.dialect == "sqlite":
+            # Copying the write-ahead log into the database (and flushing it) is left to a thread of its own,
+            # so no batch of answers waits for it.
+            store.execute("PRAGMA wal_autocheckpoint = 0")
+            checkpoints = threading.Thread(target=self._checkpoint, name="workreg-log-checkpoints", daemon=True)
+            checkpoints.start()
+        self._ready.set()
+        known_policies: set[str] = set()
+        known_results: set[str] = set()
+        try:
+            while True:
+                with self._cond:
+                    while not self._pending and not self._closing:
+                        self._cond.wait()
+                    batch, self._pending = self._pending, []
+                    if not batch:
+                        return  # closing, and nothing left
+                self._write(store, batch, known_policies, known_results)
+        finally:
+            store.close()
+            self._stopped.set()
+            if checkpoints is not None:
+                checkpoints.join()
+
+    def _checkpoint(self) -> None:
+        """Checkpoint the SQLite write-ahead log every CHECKPOINT_SECONDS (and once more at the end)."""
+        import sqlite3
+
+        from workreg.cases.store import LOCK_TIMEOUT_S
+
+        path = self.url[len("sqlite:///"):] if self.url.startswith("sqlite:///") else self.url
+        connection = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
+        try:
+            while True:
+                stopped = self._stopped.wait(CHECKPOINT_SECONDS)
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:  # the next round tries again; the log itself is unaffected
+                    print(f"workreg serve: decision log checkpoint: {exc}", file=sys.stderr)
+                if stopped:
+                    return
+        finally:
+            connection.close()
+
+    def _write(self, store, batch, known_policies: set, known_results: set) -> None:
+        error: LogUnavailable | None = None
+        try:
+            with store.write() as tx:
+                insert_many(tx, [(entry, pinned) for entry, pinned, _loop, _future in batch],
+                            known_policies=known_policies, known_results=known_results)
+        except Exception as exc:  # noqa: BLE001 - every waiting request must hear of it
+            print(f"workreg serve: decision log: {exc}", file=sys.stderr)
+            error = LogUnavailable(f"the decision log could not be written: {getattr(exc, 'message', exc)}")
+        else:
+            self.written += len(batch)
+            self.batches += 1
+            if len(known_results) > _KNOWN_LIMIT:
+                known_results.clear()
+            for entry, pinned, _loop, _future in batch:
+                if pinned is not None:
+                    known_policies.add(pinned.digest)
+                known_results.add(entry.result_hash)
+        by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future]] = {}
+        for _entry, _pinned, loop, future in batch:
+            by_loop.setdefault(loop, []).append(future)
+        for loop, futures in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_settle, futures, error)
+            except RuntimeError:  # that event loop is closed: nobody is waiting any more
+                pass
+
+
+def _settle(futures: list[asyncio.Future], error: Exception | None) -> None:
+    for future in futures:
+        if future.done():
+            continue
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)
+
+
+# -- reading the log back -------------------------------------------------------------------
+
+def parse_since(text: str) -> str:
+    """``YYYY-MM-DD`` or an ISO 8601 time (``Z`` or an offset; none means UTC) as the log's time format."""
+    value = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            moment = datetime.fromisoformat(value + "T00:00:00+00:00")
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?", value):
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+        else:
+            raise ValueError(value)
+    except ValueError as exc:
+        raise UsageError(f"since must be YYYY-MM-DD or an ISO 8601 time, not '{text[:40]}'", code="bad-since",
+                         hint="e.g. 2026-05-01 or 2026-05-01T09:30:00Z") from exc
+    utc = moment.astimezone(timezone.utc)
+    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+_COLUMNS = ("d.id, d.decision_id, d.at, d.caller, d.token_id, d.kind, d.policy, d.policy_hash, d.status, d.input, "
+            "r.body FROM decisions d JOIN decision_results r ON r.hash = d.result_hash")
+
+
+def _row(row) -> dict:
+    (id_, decision_id, at, caller, token_id, kind, policy, digest, status, input_text, body) = row
+    return {"id": int(id_), "decision_id": decision_id, "at": at, "caller": caller, "token_id": token_id,
+            "kind": kind, "policy": policy, "policy_hash": digest, "status": int(status),
+            "input": json.loads(input_text), "result": json.loads(body)}
+
+
+def read_decisions(store, *, since: str | None = None, after: int | None = None, kind: str | None = None,
+                   limit: int = 100) -> list[dict]:
+    """Logged decisions, oldest first: at or after ``since``, with an id above ``after``, of ``kind``."""
+    clauses, params = [], []
+    if since is not None:
+        clauses.append("d.at >= ?")
+        params.append(parse_since(since))
+    if after is not None:
+        clauses.append("d.id > ?")
+        params.append(int(after))
+    if kind is not None:
+        if kind not in KINDS:
+            raise UsageError(f"unknown decision kind '{kind}'", code="bad-kind", hint="one of " + ", ".join(KINDS))
+        clauses.append("d.kind = ?")
+        params.append(kind)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    with store.read() as tx:
+        rows = tx.store.execute(f"SELECT {_COLUMNS}{where} ORDER BY d.id LIMIT ?",
+                                (*params, max(1, min(int(limit), MAX_LIMIT))))
+    return [_row(row) for row in rows]
+
+
+def count_decisions(store) -> int:
+    """How many decisions the log holds."""
+    with store.read() as tx:
+        return int(tx.store.execute("SELECT COUNT(*) FROM decisions")[0][0])
+
+
+def _one(store, ident: str) -> tuple[dict, str]:
+    """A logged decision by row id or decision id, and the result exactly as it was served."""
+    ident = str(ident)
+    if not re.fullmatch(r"\d{1,18}|[0-9a-f]{32}", ident):
+        raise CaseError(f"no decision '{ident[:40]}' in the log", code="unknown-decision",
+                        hint="a decision is named by its row id or its 32-digit decision id")
+    column = "d.id" if ident.isdigit() else "d.decision_id"
+    with store.read() as tx:
+        rows = tx.store.execute(f"SELECT {_COLUMNS} WHERE {column} = ?",
+                                (int(ident) if column == "d.id" else str(ident),))
+    if not rows:
+        raise CaseError(f"no decision '{ident}' in the log", code="unknown-decision")
+    return _row(rows[0]), rows[0][-1]
+
+
+def format_log_text(entries: Sequence[dict]) -> str:
+    """One line per decision: id, time, caller, kind, policy and hash, status, what was asked."""
+    if not entries:
+        return "no decisions logged\n"
+    lines = []
+    for entry in entries:
+        asked = entry["input"]
+        if entry["kind"] == "approvals":
+            what = ", ".join(asked.get("changes", []))
+        elif entry["kind"] == "diff":
+            what = f"{asked['old']['filename']} → {asked['new']['filename']}"
+        else:
+            request = asked.get("request", {})
+            what = f"case {asked.get('case')}" + (f" {request['gate']} {request['outcome']}" if "gate" in request else "")
+        lines.append(f"#{entry['id']}  {entry['at']}  {entry['caller']}  {entry['kind']}  {entry['policy']} "
+                     f"({entry['policy_hash'][:12]})  {entry['status']}  {what}")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A logged decision made again under its logged policy text: what was served and what comes out now."""
+
+    entry: dict
+    logged: str
+    replayed: str
+    scope: str
+
+    @property
+    def same(self) -> bool:
+        return self.logged == self.replayed
+
+
+def replay(store, ident: str) -> Replay:
+    """Decide the logged decision ``ident`` (row id or decision id) again from its logged input and policy text."""
+    from workreg.cases.service import PolicyCache
+    from workreg.policy.format import format_json
+
+    entry, logged = _one(store, ident)
+    with store.read() as tx:
+        cache = PolicyCache(tx)
+        compiled = cache.compiled(entry["policy_hash"])
+        body = entry["result"]
+        asked = entry["input"]
+        kind = entry["kind"]
+        if kind == "approvals":
+            from workreg.api import answer_approvals
+
+            answer = answer_approvals(compiled, asked["changes"], committees=asked["committees"],
+                                      originating=asked["originating"], as_of=body.get("as_of"))
+            return Replay(entry, logged, format_json(answer.to_dict()), "the whole result")
+        if kind == "diff":
+            return Replay(entry, logged, _replay_diff(entry, compiled, tx), "the whole result")
+        events = [event for event in tx.events(int(asked["case"])) if event.seq <= int(asked["seq"])]
+        state = cache.fold(events)
+        if kind == "case.migrate":
+            return Replay(entry, format_json(body["status"]), format_json(state.to_dict()),
+                          "the case's status after the move")
+        if entry["status"] == 409:
+            from workreg.cases.progress import check_record
+            from workreg.errors import RecordRefused
+            from workreg.serve.decisions import error_json
+
+            request = asked["request"]
+            try:
+                check_record(state, request["gate"], request["outcome"], request.get("again", False))
+            except RecordRefused as refused:
+                return Replay(entry, logged, error_json(refused), "the refusal")
+            return Replay(entry, logged, "(accepted now)\n", "the refusal")
+        return Replay(entry, logged, format_json(state.to_dict()), "the whole result")
+
+
+def _replay_diff(entry: dict, compiled, tx) -> str:
+    """A logged diff decided again: under the logged policy text, chosen the way the request chose it."""
+    import tempfile
+    from pathlib import Path
+
+    from workreg.serve.decisions import diff_text, upload_from_log
+
+    asked, body = entry["input"], entry["result"]
+    old, new = upload_from_log(asked["old"]), upload_from_log(asked["new"])
+    if asked.get("policy") or asked.get("on"):
+        return diff_text(compiled, old, new, asked.get("originating"), body.get("as_of"))[1]
+    # The registers named their policy version: the logged text goes in a scratch policy directory that takes
+    # precedence over the installed ones, so the same choice is made and it falls on the logged text.
+    ref, text = tx.policy_text(entry["policy_hash"])
+    name, _, version = ref.partition("@")
+    with tempfile.TemporaryDirectory(prefix="workreg-replay-") as scratch:
+        path = Path(scratch) / name / f"{version}.yaml"
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+        return diff_text(None, old, new, asked.get("originating"), body.get("as_of"), [scratch])[1]
