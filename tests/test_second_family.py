@@ -1,5 +1,5 @@
 """A second policy family by YAML alone: the Northwind Labs RFC process (policies/rfc/) works with
-every command — approvals, check, compare of its two versions, render, gherkin, coverage — with
+every command — approvals, check, compare of its two versions, render, gherkin, coverage, cases — with
 no code of its own, and every quote it cites is in its source document, in the section cited."""
 
 from __future__ import annotations
@@ -103,3 +103,22 @@ def test_a_copy_elsewhere_works_by_policy_dir(tmp_path, capsys):
     theirs = _json(capsys, ["approvals", "--policy-dir", str(tmp_path / "mine"), "--policy", "changeboard@2.0",
                             "breaking_change", "--format", "json"])
     assert {k: v for k, v in theirs.items() if k != "policy"} == {k: v for k, v in ours.items() if k != "policy"}
+
+
+def test_a_case_runs_through_its_own_order(tmp_path, capsys):
+    """Cases too are driven by the policy alone: the RFC process's own precedence holds a vote back."""
+    db = str(tmp_path / "rfc.db")
+    opened = _json(capsys, ["case", "open", "--policy", "rfc@2.0", "--change", "new_rfc", "--title", "RFC-42",
+                            "--db", db, "--format", "json"])
+    case = str(opened["id"])
+    assert opened["policy"] == "rfc@2.0" and not opened["complete"]
+    assert [item["gate"] for item in opened["next"]] == ["team_approval"]
+    assert main(["case", "record", case, "council_vote", "--outcome", "approved", "--date", "2026-03-01",
+                 "--db", db]) == 1
+    refusal = capsys.readouterr().err
+    assert "out-of-order" in refusal and "§4.2" in refusal
+    for gate, day in (("team_approval", "2026-02-01"), ("council_vote", "2026-03-01")):
+        assert main(["case", "record", case, gate, "--outcome", "approved", "--date", day, "--db", db]) == 0
+    capsys.readouterr()
+    status = _json(capsys, ["case", "status", case, "--db", db, "--format", "json"])
+    assert status["complete"] and [item["gate"] for item in status["done"]] == ["team_approval", "council_vote"]
