@@ -194,7 +194,7 @@ def table(results: dict) -> str:
                 if five_mb else f"workreg diff, {row['lines']:,} lines, all edited")
         rows.append((name, f"{row['wall_s']:.2f} s", f"≤ {target:.0f} s" if target else "",
                      _verdict(row["wall_s"], row["wall_s"] <= target) if target else ""))
-        rows.append((f"  CPU, peak memory", f"{row['cpu_s']:.2f} s, {row['peak_mib']:.0f} MiB", "", ""))
+        rows.append(("  CPU, peak memory", f"{row['cpu_s']:.2f} s, {row['peak_mib']:.0f} MiB", "", ""))
     if r.get("compare_ms") is None:
         rows.append(("compare dsp4003@1.1 vs dsp4003@1.2.0", r["compare_note"], "≤ 1 s", ""))
     else:

@@ -152,7 +152,6 @@ def given_policy(workreg: ScenarioContext, ref: str) -> None:
 
 def _partner(workreg: ScenarioContext, partner: str) -> str:
     """The partner's name: any organization but a body of the organization vocabulary (the partner is external)."""
-    from workreg.errors import UsageError
 
     name = partner.strip()
     body = workreg.body(name)
@@ -225,7 +224,6 @@ def when_phrase(workreg: ScenarioContext, phrase: str) -> None:
        "a scope extension to a body of the organization vocabulary, e.g. an additional working group: the "
        "change kind whose phrase (in the policy) is 'the update extends the scope to'")
 def when_scope_extension(workreg: ScenarioContext, group: str) -> None:
-    from workreg.errors import UsageError
 
     entity = workreg.vocabulary().lookup(group.strip(), what="working group")
     if entity.kind == "board":
@@ -285,7 +283,6 @@ def then_no_approval(workreg: ScenarioContext) -> None:
 
 def _working_group_hint(workreg: ScenarioContext, phrase: str) -> str:
     """For a working group named as an approver: which committee approves its work (§2.4)."""
-    from workreg.errors import UsageError
 
     body = workreg.body(phrase)
     if body is None or workreg.find_role(phrase) is not None:
@@ -609,7 +606,7 @@ def when_updated(workreg: ScenarioContext, name: str) -> None:
        "Then the change to the points of contact is a contact change",
        "every change of that register section was classified as this change kind (or editorial, unclassified)")
 def then_change_classified(workreg: ScenarioContext, section: str, kind: str) -> None:
-    from workreg.errors import UsageError, did_you_mean
+    from workreg.errors import did_you_mean
     from workreg.registers.diff import SECTION_IDS
 
     if normal(section) not in {normal(known) for known in SECTION_IDS}:
@@ -655,7 +652,7 @@ def when_linted(workreg: ScenarioContext, name: str, day: str) -> None:
        'Then lint reports "missing-board-resolution" at line 40',
        "a finding of this rule id (at this line), or none of it")
 def then_lint_reports(workreg: ScenarioContext, negation: str | None, rule: str, line: str | None) -> None:
-    from workreg.errors import UsageError, did_you_mean
+    from workreg.errors import did_you_mean
     from workreg.registers.lint import RULES
 
     if rule not in RULES:

@@ -8,12 +8,10 @@ that building the parser stays fast.
 from __future__ import annotations
 
 import argparse
-import re
-import sys
 from typing import TYPE_CHECKING
 
 from workreg.cli.args import add_command, add_on, add_policy, add_policy_dir
-from workreg.errors import UsageError, WorkregError, WorkregErrors
+from workreg.errors import WorkregError, WorkregErrors
 from workreg.outputs import emit
 
 if TYPE_CHECKING:  # datetime is imported when a date is parsed, not by every command's start-up
@@ -79,14 +77,9 @@ def parse_today(value: str | None) -> date:
     """``--today`` as a date (today when None); WorkregError code ``bad-date`` when not YYYY-MM-DD."""
     from datetime import date
 
-    if value is None:
-        return date.today()
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageError(f"--today must be a date as YYYY-MM-DD, not '{value}'", code="bad-date") from exc
+    from workreg.cli.args import parse_day
+
+    return date.today() if value is None else parse_day(value, "--today")
 
 
 def run_diff(args: argparse.Namespace) -> int:
