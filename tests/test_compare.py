@@ -68,16 +68,36 @@ def test_1_2_0_requires_the_owner_to_be_an_alliance_committee_member(v11_to_v120
 
 
 def test_1_2_0_drops_the_specific_list_of_committees(v11_to_v120):
-    # Appendix A's 1.0.x lines name the TC and the MC; no line attests an Interoperability Committee.
-    for role in ("technical_committee",):
-        assert _structure(v11_to_v120, "role", role)["change"] == "removed"
-    assert not [e for e in v11_to_v120["structure"] if e["id"] == "interoperability_committee"]
+    # Appendix A says 1.2.0 removed "specific list of other committees", not which: the reconstruction
+    # names no committee of that list (no Technical, no Interoperability Committee as a fact).
+    assert not [e for e in v11_to_v120["structure"] if e["id"] in ("technical_committee", "interoperability_committee")]
+    affected = _structure(v11_to_v120, "role", "affected_committee")
+    assert affected["rests_on"] == "reading"
     assert _structure(v11_to_v120, "role", "alliance_committee")["change"] == "added"
     assert _structure(v11_to_v120, "step", "alliance_committee_approval")["change"] == "added"
     edge = _structure(v11_to_v120, "precedence", "alliance_committee_approval->board_approval")
     assert edge["change"] == "added"
     kind = _structure(v11_to_v120, "change_kind", "new_register")
     assert kind["items"]["requires"] == {"added": ["alliance_committee_approval"], "removed": []}
+
+
+def test_compare_marks_what_rests_on_the_history_and_what_on_a_reading(v11_to_v120, capsys):
+    grounds = {(e["element"], e["id"]): e["rests_on"] for e in v11_to_v120["structure"]}
+    # "Added Alliance Committee explicitly": every difference about the Alliance Committee is the line's.
+    assert grounds[("role", "alliance_committee")] == "history"
+    assert grounds[("step", "alliance_committee_approval")] == "history"
+    assert grounds[("constraint", "owner_is_active_alliance_committee_member")] == "history"
+    assert grounds[("role", "affected_committee")] == "reading"
+    older = compare_policies(load_for_compare("dsp4003@1.0"), load_for_compare("dsp4003@1.1"))
+    grounds = {(e["element"], e["id"]): e["rests_on"] for e in older["structure"]}
+    assert grounds[("role", "vp_alliances")] == "history"  # "define role for VP of Alliances"
+    # "clarify decisions made by the Board" does not say which sentences: a reading.
+    assert grounds[("change_kind", "significant_change")] == "reading"
+    assert grounds[("change_kind", "contact_change")] == "reading"
+    for fmt, marker in (("text", "Rests on"), ("markdown", "| Rests on |")):
+        assert main(["compare", "dsp4003@1.0", "dsp4003@1.1", "--format", fmt]) == 1
+        out = capsys.readouterr().out
+        assert marker in out and "reading" in out
 
 
 def test_every_difference_of_a_reconstruction_rests_on_appendix_a():

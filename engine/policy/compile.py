@@ -108,6 +108,11 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
         },
         "phases": {phase.id: phase.title for phase in policy.phases},
         "vocabulary": policy.vocabulary,
+        # Bodies of the vocabulary this version does not name (a reconstruction of an older text).
+        "not_named": {
+            entry.body: {"citation": citations.ref(entry.citation), "interpretation": entry.interpretation}
+            for entry in policy.not_named
+        },
         "review_cycle": None if policy.review_cycle is None else {
             "interval_months": policy.review_cycle.interval_months,
             "strength": policy.review_cycle.strength,

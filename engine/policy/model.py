@@ -296,6 +296,19 @@ class RemovalTrigger(Strict):
     citation: Citation
 
 
+class NotNamed(Strict):
+    """A body of the organization vocabulary that this version of the text does not name.
+
+    A reconstruction of an older version says so of a body a later version added (DSP4003 1.1 and the
+    Alliance Committee, which 1.2.0 "Added ... explicitly"): no approval is ever given to it by reading a
+    register's words with the vocabulary, and the output says why.
+    """
+
+    body: str = Field(min_length=1, description="The body's name in the organization vocabulary.")
+    citation: Citation
+    interpretation: str | None = None
+
+
 class ClassificationRule(Strict):
     """Maps a register change record to a change kind (or to ``editorial``: no approval)."""
 
@@ -330,6 +343,10 @@ class Policy(Strict):
         description="The organization vocabulary that names the bodies of this process (policies/vocabulary/"
         "NAME.yaml, e.g. dmtf): --committee and --originating names are checked against it. Without it, "
         "names are taken as given.",
+    )
+    not_named: tuple[NotNamed, ...] = Field(
+        default=(), description="Bodies of the organization vocabulary this version does not name: a register's "
+        "words never bring them in as approvers.",
     )
     phases: tuple[Phase, ...] = Field(
         min_length=1, description="The phases of the process, in order; every step names one of them."

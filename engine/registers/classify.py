@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from workreg.policy.decide import CompiledPolicy
-from workreg.policy.decision import Citation, Decision
+from workreg.policy.decision import Citation, Decision, UnspecifiedPoint
 from workreg.policy.reserved import EDITORIAL
 from workreg.registers.diff import ChangeRecord, as_fact
 from workreg.registers.vocabulary import NamedCommittee, Vocabulary
@@ -89,15 +89,21 @@ def affected_committees(
             raise TypeError("affected_committees needs the policy, or the kinds whose committees count")
         kinds = policy.kinds_with_named_gates()
     kinds = frozenset(kinds)
+    absent = _not_named(policy)
     names: set[str] = set()
     for change in changes:
         if change.kind not in kinds:
             continue
         for name in change.record.committees:
             entity = vocabulary.entity(name)  # records name only bodies of this vocabulary
-            if entity.kind == "committee":
+            if entity.kind == "committee" and entity.name not in absent:
                 names.add(entity.name)
     return sorted(names)
+
+
+def _not_named(policy: CompiledPolicy | None) -> dict:
+    """The bodies of the vocabulary the policy's version of the text does not name (``not_named``)."""
+    return {} if policy is None else policy.table.get("not_named", {})
 
 
 def committee_evidence(
@@ -111,6 +117,7 @@ def committee_evidence(
             raise TypeError("committee_evidence needs the policy, or the kinds whose committees count")
         kinds = policy.kinds_with_named_gates()
     kinds = frozenset(kinds)
+    absent = _not_named(policy)
     found: dict[str, NamedCommittee] = {}
     for change in changes:
         if change.kind not in kinds:
@@ -123,11 +130,49 @@ def committee_evidence(
         for body, word in sorted(vocabulary.mentions(deliverable).items()):
             for name in vocabulary.involved_in(body):
                 entity = vocabulary.entity(name)
-                if entity.kind != "committee" or name in found or name not in record.committees:
+                if entity.kind != "committee" or name in found or name not in record.committees or name in absent:
                     continue
                 mentioned = vocabulary.entity(body)
                 found[name] = NamedCommittee(word, name, mentioned.kind, None if body == name else body, where)
     return [found[name] for name in sorted(found)]
+
+
+def bodies_left_out(
+    changes: list[ClassifiedChange], vocabulary: Vocabulary, policy: CompiledPolicy
+) -> tuple[UnspecifiedPoint, ...]:
+    """One open point per body a milestone's words name that the policy's version does not name.
+
+    A reconstruction of an older text (DSP4003 1.1) has no body a later version added (the Alliance
+    Committee): the vocabulary, which is today's organization, would give it milestone work, so the
+    answer says why it is not asked instead of dropping it silently.
+    """
+    absent = _not_named(policy)
+    if not absent:
+        return ()
+    kinds = policy.kinds_with_named_gates()
+    points: dict[str, UnspecifiedPoint] = {}
+    for change in changes:
+        if change.kind not in kinds:
+            continue
+        for name in sorted(change.record.committees):
+            entity = vocabulary.entity(name)
+            if entity.name not in absent or entity.name in points:
+                continue
+            entry = absent[entity.name]
+            record = change.record
+            text = record.after if record.after is not None else record.before or ""
+            line = record.line_new if record.after is not None else record.line_old
+            where = f"milestone '{text.split(' | ')[0]}'" + (f" (line {line})" if line else "")
+            source = policy.provenance_record.document
+            reading = f" {entry['interpretation']}" if entry.get("interpretation") else ""
+            points[entity.name] = UnspecifiedPoint(
+                f"not_named:{entity.name}",
+                f"{where} is work of the {entity.name} by the organization vocabulary, but {source}"
+                f"{' (reconstructed)' if policy.provenance_record.kind == 'reconstructed' else ''} does not name the "
+                f"{entity.name}, so it is not asked to approve; name it with --committee if it must.{reading}",
+                policy.citation(entry["citation"]), (change.kind,),
+            )
+    return tuple(points[name] for name in sorted(points))
 
 
 def decide_changes(
@@ -142,6 +187,9 @@ def decide_changes(
     if not kinds:
         return None
     decision = policy.decide(kinds, affected_committees(changes, vocabulary, policy), originating)
+    left_out = bodies_left_out(changes, vocabulary, policy)
+    if left_out:
+        decision = decision._replace(unspecified=decision.unspecified + left_out)
     evidence = {item.committee: item.note for item in committee_evidence(changes, vocabulary, policy)}
     if not evidence:
         return decision

@@ -407,7 +407,7 @@ def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> dict:
     plan = comparison_plan(common_kinds(old.compiled, new.compiled))
     decisions, kinds = compare_decisions(old.compiled, new.compiled, plan)
     structure = compare_structure(old.model, new.model)
-    return {
+    result = {
         "from": old.compiled.ref,
         "to": new.compiled.ref,
         "equivalent": not decisions and not kinds["added"] and not kinds["removed"] and not structure,
@@ -420,6 +420,9 @@ def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> dict:
         "decisions": decisions,
         "structure": structure,
     }
+    from workreg.versions.compare_format import mark_grounds
+
+    return mark_grounds(result)
 
 
 def _about(loaded: LoadedPolicy) -> dict:
@@ -432,5 +435,6 @@ def _about(loaded: LoadedPolicy) -> dict:
         "provenance": loaded.model.provenance.kind,
         "roles": {role.id: role.name for role in loaded.model.roles},
         "steps": {step.id: step.title for step in loaded.model.steps},
+        "actors": {step.id: step.actor for step in loaded.model.steps},
         "change_kinds": {kind.id: kind.title for kind in loaded.model.change_kinds},
     }
