@@ -17,8 +17,8 @@ placeholder                 error     a ``?``, ``…?``, ``xx/xx/2018``, ``<...>
 missing-board-resolution    error     a step of the policy records the board approval (resolution id and
                                       date) and the register lacks it
 missing-contacts            error     an organization lists no real point of contact
-review-overdue              warning   the next review date has passed, or the last approval is older than
-                                      the policy's review interval; the severity follows the policy's
+review-overdue              warning   the register's own next review date has passed, or its last approval
+                                      (else its date initiated) is older than the policy's review interval; the severity follows the policy's
                                       strength: must → error, should → warning, may → info (DSP4003 says
                                       "should": the register stays in force, so a warning)
 milestone-without-timeframe warning   an open milestone has no timeframe or only TBD
@@ -132,8 +132,19 @@ def format_json(findings: Iterable[Finding]) -> str:
 
 
 def _cite(policy: CompiledPolicy, citation: Citation) -> str:
+    """The clause, credited to the text it quotes: a reconstruction's words are another version's."""
+    return f"({cite_clause(policy, citation)})"
+
+
+def cite_clause(policy: CompiledPolicy, citation: Citation) -> str:
+    """``DSP4003 1.2.0 §3.2: "..."``; for a reconstruction ``DSP4003 1.0.1c (reconstructed; the words are
+    DSP4003 1.2.0's) §3.2: "..."`` — never another version's words credited to one nobody has."""
     source = policy.table["source"]
-    return f'({source["document"]} {source["version"]} §{citation.section}: "{citation.quote}")'
+    record = policy.provenance_record
+    if record.kind == "reconstructed":
+        return (f'{source["document"]} {source["version"]} (reconstructed; the words are {record.quotes_from}\'s) '
+                f'§{citation.section}: "{citation.quote}"')
+    return f'{source["document"]} {source["version"]} §{citation.section}: "{citation.quote}"'
 
 
 def _missing_sections(register: WorkRegister, template: Template, report) -> None:
@@ -243,13 +254,15 @@ def _contacts(register: WorkRegister, template: Template, report) -> None:
 
 
 def _review(register: WorkRegister, today: date, policy: CompiledPolicy, report) -> None:
+    """Two different grounds, each said as what it is: the register's own next review date (the
+    register's statement), and the policy's review cycle (DSP4003 §4: a "should")."""
     reasons: list[str] = []
     line: int | None = None
     review = register.review_date
     if review is not None and review.year_month is not None:
         year, month = (int(part) for part in review.year_month.split("-"))
         if (today.year, today.month) > (year, month):
-            reasons.append(f"the next review date {review.year_month} has passed")
+            reasons.append(f"the register's own next review date ({review.year_month}) has passed")
             line = review.line
     approvals = []
     if register.board_approval and register.board_approval.date and register.board_approval.date.value:
@@ -257,21 +270,25 @@ def _review(register: WorkRegister, today: date, policy: CompiledPolicy, report)
     document = register.corresponding_document
     if document and document.approval_date and document.approval_date.value:
         approvals.append((document.approval_date.value, document.approval_date.line, "partner approval"))
+    initiated_only = False
     if not approvals and register.date_initiated and register.date_initiated.value:
         approvals.append((register.date_initiated.value, register.date_initiated.line, "date initiated"))
+        initiated_only = True
     cycle = policy.review_cycle
     if approvals and cycle is not None:
         last, last_line, what = max(approvals, key=lambda approval: approval[0])
         if today > add_months(last, cycle.interval_months):
+            since = (f"no approval is recorded and the register's date initiated ({last.isoformat()})"
+                     if initiated_only else f"the last approval ({what} {last.isoformat()})")
             reasons.append(
-                f"the last approval ({what} {last.isoformat()}) is more than {cycle.interval_months} months old"
+                f"{since} is more than {cycle.interval_months} months old, and the policy says updates "
+                f"{cycle.strength} be done at least every {cycle.interval_months} months {_cite(policy, cycle.citation)}"
             )
             line = line or last_line
     if reasons:
         report(
             "review-overdue",
-            "review overdue as of " + today.isoformat() + ": " + "; ".join(reasons)
-            + (f" {_cite(policy, cycle.citation)}" if cycle is not None else ""),
+            "review overdue as of " + today.isoformat() + ": " + "; ".join(reasons),
             line,
             STRENGTH_SEVERITY[cycle.strength] if cycle is not None else None,
         )
@@ -304,5 +321,7 @@ def _process_version(register: WorkRegister, policy: CompiledPolicy, report) -> 
         return items
 
     if process.document.upper() != document or parts(process.version) != parts(version):
+        record = policy.provenance_record
+        what = f" (reconstructed from {record.quotes_from})" if record.kind == "reconstructed" else ""
         report("process-version", f"the register names {process.document} {process.version} as its process; "
-               f"these checks follow {document} {version}", process.line)
+               f"these checks follow {document} {version}{what}", process.line)

@@ -60,10 +60,13 @@ class ReviewCycle:
     strength: str
     section: str
     quote: str
+    #: The text the clause is cited from: ``DSP4003 1.2.0``, or for a reconstruction the version it
+    #: stands for and whose words the quote is (``DSP4003 1.0.1c, reconstructed; the words are DSP4003 1.2.0's``).
+    source: str = ""
 
     def to_dict(self) -> dict:
         return {"interval_months": self.interval_months, "strength": self.strength,
-                "citation": {"section": self.section, "quote": self.quote}}
+                "citation": {"section": self.section, "quote": self.quote, "source": self.source or None}}
 
 
 def review_cycle(policy) -> ReviewCycle | None:
@@ -73,7 +76,10 @@ def review_cycle(policy) -> ReviewCycle | None:
     cycle = load_policy(policy.file).review_cycle
     if cycle is None:
         return None
-    return ReviewCycle(cycle.interval_months, cycle.strength, cycle.citation.section, cycle.citation.quote)
+    record = policy.provenance_record
+    source = (f"{record.document}, reconstructed; the words are {record.quotes_from}'s"
+              if record.kind == "reconstructed" else record.quotes_from or record.document)
+    return ReviewCycle(cycle.interval_months, cycle.strength, cycle.citation.section, cycle.citation.quote, source)
 
 
 @dataclass(frozen=True)
@@ -273,8 +279,11 @@ def format_portfolio_text(result: Portfolio) -> str:
     if result.cycle is not None:
         cycle = result.cycle
         clause = f"§{cycle.section}" if cycle.section[:1].isdigit() else cycle.section
-        lines.append(f"Review due: the last approval + {cycle.interval_months} months ({cycle.strength}; "
-                     f"{clause} \"{cycle.quote}\"); without an approval on record, the review date the register states.")
+        source = f"{cycle.source} " if cycle.source else ""
+        lines.append(f"Review due: the last approval + {cycle.interval_months} months, because the policy says updates "
+                     f"\"{cycle.strength}\" be done at least every {cycle.interval_months} months ({source}{clause} "
+                     f"\"{cycle.quote}\"); a register with no approval on record is due by the review date it "
+                     "states itself (the register's own date, not the policy's rule).")
     else:
         lines.append(f"{result.policy} has no review cycle: review dates are the registers' own.")
     return "\n".join(lines) + "\n"
