@@ -36,10 +36,22 @@ def _waiting_line(gate: GateState) -> str:
     return "waits for " + "; ".join(parts)
 
 
+def reconstruction_note(state: CaseState) -> str | None:
+    """For a case under a reconstruction: that its gates and clauses are a reading, and whose words they quote."""
+    record = state.decision.provenance
+    if record is None or record.kind != "reconstructed":
+        return None
+    return (f"RECONSTRUCTED, NOT A PUBLISHED TEXT: {record.document} is not at hand; this case's gates are a "
+            f"reading of {record.quotes_from} and its change history, and every clause quotes {record.quotes_from}.")
+
+
 def header(state: CaseState) -> list[str]:
     lines = [f"Case {state.id}: {state.title}"]
     policy = f"Policy: {state.policy} (sha256 {state.policy_hash[:12]}, {state.provenance})"
     lines.append(policy)
+    note = reconstruction_note(state)
+    if note:
+        lines.append(note)
     if state.as_of:
         lines.append(f"Chosen as of {state.as_of['on']}: in force from {state.as_of['effective']}"
                      + (f" until {state.as_of['until']}" if state.as_of.get("until") else ""))
@@ -92,6 +104,9 @@ def format_status_markdown(state: CaseState) -> str:
     """The case as a checklist for a committee's agenda."""
     lines = [f"## Case {state.id}: {state.title}", ""]
     lines.append(f"- Policy: `{state.policy}` (sha256 `{state.policy_hash[:12]}`, {state.provenance})")
+    note = reconstruction_note(state)
+    if note:
+        lines.append(f"- **{note}**")
     lines.append("- Changes: " + ", ".join(f"`{c}`" for c in state.changes))
     if state.committees:
         lines.append("- Committees with milestone work: " + ", ".join(state.committees))

@@ -162,7 +162,11 @@ class CaseState:
         """The JSON contract of ``workreg case status --format json`` (documented in the README)."""
         return {
             "id": self.id, "title": self.title, "policy": self.policy, "policy_hash": self.policy_hash,
-            "provenance": self.provenance, "as_of": dict(self.as_of) if self.as_of else None,
+            "provenance": self.provenance,
+            # Whose words the clauses are: for a reconstruction another version's (null when published).
+            "quotes_from": (self.decision.provenance.quotes_from
+                            if self.decision.provenance and self.decision.provenance.reconstructed else None),
+            "as_of": dict(self.as_of) if self.as_of else None,
             "changes": list(self.changes), "committees": list(self.committees), "originating": self.originating,
             "subject": dict(self.subject), "opened_at": self.opened_at, "opened_by": self.opened_by,
             "complete": self.complete,

@@ -123,8 +123,14 @@ class CompiledPolicy:
         for kind, title in self.table["kinds"].items():
             if wanted in (kind.replace("_", " "), " ".join(title.split()).casefold()):
                 return kind
+        record = self.provenance_record
+        reconstructed = (
+            f" ({self.ref} is a reconstruction of {record.document}, which is not at hand: its change kinds are "
+            f"a reading of {record.quotes_from} and its change history, not a published list)"
+            if record.kind == "reconstructed" else ""
+        )
         raise UsageError(
-            f"unknown change kind '{name}' in {self.ref}", code="unknown-change-kind",
+            f"unknown change kind '{name}' in {self.ref}{reconstructed}", code="unknown-change-kind",
             hint=did_you_mean(name, self.kinds) or "known: " + ", ".join(self.kinds),
         )
 
