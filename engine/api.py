@@ -345,14 +345,19 @@ def policy_in_force(name: str, on: date | str, policy_dirs: Iterable[str | Path]
 def open_case(
     changes: Iterable[str], *, policy: str | CompiledPolicy = DEFAULT_POLICY, committees: Iterable[str] = (),
     originating: str | None = None, title: str | None = None, db: str | None = None, by: str | None = None,
+    none_named: bool = False,
 ):
-    """Open an approval case for ``changes`` in the case database ``db``; its state (a CaseState)."""
+    """Open an approval case for ``changes`` in the case database ``db``; its state (a CaseState).
+
+    Where the changes need one gate per affected committee, name them (``committees``) or say there
+    are none (``none_named``); else UsageError ``names-needed``.
+    """
     from workreg.cases.service import PinnedPolicy, open_case as open_
     from workreg.cases.store import open_store
 
     with open_store(db) as store:
         return open_(store, PinnedPolicy.of(_policy(policy)), changes=changes, committees=committees,
-                     originating=originating, title=title, by=by)
+                     originating=originating, title=title, by=by, none_named=none_named)
 
 
 def record_outcome(

@@ -33,6 +33,9 @@ class Opened:
     subject: dict = field(default_factory=dict)
     #: The ``--on`` choice of policy version, when it made one (InForce.to_dict()).
     as_of: dict | None = None
+    #: The opener said no body has work for the policy's per-name gates (``--no-affected-committees``):
+    #: those gates are not waited on (the clause says "any", which may be none).
+    none_named: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +103,8 @@ def encode(payload: Payload) -> str:
 
 _TYPES: dict[str, dict[str, tuple]] = {
     "opened": {"policy": (str,), "title": (str,), "changes": (list,), "committees": (list,),
-               "originating": (str, type(None)), "subject": (dict,), "as_of": (dict, type(None))},
+               "originating": (str, type(None)), "subject": (dict,), "as_of": (dict, type(None)),
+               "none_named": (bool,)},
     "recorded": {"gate": (str,), "outcome": (str,), "date": (str,), "ref": (str, type(None)),
                  "note": (str, type(None)), "again": (bool,)},
     "migrated": {"from_policy": (str,), "from_hash": (str,), "policy": (str,), "added": (list,), "dropped": (list,)},

@@ -186,6 +186,46 @@ PolicyFor = Callable[[str], "object"]
 OutcomeNotesFor = Callable[[str], Mapping[str, OutcomeNote]]
 
 
+def unnamed_gates(decision: Decision, policy) -> tuple:
+    """The gates of a per-name role (one per body named) that stand for no named body: a case cannot
+    wait on them, since nobody could hold them; the opener names the bodies or says there are none."""
+    roles = policy.table["roles"]
+    return tuple(item for item in decision.required
+                 if roles.get(item.approver, {}).get("per_name") and ":" not in item.gate)
+
+
+def without_gates(decision: Decision, gates: Iterable[str]) -> Decision:
+    """The decision without ``gates``: out of the approvals, the stages, the order and the parallel groups."""
+    drop = set(gates)
+    if not drop:
+        return decision
+    kept = [tuple(g for g in stage if g not in drop) for stage in decision.stages]
+    renumber = {old: new for new, old in enumerate((i for i, st in enumerate(kept, 1) if st), 1)}
+    parallel = tuple(
+        group._replace(stage=renumber[group.stage], gates=tuple(g for g in group.gates if g not in drop))
+        for group in decision.parallel
+        if group.stage in renumber and len([g for g in group.gates if g not in drop]) > 1
+    )
+    return decision._replace(
+        required=tuple(i for i in decision.required if i.gate not in drop and i.satisfied_by not in drop),
+        stages=tuple(stage for stage in kept if stage),
+        order=tuple(e for e in decision.order if e.before not in drop and e.after not in drop),
+        unordered=tuple(g for g in decision.unordered if g not in drop),
+        parallel=parallel,
+    )
+
+
+def none_named_notes(gates) -> tuple[Note, ...]:
+    """Why the case does not wait on a per-name gate: the opener said no body has such work."""
+    return tuple(
+        Note("none-named", item.gate,
+             f"no {item.name} named: the opener said there is none (--no-affected-committees); "
+             "the clause's \"any\" is read as allowing none",
+             (item.citation,))
+        for item in gates
+    )
+
+
 def fold(events: Iterable[Event], policy_for: PolicyFor, outcome_notes_for: OutcomeNotesFor) -> CaseState:
     """The state of a case from its events (in sequence order) and its pinned policies."""
     events = tuple(events)
@@ -209,7 +249,10 @@ def fold(events: Iterable[Event], policy_for: PolicyFor, outcome_notes_for: Outc
             raise CaseError(f"case {event.case_id} is opened twice (event {event.seq})", code="bad-event")
     policy = policy_for(policy_hash)
     decision = policy.decide(opened.changes, opened.committees, opened.originating)
+    dropped = unnamed_gates(decision, policy) if opened.none_named else ()
+    decision = without_gates(decision, (item.gate for item in dropped))
     gates, notes = progress(decision, records, lambda: outcome_notes_for(policy_hash))
+    notes = none_named_notes(dropped) + notes
     return CaseState(
         id=events[0].case_id, title=opened.title, policy=policy_ref, policy_hash=policy_hash,
         provenance=policy.provenance["kind"], changes=decision.changes, committees=opened.committees,

@@ -118,16 +118,23 @@ def _state(tx: Transaction, case_id: int) -> CaseState:
 def open_case(
     store: Store, pinned: PinnedPolicy, *, changes: Iterable[str], committees: Iterable[str] = (),
     originating: str | None = None, title: str | None = None, subject: Mapping | None = None,
-    as_of: Mapping | None = None, by: str | None = None, audit: Audit | None = None,
+    as_of: Mapping | None = None, by: str | None = None, audit: Audit | None = None, none_named: bool = False,
 ) -> CaseState:
-    """Open a case for ``changes`` under the pinned policy; the new case's state."""
+    """Open a case for ``changes`` under the pinned policy; the new case's state.
+
+    A case waits only on bodies someone named: where the changes need a per-name gate (one per
+    affected committee) and no body is named, the opener names them (``committees``) or says there
+    are none (``none_named``); else UsageError ``names-needed``.
+    """
     compiled = pinned.compiled()
     changes = compiled.canonical_changes(changes)
     committees = tuple(dict.fromkeys(c.strip() for c in committees if c and c.strip()))
-    compiled.decide(changes, committees, originating)  # an unknown kind or bad committee fails before writing
+    decision = compiled.decide(changes, committees, originating)  # an unknown kind or bad committee fails first
+    _check_names(compiled, decision, none_named)
     payload = Opened(
         policy=pinned.ref, title=title or ", ".join(changes), changes=changes, committees=committees,
         originating=originating, subject=dict(subject or {"from": "change"}), as_of=dict(as_of) if as_of else None,
+        none_named=none_named,
     )
     with store.write() as tx:
         tx.put_policy(pinned.digest, pinned.ref, pinned.text)
@@ -137,6 +144,29 @@ def open_case(
         if audit is not None:
             audit(tx, state, None)
         return state
+
+
+def _check_names(compiled, decision, none_named: bool) -> None:
+    """Refuse to open a case that would wait on a body nobody named (or a 'none' that changes nothing)."""
+    from workreg.cases.progress import unnamed_gates
+
+    unnamed = unnamed_gates(decision, compiled)
+    if none_named and not unnamed:
+        named = any(compiled.table["roles"].get(i.approver, {}).get("per_name") for i in decision.required)
+        raise UsageError(
+            "--no-affected-committees says no body has work for the per-name gates, but "
+            + ("bodies are named for them" if named else f"{', '.join(decision.changes)} need(s) no such gate"),
+            code="option-without-effect", hint="leave it out" + (", or leave out --committee" if named else ""),
+        )
+    if unnamed and not none_named:
+        item = unnamed[0]
+        raise UsageError(
+            f"{', '.join(decision.changes)} need(s) the approval of each {item.name} (§{item.citation.section} "
+            f"\"{item.citation.quote}\"), and none is named: the case would wait on a body nobody can hold",
+            code="names-needed",
+            hint=f"name each one with --committee NAME, or say there is none with --no-affected-committees "
+                 f"(§{item.citation.section} says \"any\", which may be none)",
+        )
 
 
 def record(

@@ -51,6 +51,9 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     what.add_argument("--register", metavar="FILE", help="a whole register proposed on its own")
     opened.add_argument("--committee", action="append", default=[], metavar="NAME",
                         help="a body with work in the change, for the policy's per-body gates (one gate each); repeatable")
+    opened.add_argument("--no-affected-committees", action="store_true",
+                        help="no body has work for the policy's per-body gates (DSP4003 §4: \"any other affected "
+                             "committees\" may be none); without it or --committee, such a change is refused")
     opened.add_argument("--originating", metavar="NAME", help="the body filling the policy's defaulted role (e.g. the Originating Committee), when not its default")
     add_policy(opened, "policy the case follows")
     add_on(opened)
@@ -166,6 +169,7 @@ def run_open(args: argparse.Namespace) -> int:
             store, pinned, changes=subject.changes, committees=(*subject.committees, *args.committee),
             originating=args.originating, title=args.title or subject.title or None,
             subject=subject.description, as_of=in_force.to_dict() if in_force else None, by=_author(args),
+            none_named=args.no_affected_committees,
         )
     if args.format == "json":
         _write_json(state.to_dict())

@@ -170,7 +170,7 @@ class Service:
             with self.store() as store:
                 open_case(store, served.pinned, changes=request.changes, committees=request.committees,
                           originating=request.originating, title=request.title, subject={"from": "change"},
-                          as_of=as_of, by=who.name, audit=audit)
+                          as_of=as_of, by=who.name, audit=audit, none_named=request.no_affected_committees)
             return logged[0]
 
         return await run_in_threadpool(work)

@@ -53,6 +53,8 @@ class OpenCaseRequest(_Body):
     changes: list[Name] = Field(min_length=1, max_length=64)
     committees: list[Name] = Field(default_factory=list, max_length=64)
     originating: Optional[Name] = None
+    #: ``--no-affected-committees``: no body has work for the policy's per-name gates.
+    no_affected_committees: bool = False
     policy: Ref = DEFAULT_POLICY
     on: Optional[Day] = None
     title: Optional[Text] = None

@@ -18,7 +18,7 @@ def test_a_case_through_the_api(tmp_path):
     state = workreg.case_status(case.id, db=db)
     assert [g.gate for g in state.next] == ["board_approval", "partner_approval"] and not state.complete
     # §3.2 orders a new register's approvals: the partner acknowledges after the Board.
-    new = workreg.open_case(["new_register"], db=db, by="api")
+    new = workreg.open_case(["new_register"], db=db, by="api", none_named=True)
     with pytest.raises(workreg.WorkregError) as refused:
         workreg.record_outcome(new.id, "partner_approval", "approved", "2026-01-06", db=db)
     assert refused.value.exit_code == 1 and refused.value.code == "out-of-order"

@@ -175,8 +175,8 @@ def test_an_open_case_keeps_its_policy_when_the_yaml_changes(capsys, tmp_path, s
     folder = tmp_path / "policies" / "relay"
     folder.mkdir(parents=True)
     shutil.copy(POLICY_DIR / "relay" / "1.0.yaml", folder / "1.0.yaml")
-    case = run_json(capsys, "case", "open", "--change", "big", "--policy", "relay@1.0", "--policy-dir",
-                    tmp_path / "policies", "--db", sqlite_url)
+    case = run_json(capsys, "case", "open", "--change", "big", "--committee", "P1", "--policy", "relay@1.0",
+                    "--policy-dir", tmp_path / "policies", "--db", sqlite_url)
     text = (folder / "1.0.yaml").read_text(encoding="utf-8")
     (folder / "1.0.yaml").write_text(text.replace(
         "      - {step: partner_ack, citation: {section: \"7\", quote: A big change needs everyone.}}\n", ""),
@@ -203,11 +203,11 @@ def test_open_from_a_register_or_a_diff_of_fixture_registers(capsys, sqlite_url)
 
 
 def test_open_on_a_date_pins_the_version_then_in_force(capsys, sqlite_url):
-    case = run_json(capsys, "case", "open", "--change", "big", "--policy", "relay", "--on", "2005-05-05",
+    case = run_json(capsys, "case", "open", "--change", "big", "--committee", "P1", "--policy", "relay", "--on", "2005-05-05",
                     "--policy-dir", POLICY_DIR, "--db", sqlite_url)
     assert case["policy"] == "relay@1.0" and case["as_of"]["on"] == "2005-05-05"
     assert case["as_of"]["provenance"] == "reconstructed"
-    code, out, _ = run(capsys, "case", "open", "--change", "big", "--policy", "relay", "--on", "2010-06-01",
+    code, out, _ = run(capsys, "case", "open", "--change", "big", "--committee", "P1", "--policy", "relay", "--on", "2010-06-01",
                        "--policy-dir", POLICY_DIR, "--db", sqlite_url)
     assert code == 0 and out.startswith("As of 2010-06-01: relay@2.0, in force from 2010-06-01")
     code, _, err = run(capsys, "case", "open", "--change", "big", "--policy", "relay", "--on", "2000-12-31",

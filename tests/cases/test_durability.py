@@ -154,7 +154,8 @@ def test_a_process_killed_mid_write_leaves_the_database_as_before(capsys, db_url
     script.write_text(KILLER, encoding="utf-8")
     argv = {
         "record": ["case", "record", str(case), "panel_ballot:P1", "--outcome", "approved", "--date", "2026-01-02"],
-        "open": ["case", "open", "--change", "big", "--policy", "relay@1.0", "--policy-dir", str(POLICY_DIR)],
+        "open": ["case", "open", "--change", "big", "--committee", "P2", "--policy", "relay@1.0", "--policy-dir",
+                 str(POLICY_DIR)],
     }[command]
     child = subprocess.Popen([sys.executable, str(script), str(marker), *argv, "--db", db_url],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
