@@ -233,4 +233,9 @@ class ReferenceDecider:
             stages=stages, order=order, steps=step_items, unordered=unordered, parallel=tuple(parallel),
             provenance=Provenance(provenance.kind, f"{source.document} {source.version}", self.quotes_from,
                                   provenance.note, tuple(self.cite(c) for c in provenance.basis)),
+            # the source's "needs no approval" (requires: none), where nothing is required
+            no_approval=() if required else tuple(
+                self.cite(self.kinds[change].requires_none_citation) for change in changes
+                if self.kinds[change].requires == "none" and self.kinds[change].requires_none_citation
+            ),
         )

@@ -49,8 +49,12 @@ def test_listed_and_checked_clean(capsys):
 
 
 def test_approvals_of_a_new_rfc(capsys):
-    decision = _json(capsys, ["approvals", "--policy", "rfc@2.0", "new_rfc", "--committee", "Payments team",
-                              "--committee", "Search team", "--format", "json"])
+    # §2.5: the council votes on "every RFC that introduces a new interface or breaks an existing one".
+    plain = _json(capsys, ["approvals", "--policy", "rfc@2.0", "new_rfc", "--committee", "Payments team",
+                           "--format", "json"])
+    assert plain["stages"] == [["team_approval:Payments team"]]
+    decision = _json(capsys, ["approvals", "--policy", "rfc@2.0", "new_rfc", "new_interface", "--committee",
+                              "Payments team", "--committee", "Search team", "--format", "json"])
     assert decision["stages"] == [["team_approval:Payments team", "team_approval:Search team"], ["council_vote"]]
     assert [u["topic"] for u in decision["unspecified"]] == ["council_deadline"]
     assert [s["step"] for s in decision["steps"]] == ["write_draft", "assign_shepherd", "shepherd_review",
@@ -89,7 +93,7 @@ def test_a_generated_skeleton_runs_green(tmp_path, capsys):
     assert 'Given the policy "rfc@2.0"' in text and "Scenario: Security change" in text
     result = pytest_in(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 passed" in result.stdout
+    assert "6 passed" in result.stdout  # one scenario per change kind
 
 
 def test_a_copy_elsewhere_works_by_policy_dir(tmp_path, capsys):
@@ -107,17 +111,18 @@ def test_a_copy_elsewhere_works_by_policy_dir(tmp_path, capsys):
 def test_a_case_runs_through_its_own_order(tmp_path, capsys):
     """Cases too are driven by the policy alone: the RFC process's own precedence holds a vote back."""
     db = str(tmp_path / "rfc.db")
-    opened = _json(capsys, ["case", "open", "--policy", "rfc@2.0", "--change", "new_rfc", "--title", "RFC-42",
-                            "--db", db, "--format", "json"])
+    opened = _json(capsys, ["case", "open", "--policy", "rfc@2.0", "--change", "new_rfc", "new_interface",
+                            "--committee", "Payments team", "--title", "RFC-42", "--db", db, "--format", "json"])
     case = str(opened["id"])
     assert opened["policy"] == "rfc@2.0" and not opened["complete"]
-    assert [item["gate"] for item in opened["next"]] == ["team_approval"]
+    assert [item["gate"] for item in opened["next"]] == ["team_approval:Payments team"]
     assert main(["case", "record", case, "council_vote", "--outcome", "approved", "--date", "2026-03-01",
                  "--db", db]) == 1
     refusal = capsys.readouterr().err
     assert "out-of-order" in refusal and "§4.2" in refusal
-    for gate, day in (("team_approval", "2026-02-01"), ("council_vote", "2026-03-01")):
+    for gate, day in (("team_approval:Payments team", "2026-02-01"), ("council_vote", "2026-03-01")):
         assert main(["case", "record", case, gate, "--outcome", "approved", "--date", day, "--db", db]) == 0
     capsys.readouterr()
     status = _json(capsys, ["case", "status", case, "--db", db, "--format", "json"])
-    assert status["complete"] and [item["gate"] for item in status["done"]] == ["team_approval", "council_vote"]
+    assert status["complete"] and [item["gate"] for item in status["done"]] == ["team_approval:Payments team",
+                                                                                "council_vote"]

@@ -55,7 +55,7 @@ def skeleton(policy: CompiledPolicy, *, policy_ref: str | None = None) -> str:
             widths = [max(len(row[c]) for row in rows) for c in range(4)]
             table = ["      | " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |" for row in rows]
         else:
-            steps.append("no approval is required")
+            steps.append("no approval is required" if decision.no_approval else "no approval is named")
             table = []
         # An order the text does not state is the policy's reading: say so, so the feature never
         # states an interpretation's stages as the text's.

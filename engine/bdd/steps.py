@@ -273,11 +273,19 @@ def then_not_asked(workreg: ScenarioContext, approver: str) -> None:
     _cover_kinds(workreg)
 
 
-@_step("Then", r"no approval is required", "Then no approval is required",
-       "the decision requires no gate at all")
-def then_no_approval(workreg: ScenarioContext) -> None:
-    if workreg.decision().required:
-        _fail(workreg, "no approval required")
+@_step("Then", r"no approval is (?P<how>required|named)", "Then no approval is required",
+       "'named': the decision requires no gate; 'required': also that the text says so (a kind's 'requires: none'), "
+       "or at least leaves nothing open: where the text only names no approver, 'required' is undecidable and fails")
+def then_no_approval(workreg: ScenarioContext, how: str) -> None:
+    decision = workreg.decision()
+    if decision.required:
+        _fail(workreg, f"no approval {how}")
+    if how == "required" and not decision.no_approval and decision.unspecified:
+        raise AssertionError(
+            "undecidable: the policy names no approval for " + ", ".join(decision.changes) + " but does not say none "
+            "is needed, and leaves open: " + "; ".join(p.text for p in decision.unspecified)
+            + "\nhint: say 'no approval is named' (and check the open points with 'the policy does not specify ...')")
+    workreg.cover(*(c.section for c in decision.no_approval))
     _cover_kinds(workreg)
 
 
@@ -404,13 +412,44 @@ def then_approvals_table(workreg: ScenarioContext, datatable) -> None:
        "Then the policy does not specify what makes a change significant",
        "the decision reports an unspecified point whose topic id or text contains these words")
 def then_unspecified(workreg: ScenarioContext, what: str) -> None:
+    bodies = _bodies_named(workreg, what)
     points = [
         p for p in workreg.decision().unspecified
-        if normal(p.topic) == normal(what) or _words_in(what, [p.text, p.topic])
+        if normal(p.topic) == normal(what)
+        or (_words_in(what, [p.text, p.topic]) and all(_asks_about(p, body) for body in bodies))
     ]
     if not points:
         _fail(workreg, f"an unspecified point about '{what}'")
     workreg.cover(*(p.citation.section for p in points))
+
+
+_QUESTION = re.compile(r"\b(?:whether|who|whom|which|what|how|when)\b", re.I)
+
+
+def _bodies_named(workreg: ScenarioContext, text: str) -> list[str]:
+    """The roles a statement names (by name or alias, as whole words), as their names."""
+    said = f" {normal(text)} "
+    roles = workreg.require_policy().table["roles"]
+    named = []
+    for info in roles.values():
+        names = [info["name"], *info.get("aliases", ())]
+        if any(re.search(rf"(?<![a-z]){re.escape(normal(n))}(?![a-z])", said) for n in names):
+            named.append(info["name"])
+    return named
+
+
+def _asks_about(point, body: str) -> bool:
+    """The open point is about this body: named in its topic, or in the question its text leaves open
+    (after "whether", "who", "what", ...), not merely mentioned ("§4.1 names only the Board")."""
+    roles_words = [w for w in re.findall(r"[a-z]+", normal(body)) if len(w) > 3 and w not in ("dmtf",)]
+    topic = normal(point.topic)
+    if any(w in topic for w in roles_words):
+        return True
+    question = _QUESTION.search(point.text)
+    if question is None:
+        return False
+    asked = normal(point.text[question.start():])
+    return bool(roles_words) and any(re.search(rf"\b{re.escape(w)}", asked) for w in roles_words)
 
 
 def _decision_step(workreg: ScenarioContext, step: str):
@@ -490,35 +529,67 @@ def _policy_model(workreg: ScenarioContext):
 
 @_step("Then", r"the (?P<role>.+?) is (?P<negation>not )?required to be (?P<what>.+)",
        "Then the Work Register Owner is required to be an active member of the Alliance Committee",
-       "the role has (or, with 'not', lacks) a constraint whose text says this")
+       "the role has (or, with 'not', lacks) a constraint that says it must be this: the same claim (be what, "
+       "negated or not: 'never the author'), not the same words")
 def then_role_constraint(workreg: ScenarioContext, role: str, negation: str | None, what: str) -> None:
+    from workreg.bdd import claims
+
     role_id = workreg.role(role)
     model = _policy_model(workreg)
-    found = [c for r in model.roles if r.id == role_id for c in r.constraints if _words_in(what, [c.text, c.citation.quote])]
+    constraints = [c for r in model.roles if r.id == role_id for c in r.constraints]
+    stated = claims.parse_clause(f"{role} must be {what}")
+    facts = []
+    for constraint in constraints:
+        try:
+            facts.append((claims.parse_clause(constraint.text), constraint))
+        except claims.Undecidable:
+            continue
+    # who: the role itself (the constraint is the role's); does what: verb, negation, object
+    found = [c for fact, c in facts if claims.matches(stated, fact, subject=False)]
+    listing = "; ".join(f"{c.text} (§{c.citation.section})" for c in constraints) or "none"
     if negation:
         assert not found, f"expected: the {role} not constrained to be {what}\ngot: " + "; ".join(c.text for c in found)
+        workreg.cover(*(c.citation.section for c in constraints))
         return
-    assert found, f"expected: the {role} constrained to be {what}\ngot constraints: " + "; ".join(
-        f"{c.text} (§{c.citation.section})" for r in model.roles if r.id == role_id for c in r.constraints
-    ) or "none"
+    assert found, f"expected: the {role} constrained to be {what}\ngot constraints: {listing}"
     workreg.cover(*(c.citation.section for c in found))
 
 
-@_step("Then", r"the role of the (?P<role>.+?) is to (?P<what>.+)",
-       "Then the role of the working groups is to define the milestones specified in the work register",
-       "the role's description, clause or responsibilities say this (all significant words appear)")
-def then_role_duty(workreg: ScenarioContext, role: str, what: str) -> None:
+@_step("Then", r"the role of the (?P<role>.+?) is (?P<negation>not )?to (?P<what>.+)",
+       "Then the role of the working groups is to help define the milestones specified in the work register",
+       "the role's duties (who does what, in the policy's `duties`) include this: the same verb and an object "
+       "the duty's words contain in order; 'is not to' checks that no duty says it. A statement the policy's "
+       "duties cannot decide fails")
+def then_role_duty(workreg: ScenarioContext, role: str, negation: str | None, what: str) -> None:
+    from workreg.bdd import claims
+
     role_id = workreg.role(role)
     model = _policy_model(workreg)
     entry = next(r for r in model.roles if r.id == role_id)
-    citations = [entry.citation, *entry.responsibilities]
-    matching = [c for c in citations if _words_in(what, [c.quote])] or (
-        [entry.citation] if _words_in(what, [entry.description or ""]) else []
-    )
-    assert matching, f"expected: the {role}'s role is to {what}\ngot: " + " / ".join(
-        f"§{c.section} \"{c.quote}\"" for c in citations
-    )
-    workreg.cover(*(c.section for c in matching))
+    facts = [(claims.duty(d.does, d.what), d) for d in entry.duties]
+    if not facts:
+        raise AssertionError(
+            f"undecidable: the policy states no duties of the {role} (who does what), so 'is to {what}' cannot be "
+            f"checked\nhint: give the role `duties:` (does, what, citation) in the policy; its clauses say: "
+            + " / ".join(f"§{c.section} \"{c.quote}\"" for c in (entry.citation, *entry.responsibilities)))
+    stated = claims.parse_duties(what, [fact.does for fact, _ in facts])
+    said = " / ".join(f"{d.does} {d.what} (§{d.citation.section})" for _, d in facts)
+    if not stated:
+        raise AssertionError(f"undecidable: no duty found in '{what}'\nhint: say 'is to VERB WHAT'; the policy's "
+                             f"duties of the {role}: {said}")
+    found, missing = [], []
+    for claim in stated:
+        duties = [d for fact, d in facts if claims.duty_matches(claim, fact)]
+        if bool(duties) != claim.negated:
+            found += duties
+        else:
+            missing.append(claim)
+    if negation:
+        assert len(missing) == len(stated), f"expected: the {role}'s role is not to {what}\ngot: {said}"
+        workreg.cover(entry.citation.section)
+        return
+    assert not missing, (f"expected: the {role}'s role is to {what}\ngot: the policy says the {role} does: {said}")
+    workreg.cover(*(d.citation.section for d in found))
 
 
 @_step("Then", r"the (?P<role>.+?) is (?:by default|most likely) the (?P<name>.+)",
@@ -550,11 +621,28 @@ def then_review_cycle(workreg: ScenarioContext, subject: str, strength: str, mon
 
 
 @_step("Then", r"removal may follow when (?P<what>.+)", "Then removal may follow when the partner organization disbands",
-       "a removal trigger says this")
+       "a removal trigger says this: its clauses (who does what, negated or not) are the statement's, all of them")
 def then_removal_trigger(workreg: ScenarioContext, what: str) -> None:
+    from workreg.bdd import claims
+
     triggers = _policy_model(workreg).removal_triggers
-    found = [t for t in triggers if _words_in(what, [t.text, t.citation.quote])]
-    assert found, f"expected: a removal trigger '{what}'\ngot: " + "; ".join(t.text for t in triggers)
+    listing = "; ".join(t.text for t in triggers) or "none"
+    try:
+        stated = claims.split_clauses(what)
+    except claims.Undecidable as exc:
+        raise AssertionError(f"undecidable: {exc}\nhint: say it as the policy's triggers do (subject, verb, "
+                             f"object): {listing}") from None
+    found = []
+    for trigger in triggers:
+        try:
+            facts = claims.split_clauses(trigger.text)
+        except claims.Undecidable:
+            continue
+        # every clause of the statement is one of the trigger's, and the trigger has no clause more
+        if all(any(claims.matches(s, f) for f in facts) for s in stated) and \
+                all(any(claims.matches(s, f) for s in stated) for f in facts):
+            found.append(trigger)
+    assert found, f"expected: a removal trigger '{what}'\ngot: {listing}"
     workreg.cover(*(t.citation.section for t in found))
 
 

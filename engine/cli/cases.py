@@ -52,8 +52,8 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     opened.add_argument("--committee", action="append", default=[], metavar="NAME",
                         help="a body with work in the change, for the policy's per-body gates (one gate each); repeatable")
     opened.add_argument("--no-affected-committees", action="store_true",
-                        help="no body has work for the policy's per-body gates (DSP4003 §4: \"any other affected "
-                             "committees\" may be none); without it or --committee, such a change is refused")
+                        help="no body has work for the policy's per-body gates (its clause says \"any\" of them, which "
+                             "may be none); without it or --committee, such a change is refused")
     opened.add_argument("--originating", metavar="NAME", help="the body filling the policy's defaulted role (e.g. the Originating Committee), when not its default")
     add_policy(opened, "policy the case follows")
     add_on(opened)

@@ -150,6 +150,9 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
                 "not_required": [
                     {"approver": n.approver, "citation": citations.ref(n.citation)} for n in kind.not_required
                 ],
+                # Where the source says the kind needs no approval at all ("requires: none").
+                "requires_none": (citations.ref(kind.requires_none_citation)
+                                  if kind.requires == "none" and kind.requires_none_citation else None),
                 "unspecified": [
                     {"topic": u.topic, "text": u.text, "citation": citations.ref(u.citation)} for u in kind.unspecified
                 ],

@@ -365,8 +365,12 @@ class CompiledPolicy:
             parallel = self._parallel(entry.changes, stages,
                                       {i: gate for gate in expansions for i, _ in expansions[gate]},
                                       {item.gate: item.name for item in required})
+        no_approval = () if required else tuple(
+            cite[index] for index in (self.table["rules"][change].get("requires_none") for change in entry.changes)
+            if index is not None
+        )
         return Decision(self.ref, entry.changes, required, not_required, unspecified, stages, tuple(order), step_items,
-                        unordered, parallel, self.provenance_record)
+                        unordered, parallel, self.provenance_record, no_approval)
 
     def _all_alternatives(self) -> dict[str, tuple[Alternative, ...]]:
         """Per step, the others the text names as able to perform it (built once)."""

@@ -225,6 +225,9 @@ class Decision(NamedTuple):
     #: One entry per stage of several gates: why they may run together.
     parallel: tuple[ParallelStage, ...] = ()
     provenance: Provenance | None = None
+    #: Where the source says these changes need no approval at all (a kind's ``requires: none``), its
+    #: clauses; empty when approvals are required or the source only names none.
+    no_approval: tuple[Citation, ...] = ()
 
     def stage_numbers(self) -> dict[str, int]:
         """Gate id → its stage, counting from 1 (satisfied gates have none)."""
@@ -254,4 +257,5 @@ class Decision(NamedTuple):
             "unordered": list(self.unordered),
             "parallel": [item.to_dict() for item in self.parallel],
             "provenance": self.provenance.to_dict() if self.provenance else None,
+            "no_approval": [citation.to_dict() for citation in self.no_approval],
         }

@@ -138,7 +138,11 @@ def format_text(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[s
                 label = "interpretation" if len(whose) == len(items) else f"interpretation ({', '.join(whose)})"
                 out.append(_wrapped(f"{label}: {interpretation}", indent="       ", subsequent="         "))
     else:
-        out.append(f"Required approvals: none named by {source_label(policy)}.")
+        if decision.no_approval:
+            out.append(f"Required approvals: none: {source_label(policy)} says no approval is needed.")
+            out += [f"  §{c.section}" + "\n" + _quote(c.quote) for c in decision.no_approval]
+        else:
+            out.append(f"Required approvals: none named by {source_label(policy)}.")
     satisfied = [item for item in decision.required if item.satisfied_by is not None]
     titles = {item.gate: item.title for item in decision.required}
     for item in satisfied:
@@ -226,7 +230,11 @@ def format_markdown(policy: CompiledPolicy, decision: Decision, *, notes: Sequen
         for note in stage_notes(policy, decision):
             out += ["", _md(note)]
     else:
-        out.append(f"No approval is named by {source_label(policy)}.")
+        if decision.no_approval:
+            out.append(f"No approval is needed: {source_label(policy)} says so ("
+                       + "; ".join(f"§{c.section} \"{_md(c.quote)}\"" for c in decision.no_approval) + ").")
+        else:
+            out.append(f"No approval is named by {source_label(policy)}.")
     titles = {item.gate: item.title for item in decision.required}
     for item in decision.required:
         if item.satisfied_by:

@@ -101,6 +101,21 @@ class Constraint(Strict):
     interpretation: str | None = None
 
 
+class Duty(Strict):
+    """What a role does, as its clause says it: who (the role), does what (a verb), to what (its object).
+
+    The Gherkin step "the role of X is to ..." compares a statement's verb and object with these, not
+    with the words of the quote, so "to approve the work register" is not taken for "shepherding them
+    through the process of getting the work register approved" (§2.7).
+    """
+
+    does: str = Field(min_length=1, description='The verb, in its base form, as the clause says it: "shepherd", '
+                      '"help define", "be responsible for".')
+    what: str = Field(min_length=1, description="What the role does it to or about, in the clause's words.")
+    citation: Citation
+    interpretation: str | None = None
+
+
 class Role(Strict):
     """A party in the process: a body that approves, or a person or group that acts."""
 
@@ -124,6 +139,9 @@ class Role(Strict):
         default=(), description='Other names a feature file may use for the role, e.g. "DMTF Board".'
     )
     responsibilities: tuple[Citation, ...] = ()
+    duties: tuple[Duty, ...] = Field(
+        default=(), description="What the role does (verb and object, each cited): what the role step checks."
+    )
     constraints: tuple[Constraint, ...] = ()
     interpretation: str | None = None
 

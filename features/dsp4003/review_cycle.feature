@@ -12,6 +12,6 @@ Feature: The 24-month update cycle
   Scenario: A review's approvals follow from what it changes
     Given an approved work register with OFA
     When the work register is reviewed
-    Then no approval is required
+    Then no approval is named
     And the "Update the register" step is done by the Work Register Owner
     And the policy does not specify approvals of the review itself

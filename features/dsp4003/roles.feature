@@ -20,7 +20,8 @@ Feature: Roles and responsibilities
     @dsp4003-2.1
     Examples: The partner
       | role             | duty                                                       |
-      | Alliance Partner | form a partnership with the DMTF through a Work Register   |
+      | Alliance Partner | develop the contents of the Work Register                  |
+      | Alliance Partner | acknowledge acceptance of the Work Register                |
 
     @dsp4003-2.2
     Examples: The owner

@@ -40,7 +40,7 @@ Feature: Updating an approved work register
   Scenario: A change of representatives does not need the Board, and nobody else is named
     When the alliance representatives or their email addresses change
     Then the DMTF Board need not approve
-    And no approval is required
+    And no approval is named
     And the policy does not specify any approver for a change of representatives
 
   @dsp4003-3.2

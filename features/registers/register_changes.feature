@@ -13,7 +13,7 @@ Feature: What a change to an approved work register needs
     Then the change to the points of contact is a contact change
     And the change to the version is editorial
     And the DMTF Board need not approve
-    And no approval is required
+    And no approval is named
 
   @dsp4003-4
   Scenario: Extending the scope to the SPDM working group and moving a deliverable

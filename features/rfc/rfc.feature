@@ -7,9 +7,10 @@ Feature: The Northwind Labs Engineering RFC Process
     Given the policy "rfc@2.0"
 
   @rfc-1 @rfc-2.3 @rfc-2.5 @rfc-4.2
-  Scenario: A new RFC needs every owning team, then the Architecture Council
+  Scenario: A new RFC that introduces an interface needs every owning team, then the Architecture Council
     Given the Payments team and the Search team are affected by the change
     When a new RFC is proposed
+    And the RFC introduces a new interface
     Then the approvals are, in order:
       | stage | approver             | kind     | clause |
       | 1     | Payments team        | approval | §2.3   |
@@ -17,6 +18,14 @@ Feature: The Northwind Labs Engineering RFC Process
       | 2     | Architecture Council | ballot   | §2.5   |
     And the Architecture Council ballot follows the Payments team approval
     And the policy does not specify how long the council may take to vote
+
+  @rfc-2.5
+  Scenario: A new RFC that adds no interface and breaks none does not go to the council
+    # §2.5: the council votes on "every RFC that introduces a new interface or breaks an existing one"
+    Given the Payments team is affected by the change
+    When a new RFC is proposed
+    Then the owning team must approve
+    And the Architecture Council is not asked to approve
 
   @rfc-3 @rfc-5.1 @rfc-5.2
   Scenario: Around the approvals: drafting, the shepherd, publishing
