@@ -36,6 +36,13 @@ def _waiting_line(gate: GateState) -> str:
     return "waits for " + "; ".join(parts)
 
 
+def committee_readings(state: CaseState) -> list[str]:
+    """For a case opened from register documents: why each committee was taken to have milestone work
+    (the vocabulary's reading of a milestone's words), so a reading is never shown as the register's word."""
+    read = state.subject.get("committees_read") or {}
+    return [read[name] for name in state.committees if name in read]
+
+
 def reconstruction_note(state: CaseState) -> str | None:
     """For a case under a reconstruction: that its gates and clauses are a reading, and whose words they quote."""
     record = state.decision.provenance
@@ -58,6 +65,8 @@ def header(state: CaseState) -> list[str]:
     lines.append("Changes: " + ", ".join(state.changes))
     if state.committees:
         lines.append("Committees with milestone work: " + ", ".join(state.committees))
+        for note in committee_readings(state):
+            lines.append(f"  reading: {note}")
     return lines
 
 
@@ -110,6 +119,8 @@ def format_status_markdown(state: CaseState) -> str:
     lines.append("- Changes: " + ", ".join(f"`{c}`" for c in state.changes))
     if state.committees:
         lines.append("- Committees with milestone work: " + ", ".join(state.committees))
+        for note in committee_readings(state):
+            lines.append(f"  - *reading:* {note}")
     lines.append("- Status: " + ("**complete**" if state.complete else "open"))
     lines.append("")
     for gate in state.gates:

@@ -41,7 +41,7 @@ def _non_editorial(classified, what: str) -> list:
 
 def from_diff(old: str, new: str, policy, vocabulary_paths: Sequence[str] = ()) -> Subject:
     """The classified changes between two register versions and the committees owning changed milestones."""
-    from workreg.registers.classify import affected_committees, classify_changes
+    from workreg.registers.classify import affected_committees, classify_changes, committee_evidence
     from workreg.registers.diff import diff_registers
     from workreg.registers.read import read_register
     from workreg.registers.vocabulary import load_vocabulary
@@ -53,14 +53,18 @@ def from_diff(old: str, new: str, policy, vocabulary_paths: Sequence[str] = ()) 
     kinds = _non_editorial(classified, f"{old} → {new}")
     # Committees count for the kinds whose rules matched milestone records (policy-driven, not by name).
     milestone_kinds = tuple({c.kind for c in kinds if c.record.section == "milestones"})
-    committees = affected_committees(classified, vocabulary, kinds=milestone_kinds)
+    committees = affected_committees(classified, vocabulary, policy, kinds=milestone_kinds)
+    # Which committee has milestone work is read from the milestones' words: a reading, kept with the case.
+    readings = {item.committee: item.note for item in committee_evidence(classified, vocabulary, policy,
+                                                                         kinds=milestone_kinds)}
     name = after.partner_name or Path(new).stem
     old_version = before.version.text if before.version else Path(old).stem
     new_version = after.version.text if after.version else Path(new).stem
     return Subject(
         changes=tuple(dict.fromkeys(c.kind for c in kinds)), committees=tuple(committees),
         description={"from": "diff", "old": str(old), "new": str(new),
-                     "unclassified": sum(1 for c in classified if c.kind is None)},
+                     "unclassified": sum(1 for c in classified if c.kind is None),
+                     "committees_read": {name: readings[name] for name in committees if readings.get(name)}},
         title=f"{name} work register: {old_version} → {new_version}",
     )
 
@@ -87,11 +91,15 @@ def from_register(path: str, policy, vocabulary_paths: Sequence[str] = ()) -> Su
             code="unclassified-register", file=str(path), hint="give the change kinds with --change KIND",
         )
     kinds = _non_editorial(classified, str(path))
-    committees = sorted(name for name in owners if vocabulary.entity(name).kind == "committee")
+    absent = policy.table.get("not_named", {})
+    committees = sorted(name for name in owners if vocabulary.entity(name).kind == "committee" and name not in absent)
     name = register.partner_name or Path(path).stem
     version = f" {register.version.text}" if register.version else ""
+    reading = ("read from the milestones' words with the organization vocabulary (a reading of the register, "
+               "not a statement of it)")
     return Subject(
         changes=tuple(dict.fromkeys(c.kind for c in kinds)), committees=tuple(committees),
-        description={"from": "register", "register": str(path)},
+        description={"from": "register", "register": str(path),
+                     "committees_read": {committee: f"{committee}: {reading}" for committee in committees}},
         title=f"{name} work register{version}",
     )
