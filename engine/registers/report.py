@@ -37,12 +37,19 @@ def _sorted(changes: list[ClassifiedChange]) -> list[ClassifiedChange]:
 
 
 def _decision_summary(decision: Decision | None, changes: list[ClassifiedChange]) -> str:
-    if decision is None:
-        counted = [c for c in changes if c.kind == EDITORIAL]
-        return "No approval needed: " + (
-            f"the {len(counted)} change(s) are editorial." if counted and len(counted) == len(changes)
-            else "no change is of a kind that needs one.")
-    return ""
+    """What the changes need when none needs a named approval, no stronger than the policy says it."""
+    if decision is not None:
+        return ""
+    if not changes:
+        return "No approval needed: the two versions do not differ."
+    unclassified = [c for c in changes if c.kind is None]
+    if unclassified:
+        return (f"No approval is named for the classified changes, but {len(unclassified)} change(s) are "
+                "unclassified: the policy does not say what they need (listed below).")
+    counted = [c for c in changes if c.kind == EDITORIAL]
+    return "No approval needed: " + (
+        f"the {len(counted)} change(s) are editorial." if len(counted) == len(changes)
+        else "no change is of a kind that needs one.")
 
 
 def format_diff_text(policy: CompiledPolicy, result: RegisterDiff, old: str, new: str) -> str:

@@ -73,3 +73,35 @@ def test_withdrawal_says_it_needs_no_approval_as_the_source_does(capsys, fmt):
 def test_a_kind_the_source_only_names_no_approver_for_still_says_none_named(capsys):
     assert main(["approvals", "contact_change", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["no_approval"] == []
+
+
+def test_a_diff_with_unclassified_changes_never_says_no_approval_is_needed(capsys):
+    from tests.conftest import ROOT
+
+    registers = ROOT / "features" / "registers"
+    # Under 1.0 (reconstructed) no rule classifies points of contact: their changes are unclassified.
+    assert main(["diff", str(registers / "esa-1.0.txt"), str(registers / "esa-1.1-contacts.txt"),
+                 "--policy", "dsp4003@1.0"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "No approval needed" not in out
+    assert "2 change(s) are unclassified: the policy does not say what they need" in out
+
+
+@pytest.mark.parametrize("ref", ["dsp4003@1.0", "dsp4003@1.1", "dsp4003@1.2.0", "rfc@1.0", "rfc@2.0"])
+def test_every_duty_says_what_its_clause_says(ref):
+    """A role's duty (what the role steps check) is the clause's: its verb is in its quote, and the words
+    of what it acts on are too (the clause may say them in another order)."""
+    from workreg.api import load_policy
+    from workreg.bdd.claims import _tokens, content, stem
+    from workreg.policy.registry import resolve
+
+    model = load_policy(resolve(ref).path)
+    for role in model.roles:
+        for duty in role.duties:
+            quoted = {stem(word) for word in _tokens(duty.citation.quote)}
+            verbs = [stem(word) for word in _tokens(duty.does) if word not in ("be", "to", "for", "with", "on", "off")]
+            # the verb, or its noun ("approve" / "approval"), is the clause's
+            assert all(any(q.startswith(v[:6]) for q in quoted) for v in verbs), (role.id, duty.does, duty.citation.quote)
+            missing = [w for w in content(_tokens(duty.what)) if w not in quoted]
+            # a word the clause does not say is allowed only as a marked reading ("them" is the owner, §2.7)
+            assert not missing or duty.interpretation, (role.id, duty.does, missing)
