@@ -892,7 +892,7 @@ _COMMAND_IDS = [" ".join(c).replace(str(conftest.ROOT) + "/", "") for c in WRITI
 def case_db(tmp_path_factory) -> str:
     """A case database with one case open, for the ``case`` commands that write to stdout."""
     path = str(tmp_path_factory.mktemp("cases") / "cases.db")
-    code, _, err = run(["case", "open", "--change", "new_register", "--db", path, "--by", "corpus"])
+    code, _, err = run(["case", "open", "--change", "new_register", "--no-affected-committees", "--db", path, "--by", "corpus"])
     assert code == 0, err
     return path
 
