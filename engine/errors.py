@@ -25,6 +25,7 @@ class WorkregError(Exception):
         field: str | None = None,
         hint: str | None = None,
     ) -> None:
+        message, file, hint = _without_secrets(message), _without_secrets(file), _without_secrets(hint)
         super().__init__(message)
         self.message = message
         self.code = code
@@ -60,6 +61,15 @@ class WorkregError(Exception):
             "field": self.field,
             "hint": self.hint,
         }
+
+
+def _without_secrets(text: str | None) -> str | None:
+    """Text an error will show, with database passwords masked (a driver may quote the URL back)."""
+    if text is None or ("://" not in text and "=" not in text):
+        return text
+    from workreg.redact import redact_text  # only for text that may hold one: start-up stays light
+
+    return redact_text(text)
 
 
 class WorkregErrors(WorkregError):
