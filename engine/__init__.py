@@ -18,7 +18,28 @@ Every error workreg raises on purpose is a :class:`WorkregError`.
 
 from __future__ import annotations
 
-# Kept minimal: the command line imports this package before it can handle Ctrl-C.
+import sys
+
+
+def _interrupted(signum, frame) -> None:
+    raise SystemExit(130)  # 128 + SIGINT, as shells report it; SystemExit prints no traceback
+
+
+def _started_as_the_command() -> bool:
+    """Whether this process is the ``workreg`` command (its console script, or ``python -m workreg``)."""
+    script = sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1] if sys.argv else ""
+    return script in ("workreg", "workreg.exe") or getattr(sys, "orig_argv", [])[1:3] == ["-m", "workreg"]
+
+
+# Ctrl-C from the first line workreg runs: this package is the first of workreg's code the command
+# imports, so the command's handler (exit 130, no traceback) is installed here, from the builtin
+# _signal module (no import of signal and enum first).  A program that imports workreg keeps its own.
+if _started_as_the_command():
+    import _signal
+
+    _signal.signal(_signal.SIGINT, _interrupted)
+
+# Kept minimal: nothing above may be slow, and the rest imports nothing.
 TYPE_CHECKING = False
 
 __version__ = "0.2.0"

@@ -55,15 +55,17 @@ def main(argv=None) -> int:
         return INTERRUPTED
 
 
-def _interrupted(signum, frame) -> None:
-    raise SystemExit(INTERRUPTED)
-
-
 def entry_point() -> None:
-    """Console-script entry: Ctrl-C from the first moment ends quietly (exit 130); exit with :func:`main`'s code."""
-    import signal
+    """Console-script entry: Ctrl-C from the first moment ends quietly (exit 130); exit with :func:`main`'s code.
 
-    signal.signal(signal.SIGINT, _interrupted)
+    ``import workreg`` has installed the handler already when this process is the ``workreg``
+    command; installed again here for a program that calls ``entry_point()`` under another name.
+    """
+    import _signal
+
+    from workreg import _interrupted
+
+    _signal.signal(_signal.SIGINT, _interrupted)
     sys.exit(main())
 
 
