@@ -79,7 +79,7 @@ def _start_up_seconds(command: list[str], env: dict) -> float:
 @pytest.mark.parametrize("how", ["console-script", "python -m"])
 def test_interrupts_at_varied_delays_never_show_workregs_frames(how: str):
     command = _console_script() if how == "console-script" else [sys.executable, "-m", "workreg"]
-    env = {**os.environ, "WORKREG_CACHE": "off"}
+    env = {**os.environ, "WORKREG_CACHE_DIR": "off"}
     span = 1.5 * _start_up_seconds(command, env)
     outcomes: dict[str, int] = {}
     ours = []
