@@ -21,7 +21,12 @@ from __future__ import annotations
 import sys
 
 
+#: The interrupts the command received (the CLI ends quietly with 130 whatever they broke).
+_interrupts: list[int] = []
+
+
 def _interrupted(signum, frame) -> None:
+    _interrupts.append(signum)
     raise SystemExit(130)  # 128 + SIGINT, as shells report it; SystemExit prints no traceback
 
 

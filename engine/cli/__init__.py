@@ -53,6 +53,14 @@ def main(argv=None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     except KeyboardInterrupt:
         return INTERRUPTED
+    except BaseException:
+        # An interrupt inside a library's own start-up (an extension module importing its C API)
+        # can come out as that library's error (ImportError, a Rust panic): still just Ctrl-C.
+        from workreg import _interrupts
+
+        if _interrupts:
+            return INTERRUPTED
+        raise
 
 
 def entry_point() -> None:
