@@ -30,7 +30,7 @@ MAX_ID = 2**63 - 1
 #: Work registers date from the 2000s; the window leaves room on both sides and keeps every date
 #: and every review cycle computed from it far from ``datetime``'s limits (years 1 and 9999).
 FIRST_YEAR = 1900
-LAST_YEAR = 2199
+LAST_YEAR = 2999
 
 _MAX_DIGITS = len(str(MAX_ID))
 

@@ -25,7 +25,7 @@ milestone-without-timeframe warning   an open milestone has no timeframe or only
 process-version             warning   the register names a version of its process (``DSP4003 1.6.0``) other
                                       than the one the policy encodes (whose requirements these checks follow)
 date-out-of-window          warning   a date (initiated, approved, next review) has a year outside the years
-                                      workreg reads (1900-2199, :mod:`workreg.scalars`): ``0015`` is not
+                                      workreg reads (1900-2999, :mod:`workreg.scalars`): ``0015`` is not
                                       taken for 2015; the date is not used for the review checks
 unread-line                 info      a line workreg did not read into any field (listed, never dropped)
 ==========================  ========  =====================================================================
