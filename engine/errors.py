@@ -124,7 +124,7 @@ class Suggestions:
     Up to ``SCAN_ALL`` names, difflib looks at every one (as it always did).  Beyond, an index of
     the names' character trigrams picks at most ``CANDIDATES`` names sharing the most trigrams
     with the word (reading at most ``POSTINGS`` index entries, rarest trigrams first) and difflib
-    chooses among those: a typo of a 3,000-step policy's step id costs well under a millisecond
+    chooses among those: a typo of a 3,000-step policy's step id costs about a millisecond
     instead of 3,000 string comparisons.  A name that shares no trigram with the word can be
     missed; such a name is seldom what the writer meant.
     """
