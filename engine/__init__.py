@@ -18,7 +18,44 @@ Every error workreg raises on purpose is a :class:`WorkregError`.
 
 from __future__ import annotations
 
-# Kept minimal: the command line imports this package before it can handle Ctrl-C.
+import sys
+
+#: The interrupts the command received (the CLI ends quietly with 130 whatever they broke).
+_interrupts: list[int] = []
+
+
+def _interrupted(signum, frame) -> None:
+    _interrupts.append(signum)
+    raise SystemExit(130)  # 128 + SIGINT, as shells report it; SystemExit prints no traceback
+
+
+def _unraisable(unraisable) -> None:
+    """An interrupt that landed in a callback Python cannot raise from (a weak reference's, a
+    ``__del__``) would be printed as "Exception ignored" and lost: end the command there, quietly."""
+    if isinstance(unraisable.exc_value, SystemExit) and _interrupts:
+        import os
+
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001 - a closed or broken stream: nothing left to say
+                pass
+        os._exit(130)
+    sys.__unraisablehook__(unraisable)
+
+
+# Ctrl-C from the first line workreg runs: this package is the first of workreg's code the command
+# imports, so when this process is the ``workreg`` command (its console script, or ``python -m
+# workreg``) the command's handler (exit 130, no traceback) is installed here, first, from the
+# builtin _signal module (no import of signal and enum).  A program that imports workreg keeps its own.
+if (sys.argv and sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1] in ("workreg", "workreg.exe")) \
+        or getattr(sys, "orig_argv", [])[1:3] == ["-m", "workreg"]:
+    import _signal
+
+    _signal.signal(_signal.SIGINT, _interrupted)
+    sys.unraisablehook = _unraisable
+
+# Kept minimal: nothing above may be slow, and the rest imports nothing.
 TYPE_CHECKING = False
 
 __version__ = "0.2.0"

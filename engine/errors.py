@@ -25,6 +25,7 @@ class WorkregError(Exception):
         field: str | None = None,
         hint: str | None = None,
     ) -> None:
+        message, file, hint = _without_secrets(message), _without_secrets(file), _without_secrets(hint)
         super().__init__(message)
         self.message = message
         self.code = code
@@ -60,6 +61,15 @@ class WorkregError(Exception):
             "field": self.field,
             "hint": self.hint,
         }
+
+
+def _without_secrets(text: str | None) -> str | None:
+    """Text an error will show, with database passwords masked (a driver may quote the URL back)."""
+    if text is None or ("://" not in text and "=" not in text):
+        return text
+    from workreg.redact import redact_text  # only for text that may hold one: start-up stays light
+
+    return redact_text(text)
 
 
 class WorkregErrors(WorkregError):
@@ -99,17 +109,80 @@ class RulesError(WorkregError):
     """The rules engine adapter hit one of its limits or failed."""
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """A ``did you mean 'x'?`` hint for an unknown id, or None when nothing is close."""
-    import difflib  # only when a hint is needed: the CLI imports this module at start-up
+def did_you_mean(word: str, choices: Iterable[str] | Suggestions) -> str | None:
+    """A ``did you mean 'x'?`` hint for an unknown id, or None when nothing is close.
 
-    options = sorted(set(choices))
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    if options and len(options) <= 12:
-        return "expected one of: " + ", ".join(options)
-    return None
+    ``choices`` may be a :class:`Suggestions` built once, for many look-ups in the same names.
+    """
+    index = choices if isinstance(choices, Suggestions) else Suggestions(choices)
+    return index.hint(word)
+
+
+class Suggestions:
+    """Names to suggest from, indexed once: each hint costs about the same however many names.
+
+    Up to ``SCAN_ALL`` names, difflib looks at every one (as it always did).  Beyond, an index of
+    the names' character trigrams picks at most ``CANDIDATES`` names sharing the most trigrams
+    with the word (reading at most ``POSTINGS`` index entries, rarest trigrams first) and difflib
+    chooses among those: a typo of a 3,000-step policy's step id costs about a millisecond
+    instead of 3,000 string comparisons.  A name that shares no trigram with the word can be
+    missed; such a name is seldom what the writer meant.
+    """
+
+    SCAN_ALL = 200
+    CANDIDATES = 12
+    POSTINGS = 2000
+
+    def __init__(self, choices: Iterable[str]) -> None:
+        self.options = sorted(set(choices))
+        self._grams: dict[str, list[int]] | None = None
+        self._answers: dict[str, str | None] = {}
+
+    def hint(self, word: str) -> str | None:
+        """``did you mean 'x'?``, ``expected one of: ...`` (a dozen names or fewer) or None."""
+        if word in self._answers:
+            return self._answers[word]
+        import difflib  # only when a hint is needed: the CLI imports this module at start-up
+
+        candidates = self.options if len(self.options) <= self.SCAN_ALL else self._candidates(word)
+        close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+        if close:
+            answer: str | None = f"did you mean '{close[0]}'?"
+        elif self.options and len(self.options) <= 12:
+            answer = "expected one of: " + ", ".join(self.options)
+        else:
+            answer = None
+        if len(self._answers) < 10_000:
+            self._answers[word] = answer
+        return answer
+
+    def _candidates(self, word: str) -> list[str]:
+        if self._grams is None:
+            self._grams = {}
+            for number, option in enumerate(self.options):
+                for gram in _trigrams(option):
+                    self._grams.setdefault(gram, []).append(number)
+        from collections import Counter
+        from itertools import chain
+
+        postings = sorted((self._grams[gram] for gram in _trigrams(word) if gram in self._grams), key=len)
+        taken, budget = [], self.POSTINGS
+        for posting in postings:  # the rarest trigrams say the most, and cost the least
+            taken.append(posting[:budget])
+            budget -= len(posting)
+            if budget <= 0:
+                break
+        shared = Counter(chain.from_iterable(taken))
+        # Of the names sharing the most trigrams, those of about the word's length first (Dice).
+        size = len(word) + 2
+        best = sorted(shared.most_common(4 * self.CANDIDATES),
+                      key=lambda item: (-2 * item[1] / (size + len(self.options[item[0]]) + 2), item[0]))
+        return [self.options[number] for number, _ in best[:self.CANDIDATES]]
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"\x02{text.casefold()}\x03"
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
 class RenderError(WorkregError):

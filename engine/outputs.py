@@ -39,8 +39,8 @@ MIN_WIDTH = 40
 def text_width() -> int:
     """Columns available for human text: ``COLUMNS``, the terminal's width, else 100."""
     configured = os.environ.get("COLUMNS", "")
-    if configured.isdigit() and int(configured) > 0:
-        return max(MIN_WIDTH, int(configured))
+    if configured.isascii() and configured.isdigit() and 0 < int(configured[:6]):  # not '²', not 10**4000
+        return max(MIN_WIDTH, int(configured[:6]))
     try:
         if sys.stdout is not None and sys.stdout.isatty():
             return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)

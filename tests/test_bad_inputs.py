@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workreg.cli import main
-from workreg.inputs import MAX_DATA_BYTES
+from workreg.inputs import MAX_POLICY_BYTES
 from workreg.errors import WorkregError
 from workreg.policy.load import validate_policy_text
 from workreg.registers.read import read_register
@@ -116,7 +116,7 @@ def test_shipped_directory_layout_with_a_broken_policy(tmp_path):
 
 def test_huge_policy_file_is_refused(tmp_path):
     path = tmp_path / "huge.yaml"
-    path.write_text("policy: x\nnote: " + "x" * (MAX_DATA_BYTES + 1000) + "\n", encoding="utf-8")
+    path.write_text("policy: x\nnote: " + "x" * (MAX_POLICY_BYTES + 1000) + "\n", encoding="utf-8")
     _, _, err = assert_workreg_error(["check", str(path)])
     assert "too-large" in err
     assert_workreg_error(["approvals", "new_register", "--policy", str(path)])

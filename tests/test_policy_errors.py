@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from workreg.cli import main
-from workreg.inputs import MAX_DATA_BYTES
+from workreg.inputs import MAX_POLICY_BYTES
 from tests.conftest import FIXTURES
 
 BASE = (FIXTURES / "policies" / "minimal.yaml").read_text()
@@ -51,8 +53,9 @@ CASES = {
     "cycle": (
         "precedence:\n",
         'precedence:\n  - before: board_approval\n    after: committee_ballot\n    citation: {section: "2", quote: x}\n',
-        "F:33: cycle: the order of steps has a cycle: committee_ballot → board_approval → committee_ballot "
-        "(at precedence[1])\n    hint: remove one precedence edge of the cycle",
+        "F:30: cycle: the order of steps has a cycle: board_approval → committee_ballot → board_approval; "
+        "its edges: board_approval → committee_ballot at F:30 (precedence[0]), committee_ballot → board_approval "
+        "at F:33 (precedence[1]) (at precedence[0])\n    hint: remove or reverse one precedence edge of the cycle",
     ),
     "bad_id": (
         "  - id: small_fix\n", "  - id: Small-Fix\n",
@@ -135,6 +138,40 @@ def test_broken_policy_reports_exact_errors(name, tmp_path, capsys):
     assert "Traceback" not in out.err
 
 
+_ORDER = ("      - before: {}\n        after: {}\n        citation: {{section: \"3\", quote: x}}\n"
+          "        interpretation: read so\n")
+
+
+@pytest.mark.parametrize("with_precedence", [False, True])
+def test_a_cycle_of_two_kinds_orders_names_each_edge_where_it_is_declared(tmp_path, capsys, with_precedence):
+    """Two change kinds' ``order`` entries that contradict each other: the finding names both
+    entries at their own lines (not an unrelated precedence edge), and the hint speaks of orders."""
+    text = BASE
+    if not with_precedence:
+        text = text.replace("precedence:\n  - before: committee_ballot\n    after: board_approval\n"
+                            '    citation: {section: "2", quote: The board approves after the committee.}\n', "")
+    text = text.replace("  - id: small_fix\n", "    order:\n" + _ORDER.format("board_approval", "committee_ballot")
+                        + "  - id: small_fix\n")
+    text = text.replace("phases:\n", "    order:\n" + _ORDER.format("committee_ballot", "board_approval") + "phases:\n")
+    path = tmp_path / "F"
+    path.write_text(text)
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out.replace(str(tmp_path) + "/", "")
+    lines = {number: line for number, line in enumerate(text.splitlines(), 1)}
+    cycle = [line for line in out.splitlines() if ": cycle: " in line]
+    assert len(cycle) == 1, out
+    places = re.findall(r"(\w+ → \w+) at F:(\d+) \(([^)]*)\)", cycle[0])
+    assert [field for _, _, field in places] == (
+        ["precedence[0]", "change_kinds[0].order[0]"] if with_precedence
+        else ["change_kinds[0].order[0]", "change_kinds[1].order[0]"])
+    for edge, number, field in places:
+        before, after = edge.split(" → ")
+        assert lines[int(number)].strip() in (f"- before: {before}", f"before: {before}"), (number, lines[int(number)])
+    assert "(at precedence[0])" not in cycle[0] or with_precedence
+    hint = out.split("hint: ", 1)[1]
+    assert "order" in hint and "'new_thing'" in hint and ("'small_fix'" in hint) != with_precedence
+
+
 def test_minimal_policy_is_clean(capsys):
     assert main(["check", str(FIXTURES / "policies" / "minimal.yaml")]) == 0
     assert capsys.readouterr().out.endswith(": ok\n")
@@ -161,7 +198,7 @@ def test_binary_and_huge_files_are_input_errors(tmp_path, capsys):
     assert main(["check", str(binary)]) == 2
     assert "not-text" in capsys.readouterr().err
     huge = tmp_path / "huge.yaml"
-    huge.write_text("# " + "x" * (MAX_DATA_BYTES + 1000))
+    huge.write_text("# " + "x" * (MAX_POLICY_BYTES + 1000))
     assert main(["check", str(huge)]) == 2
     assert "too-large" in capsys.readouterr().err
 

@@ -179,6 +179,7 @@ def record(
     """
     if outcome not in OUTCOMES:
         raise UsageError(f"unknown outcome '{outcome}'", code="bad-outcome", hint="one of " + ", ".join(OUTCOMES))
+    day = held_on(day)
     refused: RecordRefused | None = None
     with store.write() as tx:
         if not tx.lock_case(case_id):
@@ -199,6 +200,36 @@ def record(
     if refused is not None:
         raise refused
     return state
+
+
+#: A gate is recorded for the day it was held: at most this many days after today (UTC), which
+#: leaves room for the time zones of the world and nothing more.
+FUTURE_DAYS = 1
+
+
+def held_on(day: str) -> str:
+    """The day a gate was held, checked: ``YYYY-MM-DD`` in the years workreg reads
+    (:mod:`workreg.scalars`) and not after tomorrow (UTC); UsageError otherwise."""
+    from datetime import datetime, timedelta, timezone
+
+    from workreg.scalars import parse_day
+
+    held = parse_day(day, "the day the gate was held")
+    horizon = datetime.now(timezone.utc).date() + timedelta(days=FUTURE_DAYS)
+    if held > horizon:
+        raise UsageError(f"the day the gate was held, {held.isoformat()}, is in the future (today is "
+                         f"{(horizon - timedelta(days=FUTURE_DAYS)).isoformat()} UTC)", code="date-in-future",
+                         hint="record a ballot or approval on or after the day it was held, with that day")
+    return held.isoformat()
+
+
+def date_remarks(state: CaseState, day: str) -> list[str]:
+    """What is unusual about a recorded day, for the record's reader: a day before the case was
+    opened is recorded as given (a case may be opened for a change already under way) and flagged."""
+    opened = state.opened_at[:10]
+    if day < opened:
+        return [f"{day} is before case {state.id} was opened ({opened}); recorded as given"]
+    return []
 
 
 def status(store: Store, case_id: int) -> CaseState:

@@ -120,8 +120,10 @@ def default_url() -> str:
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+    """The URL without its passwords (user info and query), for messages: :func:`workreg.redact.redact_url`."""
+    from workreg.redact import redact_url
+
+    return redact_url(url)
 
 
 def is_postgres(url: str) -> bool:

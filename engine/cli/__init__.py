@@ -53,17 +53,27 @@ def main(argv=None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     except KeyboardInterrupt:
         return INTERRUPTED
+    except BaseException:
+        # An interrupt inside a library's own start-up (an extension module importing its C API)
+        # can come out as that library's error (ImportError, a Rust panic): still just Ctrl-C.
+        from workreg import _interrupts
 
-
-def _interrupted(signum, frame) -> None:
-    raise SystemExit(INTERRUPTED)
+        if _interrupts:
+            return INTERRUPTED
+        raise
 
 
 def entry_point() -> None:
-    """Console-script entry: Ctrl-C from the first moment ends quietly (exit 130); exit with :func:`main`'s code."""
-    import signal
+    """Console-script entry: Ctrl-C from the first moment ends quietly (exit 130); exit with :func:`main`'s code.
 
-    signal.signal(signal.SIGINT, _interrupted)
+    ``import workreg`` has installed the handler already when this process is the ``workreg``
+    command; installed again here for a program that calls ``entry_point()`` under another name.
+    """
+    import _signal
+
+    from workreg import _interrupted
+
+    _signal.signal(_signal.SIGINT, _interrupted)
     sys.exit(main())
 
 

@@ -114,16 +114,20 @@ def add_on(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def parse_day(value: str, option: str):
-    """A command-line date as a ``datetime.date``; UsageError code ``bad-date`` when not a real YYYY-MM-DD."""
-    from datetime import date
+def number_type(what: str, *, low: int = 0, high: int | None = None, identifier: bool = False) -> Callable[[str], int]:
+    """An argparse ``type=`` reading a whole number through :mod:`workreg.scalars` (ASCII digits, bounded)."""
+    def convert(value: str) -> int:
+        from workreg.scalars import MAX_ID, parse_id, parse_int
 
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageError(f"{option} must be a date as YYYY-MM-DD, not '{value}'", code="bad-date") from exc
+        try:
+            if identifier:
+                return parse_id(value, what)
+            return parse_int(value, what, low=low, high=MAX_ID if high is None else high)
+        except UsageError as exc:
+            raise argparse.ArgumentTypeError(exc.message) from exc
+
+    convert.__name__ = what  # argparse names the type in its messages
+    return convert
 
 
 def policy_from_args(args: argparse.Namespace):
@@ -133,4 +137,6 @@ def policy_from_args(args: argparse.Namespace):
     on = getattr(args, "on", None)
     if on is None:
         return get_policy(args.policy, args.policy_dir), None
+    from workreg.scalars import parse_day
+
     return policy_in_force(args.policy, parse_day(on, "--on"), args.policy_dir)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from workreg.cli.args import Parser, add_command, add_db, add_on, add_policy, add_policy_dir, parse_day
+from workreg.cli.args import Parser, add_command, add_db, add_on, add_policy, add_policy_dir, number_type
+from workreg.scalars import parse_day
 from workreg.errors import UsageError
 from workreg.outputs import emit
 
@@ -17,10 +18,8 @@ def _add_by(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--by", metavar="NAME", default=None, help="who records this (default: your login name)")
 
 
-def _case_id(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"a case id is a positive number, not '{value}'")
-    return int(value)
+#: A case id: ASCII digits, 1 to 2**63 - 1 (the database's range).
+_case_id = number_type("a case id", identifier=True)
 
 
 def register_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -184,12 +183,15 @@ def run_open(args: argparse.Namespace) -> int:
 def run_record(args: argparse.Namespace) -> int:
     """Record a gate's outcome; 0, or 1 (RecordRefused) when the policy does not allow it now."""
     from workreg.cases.format import format_status_text
-    from workreg.cases.service import connect, record
+    from workreg.cases.service import connect, date_remarks, held_on, record
+    from workreg.outputs import emit_error
 
-    day = parse_day(args.date, "--date").isoformat()
+    day = held_on(parse_day(args.date, "--date").isoformat())
     with connect(args.db, create=False) as store:
         state = record(store, args.id, args.gate, args.outcome, day, ref=args.ref, note=args.note,
                        by=_author(args), again=args.again)
+    for remark in date_remarks(state, day):
+        emit_error(f"case {state.id}: note: {remark}")
     if args.format == "json":
         _write_json(state.to_dict())
     else:

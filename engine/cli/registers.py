@@ -77,7 +77,7 @@ def parse_today(value: str | None) -> date:
     """``--today`` as a date (today when None); WorkregError code ``bad-date`` when not YYYY-MM-DD."""
     from datetime import date
 
-    from workreg.cli.args import parse_day
+    from workreg.scalars import parse_day
 
     return date.today() if value is None else parse_day(value, "--today")
 
@@ -89,7 +89,7 @@ def run_diff(args: argparse.Namespace) -> int:
     from workreg.outputs import format_json
     from workreg.registers.report import format_diff_markdown, format_diff_text
     from workreg.registers.vocabulary import load_vocabulary
-    from workreg.cli.args import parse_day
+    from workreg.scalars import parse_day
     from workreg.policy.registry import DEFAULT_POLICY, policy_in_force
 
     vocabulary = load_vocabulary(*args.vocabulary)

@@ -10,7 +10,7 @@ import argparse
 import gc
 import sys
 
-from workreg.cli.args import Parser, add_command, add_db, add_policy_dir
+from workreg.cli.args import Parser, add_command, add_db, add_policy_dir, number_type
 from workreg.outputs import emit, emit_error
 
 
@@ -80,9 +80,10 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     add_db(log)
     log.add_argument("--since", metavar="WHEN", help="YYYY-MM-DD or an ISO 8601 time (UTC unless it says)")
-    log.add_argument("--after", type=int, metavar="ID", help="only decisions with a larger row id")
+    log.add_argument("--after", type=number_type("a row id"), metavar="ID", help="only decisions with a larger row id")
     log.add_argument("--kind", choices=("approvals", "diff", "case.open", "case.record", "case.migrate"))
-    log.add_argument("--limit", type=int, default=100, metavar="N", help="at most N rows (default 100, max 1000)")
+    log.add_argument("--limit", type=number_type("the limit", low=1, high=1000), default=100, metavar="N",
+                     help="at most N rows (default 100, max 1000)")
     log.add_argument("--replay", metavar="ID", help="replay the decision with this row id or decision id")
     log.add_argument("--format", choices=("text", "json"), default="text")
     log.set_defaults(handler=run_log)

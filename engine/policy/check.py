@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 from workreg.errors import PolicyError, WorkregError
-from workreg.policy.graph import integrity_findings
+from workreg.policy.graph import finding_error, integrity_findings
 from workreg.inputs import read_policy_text
-from workreg.policy.load import field_text, line_for, validate_policy_text
+from workreg.policy.load import validate_policy_text
 
 
 def check_policy_file(path: str | Path) -> list[WorkregError]:
@@ -20,13 +20,7 @@ def check_policy_file(path: str | Path) -> list[WorkregError]:
     policy, problems, lines = validate_policy_text(read_policy_text(path), file)
     if policy is None:
         return list(problems)
-    problems = []
-    for finding in integrity_findings(policy):
-        line, _ = line_for(finding.path, lines)
-        problems.append(PolicyError(
-            finding.message, code=finding.code, file=file, line=line,
-            field=field_text(finding.path), hint=finding.hint,
-        ))
+    problems = [finding_error(finding, file, lines) for finding in integrity_findings(policy)]
     problems += _layout_findings(Path(path), policy, lines, file)
     return problems
 

@@ -68,9 +68,9 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
     # reading, so that the edges any combination uses respect it.
     topological = topological_order(step_ids, all_order_edges(policy))
     if topological is None:
-        from workreg.policy.graph import precedence_cycle
+        from workreg.policy.graph import cycle_error
 
-        raise PolicyError("precedence has a cycle: " + " → ".join(precedence_cycle(policy)), code="cycle", file=file)
+        raise cycle_error(policy, file)
     citations = _Citations()
     steps = {step.id: step for step in policy.steps}
 

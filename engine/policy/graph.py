@@ -2,8 +2,9 @@
 
 Nodes are change kinds, steps and roles; edges say which steps a change kind requires, who
 acts at each step, and which step precedes which.  Neither decisions (see
-:mod:`workreg.policy.combine`) nor ``check`` of a sound policy import networkx: it names the
-steps of a cycle when there is one.
+:mod:`workreg.policy.combine`) nor ``check`` import networkx (only :func:`policy_graph` and
+:func:`precedence_graph` do); every check here is linear in the policy, or close to it
+(see docs/bad-input.md).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from workreg.errors import PolicyError
 from workreg.policy.model import GATE_KINDS, Policy
 
 if TYPE_CHECKING:
@@ -25,6 +27,8 @@ class Finding:
     message: str
     path: tuple
     hint: str | None = None
+    #: Other places the problem is made of: ``(what, document path)`` each (a cycle's edges).
+    places: tuple[tuple[str, tuple], ...] = ()
 
 
 def policy_graph(policy: Policy) -> nx.DiGraph:
@@ -57,34 +61,108 @@ def precedence_graph(policy: Policy) -> nx.DiGraph:
     return graph
 
 
+def order_declarations(policy: Policy) -> dict[tuple[str, str], tuple]:
+    """Every ordering edge ``(before, after)`` and the document path of its first declaration:
+    a precedence entry, else a change kind's own ``order`` entry (file order)."""
+    declared: dict[tuple[str, str], tuple] = {}
+    for index, edge in enumerate(policy.precedence):
+        declared.setdefault((edge.before, edge.after), ("precedence", index))
+    for kind_index, kind in enumerate(policy.change_kinds):
+        for position, edge in enumerate(kind.order):
+            declared.setdefault((edge.before, edge.after), ("change_kinds", kind_index, "order", position))
+    return declared
+
+
+def cycle_edges(policy: Policy) -> list[tuple[str, str, tuple]]:
+    """A cycle of the order (precedence and every kind's own order) as ``(before, after, path)``
+    edges, each with where it is declared, starting at the edge declared first; [] when acyclic.
+
+    An iterative depth-first search over steps in file order: linear in steps and edges.
+    """
+    declared = order_declarations(policy)
+    following: dict[str, list[str]] = {}
+    for before, after in declared:
+        following.setdefault(before, []).append(after)
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for root in [step.id for step in policy.steps] + list(following):
+        if state.get(root):
+            continue
+        path, iterators = [root], [iter(following.get(root, ()))]
+        state[root] = 1
+        while path:
+            child = next(iterators[-1], None)
+            if child is None:
+                state[path.pop()] = 2
+                iterators.pop()
+            elif state.get(child) == 1:
+                steps = path[path.index(child):] + [child]
+                edges = [(a, b, declared[(a, b)]) for a, b in zip(steps, steps[1:])]
+                first = min(range(len(edges)), key=lambda i: _declaration_rank(edges[i][2]))
+                return edges[first:] + edges[:first]
+            elif not state.get(child):
+                state[child] = 1
+                path.append(child)
+                iterators.append(iter(following.get(child, ())))
+    return []
+
+
+def _declaration_rank(path: tuple) -> tuple:
+    return (0, path[1], 0) if path[0] == "precedence" else (1, path[1], path[3])
+
+
 def precedence_cycle(policy: Policy) -> list[str]:
-    """A cycle of the precedence graph as steps, first repeated last; [] when there is none."""
-    from workreg.policy.compile import all_order_edges, topological_order
+    """A cycle of the order as steps, first repeated last; [] when there is none."""
+    edges = cycle_edges(policy)
+    return [before for before, _, _ in edges] + [edges[0][0]] if edges else []
 
-    steps = [step.id for step in policy.steps]
-    if topological_order(steps, all_order_edges(policy)) is not None:
-        return []
-    import networkx as nx  # only to name the cycle, as every earlier version named it
 
-    graph = precedence_graph(policy)
-    graph.add_edges_from(all_order_edges(policy))  # a change kind's own order takes part too
-    edges = nx.find_cycle(graph)
-    return [edge[0] for edge in edges] + [edges[0][0]]
+def _cycle_finding(policy: Policy, edges: list[tuple[str, str, tuple]]) -> Finding:
+    steps = [before for before, _, _ in edges] + [edges[0][0]]
+    kinds = list(dict.fromkeys(policy.change_kinds[path[1]].id for _, _, path in edges if path[0] == "change_kinds"))
+    in_precedence = any(path[0] == "precedence" for _, _, path in edges)
+    if not kinds:
+        hint = "remove or reverse one precedence edge of the cycle"
+    else:
+        named = " and ".join(f"'{kind}'" for kind in kinds)
+        whose = f"change kind {named}'s order" if len(kinds) == 1 else f"the orders of change kinds {named}"
+        against = " and the precedence" if in_precedence else ""
+        hint = (f"{whose}{against} put these steps in opposite orders, and a change of "
+                f"{'that kind' if len(kinds) == 1 else 'those kinds'} would need them all: "
+                "remove or reverse one of these order entries")
+    return Finding(
+        "cycle", "the order of steps has a cycle: " + " → ".join(steps), edges[0][2], hint,
+        places=tuple((f"{before} → {after}", path) for before, after, path in edges),
+    )
+
+
+def cycle_error(policy: Policy, file: str, lines: dict | None = None) -> PolicyError:
+    """The cycle of a policy's order as one error: at its first edge, naming every edge where it is
+    declared (``file:line`` when the document's line map is given, else the field)."""
+    finding = _cycle_finding(policy, cycle_edges(policy))
+    return finding_error(finding, file, lines or {})
+
+
+def finding_error(finding: Finding, file: str, lines: dict) -> PolicyError:
+    """A finding as ``file:line: code: message``; a cycle's edges each with their own place."""
+    from workreg.inputs import field_text, line_for
+
+    def place(path: tuple) -> str:
+        line = line_for(path, lines)[0]
+        return f"{file}:{line} ({field_text(path)})" if line else field_text(path)
+
+    message = finding.message
+    if finding.places:
+        message += "; its edges: " + ", ".join(f"{what} at {place(path)}" for what, path in finding.places)
+    return PolicyError(message, code=finding.code, file=file, line=line_for(finding.path, lines)[0],
+                       field=field_text(finding.path), hint=finding.hint)
 
 
 def integrity_findings(policy: Policy) -> list[Finding]:
     """Cycles in the order, change kinds with no gate and no explicit answer, unused gates."""
     findings: list[Finding] = []
-    cycle = precedence_cycle(policy)
+    cycle = cycle_edges(policy)
     if cycle:
-        index = next(
-            (i for i, edge in enumerate(policy.precedence) if edge.before == cycle[0] and edge.after == cycle[1]),
-            0,
-        )
-        findings.append(Finding(
-            "cycle", "the order of steps has a cycle: " + " → ".join(cycle), ("precedence", index),
-            "remove one precedence edge of the cycle",
-        ))
+        findings.append(_cycle_finding(policy, cycle))
     gates = {step.id for step in policy.steps if step.is_gate}
     required_anywhere: set[str] = set()
     for index, kind in enumerate(policy.change_kinds):
@@ -109,37 +187,83 @@ def integrity_findings(policy: Policy) -> list[Finding]:
     return findings
 
 
+#: Group members whose reachability one pass over the precedence carries (bits of one integer).
+_MEMBERS_PER_PASS = 4096
+
+
 def _parallel_contradictions(policy: Policy) -> list[Finding]:
-    """Parallel groups whose steps the precedence orders (directly or through other steps)."""
-    after: dict[str, list[str]] = {}
-    for edge in policy.precedence:
-        after.setdefault(edge.before, []).append(edge.after)
+    """Parallel groups whose steps the precedence orders (directly or through other steps).
 
-    def reaches(start: str, goal: str) -> bool:
-        seen, frontier = {start}, [start]
-        while frontier:
-            for following in after.get(frontier.pop(), ()):
-                if following == goal:
-                    return True
-                if following not in seen:
-                    seen.add(following)
-                    frontier.append(following)
-        return False
-
-    findings = []
+    One finding per member some other member of its group precedes, naming the member listed
+    first.  Reachability travels as bitsets (an int, a bit per group member) along one
+    topological order of the precedence: each pass costs one OR per edge, and a pass carries
+    up to ``_MEMBERS_PER_PASS`` members, so the work is linear in the policy for any number and
+    size of groups up to that many members in all (and grows by a pass per that many beyond).
+    The caller has checked that the order has no cycle.
+    """
+    members: list[tuple[int, str]] = []  # (group index, step) for every bit
     for index, group in enumerate(policy.parallel):
-        members = list(dict.fromkeys(group.steps))
-        for position, first in enumerate(members):
-            for second in members[position + 1:]:
-                for before, later in ((first, second), (second, first)):
-                    if reaches(before, later):
-                        findings.append(Finding(
-                            "parallel-contradicts-precedence",
-                            f"steps '{first}' and '{second}' may run in parallel, but the precedence "
-                            f"orders '{before}' before '{later}'", ("parallel", index),
-                            "remove the step from the parallel group or the precedence edge that orders them",
-                        ))
+        members += [(index, step) for step in dict.fromkeys(group.steps)]
+    if not members:
+        return []
+    order, parents = _topological(policy)
+    findings: list[Finding] = []
+    for start in range(0, len(members), _MEMBERS_PER_PASS):
+        batch = members[start:start + _MEMBERS_PER_PASS]
+        own: dict[str, int] = {}
+        group_mask: dict[int, int] = {}
+        for bit, (index, step) in enumerate(batch):
+            own[step] = own.get(step, 0) | (1 << bit)
+            group_mask[index] = group_mask.get(index, 0) | (1 << bit)
+        reached: dict[str, int] = {}  # the member bits that precede each step
+        for step in order:
+            bits = 0
+            for parent in parents.get(step, ()):
+                bits |= reached.get(parent, 0) | own.get(parent, 0)
+            if bits:
+                reached[step] = bits
+        for bit, (index, step) in enumerate(batch):
+            earlier = reached.get(step, 0) & group_mask[index]
+            if not earlier:
+                continue
+            first = _lowest_bit(earlier)
+            before = batch[first][1]
+            more = earlier.bit_count() - 1
+            also = f" (and {more} other member{'s' if more > 1 else ''} of the group)" if more else ""
+            findings.append(Finding(
+                "parallel-contradicts-precedence",
+                f"steps '{before}' and '{step}' may run in parallel, but the precedence "
+                f"orders '{before}'{also} before '{step}'", ("parallel", index),
+                "remove the step from the parallel group or the precedence edge that orders them",
+            ))
+    findings.sort(key=lambda finding: finding.path[1])  # group by group, as the file lists them
     return findings
+
+
+def _lowest_bit(bits: int) -> int:
+    return (bits & -bits).bit_length() - 1
+
+
+def _topological(policy: Policy) -> tuple[list[str], dict[str, list[str]]]:
+    """The steps in an order the precedence respects, and each step's direct predecessors."""
+    parents: dict[str, list[str]] = {}
+    children: dict[str, list[str]] = {}
+    waiting: dict[str, int] = {step.id: 0 for step in policy.steps}
+    for before, after in dict.fromkeys((edge.before, edge.after) for edge in policy.precedence):
+        parents.setdefault(after, []).append(before)
+        children.setdefault(before, []).append(after)
+        waiting[after] = waiting.get(after, 0) + 1
+        waiting.setdefault(before, 0)
+    ready = [step for step, count in waiting.items() if count == 0]
+    order: list[str] = []
+    while ready:
+        step = ready.pop()
+        order.append(step)
+        for child in children.get(step, ()):
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
+    return order, parents
 
 
 def _kind_contradictions(policy: Policy) -> list[Finding]:

@@ -14,10 +14,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from workreg.errors import PolicyError, WorkregErrors, did_you_mean
+from workreg.errors import PolicyError, Suggestions, WorkregErrors, did_you_mean
 from workreg.inputs import MAX_POLICY_BYTES, field_text, line_for, parse_yaml, read_policy_text  # noqa: F401
 from workreg.policy.model import GATE_KINDS, Policy
 from workreg.policy.reserved import CLASSIFICATION_OUTCOMES, reserved_meaning
+
+#: At most this many errors of one file are reported (each with its line and hint); the rest are
+#: counted in one last error.  Keeps the work and the output of a file of 100,000 mistakes bounded.
+MAX_ERRORS = 1000
 
 # pydantic puts union labels such as "tuple[Requirement, ...]" into locations; field names look like this.
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -61,24 +65,34 @@ def validation_errors(exc: ValidationError, lines: dict, file: str) -> list[Poli
     seen: set[str] = set()
     raw = exc.errors(include_url=False)
     fields = [field_text(p for p in e["loc"] if isinstance(p, int) or _FIELD_NAME.match(str(p))) for e in raw]
+    # Every field some other error lies inside (``steps[1]`` for ``steps[1].kind``): a set, so
+    # that 20,000 errors cost 20,000 look-ups, not 20,000 x 20,000 comparisons.
+    enclosing = {field[:cut] for field in fields for cut, char in enumerate(field) if char in ".[" and cut}
+    hints: dict[tuple[str, ...], Suggestions] = {}
+    unreported = 0
     for error, field in zip(raw, fields):
-        loc = tuple(error["loc"])
-        line, path = line_for(loc, lines)
-        kind = error["type"]
         # A union's alternatives each report. When one alternative got further (its errors lie
         # inside the value), the others only say the value is not of their shape: drop them.
-        if any(other.startswith((field + ".", field + "[")) for other in fields):
+        if field in enclosing:
             continue
         # A union's alternatives each report an error at the same field; the first says enough.
         if field in seen:
             continue
         seen.add(field)
+        if len(errors) >= MAX_ERRORS:
+            unreported += 1
+            continue
+        loc = tuple(error["loc"])
+        line, path = line_for(loc, lines)
+        kind = error["type"]
         hint = None
         message = error["msg"]
         if kind == "extra_forbidden":
             name = loc[-1]
-            allowed = _allowed_fields(loc[:-1])
-            hint = did_you_mean(str(name), allowed) if allowed else None
+            allowed = tuple(_allowed_fields(loc[:-1]))
+            if allowed and allowed not in hints:
+                hints[allowed] = Suggestions(allowed)
+            hint = hints[allowed].hint(str(name)) if allowed else None
             message = f"unknown field '{name}'"
             code = "unknown-field"
         elif kind == "missing":
@@ -106,7 +120,14 @@ def validation_errors(exc: ValidationError, lines: dict, file: str) -> list[Poli
         else:
             code = "bad-value"
         errors.append(PolicyError(message, code=code, file=file, line=line, field=field or None, hint=hint))
-    return errors
+    return errors + _unreported(unreported, file)
+
+
+def _unreported(count: int, file: str) -> list[PolicyError]:
+    if not count:
+        return []
+    return [PolicyError(f"{count} more error{'s' if count > 1 else ''} not shown (the first {MAX_ERRORS} are)",
+                        code="too-many-errors", file=file, hint="correct these and check again")]
 
 
 def _type_name(value: Any) -> str:
@@ -144,8 +165,12 @@ def _model_of_annotation(annotation: Any) -> Any:
 def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[PolicyError]:
     """Dangling and duplicate ids, with did-you-mean hints; an empty list when all ids resolve."""
     errors: list[PolicyError] = []
+    unreported = [0]
 
     def error(message: str, path: tuple, code: str, hint: str | None = None) -> None:
+        if len(errors) >= MAX_ERRORS:
+            unreported[0] += 1
+            return
         line, _ = line_for(path, lines)
         errors.append(PolicyError(message, code=code, file=file, line=line, field=field_text(path), hint=hint))
 
@@ -165,9 +190,18 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
     unique(policy.classification, "classification")
     step_kind = {step.id: step.kind for step in policy.steps}
 
-    def ref(value: str, known: set[str], what: str, path: tuple) -> None:
-        if value not in known:
-            error(f"unknown {what} '{value}'", path, f"unknown-{what.replace(' ', '-')}", did_you_mean(value, known))
+    # One index of names per kind of reference, built at its first unknown name: a thousand
+    # typos among 3,000 steps cost a thousand index look-ups, not three million comparisons.
+    indexes: dict[str, Suggestions] = {}
+
+    def ref(value: str, known: set[str], what: str, path: tuple, among: str = "") -> None:
+        if value not in known and len(errors) >= MAX_ERRORS:
+            unreported[0] += 1
+        elif value not in known:
+            key = what + among
+            if key not in indexes:
+                indexes[key] = Suggestions(known)
+            error(f"unknown {what} '{value}'", path, f"unknown-{what.replace(' ', '-')}", indexes[key].hint(value))
 
     for index, role in enumerate(policy.roles):
         if role.default is not None:
@@ -226,8 +260,9 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
             ref(role_id, roles, "role", ("removal_triggers", index, "recommended_by", position))
     for index, rule in enumerate(policy.classification):
         if rule.kind not in CLASSIFICATION_OUTCOMES:
-            ref(rule.kind, kinds | CLASSIFICATION_OUTCOMES, "change kind", ("classification", index, "kind"))
-    return errors
+            ref(rule.kind, kinds | CLASSIFICATION_OUTCOMES, "change kind", ("classification", index, "kind"),
+                among=" or outcome")
+    return errors + _unreported(unreported[0], file)
 
 
 def _words(text: str) -> str:

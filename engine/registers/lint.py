@@ -24,6 +24,9 @@ review-overdue              warning   the register's own next review date has pa
 milestone-without-timeframe warning   an open milestone has no timeframe or only TBD
 process-version             warning   the register names a version of its process (``DSP4003 1.6.0``) other
                                       than the one the policy encodes (whose requirements these checks follow)
+date-out-of-window          warning   a date (initiated, approved, next review) has a year outside the years
+                                      workreg reads (1900-2999, :mod:`workreg.scalars`): ``0015`` is not
+                                      taken for 2015; the date is not used for the review checks
 unread-line                 info      a line workreg did not read into any field (listed, never dropped)
 ==========================  ========  =====================================================================
 """
@@ -35,7 +38,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Iterable, Literal
 
-from workreg.registers.dates import add_months
+from workreg.registers.dates import add_months, date_out_of_window
 from workreg.registers.model import Item, WorkRegister
 from workreg.registers.placeholders import is_to_be_determined, placeholders_in
 from workreg.registers.template import Template, default_template
@@ -55,6 +58,7 @@ RULES: dict[str, Severity] = {
     "review-overdue": "warning",
     "milestone-without-timeframe": "warning",
     "process-version": "warning",
+    "date-out-of-window": "warning",
     "unread-line": "info",
 }
 
@@ -100,6 +104,7 @@ def lint_register(
     _placeholders(register, template, report)
     _board_resolution(register, policy, template, report)
     _contacts(register, template, report)
+    _dates_out_of_window(register, report)
     _review(register, today, policy, report)
     _timeframes(register, report)
     _process_version(register, policy, report)
@@ -253,6 +258,41 @@ def _contacts(register: WorkRegister, template: Template, report) -> None:
             report("missing-contacts", f"no real point of contact listed for {name}", line)
 
 
+def _dated_fields(register: WorkRegister) -> list[tuple[str, object]]:
+    document = register.corresponding_document
+    return [("date initiated", register.date_initiated),
+            ("board approval date", register.board_approval.date if register.board_approval else None),
+            ("partner approval date", document.approval_date if document else None),
+            ("next review date", register.review_date)]
+
+
+def _in_window(value: date | None) -> date | None:
+    from workreg.scalars import year_in_window
+
+    return value if value is not None and year_in_window(value.year) else None
+
+
+def _dates_out_of_window(register: WorkRegister, report) -> None:
+    from workreg.scalars import FIRST_YEAR, LAST_YEAR, year_in_window
+
+    for what, field in _dated_fields(register):
+        if field is None:
+            continue
+        value = getattr(field, "value", None)
+        month = getattr(field, "year_month", None)
+        if value is not None and not year_in_window(value.year):
+            written = field.text or value.isoformat()
+        elif month is not None and not year_in_window(int(month[:4])):
+            written = field.text or month
+        elif value is None and month is None:
+            written = date_out_of_window(field.text)
+        else:
+            written = None
+        if written:
+            report("date-out-of-window", f"the {what} '{written}' has a year outside {FIRST_YEAR}-{LAST_YEAR}; "
+                   "workreg does not read it as any day (nor as 20xx)", field.line)
+
+
 def _review(register: WorkRegister, today: date, policy: CompiledPolicy, report) -> None:
     """Two different grounds, each said as what it is: the register's own next review date (the
     register's statement), and the policy's review cycle (DSP4003 §4: a "should")."""
@@ -261,17 +301,17 @@ def _review(register: WorkRegister, today: date, policy: CompiledPolicy, report)
     review = register.review_date
     if review is not None and review.year_month is not None:
         year, month = (int(part) for part in review.year_month.split("-"))
-        if (today.year, today.month) > (year, month):
+        if _in_window(date(year, month, 1)) and (today.year, today.month) > (year, month):
             reasons.append(f"the register's own next review date ({review.year_month}) has passed")
             line = review.line
-    approvals = []
-    if register.board_approval and register.board_approval.date and register.board_approval.date.value:
+    approvals = []  # dates outside the window are findings of their own, not used here
+    if register.board_approval and register.board_approval.date and _in_window(register.board_approval.date.value):
         approvals.append((register.board_approval.date.value, register.board_approval.date.line, "board approval"))
     document = register.corresponding_document
-    if document and document.approval_date and document.approval_date.value:
+    if document and document.approval_date and _in_window(document.approval_date.value):
         approvals.append((document.approval_date.value, document.approval_date.line, "partner approval"))
     initiated_only = False
-    if not approvals and register.date_initiated and register.date_initiated.value:
+    if not approvals and register.date_initiated and _in_window(register.date_initiated.value):
         approvals.append((register.date_initiated.value, register.date_initiated.line, "date initiated"))
         initiated_only = True
     cycle = policy.review_cycle

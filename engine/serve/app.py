@@ -178,7 +178,7 @@ class Service:
     async def record(self, who: Principal, case_id: int, request: RecordRequest):
         """Record a gate's outcome if ``who`` acts for the gate's role; the log entry (200, or 409 refused)."""
         from workreg.cases.service import record, status
-        from workreg.cli.args import parse_day
+        from workreg.scalars import parse_day
 
         day = parse_day(request.date, "date").isoformat()
 
@@ -259,11 +259,12 @@ def _logged(entry) -> Response:
 def case_id_of(request: Request) -> int:
     """The ``{id}`` of a case path; 404 ``unknown-case`` for anything but a plausible id."""
     from workreg.errors import CaseError
+    from workreg.scalars import is_ascii_number, parse_id
 
     raw = request.path_params["id"]
-    if not raw.isdigit() or len(raw) > 12 or int(raw) < 1:
+    if not is_ascii_number(raw):
         raise CaseError(f"no case '{raw[:20]}'", code="unknown-case", hint="a case id is a positive number")
-    return int(raw)
+    return parse_id(raw, "a case id", error=CaseError, code="unknown-case", hint="a case id is a positive number")
 
 
 def query_list(request: Request, name: str) -> list[str]:
@@ -278,7 +279,9 @@ def query_int(request: Request, name: str, low: int, high: int) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not raw.isdigit() or not low <= int(raw[:13]) <= high:
+    from workreg.scalars import is_ascii_number
+
+    if not is_ascii_number(raw) or not low <= int(raw[:13]) <= high:
         raise InvalidRequest(f"{name} must be a whole number from {low} to {high}", code="invalid-request", field=name)
     return int(raw)
 
@@ -487,8 +490,8 @@ class BodyLimit:
             return
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
-                if not value.isdigit() or int(value) > self.limit:
-                    error = BodyTooLarge(self.limit) if value.isdigit() else InvalidRequest(
+                if not (value.isascii() and value.isdigit()) or int(value) > self.limit:
+                    error = BodyTooLarge(self.limit) if value.isascii() and value.isdigit() else InvalidRequest(
                         "Content-Length is not a number", code="bad-request", status=400)
                     body = error_json(error).encode("utf-8")
                     await send({"type": "http.response.start", "status": status_for(error),

@@ -114,7 +114,7 @@ class Catalog:
 
     @lru_cache(maxsize=4096)
     def _in_force(self, name: str, day: str):
-        from workreg.cli.args import parse_day
+        from workreg.scalars import parse_day
         from workreg.policy.registry import policy_in_force
 
         return policy_in_force(name, parse_day(day, "on"), self.policy_dirs)

@@ -36,6 +36,7 @@ from datetime import datetime, timezone
 from typing import Sequence
 
 from workreg.errors import CaseError, UsageError, WorkregError
+from workreg.scalars import FIRST_YEAR, LAST_YEAR, year_in_window
 
 KINDS = ("approvals", "diff", "case.open", "case.record", "case.migrate")
 #: Rows read back per request at most.
@@ -285,17 +286,19 @@ def parse_since(text: str) -> str:
     """``YYYY-MM-DD`` or an ISO 8601 time (``Z`` or an offset; none means UTC) as the log's time format."""
     value = text.strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
             moment = datetime.fromisoformat(value + "T00:00:00+00:00")
-        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?", value):
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?", value, re.ASCII):
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=timezone.utc)
         else:
             raise ValueError(value)
+        if not year_in_window(moment.year):  # and far from datetime's limits when moved to UTC
+            raise ValueError(value)
     except ValueError as exc:
         raise UsageError(f"since must be YYYY-MM-DD or an ISO 8601 time, not '{text[:40]}'", code="bad-since",
-                         hint="e.g. 2026-05-01 or 2026-05-01T09:30:00Z") from exc
+                         hint=f"e.g. 2026-05-01 or 2026-05-01T09:30:00Z (years {FIRST_YEAR}-{LAST_YEAR})") from exc
     utc = moment.astimezone(timezone.utc)
     return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -342,10 +345,10 @@ def count_decisions(store) -> int:
 def _one(store, ident: str) -> tuple[dict, str]:
     """A logged decision by row id or decision id, and the result exactly as it was served."""
     ident = str(ident)
-    if not re.fullmatch(r"\d{1,18}|[0-9a-f]{32}", ident):
+    if not re.fullmatch(r"[0-9]{1,18}|[0-9a-f]{32}", ident):
         raise CaseError(f"no decision '{ident[:40]}' in the log", code="unknown-decision",
                         hint="a decision is named by its row id or its 32-digit decision id")
-    column = "d.id" if ident.isdigit() else "d.decision_id"
+    column = "d.id" if len(ident) <= 18 else "d.decision_id"
     with store.read() as tx:
         rows = tx.store.execute(f"SELECT {_COLUMNS} WHERE {column} = ?",
                                 (int(ident) if column == "d.id" else str(ident),))

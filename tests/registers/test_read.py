@@ -254,15 +254,15 @@ def test_register_models_are_read_by_the_policy_files_yaml_reader(tmp_path, text
     assert (same.value.code, same.value.line) == (code, caught.value.line)
 
 
-def test_models_and_policies_share_one_size_limit(tmp_path):
-    from workreg.inputs import MAX_DATA_BYTES
+def test_models_and_policies_refuse_files_above_their_limits(tmp_path):
+    from workreg.inputs import MAX_DATA_BYTES, MAX_POLICY_BYTES
     from workreg.errors import PolicyError
     from workreg.policy.load import load_policy
 
-    big = "title: " + "x" * (MAX_DATA_BYTES + 10) + "\n"
-    for name, reader, error in (("m.yaml", read_register, RegisterError), ("p.yaml", load_policy, PolicyError)):
+    for name, reader, error, limit in (("m.yaml", read_register, RegisterError, MAX_DATA_BYTES),
+                                       ("p.yaml", load_policy, PolicyError, MAX_POLICY_BYTES)):
         path = tmp_path / name
-        path.write_text(big)
+        path.write_text("title: " + "x" * (limit + 10) + "\n")
         with pytest.raises(error) as caught:
             reader(path)
         assert caught.value.code == "too-large"
