@@ -71,7 +71,7 @@ def test_1_1_lists_only_the_committees_appendix_a_attests():
     # Appendix A: "Version 1.0.1 May 28, 2004 T. Guay TC/MC feedback by ballot": the TC and the MC.
     from workreg.api import get_policy
 
-    roles = {info["name"] for info in get_policy("dsp4003@1.1").table["roles"].values()}
+    roles = {info.name for info in get_policy("dsp4003@1.1").roles.values()}
     assert {"Technical Committee", "Marketing Committee"} <= roles
     assert "Interoperability Committee" not in roles
 

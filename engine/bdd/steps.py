@@ -111,8 +111,7 @@ def _fail(context: ScenarioContext, expected: str) -> None:
 
 def _cover_kinds(context: ScenarioContext) -> None:
     policy = context.require_policy()
-    citations = policy.table["citations"]
-    context.cover(*(citations[policy.table["kind_citations"][k]][0] for k in context.decision().changes))
+    context.cover(*(policy.kind_citation(k).section for k in context.decision().changes))
 
 
 def _names(text: str) -> list[str]:

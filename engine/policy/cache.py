@@ -21,7 +21,7 @@ from workreg.errors import WorkregError
 from workreg.inputs import read_bytes
 
 #: Bump when the payload's layout or meaning changes (the key includes it, so old entries are never read).
-PAYLOAD_FORMAT = 3
+PAYLOAD_FORMAT = 4
 #: A cache entry larger than this is not read (it cannot be one workreg wrote for a sane policy).
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 

@@ -76,6 +76,9 @@ class RequiredApproval(NamedTuple):
     title: str
     satisfied_by: str | None = None
     interpretation: str | None = None
+    #: Each requiring change's own clause, aligned with ``required_by`` (``citation`` is the one
+    #: whose approval kind is reported).
+    citations: tuple[Citation, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -84,11 +87,17 @@ class RequiredApproval(NamedTuple):
             "name": self.name,
             "kind": self.kind,
             "citation": self.citation.to_dict(),
+            "citations": _by_change(self.required_by, self.citations),
             "required_by": list(self.required_by),
             "title": self.title,
             "satisfied_by": self.satisfied_by,
             "interpretation": self.interpretation,
         }
+
+
+def _by_change(changes: tuple[str, ...], citations: tuple[Citation, ...]) -> list[dict]:
+    """``[{"change": ..., "section": ..., "quote": ..., "source": ...}, ...]``, one per requiring change."""
+    return [{"change": change, **citation.to_dict()} for change, citation in zip(changes, citations)]
 
 
 class NotRequired(NamedTuple):
@@ -150,6 +159,8 @@ class StepItem(NamedTuple):
     #: The policy's reading where the text is silent (e.g. who performs the step), else None.
     interpretation: str | None = None
     also_by: tuple[Alternative, ...] = ()
+    #: Each requiring change's own clause, aligned with ``required_by``.
+    citations: tuple[Citation, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -160,6 +171,7 @@ class StepItem(NamedTuple):
             "kind": self.kind,
             "optional": self.optional,
             "citation": self.citation.to_dict(),
+            "citations": _by_change(self.required_by, self.citations),
             "required_by": list(self.required_by),
             "interpretation": self.interpretation,
             "also_by": [item.to_dict() for item in self.also_by],
@@ -209,6 +221,36 @@ class ParallelStage(NamedTuple):
         }
 
 
+class ConflictClause(NamedTuple):
+    """What one change kind of a request ``says`` about a conflict's subject, and its clauses."""
+
+    change: str
+    says: str
+    citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict:
+        return {"change": self.change, "says": self.says, "citations": [c.to_dict() for c in self.citations]}
+
+
+class Conflict(NamedTuple):
+    """Change kinds of one request that disagree, and the rule that decides between them.
+
+    ``topic`` is ``not_required`` (one kind says an approver is not required, another requires it:
+    ``subject`` is that approver's role id) or ``order`` (one kind's clauses order gates another
+    kind also requires and gives no order: ``subject`` are those gates).  ``clauses`` are every
+    kind's words, ``resolution`` the rule workreg applies and why.
+    """
+
+    topic: str
+    subject: tuple[str, ...]
+    clauses: tuple[ConflictClause, ...]
+    resolution: str
+
+    def to_dict(self) -> dict:
+        return {"topic": self.topic, "subject": list(self.subject),
+                "clauses": [clause.to_dict() for clause in self.clauses], "resolution": self.resolution}
+
+
 class Decision(NamedTuple):
     """What a set of changes needs under one policy: approvals in stages, with citations."""
 
@@ -225,6 +267,9 @@ class Decision(NamedTuple):
     #: One entry per stage of several gates: why they may run together.
     parallel: tuple[ParallelStage, ...] = ()
     provenance: Provenance | None = None
+    #: Where the request's change kinds disagree (a "not required" overruled, an order one kind
+    #: gives a gate another kind also requires), with every clause and the deciding rule.
+    conflicts: tuple[Conflict, ...] = ()
 
     def stage_numbers(self) -> dict[str, int]:
         """Gate id → its stage, counting from 1 (satisfied gates have none)."""
@@ -254,4 +299,5 @@ class Decision(NamedTuple):
             "unordered": list(self.unordered),
             "parallel": [item.to_dict() for item in self.parallel],
             "provenance": self.provenance.to_dict() if self.provenance else None,
+            "conflicts": [conflict.to_dict() for conflict in self.conflicts],
         }

@@ -51,16 +51,16 @@ def classify_changes(records: list[ChangeRecord], policy: CompiledPolicy) -> lis
     """Run the policy's classification rules over the change records."""
     from workreg.rules import compile_rules
 
-    rules = policy.table["classification"]
+    rules = policy.classification
     if not records:
         return []
     if not rules:
         return [ClassifiedChange(r, None, None, None, None) for r in records]
-    by_id = {rule["id"]: rule for rule in rules}
+    by_id = {rule.id: rule for rule in rules}
     ruleset = compile_rules(
-        {"id": r["id"], "when": r["when"], "kind": r["kind"], "priority": r["priority"]} for r in rules
+        {"id": r.id, "when": {k: list(v) if isinstance(v, tuple) else v for k, v in r.when.items()}, "kind": r.kind,
+         "priority": r.priority} for r in rules
     )
-    citations = policy.table["citations"]
     classified = []
     for record, match in zip(records, ruleset.classify([as_fact(r) for r in records])):
         if match is None:
@@ -68,8 +68,7 @@ def classify_changes(records: list[ChangeRecord], policy: CompiledPolicy) -> lis
             continue
         rule = by_id[match.rule_id]
         classified.append(ClassifiedChange(
-            record, rule["kind"], rule["id"], Citation(*citations[rule["citation"]], policy.quotes_from),
-            rule["interpretation"],
+            record, rule.kind, rule.id, policy.citation(rule.citation), rule.interpretation,
         ))
     return classified
 
@@ -147,7 +146,7 @@ def decide_changes(
         return decision
     required = tuple(
         item._replace(interpretation=" ".join(t for t in (item.interpretation, evidence[item.name]) if t))
-        if policy.table["roles"][item.approver]["per_name"] and item.name in evidence else item
+        if policy.role(item.approver).per_name and item.name in evidence else item
         for item in decision.required
     )
     return decision._replace(required=required)

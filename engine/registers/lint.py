@@ -132,8 +132,7 @@ def format_json(findings: Iterable[Finding]) -> str:
 
 
 def _cite(policy: CompiledPolicy, citation: Citation) -> str:
-    source = policy.table["source"]
-    return f'({source["document"]} {source["version"]} §{citation.section}: "{citation.quote}")'
+    return f'({policy.source.label} §{citation.section}: "{citation.quote}")'
 
 
 def _missing_sections(register: WorkRegister, template: Template, report) -> None:
@@ -294,8 +293,7 @@ def _process_version(register: WorkRegister, policy: CompiledPolicy, report) -> 
     process = register.process
     if process is None or not process.version:
         return
-    source = policy.table["source"]
-    document, version = source["document"].upper(), source["version"]
+    document, version = policy.source.document.upper(), policy.source.version
 
     def parts(text: str) -> list[str]:  # 1.2 and 1.2.0 are one version
         items = text.lower().split(".")

@@ -170,7 +170,7 @@ def _gate_attrs(step) -> dict[str, str]:
 def _path_notes(loaded: "LoadedPolicy", decision) -> str:
     """Title lines of a decision's path: what it is for, and what the text leaves open or does not need."""
     model = loaded.model
-    titles = loaded.compiled.table["kinds"]
+    titles = loaded.compiled.kind_titles
     extra = "\nApproval path: " + ", ".join(titles[c] for c in decision.changes)
     if not decision.stages and not decision.unordered:
         extra += f"\nNo approval named by {model.source.document} {model.source.version}"
@@ -322,10 +322,8 @@ def approvals_diagram(
     graph = _new_graph(_title(loaded, _path_notes(loaded, decision)), rankdir)
     active = [item for item in decision.required if item.satisfied_by is None]
     by_gate = {item.gate: item for item in active}
-    roles = loaded.compiled.table["roles"]
-
     def node(cluster, item) -> None:
-        role = roles[item.approver]["name"]
+        role = loaded.compiled.role_name(item.approver)
         lines = [] if role == item.name else _wrap(f"as {role}", 30)
         lines.append(f"{item.kind} · §{item.citation.section}")
         if item.interpretation:
