@@ -703,34 +703,17 @@ def combine(
         for topic, text, citation in kind_rules.unspecified:
             unspecified.setdefault(topic, (topic, text, citation, []))[3].append(change)
 
-    conflicts: list[KindConflict] = []
-    for approver, saying in overruled.items():
-        other: dict[str, list[int]] = {}
-        for gate in gates:
-            if actor[gate] == approver:
-                entry = required[gate]
-                for change, citation in zip(entry[2], entry[4]):
-                    other.setdefault(change, []).append(citation)
-        conflicts.append(KindConflict(
-            "not_required", (approver,), tuple(KindClause(change, (citation,)) for change, citation in saying),
-            tuple(KindClause(change, tuple(dict.fromkeys(cited))) for change, cited in other.items()),
-        ))
-    if covers is not None and len(changes) > 1 and order:
-        conflicts += _order_conflicts(changes, order, required, covers)
-
     new = tuple.__new__  # what a named tuple's __new__ calls, without its Python frame
-
-    def combined(steps: list[str]) -> tuple[CombinedRequirement, ...]:
-        result = []
-        for step in steps:
-            kind, citation, by, interpretation, cited = required[step]
-            result.append(new(CombinedRequirement, (step, kind, citation, tuple(by), interpretation, tuple(cited))))
-        return tuple(result)
-
+    items = {}
+    for step, (kind, citation, by, interpretation, cited) in required.items():
+        items[step] = new(CombinedRequirement, (step, kind, citation, tuple(by), interpretation, tuple(cited)))
+    conflicts = _not_required_conflicts(overruled, (items[gate] for gate in gates), actor) if overruled else []
+    if covers is not None and len(changes) > 1 and order:
+        conflicts += _order_conflicts(changes, order, items, covers)
     return new(Combination, (
         changes,
-        combined(gates),
-        combined(actions),
+        tuple(items[gate] for gate in gates),
+        tuple(items[step] for step in actions),
         tuple(map(tuple, stages)),
         order,
         tuple(new(CombinedNotRequired, (a, c, tuple(by))) for a, c, by in not_required.values()),
@@ -740,8 +723,164 @@ def combine(
     ))
 
 
+class GateLayout(NamedTuple):
+    """How one set of gates is ordered under one order: gates (stage order, then unordered ones),
+    stages, the unordered gates and the order edges (the closure's transitive reduction)."""
+
+    gates: tuple[str, ...]
+    stages: tuple[tuple[str, ...], ...]
+    unordered: tuple[str, ...]
+    order: tuple[GateOrder, ...]
+
+
+class Combiner:
+    """Decides combinations from per-kind and per-step bitsets (what :func:`combine` does, faster).
+
+    Built once per policy: a bit per change kind and per step; per kind the steps it requires (a
+    mask over file positions), per step the kinds requiring it.  A combination's steps are the OR
+    of its kinds' masks; each step's entry depends only on which of the request's kinds require
+    it (``kinds_of_step & request``), and the order of its gates (of its other steps) only on
+    that set of steps and the order that applies: each is derived once and shared by every
+    combination that has it.  A first decision therefore costs about the steps in its answer.
+    """
+
+    def __init__(self, kinds: Sequence[KindInfo], steps: Sequence[str], is_gate: Mapping[str, bool],
+                 actor: Mapping[str, str], scoping: frozenset[str],
+                 sources: Callable[[tuple[str, ...]], OrderSources], covers: Callable[[str, str, str], bool],
+                 limit: int) -> None:
+        self.rules = {kind.id: kind for kind in kinds}
+        self.kind_bit = {kind.id: 1 << index for index, kind in enumerate(kinds)}
+        self.steps = tuple(steps)
+        self.actor, self.scoping, self.sources, self.covers, self.limit = actor, scoping, sources, covers, limit
+        self.step_index = index_of = {step: index for index, step in enumerate(self.steps)}
+        self.gate_mask = 0
+        for index, step in enumerate(self.steps):
+            if is_gate[step]:
+                self.gate_mask |= 1 << index
+        self.kind_steps: dict[str, int] = {}
+        self.kinds_of_step = [0] * len(self.steps)
+        #: (step position, kind) -> the requirement (the first one the kind lists for the step)
+        self.requirement: dict[tuple[int, str], tuple[str, int, str | None]] = {}
+        for kind in kinds:
+            mask = 0
+            for step, approval, citation, interpretation in kind.requires:
+                position = index_of[step]
+                mask |= 1 << position
+                self.kinds_of_step[position] |= self.kind_bit[kind.id]
+                self.requirement.setdefault((position, kind.id), (approval, citation, interpretation))
+            self.kind_steps[kind.id] = mask
+        self.kind_order = [kind.id for kind in kinds]
+        self._items: dict[tuple[int, int], CombinedRequirement] = {}
+        self._layouts: dict[tuple[int, frozenset[str]], GateLayout] = {}
+        self._actions: dict[tuple[int, frozenset[str]], tuple[str, ...]] = {}
+
+    def _item(self, position: int, by: int) -> CombinedRequirement:
+        """The entry of the step at ``position`` required by the kinds in the bitset ``by``."""
+        key = (position, by)
+        found = self._items.get(key)
+        if found is None:
+            kinds = [kind for kind in self.kind_order if self.kind_bit[kind] & by]
+            strongest, citation, interpretation = self.requirement[position, kinds[0]]
+            cited = [citation]
+            for kind in kinds[1:]:
+                approval, cite, reading = self.requirement[position, kind]
+                cited.append(cite)
+                if KIND_STRENGTH.get(approval, 0) > KIND_STRENGTH.get(strongest, 0):
+                    strongest, citation = approval, cite
+                interpretation = interpretation or reading
+            if len(self._items) >= self.limit:
+                self._items.clear()
+            found = self._items[key] = CombinedRequirement(
+                self.steps[position], strongest, citation, tuple(kinds), interpretation, tuple(cited))
+        return found
+
+    def _positions(self, mask: int) -> list[int]:
+        positions = []
+        while mask:
+            low = mask & -mask
+            positions.append(low.bit_length() - 1)
+            mask ^= low
+        return positions
+
+    def _layout(self, mask: int, scope: frozenset[str], changes: tuple[str, ...]) -> GateLayout:
+        key = (mask, scope)
+        found = self._layouts.get(key)
+        if found is None:
+            sources = self.sources(changes)
+            index = sources.index
+            file_order = index.file_order
+            gates = [self.steps[p] for p in self._positions(mask)]
+            depth, pairs = index.order_gates(gates)
+            related = {gate for pair in pairs for gate in pair}
+            free = [gate for gate in gates if gate not in related] if len(gates) > 1 else []
+            staged = [gate for gate in gates if gate in related] if free else list(gates)
+            staged.sort(key=lambda gate: (depth[gate], file_order[gate]))
+            stages: list[list[str]] = []
+            for gate in staged:
+                if depth[gate] == len(stages):
+                    stages.append([])
+                stages[depth[gate]].append(gate)
+            free.sort(key=file_order.__getitem__)
+            pairs.sort(key=lambda pair: (depth[pair[0]], file_order[pair[0]], file_order[pair[1]]))
+            if len(self._layouts) >= self.limit:
+                self._layouts.clear()
+            found = self._layouts[key] = GateLayout(
+                tuple(staged + free), tuple(map(tuple, stages)), tuple(free),
+                tuple(_gate_order(before, after, index, sources) for before, after in pairs))
+        return found
+
+    def _ordered_actions(self, mask: int, scope: frozenset[str], changes: tuple[str, ...]) -> tuple[str, ...]:
+        key = (mask, scope)
+        found = self._actions.get(key)
+        if found is None:
+            sources = self.sources(changes)
+            if len(self._actions) >= self.limit:
+                self._actions.clear()
+            found = self._actions[key] = tuple(
+                sources.index.lexicographic([self.steps[p] for p in self._positions(mask)]))
+        return found
+
+    def combine(self, changes: tuple[str, ...]) -> Combination:
+        """The decision for ``changes`` (in policy order), as :func:`combine` gives it."""
+        request = steps = 0
+        for change in changes:
+            request |= self.kind_bit[change]
+            steps |= self.kind_steps[change]
+        scope = self.scoping.intersection(changes)
+        layout = self._layout(steps & self.gate_mask, scope, changes)
+        kinds_of_step, item, step_index = self.kinds_of_step, self._item, self.step_index
+        gates = tuple(item(step_index[gate], kinds_of_step[step_index[gate]] & request) for gate in layout.gates)
+        actions = tuple(item(step_index[step], kinds_of_step[step_index[step]] & request)
+                        for step in self._ordered_actions(steps & ~self.gate_mask, scope, changes))
+        actor = self.actor
+        approvers = {actor[gate] for gate in layout.gates}
+        not_required: dict[str, tuple[str, int, list[str]]] = {}
+        overruled: dict[str, list[tuple[str, int]]] = {}
+        unspecified: dict[str, tuple[str, str, int, list[str]]] = {}
+        rules = self.rules
+        for change in changes:
+            kind_rules = rules[change]
+            for approver, citation in kind_rules.not_required:
+                if approver in approvers:
+                    overruled.setdefault(approver, []).append((change, citation))
+                else:
+                    not_required.setdefault(approver, (approver, citation, []))[2].append(change)
+            for topic, text, citation in kind_rules.unspecified:
+                unspecified.setdefault(topic, (topic, text, citation, []))[3].append(change)
+        conflicts = _not_required_conflicts(overruled, gates, actor) if overruled else []
+        if len(changes) > 1 and layout.order:
+            conflicts += _order_conflicts(changes, layout.order, {entry.step: entry for entry in gates}, self.covers)
+        new = tuple.__new__
+        return new(Combination, (
+            changes, gates, actions, layout.stages, layout.order,
+            tuple(new(CombinedNotRequired, (a, c, tuple(by))) for a, c, by in not_required.values()),
+            tuple(new(CombinedUnspecified, (t, x, c, tuple(by))) for t, x, c, by in unspecified.values()),
+            layout.unordered, tuple(conflicts),
+        ))
+
+
 def _order_conflicts(
-    changes: tuple[str, ...], order: tuple[GateOrder, ...], required: dict[str, list],
+    changes: tuple[str, ...], order: tuple[GateOrder, ...], required: Mapping[str, CombinedRequirement],
     covers: Callable[[str, str, str], bool],
 ) -> list[KindConflict]:
     """Gates several kinds require, ordered by one kind's clauses and not by another's: one conflict
@@ -749,7 +888,7 @@ def _order_conflicts(
     groups: dict[str, tuple[list[str], list[GateOrder]]] = {}
     for edge in order:
         for gate in (edge.before, edge.after):
-            by = required[gate][2]
+            by = required[gate].required_by
             if len(by) < 2:
                 continue
             for change in by:
@@ -767,13 +906,33 @@ def _order_conflicts(
         stating = [change for change in changes if change != silent
                    and any(covers(change, edge.before, edge.after) for edge in edges)]
         if not stating:  # the order comes only from several kinds together
-            stating = [change for gate in gates for change in required[gate][2] if change != silent]
+            stating = [change for gate in gates for change in required[gate].required_by if change != silent]
         chains = tuple(dict.fromkeys(c for edge in edges for c in edge.chain))
         silent_clause = tuple(dict.fromkeys(
-            c for gate in gates for change, c in zip(required[gate][2], required[gate][4]) if change == silent))
+            c for gate in gates for change, c in zip(required[gate].required_by, required[gate].citations)
+            if change == silent))
         conflicts.append(KindConflict(
             "order", tuple(gates), tuple(KindClause(change, chains) for change in dict.fromkeys(stating)),
             (KindClause(silent, silent_clause),), tuple(edges),
+        ))
+    return conflicts
+
+
+def _not_required_conflicts(
+    overruled: Mapping[str, list[tuple[str, int]]], gates: Iterable[CombinedRequirement], actor: Mapping[str, str],
+) -> list[KindConflict]:
+    """An approver one kind says is not required and another kind requires a gate of."""
+    conflicts = []
+    gates = list(gates)
+    for approver, saying in overruled.items():
+        other: dict[str, list[int]] = {}
+        for item in gates:
+            if actor[item.step] == approver:
+                for change, citation in zip(item.required_by, item.citations):
+                    other.setdefault(change, []).append(citation)
+        conflicts.append(KindConflict(
+            "not_required", (approver,), tuple(KindClause(change, (citation,)) for change, citation in saying),
+            tuple(KindClause(change, tuple(dict.fromkeys(cited))) for change, cited in other.items()),
         ))
     return conflicts
 

@@ -12,8 +12,8 @@ from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from workreg.errors import UsageError, did_you_mean
 from workreg.policy.combine import (
-    Combination, EdgeCatalogue, KindConflict, OrderSources, PrecedenceIndex, Reach, ScopedEdge, ScopedReadings,
-    combine,
+    Combination, Combiner, EdgeCatalogue, KindConflict, OrderSources, PrecedenceIndex, Reach, ScopedEdge,
+    ScopedReadings,
 )
 from workreg.policy.compiled import (
     ClassificationInfo, KindInfo, ParallelInfo, PolicyForm, RoleInfo, SourceInfo, StepInfo, form_from_json,
@@ -70,6 +70,9 @@ class CompiledPolicy:
         self._catalogues: tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list]] | None = None
         self._view: _StepsView | None = None
         self._chains: dict[tuple[int, ...], tuple[Citation, ...]] = {}
+        self._covered: dict[tuple[str, str, str], bool] = {}
+        self._combiner: Combiner | None = None
+        self._conflicts: dict[KindConflict, Conflict] = {}
 
     @classmethod
     def from_json(cls, payload: Any, *, file: str | None = None) -> CompiledPolicy:
@@ -239,6 +242,7 @@ class CompiledPolicy:
         self._steps_view()
         self._edge_catalogues()
         self._alternatives_of or self._all_alternatives()
+        self._combiner or self._new_combiner()  # the per-kind and per-step bitsets
         return self
 
     def _edge_catalogues(self) -> tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list]]:
@@ -285,14 +289,21 @@ class CompiledPolicy:
 
     def _covers(self, kind: str, before: str, after: str) -> bool:
         """Whether ``kind`` alone orders ``before`` before ``after`` (the base order, its scoped edges, its own)."""
-        return self.order_sources((kind,)).index.precedes(before, after)
+        key = (kind, before, after)
+        found = self._covered.get(key)
+        if found is None:
+            found = self._covered[key] = self.order_sources((kind,)).index.precedes(before, after)
+        return found
 
     def _combine(self, changes: tuple[str, ...]) -> Combination:
+        return (self._combiner or self._new_combiner()).combine(changes)
+
+    def _new_combiner(self) -> Combiner:
         view = self._steps_view()
-        kinds = self._kinds
-        sources = self.order_sources(changes)
-        return combine(changes, {change: kinds[change] for change in changes}, view.is_gate, view.actor,
-                       sources.index, sources=sources, covers=self._covers)
+        self._combiner = Combiner(
+            self.form.kinds, [step.id for step in self.form.steps], view.is_gate, view.actor,
+            self._scoping_kinds, self.order_sources, self._covers, MAX_MEMO)
+        return self._combiner
 
     def _steps_view(self) -> _StepsView:
         if self._view is None:
@@ -410,6 +421,7 @@ class CompiledPolicy:
                                       {i: gate for gate in expansions for i, _ in expansions[gate]},
                                       {item.gate: item.name for item in required})
         conflicts = tuple(self._conflict(conflict) for conflict in entry.conflicts) if entry.conflicts else ()
+
         return new(Decision, (self.ref, entry.changes, required, not_required, unspecified, stages, tuple(order),
                               step_items, unordered, parallel, self.provenance, conflicts))
 
@@ -420,7 +432,14 @@ class CompiledPolicy:
         return found
 
     def _conflict(self, conflict: KindConflict) -> Conflict:
-        """A conflict between the request's change kinds, in words: each kind's clause and the deciding rule."""
+        """A conflict between the request's change kinds, in words (memoised: it names no committee)."""
+        found = self._conflicts.get(conflict)
+        if found is None:
+            found = self._conflicts[conflict] = self._conflict_in_words(conflict)
+        return found
+
+    def _conflict_in_words(self, conflict: KindConflict) -> Conflict:
+        """Each kind's clause about the conflict's subject, and the deciding rule."""
         title = self._steps_view().title
         source = self.source.label
         stating = ", ".join(clause.change for clause in conflict.stating)
