@@ -773,6 +773,8 @@ class Combiner:
         self._items: dict[tuple[int, int], CombinedRequirement] = {}
         self._layouts: dict[tuple[int, frozenset[str]], GateLayout] = {}
         self._actions: dict[tuple[int, frozenset[str]], tuple[str, ...]] = {}
+        self._covers_known: dict[tuple[str, str], tuple[int, int]] = {}
+        self._conflicts: dict[tuple[tuple[int, frozenset[str]], tuple[int, ...], int], list[KindConflict]] = {}
 
     def _item(self, position: int, by: int) -> CombinedRequirement:
         """The entry of the step at ``position`` required by the kinds in the bitset ``by``."""
@@ -840,6 +842,50 @@ class Combiner:
                 sources.index.lexicographic([self.steps[p] for p in self._positions(mask)]))
         return found
 
+    def _cover_mask(self, before: str, after: str, request: int) -> int:
+        """The kinds of ``request`` that alone order ``before`` before ``after`` (a bitset; memoised per kind)."""
+        key = (before, after)
+        known, covered = self._covers_known.get(key, (0, 0))
+        missing = request & ~known
+        if missing:
+            for kind in self.kind_order:
+                bit = self.kind_bit[kind]
+                if missing & bit and self.covers(kind, before, after):
+                    covered |= bit
+            known |= missing
+            self._covers_known[key] = (known, covered)
+        return covered & request
+
+    def _order_conflicts(self, changes: tuple[str, ...], request: int, layout: GateLayout,
+                         gates: tuple[CombinedRequirement, ...], where: tuple[int, frozenset[str]]) -> list[KindConflict]:
+        """:func:`_order_conflicts` with bitsets: most orders are stated for every kind that needs them."""
+        kinds_of_step, step_index = self.kinds_of_step, self.step_index
+        silent_any = 0
+        for edge in layout.order:
+            before = kinds_of_step[step_index[edge.before]] & request
+            after = kinds_of_step[step_index[edge.after]] & request
+            shared = (before if before & (before - 1) else 0) | (after if after & (after - 1) else 0)
+            if shared:  # a gate several kinds require: does each of them order it so?
+                silent_any |= shared & ~self._cover_mask(edge.before, edge.after, shared)
+        if not silent_any:
+            return []
+        # What decides the conflicts: the gates and their order, which kinds require each gate,
+        # and which kinds of the request order the edges; many combinations share all three.
+        stating = 0
+        for edge in layout.order:
+            stating |= self._cover_mask(edge.before, edge.after, request)
+        key = (where, tuple(kinds_of_step[step_index[entry.step]] & request for entry in gates), stating)
+        found = self._conflicts.get(key)
+        if found is None:
+            bit = self.kind_bit
+            found = _order_conflicts(
+                changes, layout.order, {entry.step: entry for entry in gates},
+                lambda kind, before, after: self._cover_mask(before, after, bit[kind]) != 0)
+            if len(self._conflicts) >= self.limit:
+                self._conflicts.clear()
+            self._conflicts[key] = found
+        return list(found)
+
     def combine(self, changes: tuple[str, ...]) -> Combination:
         """The decision for ``changes`` (in policy order), as :func:`combine` gives it."""
         request = steps = 0
@@ -868,8 +914,8 @@ class Combiner:
             for topic, text, citation in kind_rules.unspecified:
                 unspecified.setdefault(topic, (topic, text, citation, []))[3].append(change)
         conflicts = _not_required_conflicts(overruled, gates, actor) if overruled else []
-        if len(changes) > 1 and layout.order:
-            conflicts += _order_conflicts(changes, layout.order, {entry.step: entry for entry in gates}, self.covers)
+        if request & (request - 1) and layout.order:  # several kinds, and an order among their gates
+            conflicts += self._order_conflicts(changes, request, layout, gates, (steps & self.gate_mask, scope))
         new = tuple.__new__
         return new(Combination, (
             changes, gates, actions, layout.stages, layout.order,

@@ -12,8 +12,8 @@ from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from workreg.errors import UsageError, did_you_mean
 from workreg.policy.combine import (
-    Combination, Combiner, EdgeCatalogue, KindConflict, OrderSources, PrecedenceIndex, Reach, ScopedEdge,
-    ScopedReadings,
+    Combination, CombinedNotRequired, CombinedRequirement, CombinedUnspecified, Combiner, EdgeCatalogue,
+    KindConflict, OrderSources, PrecedenceIndex, Reach, ScopedEdge, ScopedReadings,
 )
 from workreg.policy.compiled import (
     ClassificationInfo, KindInfo, ParallelInfo, PolicyForm, RoleInfo, SourceInfo, StepInfo, form_from_json,
@@ -72,6 +72,11 @@ class CompiledPolicy:
         self._chains: dict[tuple[int, ...], tuple[Citation, ...]] = {}
         self._covered: dict[tuple[str, str, str], bool] = {}
         self._combiner: Combiner | None = None
+        # Parts of decisions that many combinations share, each built once.
+        self._gate_parts: dict[Any, Any] = {}
+        self._step_items: dict[tuple[CombinedRequirement, str | None], StepItem] = {}
+        self._pieces: dict[Any, Any] = {}
+        self._parallels: dict[Any, tuple[ParallelStage, ...]] = {}
         self._conflicts: dict[KindConflict, Conflict] = {}
 
     @classmethod
@@ -313,6 +318,67 @@ class CompiledPolicy:
     # -- building a Decision ------------------------------------------------------------------
 
     def _materialise(self, entry: Combination, committees: tuple[str, ...], originating: str | None) -> Decision:
+        if committees:
+            gates = self._gate_part(entry, committees, originating)
+        else:  # the gates' part depends only on the combination's gates and order, shared by many
+            key = (entry.required, entry.stages, entry.unordered, entry.order, originating)
+            gates = self._gate_parts.get(key)
+            if gates is None:
+                if len(self._gate_parts) >= MAX_MEMO:
+                    self._gate_parts.clear()
+                gates = self._gate_parts[key] = self._gate_part(entry, committees, originating)
+        required, stages, unordered, order, names = gates
+        step_item, pieces = self._step_item, self._pieces
+        step_items = tuple(step_item(item, originating) for item in entry.steps)
+        not_required = tuple(pieces.get(item) or self._piece(item) for item in entry.not_required)
+        unspecified = tuple(pieces.get(item) or self._piece(item) for item in entry.unspecified)
+        parallel: tuple[ParallelStage, ...] = ()
+        if any(len(stage) > 1 for stage in stages):
+            parallel = self._parallel(entry.changes, stages, names)
+        conflicts = tuple(self._conflict(conflict) for conflict in entry.conflicts) if entry.conflicts else ()
+        return tuple.__new__(Decision, (self.ref, entry.changes, required, not_required, unspecified, stages, order,
+                                        step_items, unordered, parallel, self.provenance, conflicts))
+
+    def _piece(self, item: CombinedNotRequired | CombinedUnspecified) -> NotRequired | UnspecifiedPoint:
+        """A "not required" or an open point of a combination, with its clause (memoised)."""
+        if len(self._pieces) >= MAX_MEMO:
+            self._pieces.clear()
+        if isinstance(item, CombinedNotRequired):
+            found: NotRequired | UnspecifiedPoint = NotRequired(
+                item.approver, self.role_name(item.approver), self._citations[item.citation], item.changes)
+        else:
+            found = UnspecifiedPoint(item.topic, item.text, self._citations[item.citation], item.changes)
+        self._pieces[item] = found
+        return found
+
+    def _step_item(self, item: CombinedRequirement, originating: str | None) -> StepItem:
+        """A step around the approvals, as a decision lists it (memoised per entry and originating body)."""
+        key = (item, originating)
+        found = self._step_items.get(key)
+        if found is None:
+            view = self._steps_view()
+            step = item.step
+            fixed = view.fixed_name[step]
+            if fixed is None or (originating and view.designated[step]):
+                name = originating or view.default_name[step]
+            else:
+                name = fixed
+            reading = (view.step_reading_named if originating else view.step_reading)[step]
+            alternatives = self._alternatives_of or self._all_alternatives()
+            if len(self._step_items) >= MAX_MEMO:
+                self._step_items.clear()
+            found = self._step_items[key] = StepItem(
+                step, view.title[step], view.actor[step], name, item.kind, view.optional[step],
+                self._citations[item.citation], item.required_by, reading, alternatives[step],
+                self._clauses(item.citations))
+        return found
+
+    def _gate_part(
+        self, entry: Combination, committees: tuple[str, ...], originating: str | None,
+    ) -> tuple[tuple[RequiredApproval, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[OrderEdge, ...],
+               dict[str, str]]:
+        """The gates of a decision for these committees and originating body: approvals (which body
+        gives each, which are satisfied by another), stages, unordered gates, order edges, names."""
         view = self._steps_view()
         actor_of, title_of, per_name, fixed_name, default_name = (
             view.actor, view.title, view.per_name, view.fixed_name, view.default_name)
@@ -321,12 +387,11 @@ class CompiledPolicy:
         def name_of(step: str) -> str:
             fixed = fixed_name[step]
             if fixed is None or (originating and view.designated[step]):
-                return originating or default_name[step]
+                return originating or default_name[step]  # type: ignore[return-value]
             return fixed
 
-        # The role's reading when the decision relies on the body filling it by default; a step's own.
+        # The role's reading when the decision relies on the body filling it by default.
         default_reading = view.no_reading if originating else view.default_reading
-        step_reading = view.step_reading_named if originating else view.step_reading
 
         expansions: dict[str, list[tuple[str, str]]] = {}  # gate -> [(instance id, body name)]
         for item in entry.required:
@@ -342,7 +407,7 @@ class CompiledPolicy:
         # role before a per-committee one, then the stronger kind, then the gate id.
         kind_of = {item.step: item.kind for item in entry.required}
 
-        def satisfier_first(gate: str) -> tuple:
+        def satisfier_first(gate: str) -> tuple[bool, int, str]:
             return (per_name[gate], -KIND_STRENGTH.get(kind_of[gate], 0), gate)
 
         satisfied: dict[str, str] = {}
@@ -356,7 +421,7 @@ class CompiledPolicy:
                     else:
                         first_gate_of_body[body] = instance
 
-        def reading_of(item, instance: str) -> str | None:
+        def reading_of(item: CombinedRequirement, instance: str) -> str | None:
             own, default = item.interpretation, default_reading[item.step]
             satisfier = satisfied.get(instance)
             # A gate given by another rests on whatever that one's body rests on.
@@ -366,7 +431,7 @@ class CompiledPolicy:
             return _join(own, default, given)
 
         # Values built with tuple.__new__, every field given (what a named tuple's own __new__
-        # does, without its Python frame): a first decision builds dozens of them.
+        # does, without its Python frame).
         new = tuple.__new__
         clauses = self._clauses
         required = tuple(
@@ -387,43 +452,16 @@ class CompiledPolicy:
         else:
             stages = entry.stages
         unordered = tuple(i for gate in entry.unordered for i, _ in expansions[gate] if i not in satisfied)
-        chains = self._chains
         order = []
         for edge in entry.order:
-            citations = chains.get(edge.chain)
-            if citations is None:
-                citations = chains[edge.chain] = tuple(cite[c] for c in edge.chain)
+            citations = clauses(edge.chain)
             for b, _ in expansions[edge.before]:
                 if b in satisfied:
                     continue
                 for a, _ in expansions[edge.after]:
                     if a not in satisfied:
                         order.append(new(OrderEdge, (b, a, citations, edge.interpretation, edge.condition)))
-        alternatives = self._alternatives_of or self._all_alternatives()
-        optional = view.optional
-        step_items = tuple(
-            new(StepItem, (item.step, title_of[item.step], actor_of[item.step], name_of(item.step), item.kind,
-                           optional[item.step], cite[item.citation], item.required_by,
-                           step_reading[item.step], alternatives[item.step], clauses(item.citations)))
-            for item in entry.steps
-        )
-        role_name = view.role_name
-        not_required = tuple(
-            NotRequired(approver, role_name[approver], cite[citation], by)
-            for approver, citation, by in entry.not_required
-        )
-        unspecified = tuple(
-            UnspecifiedPoint(topic, text, cite[citation], by) for topic, text, citation, by in entry.unspecified
-        )
-        parallel: tuple[ParallelStage, ...] = ()
-        if any(len(stage) > 1 for stage in stages):
-            parallel = self._parallel(entry.changes, stages,
-                                      {i: gate for gate in expansions for i, _ in expansions[gate]},
-                                      {item.gate: item.name for item in required})
-        conflicts = tuple(self._conflict(conflict) for conflict in entry.conflicts) if entry.conflicts else ()
-
-        return new(Decision, (self.ref, entry.changes, required, not_required, unspecified, stages, tuple(order),
-                              step_items, unordered, parallel, self.provenance, conflicts))
+        return required, stages, unordered, tuple(order), {item.gate: item.name for item in required}
 
     def _clauses(self, indexes: tuple[int, ...]) -> tuple[Citation, ...]:
         found = self._chains.get(indexes)
@@ -481,13 +519,24 @@ class CompiledPolicy:
         }
         return self._alternatives_of
 
-    def _parallel(self, changes: tuple[str, ...], stages: Sequence[tuple[str, ...]], base_of: dict[str, str],
+    def _parallel(self, changes: tuple[str, ...], stages: tuple[tuple[str, ...], ...],
                   names: dict[str, str]) -> tuple[ParallelStage, ...]:
         """Why the gates of each stage of several share it: a parallel group of the policy that
         applies to these changes and covers every pair (its condition, citations), else a reading."""
         wanted = set(changes)
-        groups = [(group, set(group.steps)) for group in self.form.parallel
-                  if not group.applies_to or wanted & set(group.applies_to)]
+        applying = tuple(index for index, group in enumerate(self.form.parallel)
+                         if not group.applies_to or not wanted.isdisjoint(group.applies_to))
+        key = (applying, stages, tuple(names[gate] for stage in stages for gate in stage))
+        found = self._parallels.get(key)
+        if found is None:
+            if len(self._parallels) >= MAX_MEMO:
+                self._parallels.clear()
+            found = self._parallels[key] = self._stage_reasons(applying, stages, names)
+        return found
+
+    def _stage_reasons(self, applying: tuple[int, ...], stages: tuple[tuple[str, ...], ...],
+                       names: dict[str, str]) -> tuple[ParallelStage, ...]:
+        groups = [(group, set(group.steps)) for group in (self.form.parallel[index] for index in applying)]
         result = []
         for number, stage in enumerate(stages, 1):
             if len(stage) < 2:
@@ -496,7 +545,7 @@ class CompiledPolicy:
             loose: list[tuple[str, str]] = []
             for position, first in enumerate(stage):
                 for second in stage[position + 1:]:
-                    pair = {base_of[first], base_of[second]}
+                    pair = {first.partition(":")[0], second.partition(":")[0]}
                     group = next((g for g, members in groups if pair <= members), None)
                     if group is None:
                         loose.append((first, second))
