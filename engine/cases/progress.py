@@ -208,7 +208,7 @@ def fold(events: Iterable[Event], policy_for: PolicyFor, outcome_notes_for: Outc
     gates, notes = progress(decision, records, lambda: outcome_notes_for(policy_hash))
     return CaseState(
         id=events[0].case_id, title=opened.title, policy=policy_ref, policy_hash=policy_hash,
-        provenance=policy.provenance["kind"], changes=decision.changes, committees=opened.committees,
+        provenance=policy.provenance.kind, changes=decision.changes, committees=opened.committees,
         originating=opened.originating, subject=opened.subject, as_of=opened.as_of,
         opened_at=events[0].at, opened_by=events[0].by, gates=gates, unspecified=decision.unspecified,
         notes=notes, events=events, decision=decision,

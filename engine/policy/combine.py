@@ -32,7 +32,7 @@ steps).  :func:`combine` picks the cheaper.
 from __future__ import annotations
 
 import heapq
-from typing import Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
 
 from workreg.policy.compiled import KindInfo
 from workreg.policy.decision import KIND_STRENGTH
@@ -114,6 +114,10 @@ class Combination(NamedTuple):
     unspecified: tuple[CombinedUnspecified, ...]
     unordered: tuple[str, ...] = ()  # gates no applying edge relates to another gate, in file order
     conflicts: tuple[KindConflict, ...] = ()
+    #: Cheap keys of the gates' part (``required``, ``stages``, ``order``, ``unordered``) and of
+    #: ``steps``: equal for combinations whose parts are equal (None: not known to be shared).
+    gates_key: Any = None
+    steps_key: Any = None
 
 
 class Readings(Protocol):
@@ -774,6 +778,8 @@ class Combiner:
         self._layouts: dict[tuple[int, frozenset[str]], GateLayout] = {}
         self._actions: dict[tuple[int, frozenset[str]], tuple[str, ...]] = {}
         self._covers_known: dict[tuple[str, str], tuple[int, int]] = {}
+        self._entries: dict[Any, tuple[CombinedRequirement, ...]] = {}
+        self._gate_positions: dict[tuple[int, frozenset[str]], list[int]] = {}
         self._conflicts: dict[tuple[tuple[int, frozenset[str]], tuple[int, ...], int], list[KindConflict]] = {}
 
     def _item(self, position: int, by: int) -> CombinedRequirement:
@@ -826,6 +832,8 @@ class Combiner:
             pairs.sort(key=lambda pair: (depth[pair[0]], file_order[pair[0]], file_order[pair[1]]))
             if len(self._layouts) >= self.limit:
                 self._layouts.clear()
+                self._gate_positions.clear()
+            self._gate_positions[key] = [self.step_index[gate] for gate in staged + free]
             found = self._layouts[key] = GateLayout(
                 tuple(staged + free), tuple(map(tuple, stages)), tuple(free),
                 tuple(_gate_order(before, after, index, sources) for before, after in pairs))
@@ -893,11 +901,22 @@ class Combiner:
             request |= self.kind_bit[change]
             steps |= self.kind_steps[change]
         scope = self.scoping.intersection(changes)
-        layout = self._layout(steps & self.gate_mask, scope, changes)
-        kinds_of_step, item, step_index = self.kinds_of_step, self._item, self.step_index
-        gates = tuple(item(step_index[gate], kinds_of_step[step_index[gate]] & request) for gate in layout.gates)
-        actions = tuple(item(step_index[step], kinds_of_step[step_index[step]] & request)
-                        for step in self._ordered_actions(steps & ~self.gate_mask, scope, changes))
+        gate_mask, action_mask = steps & self.gate_mask, steps & ~self.gate_mask
+        layout = self._layout(gate_mask, scope, changes)
+        kinds_of_step, step_index = self.kinds_of_step, self.step_index
+        # Which of the request's kinds require each step decides its entry: the same askers, the
+        # same entries (shared with every combination that has them).
+        positions = self._gate_positions[gate_mask, scope]
+        gates_key = (gate_mask, scope, tuple([kinds_of_step[p] & request for p in positions]))
+        gates = self._entries.get(gates_key)
+        if gates is None:
+            gates = self._remember(gates_key, tuple(self._item(p, kinds_of_step[p] & request) for p in positions))
+        actions_order = self._ordered_actions(action_mask, scope, changes)
+        positions = [step_index[step] for step in actions_order]
+        steps_key = (action_mask, scope, tuple([kinds_of_step[p] & request for p in positions]))
+        actions = self._entries.get(steps_key)
+        if actions is None:
+            actions = self._remember(steps_key, tuple(self._item(p, kinds_of_step[p] & request) for p in positions))
         actor = self.actor
         approvers = {actor[gate] for gate in layout.gates}
         not_required: dict[str, tuple[str, int, list[str]]] = {}
@@ -921,8 +940,14 @@ class Combiner:
             changes, gates, actions, layout.stages, layout.order,
             tuple(new(CombinedNotRequired, (a, c, tuple(by))) for a, c, by in not_required.values()),
             tuple(new(CombinedUnspecified, (t, x, c, tuple(by))) for t, x, c, by in unspecified.values()),
-            layout.unordered, tuple(conflicts),
+            layout.unordered, tuple(conflicts), gates_key, steps_key,
         ))
+
+    def _remember(self, key: Any, entries: tuple[CombinedRequirement, ...]) -> tuple[CombinedRequirement, ...]:
+        if len(self._entries) >= self.limit:
+            self._entries.clear()
+        self._entries[key] = entries
+        return entries
 
 
 def _order_conflicts(

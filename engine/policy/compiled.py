@@ -273,6 +273,68 @@ def _when(value: Json) -> Any:
 
 def form_from_json(data: Json) -> PolicyForm:
     """The typed form from :meth:`PolicyForm.to_json`'s arrays; TypeError or ValueError when it does not fit."""
+    return check_form(_form(data))
+
+
+def check_form(form: PolicyForm) -> PolicyForm:
+    """``form`` when every reference in it resolves (citations, steps, roles, kinds); else ValueError.
+
+    Linear in the form; it keeps a payload that parses but does not hold together (another build's
+    entry, an edit that kept the checksum) from failing later, in the middle of a decision.
+    """
+    citations = len(form.citations)
+    steps = {step.id for step in form.steps}
+    roles = {role.id for role in form.roles}
+    kinds = {kind.id for kind in form.kinds}
+
+    def cited(index: int) -> None:
+        if not isinstance(index, int) or not 0 <= index < citations:
+            raise ValueError(f"citation {index!r} out of range")
+
+    def known(value: str, names: set[str], what: str) -> None:
+        if value not in names:
+            raise ValueError(f"unknown {what} {value!r}")
+
+    for index in form.provenance.basis:
+        cited(index)
+    for role in form.roles:
+        if role.default is not None:
+            known(role.default, roles, "role")
+    for step in form.steps:
+        known(step.actor, roles, "role")
+        cited(step.citation)
+        for other in step.also_by:
+            known(other.role, roles, "role")
+            cited(other.citation)
+    for kind in form.kinds:
+        cited(kind.citation)
+        for requirement in kind.requires:
+            known(requirement.step, steps, "step")
+            cited(requirement.citation)
+        for item in (*kind.not_required, *kind.unspecified):
+            cited(item.citation)
+        for item in kind.not_required:
+            known(item.approver, roles, "role")
+    for edge in (*form.precedence, *(edge for kind in form.kinds for edge in kind.order)):
+        known(edge.before, steps, "step")
+        known(edge.after, steps, "step")
+        cited(edge.citation)
+        for kind_id in edge.applies_to:
+            known(kind_id, kinds, "change kind")
+    for group in form.parallel:
+        cited(group.citation)
+        for step_id in group.steps:
+            known(step_id, steps, "step")
+    for rule in form.classification:
+        cited(rule.citation)
+    if form.review_cycle is not None:
+        cited(form.review_cycle.citation)
+    if sorted(form.topological_order) != sorted(steps):
+        raise ValueError("the topological order does not list every step once")
+    return form
+
+
+def _form(data: Json) -> PolicyForm:
     if not isinstance(data, list) or not data or data[0] != FORM_FORMAT:
         found = data[0] if isinstance(data, list) and data else None
         raise ValueError(f"compiled form format {found!r}; this workreg reads {FORM_FORMAT}")

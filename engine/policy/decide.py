@@ -75,6 +75,7 @@ class CompiledPolicy:
         # Parts of decisions that many combinations share, each built once.
         self._gate_parts: dict[Any, Any] = {}
         self._step_items: dict[tuple[CombinedRequirement, str | None], StepItem] = {}
+        self._step_lists: dict[Any, tuple[StepItem, ...]] = {}
         self._pieces: dict[Any, Any] = {}
         self._parallels: dict[Any, tuple[ParallelStage, ...]] = {}
         self._conflicts: dict[KindConflict, Conflict] = {}
@@ -321,7 +322,8 @@ class CompiledPolicy:
         if committees:
             gates = self._gate_part(entry, committees, originating)
         else:  # the gates' part depends only on the combination's gates and order, shared by many
-            key = (entry.required, entry.stages, entry.unordered, entry.order, originating)
+            key = ((entry.gates_key, originating) if entry.gates_key is not None else
+                   (entry.required, entry.stages, entry.unordered, entry.order, originating))
             gates = self._gate_parts.get(key)
             if gates is None:
                 if len(self._gate_parts) >= MAX_MEMO:
@@ -329,7 +331,14 @@ class CompiledPolicy:
                 gates = self._gate_parts[key] = self._gate_part(entry, committees, originating)
         required, stages, unordered, order, names = gates
         step_item, pieces = self._step_item, self._pieces
-        step_items = tuple(step_item(item, originating) for item in entry.steps)
+        key = (entry.steps_key, originating)
+        step_items = self._step_lists.get(key) if entry.steps_key is not None else None
+        if step_items is None:
+            step_items = tuple(step_item(item, originating) for item in entry.steps)
+            if entry.steps_key is not None:
+                if len(self._step_lists) >= MAX_MEMO:
+                    self._step_lists.clear()
+                self._step_lists[key] = step_items
         not_required = tuple(pieces.get(item) or self._piece(item) for item in entry.not_required)
         unspecified = tuple(pieces.get(item) or self._piece(item) for item in entry.unspecified)
         parallel: tuple[ParallelStage, ...] = ()
