@@ -108,7 +108,9 @@ def test_both_strategies_agree(seed):
     for combo in _all_combinations(compiled.kinds):
         rules = {kind: compiled.kind_rules(kind) for kind in combo}
         results = [combine(combo, rules, is_gate, actor, compiled.precedence, pairwise) for pairwise in (True, False)]
-        assert results[0] == results[1] == compiled.combination(combo), combo
+        # The keys under which the policy shares a combination's parts are not part of its meaning.
+        fast = compiled.combination(combo)._replace(gates_key=None, steps_key=None)
+        assert results[0] == results[1] == fast, combo
 
 
 def test_a_long_chain_matches_the_reference():

@@ -724,6 +724,8 @@ def combine(
         tuple(new(CombinedUnspecified, (t, x, c, tuple(by))) for t, x, c, by in unspecified.values()),
         tuple(free),
         tuple(conflicts),
+        None,
+        None,
     ))
 
 
