@@ -125,11 +125,11 @@ class Readings(Protocol):
 
 
 class OrderSources(NamedTuple):
-    """What orders one combination's steps: every edge that applies (``index``), the ones the text
-    states (``stated``), and each edge's reading ``(interpretation, condition)`` (a stated edge's
-    interpretation is None)."""
+    """What orders one combination's steps: every edge that applies (``applying``), the ones the
+    text states (``stated``), and each edge's reading ``(interpretation, condition)`` (a stated
+    edge's interpretation is None)."""
 
-    index: "Reach"
+    applying: "Reach"
     stated: "Reach"
     readings: Readings
 
@@ -657,8 +657,8 @@ def combine(
     from one kind but not from another is reported as a conflict (see :class:`KindConflict`).
     """
     if sources is not None:
-        index = sources.index
-    required: dict[str, list] = {}  # step -> [kind, citation, required_by, interpretation, citations]
+        index = sources.applying
+    required: dict[str, list[Any]] = {}  # step -> [kind, citation, required_by, interpretation, citations]
     for change in changes:
         for step, kind, citation, interpretation in rules[change].requires:
             entry = required.get(step)
@@ -817,7 +817,7 @@ class Combiner:
         found = self._layouts.get(key)
         if found is None:
             sources = self.sources(changes)
-            index = sources.index
+            index = sources.applying
             file_order = index.file_order
             gates = [self.steps[p] for p in self._positions(mask)]
             depth, pairs = index.order_gates(gates)
@@ -849,7 +849,7 @@ class Combiner:
             if len(self._actions) >= self.limit:
                 self._actions.clear()
             found = self._actions[key] = tuple(
-                sources.index.lexicographic([self.steps[p] for p in self._positions(mask)]))
+                sources.applying.lexicographic([self.steps[p] for p in self._positions(mask)]))
         return found
 
     def _cover_mask(self, before: str, after: str, request: int) -> int:

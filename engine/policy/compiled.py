@@ -311,9 +311,10 @@ def check_form(form: PolicyForm) -> PolicyForm:
         for requirement in kind.requires:
             known(requirement.step, steps, "step")
             cited(requirement.citation)
-        for item in (*kind.not_required, *kind.unspecified):
-            cited(item.citation)
+        for point in kind.unspecified:
+            cited(point.citation)
         for item in kind.not_required:
+            cited(item.citation)
             known(item.approver, roles, "role")
     for edge in (*form.precedence, *(edge for kind in form.kinds for edge in kind.order)):
         known(edge.before, steps, "step")

@@ -67,7 +67,7 @@ class CompiledPolicy:
             kind.id for kind in form.kinds if kind.order)
         self._memo: dict[Any, Decision] = {}
         self._combinations: dict[tuple[str, ...], Combination] = {}
-        self._catalogues: tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list]] | None = None
+        self._catalogues: tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list[Any]]] | None = None
         self._view: _StepsView | None = None
         self._chains: dict[tuple[int, ...], tuple[Citation, ...]] = {}
         self._covered: dict[tuple[str, str, str], bool] = {}
@@ -251,7 +251,7 @@ class CompiledPolicy:
         self._combiner or self._new_combiner()  # the per-kind and per-step bitsets
         return self
 
-    def _edge_catalogues(self) -> tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list]]:
+    def _edge_catalogues(self) -> tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list[Any]]]:
         """Every order edge (kinds' own readings first, then the policy's readings, then what the
         text states: a pair's last edge gives its citation), and the stated ones, each indexed once."""
         if self._catalogues is None:
@@ -270,7 +270,7 @@ class CompiledPolicy:
                                    ((e.before, e.after, e.citation) for e in every if e.scope is None))
             stated_base = PrecedenceIndex(steps, topological,
                                           ((e.before, e.after, e.citation) for e in stated if e.scope is None))
-            occurrences: dict[tuple[str, str], list] = {}
+            occurrences: dict[tuple[str, str], list[Any]] = {}
             for edge in own + precedence:
                 occurrences.setdefault((edge.before, edge.after), []).append(
                     (edge.scope, edge.interpretation, edge.condition))
@@ -298,7 +298,7 @@ class CompiledPolicy:
         key = (kind, before, after)
         found = self._covered.get(key)
         if found is None:
-            found = self._covered[key] = self.order_sources((kind,)).index.precedes(before, after)
+            found = self._covered[key] = self.order_sources((kind,)).applying.precedes(before, after)
         return found
 
     def _combine(self, changes: tuple[str, ...]) -> Combination:
@@ -319,6 +319,7 @@ class CompiledPolicy:
     # -- building a Decision ------------------------------------------------------------------
 
     def _materialise(self, entry: Combination, committees: tuple[str, ...], originating: str | None) -> Decision:
+        gates: Any
         if committees:
             gates = self._gate_part(entry, committees, originating)
         else:  # the gates' part depends only on the combination's gates and order, shared by many
@@ -493,8 +494,8 @@ class CompiledPolicy:
         others = ", ".join(clause.change for clause in conflict.other)
         if conflict.topic == "not_required":
             approver = self.role_name(conflict.subject[0])
-            gates = [gate for gate in self._steps.values() if gate.actor == conflict.subject[0] and gate.gate]
-            wanted = "; ".join(title[gate.id] for gate in gates) or approver
+            wanted = "; ".join(title[step.id] for step in self._steps.values()
+                               if step.actor == conflict.subject[0] and step.gate) or approver
             clauses = [ConflictClause(c.change, f"does not require the {approver}", self._clauses(c.citations))
                        for c in conflict.stating]
             clauses += [ConflictClause(c.change, f"requires {wanted}", self._clauses(c.citations))
@@ -601,7 +602,7 @@ class _StepsView:
             step: roles[actor].name if roles[actor].default is None else None for step, actor in self.actor.items()
         }
         self.default_name = {
-            step: roles[roles[actor].default].name if roles[actor].default is not None else None  # type: ignore[index]
+            step: roles[default].name if (default := roles[actor].default) is not None else None
             for step, actor in self.actor.items()
         }
         # A role filled by a body named per register (--originating), with or without a default.

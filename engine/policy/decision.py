@@ -7,7 +7,7 @@ whole query.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 #: Strength of approval kinds: when changes require one gate with different kinds, or one body
 #: holds two gates of one stage, the stronger kind is the one reported.
@@ -38,7 +38,7 @@ class Citation(NamedTuple):
     def __str__(self) -> str:
         return f'§{self.section} "{self.quote}"'
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"section": self.section, "quote": self.quote, "source": self.source}
 
 
@@ -57,7 +57,7 @@ class Provenance(NamedTuple):
     def reconstructed(self) -> bool:
         return self.kind == "reconstructed"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "document": self.document, "quotes_from": self.quotes_from, "note": self.note,
             "basis": [citation.to_dict() for citation in self.basis],
@@ -80,7 +80,7 @@ class RequiredApproval(NamedTuple):
     #: whose approval kind is reported).
     citations: tuple[Citation, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "gate": self.gate,
             "approver": self.approver,
@@ -95,7 +95,7 @@ class RequiredApproval(NamedTuple):
         }
 
 
-def _by_change(changes: tuple[str, ...], citations: tuple[Citation, ...]) -> list[dict]:
+def _by_change(changes: tuple[str, ...], citations: tuple[Citation, ...]) -> list[dict[str, Any]]:
     """``[{"change": ..., "section": ..., "quote": ..., "source": ...}, ...]``, one per requiring change."""
     return [{"change": change, **citation.to_dict()} for change, citation in zip(changes, citations)]
 
@@ -108,7 +108,7 @@ class NotRequired(NamedTuple):
     citation: Citation
     changes: tuple[str, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "approver": self.approver,
             "name": self.name,
@@ -125,7 +125,7 @@ class UnspecifiedPoint(NamedTuple):
     citation: Citation
     changes: tuple[str, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "topic": self.topic,
             "text": self.text,
@@ -141,7 +141,7 @@ class Alternative(NamedTuple):
     name: str
     citation: Citation
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"actor": self.actor, "name": self.name, "citation": self.citation.to_dict()}
 
 
@@ -162,7 +162,7 @@ class StepItem(NamedTuple):
     #: Each requiring change's own clause, aligned with ``required_by``.
     citations: tuple[Citation, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "step": self.step,
             "title": self.title,
@@ -191,7 +191,7 @@ class OrderEdge(NamedTuple):
     interpretation: str | None = None
     condition: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "before": self.before,
             "after": self.after,
@@ -211,7 +211,7 @@ class ParallelStage(NamedTuple):
     condition: str | None = None
     interpretation: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "stage": self.stage,
             "gates": list(self.gates),
@@ -228,7 +228,7 @@ class ConflictClause(NamedTuple):
     says: str
     citations: tuple[Citation, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"change": self.change, "says": self.says, "citations": [c.to_dict() for c in self.citations]}
 
 
@@ -246,7 +246,7 @@ class Conflict(NamedTuple):
     clauses: tuple[ConflictClause, ...]
     resolution: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"topic": self.topic, "subject": list(self.subject),
                 "clauses": [clause.to_dict() for clause in self.clauses], "resolution": self.resolution}
 
@@ -285,7 +285,7 @@ class Decision(NamedTuple):
         )
         return tuple(dict.fromkeys(item.approver for item in gates))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The stable JSON contract documented in the README."""
         return {
             "policy": self.policy,

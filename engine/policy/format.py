@@ -8,7 +8,7 @@ of several gates and every order, and every interpretation the answer rests on.
 from __future__ import annotations
 
 import textwrap
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from workreg.outputs import format_json, table, text_width  # noqa: F401 - format_json re-exported
 from workreg.policy.decide import CompiledPolicy
@@ -68,7 +68,7 @@ def _names(decision: Decision, policy: CompiledPolicy, gates: Iterable[str]) -> 
     return ", ".join(approver_label(policy, by_gate[gate]) if gate in by_gate else gate for gate in gates)
 
 
-def _cite(citations: Sequence) -> str:
+def _cite(citations: Sequence[Citation]) -> str:
     return "; ".join(f"§{c.section}" for c in citations)
 
 
@@ -153,7 +153,7 @@ def format_text(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[s
         out += [_wrapped(note) for note in stage_notes(policy, decision)]
         out.append("")
         out.append("Why" + ("" if record.kind == "published" else f" (quotes from {record.quotes_from})") + ":")
-        by_citation: dict = {}
+        by_citation: dict[Citation, tuple[list[RequiredApproval], list[str]]] = {}
         for item in active:
             for citation, change in _askers(decision, item):
                 entry = by_citation.setdefault(citation, ([], []))
@@ -321,6 +321,6 @@ def format_markdown(policy: CompiledPolicy, decision: Decision, *, notes: Sequen
     return "\n".join(out) + "\n"
 
 
-def approvals_json(policy: CompiledPolicy, decision: Decision, named: Sequence = ()) -> dict:
+def approvals_json(policy: CompiledPolicy, decision: Decision, named: Sequence[Any] = ()) -> dict[str, Any]:
     """``workreg approvals --format json``: the decision, and how each --committee name was read."""
     return {**decision.to_dict(), "committees": [item.to_dict() for item in named]}
