@@ -781,6 +781,8 @@ class Combiner:
         self._actions: dict[tuple[int, frozenset[str]], tuple[str, ...]] = {}
         self._covers_known: dict[tuple[str, str], tuple[int, int]] = {}
         self._entries: dict[Any, tuple[CombinedRequirement, ...]] = {}
+        self._silent: dict[Any, int] = {}
+        self._overruled: dict[Any, list[KindConflict]] = {}
         self._gate_positions: dict[tuple[int, frozenset[str]], list[int]] = {}
         self._conflicts: dict[tuple[tuple[int, frozenset[str]], tuple[int, ...], int], list[KindConflict]] = {}
 
@@ -867,16 +869,24 @@ class Combiner:
         return covered & request
 
     def _order_conflicts(self, changes: tuple[str, ...], request: int, layout: GateLayout,
-                         gates: tuple[CombinedRequirement, ...], where: tuple[int, frozenset[str]]) -> list[KindConflict]:
+                         gates: tuple[CombinedRequirement, ...], where: tuple[int, frozenset[str]],
+                         gates_key: Any) -> list[KindConflict]:
         """:func:`_order_conflicts` with bitsets: most orders are stated for every kind that needs them."""
         kinds_of_step, step_index = self.kinds_of_step, self.step_index
-        silent_any = 0
-        for edge in layout.order:
-            before = kinds_of_step[step_index[edge.before]] & request
-            after = kinds_of_step[step_index[edge.after]] & request
-            shared = (before if before & (before - 1) else 0) | (after if after & (after - 1) else 0)
-            if shared:  # a gate several kinds require: does each of them order it so?
-                silent_any |= shared & ~self._cover_mask(edge.before, edge.after, shared)
+        # Which kinds are silent depends only on the gates, their order and their askers (the
+        # gates' key): derived once for all the combinations that share them.
+        silent_any = self._silent.get(gates_key)
+        if silent_any is None:
+            silent_any = 0
+            for edge in layout.order:
+                before = kinds_of_step[step_index[edge.before]] & request
+                after = kinds_of_step[step_index[edge.after]] & request
+                shared = (before if before & (before - 1) else 0) | (after if after & (after - 1) else 0)
+                if shared:  # a gate several kinds require: does each of them order it so?
+                    silent_any |= shared & ~self._cover_mask(edge.before, edge.after, shared)
+            if len(self._silent) >= self.limit:
+                self._silent.clear()
+            self._silent[gates_key] = silent_any
         if not silent_any:
             return []
         # What decides the conflicts: the gates and their order, which kinds require each gate,
@@ -934,9 +944,9 @@ class Combiner:
                     not_required.setdefault(approver, (approver, citation, []))[2].append(change)
             for topic, text, citation in kind_rules.unspecified:
                 unspecified.setdefault(topic, (topic, text, citation, []))[3].append(change)
-        conflicts = _not_required_conflicts(overruled, gates, actor) if overruled else []
+        conflicts = self._overruled_conflicts(overruled, gates, gates_key) if overruled else []
         if request & (request - 1) and layout.order:  # several kinds, and an order among their gates
-            conflicts += self._order_conflicts(changes, request, layout, gates, (steps & self.gate_mask, scope))
+            conflicts += self._order_conflicts(changes, request, layout, gates, (gate_mask, scope), gates_key)
         new = tuple.__new__
         return new(Combination, (
             changes, gates, actions, layout.stages, layout.order,
@@ -944,6 +954,16 @@ class Combiner:
             tuple(new(CombinedUnspecified, (t, x, c, tuple(by))) for t, x, c, by in unspecified.values()),
             layout.unordered, tuple(conflicts), gates_key, steps_key,
         ))
+
+    def _overruled_conflicts(self, overruled: dict[str, list[tuple[str, int]]], gates: tuple[CombinedRequirement, ...],
+                             gates_key: Any) -> list[KindConflict]:
+        key = (gates_key, tuple((approver, tuple(saying)) for approver, saying in overruled.items()))
+        found = self._overruled.get(key)
+        if found is None:
+            if len(self._overruled) >= self.limit:
+                self._overruled.clear()
+            found = self._overruled[key] = _not_required_conflicts(overruled, gates, self.actor)
+        return list(found)
 
     def _remember(self, key: Any, entries: tuple[CombinedRequirement, ...]) -> tuple[CombinedRequirement, ...]:
         if len(self._entries) >= self.limit:
