@@ -5,28 +5,38 @@ does not and what it leaves open, and the precedence graph as a topological orde
 This module turns that into a :class:`Combination` (the committee-independent part of a
 decision) when a combination is first asked for.  It imports neither networkx nor pydantic.
 
-Reachability is a bitset per step (a Python int over topological positions: bit ``i`` set when
-the step at position ``i`` precedes it, directly or through other steps), built once per policy
-in time linear in its edges times the words of a bitset.  A combination's gates are then ordered
-as networkx's ``topological_generations`` of the closure restricted to them would order them,
-its order edges are that restriction's transitive reduction, each explained by the citations
-along a shortest path of the precedence graph (found by the same bidirectional search as
-``networkx.shortest_path``, so ties resolve alike), and its other steps come in the
-lexicographic topological order by file position.  A test compares every combination of the
-shipped policies and of generated ones against those networkx calls.
+:class:`Combiner` (one per policy) derives a combination from bitsets: a bit per change kind, per
+kind the mask of the steps it requires, per step the mask of the kinds requiring it.  A request's
+steps are the OR of its kinds' masks; each step's entry depends only on which of the request's
+kinds require it, and the order of a set of gates only on that set and the order that applies,
+so each is derived once and shared by every combination that has it (:class:`GateLayout`).
 
-Which order applies depends on the combination: an edge the policy scopes to some change kinds
-(``applies_to``, the kinds whose clause states it) and the order a change kind reads into a
-silent text (its ``order``, always an interpretation) order a decision only when it includes one
-of those kinds; :class:`OrderSources` holds the index of the edges that apply and, beside it, the
-index of the edges the text states, so that each order edge says whether the text states it.  A
-gate that no applying edge relates to any other gate of the decision is *unordered*: it is left
+Reachability is a bitset per step (a Python int over topological positions: bit ``i`` set when
+the step at position ``i`` precedes it).  The edges that order every change kind have bitsets for
+every step, built once (:class:`PrecedenceIndex`).  An edge the policy scopes to some change kinds
+(``applies_to``, the kinds whose clause states it) and the order a change kind reads into a silent
+text (its ``order``, always an interpretation) order a decision only when it includes one of those
+kinds: :class:`EdgeCatalogue` indexes them per kind, and a request's :class:`ScopedReach` adds
+their reachability on demand, for the steps the decision asks about only — no policy-wide index is
+rebuilt per combination.  :class:`OrderSources` holds the order that applies, the part the text
+states (so that each order edge says whether the text states it) and each edge's reading.
+
+A combination's gates are ordered as networkx's ``topological_generations`` of the closure
+restricted to them would order them, its order edges are that restriction's transitive reduction,
+each explained by the citations along a shortest path of the precedence graph (found by the same
+bidirectional search as ``networkx.shortest_path``, over adjacency in the same order, so ties
+resolve alike), and its other steps come in the lexicographic topological order by file position.
+A gate that no applying edge relates to any other gate of the decision is *unordered*: it is left
 out of the stages (a stage number would claim an order the text does not give).
 
-Two strategies compute the same answers: pairwise over the combination's own k steps
-(O(k²) bitset tests; fast for the few gates a decision usually has) and one pass over the
-precedence graph between the first and last of them (O(V + E); for decisions with hundreds of
-steps).  :func:`combine` picks the cheaper.
+A gate several kinds require cites each kind's clause; kinds that disagree (a "not required" that
+another kind's requirement overrules, an order one kind's clauses give a gate another kind also
+requires and does not order) are reported as :class:`KindConflict`.
+
+:func:`combine` is the same derivation written plainly (pairwise over the combination's own steps,
+or one pass over the precedence graph for decisions with hundreds of steps); a test compares it,
+the :class:`Combiner` and a networkx reference on every combination of the shipped policies and of
+generated ones.
 """
 
 from __future__ import annotations

@@ -289,6 +289,8 @@ class CompiledPolicy:
         key = self._scoping_kinds.intersection(changes)
         found = self._sources.get(key)
         if found is None:
+            if len(self._sources) >= MAX_MEMO:  # every set of scoping kinds is a view: bounded
+                self._sources.clear()
             every, stated, occurrences = self._edge_catalogues()
             found = self._sources[key] = OrderSources(every.view(key), stated.view(key), ScopedReadings(occurrences, key))
         return found
@@ -298,6 +300,8 @@ class CompiledPolicy:
         key = (kind, before, after)
         found = self._covered.get(key)
         if found is None:
+            if len(self._covered) >= MAX_MEMO:
+                self._covered.clear()
             found = self._covered[key] = self.order_sources((kind,)).applying.precedes(before, after)
         return found
 
