@@ -313,10 +313,12 @@ class ReferenceDecider:
                           "how a request of several changes is decided.")
         else:
             orders = "; ".join(f"{self.steps[e[0]].title} before {self.steps[e[1]].title}" for e in edges)
-            titles = ", ".join(self.steps[g].title for g in subject)
+            titles = "; ".join(self.steps[g].title for g in subject)
             clauses = [ConflictClause(c, f"orders {orders}", cites(cs)) for c, cs in stating]
-            clauses += [ConflictClause(c, f"requires {titles} and states no such order", cites(cs)) for c, cs in other]
-            resolution = (f"{said}'s order applies to {others} too: one {titles} serves every change of the "
-                          f"request, so it is ordered as {said}'s clauses order it. Interpretation: {label} "
-                          f"gives {others} no such order.")
+            clauses += [ConflictClause(c, f"requires {titles}, and states no such order", cites(cs))
+                        for c, cs in other]
+            shared = (f"one {titles} serves every change of the request, so it is" if len(subject) == 1
+                      else f"the same gates ({titles}) serve every change of the request, so they are")
+            resolution = (f"{said}'s order applies to {others} too: {shared} ordered as {said}'s clauses "
+                          f"order it. Interpretation: {label} gives {others} no such order.")
         return Conflict(topic, tuple(subject), tuple(clauses), resolution)

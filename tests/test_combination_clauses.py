@@ -63,7 +63,7 @@ def test_one_kind_alone_has_no_conflict(policy):
 
 @pytest.mark.parametrize("changes,must", [
     (["new_register", "removal"], ["§3.2, §4.1", "§4.1 (removal)", "Conflicts between the changes",
-                                    "removal requires DMTF Board approval and states no such order",
+                                    "removal requires DMTF Board approval, and states no such order",
                                     "new_register's order applies to removal too"]),
     (["scope_extension", "contact_change"], ["Conflicts between the changes",
                                              "contact_change does not require the DMTF Board of Directors",

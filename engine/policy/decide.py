@@ -509,14 +509,15 @@ class CompiledPolicy:
                           "how a request of several changes is decided.")
         else:
             orders = "; ".join(f"{title[edge.before]} before {title[edge.after]}" for edge in conflict.edges)
-            gates = ", ".join(title[gate] for gate in conflict.subject)
+            gates = "; ".join(title[gate] for gate in conflict.subject)
             clauses = [ConflictClause(c.change, f"orders {orders}", self._clauses(c.citations))
                        for c in conflict.stating]
-            clauses += [ConflictClause(c.change, f"requires {gates} and states no such order",
+            clauses += [ConflictClause(c.change, f"requires {gates}, and states no such order",
                                        self._clauses(c.citations)) for c in conflict.other]
-            resolution = (f"{stating}'s order applies to {others} too: one {gates} serves every change of the "
-                          f"request, so it is ordered as {stating}'s clauses order it. Interpretation: {source} "
-                          f"gives {others} no such order.")
+            shared = (f"one {gates} serves every change of the request, so it is" if len(conflict.subject) == 1
+                      else f"the same gates ({gates}) serve every change of the request, so they are")
+            resolution = (f"{stating}'s order applies to {others} too: {shared} ordered as {stating}'s clauses "
+                          f"order it. Interpretation: {source} gives {others} no such order.")
         return Conflict(conflict.topic, conflict.subject, tuple(clauses), resolution)
 
     def _all_alternatives(self) -> dict[str, tuple[Alternative, ...]]:
