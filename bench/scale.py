@@ -143,7 +143,8 @@ def _check_growth(folder: Path, env: dict, runs: int) -> dict:
         try:
             times[steps] = statistics.median(_run_ms(workreg_command() + ["check", str(path)], env) for _ in range(runs))
         except RuntimeError as exc:  # e.g. past the policy size limit
-            return {"check_growth_note": f"n/a: {str(exc).splitlines()[-1][:160]}"}
+            last = str(exc).strip().splitlines()[-1]
+            return {"check_growth_note": f"n/a ({steps:,} steps: {last.split(': ', 1)[-1][:70]})"}
     return {"check_1500_ms": times[1500], "check_6000_ms": times[6000], "check_growth_ratio": times[6000] / times[1500]}
 
 
