@@ -54,7 +54,7 @@ def name_committees(
     is not a committee.  A ``policy`` that names no organization vocabulary (its ``vocabulary``
     field) takes the names as given.
     """
-    if policy is not None and not policy.table.get("vocabulary"):
+    if policy is not None and not policy.vocabulary:
         from workreg.registers.vocabulary import NamedCommittee
 
         names = dict.fromkeys(" ".join(name.split()) for name in committees if name and name.strip())
@@ -72,17 +72,17 @@ def check_options_apply(
     kinds asked need no per-committee approval, or no Originating Committee)."""
     from workreg.errors import UsageError
 
-    roles = policy.table["roles"]
+    roles = policy.roles
     actors = {item.approver for item in decision.required} | {item.actor for item in decision.steps}
     kinds = ", ".join(decision.changes)
-    if tuple(committees) and not any(roles[actor]["per_name"] for actor in actors):
+    if tuple(committees) and not any(roles[actor].per_name for actor in actors):
         raise UsageError(
             f"--committee has no effect on {kinds}: {policy.ref} asks no per-committee approval for it",
             code="option-without-effect",
             hint="the change kinds that need one approval per committee named: "
             + (", ".join(sorted(policy.kinds_with_named_gates())) or "none") + "; drop --committee, or ask for those",
         )
-    if originating and not any(_designated(roles[actor]) for actor in actors):
+    if originating and not any(roles[actor].designated for actor in actors):
         raise UsageError(
             f"--originating has no effect on {kinds}: no role designated per register takes part in it under "
             f"{policy.ref}",
@@ -131,11 +131,6 @@ def answer_approvals(
     return Approvals(policy, decision, named, as_of)
 
 
-def _designated(role: dict) -> bool:
-    """Whether a compiled role is filled by a body named per register (``--originating``)."""
-    return bool(role.get("designated", role.get("default") is not None))
-
-
 def list_policies(policy_dirs: Iterable[str | Path] = ()) -> tuple[list[dict], list[WorkregError]]:
     """Every policy version found (the rows of ``workreg policies --format json``) and the files that failed."""
     from workreg.policy.registry import compile_found, discover
@@ -151,7 +146,7 @@ def list_policies(policy_dirs: Iterable[str | Path] = ()) -> tuple[list[dict], l
         rows.append({
             "policy": compiled.ref,
             "title": compiled.title,
-            "provenance": compiled.provenance["kind"],
+            "provenance": compiled.provenance.kind,
             "change_kinds": list(compiled.kinds),
             "path": str(found.path),
         })
@@ -234,14 +229,14 @@ def policy_for_register(
     compiled = _policy(policy or DEFAULT_POLICY, policy_dirs)
     notices = []
     if named is not None and named.version:
-        source = compiled.table["source"]
-        same = source["document"].lower() == named.document.lower() and (
-            _same_version(source["version"], named.version) or _same_version(compiled.version, named.version))
+        source = compiled.source
+        same = source.document.lower() == named.document.lower() and (
+            _same_version(source.version, named.version) or _same_version(compiled.version, named.version))
         if not same:
             why = "as asked" if policy is not None else f"the newest it has; it has no policy for {named.document} {named.version}"
             notices.append(Notice(file, named.line, (
                 f"the register names {named.document} {named.version} as its process; workreg applies "
-                f"{compiled.ref} ({source['document']} {source['version']}, {why}): answers follow that text, "
+                f"{compiled.ref} ({source.label}, {why}): answers follow that text, "
                 f"not {named.document} {named.version}")))
     return compiled, notices
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import networkx as nx
 
 from workreg.policy.decision import (
-    KIND_STRENGTH, Alternative, Citation, Decision, NotRequired, OrderEdge, ParallelStage, Provenance,
+    KIND_STRENGTH, Alternative, Citation, Conflict, ConflictClause, Decision, NotRequired, OrderEdge, ParallelStage, Provenance,
     RequiredApproval, StepItem, UnspecifiedPoint,
 )
 from workreg.policy.model import GATE_KINDS, Policy
@@ -78,9 +78,10 @@ class ReferenceDecider:
                 kind = r.kind or steps[r.step].kind
                 entry = required.get(r.step)
                 if entry is None:
-                    required[r.step] = [kind, r.citation, [change], r.interpretation]
+                    required[r.step] = [kind, r.citation, [change], r.interpretation, [r.citation]]
                     continue
                 entry[2].append(change)
+                entry[4].append(r.citation)
                 if KIND_STRENGTH.get(kind, 0) > KIND_STRENGTH.get(entry[0], 0):
                     entry[0], entry[1] = kind, r.citation
                 entry[3] = entry[3] or r.interpretation
@@ -110,19 +111,74 @@ class ReferenceDecider:
         actions.sort(key=step_order.__getitem__)
         not_required: dict[str, list] = {}
         unspecified: dict[str, list] = {}
+        overruled: dict[str, list] = {}
         for change in combo:
             for n in self.kinds[change].not_required:
                 if n.approver in required_approvers:
+                    overruled.setdefault(n.approver, []).append((change, n.citation))
                     continue
                 not_required.setdefault(n.approver, [n.approver, n.citation, []])[2].append(change)
             for u in self.kinds[change].unspecified:
                 unspecified.setdefault(u.topic, [u.topic, u.text, u.citation, []])[3].append(change)
+        conflicts = []
+        for approver, saying in overruled.items():
+            other: dict[str, list] = {}
+            for gate in gates:
+                if steps[gate].actor == approver:
+                    for change, c in zip(required[gate][2], required[gate][4]):
+                        other.setdefault(change, [])
+                        if c not in other[change]:
+                            other[change].append(c)
+            conflicts.append(("not_required", (approver,), [(change, [c]) for change, c in saying],
+                              list(other.items()), []))
+        if len(combo) > 1:
+            conflicts += self._order_conflicts(combo, order, required)
         return {
             "required": [[g, *required[g]] for g in gates],
-            "steps": [[s, *required[s][:3]] for s in actions],
+            "steps": [[s, *required[s][:3], required[s][4]] for s in actions],
             "stages": stages, "unordered": free, "order": order,
             "not_required": list(not_required.values()), "unspecified": list(unspecified.values()),
+            "conflicts": conflicts,
         }
+
+    def _covers(self, kind, before, after) -> bool:
+        """Whether ``kind`` alone orders ``before`` before ``after`` (networkx's closure of its graph)."""
+        closures = self.__dict__.setdefault("_closures", {})
+        if kind not in closures:
+            closures[kind] = nx.transitive_closure_dag(self._graphs((kind,))[0])
+        return closures[kind].has_edge(before, after)
+
+    def _order_conflicts(self, combo, order, required):
+        groups: dict[str, tuple[list, list]] = {}
+        for edge in order:
+            before, after = edge[0], edge[1]
+            for gate in (before, after):
+                if len(required[gate][2]) < 2:
+                    continue
+                for change in required[gate][2]:
+                    if not self._covers(change, before, after):
+                        gates, edges = groups.setdefault(change, ([], []))
+                        if gate not in gates:
+                            gates.append(gate)
+                        if edge not in edges:
+                            edges.append(edge)
+        conflicts = []
+        for silent in combo:
+            if silent not in groups:
+                continue
+            gates, edges = groups[silent]
+            stating = [c for c in combo if c != silent and any(self._covers(c, e[0], e[1]) for e in edges)]
+            if not stating:
+                stating = [c for gate in gates for c in required[gate][2] if c != silent]
+            chains = list(dict.fromkeys(c for e in edges for c in e[2]))
+            silent_clause = []
+            for gate in gates:
+                for change, c in zip(required[gate][2], required[gate][4]):
+                    if change == silent and c not in silent_clause:
+                        silent_clause.append(c)
+            conflicts.append(("order", tuple(gates), [(c, chains) for c in dict.fromkeys(stating)],
+                              [(silent, silent_clause)], edges))
+        return conflicts
 
     def _actor_name(self, role: str, originating):
         info = self.roles[role]
@@ -165,7 +221,7 @@ class ReferenceDecider:
                         first[body] = instance
         reading_of = {i: self._reading(steps[gate].actor, originating) for gate in expansions for i, _ in expansions[gate]}
         required = []
-        for gate, kind, citation, required_by, interpretation in entry["required"]:
+        for gate, kind, citation, required_by, interpretation, cited in entry["required"]:
             step = steps[gate]
             for instance, name in expansions[gate]:
                 required.append(RequiredApproval(
@@ -173,6 +229,7 @@ class ReferenceDecider:
                     required_by=tuple(required_by), title=step.title, satisfied_by=satisfied.get(instance),
                     interpretation=_join(interpretation, reading_of[instance],
                                          reading_of.get(satisfied.get(instance, ""))),
+                    citations=tuple(cite(c) for c in cited),
                 ))
         stages = tuple(s for s in (
             tuple(i for gate in stage for i, _ in expansions[gate] if i not in satisfied) for stage in entry["stages"]
@@ -197,8 +254,8 @@ class ReferenceDecider:
                      name=self._actor_name(steps[s].actor, originating), kind=kind, optional=steps[s].optional,
                      citation=cite(citation), required_by=tuple(by),
                      interpretation=_join(steps[s].interpretation, self._reading(steps[s].actor, originating)),
-                     also_by=alternatives(steps[s]))
-            for s, kind, citation, by in entry["steps"]
+                     also_by=alternatives(steps[s]), citations=tuple(cite(c) for c in cited))
+            for s, kind, citation, by, cited in entry["steps"]
         )
         base = {i: gate for gate in expansions for i, _ in expansions[gate]}
         names = {item.gate: item.name for item in required}
@@ -238,4 +295,35 @@ class ReferenceDecider:
                 self.cite(self.kinds[change].requires_none_citation) for change in changes
                 if self.kinds[change].requires == "none" and self.kinds[change].requires_none_citation
             ),
+            conflicts=tuple(self._conflict(c, cite) for c in entry["conflicts"]),
         )
+
+    def _conflict(self, conflict, cite) -> Conflict:
+        """The words of a conflict, as the decision documents them."""
+        topic, subject, stating, other, edges = conflict
+        label = f"{self.policy.source.document} {self.policy.source.version}"
+        said = ", ".join(change for change, _ in stating)
+        others = ", ".join(change for change, _ in other)
+
+        def cites(citations):
+            return tuple(cite(c) for c in citations)
+
+        if topic == "not_required":
+            approver = self.roles[subject[0]].name
+            gates = "; ".join(s.title for s in self.policy.steps if s.actor == subject[0] and s.kind in GATE_KINDS)
+            clauses = [ConflictClause(c, f"does not require the {approver}", cites(cs)) for c, cs in stating]
+            clauses += [ConflictClause(c, f"requires {gates or approver}", cites(cs)) for c, cs in other]
+            resolution = (f"{others}'s requirement wins: a request needs every approval any of its changes needs, "
+                          f"so {said}'s \"not required\" does not waive it. Interpretation: {label} does not say "
+                          "how a request of several changes is decided.")
+        else:
+            orders = "; ".join(f"{self.steps[e[0]].title} before {self.steps[e[1]].title}" for e in edges)
+            titles = "; ".join(self.steps[g].title for g in subject)
+            clauses = [ConflictClause(c, f"orders {orders}", cites(cs)) for c, cs in stating]
+            clauses += [ConflictClause(c, f"requires {titles}, and states no such order", cites(cs))
+                        for c, cs in other]
+            shared = (f"one {titles} serves every change of the request, so it is" if len(subject) == 1
+                      else f"the same gates ({titles}) serve every change of the request, so they are")
+            resolution = (f"{said}'s order applies to {others} too: {shared} ordered as {said}'s clauses "
+                          f"order it. Interpretation: {label} gives {others} no such order.")
+        return Conflict(topic, tuple(subject), tuple(clauses), resolution)

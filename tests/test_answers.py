@@ -73,11 +73,11 @@ def test_reconstructions_name_no_committee_of_the_list_appendix_a_does_not_name(
     # "TC/MC" of the 1.0.x lines reviewed drafts of DSP4003, they are not that list.
     from workreg.api import get_policy
 
-    table = get_policy(f"dsp4003@{version}").table
-    roles = {info["name"] for info in table["roles"].values()}
+    policy = get_policy(f"dsp4003@{version}")
+    roles = {info.name for info in policy.roles.values()}
     assert not roles & {"Technical Committee", "Interoperability Committee", "Alliance Committee"}
-    assert "Alliance Committee" in table["not_named"]
-    affected = table["roles"]["affected_committee"]["interpretation"]
+    assert "Alliance Committee" in policy.not_named
+    affected = policy.role("affected_committee").interpretation
     assert "not known" in affected
 
 

@@ -24,7 +24,7 @@ def test_the_version_in_force(day, version, reconstructed):
 
 @pytest.mark.parametrize("version,effective", [("1.0", "2004-09-24"), ("1.1", "2006-05-04"), ("1.2.0", "2007-10-02")])
 def test_each_shipped_version_says_when_it_took_effect(version, effective):
-    assert get_policy(f"dsp4003@{version}").table["source"]["effective"]["date"] == effective
+    assert get_policy(f"dsp4003@{version}").source.effective.date == effective
 
 
 @pytest.mark.parametrize("name,day,code", [

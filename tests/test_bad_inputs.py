@@ -737,19 +737,19 @@ def test_the_issues_cache_instances_on_the_shipped_policy(tmp_path, monkeypatch,
     expected = _answer(SHIPPED, "new_register")
     header, _, payload = entry.read_bytes().partition(b"\n")
     table = json.loads(payload)
-    # Whatever the compiled form holds, edit the first list of records found under each top-level key.
-    key = next(k for k, v in table.items() if isinstance(v, dict) and v)
+    # The compiled form is nested arrays (workreg.policy.compiled): edit the first change kind's
+    # requirements as a person would, dropping one, or pointing one at a clause that is not there.
+    key = next(k for k, v in table.items() if isinstance(v, list) and v)
     missing = {k: v for k, v in table.items() if k != key}
     no_gate, out_of_range = json.loads(payload), json.loads(payload)
     for edited_table, edit in ((no_gate, "drop"), (out_of_range, "index")):
-        lists = [v for v in edited_table.values() if isinstance(v, dict)
-                 for record in v.values() if isinstance(record, dict) for v in record.values()
-                 if isinstance(v, list) and v]
-        target = lists[0]
+        kinds = next(v for v in edited_table[key] if isinstance(v, list) and v and isinstance(v[0], list)
+                     and len(v[0]) == 8)
+        target = kinds[0][4]  # the first kind's requirements
         if edit == "drop":
             target.pop(len(target) // 2)
         else:
-            target[0] = 10**6
+            target[0][2] = 10**6
     for edited in (b"{}", b"[]", header + b"\n" + json.dumps(missing).encode(),
                    header + b"\n" + json.dumps(out_of_range).encode(), header + b"\n" + json.dumps(no_gate).encode()):
         entry.write_bytes(edited)

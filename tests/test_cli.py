@@ -41,7 +41,7 @@ def test_json_contract_keys(capsys):
     code, out, _ = run(capsys, "approvals", "scope_extension", "--format", "json")
     data = json.loads(out)
     assert list(data) == ["policy", "changes", "required", "not_required", "unspecified", "stages", "order", "steps",
-                          "unordered", "parallel", "provenance", "no_approval", "committees"]
+                          "unordered", "parallel", "provenance", "no_approval", "conflicts", "committees"]
     assert data["policy"] == "dsp4003@1.2.0"
     assert data["changes"] == ["scope_extension"]
     assert {"gate", "approver", "name", "kind", "citation"} <= set(data["required"][0])

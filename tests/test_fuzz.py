@@ -235,7 +235,7 @@ def cache_entry(tmp_path_factory):
     policy = conftest.FIXTURES / "policies" / "minimal.yaml"
     with cache_dir(directory):
         key = cache.entry_key(policy.read_bytes())
-        expected = compile_file(policy).table
+        expected = {"form": compile_file(policy).form.to_json()}
         return directory, key, cache.entry_path(key).read_bytes(), expected
 
 

@@ -21,3 +21,27 @@ class WorkregPeer:
         """The approvers whose gates are required and not satisfied by another gate."""
         decision = decide(self.policy, kinds)
         return frozenset(i.approver for i in decision.required if i.satisfied_by is None)
+
+
+class WorkregFirstPeer:
+    """workreg's *first* decision of each combination: a fresh compiled policy per round (its
+    policy-wide indexes built before the round, untimed), so every question of a round is the
+    first one that policy instance is asked."""
+
+    name = "workreg_first"
+
+    def __init__(self, ref: str = "dsp4003@1.2.0") -> None:
+        from workreg.policy.decide import CompiledPolicy
+
+        self._form = get_policy(ref).form
+        self._new = CompiledPolicy
+        self.kinds: tuple[str, ...] = get_policy(ref).kinds
+        self.new_round()
+
+    def new_round(self) -> None:
+        """Forget every decision: the next question of each combination is a first one."""
+        self.policy = self._new(self._form).prepare()
+
+    def approvers(self, kinds: Iterable[str]) -> frozenset[str]:
+        decision = decide(self.policy, kinds)
+        return frozenset(i.approver for i in decision.required if i.satisfied_by is None)

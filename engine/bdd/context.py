@@ -83,16 +83,16 @@ class ScenarioContext:
         """A change kind id from its id, its title, or one of its phrases (which the text may begin with)."""
         policy = self.require_policy()
         wanted = normal(phrase)
-        for kind, title in policy.table["kinds"].items():
+        for kind, title in policy.kind_titles.items():
             if wanted in (normal(kind), normal(title)):  # noqa: SIM102
                 return kind
-        phrases = policy.table.get("phrases", {})
+        phrases = {kind: policy.kind(kind).phrases for kind in policy.kinds if policy.kind(kind).phrases}
         for kind, said in phrases.items():
             for words in map(normal, said):
                 if wanted == words or wanted.startswith(words + " "):
                     return kind
         known_phrases = [p for said in phrases.values() for p in said]
-        hint = did_you_mean(phrase, [*policy.table["kinds"], *known_phrases])
+        hint = did_you_mean(phrase, [*policy.kinds, *known_phrases])
         if hint is None and known_phrases:
             hint = "name it by id or title, or by a phrase of the policy: " + "; ".join(f"'{p}'" for p in known_phrases)
         raise UsageError(f"no change kind '{phrase}' in {policy.ref}", code="unknown-change-kind",
@@ -101,8 +101,8 @@ class ScenarioContext:
     def _role_names(self) -> dict[str, str]:
         """Every way a role may be named (id, name, aliases), normalised, → its id."""
         names: dict[str, str] = {}
-        for role, info in self.require_policy().table["roles"].items():
-            for name in (role, info["name"], *info.get("aliases", ())):
+        for role, info in self.require_policy().roles.items():
+            for name in (role, info.name, *info.aliases):
                 names.setdefault(normal(name), role)
         return names
 
@@ -121,28 +121,28 @@ class ScenarioContext:
 
     def _unknown(self, phrase: str, what: str, extra: tuple[str, ...] = ()) -> None:
         policy = self.require_policy()
-        roles = policy.table["roles"]
-        known = [info["name"] for info in roles.values()] + [a for info in roles.values() for a in info.get("aliases", ())]
+        roles = policy.roles
+        known = [info.name for info in roles.values()] + [a for info in roles.values() for a in info.aliases]
         known += list(extra) + [entity.name for entity in self.vocabulary().entities]
         wanted = _GATE_SUFFIX.sub("", normal(phrase))
         by_normal = {normal(name): name for name in known}
         close = did_you_mean(wanted, by_normal)
         hint = (f"did you mean '{by_normal[close.split(chr(39))[1]]}'?" if close and close.startswith("did you mean")
-                else "known: " + ", ".join(info["name"] for info in roles.values()))
+                else "known: " + ", ".join(info.name for info in roles.values()))
         raise UsageError(f"unknown {what} '{phrase}': no role of {policy.ref} and no DMTF body has this name",
                          code=f"unknown-{what}", hint=hint)
 
     def originating_body(self, name: str) -> str:
         """The body named to fill a role designated per register: checked against the organization
         vocabulary when the policy names its bodies from one, else as given."""
-        if not self.require_policy().table.get("vocabulary"):
+        if not self.require_policy().vocabulary:
             return " ".join(name.split())
         return self.vocabulary().originating(name)
 
     def committee_of(self, name: str) -> str:
         """The committee a named body brings in (a working group's committee), by the organization
         vocabulary when the policy names its bodies from one, else the name as given."""
-        if not self.require_policy().table.get("vocabulary"):
+        if not self.require_policy().vocabulary:
             return " ".join(re.sub(r"^the\s+", "", name.strip(), flags=re.I).split())
         return self.vocabulary().committee(re.sub(r"^the\s+", "", name, flags=re.I)).committee
 

@@ -111,8 +111,7 @@ def _fail(context: ScenarioContext, expected: str) -> None:
 
 def _cover_kinds(context: ScenarioContext) -> None:
     policy = context.require_policy()
-    citations = policy.table["citations"]
-    context.cover(*(citations[policy.table["kind_citations"][k]][0] for k in context.decision().changes))
+    context.cover(*(policy.kind_citation(k).section for k in context.decision().changes))
 
 
 def _names(text: str) -> list[str]:
@@ -429,12 +428,12 @@ _QUESTION = re.compile(r"\b(?:whether|who|whom|which|what|how|when)\b", re.I)
 def _bodies_named(workreg: ScenarioContext, text: str) -> list[str]:
     """The roles a statement names (by name or alias, as whole words), as their names."""
     said = f" {normal(text)} "
-    roles = workreg.require_policy().table["roles"]
+    roles = workreg.require_policy().roles
     named = []
     for info in roles.values():
-        names = [info["name"], *info.get("aliases", ())]
+        names = [info.name, *info.aliases]
         if any(re.search(rf"(?<![a-z]){re.escape(normal(n))}(?![a-z])", said) for n in names):
-            named.append(info["name"])
+            named.append(info.name)
     return named
 
 

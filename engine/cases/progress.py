@@ -189,9 +189,9 @@ OutcomeNotesFor = Callable[[str], Mapping[str, OutcomeNote]]
 def unnamed_gates(decision: Decision, policy) -> tuple:
     """The gates of a per-name role (one per body named) that stand for no named body: a case cannot
     wait on them, since nobody could hold them; the opener names the bodies or says there are none."""
-    roles = policy.table["roles"]
+    roles = policy.roles
     return tuple(item for item in decision.required
-                 if roles.get(item.approver, {}).get("per_name") and ":" not in item.gate)
+                 if item.approver in roles and roles[item.approver].per_name and ":" not in item.gate)
 
 
 def without_gates(decision: Decision, gates: Iterable[str]) -> Decision:
@@ -255,7 +255,7 @@ def fold(events: Iterable[Event], policy_for: PolicyFor, outcome_notes_for: Outc
     notes = none_named_notes(dropped) + notes
     return CaseState(
         id=events[0].case_id, title=opened.title, policy=policy_ref, policy_hash=policy_hash,
-        provenance=policy.provenance["kind"], changes=decision.changes, committees=opened.committees,
+        provenance=policy.provenance.kind, changes=decision.changes, committees=opened.committees,
         originating=opened.originating, subject=opened.subject, as_of=opened.as_of,
         opened_at=events[0].at, opened_by=events[0].by, gates=gates, unspecified=decision.unspecified,
         notes=notes, events=events, decision=decision,

@@ -152,7 +152,7 @@ def _check_names(compiled, decision, none_named: bool) -> None:
 
     unnamed = unnamed_gates(decision, compiled)
     if none_named and not unnamed:
-        named = any(compiled.table["roles"].get(i.approver, {}).get("per_name") for i in decision.required)
+        named = any(i.approver in compiled.roles and compiled.role(i.approver).per_name for i in decision.required)
         raise UsageError(
             "--no-affected-committees says no body has work for the per-name gates, but "
             + ("bodies are named for them" if named else f"{', '.join(decision.changes)} need(s) no such gate"),

@@ -91,7 +91,7 @@ def from_register(path: str, policy, vocabulary_paths: Sequence[str] = ()) -> Su
             code="unclassified-register", file=str(path), hint="give the change kinds with --change KIND",
         )
     kinds = _non_editorial(classified, str(path))
-    absent = policy.table.get("not_named", {})
+    absent = policy.not_named
     committees = sorted(name for name in owners if vocabulary.entity(name).kind == "committee" and name not in absent)
     name = register.partner_name or Path(path).stem
     version = f" {register.version.text}" if register.version else ""

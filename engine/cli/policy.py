@@ -13,7 +13,7 @@ def _default_kinds() -> str:
     from workreg.api import get_policy
 
     policy = get_policy()
-    titles = policy.table["kinds"]
+    titles = policy.kind_titles
     width = max(len(kind) for kind in policy.kinds)
     lines = [f"change kinds of {policy.ref} (give an id or a title):"]
     lines += [f"  {kind.ljust(width)}  {titles[kind]}" for kind in policy.kinds]

@@ -16,12 +16,13 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from workreg.errors import WorkregError
 from workreg.inputs import read_bytes
 
 #: Bump when the payload's layout or meaning changes (the key includes it, so old entries are never read).
-PAYLOAD_FORMAT = 3
+PAYLOAD_FORMAT = 4
 #: A cache entry larger than this is not read (it cannot be one workreg wrote for a sane policy).
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
@@ -82,7 +83,7 @@ def entry_path(key: str) -> Path | None:
     return None if directory is None else directory / f"{key[:40]}.json"
 
 
-def read_entry(key: str) -> dict | None:
+def read_entry(key: str) -> dict[str, Any] | None:
     """The payload stored under ``key``; None when absent or not verifiably the right one."""
     path = entry_path(key)
     if path is None or not path.parent.is_dir():
@@ -122,7 +123,7 @@ def reject_entry(key: str, reason: str) -> None:
         _warn(path, reason)
 
 
-def write_entry(key: str, payload: dict) -> None:
+def write_entry(key: str, payload: dict[str, Any]) -> None:
     """Store ``payload`` atomically; a read-only or full disk is silently no cache."""
     path = entry_path(key)
     if path is None:

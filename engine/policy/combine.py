@@ -5,63 +5,60 @@ does not and what it leaves open, and the precedence graph as a topological orde
 This module turns that into a :class:`Combination` (the committee-independent part of a
 decision) when a combination is first asked for.  It imports neither networkx nor pydantic.
 
-Reachability is a bitset per step (a Python int over topological positions: bit ``i`` set when
-the step at position ``i`` precedes it, directly or through other steps), built once per policy
-in time linear in its edges times the words of a bitset.  A combination's gates are then ordered
-as networkx's ``topological_generations`` of the closure restricted to them would order them,
-its order edges are that restriction's transitive reduction, each explained by the citations
-along a shortest path of the precedence graph (found by the same bidirectional search as
-``networkx.shortest_path``, so ties resolve alike), and its other steps come in the
-lexicographic topological order by file position.  A test compares every combination of the
-shipped policies and of generated ones against those networkx calls.
+:class:`Combiner` (one per policy) derives a combination from bitsets: a bit per change kind, per
+kind the mask of the steps it requires, per step the mask of the kinds requiring it.  A request's
+steps are the OR of its kinds' masks; each step's entry depends only on which of the request's
+kinds require it, and the order of a set of gates only on that set and the order that applies,
+so each is derived once and shared by every combination that has it (:class:`GateLayout`).
 
-Which order applies depends on the combination: an edge the policy scopes to some change kinds
-(``applies_to``, the kinds whose clause states it) and the order a change kind reads into a
-silent text (its ``order``, always an interpretation) order a decision only when it includes one
-of those kinds; :class:`OrderSources` holds the index of the edges that apply and, beside it, the
-index of the edges the text states, so that each order edge says whether the text states it.  A
-gate that no applying edge relates to any other gate of the decision is *unordered*: it is left
+Reachability is a bitset per step (a Python int over topological positions: bit ``i`` set when
+the step at position ``i`` precedes it).  The edges that order every change kind have bitsets for
+every step, built once (:class:`PrecedenceIndex`).  An edge the policy scopes to some change kinds
+(``applies_to``, the kinds whose clause states it) and the order a change kind reads into a silent
+text (its ``order``, always an interpretation) order a decision only when it includes one of those
+kinds: :class:`EdgeCatalogue` indexes them per kind, and a request's :class:`ScopedReach` adds
+their reachability on demand, for the steps the decision asks about only — no policy-wide index is
+rebuilt per combination.  :class:`OrderSources` holds the order that applies, the part the text
+states (so that each order edge says whether the text states it) and each edge's reading.
+
+A combination's gates are ordered as networkx's ``topological_generations`` of the closure
+restricted to them would order them, its order edges are that restriction's transitive reduction,
+each explained by the citations along a shortest path of the precedence graph (found by the same
+bidirectional search as ``networkx.shortest_path``, over adjacency in the same order, so ties
+resolve alike), and its other steps come in the lexicographic topological order by file position.
+A gate that no applying edge relates to any other gate of the decision is *unordered*: it is left
 out of the stages (a stage number would claim an order the text does not give).
 
-Two strategies compute the same answers: pairwise over the combination's own k steps
-(O(k²) bitset tests; fast for the few gates a decision usually has) and one pass over the
-precedence graph between the first and last of them (O(V + E); for decisions with hundreds of
-steps).  :func:`combine` picks the cheaper.
+A gate several kinds require cites each kind's clause; kinds that disagree (a "not required" that
+another kind's requirement overrules, an order one kind's clauses give a gate another kind also
+requires and does not order) are reported as :class:`KindConflict`.
+
+:func:`combine` is the same derivation written plainly (pairwise over the combination's own steps,
+or one pass over the precedence graph for decisions with hundreds of steps); a test compares it,
+the :class:`Combiner` and a networkx reference on every combination of the shipped policies and of
+generated ones.
 """
 
 from __future__ import annotations
 
 import heapq
-from typing import Iterable, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
 
+from workreg.policy.compiled import KindInfo
 from workreg.policy.decision import KIND_STRENGTH
 
 
-class Requirement(NamedTuple):
-    """A step a change kind requires, with the approval kind it needs there (already resolved)."""
-
-    step: str
-    kind: str
-    citation: int
-    interpretation: str | None
-
-
-class KindRules(NamedTuple):
-    """What one change kind says: steps it requires, approvers it does not need, open points."""
-
-    requires: tuple[Requirement, ...]
-    not_required: tuple[tuple[str, int], ...]  # (approver role, citation)
-    unspecified: tuple[tuple[str, str, int], ...]  # (topic, text, citation)
-
-
 class CombinedRequirement(NamedTuple):
-    """A step several change kinds may require: the strongest kind asked for, and who asks."""
+    """A step several change kinds may require: the strongest kind asked for and its clause
+    (``citation``), who asks (``required_by``) and each asker's own clause (``citations``, aligned
+    with ``required_by``)."""
 
     step: str
     kind: str
     citation: int
     required_by: tuple[str, ...]
     interpretation: str | None
+    citations: tuple[int, ...] = ()
 
 
 class GateOrder(NamedTuple):
@@ -75,6 +72,46 @@ class GateOrder(NamedTuple):
     condition: str | None = None
 
 
+class CombinedNotRequired(NamedTuple):
+    """An approver the ``changes`` say they do not need, by clause ``citation``."""
+
+    approver: str
+    citation: int
+    changes: tuple[str, ...]
+
+
+class CombinedUnspecified(NamedTuple):
+    """A point ``changes`` leave open (the first change's ``text`` and clause)."""
+
+    topic: str
+    text: str
+    citation: int
+    changes: tuple[str, ...]
+
+
+class KindClause(NamedTuple):
+    """One change kind's clause about a conflict's subject."""
+
+    change: str
+    citations: tuple[int, ...]
+
+
+class KindConflict(NamedTuple):
+    """Change kinds of one request that disagree about ``subject``.
+
+    ``topic`` ``not_required``: ``stating`` say the approver ``subject[0]`` is not required,
+    ``other`` require a gate of it (the requirement wins).  ``topic`` ``order``: ``stating`` order
+    the gates ``subject`` (``edges``, the decision's order edges concerned), ``other`` (one kind)
+    requires them and states no such order (one gate serves both, so the order applies to it).
+    """
+
+    topic: str
+    subject: tuple[str, ...]
+    stating: tuple[KindClause, ...]
+    other: tuple[KindClause, ...]
+    edges: tuple[GateOrder, ...] = ()
+
+
 class Combination(NamedTuple):
     """The committee-independent decision for a set of change kinds (citations by index)."""
 
@@ -83,61 +120,67 @@ class Combination(NamedTuple):
     steps: tuple[CombinedRequirement, ...]  # other steps, in precedence order
     stages: tuple[tuple[str, ...], ...]
     order: tuple[GateOrder, ...]
-    not_required: tuple[tuple[str, int, tuple[str, ...]], ...]  # (approver, citation, changes)
-    unspecified: tuple[tuple[str, str, int, tuple[str, ...]], ...]  # (topic, text, citation, changes)
+    not_required: tuple[CombinedNotRequired, ...]
+    unspecified: tuple[CombinedUnspecified, ...]
     unordered: tuple[str, ...] = ()  # gates no applying edge relates to another gate, in file order
+    conflicts: tuple[KindConflict, ...] = ()
+    #: Cheap keys of the gates' part (``required``, ``stages``, ``order``, ``unordered``) and of
+    #: ``steps``: equal for combinations whose parts are equal (None: not known to be shared).
+    gates_key: Any = None
+    steps_key: Any = None
+
+
+class Readings(Protocol):
+    def get(self, pair: tuple[str, str], default: tuple[str | None, str | None]) -> tuple[str | None, str | None]: ...
 
 
 class OrderSources(NamedTuple):
-    """What orders one combination's steps: every edge that applies, the ones the text states, and
-    each edge's reading ``(interpretation, condition)`` (a stated edge's interpretation is None)."""
+    """What orders one combination's steps: every edge that applies (``applying``), the ones the
+    text states (``stated``), and each edge's reading ``(interpretation, condition)`` (a stated
+    edge's interpretation is None)."""
 
-    index: "PrecedenceIndex"
-    stated: "PrecedenceIndex"
-    readings: dict[tuple[str, str], tuple[str | None, str | None]]
+    applying: "Reach"
+    stated: "Reach"
+    readings: Readings
 
 
-def _join(texts) -> str | None:
+def _join(texts: Iterable[str | None]) -> str | None:
     found = [text for text in texts if text]
     if len(found) < 2:
         return found[0] if found else None
     return " ".join(dict.fromkeys(found))
 
 
-class PrecedenceIndex:
-    """Reachability, generations, reductions and citation chains over a policy's precedence DAG."""
+class Ancestors(Protocol):
+    def __getitem__(self, position: int) -> int: ...
 
-    def __init__(self, steps: Iterable[str], topological: Iterable[str], edges: Iterable[tuple[str, str, int]]) -> None:
-        self.file_order = {step: index for index, step in enumerate(steps)}
-        self.topological = order = list(topological)
-        self.position = position = {step: index for index, step in enumerate(order)}
-        size = len(order)
-        preds: list[list[int]] = [[] for _ in range(size)]
-        succs: list[list[int]] = [[] for _ in range(size)]
-        # Adjacency by step id in first-insertion order, as networkx's DiGraph keeps it (the
-        # bidirectional search's tie-breaking depends on it); a repeated edge keeps its first
-        # place and its last citation.
-        self.succ: dict[str, list[str]] = {step: [] for step in self.file_order}
-        self.pred: dict[str, list[str]] = {step: [] for step in self.file_order}
-        self.citation: dict[tuple[str, str], int] = {}
-        for before, after, citation in edges:
-            if (before, after) not in self.citation:
-                self.succ[before].append(after)
-                self.pred[after].append(before)
-                preds[position[after]].append(position[before])
-                succs[position[before]].append(position[after])
-            self.citation[before, after] = citation
-        self.preds, self.succs = preds, succs
-        ancestors = [0] * size
-        for index in range(size):
-            bits = 0
-            for parent in preds[index]:
-                bits |= ancestors[parent] | (1 << parent)
-            ancestors[index] = bits
-        self.ancestors = ancestors
-        self.edge_count = len(self.citation)
+
+class Reach:
+    """Reachability, generations, reductions and citation chains over a precedence DAG.
+
+    Subclasses give ``file_order``, ``position``, ``topological``, ``ancestors`` (a bitset per
+    topological position), ``successors``/``predecessors`` (adjacency in first-insertion order, as
+    networkx's DiGraph keeps it: the bidirectional search's tie-breaking depends on it) and
+    ``citation_of`` (a pair's clause: the last edge given for it).
+    """
+
+    file_order: Mapping[str, int]
+    position: Mapping[str, int]
+    topological: Sequence[str]
+    ancestors: Ancestors
+
+    def __init__(self) -> None:
         self._chains: dict[tuple[str, str], tuple[int, ...]] = {}
         self._paths: dict[tuple[str, str], list[str]] = {}
+
+    def successors(self, step: str) -> list[str]:
+        raise NotImplementedError
+
+    def predecessors(self, step: str) -> list[str]:
+        raise NotImplementedError
+
+    def citation_of(self, before: str, after: str) -> int:
+        raise NotImplementedError
 
     def precedes(self, before: str, after: str) -> bool:
         """Whether ``before`` comes before ``after`` through any chain of precedence."""
@@ -151,8 +194,8 @@ class PrecedenceIndex:
         found = self._chains.get(key)
         if found is None:
             path = self.path(before, after)
-            citation = self.citation
-            found = self._chains[key] = tuple(dict.fromkeys(citation[a, b] for a, b in zip(path, path[1:])))
+            citation = self.citation_of
+            found = self._chains[key] = tuple(dict.fromkeys(citation(a, b) for a, b in zip(path, path[1:])))
         return found
 
     def path(self, before: str, after: str) -> list[str]:
@@ -167,7 +210,7 @@ class PrecedenceIndex:
         """networkx's ``bidirectional_shortest_path`` on the precedence graph (same ties, same path)."""
         if source == target:
             return [source]
-        succ, pred_adj = self.succ, self.pred
+        successors, predecessors = self.successors, self.predecessors
         pred: dict[str, str | None] = {source: None}
         succ_of: dict[str, str | None] = {target: None}
         forward, reverse = [source], [target]
@@ -176,7 +219,7 @@ class PrecedenceIndex:
             if len(forward) <= len(reverse):
                 level, forward = forward, []
                 for v in level:
-                    for w in succ[v]:
+                    for w in successors(v):
                         if w not in pred:
                             forward.append(w)
                             pred[w] = v
@@ -188,7 +231,7 @@ class PrecedenceIndex:
             else:
                 level, reverse = reverse, []
                 for v in level:
-                    for w in pred_adj[v]:
+                    for w in predecessors(v):
                         if w not in succ_of:
                             succ_of[w] = v
                             reverse.append(w)
@@ -263,6 +306,73 @@ class PrecedenceIndex:
             del waiting[index]
             left &= ~(1 << position[step])
         return result
+
+    # -- choosing ---------------------------------------------------------------------------------
+
+    def pairwise(self, count: int) -> bool:
+        """Whether to use the pairwise strategy for ``count`` steps (always, but for a full index)."""
+        return True
+
+    def order_gates(
+        self, gates: list[str], pairwise: bool | None = None,
+    ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+        """Of the closure restricted to ``gates``: each gate's topological generation (from 0),
+        and the transitive reduction as (before, after) pairs."""
+        if not gates:
+            return {}, []
+        return self._gates_pairwise(gates)
+
+    def lexicographic(self, steps: list[str], pairwise: bool | None = None) -> list[str]:
+        """``steps`` in topological order of the closure, earliest in file order first when free."""
+        if len(steps) < 2:
+            return list(steps)
+        return self._sorted_pairwise(steps)
+
+
+
+
+class PrecedenceIndex(Reach):
+    """A fixed set of edges over every step: ancestor bitsets for all of them, built once (in time
+    linear in the edges times the words of a bitset)."""
+
+    def __init__(self, steps: Iterable[str], topological: Iterable[str], edges: Iterable[tuple[str, str, int]]) -> None:
+        super().__init__()
+        self.file_order = {step: index for index, step in enumerate(steps)}
+        self.topological = order = list(topological)
+        self.position = position = {step: index for index, step in enumerate(order)}
+        size = len(order)
+        preds: list[list[int]] = [[] for _ in range(size)]
+        succs: list[list[int]] = [[] for _ in range(size)]
+        # Adjacency by step id in first-insertion order; a repeated edge keeps its first place
+        # and its last citation.
+        self.succ: dict[str, list[str]] = {step: [] for step in self.file_order}
+        self.pred: dict[str, list[str]] = {step: [] for step in self.file_order}
+        self.citation: dict[tuple[str, str], int] = {}
+        for before, after, citation in edges:
+            if (before, after) not in self.citation:
+                self.succ[before].append(after)
+                self.pred[after].append(before)
+                preds[position[after]].append(position[before])
+                succs[position[before]].append(position[after])
+            self.citation[before, after] = citation
+        self.preds, self.succs = preds, succs
+        ancestors = [0] * size
+        for index in range(size):
+            bits = 0
+            for parent in preds[index]:
+                bits |= ancestors[parent] | (1 << parent)
+            ancestors[index] = bits
+        self.ancestors = ancestors
+        self.edge_count = len(self.citation)
+
+    def successors(self, step: str) -> list[str]:
+        return self.succ[step]
+
+    def predecessors(self, step: str) -> list[str]:
+        return self.pred[step]
+
+    def citation_of(self, before: str, after: str) -> int:
+        return self.citation[before, after]
 
     # -- graph strategy: one pass over the precedence graph between the first and last step --
 
@@ -375,25 +485,198 @@ class PrecedenceIndex:
         return self._sorted_pairwise(steps) if use else self._sorted_graph(steps)
 
 
+class ScopedEdge(NamedTuple):
+    """An order edge with the change kinds it ``scope``s to (None: every kind)."""
+
+    before: str
+    after: str
+    citation: int
+    scope: frozenset[str] | None
+    interpretation: str | None
+    condition: str | None
+
+
+class EdgeCatalogue:
+    """A policy's order edges (in the order they are given), indexed once for every combination.
+
+    ``base`` holds the edges that order every change kind, with ancestor bitsets for every step;
+    a combination whose kinds scope more edges gets a :class:`ScopedReach` over it that adds those
+    edges' reachability on demand, for the steps the decision asks about only: no policy-wide
+    index is rebuilt per combination.
+    """
+
+    def __init__(self, sequence: Sequence[ScopedEdge], base: PrecedenceIndex) -> None:
+        self.base = base
+        position = base.position
+        self.succ: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
+        self.pred: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
+        self.pairs: dict[tuple[str, str], list[tuple[frozenset[str] | None, int]]] = {}
+        #: Per change kind, the (before, after) topological positions of the edges scoped to it.
+        self.by_kind: dict[str, list[tuple[int, int]]] = {}
+        for edge in sequence:
+            self.succ.setdefault(edge.before, []).append((edge.after, edge.scope))
+            self.pred.setdefault(edge.after, []).append((edge.before, edge.scope))
+            self.pairs.setdefault((edge.before, edge.after), []).append((edge.scope, edge.citation))
+            if edge.scope is not None:
+                for kind in edge.scope:
+                    self.by_kind.setdefault(kind, []).append((position[edge.before], position[edge.after]))
+
+    def view(self, kinds: frozenset[str]) -> Reach:
+        """The order that applies when the request includes ``kinds`` (the base when it scopes nothing)."""
+        if kinds.isdisjoint(self.by_kind):
+            return self.base
+        return ScopedReach(self, kinds)
+
+
+def _applies(scope: frozenset[str] | None, kinds: frozenset[str]) -> bool:
+    return scope is None or not scope.isdisjoint(kinds)
+
+
+def _applicable(candidates: Iterable[tuple[str, frozenset[str] | None]], kinds: frozenset[str]) -> list[str]:
+    result: list[str] = []
+    for step, scope in candidates:
+        if (scope is None or not scope.isdisjoint(kinds)) and step not in result:
+            result.append(step)
+    return result
+
+
+class _ScopedAncestors:
+    """Ancestor bitsets under the base edges plus some scoped ones, computed per step on demand.
+
+    A step's ancestors are its base ancestors and, for every scoped edge ``p → q`` whose ``q`` is
+    the step or one of those, ``p`` and ``p``'s own ancestors (found the same way): the work is
+    the scoped edges that reach the steps asked about, not the policy's size.
+    """
+
+    __slots__ = ("base", "into", "targets", "memo", "into_bits")
+
+    def __init__(self, base: Ancestors, into: dict[int, list[int]], targets: int) -> None:
+        self.base, self.into, self.targets = base, into, targets
+        self.memo: dict[int, int] = {}
+        self.into_bits: dict[int, int] = {}
+
+    def __getitem__(self, position: int) -> int:
+        found = self.memo.get(position)
+        if found is not None:
+            return found
+        base, into, targets, memo = self.base, self.into, self.targets, self.memo
+        needed: list[int] = []
+        seen = {position}
+        stack = [position]
+        while stack:  # every step whose ancestors this one's depend on, not yet known
+            node = stack.pop()
+            needed.append(node)
+            hits = (base[node] | 1 << node) & targets
+            while hits:
+                low = hits & -hits
+                hits ^= low
+                for parent in into[low.bit_length() - 1]:
+                    if parent not in memo and parent not in seen:
+                        seen.add(parent)
+                        stack.append(parent)
+        into_bits = self.into_bits
+        for node in sorted(needed):  # topological positions: an edge's source before its target
+            bits = base[node]
+            hits = (bits | 1 << node) & targets
+            while hits:
+                low = hits & -hits
+                hits ^= low
+                target = low.bit_length() - 1
+                extra = into_bits.get(target)
+                if extra is None:
+                    extra = 0
+                    for parent in into[target]:
+                        extra |= memo[parent] | 1 << parent
+                    into_bits[target] = extra
+                bits |= extra
+            memo[node] = bits
+        return memo[position]
+
+
+class ScopedReach(Reach):
+    """The base order of an :class:`EdgeCatalogue` plus the edges scoped to ``kinds``."""
+
+    def __init__(self, catalogue: EdgeCatalogue, kinds: frozenset[str]) -> None:
+        super().__init__()
+        base = catalogue.base
+        self.file_order, self.position, self.topological = base.file_order, base.position, base.topological
+        self._catalogue, self._kinds = catalogue, kinds
+        into: dict[int, list[int]] = {}
+        targets = 0
+        seen: set[tuple[int, int]] = set()
+        for kind in kinds:
+            for edge in catalogue.by_kind.get(kind, ()):
+                if edge not in seen:
+                    seen.add(edge)
+                    into.setdefault(edge[1], []).append(edge[0])
+                    targets |= 1 << edge[1]
+        self.ancestors = _ScopedAncestors(base.ancestors, into, targets)
+        self._succ: dict[str, list[str]] = {}
+        self._pred: dict[str, list[str]] = {}
+
+    def successors(self, step: str) -> list[str]:
+        found = self._succ.get(step)
+        if found is None:
+            found = self._succ[step] = _applicable(self._catalogue.succ.get(step, ()), self._kinds)
+        return found
+
+    def predecessors(self, step: str) -> list[str]:
+        found = self._pred.get(step)
+        if found is None:
+            found = self._pred[step] = _applicable(self._catalogue.pred.get(step, ()), self._kinds)
+        return found
+
+    def citation_of(self, before: str, after: str) -> int:
+        for scope, citation in reversed(self._catalogue.pairs[before, after]):
+            if _applies(scope, self._kinds):
+                return citation
+        raise KeyError((before, after))
+
+
+class ScopedReadings:
+    """Each applying edge's reading ``(interpretation, condition)``: a stated edge's wins over a
+    kind's own reading or the policy's for the same pair."""
+
+    def __init__(self, occurrences: Mapping[tuple[str, str], list[tuple[frozenset[str] | None, str | None, str | None]]],
+                 kinds: frozenset[str]) -> None:
+        self._occurrences, self._kinds = occurrences, kinds
+        self._memo: dict[tuple[str, str], tuple[str | None, str | None] | None] = {}
+
+    def get(self, pair: tuple[str, str], default: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+        if pair in self._memo:
+            found = self._memo[pair]
+        else:
+            found = None
+            for scope, interpretation, condition in self._occurrences.get(pair, ()):
+                if _applies(scope, self._kinds) and (found is None or interpretation is None):
+                    found = (interpretation, condition)
+            self._memo[pair] = found
+        return default if found is None else found
+
+
 def combine(
-    changes: tuple[str, ...], rules: dict[str, KindRules], is_gate: dict[str, bool], actor: dict[str, str],
-    index: PrecedenceIndex, pairwise: bool | None = None, sources: OrderSources | None = None,
+    changes: tuple[str, ...], rules: Mapping[str, KindInfo], is_gate: Mapping[str, bool], actor: Mapping[str, str],
+    index: Reach, pairwise: bool | None = None, sources: OrderSources | None = None,
+    covers: Callable[[str, str, str], bool] | None = None,
 ) -> Combination:
     """The decision for ``changes`` (in policy order): the union of their requirements, ordered.
 
     ``sources`` says which order applies to these changes and which of it the text states;
-    without it every edge of ``index`` applies and is stated.
+    without it every edge of ``index`` applies and is stated.  ``covers(kind, before, after)``
+    says whether one kind's own order puts ``before`` first; with it, an order a shared gate gets
+    from one kind but not from another is reported as a conflict (see :class:`KindConflict`).
     """
     if sources is not None:
-        index = sources.index
-    required: dict[str, list] = {}  # step -> [kind, citation, required_by, interpretation]
+        index = sources.applying
+    required: dict[str, list[Any]] = {}  # step -> [kind, citation, required_by, interpretation, citations]
     for change in changes:
         for step, kind, citation, interpretation in rules[change].requires:
             entry = required.get(step)
             if entry is None:
-                required[step] = [kind, citation, [change], interpretation]
+                required[step] = [kind, citation, [change], interpretation, [citation]]
                 continue
             entry[2].append(change)
+            entry[4].append(citation)
             if KIND_STRENGTH.get(kind, 0) > KIND_STRENGTH.get(entry[0], 0):
                 entry[0], entry[1] = kind, citation
             entry[3] = entry[3] or interpretation
@@ -422,42 +705,348 @@ def combine(
 
     approvers = {actor[gate] for gate in gates}
     not_required: dict[str, tuple[str, int, list[str]]] = {}
+    overruled: dict[str, list[tuple[str, int]]] = {}  # approver -> (change, clause) saying "not required"
     unspecified: dict[str, tuple[str, str, int, list[str]]] = {}
     for change in changes:
         kind_rules = rules[change]
         for approver, citation in kind_rules.not_required:
-            if approver not in approvers:  # else another change of the request requires it
+            if approver in approvers:  # another change of the request requires it: a conflict
+                overruled.setdefault(approver, []).append((change, citation))
+            else:
                 not_required.setdefault(approver, (approver, citation, []))[2].append(change)
         for topic, text, citation in kind_rules.unspecified:
             unspecified.setdefault(topic, (topic, text, citation, []))[3].append(change)
 
-    def combined(steps: list[str]) -> tuple[CombinedRequirement, ...]:
-        new = tuple.__new__  # what the named tuple's __new__ calls, without its Python frame
-        result = []
-        for step in steps:
-            kind, citation, by, interpretation = required[step]
-            result.append(new(CombinedRequirement, (step, kind, citation, tuple(by), interpretation)))
-        return tuple(result)
-
-    return Combination(
+    new = tuple.__new__  # what a named tuple's __new__ calls, without its Python frame
+    items = {}
+    for step, (kind, citation, by, interpretation, cited) in required.items():
+        items[step] = new(CombinedRequirement, (step, kind, citation, tuple(by), interpretation, tuple(cited)))
+    conflicts = _not_required_conflicts(overruled, (items[gate] for gate in gates), actor) if overruled else []
+    if covers is not None and len(changes) > 1 and order:
+        conflicts += _order_conflicts(changes, order, items, covers)
+    return new(Combination, (
         changes,
-        combined(gates),
-        combined(actions),
+        tuple(items[gate] for gate in gates),
+        tuple(items[step] for step in actions),
         tuple(map(tuple, stages)),
         order,
-        tuple((a, c, tuple(by)) for a, c, by in not_required.values()),
-        tuple((t, x, c, tuple(by)) for t, x, c, by in unspecified.values()),
+        tuple(new(CombinedNotRequired, (a, c, tuple(by))) for a, c, by in not_required.values()),
+        tuple(new(CombinedUnspecified, (t, x, c, tuple(by))) for t, x, c, by in unspecified.values()),
         tuple(free),
-    )
+        tuple(conflicts),
+        None,
+        None,
+    ))
 
 
-def _gate_order(before: str, after: str, index: PrecedenceIndex, sources: OrderSources | None) -> GateOrder:
+class GateLayout(NamedTuple):
+    """How one set of gates is ordered under one order: gates (stage order, then unordered ones),
+    stages, the unordered gates and the order edges (the closure's transitive reduction)."""
+
+    gates: tuple[str, ...]
+    stages: tuple[tuple[str, ...], ...]
+    unordered: tuple[str, ...]
+    order: tuple[GateOrder, ...]
+
+
+class Combiner:
+    """Decides combinations from per-kind and per-step bitsets (what :func:`combine` does, faster).
+
+    Built once per policy: a bit per change kind and per step; per kind the steps it requires (a
+    mask over file positions), per step the kinds requiring it.  A combination's steps are the OR
+    of its kinds' masks; each step's entry depends only on which of the request's kinds require
+    it (``kinds_of_step & request``), and the order of its gates (of its other steps) only on
+    that set of steps and the order that applies: each is derived once and shared by every
+    combination that has it.  A first decision therefore costs about the steps in its answer.
+    """
+
+    def __init__(self, kinds: Sequence[KindInfo], steps: Sequence[str], is_gate: Mapping[str, bool],
+                 actor: Mapping[str, str], scoping: frozenset[str],
+                 sources: Callable[[tuple[str, ...]], OrderSources], covers: Callable[[str, str, str], bool],
+                 limit: int) -> None:
+        self.rules = {kind.id: kind for kind in kinds}
+        self.kind_bit = {kind.id: 1 << index for index, kind in enumerate(kinds)}
+        self.steps = tuple(steps)
+        self.actor, self.scoping, self.sources, self.covers, self.limit = actor, scoping, sources, covers, limit
+        self.step_index = index_of = {step: index for index, step in enumerate(self.steps)}
+        self.gate_mask = 0
+        for index, step in enumerate(self.steps):
+            if is_gate[step]:
+                self.gate_mask |= 1 << index
+        self.kind_steps: dict[str, int] = {}
+        self.kinds_of_step = [0] * len(self.steps)
+        #: (step position, kind) -> the requirement (the first one the kind lists for the step)
+        self.requirement: dict[tuple[int, str], tuple[str, int, str | None]] = {}
+        for kind in kinds:
+            mask = 0
+            for step, approval, citation, interpretation in kind.requires:
+                position = index_of[step]
+                mask |= 1 << position
+                self.kinds_of_step[position] |= self.kind_bit[kind.id]
+                self.requirement.setdefault((position, kind.id), (approval, citation, interpretation))
+            self.kind_steps[kind.id] = mask
+        self.kind_order = [kind.id for kind in kinds]
+        self._items: dict[tuple[int, int], CombinedRequirement] = {}
+        self._layouts: dict[tuple[int, frozenset[str]], GateLayout] = {}
+        self._actions: dict[tuple[int, frozenset[str]], tuple[str, ...]] = {}
+        self._covers_known: dict[tuple[str, str], tuple[int, int]] = {}
+        self._entries: dict[Any, tuple[CombinedRequirement, ...]] = {}
+        self._silent: dict[Any, int] = {}
+        self._overruled: dict[Any, list[KindConflict]] = {}
+        self._gate_positions: dict[tuple[int, frozenset[str]], list[int]] = {}
+        self._conflicts: dict[tuple[tuple[int, frozenset[str]], tuple[int, ...], int], list[KindConflict]] = {}
+
+    def _item(self, position: int, by: int) -> CombinedRequirement:
+        """The entry of the step at ``position`` required by the kinds in the bitset ``by``."""
+        key = (position, by)
+        found = self._items.get(key)
+        if found is None:
+            kinds = [kind for kind in self.kind_order if self.kind_bit[kind] & by]
+            strongest, citation, interpretation = self.requirement[position, kinds[0]]
+            cited = [citation]
+            for kind in kinds[1:]:
+                approval, cite, reading = self.requirement[position, kind]
+                cited.append(cite)
+                if KIND_STRENGTH.get(approval, 0) > KIND_STRENGTH.get(strongest, 0):
+                    strongest, citation = approval, cite
+                interpretation = interpretation or reading
+            if len(self._items) >= self.limit:
+                self._items.clear()
+            found = self._items[key] = CombinedRequirement(
+                self.steps[position], strongest, citation, tuple(kinds), interpretation, tuple(cited))
+        return found
+
+    def _positions(self, mask: int) -> list[int]:
+        positions = []
+        while mask:
+            low = mask & -mask
+            positions.append(low.bit_length() - 1)
+            mask ^= low
+        return positions
+
+    def _layout(self, mask: int, scope: frozenset[str], changes: tuple[str, ...]) -> GateLayout:
+        key = (mask, scope)
+        found = self._layouts.get(key)
+        if found is None:
+            sources = self.sources(changes)
+            index = sources.applying
+            file_order = index.file_order
+            gates = [self.steps[p] for p in self._positions(mask)]
+            depth, pairs = index.order_gates(gates)
+            related = {gate for pair in pairs for gate in pair}
+            free = [gate for gate in gates if gate not in related] if len(gates) > 1 else []
+            staged = [gate for gate in gates if gate in related] if free else list(gates)
+            staged.sort(key=lambda gate: (depth[gate], file_order[gate]))
+            stages: list[list[str]] = []
+            for gate in staged:
+                if depth[gate] == len(stages):
+                    stages.append([])
+                stages[depth[gate]].append(gate)
+            free.sort(key=file_order.__getitem__)
+            pairs.sort(key=lambda pair: (depth[pair[0]], file_order[pair[0]], file_order[pair[1]]))
+            if len(self._layouts) >= self.limit:
+                self._layouts.clear()
+                self._gate_positions.clear()
+            self._gate_positions[key] = [self.step_index[gate] for gate in staged + free]
+            found = self._layouts[key] = GateLayout(
+                tuple(staged + free), tuple(map(tuple, stages)), tuple(free),
+                tuple(_gate_order(before, after, index, sources) for before, after in pairs))
+        return found
+
+    def _ordered_actions(self, mask: int, scope: frozenset[str], changes: tuple[str, ...]) -> tuple[str, ...]:
+        key = (mask, scope)
+        found = self._actions.get(key)
+        if found is None:
+            sources = self.sources(changes)
+            if len(self._actions) >= self.limit:
+                self._actions.clear()
+            found = self._actions[key] = tuple(
+                sources.applying.lexicographic([self.steps[p] for p in self._positions(mask)]))
+        return found
+
+    def _cover_mask(self, before: str, after: str, request: int) -> int:
+        """The kinds of ``request`` that alone order ``before`` before ``after`` (a bitset; memoised per kind)."""
+        key = (before, after)
+        known, covered = self._covers_known.get(key, (0, 0))
+        missing = request & ~known
+        if missing:
+            for kind in self.kind_order:
+                bit = self.kind_bit[kind]
+                if missing & bit and self.covers(kind, before, after):
+                    covered |= bit
+            known |= missing
+            self._covers_known[key] = (known, covered)
+        return covered & request
+
+    def _order_conflicts(self, changes: tuple[str, ...], request: int, layout: GateLayout,
+                         gates: tuple[CombinedRequirement, ...], where: tuple[int, frozenset[str]],
+                         gates_key: Any) -> list[KindConflict]:
+        """:func:`_order_conflicts` with bitsets: most orders are stated for every kind that needs them."""
+        kinds_of_step, step_index = self.kinds_of_step, self.step_index
+        # Which kinds are silent depends only on the gates, their order and their askers (the
+        # gates' key): derived once for all the combinations that share them.
+        silent_any = self._silent.get(gates_key)
+        if silent_any is None:
+            silent_any = 0
+            for edge in layout.order:
+                before = kinds_of_step[step_index[edge.before]] & request
+                after = kinds_of_step[step_index[edge.after]] & request
+                shared = (before if before & (before - 1) else 0) | (after if after & (after - 1) else 0)
+                if shared:  # a gate several kinds require: does each of them order it so?
+                    silent_any |= shared & ~self._cover_mask(edge.before, edge.after, shared)
+            if len(self._silent) >= self.limit:
+                self._silent.clear()
+            self._silent[gates_key] = silent_any
+        if not silent_any:
+            return []
+        # What decides the conflicts: the gates and their order, which kinds require each gate,
+        # and which kinds of the request order the edges; many combinations share all three.
+        stating = 0
+        for edge in layout.order:
+            stating |= self._cover_mask(edge.before, edge.after, request)
+        key = (where, tuple(kinds_of_step[step_index[entry.step]] & request for entry in gates), stating)
+        found = self._conflicts.get(key)
+        if found is None:
+            bit = self.kind_bit
+            found = _order_conflicts(
+                changes, layout.order, {entry.step: entry for entry in gates},
+                lambda kind, before, after: self._cover_mask(before, after, bit[kind]) != 0)
+            if len(self._conflicts) >= self.limit:
+                self._conflicts.clear()
+            self._conflicts[key] = found
+        return list(found)
+
+    def combine(self, changes: tuple[str, ...]) -> Combination:
+        """The decision for ``changes`` (in policy order), as :func:`combine` gives it."""
+        request = steps = 0
+        for change in changes:
+            request |= self.kind_bit[change]
+            steps |= self.kind_steps[change]
+        scope = self.scoping.intersection(changes)
+        gate_mask, action_mask = steps & self.gate_mask, steps & ~self.gate_mask
+        layout = self._layout(gate_mask, scope, changes)
+        kinds_of_step, step_index = self.kinds_of_step, self.step_index
+        # Which of the request's kinds require each step decides its entry: the same askers, the
+        # same entries (shared with every combination that has them).
+        positions = self._gate_positions[gate_mask, scope]
+        gates_key = (gate_mask, scope, tuple([kinds_of_step[p] & request for p in positions]))
+        gates = self._entries.get(gates_key)
+        if gates is None:
+            gates = self._remember(gates_key, tuple(self._item(p, kinds_of_step[p] & request) for p in positions))
+        actions_order = self._ordered_actions(action_mask, scope, changes)
+        positions = [step_index[step] for step in actions_order]
+        steps_key = (action_mask, scope, tuple([kinds_of_step[p] & request for p in positions]))
+        actions = self._entries.get(steps_key)
+        if actions is None:
+            actions = self._remember(steps_key, tuple(self._item(p, kinds_of_step[p] & request) for p in positions))
+        actor = self.actor
+        approvers = {actor[gate] for gate in layout.gates}
+        not_required: dict[str, tuple[str, int, list[str]]] = {}
+        overruled: dict[str, list[tuple[str, int]]] = {}
+        unspecified: dict[str, tuple[str, str, int, list[str]]] = {}
+        rules = self.rules
+        for change in changes:
+            kind_rules = rules[change]
+            for approver, citation in kind_rules.not_required:
+                if approver in approvers:
+                    overruled.setdefault(approver, []).append((change, citation))
+                else:
+                    not_required.setdefault(approver, (approver, citation, []))[2].append(change)
+            for topic, text, citation in kind_rules.unspecified:
+                unspecified.setdefault(topic, (topic, text, citation, []))[3].append(change)
+        conflicts = self._overruled_conflicts(overruled, gates, gates_key) if overruled else []
+        if request & (request - 1) and layout.order:  # several kinds, and an order among their gates
+            conflicts += self._order_conflicts(changes, request, layout, gates, (gate_mask, scope), gates_key)
+        new = tuple.__new__
+        return new(Combination, (
+            changes, gates, actions, layout.stages, layout.order,
+            tuple(new(CombinedNotRequired, (a, c, tuple(by))) for a, c, by in not_required.values()),
+            tuple(new(CombinedUnspecified, (t, x, c, tuple(by))) for t, x, c, by in unspecified.values()),
+            layout.unordered, tuple(conflicts), gates_key, steps_key,
+        ))
+
+    def _overruled_conflicts(self, overruled: dict[str, list[tuple[str, int]]], gates: tuple[CombinedRequirement, ...],
+                             gates_key: Any) -> list[KindConflict]:
+        key = (gates_key, tuple((approver, tuple(saying)) for approver, saying in overruled.items()))
+        found = self._overruled.get(key)
+        if found is None:
+            if len(self._overruled) >= self.limit:
+                self._overruled.clear()
+            found = self._overruled[key] = _not_required_conflicts(overruled, gates, self.actor)
+        return list(found)
+
+    def _remember(self, key: Any, entries: tuple[CombinedRequirement, ...]) -> tuple[CombinedRequirement, ...]:
+        if len(self._entries) >= self.limit:
+            self._entries.clear()
+        self._entries[key] = entries
+        return entries
+
+
+def _order_conflicts(
+    changes: tuple[str, ...], order: tuple[GateOrder, ...], required: Mapping[str, CombinedRequirement],
+    covers: Callable[[str, str, str], bool],
+) -> list[KindConflict]:
+    """Gates several kinds require, ordered by one kind's clauses and not by another's: one conflict
+    per kind that states no such order, with its gates concerned and the order edges."""
+    groups: dict[str, tuple[list[str], list[GateOrder]]] = {}
+    for edge in order:
+        for gate in (edge.before, edge.after):
+            by = required[gate].required_by
+            if len(by) < 2:
+                continue
+            for change in by:
+                if not covers(change, edge.before, edge.after):
+                    gates, edges = groups.setdefault(change, ([], []))
+                    if gate not in gates:
+                        gates.append(gate)
+                    if edge not in edges:
+                        edges.append(edge)
+    conflicts = []
+    for silent in changes:
+        if silent not in groups:
+            continue
+        gates, edges = groups[silent]
+        stating = [change for change in changes if change != silent
+                   and any(covers(change, edge.before, edge.after) for edge in edges)]
+        if not stating:  # the order comes only from several kinds together
+            stating = [change for gate in gates for change in required[gate].required_by if change != silent]
+        chains = tuple(dict.fromkeys(c for edge in edges for c in edge.chain))
+        silent_clause = tuple(dict.fromkeys(
+            c for gate in gates for change, c in zip(required[gate].required_by, required[gate].citations)
+            if change == silent))
+        conflicts.append(KindConflict(
+            "order", tuple(gates), tuple(KindClause(change, chains) for change in dict.fromkeys(stating)),
+            (KindClause(silent, silent_clause),), tuple(edges),
+        ))
+    return conflicts
+
+
+def _not_required_conflicts(
+    overruled: Mapping[str, list[tuple[str, int]]], gates: Iterable[CombinedRequirement], actor: Mapping[str, str],
+) -> list[KindConflict]:
+    """An approver one kind says is not required and another kind requires a gate of."""
+    conflicts = []
+    gates = list(gates)
+    for approver, saying in overruled.items():
+        other: dict[str, list[int]] = {}
+        for item in gates:
+            if actor[item.step] == approver:
+                for change, citation in zip(item.required_by, item.citations):
+                    other.setdefault(change, []).append(citation)
+        conflicts.append(KindConflict(
+            "not_required", (approver,), tuple(KindClause(change, (citation,)) for change, citation in saying),
+            tuple(KindClause(change, tuple(dict.fromkeys(cited))) for change, cited in other.items()),
+        ))
+    return conflicts
+
+
+def _gate_order(before: str, after: str, index: Reach, sources: OrderSources | None) -> GateOrder:
     """One order edge of a decision, explained: by the text's clauses when it states the order
     (through any path of stated edges), else by the policy's reading along the path it takes."""
     if sources is None:
         return GateOrder(before, after, index.chain(before, after))
     stated, readings = sources.stated, sources.readings
-    if before in stated.position and after in stated.position and stated.precedes(before, after):
+    if stated.precedes(before, after):
         path = stated.path(before, after)
         condition = _join(readings.get(hop, (None, None))[1] for hop in zip(path, path[1:]))
         return GateOrder(before, after, stated.chain(before, after), None, condition)

@@ -7,90 +7,156 @@ per-committee gates for the committees named; repeated queries are a dictionary 
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
-from workreg.policy.decision import (
-    KIND_STRENGTH, Alternative, Citation, Decision, NotRequired, OrderEdge, ParallelStage, Provenance,
-    RequiredApproval, StepItem, UnspecifiedPoint,
-)
 from workreg.errors import UsageError, did_you_mean
 from workreg.policy.combine import (
-    Combination, KindRules, OrderSources, PrecedenceIndex, Requirement, combine,
+    Combination, CombinedNotRequired, CombinedRequirement, CombinedUnspecified, Combiner, EdgeCatalogue,
+    KindConflict, OrderSources, PrecedenceIndex, Reach, ScopedEdge, ScopedReadings,
+)
+from workreg.policy.compiled import (
+    ClassificationInfo, KindInfo, NotNamedInfo, ParallelInfo, PolicyForm, RoleInfo, SourceInfo, StepInfo,
+    form_from_json,
+)
+from workreg.policy.decision import (
+    KIND_STRENGTH, Alternative, Citation, Conflict, ConflictClause, Decision, NotRequired, OrderEdge, ParallelStage,
+    Provenance, RequiredApproval, StepItem, UnspecifiedPoint,
 )
 
-
-#: The layout of a compiled policy; bump when it or the meaning of its entries changes.
-#: 2: per-kind rules and the precedence graph instead of every combination decided up front.
-#: 3: order scoped to change kinds (``applies_to``, a kind's own ``order``), parallel groups'
-#:    scope and readings, roles' aliases and readings, steps' readings and alternatives.
-#: 4: phases, the review cycle, each step's citation and the register section it records, change-kind
-#:    phrases, the organization vocabulary a policy names its bodies from.
-TABLE_FORMAT = 4
 #: Decisions kept per policy: past this many distinct queries the memo starts afresh, so a
 #: long-running process asked about ever new committees or combinations stays bounded.
 MAX_MEMO = 1 << 16
 
 
 class CompiledPolicy:
-    """A policy's compiled form, ready for queries (build with :func:`workreg.policy.registry.get_policy`)."""
+    """A policy's compiled form, ready for queries (build with :func:`workreg.policy.registry.get_policy`).
 
-    def __init__(self, table: dict, *, file: str | None = None) -> None:
-        if table.get("format") != TABLE_FORMAT:
-            raise ValueError(f"table format {table.get('format')!r}; this workreg reads {TABLE_FORMAT}")
-        self.table = table
+    Read it through its attributes and accessors (``role``, ``step``, ``kind``, ``gate_approver``,
+    ``kind_title``, ``kind_citation``, ``source``, ``vocabulary``, ...); ``form`` is the typed
+    compiled form itself (:mod:`workreg.policy.compiled`).
+    """
+
+    def __init__(self, form: PolicyForm, *, file: str | None = None) -> None:
+        if not isinstance(form, PolicyForm):
+            raise TypeError(f"a PolicyForm, not {type(form).__name__}")
+        self.form = form
         self.file = file
-        self.ref: str = table["ref"]
-        self.name: str = table["policy"]
-        self.version: str = table["version"]
-        self.title: str = table["title"]
-        self.kinds: tuple[str, ...] = tuple(table["kinds"])
-        for part in ("roles", "steps", "rules", "precedence", "topological_order", "citations"):
-            if part not in table:
-                raise KeyError(part)
+        self.ref: str = form.ref
+        self.name: str = form.policy
+        self.version: str = form.version
+        self.title: str = form.title
+        self.source: SourceInfo = form.source
+        #: The organization vocabulary the policy names its bodies from (``dmtf``), or None.
+        self.vocabulary: str | None = form.vocabulary
+        self.classification: tuple[ClassificationInfo, ...] = form.classification
+        self.parallel: tuple[ParallelInfo, ...] = form.parallel
+        self._roles = {role.id: role for role in form.roles}
+        self._steps = {step.id: step for step in form.steps}
+        self._kinds = {kind.id: kind for kind in form.kinds}
+        self.kinds: tuple[str, ...] = tuple(self._kinds)
         self._kind_position = {kind: index for index, kind in enumerate(self.kinds)}
-        source = table["source"]
         #: The published text the policy's citations quote (itself, unless it is a reconstruction).
-        self.quotes_from: str = table["provenance"].get("quotes_from") or f"{source['document']} {source['version']}"
-        self._citations = tuple(Citation(section, quote, self.quotes_from) for section, quote in table["citations"])
-        self._sources: dict[frozenset, OrderSources] = {}
+        self.quotes_from: str = form.provenance.quotes_from or form.source.label
+        self._citations = tuple(Citation(section, quote, self.quotes_from) for section, quote in form.citations)
+        self._sources: dict[frozenset[str], OrderSources] = {}
         self._provenance: Provenance | None = None
         self._alternatives_of: dict[str, tuple[Alternative, ...]] = {}
-        # The change kinds whose presence changes a decision's order: those an edge or a parallel
-        # group is scoped to, and those with an order of their own.
-        self._scoping_kinds = frozenset(
-            kind for edge in table["precedence"] for kind in edge.get("applies_to", ())
-        ) | frozenset(kind for kind, rules in table["rules"].items() if rules.get("order"))
-        self._memo: dict = {}
+        # The change kinds whose presence changes a decision's order: those an edge is scoped to,
+        # and those with an order of their own.
+        self._scoping_kinds = frozenset(kind for edge in form.precedence for kind in edge.applies_to) | frozenset(
+            kind.id for kind in form.kinds if kind.order)
+        self._memo: dict[Any, Decision] = {}
+        self._requires_none = {kind.id: kind.requires_none for kind in form.kinds if kind.requires_none is not None}
         self._combinations: dict[tuple[str, ...], Combination] = {}
-        self._index: PrecedenceIndex | None = None
-        self._rules: dict[str, KindRules] = {}
+        self._catalogues: tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list[Any]]] | None = None
         self._view: _StepsView | None = None
         self._chains: dict[tuple[int, ...], tuple[Citation, ...]] = {}
+        self._covered: dict[tuple[str, str, str], bool] = {}
+        self._combiner: Combiner | None = None
+        # Parts of decisions that many combinations share, each built once.
+        self._gate_parts: dict[Any, Any] = {}
+        self._step_items: dict[tuple[CombinedRequirement, str | None], StepItem] = {}
+        self._step_lists: dict[Any, tuple[StepItem, ...]] = {}
+        self._pieces: dict[Any, Any] = {}
+        self._parallels: dict[Any, tuple[ParallelStage, ...]] = {}
+        self._conflicts: dict[KindConflict, Conflict] = {}
+
+    @classmethod
+    def from_json(cls, payload: Any, *, file: str | None = None) -> CompiledPolicy:
+        """A compiled policy from the cache's JSON (TypeError or ValueError when it does not fit)."""
+        return cls(form_from_json(payload), file=file)
 
     def __repr__(self) -> str:
         return f"<CompiledPolicy {self.ref}>"
 
+    # -- what callers ask ---------------------------------------------------------------------
+
     @property
-    def provenance(self) -> dict:
-        table = self.table["provenance"]
-        return {
-            "kind": table["kind"],
-            "note": table["note"],
-            "basis": [self._citations[i].to_dict() for i in table["basis"]],
-        }
+    def roles(self) -> Mapping[str, RoleInfo]:
+        """Role id → :class:`~workreg.policy.compiled.RoleInfo`, in file order."""
+        return MappingProxyType(self._roles)
+
+    @property
+    def not_named(self) -> Mapping[str, NotNamedInfo]:
+        """Vocabulary bodies this version of the text does not name (a reconstruction's), by name."""
+        return MappingProxyType({entry.body: entry for entry in self.form.not_named})
+
+    def role(self, role: str) -> RoleInfo:
+        """A role by id (KeyError when the policy has none)."""
+        return self._roles[role]
+
+    def role_name(self, role: str) -> str:
+        return self._roles[role].name
+
+    @property
+    def steps(self) -> Mapping[str, StepInfo]:
+        """Step id → :class:`~workreg.policy.compiled.StepInfo`, in file order."""
+        return MappingProxyType(self._steps)
+
+    def step(self, step: str) -> StepInfo:
+        """A step (or gate) by id."""
+        return self._steps[step]
+
+    def gate_approver(self, gate: str) -> RoleInfo:
+        """The role that performs a step or approves at a gate (a gate instance ``gate:Name`` too)."""
+        return self._roles[self._steps[gate.partition(":")[0]].actor]
+
+    def kind(self, kind: str) -> KindInfo:
+        """What one change kind says: title, clause, phrases, requirements, not required, open points, own order."""
+        return self._kinds[kind]
+
+    def kind_title(self, kind: str) -> str:
+        return self._kinds[kind].title
+
+    @property
+    def kind_titles(self) -> Mapping[str, str]:
+        """Change kind id → title, in policy order."""
+        return MappingProxyType({kind.id: kind.title for kind in self.form.kinds})
+
+    def kind_citation(self, kind: str) -> Citation:
+        """The clause a change kind comes from."""
+        return self._citations[self._kinds[kind].citation]
+
+    def kind_rules(self, kind: str) -> KindInfo:
+        """What one change kind requires, does not need and leaves open (its :class:`KindInfo`)."""
+        return self._kinds[kind]
+
+    @property
+    def provenance(self) -> Provenance:
+        """The policy's provenance as a decision carries it (kind, document, quotes_from, note, basis)."""
+        if self._provenance is None:
+            record = self.form.provenance
+            self._provenance = Provenance(
+                kind=record.kind, document=self.source.label, quotes_from=self.quotes_from, note=record.note,
+                basis=tuple(self._citations[i] for i in record.basis),
+            )
+        return self._provenance
 
     @property
     def provenance_record(self) -> Provenance:
-        """The policy's provenance as a decision carries it."""
-        if self._provenance is None:
-            table = self.table["provenance"]
-            source = self.table["source"]
-            self._provenance = Provenance(
-                kind=table["kind"], document=f"{source['document']} {source['version']}",
-                quotes_from=self.quotes_from, note=table["note"],
-                basis=tuple(self._citations[i] for i in table["basis"]),
-            )
-        return self._provenance
+        """Same as :attr:`provenance`."""
+        return self.provenance
 
     def citation(self, index: int) -> Citation:
         """The citation stored at ``index`` of the compiled form."""
@@ -99,30 +165,27 @@ class CompiledPolicy:
     @property
     def review_cycle(self) -> ReviewCycle | None:
         """How often the policy says its subject is to be reviewed, how strongly, and the clause; None if it does not."""
-        cycle = self.table["review_cycle"]
+        cycle = self.form.review_cycle
         if cycle is None:
             return None
-        return ReviewCycle(cycle["interval_months"], cycle["strength"], cycle["performed_by"],
-                           cycle["coordinated_by"], self._citations[cycle["citation"]])
+        return ReviewCycle(cycle.interval_months, cycle.strength, cycle.performed_by, cycle.coordinated_by,
+                           self._citations[cycle.citation])
 
     def records(self) -> dict[str, tuple[str, Citation]]:
         """Register section → (the step that records it, that step's clause), for the steps that record one."""
         return {
-            info["records"]: (step, self._citations[info["citation"]])
-            for step, info in self.table["steps"].items() if info["records"] is not None
+            step.records: (step.id, self._citations[step.citation])
+            for step in self.form.steps if step.records is not None
         }
-
-    def role_name(self, role: str) -> str:
-        return self.table["roles"][role]["name"]
 
     def resolve_kind(self, name: str) -> str:
         """A change kind's id from its id, its id with spaces ("scope extension") or its title."""
         if name in self._kind_position:
             return name
         wanted = " ".join(name.replace("_", " ").replace("-", " ").split()).casefold()
-        for kind, title in self.table["kinds"].items():
-            if wanted in (kind.replace("_", " "), " ".join(title.split()).casefold()):
-                return kind
+        for kind in self.form.kinds:
+            if wanted in (kind.id.replace("_", " "), " ".join(kind.title.split()).casefold()):
+                return kind.id
         record = self.provenance_record
         reconstructed = (
             f" ({self.ref} is a reconstruction of {record.document}, which is not at hand: its change kinds are "
@@ -187,78 +250,167 @@ class CompiledPolicy:
         """The change kinds that require a gate of a per-name role (one gate per body named in a query)."""
         view = self._steps_view()
         return frozenset(
-            kind for kind in self.kinds
-            if any(view.is_gate[r.step] and view.per_name[r.step] for r in self.kind_rules(kind).requires)
+            kind.id for kind in self.form.kinds
+            if any(view.is_gate[r.step] and view.per_name[r.step] for r in kind.requires)
         )
 
-    # -- the compiled form, unpacked on first use ---------------------------------------------
+    # -- the order, indexed once per policy ---------------------------------------------------
+
+    def prepare(self) -> CompiledPolicy:
+        """Build the policy-wide indexes a decision reads (once; a first decision does it otherwise)."""
+        self._steps_view()
+        self._edge_catalogues()
+        self._alternatives_of or self._all_alternatives()
+        self._combiner or self._new_combiner()  # the per-kind and per-step bitsets
+        return self
+
+    def _edge_catalogues(self) -> tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list[Any]]]:
+        """Every order edge (kinds' own readings first, then the policy's readings, then what the
+        text states: a pair's last edge gives its citation), and the stated ones, each indexed once."""
+        if self._catalogues is None:
+            form = self.form
+
+            def scoped(edge: Any) -> ScopedEdge:
+                scope = frozenset(edge.applies_to) if edge.applies_to else None
+                return ScopedEdge(edge.before, edge.after, edge.citation, scope, edge.interpretation, edge.condition)
+
+            own = [scoped(edge) for kind in form.kinds for edge in kind.order]
+            precedence = [scoped(edge) for edge in form.precedence]
+            stated = [edge for edge in precedence if edge.interpretation is None]
+            every = own + [edge for edge in precedence if edge.interpretation is not None] + stated
+            steps, topological = [step.id for step in form.steps], form.topological_order
+            base = PrecedenceIndex(steps, topological,
+                                   ((e.before, e.after, e.citation) for e in every if e.scope is None))
+            stated_base = PrecedenceIndex(steps, topological,
+                                          ((e.before, e.after, e.citation) for e in stated if e.scope is None))
+            occurrences: dict[tuple[str, str], list[Any]] = {}
+            for edge in own + precedence:
+                occurrences.setdefault((edge.before, edge.after), []).append(
+                    (edge.scope, edge.interpretation, edge.condition))
+            self._catalogues = (EdgeCatalogue(every, base), EdgeCatalogue(stated, stated_base), occurrences)
+        return self._catalogues
 
     @property
-    def precedence(self) -> PrecedenceIndex:
-        """Reachability and citation chains over the edges that order every change kind (built on first use)."""
-        if self._index is None:
-            table = self.table
-            self._index = PrecedenceIndex(
-                table["steps"], table["topological_order"],
-                ((edge["before"], edge["after"], edge["citation"]) for edge in table["precedence"]
-                 if not edge.get("applies_to")),
-            )
-        return self._index
+    def precedence(self) -> Reach:
+        """Reachability and citation chains over the edges that order every change kind."""
+        return self._edge_catalogues()[0].base
 
     def order_sources(self, changes: tuple[str, ...]) -> OrderSources:
         """The order that applies to these change kinds (edges scoped to them, their own readings),
-        and the part of it the text states; one index per distinct set of edges, built on first use."""
+        and the part of it the text states; one view per distinct set of scoping kinds, which adds
+        the scoped edges' reachability on demand (no policy-wide index is rebuilt)."""
         key = self._scoping_kinds.intersection(changes)
         found = self._sources.get(key)
-        if found is not None:
-            return found
-        table = self.table
-        edges = [edge for edge in table["precedence"] if not edge["applies_to"] or key.intersection(edge["applies_to"])]
-        own = [edge for change in changes if change in key for edge in table["rules"][change]["order"]]
-        readings: dict[tuple[str, str], tuple[str | None, str | None]] = {}
-        for edge in own + edges:  # a stated edge's reading wins over a kind's own for the same pair
-            pair = (edge["before"], edge["after"])
-            if pair not in readings or edge["interpretation"] is None:
-                readings[pair] = (edge["interpretation"], edge["condition"])
-        # Stated edges last: a repeated pair keeps the last citation, the text's.
-        ordered = own + [edge for edge in edges if edge["interpretation"]] + \
-            [edge for edge in edges if not edge["interpretation"]]
-        index = PrecedenceIndex(table["steps"], table["topological_order"],
-                                ((edge["before"], edge["after"], edge["citation"]) for edge in ordered))
-        stated = PrecedenceIndex(table["steps"], table["topological_order"],
-                                 ((edge["before"], edge["after"], edge["citation"]) for edge in edges
-                                  if not edge["interpretation"]))
-        found = self._sources[key] = OrderSources(index, stated, readings)
+        if found is None:
+            if len(self._sources) >= MAX_MEMO:  # every set of scoping kinds is a view: bounded
+                self._sources.clear()
+            every, stated, occurrences = self._edge_catalogues()
+            found = self._sources[key] = OrderSources(every.view(key), stated.view(key), ScopedReadings(occurrences, key))
         return found
 
-    def kind_rules(self, kind: str) -> KindRules:
-        """What one change kind requires, does not need and leaves open."""
-        rules = self._rules.get(kind)
-        if rules is None:
-            entry = self.table["rules"][kind]
-            rules = self._rules[kind] = KindRules(
-                requires=tuple(
-                    Requirement(r["step"], r["kind"], r["citation"], r["interpretation"]) for r in entry["requires"]
-                ),
-                not_required=tuple((n["approver"], n["citation"]) for n in entry["not_required"]),
-                unspecified=tuple((u["topic"], u["text"], u["citation"]) for u in entry["unspecified"]),
-            )
-        return rules
+    def _covers(self, kind: str, before: str, after: str) -> bool:
+        """Whether ``kind`` alone orders ``before`` before ``after`` (the base order, its scoped edges, its own)."""
+        key = (kind, before, after)
+        found = self._covered.get(key)
+        if found is None:
+            if len(self._covered) >= MAX_MEMO:
+                self._covered.clear()
+            found = self._covered[key] = self.order_sources((kind,)).applying.precedes(before, after)
+        return found
 
     def _combine(self, changes: tuple[str, ...]) -> Combination:
+        return (self._combiner or self._new_combiner()).combine(changes)
+
+    def _new_combiner(self) -> Combiner:
         view = self._steps_view()
-        rules = {change: self.kind_rules(change) for change in changes}
-        sources = self.order_sources(changes)
-        return combine(changes, rules, view.is_gate, view.actor, sources.index, sources=sources)
+        self._combiner = Combiner(
+            self.form.kinds, [step.id for step in self.form.steps], view.is_gate, view.actor,
+            self._scoping_kinds, self.order_sources, self._covers, MAX_MEMO)
+        return self._combiner
 
     def _steps_view(self) -> _StepsView:
         if self._view is None:
-            self._view = _StepsView(self.table)
+            self._view = _StepsView(self._roles, self._steps)
         return self._view
 
     # -- building a Decision ------------------------------------------------------------------
 
     def _materialise(self, entry: Combination, committees: tuple[str, ...], originating: str | None) -> Decision:
+        gates: Any
+        if committees:
+            gates = self._gate_part(entry, committees, originating)
+        else:  # the gates' part depends only on the combination's gates and order, shared by many
+            key = ((entry.gates_key, originating) if entry.gates_key is not None else
+                   (entry.required, entry.stages, entry.unordered, entry.order, originating))
+            gates = self._gate_parts.get(key)
+            if gates is None:
+                if len(self._gate_parts) >= MAX_MEMO:
+                    self._gate_parts.clear()
+                gates = self._gate_parts[key] = self._gate_part(entry, committees, originating)
+        required, stages, unordered, order, names = gates
+        step_item, pieces = self._step_item, self._pieces
+        key = (entry.steps_key, originating)
+        step_items = self._step_lists.get(key) if entry.steps_key is not None else None
+        if step_items is None:
+            step_items = tuple(step_item(item, originating) for item in entry.steps)
+            if entry.steps_key is not None:
+                if len(self._step_lists) >= MAX_MEMO:
+                    self._step_lists.clear()
+                self._step_lists[key] = step_items
+        not_required = tuple(pieces.get(item) or self._piece(item) for item in entry.not_required)
+        unspecified = tuple(pieces.get(item) or self._piece(item) for item in entry.unspecified)
+        parallel: tuple[ParallelStage, ...] = ()
+        if any(len(stage) > 1 for stage in stages):
+            parallel = self._parallel(entry.changes, stages, names)
+        conflicts = tuple(self._conflict(conflict) for conflict in entry.conflicts) if entry.conflicts else ()
+        no_approval: tuple[Citation, ...] = ()
+        if not required:  # where the source says these changes need no approval at all, its clauses
+            none_said = self._requires_none
+            no_approval = tuple(self._citations[index] for index in (none_said.get(change) for change in entry.changes)
+                                if index is not None)
+        return tuple.__new__(Decision, (self.ref, entry.changes, required, not_required, unspecified, stages, order,
+                                        step_items, unordered, parallel, self.provenance, no_approval, conflicts))
+
+    def _piece(self, item: CombinedNotRequired | CombinedUnspecified) -> NotRequired | UnspecifiedPoint:
+        """A "not required" or an open point of a combination, with its clause (memoised)."""
+        if len(self._pieces) >= MAX_MEMO:
+            self._pieces.clear()
+        if isinstance(item, CombinedNotRequired):
+            found: NotRequired | UnspecifiedPoint = NotRequired(
+                item.approver, self.role_name(item.approver), self._citations[item.citation], item.changes)
+        else:
+            found = UnspecifiedPoint(item.topic, item.text, self._citations[item.citation], item.changes)
+        self._pieces[item] = found
+        return found
+
+    def _step_item(self, item: CombinedRequirement, originating: str | None) -> StepItem:
+        """A step around the approvals, as a decision lists it (memoised per entry and originating body)."""
+        key = (item, originating)
+        found = self._step_items.get(key)
+        if found is None:
+            view = self._steps_view()
+            step = item.step
+            fixed = view.fixed_name[step]
+            if fixed is None or (originating and view.designated[step]):
+                name = originating or view.default_name[step]
+            else:
+                name = fixed
+            reading = (view.step_reading_named if originating else view.step_reading)[step]
+            alternatives = self._alternatives_of or self._all_alternatives()
+            if len(self._step_items) >= MAX_MEMO:
+                self._step_items.clear()
+            found = self._step_items[key] = StepItem(
+                step, view.title[step], view.actor[step], name, item.kind, view.optional[step],
+                self._citations[item.citation], item.required_by, reading, alternatives[step],
+                self._clauses(item.citations))
+        return found
+
+    def _gate_part(
+        self, entry: Combination, committees: tuple[str, ...], originating: str | None,
+    ) -> tuple[tuple[RequiredApproval, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[OrderEdge, ...],
+               dict[str, str]]:
+        """The gates of a decision for these committees and originating body: approvals (which body
+        gives each, which are satisfied by another), stages, unordered gates, order edges, names."""
         view = self._steps_view()
         actor_of, title_of, per_name, fixed_name, default_name = (
             view.actor, view.title, view.per_name, view.fixed_name, view.default_name)
@@ -267,12 +419,11 @@ class CompiledPolicy:
         def name_of(step: str) -> str:
             fixed = fixed_name[step]
             if fixed is None or (originating and view.designated[step]):
-                return originating or default_name[step]
+                return originating or default_name[step]  # type: ignore[return-value]
             return fixed
 
-        # The role's reading when the decision relies on the body filling it by default; a step's own.
+        # The role's reading when the decision relies on the body filling it by default.
         default_reading = view.no_reading if originating else view.default_reading
-        step_reading = view.step_reading_named if originating else view.step_reading
 
         expansions: dict[str, list[tuple[str, str]]] = {}  # gate -> [(instance id, body name)]
         for item in entry.required:
@@ -288,7 +439,7 @@ class CompiledPolicy:
         # role before a per-committee one, then the stronger kind, then the gate id.
         kind_of = {item.step: item.kind for item in entry.required}
 
-        def satisfier_first(gate: str) -> tuple:
+        def satisfier_first(gate: str) -> tuple[bool, int, str]:
             return (per_name[gate], -KIND_STRENGTH.get(kind_of[gate], 0), gate)
 
         satisfied: dict[str, str] = {}
@@ -302,7 +453,7 @@ class CompiledPolicy:
                     else:
                         first_gate_of_body[body] = instance
 
-        def reading_of(item, instance: str) -> str | None:
+        def reading_of(item: CombinedRequirement, instance: str) -> str | None:
             own, default = item.interpretation, default_reading[item.step]
             satisfier = satisfied.get(instance)
             # A gate given by another rests on whatever that one's body rests on.
@@ -312,12 +463,13 @@ class CompiledPolicy:
             return _join(own, default, given)
 
         # Values built with tuple.__new__, every field given (what a named tuple's own __new__
-        # does, without its Python frame): a first decision builds dozens of them.
+        # does, without its Python frame).
         new = tuple.__new__
+        clauses = self._clauses
         required = tuple(
             new(RequiredApproval, (instance, actor_of[item.step], name, item.kind, cite[item.citation],
                                    item.required_by, title_of[item.step], satisfied.get(instance),
-                                   reading_of(item, instance)))
+                                   reading_of(item, instance), clauses(item.citations)))
             for item in entry.required for instance, name in expansions[item.step]
         )
         if satisfied:
@@ -332,88 +484,114 @@ class CompiledPolicy:
         else:
             stages = entry.stages
         unordered = tuple(i for gate in entry.unordered for i, _ in expansions[gate] if i not in satisfied)
-        chains = self._chains
         order = []
         for edge in entry.order:
-            citations = chains.get(edge.chain)
-            if citations is None:
-                citations = chains[edge.chain] = tuple(cite[c] for c in edge.chain)
+            citations = clauses(edge.chain)
             for b, _ in expansions[edge.before]:
                 if b in satisfied:
                     continue
                 for a, _ in expansions[edge.after]:
                     if a not in satisfied:
                         order.append(new(OrderEdge, (b, a, citations, edge.interpretation, edge.condition)))
-        alternatives = self._alternatives_of or self._all_alternatives()
-        optional = view.optional
-        step_items = tuple(
-            new(StepItem, (item.step, title_of[item.step], actor_of[item.step], name_of(item.step), item.kind,
-                           optional[item.step], cite[item.citation], item.required_by,
-                           step_reading[item.step], alternatives[item.step]))
-            for item in entry.steps
-        )
-        role_name = view.role_name
-        not_required = tuple(
-            NotRequired(approver, role_name[approver], cite[citation], by)
-            for approver, citation, by in entry.not_required
-        )
-        unspecified = tuple(
-            UnspecifiedPoint(topic, text, cite[citation], by) for topic, text, citation, by in entry.unspecified
-        )
-        parallel = ()
-        if any(len(stage) > 1 for stage in stages):
-            parallel = self._parallel(entry.changes, stages,
-                                      {i: gate for gate in expansions for i, _ in expansions[gate]},
-                                      {item.gate: item.name for item in required})
-        no_approval = () if required else tuple(
-            cite[index] for index in (self.table["rules"][change].get("requires_none") for change in entry.changes)
-            if index is not None
-        )
-        return Decision(self.ref, entry.changes, required, not_required, unspecified, stages, tuple(order), step_items,
-                        unordered, parallel, self.provenance_record, no_approval)
+        return required, stages, unordered, tuple(order), {item.gate: item.name for item in required}
+
+    def _clauses(self, indexes: tuple[int, ...]) -> tuple[Citation, ...]:
+        found = self._chains.get(indexes)
+        if found is None:
+            found = self._chains[indexes] = tuple(self._citations[i] for i in indexes)
+        return found
+
+    def _conflict(self, conflict: KindConflict) -> Conflict:
+        """A conflict between the request's change kinds, in words (memoised: it names no committee)."""
+        found = self._conflicts.get(conflict)
+        if found is None:
+            found = self._conflicts[conflict] = self._conflict_in_words(conflict)
+        return found
+
+    def _conflict_in_words(self, conflict: KindConflict) -> Conflict:
+        """Each kind's clause about the conflict's subject, and the deciding rule."""
+        title = self._steps_view().title
+        source = self.source.label
+        stating = ", ".join(clause.change for clause in conflict.stating)
+        others = ", ".join(clause.change for clause in conflict.other)
+        if conflict.topic == "not_required":
+            approver = self.role_name(conflict.subject[0])
+            wanted = "; ".join(title[step.id] for step in self._steps.values()
+                               if step.actor == conflict.subject[0] and step.gate) or approver
+            clauses = [ConflictClause(c.change, f"does not require the {approver}", self._clauses(c.citations))
+                       for c in conflict.stating]
+            clauses += [ConflictClause(c.change, f"requires {wanted}", self._clauses(c.citations))
+                        for c in conflict.other]
+            resolution = (f"{others}'s requirement wins: a request needs every approval any of its changes needs, "
+                          f"so {stating}'s \"not required\" does not waive it. Interpretation: {source} does not say "
+                          "how a request of several changes is decided.")
+        else:
+            orders = "; ".join(f"{title[edge.before]} before {title[edge.after]}" for edge in conflict.edges)
+            gates = "; ".join(title[gate] for gate in conflict.subject)
+            clauses = [ConflictClause(c.change, f"orders {orders}", self._clauses(c.citations))
+                       for c in conflict.stating]
+            clauses += [ConflictClause(c.change, f"requires {gates}, and states no such order",
+                                       self._clauses(c.citations)) for c in conflict.other]
+            shared = (f"one {gates} serves every change of the request, so it is" if len(conflict.subject) == 1
+                      else f"the same gates ({gates}) serve every change of the request, so they are")
+            resolution = (f"{stating}'s order applies to {others} too: {shared} ordered as {stating}'s clauses "
+                          f"order it. Interpretation: {source} gives {others} no such order.")
+        return Conflict(conflict.topic, conflict.subject, tuple(clauses), resolution)
 
     def _all_alternatives(self) -> dict[str, tuple[Alternative, ...]]:
         """Per step, the others the text names as able to perform it (built once)."""
-        roles = self.table["roles"]
+        roles = self._roles
         self._alternatives_of = {
-            step: tuple(
-                Alternative(role, f"{qualifier} the {roles[role]['name']}" if qualifier else roles[role]["name"],
-                            self._citations[citation])
-                for role, qualifier, citation in info["also_by"]
+            step.id: tuple(
+                Alternative(other.role,
+                            f"{other.qualifier} the {roles[other.role].name}" if other.qualifier else roles[other.role].name,
+                            self._citations[other.citation])
+                for other in step.also_by
             )
-            for step, info in self.table["steps"].items()
+            for step in self.form.steps
         }
         return self._alternatives_of
 
-    def _parallel(self, changes: tuple[str, ...], stages, base_of: dict[str, str], names: dict[str, str]):
+    def _parallel(self, changes: tuple[str, ...], stages: tuple[tuple[str, ...], ...],
+                  names: dict[str, str]) -> tuple[ParallelStage, ...]:
         """Why the gates of each stage of several share it: a parallel group of the policy that
         applies to these changes and covers every pair (its condition, citations), else a reading."""
         wanted = set(changes)
-        groups = [(group, set(group["steps"])) for group in self.table["parallel"]
-                  if not group.get("applies_to") or wanted & set(group["applies_to"])]
+        applying = tuple(index for index, group in enumerate(self.form.parallel)
+                         if not group.applies_to or not wanted.isdisjoint(group.applies_to))
+        key = (applying, stages, tuple(names[gate] for stage in stages for gate in stage))
+        found = self._parallels.get(key)
+        if found is None:
+            if len(self._parallels) >= MAX_MEMO:
+                self._parallels.clear()
+            found = self._parallels[key] = self._stage_reasons(applying, stages, names)
+        return found
+
+    def _stage_reasons(self, applying: tuple[int, ...], stages: tuple[tuple[str, ...], ...],
+                       names: dict[str, str]) -> tuple[ParallelStage, ...]:
+        groups = [(group, set(group.steps)) for group in (self.form.parallel[index] for index in applying)]
         result = []
         for number, stage in enumerate(stages, 1):
             if len(stage) < 2:
                 continue
-            covering: list[dict] = []
+            covering: list[ParallelInfo] = []
             loose: list[tuple[str, str]] = []
             for position, first in enumerate(stage):
                 for second in stage[position + 1:]:
-                    pair = {base_of[first], base_of[second]}
+                    pair = {first.partition(":")[0], second.partition(":")[0]}
                     group = next((g for g, members in groups if pair <= members), None)
                     if group is None:
                         loose.append((first, second))
                     elif group not in covering:
                         covering.append(group)
-            reading = _join(*(group.get("interpretation") for group in covering))
+            reading = _join(*(group.interpretation for group in covering))
             if loose:
                 pairs = "; ".join(f"{names[a]} and {names[b]}" for a, b in loose)
-                reading = _join(reading, f"{self.table['source']['document']} {self.table['source']['version']} "
-                                         f"gives no order between {pairs} and does not say they run together; "
-                                         "workreg lists them in one stage.")
+                reading = _join(reading, f"{self.source.label} gives no order between {pairs} and does not say "
+                                         "they run together; workreg lists them in one stage.")
             result.append(ParallelStage(
-                number, tuple(stage), tuple(self._citations[group["citation"]] for group in covering),
-                _join(*(group["condition"] for group in covering)), reading,
+                number, tuple(stage), tuple(self._citations[group.citation] for group in covering),
+                _join(*(group.condition for group in covering)), reading,
             ))
         return tuple(result)
 
@@ -434,36 +612,34 @@ class _StepsView:
     __slots__ = ("actor", "title", "optional", "is_gate", "per_name", "fixed_name", "default_name", "role_name",
                  "designated", "default_reading", "no_reading", "step_reading", "step_reading_named")
 
-    def __init__(self, table: dict) -> None:
-        roles = table["roles"]
-        steps = table["steps"]
-        self.role_name = {role: info["name"] for role, info in roles.items()}
-        self.actor = {step: info["actor"] for step, info in steps.items()}
-        self.title = {step: info["title"] for step, info in steps.items()}
-        self.optional = {step: info["optional"] for step, info in steps.items()}
-        self.is_gate = {step: info["gate"] for step, info in steps.items()}
-        self.per_name = {step: roles[actor]["per_name"] for step, actor in self.actor.items()}
+    def __init__(self, roles: Mapping[str, RoleInfo], steps: Mapping[str, StepInfo]) -> None:
+        self.role_name = {role: info.name for role, info in roles.items()}
+        self.actor = {step: info.actor for step, info in steps.items()}
+        self.title = {step: info.title for step, info in steps.items()}
+        self.optional = {step: info.optional for step, info in steps.items()}
+        self.is_gate = {step: info.gate for step, info in steps.items()}
+        self.per_name = {step: roles[actor].per_name for step, actor in self.actor.items()}
         # The body's name: the role's own, or (for a role filled by default by another) the
         # originating body named in the query, else the default role's name.
         self.fixed_name = {
-            step: roles[actor]["name"] if roles[actor]["default"] is None else None for step, actor in self.actor.items()
+            step: roles[actor].name if roles[actor].default is None else None for step, actor in self.actor.items()
         }
         self.default_name = {
-            step: roles[roles[actor]["default"]]["name"] if roles[actor]["default"] is not None else None
+            step: roles[default].name if (default := roles[actor].default) is not None else None
             for step, actor in self.actor.items()
         }
         # A role filled by a body named per register (--originating), with or without a default.
-        self.designated = {step: roles[actor]["designated"] for step, actor in self.actor.items()}
+        self.designated = {step: roles[actor].designated for step, actor in self.actor.items()}
         # The role's reading of its default body ("most likely the Alliance Committee").
         self.default_reading = {
-            step: roles[actor]["interpretation"] if roles[actor]["default"] is not None else None
+            step: roles[actor].interpretation if roles[actor].default is not None else None
             for step, actor in self.actor.items()
         }
-        self.no_reading = dict.fromkeys(steps)
+        self.no_reading: dict[str, str | None] = dict.fromkeys(steps)
         # A step's own reading, and with it its actor's default when no body is named.
-        self.step_reading = {step: _join(info["interpretation"], self.default_reading[step])
+        self.step_reading = {step: _join(info.interpretation, self.default_reading[step])
                              for step, info in steps.items()}
-        self.step_reading_named = {step: info["interpretation"] for step, info in steps.items()}
+        self.step_reading_named = {step: info.interpretation for step, info in steps.items()}
 
 
 def decide(

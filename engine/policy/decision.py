@@ -7,7 +7,7 @@ whole query.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 #: Strength of approval kinds: when changes require one gate with different kinds, or one body
 #: holds two gates of one stage, the stronger kind is the one reported.
@@ -38,7 +38,7 @@ class Citation(NamedTuple):
     def __str__(self) -> str:
         return f'§{self.section} "{self.quote}"'
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"section": self.section, "quote": self.quote, "source": self.source}
 
 
@@ -57,7 +57,7 @@ class Provenance(NamedTuple):
     def reconstructed(self) -> bool:
         return self.kind == "reconstructed"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "document": self.document, "quotes_from": self.quotes_from, "note": self.note,
             "basis": [citation.to_dict() for citation in self.basis],
@@ -76,19 +76,28 @@ class RequiredApproval(NamedTuple):
     title: str
     satisfied_by: str | None = None
     interpretation: str | None = None
+    #: Each requiring change's own clause, aligned with ``required_by`` (``citation`` is the one
+    #: whose approval kind is reported).
+    citations: tuple[Citation, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "gate": self.gate,
             "approver": self.approver,
             "name": self.name,
             "kind": self.kind,
             "citation": self.citation.to_dict(),
+            "citations": _by_change(self.required_by, self.citations),
             "required_by": list(self.required_by),
             "title": self.title,
             "satisfied_by": self.satisfied_by,
             "interpretation": self.interpretation,
         }
+
+
+def _by_change(changes: tuple[str, ...], citations: tuple[Citation, ...]) -> list[dict[str, Any]]:
+    """``[{"change": ..., "section": ..., "quote": ..., "source": ...}, ...]``, one per requiring change."""
+    return [{"change": change, **citation.to_dict()} for change, citation in zip(changes, citations)]
 
 
 class NotRequired(NamedTuple):
@@ -99,7 +108,7 @@ class NotRequired(NamedTuple):
     citation: Citation
     changes: tuple[str, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "approver": self.approver,
             "name": self.name,
@@ -116,7 +125,7 @@ class UnspecifiedPoint(NamedTuple):
     citation: Citation
     changes: tuple[str, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "topic": self.topic,
             "text": self.text,
@@ -132,7 +141,7 @@ class Alternative(NamedTuple):
     name: str
     citation: Citation
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"actor": self.actor, "name": self.name, "citation": self.citation.to_dict()}
 
 
@@ -150,8 +159,10 @@ class StepItem(NamedTuple):
     #: The policy's reading where the text is silent (e.g. who performs the step), else None.
     interpretation: str | None = None
     also_by: tuple[Alternative, ...] = ()
+    #: Each requiring change's own clause, aligned with ``required_by``.
+    citations: tuple[Citation, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "step": self.step,
             "title": self.title,
@@ -160,6 +171,7 @@ class StepItem(NamedTuple):
             "kind": self.kind,
             "optional": self.optional,
             "citation": self.citation.to_dict(),
+            "citations": _by_change(self.required_by, self.citations),
             "required_by": list(self.required_by),
             "interpretation": self.interpretation,
             "also_by": [item.to_dict() for item in self.also_by],
@@ -179,7 +191,7 @@ class OrderEdge(NamedTuple):
     interpretation: str | None = None
     condition: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "before": self.before,
             "after": self.after,
@@ -199,7 +211,7 @@ class ParallelStage(NamedTuple):
     condition: str | None = None
     interpretation: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "stage": self.stage,
             "gates": list(self.gates),
@@ -207,6 +219,36 @@ class ParallelStage(NamedTuple):
             "condition": self.condition,
             "interpretation": self.interpretation,
         }
+
+
+class ConflictClause(NamedTuple):
+    """What one change kind of a request ``says`` about a conflict's subject, and its clauses."""
+
+    change: str
+    says: str
+    citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"change": self.change, "says": self.says, "citations": [c.to_dict() for c in self.citations]}
+
+
+class Conflict(NamedTuple):
+    """Change kinds of one request that disagree, and the rule that decides between them.
+
+    ``topic`` is ``not_required`` (one kind says an approver is not required, another requires it:
+    ``subject`` is that approver's role id) or ``order`` (one kind's clauses order gates another
+    kind also requires and gives no order: ``subject`` are those gates).  ``clauses`` are every
+    kind's words, ``resolution`` the rule workreg applies and why.
+    """
+
+    topic: str
+    subject: tuple[str, ...]
+    clauses: tuple[ConflictClause, ...]
+    resolution: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"topic": self.topic, "subject": list(self.subject),
+                "clauses": [clause.to_dict() for clause in self.clauses], "resolution": self.resolution}
 
 
 class Decision(NamedTuple):
@@ -228,6 +270,9 @@ class Decision(NamedTuple):
     #: Where the source says these changes need no approval at all (a kind's ``requires: none``), its
     #: clauses; empty when approvals are required or the source only names none.
     no_approval: tuple[Citation, ...] = ()
+    #: Where the request's change kinds disagree (a "not required" overruled, an order one kind
+    #: gives a gate another kind also requires), with every clause and the deciding rule.
+    conflicts: tuple[Conflict, ...] = ()
 
     def stage_numbers(self) -> dict[str, int]:
         """Gate id → its stage, counting from 1 (satisfied gates have none)."""
@@ -243,7 +288,7 @@ class Decision(NamedTuple):
         )
         return tuple(dict.fromkeys(item.approver for item in gates))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The stable JSON contract documented in the README."""
         return {
             "policy": self.policy,
@@ -258,4 +303,5 @@ class Decision(NamedTuple):
             "parallel": [item.to_dict() for item in self.parallel],
             "provenance": self.provenance.to_dict() if self.provenance else None,
             "no_approval": [citation.to_dict() for citation in self.no_approval],
+            "conflicts": [conflict.to_dict() for conflict in self.conflicts],
         }

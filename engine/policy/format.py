@@ -8,11 +8,11 @@ of several gates and every order, and every interpretation the answer rests on.
 from __future__ import annotations
 
 import textwrap
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from workreg.outputs import format_json, table, text_width  # noqa: F401 - format_json re-exported
 from workreg.policy.decide import CompiledPolicy
-from workreg.policy.decision import Decision, RequiredApproval, StepItem
+from workreg.policy.decision import Citation, Decision, RequiredApproval, StepItem
 
 #: The stage label of a gate the policy orders relative to no other gate of the decision.
 ANY_STAGE = "any"
@@ -20,9 +20,8 @@ ANY_STAGE = "any"
 
 def source_label(policy: CompiledPolicy) -> str:
     """``DSP4003 1.2.0`` (``DSP4003 1.1b (reconstructed)``): the text a policy encodes, for "not specified by ..."."""
-    source = policy.table["source"]
-    kind = policy.table["provenance"]["kind"]
-    return f"{source['document']} {source['version']}" + ("" if kind == "published" else f" ({kind})")
+    kind = policy.provenance.kind
+    return policy.source.label + ("" if kind == "published" else f" ({kind})")
 
 
 def provenance_banner(policy: CompiledPolicy) -> str:
@@ -39,7 +38,7 @@ def provenance_banner(policy: CompiledPolicy) -> str:
 def approver_label(policy: CompiledPolicy, item: RequiredApproval) -> str:
     """The approver as a reader wants it: the role, and the body filling it where they differ."""
     role = policy.role_name(item.approver)
-    if policy.table["roles"][item.approver]["per_name"] and ":" not in item.gate:
+    if policy.role(item.approver).per_name and ":" not in item.gate:
         return f"Each {role.lower()} (name with --committee)"
     if role != item.name:
         return f"{role} ({item.name})"
@@ -69,8 +68,36 @@ def _names(decision: Decision, policy: CompiledPolicy, gates: Iterable[str]) -> 
     return ", ".join(approver_label(policy, by_gate[gate]) if gate in by_gate else gate for gate in gates)
 
 
-def _cite(citations: Sequence) -> str:
+def _cite(citations: Sequence[Citation]) -> str:
     return "; ".join(f"§{c.section}" for c in citations)
+
+
+def clause_sections(item: RequiredApproval | StepItem) -> str:
+    """``§3.2, §4.1``: the clauses of every change kind that requires the gate or step, each once."""
+    return ", ".join(dict.fromkeys(f"§{c.section}" for c in (item.citations or (item.citation,))))
+
+
+def _askers(decision: Decision, item: RequiredApproval) -> list[tuple[Citation, str | None]]:
+    """(clause, the change kind citing it) for every kind requiring ``item``; no kind named for a single change."""
+    if len(decision.changes) < 2 or not item.citations:
+        return [(item.citation, None)]
+    return list(zip(item.citations, item.required_by))
+
+
+def conflict_lines(
+    policy: CompiledPolicy, decision: Decision,
+) -> list[tuple[str, list[tuple[str, tuple[Citation, ...]]], str]]:
+    """Per conflict: a heading, each kind's words with its clauses, and the rule that resolves it."""
+    result = []
+    for conflict in decision.conflicts:
+        if conflict.topic == "not_required":
+            heading = f"{policy.role_name(conflict.subject[0])}: not required by one change, required by another"
+        else:
+            heading = "Order of " + ", ".join(policy.step(gate).title for gate in conflict.subject) + \
+                      ": stated for one change, not for another"
+        clauses = [(f"{clause.change} {clause.says}", clause.citations) for clause in conflict.clauses]
+        result.append((heading, clauses, conflict.resolution))
+    return result
 
 
 def stage_notes(policy: CompiledPolicy, decision: Decision) -> list[str]:
@@ -105,7 +132,7 @@ def _quote(text: str, width: int | None = None, indent: str = "       ") -> str:
 
 def format_text(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[str] = ()) -> str:
     """The decision as readable text: provenance, approvals in stages with their clauses, then the rest."""
-    kinds = policy.table["kinds"]
+    kinds = policy.kind_titles
     record = policy.provenance_record
     out = [
         f"{decision.policy}  {policy.title}",
@@ -120,18 +147,23 @@ def format_text(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[s
         out.append(heading + (f" ({ANY_STAGE}: no order stated):" if decision.unordered else ":"))
         out.append(table(
             ["Stage", "Approver", "Kind", "Clause", "Gate"],
-            [[stage_label(decision, i.gate), approver_label(policy, i), i.kind, f"§{i.citation.section}", i.gate]
+            [[stage_label(decision, i.gate), approver_label(policy, i), i.kind, clause_sections(i), i.gate]
              for i in active],
         ))
         out += [_wrapped(note) for note in stage_notes(policy, decision)]
         out.append("")
         out.append("Why" + ("" if record.kind == "published" else f" (quotes from {record.quotes_from})") + ":")
-        by_citation: dict = {}
+        by_citation: dict[Citation, tuple[list[RequiredApproval], list[str]]] = {}
         for item in active:
-            by_citation.setdefault(item.citation, []).append(item)
-        for citation, items in by_citation.items():
+            for citation, change in _askers(decision, item):
+                entry = by_citation.setdefault(citation, ([], []))
+                entry[0].append(item)
+                if change is not None and change not in entry[1]:
+                    entry[1].append(change)
+        for citation, (items, changes) in by_citation.items():
             names = ", ".join(dict.fromkeys(approver_label(policy, item) for item in items))
-            out.append(f"  {names}: §{citation.section}")
+            for_changes = f" ({', '.join(changes)})" if changes else ""
+            out.append(f"  {names}: §{citation.section}{for_changes}")
             out.append(_quote(citation.quote))
             for interpretation in dict.fromkeys(i.interpretation for i in items if i.interpretation):
                 whose = [approver_label(policy, i) for i in items if i.interpretation == interpretation]
@@ -162,6 +194,15 @@ def format_text(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[s
                 out.append(_wrapped(f"condition: {edge.condition}", indent="       ", subsequent="         "))
             if edge.interpretation:
                 out.append(_wrapped(f"interpretation: {edge.interpretation}", indent="       ", subsequent="         "))
+    if decision.conflicts:
+        out.append("")
+        out.append("Conflicts between the changes:")
+        for heading, clauses, resolution in conflict_lines(policy, decision):
+            out.append(_wrapped(heading, indent="  ", subsequent="    "))
+            for says, citations in clauses:
+                out.append(_wrapped(f"{says} ({_cite(citations)})", indent="    ", subsequent="      "))
+                out += [_quote(citation.quote) for citation in citations]
+            out.append(_wrapped(f"resolved: {resolution}", indent="    ", subsequent="      "))
     out.append("")
     if decision.not_required:
         out.append("Not required:")
@@ -209,7 +250,7 @@ def checklist(policy: CompiledPolicy, decision: Decision) -> list[str]:
 def format_markdown(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[str] = (), heading: str = "###",
                     with_checklist: bool = True) -> str:
     """The decision as a Markdown section with tables, ending in a checklist, for issues and minutes."""
-    kinds = policy.table["kinds"]
+    kinds = policy.kind_titles
     record = policy.provenance_record
     out = [
         f"{heading} Approvals for {', '.join(kinds[c] for c in decision.changes)} ({decision.policy})",
@@ -223,9 +264,12 @@ def format_markdown(policy: CompiledPolicy, decision: Decision, *, notes: Sequen
     if active:
         out += ["| Stage | Approver | Kind | Clause | Quote |", "|---|---|---|---|---|"]
         for i in active:
+            quotes = "<br>".join(
+                _md(f"{change}: {citation.quote}" if change else citation.quote)
+                for citation, change in _askers(decision, i))
             out.append(
                 f"| {stage_label(decision, i.gate)} | {_md(approver_label(policy, i))} | {i.kind} | "
-                f"§{i.citation.section} | {_md(i.citation.quote)} |"
+                f"{clause_sections(i)} | {quotes} |"
             )
         for note in stage_notes(policy, decision):
             out += ["", _md(note)]
@@ -259,6 +303,13 @@ def format_markdown(policy: CompiledPolicy, decision: Decision, *, notes: Sequen
             if edge.interpretation:
                 line += f" — interpretation: {_md(edge.interpretation)}"
             out.append(line)
+    if decision.conflicts:
+        out += ["", "**Conflicts between the changes**", ""]
+        for heading, clauses, resolution in conflict_lines(policy, decision):
+            out.append(f"- {_md(heading)}")
+            out += [f"  - {_md(says)}: " + "; ".join(f"§{c.section} “{_md(c.quote)}”" for c in citations)
+                    for says, citations in clauses]
+            out.append(f"  - Resolved: {_md(resolution)}")
     if decision.not_required:
         out += ["", "**Not required**", ""]
         for item in decision.not_required:
@@ -278,6 +329,6 @@ def format_markdown(policy: CompiledPolicy, decision: Decision, *, notes: Sequen
     return "\n".join(out) + "\n"
 
 
-def approvals_json(policy: CompiledPolicy, decision: Decision, named: Sequence = ()) -> dict:
+def approvals_json(policy: CompiledPolicy, decision: Decision, named: Sequence[Any] = ()) -> dict[str, Any]:
     """``workreg approvals --format json``: the decision, and how each --committee name was read."""
     return {**decision.to_dict(), "committees": [item.to_dict() for item in named]}

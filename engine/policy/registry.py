@@ -17,6 +17,7 @@ from typing import Iterable, NamedTuple
 from workreg.errors import PolicyError, UsageError, did_you_mean
 from workreg.inputs import display_name, read_policy_text
 from workreg.policy import cache
+from workreg.policy.compiled import PolicyForm
 from workreg.policy.decide import CompiledPolicy
 from workreg.resources import DEFAULT_POLICY, shipped_policies  # noqa: F401 - DEFAULT_POLICY re-exported
 
@@ -174,18 +175,18 @@ def compile_file(path: str | Path) -> CompiledPolicy:
 def compile_text(text: str, file: str) -> CompiledPolicy:
     """Validate and compile policy text (named ``file`` in errors), using the cache when it was compiled before."""
     key = cache.entry_key(text.encode("utf-8"))
-    table = cache.read_entry(key)
-    if table is not None:
+    payload = cache.read_entry(key)
+    if payload is not None:
         try:
-            return CompiledPolicy(table, file=file)
+            return CompiledPolicy.from_json(payload.get("form"), file=file)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             cache.reject_entry(key, "payload does not fit this workreg")
-    table = build_table(text, file)
-    cache.write_entry(key, table)
-    return CompiledPolicy(table, file=file)
+    form = build_form(text, file)
+    cache.write_entry(key, {"form": form.to_json()})
+    return CompiledPolicy(form, file=file)
 
 
-def build_table(text: str, file: str) -> dict:
+def build_form(text: str, file: str) -> PolicyForm:
     """Validate and compile policy text into its compiled form (imports pydantic, not networkx)."""
     from workreg.policy.compile import compile_policy
     from workreg.policy.load import load_policy_text
@@ -248,8 +249,8 @@ class InForce(NamedTuple):
 
 def effective_date(policy: CompiledPolicy) -> str | None:
     """The ISO date ``policy`` took effect (its ``source.effective``), or None when it does not say."""
-    effective = (policy.table.get("source") or {}).get("effective")
-    return effective["date"] if effective else None
+    effective = policy.source.effective
+    return effective.date if effective else None
 
 
 def policy_in_force(name: str, on, extra_dirs: Iterable[str | Path] = ()) -> tuple[CompiledPolicy, InForce]:
@@ -286,9 +287,10 @@ def policy_in_force(name: str, on, extra_dirs: Iterable[str | Path] = ()) -> tup
         )
     index, (effective, compiled) = in_force[-1]
     until = dated[index + 1][0] if index + 1 < len(dated) else None
-    source = compiled.table["source"]["effective"]
+    stated = compiled.source.effective
+    assert stated is not None  # only versions that say when they took effect are dated
     return compiled, InForce(
         on=day, ref=compiled.ref, effective=effective, until=until,
-        provenance=compiled.provenance["kind"], citation=source["citation"],
-        interpretation=source.get("interpretation"),
+        provenance=compiled.provenance.kind, citation={"section": stated.section, "quote": stated.quote},
+        interpretation=stated.interpretation,
     )

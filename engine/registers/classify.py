@@ -51,16 +51,16 @@ def classify_changes(records: list[ChangeRecord], policy: CompiledPolicy) -> lis
     """Run the policy's classification rules over the change records."""
     from workreg.rules import compile_rules
 
-    rules = policy.table["classification"]
+    rules = policy.classification
     if not records:
         return []
     if not rules:
         return [ClassifiedChange(r, None, None, None, None) for r in records]
-    by_id = {rule["id"]: rule for rule in rules}
+    by_id = {rule.id: rule for rule in rules}
     ruleset = compile_rules(
-        {"id": r["id"], "when": r["when"], "kind": r["kind"], "priority": r["priority"]} for r in rules
+        {"id": r.id, "when": {k: list(v) if isinstance(v, tuple) else v for k, v in r.when.items()}, "kind": r.kind,
+         "priority": r.priority} for r in rules
     )
-    citations = policy.table["citations"]
     classified = []
     for record, match in zip(records, ruleset.classify([as_fact(r) for r in records])):
         if match is None:
@@ -68,8 +68,7 @@ def classify_changes(records: list[ChangeRecord], policy: CompiledPolicy) -> lis
             continue
         rule = by_id[match.rule_id]
         classified.append(ClassifiedChange(
-            record, rule["kind"], rule["id"], Citation(*citations[rule["citation"]], policy.quotes_from),
-            rule["interpretation"],
+            record, rule.kind, rule.id, policy.citation(rule.citation), rule.interpretation,
         ))
     return classified
 
@@ -103,7 +102,7 @@ def affected_committees(
 
 def _not_named(policy: CompiledPolicy | None) -> dict:
     """The bodies of the vocabulary the policy's version of the text does not name (``not_named``)."""
-    return {} if policy is None else policy.table.get("not_named", {})
+    return {} if policy is None else policy.not_named
 
 
 def committee_evidence(
@@ -164,13 +163,13 @@ def bodies_left_out(
             line = record.line_new if record.after is not None else record.line_old
             where = f"milestone '{text.split(' | ')[0]}'" + (f" (line {line})" if line else "")
             source = policy.provenance_record.document
-            reading = f" {entry['interpretation']}" if entry.get("interpretation") else ""
+            reading = f" {entry.interpretation}" if entry.interpretation else ""
             points[entity.name] = UnspecifiedPoint(
                 f"not_named:{entity.name}",
                 f"{where} is work of the {entity.name} by the organization vocabulary, but {source}"
                 f"{' (reconstructed)' if policy.provenance_record.kind == 'reconstructed' else ''} does not name the "
                 f"{entity.name}, so it is not asked to approve; name it with --committee if it must.{reading}",
-                policy.citation(entry["citation"]), (change.kind,),
+                policy.citation(entry.citation), (change.kind,),
             )
     return tuple(points[name] for name in sorted(points))
 
@@ -195,7 +194,7 @@ def decide_changes(
         return decision
     required = tuple(
         item._replace(interpretation=" ".join(t for t in (item.interpretation, evidence[item.name]) if t))
-        if policy.table["roles"][item.approver]["per_name"] and item.name in evidence else item
+        if policy.role(item.approver).per_name and item.name in evidence else item
         for item in decision.required
     )
     return decision._replace(required=required)

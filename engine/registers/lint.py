@@ -144,12 +144,12 @@ def _cite(policy: CompiledPolicy, citation: Citation) -> str:
 def cite_clause(policy: CompiledPolicy, citation: Citation) -> str:
     """``DSP4003 1.2.0 §3.2: "..."``; for a reconstruction ``DSP4003 1.0.1c (reconstructed; the words are
     DSP4003 1.2.0's) §3.2: "..."`` — never another version's words credited to one nobody has."""
-    source = policy.table["source"]
+    source = policy.source
     record = policy.provenance_record
     if record.kind == "reconstructed":
-        return (f'{source["document"]} {source["version"]} (reconstructed; the words are {record.quotes_from}\'s) '
+        return (f'{source.document} {source.version} (reconstructed; the words are {record.quotes_from}\'s) '
                 f'§{citation.section}: "{citation.quote}"')
-    return f'{source["document"]} {source["version"]} §{citation.section}: "{citation.quote}"'
+    return f'{source.document} {source.version} §{citation.section}: "{citation.quote}"'
 
 
 def _missing_sections(register: WorkRegister, template: Template, report) -> None:
@@ -351,8 +351,7 @@ def _process_version(register: WorkRegister, policy: CompiledPolicy, report) -> 
     process = register.process
     if process is None or not process.version:
         return
-    source = policy.table["source"]
-    document, version = source["document"].upper(), source["version"]
+    document, version = policy.source.document.upper(), policy.source.version
 
     def parts(text: str) -> list[str]:  # 1.2 and 1.2.0 are one version
         items = text.lower().split(".")

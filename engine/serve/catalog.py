@@ -138,8 +138,8 @@ class Catalog:
         """Every role id of the served policies → {name, per_name} (the names tokens may act for)."""
         roles: dict[str, dict] = {}
         for served in list(self._by_path.values()):
-            for role_id, info in served.compiled.table["roles"].items():
-                roles.setdefault(role_id, {"name": info["name"], "per_name": bool(info["per_name"])})
+            for role_id, info in served.compiled.roles.items():
+                roles.setdefault(role_id, {"name": info.name, "per_name": info.per_name})
         return roles
 
     def served(self) -> list[Served]:

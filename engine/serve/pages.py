@@ -159,7 +159,7 @@ class Pages:
         except WorkregError as exc:
             served, error = catalog.get(DEFAULT_POLICY), exc
             policy = DEFAULT_POLICY
-        kinds = served.compiled.table["kinds"]
+        kinds = served.compiled.kind_titles
         parts.append(self._decide_form(policy, kinds, changes, committees, originating, on))
         result = None
         if changes and error is None:

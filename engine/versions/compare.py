@@ -156,12 +156,11 @@ def comparison_plan(kinds: Iterable[str], budget: int = MAX_COMPARED_COMBINATION
 
 def _approvals(policy: CompiledPolicy, entry: Combination) -> dict[tuple[str, str], dict]:
     """The approvals a decision needs, keyed by (approver role, kind)."""
-    steps, roles = policy.table["steps"], policy.table["roles"]
     result = {}
     for item in entry.required:
-        approver = steps[item.step]["actor"]
+        approver = policy.step(item.step).actor
         result[(approver, item.kind)] = {
-            "approver": approver, "name": roles[approver]["name"], "kind": item.kind, "gate": item.step,
+            "approver": approver, "name": policy.role_name(approver), "kind": item.kind, "gate": item.step,
             "citation": policy.citation(item.citation).to_dict(),
         }
     return result
@@ -173,9 +172,8 @@ def _with_default_body(policy: CompiledPolicy, approvals: dict, key: tuple[str, 
     (In DSP4003 1.2.0 the Originating Committee is the Alliance Committee unless named otherwise,
     so by default one body gives both approvals.)
     """
-    roles = policy.table["roles"]
     approval = dict(approvals[key])
-    filled = sorted(other for other, _ in approvals if other != key[0] and roles[other]["default"] == key[0])
+    filled = sorted(other for other, _ in approvals if other != key[0] and policy.role(other).default == key[0])
     if filled:
         approval["default_of"] = filled
     return approval
@@ -183,8 +181,7 @@ def _with_default_body(policy: CompiledPolicy, approvals: dict, key: tuple[str, 
 
 def _stages(policy: CompiledPolicy, entry: Combination) -> list[list[str]]:
     """Approver roles stage by stage (sorted within a stage: the order inside one is free)."""
-    steps = policy.table["steps"]
-    return [sorted({steps[gate]["actor"] for gate in stage}) for stage in entry.stages]
+    return [sorted({policy.step(gate).actor for gate in stage}) for stage in entry.stages]
 
 
 def _stage_of(stages: list[list[str]]) -> dict[str, int]:
@@ -240,8 +237,8 @@ def compare_decisions(
         differences.append(difference)
     old_kinds, new_kinds = set(old.kinds), set(new.kinds)
     kinds = {
-        "added": [{"id": k, "title": new.table["kinds"][k]} for k in new.kinds if k not in old_kinds],
-        "removed": [{"id": k, "title": old.table["kinds"][k]} for k in old.kinds if k not in new_kinds],
+        "added": [{"id": k, "title": new.kind_title(k)} for k in new.kinds if k not in old_kinds],
+        "removed": [{"id": k, "title": old.kind_title(k)} for k in old.kinds if k not in new_kinds],
     }
     return differences, kinds
 

@@ -86,17 +86,34 @@ def _actor_lines(loaded: "LoadedPolicy", step) -> list[str]:
 # -- order -----------------------------------------------------------------------------------
 
 def _step_order(models) -> list[str]:
-    """Step ids of one or more policies in precedence order, ties broken by id."""
-    import networkx as nx
+    """Step ids of one or more policies in precedence order, ties broken by id (Kahn's algorithm
+    with the smallest id first, as networkx's ``lexicographical_topological_sort``)."""
+    import heapq
 
-    graph = nx.DiGraph()
+    nodes: dict[str, None] = {}
+    edges: dict[tuple[str, str], None] = {}
     for model in models:
-        graph.add_nodes_from(step.id for step in model.steps)
-        graph.add_edges_from((edge.before, edge.after) for edge in model.precedence)
-    try:
-        return list(nx.lexicographical_topological_sort(graph))
-    except nx.NetworkXUnfeasible:  # two versions that order steps oppositely: fall back to ids
-        return sorted(graph.nodes)
+        nodes.update(dict.fromkeys(step.id for step in model.steps))
+        for edge in model.precedence:
+            nodes.update(dict.fromkeys((edge.before, edge.after)))
+            edges[edge.before, edge.after] = None
+    children: dict[str, list[str]] = {node: [] for node in nodes}
+    waiting = dict.fromkeys(nodes, 0)
+    for before, after in edges:
+        children[before].append(after)
+        waiting[after] += 1
+    ready = [node for node, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        node = heapq.heappop(ready)
+        order.append(node)
+        for child in children[node]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                heapq.heappush(ready, child)
+    # Two versions that order steps oppositely (a cycle): fall back to ids.
+    return order if len(order) == len(nodes) else sorted(nodes)
 
 
 def _new_graph(title: str, rankdir: str = "TB") -> "graphviz.Digraph":
@@ -170,7 +187,7 @@ def _gate_attrs(step) -> dict[str, str]:
 def _path_notes(loaded: "LoadedPolicy", decision) -> str:
     """Title lines of a decision's path: what it is for, and what the text leaves open or does not need."""
     model = loaded.model
-    titles = loaded.compiled.table["kinds"]
+    titles = loaded.compiled.kind_titles
     extra = "\nApproval path: " + ", ".join(titles[c] for c in decision.changes)
     if not decision.stages and not decision.unordered:
         extra += f"\nNo approval named by {model.source.document} {model.source.version}"
@@ -322,10 +339,8 @@ def approvals_diagram(
     graph = _new_graph(_title(loaded, _path_notes(loaded, decision)), rankdir)
     active = [item for item in decision.required if item.satisfied_by is None]
     by_gate = {item.gate: item for item in active}
-    roles = loaded.compiled.table["roles"]
-
     def node(cluster, item) -> None:
-        role = roles[item.approver]["name"]
+        role = loaded.compiled.role_name(item.approver)
         lines = [] if role == item.name else _wrap(f"as {role}", 30)
         lines.append(f"{item.kind} · §{item.citation.section}")
         if item.interpretation:
