@@ -85,3 +85,56 @@ def lines_for_bytes(size: int) -> int:
     """About how many activity lines make a register of ``size`` bytes."""
     sample = register_texts(1000, 0)[0]
     return max(1, int(1000 * size / len(sample.encode("utf-8"))))
+
+
+# --- the shapes of the reliability probe (issue 18) ------------------------------------------------
+
+SHARED_WORDS = ("alliance", "redfish", "schema", "profile", "review", "publish",
+                "forum", "members", "plugfest", "mapping", "events", "security")
+
+
+def _frame(activities: list[str], milestone_rows: list[str], version: str = "1.0") -> str:
+    out = ["Example Storage Alliance (ESA) / DMTF Work Register", f"Version {version}", "Date Initiated: 01/10/2020",
+           "", "Alliance Organizations", "", "Example Storage Alliance (ESA) and the Distributed Management Task "
+           "Force (DMTF)", "", "Alliance Partnership Benefits", "", "- Ensure the DMTF and ESA standards are aligned",
+           "", "Activities", ""]
+    out += activities
+    out += ["", "Milestones / Dates", "", "Milestone/Deliverables\tTimeframe", *milestone_rows,
+            "", "Access", "", "- Redfish Specification (public)", "", "Work Register Review Date", "",
+            "The next review date is expected to be January 2022.", "",
+            "Resources Identified / Points of Contact:", "", "ESA:", "", "- Jane Roe, jane@example.org", "",
+            "Corresponding Alliance Partner Document", "", "There are no corresponding documents created by ESA.", "",
+            "Approval by the DMTF Board of Directors", "", "Board Resolution 2020-03-01 on March 9, 2020.", ""]
+    return "\n".join(out)
+
+
+def many_milestones_texts(rows: int, *, seed: int = 4003) -> tuple[str, str]:
+    """Two versions of a register whose milestone table has ``rows`` short rows (about 33 bytes
+    each: 300,000 rows make the 10 MB limit), a tenth of them edited in the new version."""
+    rng = random.Random(seed)
+    old = [f"Deliverable {n} review\tQ{n % 4 + 1} {2020 + n % 9}" for n in range(rows)]
+    new = list(old)
+    for index in rng.sample(range(rows), rows // 10):
+        new[index] = new[index].replace("review", rng.choice(("draft", "publish", "plugfest")))
+    return _frame(["- Joint work"], old), _frame(["- Joint work"], new, "1.1")
+
+
+def shared_vocabulary_texts(lines: int, *, seed: int = 4003) -> tuple[str, str]:
+    """Two registers of ``lines`` activity lines, each the same 12 words shuffled (20,000 lines are
+    about 2 MB): every line shares every word with every other, so an index of words cannot prune."""
+    rng = random.Random(seed)
+
+    def shuffled() -> list[str]:
+        result = []
+        for _ in range(lines):
+            words = list(SHARED_WORDS)
+            rng.shuffle(words)
+            result.append("- " + " ".join(words))
+        return result
+
+    return _frame(shuffled(), []), _frame(shuffled(), [], "1.1")
+
+
+def huge_word_text(size: int) -> str:
+    """A register with one activity line of ``size`` bytes without a space (9 MB: near the limit)."""
+    return _frame(["- " + "x" * size], ["Spec review\tQ3 2024"])

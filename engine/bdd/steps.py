@@ -607,11 +607,12 @@ def when_updated(workreg: ScenarioContext, name: str) -> None:
        "every change of that register section was classified as this change kind (or editorial, unclassified)")
 def then_change_classified(workreg: ScenarioContext, section: str, kind: str) -> None:
     from workreg.errors import did_you_mean
-    from workreg.registers.diff import SECTION_IDS
+    from workreg.registers.diff import change_sections
 
-    if normal(section) not in {normal(known) for known in SECTION_IDS}:
+    sections = change_sections()
+    if normal(section) not in {normal(known) for known in sections}:
         raise UsageError(f"no register section '{section}'", code="unknown-section",
-                         hint=did_you_mean(section.replace(" ", "_"), SECTION_IDS))
+                         hint=did_you_mean(section.replace(" ", "_"), sections))
     changes = [c for c in workreg.outputs.get("changes", ()) if normal(c.record.section) == normal(section)]
     wanted = None if kind == "unclassified" else (
         "editorial" if kind == "editorial" else workreg.change_kind(re.sub(r"^an?\s+", "", kind).replace(" ", "_"))

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import heapq
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Callable, Iterable, Literal, Sequence, TypeVar
@@ -19,33 +20,22 @@ from typing import Callable, Iterable, Literal, Sequence, TypeVar
 from workreg.errors import RegisterError
 from workreg.registers.inline import comparable
 from workreg.registers.model import Contact, Item, Milestone, Text, WorkRegister
+from workreg.registers.template import Template, default_template
 from workreg.registers.vocabulary import Vocabulary, scope_texts
 
 Change = Literal["added", "removed", "modified"]
 
-#: Every section id a ChangeRecord can carry.
-SECTION_IDS: tuple[str, ...] = (
-    "title",
-    "version",
-    "date",
-    "introduction",
-    "process",
-    "organizations",
-    "background",
-    "benefits",
-    "activities",
-    "limitations",
-    "milestones",
-    "access",
-    "documentation",
-    "review_date",
-    "points_of_contact",
-    "corresponding_document",
-    "board_approval",
-    "additional_considerations",
-    "scope",
-    "unread",
-)
+
+
+def change_sections(template: Template | None = None) -> tuple[str, ...]:
+    """Every section id a ChangeRecord can carry, in the order a diff reports them; the host's
+    approval is reported under the template's approval section id."""
+    approval = (template or default_template()).approval
+    return (
+        "title", "version", "date", "introduction", "process", "organizations", "background", "benefits",
+        "activities", "limitations", "milestones", "access", "documentation", "review_date", "points_of_contact",
+        "corresponding_document", approval, "additional_considerations", "scope", "unread",
+    )
 
 # Two texts this similar (difflib ratio) are one edited item rather than a removal and an addition.
 _SIMILAR = 0.6
@@ -65,7 +55,7 @@ class ChangeRecord:
     line_new: int | None = None
     #: DMTF bodies owning the changed milestone (or the added/removed scope group) and the committees they report to.
     committees: frozenset[str] = field(default_factory=frozenset)
-    #: "partner" or "dmtf" when the changed item belongs to one organization.
+    #: The party id (of the template) when the changed item belongs to one organization.
     organization: str | None = None
     #: Sub-fields that changed: milestones deliverable/timeframe/done; contacts name/role/email.
     fields: tuple[str, ...] = ()
@@ -97,8 +87,11 @@ def as_fact(record: ChangeRecord) -> dict[str, str | bool | int]:
     }
 
 
-def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list[ChangeRecord]:
-    """Changes from ``old`` to ``new``, section by section in template order."""
+def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary,
+                   template: Template | None = None) -> list[ChangeRecord]:
+    """Changes from ``old`` to ``new``, section by section in template order (``template``, default
+    the shipped one, names the parties and the approval section)."""
+    template = template or default_template()
     if not isinstance(old, WorkRegister) or not isinstance(new, WorkRegister):
         raise RegisterError("diff_registers needs two WorkRegister models", code="bad-input")
     records: list[ChangeRecord] = []
@@ -107,7 +100,7 @@ def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary)
     records += _scalar("date", old.date_initiated, new.date_initiated)
     records += _scalar("introduction", old.introduction, new.introduction)
     records += _process(old, new)
-    records += _organizations(old, new)
+    records += _organizations(old, new, template)
     for section in ("background", "benefits", "activities", "limitations"):
         records += _items(section, getattr(old, section), getattr(new, section))
     records += _milestones(old.milestones, new.milestones, vocabulary)
@@ -116,7 +109,7 @@ def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary)
     records += _scalar("review_date", old.review_date, new.review_date)
     records += _contacts(old.points_of_contact, new.points_of_contact)
     records += _scalar("corresponding_document", old.corresponding_document, new.corresponding_document)
-    records += _scalar("board_approval", old.board_approval, new.board_approval)
+    records += _scalar(template.approval, old.approval, new.approval)
     records += _items("additional_considerations", old.additional_considerations, new.additional_considerations)
     records += _scope(old, new, vocabulary)
     # Lines the reader did not understand still change: reported, never dropped (unclassified).
@@ -209,7 +202,7 @@ ALL_PAIRS = 2_500
 #: Candidates per item in a large block (found through an inverted index of its words), each scored.
 CANDIDATES = 2
 #: Postings read per item when choosing its candidates (its rarest words first).
-POSTINGS = 400
+POSTINGS = 128
 #: The share of their tokens (Jaccard) a candidate pair must have in common.
 SHARED = 0.3
 _WORD = re.compile(r"\w+")
@@ -231,8 +224,10 @@ def _candidate_pairs(
 ) -> set[tuple[int, int]]:
     """For each free item of either side, the free items of the other side that share the most tokens.
 
-    Tokens are read rarest first and at most POSTINGS postings per item, so common words ("the",
-    "DMTF") cost nothing: the work is about linear in the number of items.  A candidate must share
+    Tokens are read rarest first and at most POSTINGS postings per item in all (of a token more
+    items share, the postings nearest the item's position), so common words ("the", the host's
+    name) cost nothing, even when every line has the same words: the work is linear in the
+    number of items.  A candidate must share
     at least SHARED of the two items' tokens (Jaccard): an edited line keeps most of its words,
     while two unrelated lines of one register share a few common ones, and scoring those exactly
     is what made large diffs slow.
@@ -248,14 +243,21 @@ def _candidate_pairs(
         for index in sources:
             mine = frozenset(tokens(source_items[index]))
             shared: Counter = Counter()
-            read = 0
+            budget = POSTINGS
             for token in sorted(mine, key=lambda t: len(postings.get(t, ()))):
                 found = postings.get(token)
                 if not found:
                     continue
+                if len(found) > budget:
+                    # A token most items share (one vocabulary on every line): read only the
+                    # postings nearest the item's own position, so no token costs more than
+                    # the budget, however many lines share it.
+                    middle = bisect_left(found, index)
+                    start = max(0, min(middle - budget // 2, len(found) - budget))
+                    found = found[start:start + budget]
                 shared.update(found)
-                read += len(found)
-                if read >= POSTINGS:
+                budget -= len(found)
+                if budget <= 0:
                     break
             ranked = []
             for other, _ in shared.most_common(2 * CANDIDATES):
@@ -360,7 +362,7 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
     return records
 
 
-def _organizations(old: WorkRegister, new: WorkRegister) -> list[ChangeRecord]:
+def _organizations(old: WorkRegister, new: WorkRegister, template: Template) -> list[ChangeRecord]:
     if old.organizations is None or new.organizations is None:
         return _scalar(
             "organizations",
@@ -374,23 +376,24 @@ def _organizations(old: WorkRegister, new: WorkRegister) -> list[ChangeRecord]:
             "organizations", "modified", old.organizations.text, new.organizations.text,
             old.organizations.line, new.organizations.line, fields=("statement",),
         ))
-    for role in ("partner", "dmtf"):
-        before = getattr(old.organizations, role)
-        after = getattr(new.organizations, role)
+    for role, before, after in (
+        (template.parties.partner, old.organizations.partner, new.organizations.partner),
+        (template.parties.host, old.organizations.host, new.organizations.host),
+    ):
         # The partner's identity: the same name and abbreviation, however the sentence is worded.
-        # (DMTF is DMTF whether spelled out or not.)
+        # (The host is the host whether spelled out or not.)
         # An abbreviation that one version does not spell out is not a change.
         identity_changed = _key(before.name) != _key(after.name) or (
             before.abbreviation is not None and after.abbreviation is not None
             and before.abbreviation != after.abbreviation
         )
-        if role == "partner" and identity_changed:
+        if role == template.parties.partner and identity_changed:
             records.append(ChangeRecord(
                 "organizations", "modified", _org_text(before), _org_text(after), before.line, after.line,
                 organization=role,
             ))
         for record in _items("organizations", before.description, after.description):
-            records.append(ChangeRecord(**{**record.__dict__, "organization": role}))
+            records.append(replace(record, organization=role))
     return records
 
 
@@ -517,4 +520,4 @@ def _scope(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list
     return records
 
 
-__all__ = ["ChangeRecord", "SECTION_IDS", "as_fact", "diff_registers", "scope_texts"]
+__all__ = ["ChangeRecord", "as_fact", "change_sections", "diff_registers", "scope_texts"]

@@ -125,6 +125,12 @@ class Vocabulary:
                 elif word.strip():
                     self._always.add(name)
         self._mentions: dict[str, frozenset[str]] = {}
+        # Any first run, as a whole run: a text without one mentions no entity (one search in C
+        # instead of splitting every text into runs; most texts of a large register mention none).
+        firsts = sorted(self._by_run, key=len, reverse=True)
+        self._any_first_run = re.compile(
+            r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, firsts)) + r")(?![a-z0-9])"
+        ) if firsts else None
 
     @property
     def entities(self) -> tuple[Entity, ...]:
@@ -201,6 +207,8 @@ class Vocabulary:
         if found is None:
             if _ASCII_LOOKALIKES.search(text):
                 candidates = {name for name, pattern in self._patterns.items() if pattern}
+            elif not self._always and (self._any_first_run is None or not self._any_first_run.search(text.lower())):
+                candidates = set()
             else:
                 candidates = set(self._always)
                 for run in set(_runs(text)):
