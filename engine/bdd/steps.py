@@ -225,9 +225,10 @@ def when_phrase(workreg: ScenarioContext, phrase: str) -> None:
        "change kind whose phrase (in the policy) is 'the update extends the scope to'")
 def when_scope_extension(workreg: ScenarioContext, group: str) -> None:
 
-    entity = workreg.vocabulary().lookup(group.strip(), what="working group")
-    if entity.kind == "board":
-        raise UsageError(f"'{group}' is the Board; the scope extends to working groups and other bodies",
+    vocabulary = workreg.vocabulary()
+    entity = vocabulary.lookup(group.strip(), what="working group")
+    if vocabulary.role(entity) == "governing":
+        raise UsageError(f"'{group}' is the {entity.name}; the scope extends to working groups and other bodies",
                          code="not-a-group")
     workreg.scope_groups.append(entity.name)
     workreg.add_change(workreg.change_kind("the update extends the scope to"))

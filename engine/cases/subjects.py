@@ -87,7 +87,7 @@ def from_register(path: str, policy, vocabulary_paths: Sequence[str] = ()) -> Su
             code="unclassified-register", file=str(path), hint="give the change kinds with --change KIND",
         )
     kinds = _non_editorial(classified, str(path))
-    committees = sorted(name for name in owners if vocabulary.entity(name).kind == "committee")
+    committees = sorted(name for name in owners if vocabulary.is_committee(name))
     name = register.partner_name or Path(path).stem
     version = f" {register.version.text}" if register.version else ""
     return Subject(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from workreg.errors import PolicyError, did_you_mean
-from workreg.inputs import field_text, line_for, parse_yaml, read_text
+from workreg.inputs import field_text, line_for, parse_yaml
 
 #: The sections the register model reads by their ids (every template heads each of them); the
 #: section that records the host's approval is the template's own (``approval:`` in the file).
@@ -108,6 +108,25 @@ def _problem(message: str, file: str, lines: dict, loc: tuple) -> PolicyError:
 
 def load_template(path: str | Path) -> Template:
     """A register template file; PolicyError naming file and line when it is not a valid one."""
+    from workreg.registers.validated import validated_data
+
+    data, _ = validated_data(path, "template", _validate)
+    return _build(data)
+
+
+def _build(data: dict) -> Template:
+    """The template of a validated file's data (see :func:`_validate`)."""
+    sections = tuple(
+        Section(entry["id"], entry["title"], entry["required"],
+                re.compile("|".join(f"(?:{heading})" for heading in entry["headings"])))
+        for entry in data["sections"]
+    )
+    host = Host(**data["host"])
+    return Template(data["name"], host, data["min_sections"], sections, Parties(**data["parties"]), data["approval"])
+
+
+def _validate(text: str, file: str) -> dict:
+    """A template file's data, validated: its shape (pydantic), section ids and heading patterns."""
     from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
     class _Strict(BaseModel):
@@ -137,8 +156,7 @@ def load_template(path: str | Path) -> Template:
         min_sections: int = Field(ge=1, le=len(MODEL_SECTIONS) + 1)
         sections: tuple[_Section, ...]
 
-    file = str(path)
-    data, lines = parse_yaml(read_text(path, error=PolicyError, what="template YAML"), file, error=PolicyError)
+    data, lines = parse_yaml(text, file, error=PolicyError)
     try:
         parsed = _File.model_validate(data)
     except ValidationError as exc:
@@ -150,7 +168,6 @@ def load_template(path: str | Path) -> Template:
         raise _problem(f"'{parsed.approval}' is a section the model reads otherwise; the approval section needs "
                        "an id of its own", file, lines, ("approval",))
     known = (*MODEL_SECTIONS, parsed.approval)
-    sections = []
     seen: set[str] = set()
     for index, entry in enumerate(parsed.sections):
         if entry.id not in known:
@@ -161,17 +178,14 @@ def load_template(path: str | Path) -> Template:
             raise _problem(f"section '{entry.id}' is headed twice", file, lines, ("sections", index, "id"))
         seen.add(entry.id)
         try:
-            pattern = re.compile("|".join(f"(?:{heading})" for heading in entry.headings))
+            re.compile("|".join(f"(?:{heading})" for heading in entry.headings))
         except re.error as exc:
             raise _problem(f"heading of '{entry.id}' is not a regular expression: {exc}", file, lines,
                            ("sections", index, "headings")) from exc
-        sections.append(Section(entry.id, entry.title, entry.required, pattern))
     missing = [section for section in known if section not in seen]
     if missing:
         raise _problem("the template does not head the section(s) " + ", ".join(missing), file, lines, ("sections",))
-    host = Host(parsed.host.name, parsed.host.full_name, parsed.host.abbreviation, parsed.host.document_prefix)
-    parties = Parties(parsed.parties.partner, parsed.parties.host)
-    return Template(parsed.name, host, parsed.min_sections, tuple(sections), parties, parsed.approval)
+    return parsed.model_dump(mode="json")
 
 
 @lru_cache(maxsize=1)
