@@ -335,12 +335,73 @@ def _pair(
             [j for j in free_new if j in open_new])
 
 
+#: Up to this many lines on both sides, a block of a list section is aligned by difflib's
+#: SequenceMatcher (a longest-common-subsequence alignment, quadratic at worst).  A larger block
+#: is first cut at the lines that occur once in each version and in the same order (the anchors of
+#: a "patience" diff, found in n log n), and each piece between anchors aligned the same way; a
+#: larger piece without such a line is one block aligned by position (equal texts pair first).
+ALIGN_LINES = 2_000
+Opcode = tuple[str, int, int, int, int]
+
+
+def _opcodes(old: Sequence[str], new: Sequence[str], old_at: int = 0, new_at: int = 0) -> list[Opcode]:
+    """difflib-style opcodes (equal, replace, delete, insert) aligning two lists of keys."""
+    if not old and not new:
+        return []
+    if len(old) <= ALIGN_LINES and len(new) <= ALIGN_LINES:
+        return [(tag, i1 + old_at, i2 + old_at, j1 + new_at, j2 + new_at)
+                for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes()]
+    anchors = _anchors(old, new)
+    if not anchors:
+        tag = "replace" if old and new else "delete" if old else "insert"
+        return [(tag, old_at, old_at + len(old), new_at, new_at + len(new))]
+    codes: list[Opcode] = []
+    i0 = j0 = 0
+    for i, j in [*anchors, (len(old), len(new))]:
+        if i > i0 or j > j0:
+            codes += _opcodes(old[i0:i], new[j0:j], old_at + i0, new_at + j0)
+        if i < len(old):
+            if codes and codes[-1][0] == "equal" and codes[-1][2] == old_at + i and codes[-1][4] == new_at + j:
+                codes[-1] = ("equal", codes[-1][1], old_at + i + 1, codes[-1][3], new_at + j + 1)
+            else:
+                codes.append(("equal", old_at + i, old_at + i + 1, new_at + j, new_at + j + 1))
+        i0, j0 = i + 1, j + 1
+    return codes
+
+
+def _anchors(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
+    """``(i, j)`` of the keys that occur exactly once in each list, the longest run of them that is
+    in the same order in both (a longest increasing subsequence, n log n)."""
+    counts_old, counts_new = Counter(old), Counter(new)
+    position = {key: i for i, key in enumerate(old) if counts_old[key] == 1}
+    pairs = sorted((position[key], j) for j, key in enumerate(new) if counts_new[key] == 1 and key in position)
+    # Longest increasing subsequence of the j's (patience sorting with back-links).
+    tails: list[int] = []
+    tail_at: list[int] = []
+    back: list[int] = [-1] * len(pairs)
+    for index, (_, j) in enumerate(pairs):
+        place = bisect_left(tails, j)
+        if place == len(tails):
+            tails.append(j)
+            tail_at.append(index)
+        else:
+            tails[place] = j
+            tail_at[place] = index
+        back[index] = tail_at[place - 1] if place else -1
+    chain: list[tuple[int, int]] = []
+    index = tail_at[-1] if tail_at else -1
+    while index >= 0:
+        chain.append(pairs[index])
+        index = back[index]
+    return chain[::-1]
+
+
 def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[ChangeRecord]:
     """Items of a list section, aligned in order; a replaced block pairs similar items as modifications."""
     records: list[ChangeRecord] = []
-    matcher = SequenceMatcher(None, [_key(i.text) for i in old], [_key(i.text) for i in new], autojunk=False)
+    old_keys, new_keys = [_key(i.text) for i in old], [_key(i.text) for i in new]
     matchers: dict[str, SequenceMatcher] = {}
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(old_keys, new_keys):
         if tag == "equal":
             continue
         pairs, removed, added = _pair(old[i1:i2], new[j1:j2], lambda item: _key(item.text),
@@ -348,6 +409,8 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
                                       lambda a, b: _similarity_bound(a.text, b.text),
                                       lambda item: _tokens(item.text))
         for i, j in pairs:
+            if old_keys[i1 + i] == new_keys[j1 + j]:
+                continue  # the same text at its place in a block aligned by position (see _opcodes)
             before, after = old[i1 + i], new[j1 + j]
             records.append(ChangeRecord(section, "modified", before.text, after.text, before.line, after.line,
                                         organization=after.organization or before.organization))
@@ -492,14 +555,15 @@ def _contacts(old: Sequence[Contact], new: Sequence[Contact]) -> list[ChangeReco
 def _first_mentions(register: WorkRegister, vocabulary: Vocabulary) -> dict[str, int | None]:
     """Line of the first scope text mentioning each group."""
     lines: dict[str, int | None] = {}
-    sources: Iterable[tuple[str, int | None]] = [
-        *((item.text, item.line) for item in (*register.benefits, *register.activities, *register.documentation)),
-        *((milestone.deliverable, milestone.line) for milestone in register.milestones),
-        *((contact.text, contact.line) for contact in register.points_of_contact),
-    ]
-    for text, line in sources:
-        for group in vocabulary.groups_in(text):
-            lines.setdefault(group, line)
+    for items in (register.benefits, register.activities, register.documentation, register.points_of_contact):
+        for item in items:
+            for group in vocabulary.groups_in(item.text):
+                if group not in lines:
+                    lines[group] = item.line
+    for milestone in register.milestones:
+        for group in vocabulary.groups_in(milestone.deliverable):
+            if group not in lines:
+                lines[group] = milestone.line
     return lines
 
 

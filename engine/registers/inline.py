@@ -65,10 +65,11 @@ def _may_be_done(text: str) -> bool:
     tail = text.rstrip()
     if tail.endswith("."):
         tail = tail[:-1].rstrip()
-    return tail[-9:].lower().endswith(_DONE_ENDINGS)
+    return tail[-11:].lower().endswith(_DONE_ENDINGS)
 
 
-_DONE_ENDINGS = ("done", "complete", "completed", ")", "]", "✓", "✔")
+_DONE_ENDINGS = tuple(f"{word}{close}" for word in ("done", "complete", "completed") for close in ("", ")", "]")) + (
+    "x]", "✓", "✔")
 
 
 def split_done(text: str) -> tuple[str, bool]:

@@ -127,8 +127,7 @@ class Vocabulary:
                 elif word.strip():
                     self._always.add(name)
         self._mentions: dict[str, frozenset[str]] = {}
-        # Any first run, as a whole run: a text without one mentions no entity (one search in C
-        # instead of splitting every text into runs; most texts of a large register mention none).
+        # The first runs of all entity words, each matched as a whole run of a lower-cased text.
         firsts = sorted(self._by_run, key=len, reverse=True)
         self._any_first_run = re.compile(
             r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, firsts)) + r")(?![a-z0-9])"
@@ -217,12 +216,13 @@ class Vocabulary:
         if found is None:
             if _ASCII_LOOKALIKES.search(text):
                 candidates = {name for name, pattern in self._patterns.items() if pattern}
-            elif not self._always and (self._any_first_run is None or not self._any_first_run.search(text.lower())):
-                candidates = set()
             else:
+                # The first runs of entity words the text has (whole runs: a word's boundaries fall
+                # between runs), found in one pass; then only those entities' patterns are searched.
                 candidates = set(self._always)
-                for run in set(_runs(text)):
-                    candidates |= self._by_run.get(run, set())
+                if self._any_first_run is not None:
+                    for run in set(self._any_first_run.findall(text.lower())):
+                        candidates |= self._by_run[run]
             found = frozenset(name for name in candidates if self._patterns[name].search(text))
             if len(self._mentions) >= self.MEMO:
                 self._mentions.clear()
@@ -230,8 +230,11 @@ class Vocabulary:
         return found
 
     def groups_in(self, text: str) -> frozenset[str]:
-        """Working groups, forums and task forces ``text`` refers to."""
-        return frozenset(name for name in self.mentioned_in(text) if self._entities[name].kind in self.scope_kinds)
+        """Working groups, forums and task forces (bodies of a scope kind) ``text`` refers to."""
+        mentioned = self.mentioned_in(text)
+        if not mentioned:
+            return mentioned
+        return frozenset(name for name in mentioned if self._entities[name].kind in self.scope_kinds)
 
     def mentions(self, text: str) -> dict[str, str]:
         """Each entity ``text`` refers to, with the word or phrase that refers to it (the first found)."""
