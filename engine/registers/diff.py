@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
@@ -552,36 +552,62 @@ def _contacts(old: Sequence[Contact], new: Sequence[Contact]) -> list[ChangeReco
     return records
 
 
-def _first_mentions(register: WorkRegister, vocabulary: Vocabulary) -> dict[str, int | None]:
-    """Line of the first scope text mentioning each group."""
-    lines: dict[str, int | None] = {}
-    for items in (register.benefits, register.activities, register.documentation, register.points_of_contact):
-        for item in items:
-            for group in vocabulary.groups_in(item.text):
-                if group not in lines:
-                    lines[group] = item.line
-    for milestone in register.milestones:
-        for group in vocabulary.groups_in(milestone.deliverable):
-            if group not in lines:
-                lines[group] = milestone.line
-    return lines
+def _scope_texts(register: WorkRegister) -> list[tuple[str, int | None]]:
+    """The texts :func:`scope_texts` reads, in its order, each with its line."""
+    texts = [(item.text, item.line) for item in (*register.benefits, *register.activities, *register.documentation)]
+    texts += [(milestone.deliverable, milestone.line) for milestone in register.milestones]
+    texts += [(contact.text, contact.line) for contact in register.points_of_contact]
+    return texts
+
+
+# Joins the texts of one register for a search across all of them: neither a word character nor
+# whitespace, so no vocabulary word matches across two texts.
+_SEPARATOR = "\x00"
+
+
+def _first_mention(texts: list[tuple[str, int | None]], joined: str, starts: list[int],
+                   pattern: re.Pattern[str]) -> tuple[bool, int | None]:
+    """``(mentioned, line of the first text that mentions it)`` for a group's pattern."""
+    match = pattern.search(joined)
+    if match is None:
+        return False, None
+    return True, texts[bisect_right(starts, match.start()) - 1][1]
 
 
 def _scope(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list[ChangeRecord]:
-    # The groups first mentioned are the scope: _first_mentions reads the texts scope_of() reads.
-    old_lines, new_lines = _first_mentions(old, vocabulary), _first_mentions(new, vocabulary)
-    before, after = frozenset(old_lines), frozenset(new_lines)
-    records = [
-        ChangeRecord("scope", "added", None, group, None, new_lines.get(group),
-                     committees=frozenset(vocabulary.involved_in(group)), group=group)
-        for group in sorted(after - before)
-    ]
-    records += [
-        ChangeRecord("scope", "removed", group, None, old_lines.get(group), None,
-                     committees=frozenset(vocabulary.involved_in(group)), group=group)
-        for group in sorted(before - after)
-    ]
-    return records
+    """The groups added to or removed from the register's scope (:func:`scope_of`), each with the
+    line of the first text that mentions it.
+
+    A group mentioned by a text both versions have is in both scopes, so only the groups the other
+    texts mention can change; for each of those one search of each version's texts (joined) says
+    whether, and where first, it is mentioned.  Linear in the texts, not in texts × groups."""
+    old_texts, new_texts = _scope_texts(old), _scope_texts(new)
+    old_set, new_set = {text for text, _ in old_texts}, {text for text, _ in new_texts}
+    candidates: set[str] = set()
+    for text in (old_set ^ new_set):
+        candidates |= vocabulary.groups_in(text)
+    if not candidates:
+        return []
+    sides = []
+    for texts in (old_texts, new_texts):
+        starts, offset = [], 0
+        for text, _ in texts:
+            starts.append(offset)
+            offset += len(text) + 1
+        sides.append((texts, _SEPARATOR.join(text for text, _ in texts), starts))
+    records: list[ChangeRecord] = []
+    removed: list[ChangeRecord] = []
+    for group in sorted(candidates):
+        pattern = vocabulary.pattern(group)
+        (in_old, old_line), (in_new, new_line) = (_first_mention(*side, pattern) for side in sides)
+        committees = frozenset(vocabulary.involved_in(group))
+        if in_new and not in_old:
+            records.append(ChangeRecord("scope", "added", None, group, None, new_line, committees=committees,
+                                        group=group))
+        elif in_old and not in_new:
+            removed.append(ChangeRecord("scope", "removed", group, None, old_line, None, committees=committees,
+                                        group=group))
+    return records + removed
 
 
 __all__ = ["ChangeRecord", "as_fact", "change_sections", "diff_registers", "scope_texts"]

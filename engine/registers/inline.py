@@ -84,8 +84,10 @@ def split_done(text: str) -> tuple[str, bool]:
 
 def comparable(text: str) -> str:
     """Text normalised for comparison: no markup, bullets or done marker; plain quotes and dashes."""
-    text = clean(text)
+    text = clean(text)  # whitespace collapsed and stripped already
     if not text.isascii():
         text = text.translate(_QUOTES)
+    if not _may_be_done(text):
+        return text
     text, _ = split_done(text)
     return " ".join(text.split())

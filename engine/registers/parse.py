@@ -348,12 +348,15 @@ def _is_subheading(text: str) -> bool:
 # --- list sections -------------------------------------------------------------------------------
 
 
+_THE_FOLLOWING = re.compile(r"\bthe following\b", re.IGNORECASE)
+
+
 def _is_label(text: str, next_is_bullet: bool) -> bool:
     """A line that introduces the lines after it: ``OCP:``, ``DMTF will benefit from:``, ``Checklist``."""
     words = len(text.split())
     if text.endswith(":") and words <= 25:
         return True
-    if re.search(r"\bthe following\b", text, re.IGNORECASE):
+    if _THE_FOLLOWING.search(text):
         return True
     return next_is_bullet and words <= 8 and not text.endswith(_TERMINAL_PUNCTUATION)
 
@@ -372,7 +375,8 @@ def _organization_of(label: str, partner: _Partner) -> str | None:
 
 
 def _items(body: list[Line], partner: _Partner) -> list[Item]:
-    entries = [(line, line.text.strip()) for line in body if line.text.strip()]
+    entries = [(line, raw) for line in body if (raw := line.text.strip())]
+    bullets = [is_bullet(raw) for _, raw in entries] + [False]
     items: list[Item] = []
     group: str | None = None
     organization: str | None = None
@@ -380,8 +384,7 @@ def _items(body: list[Line], partner: _Partner) -> list[Item]:
         text = clean(raw)
         if not text:
             continue
-        next_is_bullet = index + 1 < len(entries) and is_bullet(entries[index + 1][1])
-        if not is_bullet(raw) and _is_label(text, next_is_bullet):
+        if not bullets[index] and _is_label(text, bullets[index + 1]):
             group = text.rstrip(":").strip()
             organization = _organization_of(group, partner)
             items.append(Item(text=text, line=line.number, group=group, organization=organization, label=True))

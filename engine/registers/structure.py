@@ -67,7 +67,9 @@ _MARKS = re.compile(r"[*_]+")
 def heading_id(line: str, template: Template | None = None) -> str | None:
     """The template section a line is the heading of, or None when it is not a heading."""
     # Table cells (leading tab, or tab-separated) and long lines are never headings.
-    if "\t" in line.rstrip() or "|" in line or len(line.strip()) > _MAX_HEADING_LENGTH:
+    if "|" in line or ("\t" in line and "\t" in line.rstrip()):
+        return None
+    if len(line) > _MAX_HEADING_LENGTH and len(line.strip()) > _MAX_HEADING_LENGTH:
         return None
     candidate = normalise_heading(line)
     if not candidate:

@@ -92,6 +92,7 @@ def _pattern(words: Iterable[str]) -> re.Pattern[str] | None:
 # a text holding one is searched with every pattern, not through the index of first runs.
 _ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
 _ALNUM_RUN = re.compile(r"[a-z0-9]+")
+_NEVER = re.compile(r"(?!)")
 
 
 def _runs(text: str) -> list[str]:
@@ -228,6 +229,10 @@ class Vocabulary:
                 self._mentions.clear()
             self._mentions[text] = found
         return found
+
+    def pattern(self, name: str) -> re.Pattern[str]:
+        """The pattern that finds the entity ``name``'s words in a text (a never-matching one when it has none)."""
+        return self._patterns.get(name) or _NEVER
 
     def groups_in(self, text: str) -> frozenset[str]:
         """Working groups, forums and task forces (bodies of a scope kind) ``text`` refers to."""
