@@ -12,6 +12,7 @@ import heapq
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -94,6 +95,14 @@ def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary,
     template = template or default_template()
     if not isinstance(old, WorkRegister) or not isinstance(new, WorkRegister):
         raise RegisterError("diff_registers needs two WorkRegister models", code="bad-input")
+    token = _budget.set([SCORE_CELLS])
+    try:
+        return _diff(old, new, vocabulary, template)
+    finally:
+        _budget.reset(token)
+
+
+def _diff(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary, template: Template) -> list[ChangeRecord]:
     records: list[ChangeRecord] = []
     records += _scalar("title", old.title, new.title)
     records += _scalar("version", old.version, new.version)
@@ -140,16 +149,46 @@ def _key(text: str) -> str:
     return comparable(text).casefold()
 
 
+#: Work allowed to exact scores in one diff, counted in character pairs (``len(a) × len(b)`` of
+#: each pair scored; difflib's ratio costs about that at worst): 100 million is some 10,000 scores of
+#: two 100-character lines, a few seconds.  Past it, the remaining items are not paired: they are
+#: reported as removed and added (still every change, less neatly).  See docs/registers-performance.md.
+SCORE_CELLS = 100_000_000
+#: One pair larger than this (two 4,000-character paragraphs) is scored by its words, not its characters.
+PAIR_CELLS = 16_000_000
+#: Matchers kept per diff (each holds an index of one text).
+_MATCHERS = 4_096
+_budget: ContextVar[list[int] | None] = ContextVar("workreg_diff_score_budget", default=None)
+
+
 def _similarity(a: str, b: str, matchers: dict[str, SequenceMatcher] | None = None) -> float:
     """difflib's ratio of the normalised texts; ``matchers`` keeps one matcher per ``b`` so that
-    its index of ``b`` (the costly part of setting one up) is built once per diff, not per pair."""
-    key_b = _key(b)
+    its index of ``b`` (the costly part of setting one up) is built once per diff, not per pair.
+
+    Bounded: within a diff (:func:`diff_registers`) the scores share SCORE_CELLS of work, after
+    which a pair scores 0 (not similar); a pair of very long texts is compared word by word."""
+    key_a, key_b = _key(a), _key(b)
+    cells = len(key_a) * len(key_b)
+    budget = _budget.get()
+    if budget is not None:
+        if budget[0] < cells:
+            budget[0] = 0
+            return 0.0
+        budget[0] -= cells
+    if cells > PAIR_CELLS:
+        words_a, words_b = key_a.split(), key_b.split()
+        if len(words_a) * len(words_b) > PAIR_CELLS:
+            return 0.0
+        # Capped by the character bound, which the pairing's order relies on.
+        return min(SequenceMatcher(None, words_a, words_b, autojunk=False).ratio(), _similarity_bound(a, b))
     if matchers is None:
-        return SequenceMatcher(None, _key(a), key_b, autojunk=False).ratio()
+        return SequenceMatcher(None, key_a, key_b, autojunk=False).ratio()
     matcher = matchers.get(key_b)
     if matcher is None:
+        if len(matchers) >= _MATCHERS:
+            matchers.clear()
         matcher = matchers[key_b] = SequenceMatcher(None, "", key_b, autojunk=False)
-    matcher.set_seq1(_key(a))
+    matcher.set_seq1(key_a)
     return matcher.ratio()
 
 
