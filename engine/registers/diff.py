@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
@@ -138,8 +138,11 @@ def _process(old: WorkRegister, new: WorkRegister) -> list[ChangeRecord]:
     return _scalar("process", named(old), named(new))
 
 
-#: Texts whose normalised form and tokens are remembered: two registers of the 10 MB limit.
+#: Texts whose normalised form is remembered: two registers of the 10 MB limit.
 _TEXTS = 1 << 17
+#: Texts whose token sets are remembered (a short text's trigrams take a few KB: a bounded cache
+#: keeps a diff's memory a small multiple of its input; the candidate search asks for them in runs).
+_TOKEN_SETS = 1 << 13
 
 
 @lru_cache(maxsize=_TEXTS)
@@ -247,7 +250,7 @@ SHARED = 0.3
 _WORD = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=_TEXTS)
+@lru_cache(maxsize=_TOKEN_SETS)
 def _tokens(text: str) -> frozenset[str]:
     """What a similar text shares with this one: its words, and for a text of few words (where a
     one-letter edit changes a word) its character trigrams too."""
@@ -332,16 +335,18 @@ def _pair(
     registers diff in about n log n time and linear memory instead of n², with at most a few
     exact scores per item.
     """
-    by_key: dict[str, deque[int]] = defaultdict(deque)
-    for j, item in enumerate(new):
-        by_key[key(item)].append(j)
+    # Each key's new indexes, last first (popping from the end gives them in order; a list of one
+    # int is a tenth of a deque, and most keys have one).
+    by_key: dict[str, list[int]] = {}
+    for j in range(len(new) - 1, -1, -1):
+        by_key.setdefault(key(new[j]), []).append(j)
     pairs: list[tuple[int, int]] = []
     free_old: list[int] = []
     taken: set[int] = set()
     for i, item in enumerate(old):
         waiting = by_key.get(key(item))
         if waiting:
-            j = waiting.popleft()
+            j = waiting.pop()
             pairs.append((i, j))
             taken.add(j)
         else:

@@ -93,6 +93,7 @@ def _pattern(words: Iterable[str]) -> re.Pattern[str] | None:
 _ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
 _ALNUM_RUN = re.compile(r"[a-z0-9]+")
 _NEVER = re.compile(r"(?!)")
+_NONE: frozenset[str] = frozenset()  # shared by every text that mentions nothing
 
 
 def _runs(text: str) -> list[str]:
@@ -224,7 +225,7 @@ class Vocabulary:
                 if self._any_first_run is not None:
                     for run in set(self._any_first_run.findall(text.lower())):
                         candidates |= self._by_run[run]
-            found = frozenset(name for name in candidates if self._patterns[name].search(text))
+            found = frozenset(name for name in candidates if self._patterns[name].search(text)) or _NONE
             if len(self._mentions) >= self.MEMO:
                 self._mentions.clear()
             self._mentions[text] = found
