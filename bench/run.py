@@ -108,6 +108,7 @@ def bench_soak(n: int, show: bool) -> dict:
 
 def measure(quick: bool, show_progress: bool) -> dict:
     """Every measurement, in one process (the CLI cold start in fresh child processes)."""
+    from bench.big_registers import bench_big_registers
     from bench.cases import bench_cases
     from bench.scale import bench_cold_starts, bench_first_decision, bench_large_policies, workreg_command
     from bench.workloads import bench_compare, bench_diff, bench_diff_growth, bench_lint
@@ -120,6 +121,7 @@ def measure(quick: bool, show_progress: bool) -> dict:
     results.update(bench_large_policies(2 if quick else 10))
     results.update(bench_diff(10 if quick else 50))
     results.update(bench_diff_growth(workreg_command(), quick))
+    results.update(bench_big_registers(quick))
     results.update(bench_compare(3 if quick else 20))
     results.update(bench_lint(200 if quick else 1000))
     results.update(bench_cases(500 if quick else 10_000))
@@ -195,6 +197,9 @@ def table(results: dict) -> str:
         rows.append((name, f"{row['wall_s']:.2f} s", f"≤ {target:.0f} s" if target else "",
                      _verdict(row["wall_s"], row["wall_s"] <= target) if target else ""))
         rows.append(("  CPU, peak memory", f"{row['cpu_s']:.2f} s, {row['peak_mib']:.0f} MiB", "", ""))
+    from bench.big_registers import big_register_rows
+
+    rows += big_register_rows(r)
     if r.get("compare_ms") is None:
         rows.append(("compare dsp4003@1.1 vs dsp4003@1.2.0", r["compare_note"], "≤ 1 s", ""))
     else:

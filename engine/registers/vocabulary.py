@@ -266,8 +266,6 @@ class Vocabulary:
 
 def _validate_file(text: str, file: str) -> dict:
     """A vocabulary file's data, validated (pydantic): kinds, entities and each entity's line."""
-    from typing import Literal
-
     from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
     class _Entity(BaseModel):
@@ -283,7 +281,7 @@ def _validate_file(text: str, file: str) -> dict:
     class _File(BaseModel):
         model_config = ConfigDict(extra="forbid")
 
-        kinds: dict[str, Literal["governing", "committee", "scope"]] = {}
+        kinds: dict[str, str] = {}
         entities: list[_Entity]
 
     data, lines = parse_yaml(text, file, error=PolicyError)
@@ -299,9 +297,16 @@ def _validate_file(text: str, file: str) -> dict:
             line=line_for(first["loc"], lines)[0],
             field=location or None,
         ) from exc
+    for kind, role in parsed.kinds.items():
+        if role not in KIND_ROLES:
+            raise PolicyError(
+                f"invalid vocabulary: kind '{kind}' has the role '{role}'; a kind's role is one of "
+                + ", ".join(KIND_ROLES), code="bad-vocabulary", file=file, line=lines.get(("kinds", kind)),
+                field=f"kinds.{kind}", hint=did_you_mean(role, KIND_ROLES),
+            )
     return {
         "kinds": dict(parsed.kinds),
-        "kinds_line": lines.get(("kinds",)),
+        "role_lines": {kind: lines.get(("kinds", kind)) for kind in parsed.kinds},
         "entities": [entity.model_dump(mode="json") for entity in parsed.entities],
         "lines": [lines.get(("entities", index)) for index in range(len(parsed.entities))],
         "kind_lines": [lines.get(("entities", index, "kind")) for index in range(len(parsed.entities))],
@@ -370,7 +375,7 @@ def _load(paths: tuple[Path, ...]) -> Vocabulary:
             if kind in kinds and kinds[kind][0] != role:
                 raise PolicyError(
                     f"kind '{kind}' is a {kinds[kind][0]} kind in {kinds[kind][1]}, cannot make it a {role} kind",
-                    code="bad-vocabulary", file=str(path), line=data.get("kinds_line"),
+                    code="bad-vocabulary", file=str(path), line=data["role_lines"].get(kind),
                 )
             kinds[kind] = (role, str(path))
         for entity, line, kind_line in zip(data["entities"], data["lines"], data["kind_lines"]):
