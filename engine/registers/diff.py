@@ -200,7 +200,7 @@ _SLOT = {character: index for index, character in enumerate("abcdefghijklmnopqrs
 _OTHER = len(_SLOT)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 16)
 def _letters(key: str) -> tuple[int, ...]:
     """How often each letter, digit and space occurs in ``key`` (a normalised, case-folded text),
     every other character counted in one shared slot."""
@@ -370,6 +370,9 @@ def _pair(
         if i not in open_old or j not in open_new:
             continue  # taken by a better pair; its exact score would come no earlier
         if not exact:
+            budget = _budget.get()
+            if budget is not None and budget[0] <= 0:
+                continue  # no exact scores left in this diff: this pair can no longer be scored
             heapq.heappush(heap, (-score(old[i], new[j]), distance, negative_i, negative_j, True))
             continue
         pairs.append((i, j))
