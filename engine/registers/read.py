@@ -130,6 +130,15 @@ def register_from_data(data: object, *, file: str = "<model>", lines: dict | Non
             f"a register model is a mapping, not {type(data).__name__}", code="bad-model", file=file, line=1,
         )
     outside, inside = _key_names(template)
+    organizations = data.get("organizations")
+    for where, keys in (((), data), (("organizations",), organizations if isinstance(organizations, dict) else {})):
+        for key in keys:
+            if key in inside and inside[key] != key:  # the model's own name for a key the file spells otherwise
+                loc = (*where, key)
+                raise RegisterError(
+                    "invalid register model: Extra inputs are not permitted", code="bad-model", file=file,
+                    line=line_for(loc, lines or {})[0], field=".".join(loc), hint=f"did you mean '{inside[key]}'?",
+                )
     try:
         return TypeAdapter(WorkRegister).validate_python(_renamed(data, outside))
     except ValidationError as exc:
@@ -137,9 +146,14 @@ def register_from_data(data: object, *, file: str = "<model>", lines: dict | Non
         loc = tuple(inside.get(part, part) if isinstance(part, str) else part for part in first["loc"])
         message = "Extra inputs are not permitted" if first["type"] == "unexpected_keyword_argument" else first["msg"]
         location = ".".join(str(part) for part in loc)
+        hint = None
+        if first["type"] == "unexpected_keyword_argument" and len(loc) == 1:
+            from workreg.registers.model import field_names
+
+            hint = did_you_mean(str(loc[0]), [inside.get(name, name) for name in field_names(WorkRegister)])
         raise RegisterError(
             f"invalid register model: {message}", code="bad-model", file=file,
-            line=line_for(loc, lines or {})[0], field=location or None,
+            line=line_for(loc, lines or {})[0], field=location or None, hint=hint,
         ) from exc
 
 

@@ -196,6 +196,21 @@ def test_model_error_points_at_line(tmp_path):
     assert (caught.value.line, caught.value.field) == (3, "surprise")
 
 
+@pytest.mark.parametrize(("text", "field", "hint"), [
+    ("title:\n  text: x\nboard_aproval:\n  text: y\n", "board_aproval", "did you mean 'board_approval'?"),
+    ("title:\n  text: x\napproval:\n  text: y\n", "approval", "did you mean 'board_approval'?"),
+    ("title:\n  text: x\nreview_date:\n  text: y\n  year_month: 2026-13\n", "review_date", None),
+])
+def test_a_model_file_uses_the_templates_names(tmp_path, text, field, hint):
+    """The model file writes the approval under the template's section id (``approval`` is the
+    model's own name, not a key of the file); a misspelt key gets a suggestion."""
+    path = tmp_path / "model.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RegisterError) as caught:
+        read_register(path)
+    assert caught.value.code == "bad-model" and caught.value.field == field and caught.value.hint == hint
+
+
 def test_too_large(tmp_path):
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
