@@ -312,6 +312,32 @@ def _candidate_pairs(
     return pairs
 
 
+#: Past this many unpaired items on both sides of one block (a table of hundreds of thousands of
+#: rows, a tenth of them edited), candidates are found by position instead of by shared words:
+#: each item's NEIGHBOURS nearest the place the equal items around it predict.  An item edited in
+#: place still pairs; one that also moved is reported as removed and added.
+BY_POSITION = 8_000
+NEIGHBOURS = 2
+
+
+def _positional_pairs(free_old: list[int], free_new: list[int], equal: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """For each free item of either side, the free items of the other side nearest the position the
+    closest preceding pair of equal items predicts (``j - i`` of that pair carried over)."""
+    candidates: set[tuple[int, int]] = set()
+    for sources, targets, anchors, flip in (
+        (free_old, free_new, sorted(equal), False),
+        (free_new, free_old, sorted((j, i) for i, j in equal), True),
+    ):
+        starts = [anchor[0] for anchor in anchors]
+        for index in sources:
+            before = bisect_right(starts, index) - 1
+            predicted = index + (anchors[before][1] - anchors[before][0] if before >= 0 else 0)
+            middle = bisect_left(targets, predicted)
+            for other in targets[max(0, middle - NEIGHBOURS):middle + NEIGHBOURS]:
+                candidates.add((other, index) if flip else (index, other))
+    return candidates
+
+
 def _pair(
     old: Sequence[T],
     new: Sequence[T],
@@ -354,6 +380,8 @@ def _pair(
     free_new = [j for j in range(len(new)) if j not in taken]
     if len(free_old) * len(free_new) <= ALL_PAIRS or tokens is None:
         candidates = ((i, j) for i in free_old for j in free_new)
+    elif min(len(free_old), len(free_new)) > BY_POSITION:
+        candidates = _positional_pairs(free_old, free_new, pairs)
     else:
         candidates = _candidate_pairs(old, new, free_old, free_new, tokens)
     estimate = bound or score

@@ -242,12 +242,6 @@ class WorkRegister:
         return partner.abbreviation or partner.name
 
 
-#: The list sections of the model (tuples of items), in template order.
-ITEM_SECTIONS: tuple[str, ...] = (
-    "background", "benefits", "activities", "limitations", "access", "documentation", "additional_considerations",
-)
-
-
 def field_names(cls: type) -> tuple[str, ...]:
     """The fields of a model class, in order (cached on first use)."""
     names = _FIELD_NAMES.get(cls)

@@ -193,3 +193,24 @@ def test_scope_changes_are_those_of_the_first_mentions(tmp_path):
         reference += [("removed", group, firsts[0][group]) for group in sorted(set(firsts[0]) - set(firsts[1]))]
         records = [record for record in diff.diff_registers(old, new, vocabulary) if record.section == "scope"]
         assert [(r.change, r.group, r.line_new if r.change == "added" else r.line_old) for r in records] == reference
+
+
+def test_past_by_position_edited_rows_pair_in_place(tmp_path, monkeypatch):
+    """A block too large for the word index pairs each row with its neighbours by position: rows
+    edited in place pair as the index pairs them; a moved and edited row is removed and added."""
+    old_text, new_text = many_milestones_texts(3000)
+    rows = new_text.split("\n")
+    first = next(index for index, row in enumerate(rows) if row.startswith("Deliverable 5 "))
+    moved = rows.pop(first)
+    rows.insert(first + 2000, moved.replace("Deliverable 5 ", "Deliverable five "))
+    old, new, vocabulary = _read_pair(tmp_path, (old_text, "\n".join(rows)))
+    by_words = diff.diff_registers(old, new, vocabulary)
+    monkeypatch.setattr(diff, "BY_POSITION", 10)
+    by_place = diff.diff_registers(old, new, vocabulary)
+    moved_line = [record for record in by_words if record.section == "milestones" and "five" in (record.after or "")]
+    assert [record.change for record in moved_line] == ["modified"]
+    assert sorted(record.change for record in by_place
+                  if "Deliverable 5 " in (record.before or "") or "five" in (record.after or "")) == ["added", "removed"]
+    rest = [record for record in by_words if record not in moved_line]
+    assert [record for record in by_place if record.section == "milestones" and record.change == "modified"] == [
+        record for record in rest if record.section == "milestones"]
