@@ -160,7 +160,7 @@ SCORE_CELLS = 100_000_000
 #: One pair larger than this (two 4,000-character paragraphs) is scored by its words, not its characters.
 PAIR_CELLS = 16_000_000
 #: Matchers kept per diff (each holds an index of one text).
-_MATCHERS = 4_096
+_MATCHERS = 1_024
 _budget: ContextVar[list[int] | None] = ContextVar("workreg_diff_score_budget", default=None)
 
 
