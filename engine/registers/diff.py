@@ -100,6 +100,12 @@ def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary,
         return _diff(old, new, vocabulary, template)
     finally:
         _budget.reset(token)
+        # The normalised texts of this diff: enough for two registers of the size limit, and
+        # not kept once it is done (a server diffs many registers; a process needs no history).
+        if _key.cache_info().currsize > _KEEP_TEXTS:
+            _key.cache_clear()
+            _tokens.cache_clear()
+            _letters.cache_clear()
 
 
 def _diff(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary, template: Template) -> list[ChangeRecord]:
@@ -138,8 +144,10 @@ def _process(old: WorkRegister, new: WorkRegister) -> list[ChangeRecord]:
     return _scalar("process", named(old), named(new))
 
 
-#: Texts whose normalised form is remembered: two registers of the 10 MB limit.
-_TEXTS = 1 << 17
+#: Texts whose normalised form is remembered within a diff: two registers of the 10 MB limit
+#: (300,000 table rows each); past _KEEP_TEXTS the caches are emptied when the diff ends.
+_TEXTS = 1 << 20
+_KEEP_TEXTS = 1 << 14
 #: Texts whose token sets are remembered (a short text's trigrams take a few KB: a bounded cache
 #: keeps a diff's memory a small multiple of its input; the candidate search asks for them in runs).
 _TOKEN_SETS = 1 << 13
