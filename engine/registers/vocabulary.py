@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Iterable
 
 from workreg.errors import PolicyError, UsageError, did_you_mean
@@ -102,6 +103,27 @@ def _runs(text: str) -> list[str]:
     return _ALNUM_RUN.findall(text.lower())
 
 
+class _Patterns(Mapping):
+    """Each entity's pattern (None for an entity without words), compiled when first asked for."""
+
+    def __init__(self, entities: dict[str, Entity]) -> None:
+        self._entities = entities
+        self._compiled: dict[str, re.Pattern[str] | None] = {}
+
+    def __getitem__(self, name: str) -> re.Pattern[str] | None:
+        try:
+            return self._compiled[name]
+        except KeyError:
+            pattern = self._compiled[name] = _pattern(self._entities[name].words)
+            return pattern
+
+    def __iter__(self):
+        return iter(self._entities)
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+
 class Vocabulary:
     """Validated entities with compiled matchers; immutable once built."""
 
@@ -114,13 +136,15 @@ class Vocabulary:
         self.kinds: dict[str, str] = dict(kinds or {})
         #: Kinds whose bodies make up a register's scope.
         self.scope_kinds: frozenset[str] = frozenset(kind for kind, role in self.kinds.items() if role == "scope")
-        self._patterns = {name: _pattern(entity.words) for name, entity in self._entities.items()}
+        # Compiled on first use: a command asks for a few entities, and compiling all costs more
+        # than a short diff.
+        self._patterns = _Patterns(self._entities)
         # A word can only match where the text has the word's first letter-and-digit run, so an
         # index of first runs names the few entities worth searching for in a text.
         self._by_run: dict[str, set[str]] = {}
         self._always: set[str] = set()
         for name, entity in self._entities.items():
-            if self._patterns[name] is None:
+            if not any(word.strip() for word in entity.words):
                 continue
             for word in entity.words:
                 runs = _runs(word.strip())
