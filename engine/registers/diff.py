@@ -4,6 +4,10 @@ Text is compared after normalisation (whitespace, bullets, Markdown emphasis, qu
 markers), so re-formatting is not a change. Milestones are paired by deliverable (a milestone that only
 gained "- done" is one ``modified`` record with ``done_only``), contacts by email then name, and the
 register's scope (DMTF working groups/forums, see ``vocabulary.scope_of``) is compared as a set.
+
+Every pass is linear or n log n in the items, or capped by a constant below (ALIGN_LINES,
+ALL_PAIRS, POSTINGS, BY_POSITION, SCORE_CELLS, PAIR_CELLS); past a cap the records stay a complete
+account of the changes (docs/registers-performance.md says what changes).
 """
 
 from __future__ import annotations
@@ -367,7 +371,8 @@ def _pair(
     Small blocks consider every pair.  Past ALL_PAIRS pairs, only pairs sharing ``tokens`` are
     considered (each item's best CANDIDATES, found through an inverted index), so two large
     registers diff in about n log n time and linear memory instead of n², with at most a few
-    exact scores per item.
+    exact scores per item; past BY_POSITION unpaired items a side, candidates are each item's
+    neighbours by position.  All exact scores of one diff share SCORE_CELLS of work.
     """
     # Each key's new indexes, last first (popping from the end gives them in order; a list of one
     # int is a tenth of a deque, and most keys have one).
