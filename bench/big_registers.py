@@ -1,4 +1,6 @@
-"""Large synthetic work registers for the diff benchmark and the diff's complexity tests.
+"""Large synthetic work registers for the diff benchmark and the diff's complexity tests, and the
+register pipeline's benchmark rows (``bench_big_registers``, ``big_register_rows``: bench/run.py
+prints them; ``python bench/big_registers.py [--quick]`` prints them alone).
 
 ``register_pair(lines, modified)`` writes two versions of one register in the DMTF template: the
 ESA fixture's sections, with ``lines`` activities, a tenth as many milestones and contacts,
@@ -9,8 +11,17 @@ the other shape that made a line-by-line diff quadratic.  Seeded: the same input
 
 from __future__ import annotations
 
+import os
 import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
 
 WORDS = (
     "joint Redfish SPDM PMCI storage profile plugfest workshop specification schema conformance test "
@@ -85,3 +96,216 @@ def lines_for_bytes(size: int) -> int:
     """About how many activity lines make a register of ``size`` bytes."""
     sample = register_texts(1000, 0)[0]
     return max(1, int(1000 * size / len(sample.encode("utf-8"))))
+
+
+# --- the shapes of the reliability probe (issue 18) ------------------------------------------------
+
+SHARED_WORDS = ("alliance", "redfish", "schema", "profile", "review", "publish",
+                "forum", "members", "plugfest", "mapping", "events", "security")
+
+
+def _frame(activities: list[str], milestone_rows: list[str], version: str = "1.0") -> str:
+    out = ["Example Storage Alliance (ESA) / DMTF Work Register", f"Version {version}", "Date Initiated: 01/10/2020",
+           "", "Alliance Organizations", "", "Example Storage Alliance (ESA) and the Distributed Management Task "
+           "Force (DMTF)", "", "Alliance Partnership Benefits", "", "- Ensure the DMTF and ESA standards are aligned",
+           "", "Activities", ""]
+    out += activities
+    out += ["", "Milestones / Dates", "", "Milestone/Deliverables\tTimeframe", *milestone_rows,
+            "", "Access", "", "- Redfish Specification (public)", "", "Work Register Review Date", "",
+            "The next review date is expected to be January 2022.", "",
+            "Resources Identified / Points of Contact:", "", "ESA:", "", "- Jane Roe, jane@example.org", "",
+            "Corresponding Alliance Partner Document", "", "There are no corresponding documents created by ESA.", "",
+            "Approval by the DMTF Board of Directors", "", "Board Resolution 2020-03-01 on March 9, 2020.", ""]
+    return "\n".join(out)
+
+
+def many_milestones_texts(rows: int, *, seed: int = 4003) -> tuple[str, str]:
+    """Two versions of a register whose milestone table has ``rows`` short rows (about 33 bytes
+    each: 300,000 rows make the 10 MB limit), a tenth of them edited in the new version."""
+    rng = random.Random(seed)
+    old = [f"Deliverable {n} review\tQ{n % 4 + 1} {2020 + n % 9}" for n in range(rows)]
+    new = list(old)
+    for index in rng.sample(range(rows), rows // 10):
+        new[index] = new[index].replace("review", rng.choice(("draft", "publish", "plugfest")))
+    return _frame(["- Joint work"], old), _frame(["- Joint work"], new, "1.1")
+
+
+def shared_vocabulary_texts(lines: int, *, seed: int = 4003) -> tuple[str, str]:
+    """Two registers of ``lines`` activity lines, each the same 12 words shuffled (20,000 lines are
+    about 2 MB): every line shares every word with every other, so an index of words cannot prune."""
+    rng = random.Random(seed)
+
+    def shuffled() -> list[str]:
+        result = []
+        for _ in range(lines):
+            words = list(SHARED_WORDS)
+            rng.shuffle(words)
+            result.append("- " + " ".join(words))
+        return result
+
+    return _frame(shuffled(), []), _frame(shuffled(), [], "1.1")
+
+
+def huge_word_text(size: int) -> str:
+    """A register with one activity line of ``size`` bytes without a space (9 MB: near the limit)."""
+    return _frame(["- " + "x" * size], ["Spec review\tQ3 2024"])
+
+
+# --- benchmark rows ------------------------------------------------------------------------------------
+
+#: Targets (issues 18 and 22), on the 2-core reference machine, ratios within one run.
+TARGETS = {
+    "diff_5mb_vs_difflib": 3.0,        # CPU of `workreg diff` of a 5 MB pair / CPU of a difflib line diff
+    "diff_seeds_vs_bare_python": 5.0,  # wall of `workreg diff` of the OCP seeds / `python -c pass`
+    "probe_seconds": 10.0,             # wall of each probe shape at its full size (the limit's largest input)
+    "probe_memory_ratio": 40.0,        # (peak RSS - a tiny register's) / bytes of input, each probe shape
+}
+
+_DIFFLIB = ("import difflib, sys\n"
+            "a = open(sys.argv[1], encoding='utf-8').read().splitlines()\n"
+            "b = open(sys.argv[2], encoding='utf-8').read().splitlines()\n"
+            "sys.stdout.writelines(difflib.unified_diff(a, b, lineterm='\\n'))\n")
+
+
+def _child(command: list[str], env: dict | None = None) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MiB) of one child process, its output discarded."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    error = child.stderr.read().decode("utf-8", "replace") if child.stderr else ""
+    if child.stderr:
+        child.stderr.close()
+    if code not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} exited {code}: {error.strip()[-500:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def _workreg() -> list[str]:
+    script = Path(sys.executable).with_name("workreg")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "workreg"]
+
+
+def _env(cache: str) -> dict:
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["WORKREG_CACHE_DIR"] = cache
+    return env
+
+
+def _write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def bench_big_registers(quick: bool = False) -> dict:
+    """The register rows: a 5 MB pair against difflib, the seeds' cold start against bare python,
+    and the reliability probe's shapes at the largest sizes the limits admit (quick: a tenth)."""
+    runs = 3 if quick else 7
+    scale = 10 if quick else 1
+    command = _workreg()
+    results: dict = {"registers_load_start": os.getloadavg()[0]}
+    with tempfile.TemporaryDirectory(prefix="workreg-bench-registers-") as scratch:
+        directory = Path(scratch)
+        env = _env(str(directory / "cache"))
+        # 5 MB pair (2,000 of its lines edited) against a plain difflib line diff of the same files.
+        old, new = register_pair(directory, lines_for_bytes(5 * 1024 * 1024 // scale), 2000 // scale)
+        _child(command + ["diff", "--format", "json", str(old), str(new)], env)  # fills the caches
+        pairs = [(_child(command + ["diff", "--format", "json", str(old), str(new)], env)[1],
+                  _child([sys.executable, "-c", _DIFFLIB, str(old), str(new)], env)[1]) for _ in range(runs)]
+        workreg_cpu = statistics.median(cpu for cpu, _ in pairs)
+        difflib_cpu = statistics.median(cpu for _, cpu in pairs)
+        results.update(diff_5mb_bytes=old.stat().st_size, diff_5mb_cpu_s=workreg_cpu, difflib_5mb_cpu_s=difflib_cpu,
+                       diff_5mb_vs_difflib=workreg_cpu / difflib_cpu)
+        # Cold start: diff of the OCP seed registers against `python -c pass`, interleaved.
+        seed_old, seed_new = SEEDS / "work-register-ocp-1.0-draft1.txt", SEEDS / "work-register-ocp-1.2.txt"
+        if seed_old.is_file() and seed_new.is_file():
+            diff_seeds = command + ["diff", str(seed_old), str(seed_new)]
+            _child(diff_seeds, env)
+            walls = [(_child(diff_seeds, env)[0], _child([sys.executable, "-c", "pass"], env)[0])
+                     for _ in range(runs * 3)]
+            seeds_ms = statistics.median(wall for wall, _ in walls) * 1000
+            bare_ms = statistics.median(wall for _, wall in walls) * 1000
+            results.update(diff_seeds_ms=seeds_ms, bare_python_ms=bare_ms, diff_seeds_vs_bare_python=seeds_ms / bare_ms)
+        else:
+            results["diff_seeds_note"] = f"seed registers not found at {SEEDS}"
+        # The probe's shapes, each at the size the 10 MB document limit admits (quick: a tenth).
+        probes = []
+        # What the interpreter and workreg's modules take before any input: subtracted from each peak.
+        tiny = _write(directory, "tiny.txt", huge_word_text(10))
+        baseline = min(_child(command + ["show", "--format", "json", str(tiny)], env)[2] for _ in range(3))
+        results["registers_baseline_mib"] = baseline
+        shapes = [
+            ("diff, 300,000 milestone rows (10 MB)", "diff", many_milestones_texts(300_000 // scale)),
+            ("diff, 20,000 lines of the same 12 words (2 MB)", "diff", shared_vocabulary_texts(20_000 // scale)),
+            ("show --format json, a 9 MB line without spaces", "show", (huge_word_text(9 * 1024 * 1024 // scale),)),
+        ]
+        for name, verb, texts in shapes:
+            paths = [_write(directory, f"{verb}-{index}-{len(texts[0])}.txt", text) for index, text in enumerate(texts)]
+            wall, cpu, rss = min(_child(command + [verb, "--format", "json", *map(str, paths)], env)
+                                 for _ in range(1 if quick else 2))
+            size = sum(path.stat().st_size for path in paths)
+            probes.append({"name": name if not quick else f"{name}, a tenth", "bytes": size, "wall_s": wall,
+                           "cpu_s": cpu, "peak_mib": rss, "memory_ratio": max(rss - baseline, 0) * 1048576 / size})
+        results["register_probes"] = probes
+    results["registers_load_end"] = os.getloadavg()[0]
+    return results
+
+
+def _verdict(value: float, target: float) -> str:
+    return "ok" if value <= target else "MISSED"
+
+
+def big_register_rows(r: dict) -> list[tuple[str, str, str, str]]:
+    """The register rows of the benchmark table: (measure, result, target, verdict)."""
+    rows = [
+        (f"register diff, {r['diff_5mb_bytes'] / 1048576:.1f} MB pair (--format json), CPU",
+         f"{r['diff_5mb_cpu_s']:.2f} s", "", ""),
+        ("  difflib line diff of the same files, CPU", f"{r['difflib_5mb_cpu_s']:.2f} s", "", ""),
+        ("  register diff / difflib", f"{r['diff_5mb_vs_difflib']:.1f}×", f"≤ {TARGETS['diff_5mb_vs_difflib']:.0f}×",
+         _verdict(r["diff_5mb_vs_difflib"], TARGETS["diff_5mb_vs_difflib"])),
+    ]
+    if "diff_seeds_ms" in r:
+        rows += [
+            ("workreg diff of the OCP seed registers (cold start), median", f"{r['diff_seeds_ms']:.0f} ms", "", ""),
+            ("  / bare `python -c pass`", f"{r['diff_seeds_vs_bare_python']:.1f}×",
+             f"≤ {TARGETS['diff_seeds_vs_bare_python']:.0f}×",
+             _verdict(r["diff_seeds_vs_bare_python"], TARGETS["diff_seeds_vs_bare_python"])),
+        ]
+    else:
+        rows.append(("workreg diff of the OCP seed registers", r["diff_seeds_note"], "", ""))
+    for probe in r["register_probes"]:
+        rows.append((f"{probe['name']}", f"{probe['wall_s']:.1f} s", f"≤ {TARGETS['probe_seconds']:.0f} s",
+                     _verdict(probe["wall_s"], TARGETS["probe_seconds"])))
+        rows.append(("  CPU, peak memory (growth × input)",
+                     f"{probe['cpu_s']:.1f} s, {probe['peak_mib']:.0f} MiB ({probe['memory_ratio']:.0f}×)",
+                     f"≤ {TARGETS['probe_memory_ratio']:.0f}×",
+                     _verdict(probe["memory_ratio"], TARGETS["probe_memory_ratio"])))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description="The register pipeline's benchmark rows.")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, fewer runs")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    results = bench_big_registers(args.quick)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    rows = big_register_rows(results)
+    width = max(len(row[0]) for row in rows)
+    for name, value, target, verdict in rows:
+        print(f"{name.ljust(width)}  {value:>24}  {target:<8} {verdict}".rstrip())
+    print(f"(load average {results['registers_load_start']:.1f} at start, {results['registers_load_end']:.1f} at end "
+          f"on {os.cpu_count()} CPUs)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

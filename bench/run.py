@@ -128,6 +128,7 @@ def bench_soak(n: int, show: bool) -> dict:
 
 def measure(quick: bool, show_progress: bool, only_decisions: bool = False) -> dict:
     """Every measurement, in one process (the CLI cold start in fresh child processes)."""
+    from bench.big_registers import bench_big_registers
     from bench.cases import bench_cases
     from bench.scale import bench_cold_starts, bench_first_decision, bench_large_policies, workreg_command
     from bench.workloads import bench_compare, bench_diff, bench_diff_growth, bench_lint
@@ -143,6 +144,8 @@ def measure(quick: bool, show_progress: bool, only_decisions: bool = False) -> d
         results["load_diff"] = _load()
         results.update(bench_diff_growth(workreg_command(), quick))
         results["load_diff_growth"] = _load()
+        results.update(bench_big_registers(quick))
+        results["load_big_registers"] = _load()
         results.update(bench_compare(3 if quick else 20))
         results.update(bench_lint(200 if quick else 1000))
         results.update(bench_cases(500 if quick else 10_000))
@@ -256,6 +259,9 @@ def table(results: dict) -> str:
                 rows.append((name, f"{growth['wall_s']:.2f} s", _target(key, " s"),
                              "ok" if met(key, growth["wall_s"]) else "MISSED", load("diff_growth")))
             add("  CPU, peak memory", f"{growth['cpu_s']:.2f} s, {growth['peak_mib']:.0f} MiB", "diff_growth")
+        from bench.big_registers import big_register_rows
+
+        rows += [(*row, load("big_registers")) for row in big_register_rows(r)]
         if r.get("compare_ms") is None:
             add("compare dsp4003@1.1 vs dsp4003@1.2.0", r["compare_note"], "workloads")
         else:

@@ -98,3 +98,78 @@ def test_the_forbidden_words_come_from_the_dsp4003_policies():
 @pytest.mark.parametrize("path", sorted(ENGINE.rglob("*.py")), ids=lambda p: p.relative_to(ENGINE).as_posix())
 def test_no_dsp4003_in_the_engine(path):
     assert offences(path, _forbidden()) == []
+
+
+# --- the register template and the organization vocabulary are data too ------------------------------
+
+
+def _template_names() -> tuple[set[str], set[str]]:
+    """(ids the engine must not name: the template's host party and approval section, the approval
+    record's class name; the vocabulary's kinds of body), from the shipped files."""
+    template = yaml.safe_load((ROOT / "policies" / "vocabulary" / "dmtf-template.yaml").read_text(encoding="utf-8"))
+    vocabulary = yaml.safe_load((ROOT / "policies" / "vocabulary" / "dmtf.yaml").read_text(encoding="utf-8"))
+    approval = template["approval"]
+    ids = {template["parties"]["host"], approval, "".join(part.title() for part in approval.split("_"))}
+    return ids, set(vocabulary["kinds"])
+
+
+def template_offences(path: Path) -> list[str]:
+    """Where the engine names the template's host party or approval section (as an identifier or a
+    whole string), or compares an entity's kind with, or types it as, a kind of the vocabulary."""
+    ids, kinds = _template_names()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    exempt = _docstrings(tree) | _examples(tree)
+    found = []
+
+    def report(node: ast.AST, what: str) -> None:
+        found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {what}")
+
+    for node in ast.walk(tree):
+        if id(node) in exempt:
+            continue
+        names = []
+        if isinstance(node, ast.Name):
+            names = [node.id]
+        elif isinstance(node, ast.Attribute):
+            names = [node.attr]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, ast.arg):
+            names = [node.arg]
+        elif isinstance(node, ast.keyword) and node.arg:
+            names = [node.arg]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in ids:
+            report(node, f"the string {node.value!r}")
+        for name in names:
+            parts = {name, *name.lower().split("_")}
+            for named in ids & parts:
+                report(node, f"the name {name!r} ({named!r})")
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(isinstance(side, ast.Attribute) and side.attr == "kind" for side in sides):
+                for side in sides:
+                    if isinstance(side, ast.Constant) and side.value in kinds:
+                        report(node, f"a kind compared with {side.value!r}")
+        if isinstance(node, ast.Subscript) and getattr(node.value, "id", None) == "Literal":
+            for inner in ast.walk(node.slice):
+                if isinstance(inner, ast.Constant) and inner.value in kinds | ids:
+                    report(node, f"Literal of {inner.value!r}")
+    return found
+
+
+def test_the_template_names_come_from_the_shipped_files():
+    ids, kinds = _template_names()
+    assert {"dmtf", "board_approval", "BoardApproval"} <= ids and "board" in kinds
+    sample = ast.parse('class BoardApproval: pass\nx = r.organizations.dmtf\nif e.kind == "board": pass\n'
+                       'Role = Literal["partner", "dmtf"]\n')
+    source = ROOT / "engine" / "_sample.py"
+    source.write_text(ast.unparse(sample), encoding="utf-8")
+    try:
+        assert len(template_offences(source)) >= 4
+    finally:
+        source.unlink()
+
+
+@pytest.mark.parametrize("path", sorted(ENGINE.rglob("*.py")), ids=lambda p: p.relative_to(ENGINE).as_posix())
+def test_no_register_template_in_the_engine(path):
+    assert template_offences(path) == []

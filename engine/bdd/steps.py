@@ -224,9 +224,10 @@ def when_phrase(workreg: ScenarioContext, phrase: str) -> None:
        "change kind whose phrase (in the policy) is 'the update extends the scope to'")
 def when_scope_extension(workreg: ScenarioContext, group: str) -> None:
 
-    entity = workreg.vocabulary().lookup(group.strip(), what="working group")
-    if entity.kind == "board":
-        raise UsageError(f"'{group}' is the Board; the scope extends to working groups and other bodies",
+    vocabulary = workreg.vocabulary()
+    entity = vocabulary.lookup(group.strip(), what="working group")
+    if vocabulary.role(entity) == "governing":
+        raise UsageError(f"'{group}' is the {entity.name}; the scope extends to working groups and other bodies",
                          code="not-a-group")
     workreg.scope_groups.append(entity.name)
     workreg.add_change(workreg.change_kind("the update extends the scope to"))
@@ -694,11 +695,12 @@ def when_updated(workreg: ScenarioContext, name: str) -> None:
        "every change of that register section was classified as this change kind (or editorial, unclassified)")
 def then_change_classified(workreg: ScenarioContext, section: str, kind: str) -> None:
     from workreg.errors import did_you_mean
-    from workreg.registers.diff import SECTION_IDS
+    from workreg.registers.diff import change_sections
 
-    if normal(section) not in {normal(known) for known in SECTION_IDS}:
+    sections = change_sections()
+    if normal(section) not in {normal(known) for known in sections}:
         raise UsageError(f"no register section '{section}'", code="unknown-section",
-                         hint=did_you_mean(section.replace(" ", "_"), SECTION_IDS))
+                         hint=did_you_mean(section.replace(" ", "_"), sections))
     changes = [c for c in workreg.outputs.get("changes", ()) if normal(c.record.section) == normal(section)]
     wanted = None if kind == "unclassified" else (
         "editorial" if kind == "editorial" else workreg.change_kind(re.sub(r"^an?\s+", "", kind).replace(" ", "_"))

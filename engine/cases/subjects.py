@@ -92,7 +92,7 @@ def from_register(path: str, policy, vocabulary_paths: Sequence[str] = ()) -> Su
         )
     kinds = _non_editorial(classified, str(path))
     absent = policy.not_named
-    committees = sorted(name for name in owners if vocabulary.entity(name).kind == "committee" and name not in absent)
+    committees = sorted(name for name in owners if vocabulary.is_committee(name) and name not in absent)
     name = register.partner_name or Path(path).stem
     version = f" {register.version.text}" if register.version else ""
     reading = ("read from the milestones' words with the organization vocabulary (a reading of the register, "

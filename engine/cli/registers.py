@@ -118,7 +118,7 @@ def run_diff(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     """Print one register as text, JSON or YAML; 0."""
     from workreg.registers.read import dump_register, read_register
-    from workreg.registers.render import render_text
+    from workreg.registers.show_text import render_text
 
     register = read_register(args.file)
     if args.format == "text":

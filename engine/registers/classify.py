@@ -95,7 +95,7 @@ def affected_committees(
             continue
         for name in change.record.committees:
             entity = vocabulary.entity(name)  # records name only bodies of this vocabulary
-            if entity.kind == "committee" and entity.name not in absent:
+            if vocabulary.role(entity) == "committee" and entity.name not in absent:
                 names.add(entity.name)
     return sorted(names)
 
@@ -129,7 +129,8 @@ def committee_evidence(
         for body, word in sorted(vocabulary.mentions(deliverable).items()):
             for name in vocabulary.involved_in(body):
                 entity = vocabulary.entity(name)
-                if entity.kind != "committee" or name in found or name not in record.committees or name in absent:
+                if vocabulary.role(entity) != "committee" or name in found or name not in record.committees \
+                        or name in absent:
                     continue
                 mentioned = vocabulary.entity(body)
                 found[name] = NamedCommittee(word, name, mentioned.kind, None if body == name else body, where)

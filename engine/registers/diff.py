@@ -4,14 +4,20 @@ Text is compared after normalisation (whitespace, bullets, Markdown emphasis, qu
 markers), so re-formatting is not a change. Milestones are paired by deliverable (a milestone that only
 gained "- done" is one ``modified`` record with ``done_only``), contacts by email then name, and the
 register's scope (DMTF working groups/forums, see ``vocabulary.scope_of``) is compared as a set.
+
+Every pass is linear or n log n in the items, or capped by a constant below (ALIGN_LINES,
+ALL_PAIRS, POSTINGS, BY_POSITION, SCORE_CELLS, PAIR_CELLS); past a cap the records stay a complete
+account of the changes (docs/registers-performance.md says what changes).
 """
 
 from __future__ import annotations
 
 import heapq
 import re
-from collections import Counter, defaultdict, deque
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Callable, Iterable, Literal, Sequence, TypeVar
@@ -19,33 +25,22 @@ from typing import Callable, Iterable, Literal, Sequence, TypeVar
 from workreg.errors import RegisterError
 from workreg.registers.inline import comparable
 from workreg.registers.model import Contact, Item, Milestone, Text, WorkRegister
+from workreg.registers.template import Template, default_template
 from workreg.registers.vocabulary import Vocabulary, scope_texts
 
 Change = Literal["added", "removed", "modified"]
 
-#: Every section id a ChangeRecord can carry.
-SECTION_IDS: tuple[str, ...] = (
-    "title",
-    "version",
-    "date",
-    "introduction",
-    "process",
-    "organizations",
-    "background",
-    "benefits",
-    "activities",
-    "limitations",
-    "milestones",
-    "access",
-    "documentation",
-    "review_date",
-    "points_of_contact",
-    "corresponding_document",
-    "board_approval",
-    "additional_considerations",
-    "scope",
-    "unread",
-)
+
+
+def change_sections(template: Template | None = None) -> tuple[str, ...]:
+    """Every section id a ChangeRecord can carry, in the order a diff reports them; the host's
+    approval is reported under the template's approval section id."""
+    approval = (template or default_template()).approval
+    return (
+        "title", "version", "date", "introduction", "process", "organizations", "background", "benefits",
+        "activities", "limitations", "milestones", "access", "documentation", "review_date", "points_of_contact",
+        "corresponding_document", approval, "additional_considerations", "scope", "unread",
+    )
 
 # Two texts this similar (difflib ratio) are one edited item rather than a removal and an addition.
 _SIMILAR = 0.6
@@ -65,7 +60,7 @@ class ChangeRecord:
     line_new: int | None = None
     #: DMTF bodies owning the changed milestone (or the added/removed scope group) and the committees they report to.
     committees: frozenset[str] = field(default_factory=frozenset)
-    #: "partner" or "dmtf" when the changed item belongs to one organization.
+    #: The party id (of the template) when the changed item belongs to one organization.
     organization: str | None = None
     #: Sub-fields that changed: milestones deliverable/timeframe/done; contacts name/role/email.
     fields: tuple[str, ...] = ()
@@ -97,17 +92,34 @@ def as_fact(record: ChangeRecord) -> dict[str, str | bool | int]:
     }
 
 
-def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list[ChangeRecord]:
-    """Changes from ``old`` to ``new``, section by section in template order."""
+def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary,
+                   template: Template | None = None) -> list[ChangeRecord]:
+    """Changes from ``old`` to ``new``, section by section in template order (``template``, default
+    the shipped one, names the parties and the approval section)."""
+    template = template or default_template()
     if not isinstance(old, WorkRegister) or not isinstance(new, WorkRegister):
         raise RegisterError("diff_registers needs two WorkRegister models", code="bad-input")
+    token = _budget.set([SCORE_CELLS])
+    try:
+        return _diff(old, new, vocabulary, template)
+    finally:
+        _budget.reset(token)
+        # The normalised texts of this diff: enough for two registers of the size limit, and
+        # not kept once it is done (a server diffs many registers; a process needs no history).
+        if _key.cache_info().currsize > _KEEP_TEXTS:
+            _key.cache_clear()
+            _tokens.cache_clear()
+            _letters.cache_clear()
+
+
+def _diff(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary, template: Template) -> list[ChangeRecord]:
     records: list[ChangeRecord] = []
     records += _scalar("title", old.title, new.title)
     records += _scalar("version", old.version, new.version)
     records += _scalar("date", old.date_initiated, new.date_initiated)
     records += _scalar("introduction", old.introduction, new.introduction)
     records += _process(old, new)
-    records += _organizations(old, new)
+    records += _organizations(old, new, template)
     for section in ("background", "benefits", "activities", "limitations"):
         records += _items(section, getattr(old, section), getattr(new, section))
     records += _milestones(old.milestones, new.milestones, vocabulary)
@@ -116,7 +128,7 @@ def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary)
     records += _scalar("review_date", old.review_date, new.review_date)
     records += _contacts(old.points_of_contact, new.points_of_contact)
     records += _scalar("corresponding_document", old.corresponding_document, new.corresponding_document)
-    records += _scalar("board_approval", old.board_approval, new.board_approval)
+    records += _scalar(template.approval, old.approval, new.approval)
     records += _items("additional_considerations", old.additional_considerations, new.additional_considerations)
     records += _scope(old, new, vocabulary)
     # Lines the reader did not understand still change: reported, never dropped (unclassified).
@@ -136,8 +148,13 @@ def _process(old: WorkRegister, new: WorkRegister) -> list[ChangeRecord]:
     return _scalar("process", named(old), named(new))
 
 
-#: Texts whose normalised form and tokens are remembered: two registers of the 10 MB limit.
-_TEXTS = 1 << 17
+#: Texts whose normalised form is remembered within a diff: two registers of the 10 MB limit
+#: (300,000 table rows each); past _KEEP_TEXTS the caches are emptied when the diff ends.
+_TEXTS = 1 << 20
+_KEEP_TEXTS = 1 << 14
+#: Texts whose token sets are remembered (a short text's trigrams take a few KB: a bounded cache
+#: keeps a diff's memory a small multiple of its input; the candidate search asks for them in runs).
+_TOKEN_SETS = 1 << 13
 
 
 @lru_cache(maxsize=_TEXTS)
@@ -147,16 +164,46 @@ def _key(text: str) -> str:
     return comparable(text).casefold()
 
 
+#: Work allowed to exact scores in one diff, counted in character pairs (``len(a) × len(b)`` of
+#: each pair scored; difflib's ratio costs about that at worst): 100 million is some 10,000 scores of
+#: two 100-character lines, a few seconds.  Past it, the remaining items are not paired: they are
+#: reported as removed and added (still every change, less neatly).  See docs/registers-performance.md.
+SCORE_CELLS = 100_000_000
+#: One pair larger than this (two 4,000-character paragraphs) is scored by its words, not its characters.
+PAIR_CELLS = 16_000_000
+#: Matchers kept per diff (each holds an index of one text).
+_MATCHERS = 1_024
+_budget: ContextVar[list[int] | None] = ContextVar("workreg_diff_score_budget", default=None)
+
+
 def _similarity(a: str, b: str, matchers: dict[str, SequenceMatcher] | None = None) -> float:
     """difflib's ratio of the normalised texts; ``matchers`` keeps one matcher per ``b`` so that
-    its index of ``b`` (the costly part of setting one up) is built once per diff, not per pair."""
-    key_b = _key(b)
+    its index of ``b`` (the costly part of setting one up) is built once per diff, not per pair.
+
+    Bounded: within a diff (:func:`diff_registers`) the scores share SCORE_CELLS of work, after
+    which a pair scores 0 (not similar); a pair of very long texts is compared word by word."""
+    key_a, key_b = _key(a), _key(b)
+    cells = len(key_a) * len(key_b)
+    budget = _budget.get()
+    if budget is not None:
+        if budget[0] < cells:
+            budget[0] = 0
+            return 0.0
+        budget[0] -= cells
+    if cells > PAIR_CELLS:
+        words_a, words_b = key_a.split(), key_b.split()
+        if len(words_a) * len(words_b) > PAIR_CELLS:
+            return 0.0
+        # Capped by the character bound, which the pairing's order relies on.
+        return min(SequenceMatcher(None, words_a, words_b, autojunk=False).ratio(), _similarity_bound(a, b))
     if matchers is None:
-        return SequenceMatcher(None, _key(a), key_b, autojunk=False).ratio()
+        return SequenceMatcher(None, key_a, key_b, autojunk=False).ratio()
     matcher = matchers.get(key_b)
     if matcher is None:
+        if len(matchers) >= _MATCHERS:
+            matchers.clear()
         matcher = matchers[key_b] = SequenceMatcher(None, "", key_b, autojunk=False)
-    matcher.set_seq1(_key(a))
+    matcher.set_seq1(key_a)
     return matcher.ratio()
 
 
@@ -165,7 +212,7 @@ _SLOT = {character: index for index, character in enumerate("abcdefghijklmnopqrs
 _OTHER = len(_SLOT)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 16)
 def _letters(key: str) -> tuple[int, ...]:
     """How often each letter, digit and space occurs in ``key`` (a normalised, case-folded text),
     every other character counted in one shared slot."""
@@ -209,13 +256,13 @@ ALL_PAIRS = 2_500
 #: Candidates per item in a large block (found through an inverted index of its words), each scored.
 CANDIDATES = 2
 #: Postings read per item when choosing its candidates (its rarest words first).
-POSTINGS = 400
+POSTINGS = 128
 #: The share of their tokens (Jaccard) a candidate pair must have in common.
 SHARED = 0.3
 _WORD = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=_TEXTS)
+@lru_cache(maxsize=_TOKEN_SETS)
 def _tokens(text: str) -> frozenset[str]:
     """What a similar text shares with this one: its words, and for a text of few words (where a
     one-letter edit changes a word) its character trigrams too."""
@@ -231,8 +278,10 @@ def _candidate_pairs(
 ) -> set[tuple[int, int]]:
     """For each free item of either side, the free items of the other side that share the most tokens.
 
-    Tokens are read rarest first and at most POSTINGS postings per item, so common words ("the",
-    "DMTF") cost nothing: the work is about linear in the number of items.  A candidate must share
+    Tokens are read rarest first and at most POSTINGS postings per item in all (of a token more
+    items share, the postings nearest the item's position), so common words ("the", the host's
+    name) cost nothing, even when every line has the same words: the work is linear in the
+    number of items.  A candidate must share
     at least SHARED of the two items' tokens (Jaccard): an edited line keeps most of its words,
     while two unrelated lines of one register share a few common ones, and scoring those exactly
     is what made large diffs slow.
@@ -248,14 +297,21 @@ def _candidate_pairs(
         for index in sources:
             mine = frozenset(tokens(source_items[index]))
             shared: Counter = Counter()
-            read = 0
+            budget = POSTINGS
             for token in sorted(mine, key=lambda t: len(postings.get(t, ()))):
                 found = postings.get(token)
                 if not found:
                     continue
+                if len(found) > budget:
+                    # A token most items share (one vocabulary on every line): read only the
+                    # postings nearest the item's own position, so no token costs more than
+                    # the budget, however many lines share it.
+                    middle = bisect_left(found, index)
+                    start = max(0, min(middle - budget // 2, len(found) - budget))
+                    found = found[start:start + budget]
                 shared.update(found)
-                read += len(found)
-                if read >= POSTINGS:
+                budget -= len(found)
+                if budget <= 0:
                     break
             ranked = []
             for other, _ in shared.most_common(2 * CANDIDATES):
@@ -266,6 +322,32 @@ def _candidate_pairs(
             for _, other in sorted(ranked)[:CANDIDATES]:
                 pairs.add((other, index) if flip else (index, other))
     return pairs
+
+
+#: Past this many unpaired items on both sides of one block (a table of hundreds of thousands of
+#: rows, a tenth of them edited), candidates are found by position instead of by shared words:
+#: each item's NEIGHBOURS nearest the place the equal items around it predict.  An item edited in
+#: place still pairs; one that also moved is reported as removed and added.
+BY_POSITION = 8_000
+NEIGHBOURS = 2
+
+
+def _positional_pairs(free_old: list[int], free_new: list[int], equal: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """For each free item of either side, the free items of the other side nearest the position the
+    closest preceding pair of equal items predicts (``j - i`` of that pair carried over)."""
+    candidates: set[tuple[int, int]] = set()
+    for sources, targets, anchors, flip in (
+        (free_old, free_new, sorted(equal), False),
+        (free_new, free_old, sorted((j, i) for i, j in equal), True),
+    ):
+        starts = [anchor[0] for anchor in anchors]
+        for index in sources:
+            before = bisect_right(starts, index) - 1
+            predicted = index + (anchors[before][1] - anchors[before][0] if before >= 0 else 0)
+            middle = bisect_left(targets, predicted)
+            for other in targets[max(0, middle - NEIGHBOURS):middle + NEIGHBOURS]:
+                candidates.add((other, index) if flip else (index, other))
+    return candidates
 
 
 def _pair(
@@ -289,18 +371,21 @@ def _pair(
     Small blocks consider every pair.  Past ALL_PAIRS pairs, only pairs sharing ``tokens`` are
     considered (each item's best CANDIDATES, found through an inverted index), so two large
     registers diff in about n log n time and linear memory instead of n², with at most a few
-    exact scores per item.
+    exact scores per item; past BY_POSITION unpaired items a side, candidates are each item's
+    neighbours by position.  All exact scores of one diff share SCORE_CELLS of work.
     """
-    by_key: dict[str, deque[int]] = defaultdict(deque)
-    for j, item in enumerate(new):
-        by_key[key(item)].append(j)
+    # Each key's new indexes, last first (popping from the end gives them in order; a list of one
+    # int is a tenth of a deque, and most keys have one).
+    by_key: dict[str, list[int]] = {}
+    for j in range(len(new) - 1, -1, -1):
+        by_key.setdefault(key(new[j]), []).append(j)
     pairs: list[tuple[int, int]] = []
     free_old: list[int] = []
     taken: set[int] = set()
     for i, item in enumerate(old):
         waiting = by_key.get(key(item))
         if waiting:
-            j = waiting.popleft()
+            j = waiting.pop()
             pairs.append((i, j))
             taken.add(j)
         else:
@@ -308,6 +393,8 @@ def _pair(
     free_new = [j for j in range(len(new)) if j not in taken]
     if len(free_old) * len(free_new) <= ALL_PAIRS or tokens is None:
         candidates = ((i, j) for i in free_old for j in free_new)
+    elif min(len(free_old), len(free_new)) > BY_POSITION:
+        candidates = _positional_pairs(free_old, free_new, pairs)
     else:
         candidates = _candidate_pairs(old, new, free_old, free_new, tokens)
     estimate = bound or score
@@ -324,6 +411,9 @@ def _pair(
         if i not in open_old or j not in open_new:
             continue  # taken by a better pair; its exact score would come no earlier
         if not exact:
+            budget = _budget.get()
+            if budget is not None and budget[0] <= 0:
+                continue  # no exact scores left in this diff: this pair can no longer be scored
             heapq.heappush(heap, (-score(old[i], new[j]), distance, negative_i, negative_j, True))
             continue
         pairs.append((i, j))
@@ -333,12 +423,73 @@ def _pair(
             [j for j in free_new if j in open_new])
 
 
+#: Up to this many lines on both sides, a block of a list section is aligned by difflib's
+#: SequenceMatcher (a longest-common-subsequence alignment, quadratic at worst).  A larger block
+#: is first cut at the lines that occur once in each version and in the same order (the anchors of
+#: a "patience" diff, found in n log n), and each piece between anchors aligned the same way; a
+#: larger piece without such a line is one block aligned by position (equal texts pair first).
+ALIGN_LINES = 2_000
+Opcode = tuple[str, int, int, int, int]
+
+
+def _opcodes(old: Sequence[str], new: Sequence[str], old_at: int = 0, new_at: int = 0) -> list[Opcode]:
+    """difflib-style opcodes (equal, replace, delete, insert) aligning two lists of keys."""
+    if not old and not new:
+        return []
+    if len(old) <= ALIGN_LINES and len(new) <= ALIGN_LINES:
+        return [(tag, i1 + old_at, i2 + old_at, j1 + new_at, j2 + new_at)
+                for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes()]
+    anchors = _anchors(old, new)
+    if not anchors:
+        tag = "replace" if old and new else "delete" if old else "insert"
+        return [(tag, old_at, old_at + len(old), new_at, new_at + len(new))]
+    codes: list[Opcode] = []
+    i0 = j0 = 0
+    for i, j in [*anchors, (len(old), len(new))]:
+        if i > i0 or j > j0:
+            codes += _opcodes(old[i0:i], new[j0:j], old_at + i0, new_at + j0)
+        if i < len(old):
+            if codes and codes[-1][0] == "equal" and codes[-1][2] == old_at + i and codes[-1][4] == new_at + j:
+                codes[-1] = ("equal", codes[-1][1], old_at + i + 1, codes[-1][3], new_at + j + 1)
+            else:
+                codes.append(("equal", old_at + i, old_at + i + 1, new_at + j, new_at + j + 1))
+        i0, j0 = i + 1, j + 1
+    return codes
+
+
+def _anchors(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
+    """``(i, j)`` of the keys that occur exactly once in each list, the longest run of them that is
+    in the same order in both (a longest increasing subsequence, n log n)."""
+    counts_old, counts_new = Counter(old), Counter(new)
+    position = {key: i for i, key in enumerate(old) if counts_old[key] == 1}
+    pairs = sorted((position[key], j) for j, key in enumerate(new) if counts_new[key] == 1 and key in position)
+    # Longest increasing subsequence of the j's (patience sorting with back-links).
+    tails: list[int] = []
+    tail_at: list[int] = []
+    back: list[int] = [-1] * len(pairs)
+    for index, (_, j) in enumerate(pairs):
+        place = bisect_left(tails, j)
+        if place == len(tails):
+            tails.append(j)
+            tail_at.append(index)
+        else:
+            tails[place] = j
+            tail_at[place] = index
+        back[index] = tail_at[place - 1] if place else -1
+    chain: list[tuple[int, int]] = []
+    index = tail_at[-1] if tail_at else -1
+    while index >= 0:
+        chain.append(pairs[index])
+        index = back[index]
+    return chain[::-1]
+
+
 def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[ChangeRecord]:
     """Items of a list section, aligned in order; a replaced block pairs similar items as modifications."""
     records: list[ChangeRecord] = []
-    matcher = SequenceMatcher(None, [_key(i.text) for i in old], [_key(i.text) for i in new], autojunk=False)
+    old_keys, new_keys = [_key(i.text) for i in old], [_key(i.text) for i in new]
     matchers: dict[str, SequenceMatcher] = {}
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(old_keys, new_keys):
         if tag == "equal":
             continue
         pairs, removed, added = _pair(old[i1:i2], new[j1:j2], lambda item: _key(item.text),
@@ -346,6 +497,8 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
                                       lambda a, b: _similarity_bound(a.text, b.text),
                                       lambda item: _tokens(item.text))
         for i, j in pairs:
+            if old_keys[i1 + i] == new_keys[j1 + j]:
+                continue  # the same text at its place in a block aligned by position (see _opcodes)
             before, after = old[i1 + i], new[j1 + j]
             records.append(ChangeRecord(section, "modified", before.text, after.text, before.line, after.line,
                                         organization=after.organization or before.organization))
@@ -360,7 +513,7 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
     return records
 
 
-def _organizations(old: WorkRegister, new: WorkRegister) -> list[ChangeRecord]:
+def _organizations(old: WorkRegister, new: WorkRegister, template: Template) -> list[ChangeRecord]:
     if old.organizations is None or new.organizations is None:
         return _scalar(
             "organizations",
@@ -374,23 +527,24 @@ def _organizations(old: WorkRegister, new: WorkRegister) -> list[ChangeRecord]:
             "organizations", "modified", old.organizations.text, new.organizations.text,
             old.organizations.line, new.organizations.line, fields=("statement",),
         ))
-    for role in ("partner", "dmtf"):
-        before = getattr(old.organizations, role)
-        after = getattr(new.organizations, role)
+    for role, before, after in (
+        (template.parties.partner, old.organizations.partner, new.organizations.partner),
+        (template.parties.host, old.organizations.host, new.organizations.host),
+    ):
         # The partner's identity: the same name and abbreviation, however the sentence is worded.
-        # (DMTF is DMTF whether spelled out or not.)
+        # (The host is the host whether spelled out or not.)
         # An abbreviation that one version does not spell out is not a change.
         identity_changed = _key(before.name) != _key(after.name) or (
             before.abbreviation is not None and after.abbreviation is not None
             and before.abbreviation != after.abbreviation
         )
-        if role == "partner" and identity_changed:
+        if role == template.parties.partner and identity_changed:
             records.append(ChangeRecord(
                 "organizations", "modified", _org_text(before), _org_text(after), before.line, after.line,
                 organization=role,
             ))
         for record in _items("organizations", before.description, after.description):
-            records.append(ChangeRecord(**{**record.__dict__, "organization": role}))
+            records.append(replace(record, organization=role))
     return records
 
 
@@ -486,35 +640,62 @@ def _contacts(old: Sequence[Contact], new: Sequence[Contact]) -> list[ChangeReco
     return records
 
 
-def _first_mentions(register: WorkRegister, vocabulary: Vocabulary) -> dict[str, int | None]:
-    """Line of the first scope text mentioning each group."""
-    lines: dict[str, int | None] = {}
-    sources: Iterable[tuple[str, int | None]] = [
-        *((item.text, item.line) for item in (*register.benefits, *register.activities, *register.documentation)),
-        *((milestone.deliverable, milestone.line) for milestone in register.milestones),
-        *((contact.text, contact.line) for contact in register.points_of_contact),
-    ]
-    for text, line in sources:
-        for group in vocabulary.groups_in(text):
-            lines.setdefault(group, line)
-    return lines
+def _scope_texts(register: WorkRegister) -> list[tuple[str, int | None]]:
+    """The texts :func:`scope_texts` reads, in its order, each with its line."""
+    texts = [(item.text, item.line) for item in (*register.benefits, *register.activities, *register.documentation)]
+    texts += [(milestone.deliverable, milestone.line) for milestone in register.milestones]
+    texts += [(contact.text, contact.line) for contact in register.points_of_contact]
+    return texts
+
+
+# Joins the texts of one register for a search across all of them: neither a word character nor
+# whitespace, so no vocabulary word matches across two texts.
+_SEPARATOR = "\x00"
+
+
+def _first_mention(texts: list[tuple[str, int | None]], joined: str, starts: list[int],
+                   pattern: re.Pattern[str]) -> tuple[bool, int | None]:
+    """``(mentioned, line of the first text that mentions it)`` for a group's pattern."""
+    match = pattern.search(joined)
+    if match is None:
+        return False, None
+    return True, texts[bisect_right(starts, match.start()) - 1][1]
 
 
 def _scope(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list[ChangeRecord]:
-    # The groups first mentioned are the scope: _first_mentions reads the texts scope_of() reads.
-    old_lines, new_lines = _first_mentions(old, vocabulary), _first_mentions(new, vocabulary)
-    before, after = frozenset(old_lines), frozenset(new_lines)
-    records = [
-        ChangeRecord("scope", "added", None, group, None, new_lines.get(group),
-                     committees=frozenset(vocabulary.involved_in(group)), group=group)
-        for group in sorted(after - before)
-    ]
-    records += [
-        ChangeRecord("scope", "removed", group, None, old_lines.get(group), None,
-                     committees=frozenset(vocabulary.involved_in(group)), group=group)
-        for group in sorted(before - after)
-    ]
-    return records
+    """The groups added to or removed from the register's scope (:func:`scope_of`), each with the
+    line of the first text that mentions it.
+
+    A group mentioned by a text both versions have is in both scopes, so only the groups the other
+    texts mention can change; for each of those one search of each version's texts (joined) says
+    whether, and where first, it is mentioned.  Linear in the texts, not in texts × groups."""
+    old_texts, new_texts = _scope_texts(old), _scope_texts(new)
+    old_set, new_set = {text for text, _ in old_texts}, {text for text, _ in new_texts}
+    candidates: set[str] = set()
+    for text in (old_set ^ new_set):
+        candidates |= vocabulary.groups_in(text)
+    if not candidates:
+        return []
+    sides = []
+    for texts in (old_texts, new_texts):
+        starts, offset = [], 0
+        for text, _ in texts:
+            starts.append(offset)
+            offset += len(text) + 1
+        sides.append((texts, _SEPARATOR.join(text for text, _ in texts), starts))
+    records: list[ChangeRecord] = []
+    removed: list[ChangeRecord] = []
+    for group in sorted(candidates):
+        pattern = vocabulary.pattern(group)
+        (in_old, old_line), (in_new, new_line) = (_first_mention(*side, pattern) for side in sides)
+        committees = frozenset(vocabulary.involved_in(group))
+        if in_new and not in_old:
+            records.append(ChangeRecord("scope", "added", None, group, None, new_line, committees=committees,
+                                        group=group))
+        elif in_old and not in_new:
+            removed.append(ChangeRecord("scope", "removed", group, None, old_line, None, committees=committees,
+                                        group=group))
+    return records + removed
 
 
-__all__ = ["ChangeRecord", "SECTION_IDS", "as_fact", "diff_registers", "scope_texts"]
+__all__ = ["ChangeRecord", "as_fact", "change_sections", "diff_registers", "scope_texts"]

@@ -38,8 +38,10 @@ def strip_bullet(text: str) -> str:
 
 def strip_markup(text: str) -> str:
     """Text without Markdown links, autolink brackets and emphasis, whitespace collapsed."""
-    if not _MARKUP_CHARS.search(text):  # most lines: nothing for the patterns below to remove
-        return _WHITESPACE.sub(" ", text).strip()
+    if "[" not in text and "<" not in text and "*" not in text and "_" not in text:
+        # Most lines: nothing for the patterns below to remove.  str.split() splits at exactly
+        # the characters ``\s`` matches (str.isspace), without a regular expression.
+        return " ".join(text.split())
     text = _LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)
     for pattern in _STRONG + _EMPHASIS:
@@ -50,11 +52,30 @@ def strip_markup(text: str) -> str:
 
 def clean(text: str) -> str:
     """A document line as content: no heading marks, bullet or Markdown; single spaces."""
-    return strip_markup(strip_bullet(_MARKDOWN_HEADING.sub("", text.strip())))
+    text = text.strip()
+    if text[:1] == "#":
+        text = _MARKDOWN_HEADING.sub("", text)
+    bullet = _BULLET.match(text)
+    return strip_markup(text[bullet.end():] if bullet else text)
+
+
+def _may_be_done(text: str) -> bool:
+    """False when ``text`` cannot end in a done marker: every marker ends in one of _DONE_ENDINGS,
+    then at most one full stop and whitespace.  Spares the two patterns on almost every text."""
+    tail = text.rstrip()
+    if tail.endswith("."):
+        tail = tail[:-1].rstrip()
+    return tail[-11:].lower().endswith(_DONE_ENDINGS)
+
+
+_DONE_ENDINGS = tuple(f"{word}{close}" for word in ("done", "complete", "completed") for close in ("", ")", "]")) + (
+    "x]", "✓", "✔")
 
 
 def split_done(text: str) -> tuple[str, bool]:
     """``(text without its done marker, whether it had one)``."""
+    if not _may_be_done(text):
+        return text.strip(), False
     if _DONE_ALONE.fullmatch(text):
         return "", True
     stripped = _DONE.sub("", text)
@@ -63,6 +84,10 @@ def split_done(text: str) -> tuple[str, bool]:
 
 def comparable(text: str) -> str:
     """Text normalised for comparison: no markup, bullets or done marker; plain quotes and dashes."""
-    text = clean(text).translate(_QUOTES)
+    text = clean(text)  # whitespace collapsed and stripped already
+    if not text.isascii():
+        text = text.translate(_QUOTES)
+    if not _may_be_done(text):
+        return text
     text, _ = split_done(text)
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())

@@ -176,7 +176,7 @@ def _placeholders(register: WorkRegister, template: Template, report) -> None:
         check("date initiated", register.date_initiated.text, register.date_initiated.line)
     if register.organizations:
         check("alliance organizations", register.organizations.text, register.organizations.line)
-        for organization in (register.organizations.partner, register.organizations.dmtf):
+        for organization in (register.organizations.partner, register.organizations.host):
             for item in organization.description:
                 check(f"the description of {organization.abbreviation or organization.name}", item.text, item.line)
     sections: dict[str, tuple[Item, ...]] = {
@@ -204,8 +204,8 @@ def _placeholders(register: WorkRegister, template: Template, report) -> None:
         check("review date", register.review_date.text, register.review_date.line)
     if register.corresponding_document:
         check("corresponding document", register.corresponding_document.text, register.corresponding_document.line)
-    if register.board_approval:
-        check("board approval", register.board_approval.text, register.board_approval.line)
+    if register.approval:
+        check("board approval", register.approval.text, register.approval.line)
     _empty_sections(register, template, report)
 
 
@@ -219,7 +219,7 @@ def _empty_sections(register: WorkRegister, template: Template, report) -> None:
         "review_date": bool(register.review_date and register.review_date.text),
         "points_of_contact": bool(register.points_of_contact),
         "corresponding_document": bool(register.corresponding_document and register.corresponding_document.text),
-        "board_approval": bool(register.board_approval and register.board_approval.text),
+        template.approval: bool(register.approval and register.approval.text),
     }
     for section in template.required:
         heading = register.heading(section)
@@ -228,12 +228,12 @@ def _empty_sections(register: WorkRegister, template: Template, report) -> None:
 
 
 def _board_resolution(register: WorkRegister, policy: CompiledPolicy, template: Template, report) -> None:
-    recorded_by = policy.records().get("board_approval")
+    recorded_by = policy.records().get(template.approval)
     if recorded_by is None:
         return  # the policy asks no register to record a board approval
     cite = _cite(policy, recorded_by[1])
-    title = template.title("board_approval")
-    approval = register.board_approval
+    title = template.title(template.approval)
+    approval = register.approval
     if approval is None:
         report("missing-board-resolution", f"'{title}' not recorded {cite}", None)
         return
@@ -251,7 +251,7 @@ def _contacts(register: WorkRegister, template: Template, report) -> None:
     if heading is None:
         return
     partner = register.partner_name or "the partner"
-    for role, name in (("partner", partner), ("dmtf", template.host.name)):
+    for role, name in ((template.parties.partner, partner), (template.parties.host, template.host.name)):
         listed = [contact for contact in register.points_of_contact if contact.organization == role]
         if not any(contact.is_real for contact in listed):
             line = listed[0].line if listed else heading.line
@@ -261,7 +261,7 @@ def _contacts(register: WorkRegister, template: Template, report) -> None:
 def _dated_fields(register: WorkRegister) -> list[tuple[str, object]]:
     document = register.corresponding_document
     return [("date initiated", register.date_initiated),
-            ("board approval date", register.board_approval.date if register.board_approval else None),
+            ("board approval date", register.approval.date if register.approval else None),
             ("partner approval date", document.approval_date if document else None),
             ("next review date", register.review_date)]
 
@@ -305,8 +305,8 @@ def _review(register: WorkRegister, today: date, policy: CompiledPolicy, report)
             reasons.append(f"the register's own next review date ({review.year_month}) has passed")
             line = review.line
     approvals = []  # dates outside the window are findings of their own, not used here
-    if register.board_approval and register.board_approval.date and _in_window(register.board_approval.date.value):
-        approvals.append((register.board_approval.date.value, register.board_approval.date.line, "board approval"))
+    if register.approval and register.approval.date and _in_window(register.approval.date.value):
+        approvals.append((register.approval.date.value, register.approval.date.line, "board approval"))
     document = register.corresponding_document
     if document and document.approval_date and _in_window(document.approval_date.value):
         approvals.append((document.approval_date.value, document.approval_date.line, "partner approval"))

@@ -1,45 +1,39 @@
-"""The work register model: what a DSP4003 work register says, each piece keeping the line it came from.
+"""The work register model: what a work register says, each piece keeping the line it came from.
 
-Every model is frozen and forbids unknown keys, so a register read back from YAML or JSON is either
-exactly what was written or an error. ``line`` is the 1-based line of the source document (for
-``.docx`` input: the 1-based position in the paragraph/table-row sequence); None when not known.
+Plain frozen dataclasses with slots: a large register is hundreds of thousands of these, and
+building them must cost no more than a tuple (no validation on the hot path of ``show``, ``diff``
+and ``lint``).  A register read back from YAML or JSON is validated at that edge instead
+(:func:`workreg.registers.read.register_from_data`), where unknown keys are errors.
+
+``line`` is the 1-based line of the source document (for ``.docx`` input: the 1-based position in
+the paragraph/table-row sequence); None when not known.
+
+Who the parties are and which section records the host's approval are the register template's
+(:mod:`workreg.registers.template`): an item's ``organization`` is a party id of the template
+(``partner``, or the host's id), and the approval record is written under the template's
+approval section id.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, fields
 from datetime import date
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from workreg.registers.placeholders import placeholders_in
 
-OrganizationRole = Literal["partner", "dmtf"]
+#: A ``YYYY-MM`` month, as :attr:`MonthText.year_month` holds it.
+YEAR_MONTH = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
 
-SectionId = Literal[
-    "organizations",
-    "background",
-    "partner_description",
-    "benefits",
-    "activities",
-    "limitations",
-    "milestones",
-    "access",
-    "documentation",
-    "review_date",
-    "points_of_contact",
-    "corresponding_document",
-    "board_approval",
-    "additional_considerations",
-]
+# Validation of a model read from YAML/JSON (pydantic, at the edge) forbids unknown keys.
+_FORBID = {"extra": "forbid"}
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Text:
     """A piece of document text and the line it came from."""
+
+    __pydantic_config__ = _FORBID
 
     text: str
     line: int | None = None
@@ -50,28 +44,40 @@ class Text(_Frozen):
         return placeholders_in(self.text)
 
 
+@dataclass(frozen=True, slots=True)
 class DateText(Text):
     """A date as written, and as a calendar date when it can be read as one."""
 
     value: date | None = None
 
 
+@dataclass(frozen=True, slots=True)
 class MonthText(Text):
     """A month as written (``The next review date is expected to be July 2016``) and as ``YYYY-MM``."""
 
-    year_month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    year_month: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.year_month is not None and not YEAR_MONTH.fullmatch(self.year_month):
+            raise ValueError(f"year_month '{self.year_month}' is not a month written YYYY-MM")
 
 
+@dataclass(frozen=True, slots=True)
 class Item(Text):
     """One bullet or paragraph of a section, with the sub-heading it sits under and whose it is."""
 
     group: str | None = None
-    organization: OrganizationRole | None = None
-    label: bool = Field(default=False, description="the line introduces the lines after it (a sub-heading)")
+    #: The party the item belongs to (a party id of the template), None when not said.
+    organization: str | None = None
+    #: The line introduces the lines after it (a sub-heading).
+    label: bool = False
 
 
-class Organization(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Organization:
     """One of the two organizations in the alliance."""
+
+    __pydantic_config__ = _FORBID
 
     name: str
     abbreviation: str | None = None
@@ -79,24 +85,31 @@ class Organization(_Frozen):
     description: tuple[Item, ...] = ()
 
 
-class Organizations(_Frozen):
-    """The ``Alliance Organizations`` statement: the partner and DMTF."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Organizations:
+    """The ``Alliance Organizations`` statement: the partner and the host (the template's other party).
+
+    Written out (YAML/JSON) with the host under the template's host id (``host.id``)."""
+
+    __pydantic_config__ = _FORBID
 
     text: str
     line: int | None = None
     partner: Organization
-    dmtf: Organization
+    host: Organization
 
 
-class Milestone(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Milestone:
     """One row of the milestone table."""
+
+    __pydantic_config__ = _FORBID
 
     deliverable: str
     timeframe: str = ""
     done: bool = False
-    groups: tuple[str, ...] = Field(
-        default=(), description="DMTF working groups, forums and committees the milestone involves (sorted)"
-    )
+    #: The vocabulary's bodies the milestone involves and the committees they report to (sorted).
+    groups: tuple[str, ...] = ()
     line: int | None = None
 
     @property
@@ -105,13 +118,18 @@ class Milestone(_Frozen):
         return placeholders_in(self.deliverable) + placeholders_in(self.timeframe)
 
 
-class Contact(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Contact:
     """A point of contact as listed under its organization."""
+
+    __pydantic_config__ = _FORBID
 
     text: str
     line: int | None = None
-    organization: OrganizationRole | None = None
-    group: str | None = Field(default=None, description="the label the contact is listed under, e.g. 'OCP'")
+    #: The party the contact is listed for (a party id of the template).
+    organization: str | None = None
+    #: The label the contact is listed under, e.g. 'OCP'.
+    group: str | None = None
     name: str | None = None
     role: str | None = None
     email: str | None = None
@@ -127,16 +145,23 @@ class Contact(_Frozen):
         return not self.placeholders and bool(self.name or self.email or self.role)
 
 
-class CorrespondingDocument(_Frozen):
+@dataclass(frozen=True, slots=True)
+class CorrespondingDocument:
     """The partner's corresponding document statement and the partner's approval date."""
+
+    __pydantic_config__ = _FORBID
 
     text: str
     line: int | None = None
     approval_date: DateText | None = None
 
 
-class BoardApproval(_Frozen):
-    """The DMTF Board of Directors approval: resolution id and date."""
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """The host's approval of the register (the template's approval section): the id of the record
+    that approved it (a resolution) and its date."""
+
+    __pydantic_config__ = _FORBID
 
     text: str
     line: int | None = None
@@ -144,35 +169,44 @@ class BoardApproval(_Frozen):
     date: DateText | None = None
 
 
-class ProcessReference(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProcessReference:
     """The process document a register names as its own (``... can be found in DSP4003 ... 1.6.0.pdf``)."""
 
-    document: str = Field(description='The document id, e.g. "DSP4003".')
-    version: str | None = Field(default=None, description='Its version as written, e.g. "1.6.0"; None when not given.')
+    __pydantic_config__ = _FORBID
+
+    #: The document id, e.g. "DSP4003".
+    document: str
+    #: Its version as written, e.g. "1.6.0"; None when not given.
+    version: str | None = None
     text: str
     line: int | None = None
 
 
-class SectionHeading(_Frozen):
-    """A template section the document has, with its heading as written."""
+@dataclass(frozen=True, slots=True)
+class SectionHeading:
+    """A template section the document has (its id in the template), with its heading as written."""
 
-    id: SectionId
+    __pydantic_config__ = _FORBID
+
+    id: str
     heading: str
     line: int | None = None
 
 
-class WorkRegister(_Frozen):
-    """A DSP4003 alliance partner work register."""
+@dataclass(frozen=True, slots=True)
+class WorkRegister:
+    """An alliance partner work register, read by the sections of a register template."""
+
+    __pydantic_config__ = _FORBID
 
     title: Text
     version: Text | None = None
     date_initiated: DateText | None = None
-    introduction: Text | None = Field(
-        default=None, description="the paragraph between the title block and the first section heading"
-    )
-    process: ProcessReference | None = Field(
-        default=None, description="the process document (and version) the register names for its review and update"
-    )
+    #: The paragraph between the title block and the first section heading.
+    introduction: Text | None = None
+    #: The process document (and version) the register names for its review and update.
+    process: ProcessReference | None = None
     organizations: Organizations | None = None
     sections: tuple[SectionHeading, ...] = ()
     background: tuple[Item, ...] = ()
@@ -185,14 +219,14 @@ class WorkRegister(_Frozen):
     review_date: MonthText | None = None
     points_of_contact: tuple[Contact, ...] = ()
     corresponding_document: CorrespondingDocument | None = None
-    board_approval: BoardApproval | None = None
+    #: The host's approval (written out under the template's approval section id).
+    approval: Approval | None = None
     additional_considerations: tuple[Item, ...] = ()
-    unread: tuple[Text, ...] = Field(
-        default=(), description="lines of the document workreg did not read into any field (listed, never dropped)"
-    )
+    #: Lines of the document workreg did not read into any field (listed, never dropped).
+    unread: tuple[Text, ...] = ()
 
     def has_section(self, section: str) -> bool:
-        """True when the document has the template section ``section`` (a SectionId)."""
+        """True when the document has the template section ``section``."""
         return any(heading.id == section for heading in self.sections)
 
     def heading(self, section: str) -> SectionHeading | None:
@@ -206,3 +240,28 @@ class WorkRegister(_Frozen):
             return None
         partner = self.organizations.partner
         return partner.abbreviation or partner.name
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The fields of a model class, in order (cached on first use)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(item.name for item in fields(cls))
+    return names
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def as_data(node: object) -> object:
+    """A model (or part of one) as plain JSON data: fields in order, tuples as lists, dates ISO."""
+    if isinstance(node, tuple):
+        return [as_data(item) for item in node]
+    if isinstance(node, date):
+        return node.isoformat()
+    names = _FIELD_NAMES.get(type(node)) if not isinstance(node, (str, int, float, bool)) else None
+    if names is None and hasattr(node, "__dataclass_fields__"):
+        names = field_names(type(node))
+    if names is None:
+        return node
+    return {name: as_data(getattr(node, name)) for name in names}

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from workreg.errors import RegisterError
 from workreg.registers.dates import parse_date, parse_year_month
 from workreg.registers.inline import clean, is_bullet, split_done, strip_markup
 from workreg.registers.model import (
-    BoardApproval,
+    Approval,
     Contact,
     CorrespondingDocument,
     DateText,
@@ -23,9 +23,10 @@ from workreg.registers.model import (
     SectionHeading,
     Text,
     WorkRegister,
+    field_names,
 )
 from workreg.registers.structure import Line, RawSection, split_sections
-from workreg.registers.template import Template, default_template
+from workreg.registers.template import Parties, Template, default_template
 
 GroupsOf = Callable[[str], tuple[str, ...]]
 
@@ -60,12 +61,14 @@ _ROLE_WORDS = frozenset(
 class _Partner:
     """What the parser knows of the partner's names, to tell whose a sub-heading is.
 
-    ``host`` matches the names of the organization on the other side (the template's host).
+    ``host`` matches the names of the organization on the other side (the template's host);
+    ``parties`` are the ids the template gives the two sides.
     """
 
     name: str | None
     abbreviation: str | None
     host: re.Pattern[str]
+    parties: Parties
 
     def named_in(self, subject: str) -> bool:
         if self.abbreviation and re.search(rf"\b{re.escape(self.abbreviation)}\b", subject):
@@ -132,30 +135,42 @@ def parse_lines(
         review_date=_review_date(by_id.get("review_date")),
         points_of_contact=tuple(_contacts(items("points_of_contact"), partner, seen)),
         corresponding_document=_corresponding_document(by_id.get("corresponding_document"), seen),
-        board_approval=_board_approval(by_id.get("board_approval"), seen),
+        approval=_approval(by_id.get(template.approval), seen),
         additional_considerations=items("additional_considerations"),
     )
-    understood = seen | _model_lines(register)
-    unread = tuple(
-        Text(text=clean(line.text), line=line.number)
-        for line in lines if clean(line.text) and line.number not in understood
-    )
-    return register.model_copy(update={"unread": unread}) if unread else register
+    understood = seen
+    _model_lines(register, understood)
+    unread = []
+    for line in lines:
+        if line.number not in understood:
+            text = clean(line.text)
+            if text:
+                unread.append(Text(text=text, line=line.number))
+    return replace(register, unread=tuple(unread)) if unread else register
 
 
-def _model_lines(node) -> set[int]:
-    """Every line number a model (or part of one) keeps."""
-    found: set[int] = set()
+# Models whose only line is their own (no parts with lines of their own).
+_FLAT = frozenset({Text, DateText, MonthText, Item, Milestone, Contact, SectionHeading})
+
+
+def _model_lines(node: object, found: set[int] | None = None) -> set[int]:
+    """Every line number a model (or part of one) keeps, added to ``found`` (and returned)."""
+    found = set() if found is None else found
     if isinstance(node, tuple):
         for item in node:
-            found |= _model_lines(item)
-    elif hasattr(type(node), "model_fields"):
-        for name in type(node).model_fields:
-            value = getattr(node, name)
-            if name == "line" and isinstance(value, int):
+            if type(item) in _FLAT:  # most of a register: rows and items without parts
+                if item.line is not None:
+                    found.add(item.line)
+            elif hasattr(item, "__dataclass_fields__"):
+                _model_lines(item, found)
+        return found
+    for name in field_names(type(node)):
+        value = getattr(node, name)
+        if name == "line":
+            if value is not None:
                 found.add(value)
-            elif isinstance(value, tuple) or hasattr(type(value), "model_fields"):
-                found |= _model_lines(value)
+        elif isinstance(value, tuple) or hasattr(value, "__dataclass_fields__"):
+            _model_lines(value, found)
     return found
 
 
@@ -273,7 +288,7 @@ def _partner_names(section: RawSection | None, title: str, lines: list[Line], te
                 match = re.match(rf"\s*([A-Z][A-Z0-9&-]{{1,11}})\s*/\s*(?:the\s+)?{host_abbreviation}\b", title)
                 if match:
                     abbreviation = match.group(1)
-    return _Partner(name=name, abbreviation=abbreviation, host=host)
+    return _Partner(name=name, abbreviation=abbreviation, host=host, parties=template.parties)
 
 
 def _organizations(
@@ -284,7 +299,7 @@ def _organizations(
     if partner.name is None:
         return None
     partner_description: list[Item] = []
-    dmtf_description: list[Item] = []
+    host_description: list[Item] = []
     if section is not None:
         current: list[Item] | None = None
         for line in section.body:
@@ -295,7 +310,7 @@ def _organizations(
                 # "Open Compute Project" / "DMTF": a description of one organization follows.
                 seen.add(line.number)
                 if partner.host.search(text) and not partner.named_in(text):
-                    current = dmtf_description
+                    current = host_description
                 else:
                     current = partner_description
                 continue
@@ -304,9 +319,9 @@ def _organizations(
     if "partner_description" in by_id:
         partner_description.extend(_items(by_id["partner_description"].body, partner))
     host = template.host
-    dmtf_name = host.name
+    host_name = host.name
     if statement is not None and re.search(r"\s+".join(map(re.escape, host.full_name.split())), statement.text, re.I):
-        dmtf_name = host.full_name
+        host_name = host.full_name
     return Organizations(
         text=clean(statement.text) if statement is not None else title.text,
         line=statement.number if statement is not None else title.line,
@@ -316,11 +331,11 @@ def _organizations(
             line=statement.number if statement is not None else title.line,
             description=tuple(partner_description),
         ),
-        dmtf=Organization(
-            name=dmtf_name,
+        host=Organization(
+            name=host_name,
             abbreviation=host.abbreviation,
             line=statement.number if statement is not None else None,
-            description=tuple(dmtf_description),
+            description=tuple(host_description),
         ),
     )
 
@@ -333,31 +348,35 @@ def _is_subheading(text: str) -> bool:
 # --- list sections -------------------------------------------------------------------------------
 
 
+_THE_FOLLOWING = re.compile(r"\bthe following\b", re.IGNORECASE)
+
+
 def _is_label(text: str, next_is_bullet: bool) -> bool:
     """A line that introduces the lines after it: ``OCP:``, ``DMTF will benefit from:``, ``Checklist``."""
     words = len(text.split())
     if text.endswith(":") and words <= 25:
         return True
-    if re.search(r"\bthe following\b", text, re.IGNORECASE):
+    if _THE_FOLLOWING.search(text):
         return True
     return next_is_bullet and words <= 8 and not text.endswith(_TERMINAL_PUNCTUATION)
 
 
 def _organization_of(label: str, partner: _Partner) -> str | None:
-    """Whose items a label introduces: ``partner``, ``dmtf`` or None (both, or not said)."""
+    """Whose items a label introduces: the partner's or the host's party id, or None (both, or not said)."""
     subject = _LABEL_SUBJECT_END.split(label, maxsplit=1)[0]
     subject = re.sub(r"^(?:the|for|from)\s+", "", subject.strip(), flags=re.IGNORECASE)
-    by_dmtf = bool(partner.host.search(subject))
+    by_host = bool(partner.host.search(subject))
     by_partner = partner.named_in(subject) or bool(re.search(r"\bpartner\b", subject, re.IGNORECASE))
-    if by_dmtf and not by_partner:
-        return "dmtf"
-    if by_partner and not by_dmtf:
-        return "partner"
+    if by_host and not by_partner:
+        return partner.parties.host
+    if by_partner and not by_host:
+        return partner.parties.partner
     return None
 
 
 def _items(body: list[Line], partner: _Partner) -> list[Item]:
-    entries = [(line, line.text.strip()) for line in body if line.text.strip()]
+    entries = [(line, raw) for line in body if (raw := line.text.strip())]
+    bullets = [is_bullet(raw) for _, raw in entries] + [False]
     items: list[Item] = []
     group: str | None = None
     organization: str | None = None
@@ -365,8 +384,7 @@ def _items(body: list[Line], partner: _Partner) -> list[Item]:
         text = clean(raw)
         if not text:
             continue
-        next_is_bullet = index + 1 < len(entries) and is_bullet(entries[index + 1][1])
-        if not is_bullet(raw) and _is_label(text, next_is_bullet):
+        if not bullets[index] and _is_label(text, bullets[index + 1]):
             group = text.rstrip(":").strip()
             organization = _organization_of(group, partner)
             items.append(Item(text=text, line=line.number, group=group, organization=organization, label=True))
@@ -467,7 +485,7 @@ def _bulleted_milestones(body: list[Line], groups_of: GroupsOf) -> list[Mileston
         match = _TRAILING_TIMEFRAME.match(text)
         deliverable, timeframe = (match["deliverable"], match["timeframe"]) if match else (text, "")
         milestone = _milestone(deliverable, timeframe, line.number, groups_of)
-        milestones.append(milestone.model_copy(update={"done": milestone.done or done}))
+        milestones.append(replace(milestone, done=True) if done else milestone)
     return milestones
 
 
@@ -511,7 +529,8 @@ def _corresponding_document(section: RawSection | None, seen: set[int]) -> Corre
     return CorrespondingDocument(text=text, line=number if number is not None else section.line, approval_date=approval)
 
 
-def _board_approval(section: RawSection | None, seen: set[int]) -> BoardApproval | None:
+def _approval(section: RawSection | None, seen: set[int]) -> Approval | None:
+    """The host's approval record: ``Board Resolution 2020-03-01 on March 9, 2020``."""
     if section is None:
         return None
     text, number = _first_text(section, seen)
@@ -525,7 +544,7 @@ def _board_approval(section: RawSection | None, seen: set[int]) -> BoardApproval
     date_match = re.search(_ON_DATE, rest, re.IGNORECASE)
     if date_match:
         approval_date = DateText(text=date_match["date"], line=number, value=parse_date(date_match["date"]))
-    return BoardApproval(
+    return Approval(
         text=text, line=number if number is not None else section.line, resolution=resolution, date=approval_date
     )
 
@@ -579,7 +598,7 @@ def _contacts(items: tuple[Item, ...], partner: _Partner, seen: set[int]) -> lis
             continue
         organization = item.organization
         if organization is None and item.group is not None and not partner.host.search(item.group):
-            organization = "partner"
+            organization = partner.parties.partner
         if item.placeholders:
             name = role = email = None
         else:

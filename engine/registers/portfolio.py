@@ -152,7 +152,7 @@ def _real(text) -> str | None:
 
 
 def _row(file: str, register, cycle: ReviewCycle | None, today: date, policy_ref: str) -> Row:
-    board = register.board_approval
+    board = register.approval
     board_resolution = _real(board.resolution) if board and board.resolution else None
     board_date = board.date.value if board and board.date and board.date.value else None
     document = register.corresponding_document

@@ -11,21 +11,20 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
 from workreg.errors import RegisterError, UsageError, did_you_mean
 from workreg.inputs import MAX_DATA_BYTES, MAX_DOCUMENT_BYTES, line_for, parse_json, parse_yaml, read_bytes
-from workreg.registers.model import WorkRegister
+from workreg.registers.model import WorkRegister, as_data
 from workreg.registers.parse import parse_lines
 from workreg.registers.structure import Line
 
 if TYPE_CHECKING:
+    from workreg.registers.template import Template
     from workreg.registers.vocabulary import Vocabulary
 
 MODEL_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 DUMP_FORMATS = ("yaml", "json")
 
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
 # Control characters that never occur in a text document (tab, newlines, form feed, VT are fine).
 _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
@@ -93,13 +92,12 @@ def decode(data: bytes, *, file: str) -> str:
 def text_lines(text: str) -> list[Line]:
     """Numbered lines of a text export, cleaned of Word artefacts (bookmarks, no-break spaces)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        raw = _BOOKMARK.sub("", raw)
-        raw = raw.replace("\xa0", " ").replace("\u200b", "").replace("\x0b", " ").replace("\x0c", "")
-        # Keep leading and lone tabs: in Word's export they mark (empty) table cells.
-        lines.append(Line(number, raw.rstrip(" \u2028\u2029")))
-    return lines
+    # Whole-text replacements (one pass each, not one per line); a bookmark never spans lines.
+    if "[bookmark:" in text:
+        text = _BOOKMARK.sub("", text)
+    text = text.replace("\xa0", " ").replace("\u200b", "").replace("\x0b", " ").replace("\x0c", "")
+    # Keep leading and lone tabs: in Word's export they mark (empty) table cells.
+    return [Line(number, raw.rstrip(" \u2028\u2029")) for number, raw in enumerate(text.split("\n"), start=1)]
 
 
 def _docx_lines(path: Path, data: bytes) -> list[Line]:
@@ -115,24 +113,80 @@ def _read_model(text: str, kind: str, *, file: str) -> WorkRegister:
         data = parse_json(text, file, error=RegisterError)
     else:
         data, lines = parse_yaml(text, file, error=RegisterError)
+    return register_from_data(data, file=file, lines=lines)
+
+
+def register_from_data(data: object, *, file: str = "<model>", lines: dict | None = None,
+                       template: Template | None = None) -> WorkRegister:
+    """The register a model file's data (as :func:`dump_register` writes it) holds; RegisterError naming
+    the first problem (and its line, when ``lines`` maps data paths to lines) when it holds none.
+
+    The one place the model is validated (by pydantic, the project's validator of files): the
+    parser builds its models directly."""
+    from pydantic import TypeAdapter, ValidationError
+
     if not isinstance(data, dict):
         raise RegisterError(
             f"a register model is a mapping, not {type(data).__name__}", code="bad-model", file=file, line=1,
         )
+    outside, inside = _key_names(template)
+    organizations = data.get("organizations")
+    for where, keys in (((), data), (("organizations",), organizations if isinstance(organizations, dict) else {})):
+        for key in keys:
+            if key in inside and inside[key] != key:  # the model's own name for a key the file spells otherwise
+                loc = (*where, key)
+                raise RegisterError(
+                    "invalid register model: Extra inputs are not permitted", code="bad-model", file=file,
+                    line=line_for(loc, lines or {})[0], field=".".join(loc), hint=f"did you mean '{inside[key]}'?",
+                )
     try:
-        return WorkRegister.model_validate(data)
+        return TypeAdapter(WorkRegister).validate_python(_renamed(data, outside))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        location = ".".join(str(part) for part in first["loc"])
+        first = exc.errors(include_url=False)[0]
+        loc = tuple(inside.get(part, part) if isinstance(part, str) else part for part in first["loc"])
+        message = "Extra inputs are not permitted" if first["type"] == "unexpected_keyword_argument" else first["msg"]
+        location = ".".join(str(part) for part in loc)
+        hint = None
+        if first["type"] == "unexpected_keyword_argument" and len(loc) == 1:
+            from workreg.registers.model import field_names
+
+            hint = did_you_mean(str(loc[0]), [inside.get(name, name) for name in field_names(WorkRegister)])
         raise RegisterError(
-            f"invalid register model: {first['msg']}", code="bad-model", file=file,
-            line=line_for(first["loc"], lines)[0], field=location or None,
+            f"invalid register model: {message}", code="bad-model", file=file,
+            line=line_for(loc, lines or {})[0], field=location or None, hint=hint,
         ) from exc
+
+
+def _key_names(template: Template | None) -> tuple[dict[str, str], dict[str, str]]:
+    """(file key → model field, model field → file key): the host's organization and the approval
+    record are written under the template's ids for them."""
+    if template is None:
+        from workreg.registers.template import default_template
+
+        template = default_template()
+    to_file = {"host": template.parties.host, "approval": template.approval}
+    return {value: key for key, value in to_file.items()}, to_file
+
+
+def _renamed(data: dict, names: dict[str, str]) -> dict:
+    """``data`` with the top-level and organizations keys renamed by ``names``."""
+    renamed = {names.get(key, key): value for key, value in data.items()}
+    organizations = renamed.get("organizations")
+    if isinstance(organizations, dict):
+        renamed["organizations"] = {names.get(key, key): value for key, value in organizations.items()}
+    return renamed
+
+
+def register_data(register: WorkRegister, template: Template | None = None) -> dict:
+    """The register as the plain data of a model file (keys in model order, the template's ids)."""
+    data = as_data(register)
+    assert isinstance(data, dict)
+    return _renamed(data, _key_names(template)[1])
 
 
 def dump_register(register: WorkRegister, fmt: str = "yaml") -> str:
     """The register as YAML or JSON text that ``read_register`` reads back to an equal model."""
-    data = register.model_dump(mode="json")
+    data = register_data(register)
     if fmt == "yaml":
         import yaml
 

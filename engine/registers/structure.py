@@ -46,19 +46,30 @@ class RawSection:
 def normalise_heading(text: str) -> str:
     """Heading text reduced for matching: no Markdown marks, numbering, trailing colon, case."""
     text = text.strip()
-    text = re.sub(r"^#+\s*", "", text)
-    text = re.sub(r"^[*_]+|[*_]+$", "", text).strip()
+    if text[:1] == "#":
+        text = _HASHES.sub("", text)
+    marked = "*" in text or "_" in text
+    if marked:
+        text = _OUTER_MARKS.sub("", text).strip()
     text = _HEADING_NUMBERING.sub("", text)
     text = text.rstrip(":").strip()
-    text = re.sub(r"[*_]+", "", text)
+    if marked:
+        text = _MARKS.sub("", text)
     text = text.replace("&", " and ")
-    return re.sub(r"\s+", " ", text).lower()
+    return " ".join(text.split()).lower()
+
+
+_HASHES = re.compile(r"^#+\s*")
+_OUTER_MARKS = re.compile(r"^[*_]+|[*_]+$")
+_MARKS = re.compile(r"[*_]+")
 
 
 def heading_id(line: str, template: Template | None = None) -> str | None:
     """The template section a line is the heading of, or None when it is not a heading."""
     # Table cells (leading tab, or tab-separated) and long lines are never headings.
-    if "\t" in line.rstrip() or "|" in line or len(line.strip()) > _MAX_HEADING_LENGTH:
+    if "|" in line or ("\t" in line and "\t" in line.rstrip()):
+        return None
+    if len(line) > _MAX_HEADING_LENGTH and len(line.strip()) > _MAX_HEADING_LENGTH:
         return None
     candidate = normalise_heading(line)
     if not candidate:

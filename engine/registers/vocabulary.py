@@ -1,34 +1,39 @@
-"""The DMTF organization vocabulary (committees, working groups, forums, what each owns) and register scope."""
+"""The organization vocabulary (its bodies, what each owns, what each kind of body is) and register scope.
+
+The shipped vocabulary is DMTF's (``policies/vocabulary/dmtf.yaml``).  What each kind of body
+means to workreg is the file's too (``kinds``): a *committee* approves milestone work, work for a
+*scope* body extends a register's scope, and the *governing* body stands above the committees
+(named, never a committee with milestone work).  The engine knows these three roles, not the
+kinds' names.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Iterable
 
 from workreg.errors import PolicyError, UsageError, did_you_mean
-from workreg.inputs import line_for, parse_yaml, read_text
+from workreg.inputs import line_for, parse_yaml
 from workreg.resources import shipped_vocabulary
 
 if TYPE_CHECKING:
     from workreg.registers.model import WorkRegister
 
-EntityKind = Literal["board", "committee", "working_group", "forum", "task_force"]
-#: Kinds that make up a register's scope (DSP4003 §4: extending to "additional DMTF working groups").
-SCOPE_KINDS: frozenset[str] = frozenset({"working_group", "forum", "task_force"})
+#: What a kind of body can be to workreg (a vocabulary file maps each of its kinds to one).
+KIND_ROLES: tuple[str, ...] = ("governing", "committee", "scope")
 
 
-class Entity(BaseModel):
-    """A DMTF body and the words that, in a register, mean work for it."""
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A body of the organization and the words that, in a register, mean work for it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(min_length=1)
-    kind: EntityKind
+    name: str
+    #: The kind of body, as the vocabulary file names it (its role: :meth:`Vocabulary.role`).
+    kind: str
     reports_to: str | None = None
     aliases: tuple[str, ...] = ()
     technologies: tuple[str, ...] = ()
@@ -71,12 +76,6 @@ class NamedCommittee:
         return {"given": self.given, "committee": self.committee, "kind": self.kind, "note": self.note}
 
 
-class _VocabularyFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    entities: list[Entity]
-
-
 def _pattern(words: Iterable[str]) -> re.Pattern[str] | None:
     """One regex for all words: acronyms (no lower-case letter) case-sensitive, other words not."""
     alternatives = []
@@ -94,6 +93,8 @@ def _pattern(words: Iterable[str]) -> re.Pattern[str] | None:
 # a text holding one is searched with every pattern, not through the index of first runs.
 _ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
 _ALNUM_RUN = re.compile(r"[a-z0-9]+")
+_NEVER = re.compile(r"(?!)")
+_NONE: frozenset[str] = frozenset()  # shared by every text that mentions nothing
 
 
 def _runs(text: str) -> list[str]:
@@ -102,21 +103,48 @@ def _runs(text: str) -> list[str]:
     return _ALNUM_RUN.findall(text.lower())
 
 
+class _Patterns(Mapping):
+    """Each entity's pattern (None for an entity without words), compiled when first asked for."""
+
+    def __init__(self, entities: dict[str, Entity]) -> None:
+        self._entities = entities
+        self._compiled: dict[str, re.Pattern[str] | None] = {}
+
+    def __getitem__(self, name: str) -> re.Pattern[str] | None:
+        try:
+            return self._compiled[name]
+        except KeyError:
+            pattern = self._compiled[name] = _pattern(self._entities[name].words)
+            return pattern
+
+    def __iter__(self):
+        return iter(self._entities)
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+
 class Vocabulary:
     """Validated entities with compiled matchers; immutable once built."""
 
     #: Texts whose mentions are remembered (a diff asks for the same texts several times).
     MEMO = 1 << 17
 
-    def __init__(self, entities: Iterable[Entity]) -> None:
+    def __init__(self, entities: Iterable[Entity], kinds: dict[str, str] | None = None) -> None:
         self._entities: dict[str, Entity] = {entity.name: entity for entity in entities}
-        self._patterns = {name: _pattern(entity.words) for name, entity in self._entities.items()}
+        #: Each kind of body and its role (governing, committee, scope).
+        self.kinds: dict[str, str] = dict(kinds or {})
+        #: Kinds whose bodies make up a register's scope.
+        self.scope_kinds: frozenset[str] = frozenset(kind for kind, role in self.kinds.items() if role == "scope")
+        # Compiled on first use: a command asks for a few entities, and compiling all costs more
+        # than a short diff.
+        self._patterns = _Patterns(self._entities)
         # A word can only match where the text has the word's first letter-and-digit run, so an
         # index of first runs names the few entities worth searching for in a text.
         self._by_run: dict[str, set[str]] = {}
         self._always: set[str] = set()
         for name, entity in self._entities.items():
-            if self._patterns[name] is None:
+            if not any(word.strip() for word in entity.words):
                 continue
             for word in entity.words:
                 runs = _runs(word.strip())
@@ -125,6 +153,19 @@ class Vocabulary:
                 elif word.strip():
                     self._always.add(name)
         self._mentions: dict[str, frozenset[str]] = {}
+        # The first runs of all entity words, each matched as a whole run of a lower-cased text.
+        firsts = sorted(self._by_run, key=len, reverse=True)
+        self._any_first_run = re.compile(
+            r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, firsts)) + r")(?![a-z0-9])"
+        ) if firsts else None
+
+    def role(self, entity: Entity) -> str | None:
+        """What the entity's kind is to workreg: governing, committee or scope."""
+        return self.kinds.get(entity.kind)
+
+    def is_committee(self, name: str) -> bool:
+        """True when the body called ``name`` is a committee (of a kind whose role is committee)."""
+        return self.kinds.get(self._entities[name].kind) == "committee"
 
     @property
     def entities(self) -> tuple[Entity, ...]:
@@ -155,7 +196,7 @@ class Vocabulary:
         if close and close.startswith("did you mean"):
             hint = f"did you mean '{names[close.split(chr(39))[1]]}'?"
         else:
-            known = sorted(e.name for e in self._entities.values() if e.kind != "board")
+            known = sorted(e.name for e in self._entities.values() if self.role(e) != "governing")
             hint = "known: " + ", ".join(known) + "; add others with a vocabulary file (--vocabulary)"
         raise UsageError(f"unknown {what} '{name}' (not in the organization vocabulary)",
                          code="unknown-committee", hint=hint)
@@ -164,15 +205,15 @@ class Vocabulary:
         """The committee that approves for a body named by the user: the body itself when a committee,
         else the committee its working group, forum or task force reports to (UsageError otherwise)."""
         entity = self.lookup(name, what="committee")
-        if entity.kind == "committee":
+        if self.role(entity) == "committee":
             return NamedCommittee(name, entity.name, entity.kind)
-        if entity.kind == "board":
+        if self.role(entity) == "governing":
             raise UsageError(
-                f"'{name}' is the Board, not a committee with milestone work", code="not-a-committee",
+                f"'{name}' is the {entity.name}, not a committee with milestone work", code="not-a-committee",
                 hint="name the committees whose work is in the Milestones section",
             )
         current = entity
-        while current.kind != "committee":
+        while self.role(current) != "committee":
             if current.reports_to is None:
                 raise UsageError(
                     f"'{name}' is a {entity.kind.replace('_', ' ')} that reports to no committee in the "
@@ -185,8 +226,8 @@ class Vocabulary:
     def originating(self, name: str) -> str:
         """The committee named to fill a role designated per register (``--originating``)."""
         entity = self.lookup(name, what="committee")
-        if entity.kind != "committee":
-            body = self.committee(name) if entity.kind != "board" else None
+        if self.role(entity) != "committee":
+            body = self.committee(name) if self.role(entity) != "governing" else None
             raise UsageError(
                 f"'{name}' is a {entity.kind.replace('_', ' ')}, not a committee; the body designated for a "
                 "register (--originating) is a committee",
@@ -202,18 +243,28 @@ class Vocabulary:
             if _ASCII_LOOKALIKES.search(text):
                 candidates = {name for name, pattern in self._patterns.items() if pattern}
             else:
+                # The first runs of entity words the text has (whole runs: a word's boundaries fall
+                # between runs), found in one pass; then only those entities' patterns are searched.
                 candidates = set(self._always)
-                for run in set(_runs(text)):
-                    candidates |= self._by_run.get(run, set())
-            found = frozenset(name for name in candidates if self._patterns[name].search(text))
+                if self._any_first_run is not None:
+                    for run in set(self._any_first_run.findall(text.lower())):
+                        candidates |= self._by_run[run]
+            found = frozenset(name for name in candidates if self._patterns[name].search(text)) or _NONE
             if len(self._mentions) >= self.MEMO:
                 self._mentions.clear()
             self._mentions[text] = found
         return found
 
+    def pattern(self, name: str) -> re.Pattern[str]:
+        """The pattern that finds the entity ``name``'s words in a text (a never-matching one when it has none)."""
+        return self._patterns.get(name) or _NEVER
+
     def groups_in(self, text: str) -> frozenset[str]:
-        """Working groups, forums and task forces ``text`` refers to."""
-        return frozenset(name for name in self.mentioned_in(text) if self._entities[name].kind in SCOPE_KINDS)
+        """Working groups, forums and task forces (bodies of a scope kind) ``text`` refers to."""
+        mentioned = self.mentioned_in(text)
+        if not mentioned:
+            return mentioned
+        return frozenset(name for name in mentioned if self._entities[name].kind in self.scope_kinds)
 
     def mentions(self, text: str) -> dict[str, str]:
         """Each entity ``text`` refers to, with the word or phrase that refers to it (the first found)."""
@@ -225,36 +276,80 @@ class Vocabulary:
         return found
 
     def involved_in(self, text: str) -> tuple[str, ...]:
-        """Bodies ``text`` refers to plus the committees they report to (not the Board), sorted."""
+        """Bodies ``text`` refers to plus the committees they report to (not the governing body), sorted."""
         involved: set[str] = set()
         for name in self.mentioned_in(text):
             while name is not None and name not in involved:
                 entity = self._entities[name]
-                if entity.kind == "board" and involved:
+                if involved and self.role(entity) == "governing":
                     break
                 involved.add(name)
                 name = entity.reports_to
         return tuple(sorted(involved))
 
 
-def _read_entities(path: Path) -> list[tuple[Entity, int | None]]:
-    text = read_text(path, error=PolicyError, what="vocabulary YAML")
-    data, lines = parse_yaml(text, str(path), error=PolicyError)
+def _validate_file(text: str, file: str) -> dict:
+    """A vocabulary file's data, validated (pydantic): kinds, entities and each entity's line."""
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+    class _Entity(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+        name: str = Field(min_length=1)
+        kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+        reports_to: str | None = None
+        aliases: tuple[str, ...] = ()
+        technologies: tuple[str, ...] = ()
+        terms: tuple[str, ...] = ()
+
+    class _File(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+
+        kinds: dict[str, str] = {}
+        entities: list[_Entity]
+
+    data, lines = parse_yaml(text, file, error=PolicyError)
     try:
-        parsed = _VocabularyFile.model_validate(data)
+        parsed = _File.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        first = exc.errors(include_url=False)[0]
         location = ".".join(str(part) for part in first["loc"])
         raise PolicyError(
             f"invalid vocabulary: {first['msg']}",
             code="bad-vocabulary",
-            file=str(path),
+            file=file,
             line=line_for(first["loc"], lines)[0],
             field=location or None,
         ) from exc
-    return [
-        (entity, lines.get(("entities", index))) for index, entity in enumerate(parsed.entities)
-    ]
+    for kind, role in parsed.kinds.items():
+        if role not in KIND_ROLES:
+            raise PolicyError(
+                f"invalid vocabulary: kind '{kind}' has the role '{role}'; a kind's role is one of "
+                + ", ".join(KIND_ROLES), code="bad-vocabulary", file=file, line=lines.get(("kinds", kind)),
+                field=f"kinds.{kind}", hint=did_you_mean(role, KIND_ROLES),
+            )
+    return {
+        "kinds": dict(parsed.kinds),
+        "role_lines": {kind: lines.get(("kinds", kind)) for kind in parsed.kinds},
+        "entities": [entity.model_dump(mode="json") for entity in parsed.entities],
+        "lines": [lines.get(("entities", index)) for index in range(len(parsed.entities))],
+        "kind_lines": [lines.get(("entities", index, "kind")) for index in range(len(parsed.entities))],
+    }
+
+
+def _read_file(path: Path) -> dict:
+    from workreg.registers.validated import validated_data
+
+    data, _ = validated_data(path, "vocabulary", _validate_file)
+    return data
+
+
+def _entity(data: dict) -> Entity:
+    return Entity(
+        name=data["name"], kind=data["kind"], reports_to=data.get("reports_to"),
+        aliases=tuple(data.get("aliases", ())), technologies=tuple(data.get("technologies", ())),
+        terms=tuple(data.get("terms", ())),
+    )
 
 
 def _merge(into: dict[str, tuple[Entity, str, int | None]], entity: Entity, file: str, line: int | None) -> None:
@@ -272,17 +367,18 @@ def _merge(into: dict[str, tuple[Entity, str, int | None]], entity: Entity, file
     def union(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
         return old + tuple(word for word in new if word not in old)
 
-    merged = existing.model_copy(update={
-        "reports_to": entity.reports_to or existing.reports_to,
-        "aliases": union(existing.aliases, entity.aliases),
-        "technologies": union(existing.technologies, entity.technologies),
-        "terms": union(existing.terms, entity.terms),
-    })
+    merged = replace(
+        existing,
+        reports_to=entity.reports_to or existing.reports_to,
+        aliases=union(existing.aliases, entity.aliases),
+        technologies=union(existing.technologies, entity.technologies),
+        terms=union(existing.terms, entity.terms),
+    )
     into[entity.name] = (merged, file, line)
 
 
 def load_vocabulary(*extra_paths: str | Path) -> Vocabulary:
-    """The shipped DMTF vocabulary extended by ``extra_paths`` (YAML); PolicyError with file:line when invalid."""
+    """The shipped vocabulary extended by ``extra_paths`` (YAML); PolicyError with file:line when invalid."""
     if not extra_paths:
         return _default_vocabulary()
     return _load((shipped_vocabulary(), *(Path(path) for path in extra_paths)))
@@ -295,10 +391,27 @@ def _default_vocabulary() -> Vocabulary:
 
 def _load(paths: tuple[Path, ...]) -> Vocabulary:
     merged: dict[str, tuple[Entity, str, int | None]] = {}
+    kinds: dict[str, tuple[str, str]] = {}
+    kind_lines: dict[tuple[str, str], int | None] = {}
     for path in paths:
-        for entity, line in _read_entities(path):
-            _merge(merged, entity, str(path), line)
+        data = _read_file(path)
+        for kind, role in data["kinds"].items():
+            if kind in kinds and kinds[kind][0] != role:
+                raise PolicyError(
+                    f"kind '{kind}' is a {kinds[kind][0]} kind in {kinds[kind][1]}, cannot make it a {role} kind",
+                    code="bad-vocabulary", file=str(path), line=data["role_lines"].get(kind),
+                )
+            kinds[kind] = (role, str(path))
+        for entity, line, kind_line in zip(data["entities"], data["lines"], data["kind_lines"]):
+            _merge(merged, _entity(entity), str(path), line)
+            kind_lines[(entity["name"], str(path))] = kind_line
     for entity, file, line in merged.values():
+        if entity.kind not in kinds:
+            raise PolicyError(
+                f"invalid vocabulary: '{entity.name}' is of kind '{entity.kind}', which no vocabulary file "
+                "declares under 'kinds'", code="unknown-kind", file=file,
+                line=kind_lines.get((entity.name, file)) or line, hint=did_you_mean(entity.kind, kinds),
+            )
         if entity.reports_to is not None and entity.reports_to not in merged:
             raise PolicyError(
                 f"'{entity.name}' reports to unknown body '{entity.reports_to}'",
@@ -316,7 +429,7 @@ def _load(paths: tuple[Path, ...]) -> Vocabulary:
                 )
             seen.append(name)
             name = merged[name][0].reports_to
-    return Vocabulary(entity for entity, _, _ in merged.values())
+    return Vocabulary((entity for entity, _, _ in merged.values()), {kind: role for kind, (role, _) in kinds.items()})
 
 
 def scope_texts(register: WorkRegister) -> list[str]:

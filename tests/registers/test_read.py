@@ -41,8 +41,8 @@ def test_markdown_register_fields(fixtures):
     assert register.milestones[1].groups == ("Redfish Forum", "Technical Committee")
     assert register.review_date.year_month == "2026-03"
     assert register.corresponding_document.approval_date.value == date(2024, 4, 2)
-    assert register.board_approval.resolution.text == "2024-05-01"
-    assert register.board_approval.date.value == date(2024, 5, 10)
+    assert register.approval.resolution.text == "2024-05-01"
+    assert register.approval.date.value == date(2024, 5, 10)
 
 
 def test_word_export_quirks(fixtures):
@@ -59,7 +59,7 @@ def test_word_export_quirks(fixtures):
     assert register.benefits[2].text == "DMTF will benefit from:"  # bookmark removed
     contacts = register.points_of_contact
     assert [(c.organization, c.placeholders) for c in contacts] == [("partner", ("?",)), ("dmtf", ())]
-    assert register.board_approval.resolution.placeholders == ("<resolution ID>",)
+    assert register.approval.resolution.placeholders == ("<resolution ID>",)
     assert register.corresponding_document.approval_date.placeholders == ("xx/xx/2019",)
 
 
@@ -105,7 +105,7 @@ def test_encodings(tmp_path, fixtures, encoding):
     register = read_register(path)
     assert register.title.text == "Example Storage Alliance (ESA) / DMTF Work Register"
     assert any(item.text == "Joint meetings – café" for item in register.activities)
-    assert register.board_approval.line == 49
+    assert register.approval.line == 49
 
 
 def test_docx_reader(tmp_path):
@@ -118,7 +118,7 @@ def test_docx_reader(tmp_path):
     ]
     assert register.milestones[0].groups == ("SPDM Working Group", "Technical Committee")
     assert [c.email for c in register.points_of_contact] == ["pat.kim@northwind.example", "vp-alliances@dmtf.org"]
-    assert register.board_approval.date.value == date(2024, 8, 15)
+    assert register.approval.date.value == date(2024, 8, 15)
 
 
 def test_docx_import_is_lazy():
@@ -194,6 +194,21 @@ def test_model_error_points_at_line(tmp_path):
     with pytest.raises(RegisterError) as caught:
         read_register(path)
     assert (caught.value.line, caught.value.field) == (3, "surprise")
+
+
+@pytest.mark.parametrize(("text", "field", "hint"), [
+    ("title:\n  text: x\nboard_aproval:\n  text: y\n", "board_aproval", "did you mean 'board_approval'?"),
+    ("title:\n  text: x\napproval:\n  text: y\n", "approval", "did you mean 'board_approval'?"),
+    ("title:\n  text: x\nreview_date:\n  text: y\n  year_month: 2026-13\n", "review_date", None),
+])
+def test_a_model_file_uses_the_templates_names(tmp_path, text, field, hint):
+    """The model file writes the approval under the template's section id (``approval`` is the
+    model's own name, not a key of the file); a misspelt key gets a suggestion."""
+    path = tmp_path / "model.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RegisterError) as caught:
+        read_register(path)
+    assert caught.value.code == "bad-model" and caught.value.field == field and caught.value.hint == hint
 
 
 def test_too_large(tmp_path):

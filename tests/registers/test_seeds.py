@@ -50,7 +50,7 @@ def test_ocp_12_lint(seeds):
         ("review-overdue", "warning", 92), ("process-version", "warning", 94)]
     assert "2025-06" in findings[0].message and "DSP4003 1.2.0 §4" in findings[0].message
     assert "names DSP4003 1.6.0" in findings[1].message
-    approval = read_register(seeds / OCP_12).board_approval
+    approval = read_register(seeds / OCP_12).approval
     assert (approval.resolution.text, approval.date.value) == ("2023-07-16", date(2023, 7, 24))
 
 
@@ -137,7 +137,7 @@ def test_the_ocp_2023_record_is_not_contradicted_by_a_stated_order(seeds):
     from workreg.api import diff_registers as diff
 
     register = read_register(seeds / OCP_12)
-    assert register.corresponding_document.approval_date.value < register.board_approval.date.value
+    assert register.corresponding_document.approval_date.value < register.approval.date.value
     result = diff(seeds / OCP_10, seeds / OCP_12)
     stated = {(e.before, e.after) for e in result.decision.order if e.interpretation is None}
     assert ("board_approval", "partner_approval") not in stated

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workreg.errors import PolicyError
+from workreg.errors import PolicyError, UsageError
 from workreg.registers.read import read_register
 from workreg.registers.vocabulary import load_vocabulary, scope_of
 
@@ -85,3 +85,31 @@ def test_missing_extension_file(tmp_path):
     with pytest.raises(PolicyError) as caught:
         load_vocabulary(tmp_path / "absent.yaml")
     assert caught.value.code == "not-found"
+
+
+def test_what_each_kind_is_comes_from_the_file(tmp_path):
+    """The shipped file says which kinds are committees, scope bodies and the governing body."""
+    vocabulary = load_vocabulary()
+    assert vocabulary.kinds["board"] == "governing" and vocabulary.kinds["working_group"] == "scope"
+    assert vocabulary.is_committee("Technical Committee") and not vocabulary.is_committee("Board of Directors")
+    extra = tmp_path / "council.yaml"
+    extra.write_text("kinds:\n  council: governing\n  panel: scope\nentities:\n  - name: Members Council\n"
+                     "    kind: council\n  - name: Tooling Panel\n    kind: panel\n    reports_to: Technical Committee\n"
+                     "    technologies: [Widgets]\n", encoding="utf-8")
+    extended = load_vocabulary(extra)
+    assert extended.groups_in("Widgets for everyone") == {"Tooling Panel"}
+    assert extended.involved_in("Widgets") == ("Technical Committee", "Tooling Panel")  # not the governing body
+    with pytest.raises(UsageError, match="not a committee with milestone work"):
+        extended.committee("Members Council")
+
+
+@pytest.mark.parametrize(("content", "code", "line"), [
+    ("kinds:\n  panel: scoped\nentities: []\n", "bad-vocabulary", 2),
+    ("kinds:\n  forum: committee\nentities: []\n", "bad-vocabulary", 2),
+])
+def test_a_kind_needs_a_known_role_and_keeps_it(tmp_path, content, code, line):
+    extra = tmp_path / "bad.yaml"
+    extra.write_text(content, encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load_vocabulary(extra)
+    assert caught.value.code == code and caught.value.line == line

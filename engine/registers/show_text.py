@@ -46,7 +46,7 @@ def render_text(register: WorkRegister) -> str:
         parsed = document.approval_date.value
         facts.append(("partner approval", document.approval_date.text + (f" ({parsed.isoformat()})" if parsed else ""),
                       document.approval_date.line))
-    approval = register.board_approval
+    approval = register.approval
     if approval:
         resolution = approval.resolution.text if approval.resolution else "(none)"
         when = approval.date.text if approval.date else "(no date)"
