@@ -416,7 +416,8 @@ def then_unspecified(workreg: ScenarioContext, what: str) -> None:
     points = [
         p for p in workreg.decision().unspecified
         if normal(p.topic) == normal(what)
-        or (_words_in(what, [p.text, p.topic]) and all(_asks_about(p, body) for body in bodies))
+        or (_words_in(what, [p.text, p.topic]) and all(_asks_about(p, body, _shared_words(workreg))
+                                                        for body in bodies))
     ]
     if not points:
         _fail(workreg, f"an unspecified point about '{what}'")
@@ -438,10 +439,21 @@ def _bodies_named(workreg: ScenarioContext, text: str) -> list[str]:
     return named
 
 
-def _asks_about(point, body: str) -> bool:
+def _shared_words(workreg: ScenarioContext) -> frozenset[str]:
+    """The word that opens three or more role names (an organization's name before its bodies, "DMTF
+    Board", "DMTF Executive Committee"): it tells no body apart."""
+    seen: dict[str, int] = {}
+    for info in workreg.require_policy().roles.values():
+        words = re.findall(r"[a-z]+", normal(info.name))
+        if words:
+            seen[words[0]] = seen.get(words[0], 0) + 1
+    return frozenset(word for word, count in seen.items() if count >= 3)
+
+
+def _asks_about(point, body: str, shared: frozenset[str] = frozenset()) -> bool:
     """The open point is about this body: named in its topic, or in the question its text leaves open
     (after "whether", "who", "what", ...), not merely mentioned ("§4.1 names only the Board")."""
-    roles_words = [w for w in re.findall(r"[a-z]+", normal(body)) if len(w) > 3 and w not in ("dmtf",)]
+    roles_words = [w for w in re.findall(r"[a-z]+", normal(body)) if len(w) > 3 and w not in shared]
     topic = normal(point.topic)
     if any(w in topic for w in roles_words):
         return True
