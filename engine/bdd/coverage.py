@@ -54,11 +54,10 @@ def _section_key(section: str) -> tuple:
 
 def cited_clauses(policy_file: str | Path) -> dict[str, int]:
     """Sections a policy cites (outside its provenance and source), with how often, in document order."""
-    from workreg.policy.load import load_policy
-    from workreg.policy.model import iter_citations
+    from workreg.api import policy_citations
 
     counts: dict[str, int] = {}
-    for path, citation in iter_citations(load_policy(policy_file)):
+    for path, citation in policy_citations(policy_file):
         if path.startswith(("policy.provenance", "policy.source")):
             continue
         counts[citation.section] = counts.get(citation.section, 0) + 1
@@ -77,7 +76,7 @@ def measure(policy_ref: str, features: str | Path, extra_dirs=(), *, conftest: b
     Like ``pytest FEATURES``, this runs the ``conftest.py`` files of the features and the folders
     above them; ``conftest=False`` passes pytest's ``--noconftest``.
     """
-    from workreg.policy.registry import get_policy
+    from workreg.api import get_policy
 
     features = Path(features)
     if not features.exists():
@@ -122,7 +121,7 @@ def _covered_sections(record: Path, ref: str, features: Path) -> set[str]:
 
 def format_text(report: ClauseCoverage, features: str) -> str:
     """A table of clauses with covered or not, then the total."""
-    from workreg.policy.format import table
+    from workreg.outputs import table
 
     rows = [[f"§{s}", str(n), "yes" if s in report.covered else "NO"] for s, n in report.clauses.items()]
     covered = len(report.clauses) - len(report.uncovered)

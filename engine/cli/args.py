@@ -128,7 +128,7 @@ def parse_day(value: str, option: str):
 
 def policy_from_args(args: argparse.Namespace):
     """The compiled policy ``--policy``/``--policy-dir``/``--on`` name, and the InForce record when ``--on`` chose it."""
-    from workreg.policy.registry import get_policy, policy_in_force
+    from workreg.api import get_policy, policy_in_force
 
     on = getattr(args, "on", None)
     if on is None:

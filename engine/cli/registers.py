@@ -85,12 +85,11 @@ def parse_today(value: str | None) -> date:
 def run_diff(args: argparse.Namespace) -> int:
     """Print the approvals the changes between two registers need, then the changes; 0 (or, with
     --exit-code, 1 when any approval is needed)."""
-    from workreg.api import diff_registers, get_policy, name_committees
+    from workreg.api import diff_registers, get_policy, load_vocabulary, name_committees, policy_in_force
+    from workreg.cli.args import parse_day
     from workreg.outputs import format_json
     from workreg.registers.report import format_diff_markdown, format_diff_text
-    from workreg.registers.vocabulary import load_vocabulary
-    from workreg.cli.args import parse_day
-    from workreg.policy.registry import DEFAULT_POLICY, policy_in_force
+    from workreg.resources import DEFAULT_POLICY
 
     vocabulary = load_vocabulary(*args.vocabulary)
     _, originating = name_committees((), args.originating, vocabulary=vocabulary)
@@ -117,7 +116,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     """Print one register as text, JSON or YAML; 0."""
-    from workreg.registers.read import dump_register, read_register
+    from workreg.api import dump_register, read_register
     from workreg.registers.render import render_text
 
     register = read_register(args.file)
@@ -130,9 +129,9 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_lint(args: argparse.Namespace) -> int:
     """Print the findings of every file; 1 when any is an error, else 0. Unreadable files raise after the rest."""
+    from workreg.api import lint_failed, lint_register, read_register
     from workreg.cli.args import policy_from_args
-    from workreg.registers.lint import format_json, format_text, has_errors, lint_register
-    from workreg.registers.read import read_register
+    from workreg.registers.lint import format_json, format_text
 
     today = parse_today(args.today)
     policy, _ = policy_from_args(args)
@@ -151,4 +150,4 @@ def run_lint(args: argparse.Namespace) -> int:
         emit(format_text(findings), wrap=True)
     if failures:
         raise failures[0] if len(failures) == 1 else WorkregErrors(failures)
-    return 1 if has_errors(findings) else 0
+    return 1 if lint_failed(findings) else 0
