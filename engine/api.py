@@ -38,7 +38,7 @@ __all__ = [
     "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
     "check_options_apply", "check_policy_file", "compare_policies", "decide", "default_author", "diagram_bytes",
     "diff_registers", "draw_policy", "dump_register", "get_policy", "lint_failed", "lint_register", "list_cases",
-    "list_policies", "load_policy", "load_vocabulary", "migrate_case", "name_committees", "open_case",
+    "list_policies", "load_policy", "load_policy_version", "load_vocabulary", "migrate_case", "name_committees", "open_case",
     "open_database", "pin_policy", "policy_citations", "policy_file", "policy_for_register", "policy_in_force",
     "policy_schema", "read_register", "record_outcome", "register_from_bytes", "register_portfolio",
     "write_diagram", "write_diagrams",
@@ -360,10 +360,16 @@ def register_portfolio(files: Iterable[str | Path], *, today: date | None = None
 
 # -- policy versions: compare and draw ------------------------------------------------------------
 
-def _loaded(policy: str | Path | LoadedPolicy, policy_dirs: Iterable[str | Path]) -> LoadedPolicy:
-    from workreg.versions.compare import load_for_compare
+def load_policy_version(policy: str | Path, policy_dirs: Iterable[str | Path] = ()) -> LoadedPolicy:
+    """A policy version as compare and draw read it (compiled, and its validated model): ``NAME@VERSION``,
+    ``NAME`` or a file's path as text, or a ``Path`` to a policy file (loaded as it is, without a registry)."""
+    from workreg.versions.compare import load_for_compare, load_policy_file
 
-    return load_for_compare(str(policy), policy_dirs) if isinstance(policy, (str, Path)) else policy
+    return load_policy_file(policy) if isinstance(policy, Path) else load_for_compare(policy, policy_dirs)
+
+
+def _loaded(policy: str | Path | LoadedPolicy, policy_dirs: Iterable[str | Path]) -> LoadedPolicy:
+    return load_policy_version(str(policy), policy_dirs) if isinstance(policy, (str, Path)) else policy
 
 
 def compare_policies(old: str | Path | LoadedPolicy, new: str | Path | LoadedPolicy,
