@@ -37,9 +37,9 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
 __all__ = [
     "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
     "check_options_apply", "check_policy_file", "compare_policies", "decide", "default_author", "diagram_bytes",
-    "diff_registers", "draw_policy", "dump_register", "get_policy", "lint_failed", "lint_register", "list_cases",
+    "diff_registers", "draw_policy", "dump_register", "find_policy_files", "get_policy", "lint_failed", "lint_register", "list_cases",
     "list_policies", "load_policy", "load_policy_version", "load_vocabulary", "migrate_case", "name_committees", "open_case",
-    "open_database", "pin_policy", "policy_citations", "policy_file", "policy_for_register", "policy_in_force",
+    "open_database", "pin_policy", "pin_policy_text", "policy_citations", "policy_file", "policy_for_register", "policy_in_force",
     "policy_schema", "read_register", "record_outcome", "register_from_bytes", "register_portfolio",
     "write_diagram", "write_diagrams",
 ]
@@ -311,6 +311,13 @@ def policy_file(ref: str, policy_dirs: Iterable[str | Path] = ()) -> Path:
     return resolve(ref, policy_dirs).path
 
 
+def find_policy_files(policy_dirs: Iterable[str | Path] = ()) -> list[Path]:
+    """The file of every policy version found (shipped, ``$WORKREG_POLICY_PATH``, ``policy_dirs``), by name and version."""
+    from workreg.policy.registry import discover
+
+    return [found.path for found in discover(policy_dirs)]
+
+
 def policy_schema() -> dict[str, Any]:
     """The JSON Schema of policy files (``workreg schema``)."""
     from workreg.policy.model import json_schema
@@ -474,6 +481,14 @@ def pin_policy(policy: str | CompiledPolicy, policy_dirs: Iterable[str | Path] =
     from workreg.cases.service import PinnedPolicy
 
     return PinnedPolicy.of(_policy(policy, policy_dirs))
+
+
+def pin_policy_text(text: str, file: str) -> PinnedPolicy:
+    """A policy's text as a case pins it (compiled once to learn its ref; ``file`` names it in errors)."""
+    from workreg.cases.service import PinnedPolicy, policy_hash
+    from workreg.policy.registry import compile_text
+
+    return PinnedPolicy(compile_text(text, file).ref, policy_hash(text), text)
 
 
 def _pinned(policy: str | CompiledPolicy | PinnedPolicy, policy_dirs: Iterable[str | Path] = ()) -> PinnedPolicy:
