@@ -36,11 +36,11 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
 #: What the API re-exports from below it (the values its functions return); see docs/architecture.md.
 __all__ = [
     "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
-    "check_options_apply", "check_policy_file", "compare_policies", "decide", "default_author", "diagram_bytes",
+    "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author", "diagram_bytes",
     "diff_registers", "draw_policy", "dump_register", "find_policy_files", "get_policy", "lint_failed", "lint_register", "list_cases",
     "list_policies", "load_policy", "load_policy_version", "load_vocabulary", "migrate_case", "name_committees", "open_case",
     "open_database", "pin_policy", "pin_policy_text", "policy_citations", "policy_file", "policy_for_register", "policy_in_force",
-    "policy_schema", "read_register", "record_outcome", "register_from_bytes", "register_portfolio",
+    "policy_schema", "read_register", "record_outcome", "redacted", "register_from_bytes", "register_portfolio",
     "write_diagram", "write_diagrams",
 ]
 
@@ -458,6 +458,20 @@ def open_database(db: str | None = None, *, create: bool = True) -> Store:
     from workreg.cases.store import open_store
 
     return open_store(db, create=create)
+
+
+def database_url(db: str | None = None) -> str:
+    """The case database ``db`` names, or the default: ``$WORKREG_DB``, else ``./workreg.db``."""
+    from workreg.cases.store import default_url
+
+    return db or default_url()
+
+
+def redacted(url: str) -> str:
+    """A database URL without its password, for messages."""
+    from workreg.cases.store import redact
+
+    return redact(url)
 
 
 @contextmanager
