@@ -59,7 +59,7 @@ def precedence_graph(policy: Policy) -> nx.DiGraph:
 
 def precedence_cycle(policy: Policy) -> list[str]:
     """A cycle of the precedence graph as steps, first repeated last; [] when there is none."""
-    from workreg.policy.compile import all_order_edges, topological_order
+    from workreg.policy.order import all_order_edges, topological_order
 
     steps = [step.id for step in policy.steps]
     if topological_order(steps, all_order_edges(policy)) is not None:
