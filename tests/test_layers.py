@@ -1,0 +1,300 @@
+"""The house's layers hold: every import of the package, at module level or inside a function, goes down.
+
+Layers, bottom to top (docs/architecture.md)::
+
+    errors, inputs, outputs, resources  <  rules  <  policy  <  analysis, registers, versions, cases
+        <  api  <  bdd, serve  <  cli
+
+A module may import its own layer and the layers below it, never one above (``if TYPE_CHECKING:``
+imports count too: a type a module names is a dependency of its meaning).  Nothing imports ``cli``.
+The modules import no cycle of each other, counting imports inside functions.  And ``workreg.api``
+is the one door: ``cli``, ``serve`` and ``bdd`` reach the layers under the API only through it,
+except for the presentation of text beside its domain (the ``PRESENTATION`` names below), values
+named for type checkers only, and the explicit, commented allowlists.
+
+The imports are read from the source with ``ast`` (nothing is imported), so the test is fast and sees
+imports that a run would only reach on some path.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ENGINE = Path(__file__).resolve().parent.parent / "engine"
+PACKAGE = "workreg"
+
+#: The layer of each top-level module or sub-package of workreg (higher numbers are higher layers).
+LAYERS = {
+    "errors": 0, "inputs": 0, "outputs": 0, "resources": 0,
+    "rules": 1,
+    "policy": 2,
+    "analysis": 3, "registers": 3, "versions": 3, "cases": 3,
+    "api": 4,
+    "bdd": 5, "serve": 5,
+    "cli": 6,
+}
+#: The package itself (a lazy facade over the API, by name) and ``python -m workreg`` (the CLI's entry) stand
+#: outside the layers: they are the outside world's way in.
+OUTSIDE = {PACKAGE, f"{PACKAGE}.__main__"}
+#: The layers the API is the door to, for the layers above it.
+BEHIND_THE_DOOR = {"rules", "policy", "analysis", "registers", "versions", "cases"}
+#: Who must come through the door.
+CALLERS = {"cli", "serve", "bdd"}
+
+#: Formatting of text output stays beside its domain (COMMON.md): what cli/, serve/ and bdd/ may import
+#: from below the API directly, by module and name.
+PRESENTATION = {
+    "workreg.policy.format": {"format_json", "format_markdown", "format_text", "table", "approvals_json"},
+    "workreg.registers.report": {"format_diff_markdown", "format_diff_text"},
+    "workreg.registers.render": {"render_text"},
+    "workreg.registers.lint": {"format_json", "format_text"},
+    "workreg.registers.portfolio": {"format_portfolio_text"},
+    "workreg.cases.format": {"format_status_text", "format_status_markdown", "format_list_text", "format_log_text",
+                             "list_row", "describe_event"},
+    "workreg.versions.compare_format": {"format_compare_text", "format_compare_markdown"},
+}
+
+# -- the allowlists: each entry is a known debt, with its reason and who is paying it -------------------------
+#
+# (importer, imported) → reason.  The entries name other engineers' areas of this wave (issue 19); each goes
+# when that area's change lands.  An entry that no longer matches anything fails the test, so the list only
+# shrinks.
+
+#: Imports that go up a layer (or into cli/).
+UPWARD_ALLOWED: dict[tuple[str, str], str] = {
+    ("workreg.serve.app", "workreg.cli.args"): "parse_day moves below cli/ (engineer rel, issue 18)",
+    ("workreg.serve.catalog", "workreg.cli.args"): "parse_day moves below cli/ (engineer rel, issue 18)",
+}
+
+#: Module cycles (each as the sorted pair or set of its modules).
+CYCLES_ALLOWED: dict[frozenset[str], str] = {
+    frozenset({"workreg.serve.app", "workreg.serve.pages"}):
+        "pages imports app's helpers inside functions, app mounts pages: engineer serve rewrites serve/ (issue 21)",
+}
+
+#: Imports by cli/, serve/ or bdd/ of the layers under the API, not through it.
+DOOR_ALLOWED: dict[tuple[str, str], str] = {
+    # bdd/steps.py and bdd/gherkin.py: the step library's structured claims are engineer truth's rewrite (issue
+    # 17); they read the engine's values directly until then.
+    ("workreg.bdd.steps", "workreg.policy.decision"): "step claims (engineer truth, issue 17)",
+    ("workreg.bdd.steps", "workreg.policy.load"): "step claims (engineer truth, issue 17)",
+    ("workreg.bdd.steps", "workreg.registers.classify"): "step claims (engineer truth, issue 17)",
+    ("workreg.bdd.steps", "workreg.registers.diff"): "step claims (engineer truth, issue 17)",
+    ("workreg.bdd.steps", "workreg.registers.read"): "step claims (engineer truth, issue 17)",
+    ("workreg.bdd.steps", "workreg.registers.vocabulary"): "step claims (engineer truth, issue 17)",
+    ("workreg.bdd.steps", "workreg.registers.lint"): "step claims (engineer truth, issue 17)",
+    ("workreg.bdd.gherkin", "workreg.policy.decide"): "the skeleton writer (engineer truth, issue 17)",
+    # serve/: engineer serve gives the server its own tables and store module (issue 21); the decision log's
+    # replay folds a case at a logged event inside its own read transaction, and tokens stamp times with the
+    # case store's clock, until then.
+    ("workreg.serve.auth", "workreg.cases.store"): "tokens' table in the case store (engineer serve, issue 21)",
+    ("workreg.serve.log", "workreg.cases.store"): "the log's table in the case store (engineer serve, issue 21)",
+    ("workreg.serve.log", "workreg.cases.service"): "replay in one transaction (engineer serve, issue 21)",
+    ("workreg.serve.log", "workreg.cases.progress"): "replay of a refusal (engineer serve, issue 21)",
+}
+
+
+# -- reading the imports ----------------------------------------------------------------------------------------
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ENGINE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join([PACKAGE, *parts])
+
+
+MODULES = {_module_name(path): path for path in sorted(ENGINE.rglob("*.py"))}
+
+
+def _type_checking_only(tree: ast.AST) -> set[int]:
+    """The ids of the import nodes under ``if TYPE_CHECKING:``."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                inside.update(id(sub) for sub in ast.walk(child))
+    return inside
+
+
+def _resolve(importer: str, node: ast.ImportFrom) -> str:
+    if not node.level:
+        return node.module or ""
+    package = importer if MODULES[importer].name == "__init__.py" else importer.rpartition(".")[0]
+    for _ in range(node.level - 1):
+        package = package.rpartition(".")[0]
+    return f"{package}.{node.module}" if node.module else package
+
+
+def _imports(module: str) -> list[tuple[str, set[str], bool]]:
+    """Every workreg module ``module`` imports: (module, the names taken from it, only for type checkers)."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    typing_only = _type_checking_only(tree)
+    found: list[tuple[str, set[str], bool]] = []
+    for node in ast.walk(tree):
+        typed = id(node) in typing_only
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == PACKAGE or alias.name.startswith(PACKAGE + "."):
+                    found.append((_known(alias.name), set(), typed))
+        elif isinstance(node, ast.ImportFrom):
+            base = _resolve(module, node)
+            if base != PACKAGE and not base.startswith(PACKAGE + "."):
+                continue
+            names: set[str] = set()
+            for alias in node.names:
+                if f"{base}.{alias.name}" in MODULES:  # ``from workreg.cases import subjects``
+                    found.append((f"{base}.{alias.name}", set(), typed))
+                else:
+                    names.add(alias.name)
+            if names:
+                found.append((_known(base), names, typed))
+    return found
+
+
+def _known(name: str) -> str:
+    """The module an imported name lives in (``workreg.x.y`` or its nearest package)."""
+    while name not in MODULES and "." in name:
+        name = name.rpartition(".")[0]
+    return name
+
+
+def _area(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and module not in OUTSIDE else None
+
+
+IMPORTS = {module: _imports(module) for module in MODULES}
+
+
+# -- the checks ---------------------------------------------------------------------------------------------------
+
+def test_every_area_has_a_layer():
+    areas = {_area(module) for module in MODULES} - {None}
+    assert not areas - LAYERS.keys(), f"give these a layer in LAYERS and docs/architecture.md: {areas - LAYERS.keys()}"
+
+
+def _upward() -> dict[tuple[str, str], str]:
+    found = {}
+    for importer, imports in IMPORTS.items():
+        low = _area(importer)
+        if low is None:
+            continue
+        for imported, names, _typed in imports:
+            high = _area(imported)
+            if high is None:
+                if imported == PACKAGE and names <= {"__version__"}:
+                    continue  # the version string is all the package itself holds
+                found[(importer, imported)] = f"imports the package facade {imported}"
+            elif high == "cli" and low != "cli":
+                found[(importer, imported)] = "imports cli/ (nothing below the command line may)"
+            elif LAYERS[high] > LAYERS[low]:
+                found[(importer, imported)] = f"layer {low} ({LAYERS[low]}) imports layer {high} ({LAYERS[high]})"
+    return found
+
+
+def test_no_module_imports_a_layer_above_it():
+    found = _upward()
+    unexpected = {pair: why for pair, why in found.items() if pair not in UPWARD_ALLOWED}
+    assert not unexpected, "\n".join(f"{a} → {b}: {why}" for (a, b), why in sorted(unexpected.items()))
+
+
+def _graph() -> dict[str, set[str]]:
+    return {importer: {imported for imported, _n, _t in imports if imported in MODULES and imported != importer}
+            for importer, imports in IMPORTS.items() if importer not in OUTSIDE}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[frozenset[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.get(root, ()))))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.add(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        components.append(frozenset(component))
+    return components
+
+
+def test_no_import_cycles():
+    unexpected = [cycle for cycle in _cycles(_graph()) if cycle not in CYCLES_ALLOWED]
+    assert not unexpected, "import cycles: " + "; ".join(" ↔ ".join(sorted(c)) for c in unexpected)
+
+
+def _through_the_door() -> set[tuple[str, str]]:
+    found = set()
+    for importer, imports in IMPORTS.items():
+        if _area(importer) not in CALLERS:
+            continue
+        for imported, names, typed in imports:
+            if typed or _area(imported) not in BEHIND_THE_DOOR:
+                continue
+            if names and names <= PRESENTATION.get(imported, set()):
+                continue
+            found.add((importer, imported))
+    return found
+
+
+def test_cli_serve_and_bdd_reach_the_engine_through_the_api():
+    unexpected = sorted(_through_the_door() - DOOR_ALLOWED.keys())
+    assert not unexpected, (
+        "cli/, serve/ and bdd/ reach the engine through workreg.api (add what they need there):\n"
+        + "\n".join(f"{a} → {b}" for a, b in unexpected))
+
+
+@pytest.mark.parametrize("allowlist, found", [
+    ("UPWARD_ALLOWED", lambda: set(_upward())),
+    ("CYCLES_ALLOWED", lambda: set(_cycles(_graph()))),
+    ("DOOR_ALLOWED", _through_the_door),
+], ids=["upward", "cycles", "door"])
+def test_allowlists_only_name_what_is_still_there(allowlist, found):
+    stale = set(globals()[allowlist]) - found()
+    assert not stale, f"remove from {allowlist} (fixed): {sorted(map(str, stale))}"
+
+
+def test_the_checks_see_function_level_and_type_checking_imports():
+    # A check that cannot fail proves nothing: the walker must see what the rules are about.
+    api_imports = {imported for imported, _n, _t in IMPORTS["workreg.api"]}
+    assert "workreg.cases.service" in api_imports  # imported inside functions only
+    typed = {imported for imported, _n, typed in IMPORTS["workreg.api"] if typed}
+    assert "workreg.policy.decide" in typed
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [frozenset("abc")]
+
+
+def test_registers_report_does_not_import_the_api():
+    assert "workreg.api" not in {imported for imported, _n, _t in IMPORTS["workreg.registers.report"]}
