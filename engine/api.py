@@ -51,7 +51,7 @@ def get_policy(ref: str = DEFAULT_POLICY, policy_dirs: Iterable[str | Path] = ()
     return registry_get_policy(ref, policy_dirs)
 
 
-def _policy(policy, policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
+def _policy(policy: str | CompiledPolicy, policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
     return get_policy(policy, policy_dirs) if isinstance(policy, str) else policy
 
 
@@ -117,14 +117,14 @@ class Approvals(NamedTuple):
     decision: Decision
     named: tuple[NamedCommittee, ...] = ()
     #: The ``--on`` choice of version (InForce.to_dict()), when a date chose it.
-    as_of: dict | None = None
+    as_of: dict[str, Any] | None = None
 
     @property
     def notes(self) -> list[str]:
         """What reading the committee names noted (for the text and Markdown reports)."""
         return [item.note for item in self.named if item.note]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON of ``workreg approvals --format json`` (and of ``POST /v1/approvals``)."""
         from workreg.policy.format import approvals_json
 
@@ -136,13 +136,14 @@ class Approvals(NamedTuple):
 
 def answer_approvals(
     policy: str | CompiledPolicy, changes: Iterable[str], *, committees: Iterable[str] = (),
-    originating: str | None = None, vocabulary: Vocabulary | None = None, as_of: dict | None = None,
+    originating: str | None = None, vocabulary: Vocabulary | None = None, as_of: dict[str, Any] | None = None,
 ) -> Approvals:
     """What ``workreg approvals`` answers: committee names read against the vocabulary, the decision, and a
     UsageError when --committee or --originating would change nothing."""
     policy = _policy(policy)
     committees = tuple(committees)
-    named, originating_name = (), None
+    named: tuple[NamedCommittee, ...] = ()
+    originating_name: str | None = None
     if committees or originating:  # the vocabulary needs YAML and pydantic: only load it when asked
         named, originating_name = name_committees(committees, originating, vocabulary=vocabulary, policy=policy)
     names = list(dict.fromkeys(item.committee for item in named))
@@ -151,16 +152,16 @@ def answer_approvals(
     return Approvals(policy, decision, named, as_of)
 
 
-def _designated(role: dict) -> bool:
+def _designated(role: dict[str, Any]) -> bool:
     """Whether a compiled role is filled by a body named per register (``--originating``)."""
     return bool(role.get("designated", role.get("default") is not None))
 
 
-def list_policies(policy_dirs: Iterable[str | Path] = ()) -> tuple[list[dict], list[WorkregError]]:
+def list_policies(policy_dirs: Iterable[str | Path] = ()) -> tuple[list[dict[str, Any]], list[WorkregError]]:
     """Every policy version found (the rows of ``workreg policies --format json``) and the files that failed."""
     from workreg.policy.registry import compile_found, discover
 
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     failures: list[WorkregError] = []
     for found in discover(policy_dirs):
         try:
@@ -206,7 +207,7 @@ def read_register(path: str | Path, *, vocabulary: Vocabulary | None = None) -> 
     return read(path, vocabulary=vocabulary)
 
 
-def _register(register, vocabulary) -> WorkRegister:
+def _register(register: str | Path | WorkRegister, vocabulary: Vocabulary | None) -> WorkRegister:
     return read_register(register, vocabulary=vocabulary) if isinstance(register, (str, Path)) else register
 
 
@@ -329,7 +330,8 @@ def policy_citations(path: str | Path) -> Iterator[tuple[str, Citation]]:
     """Every citation a policy file makes: (where in the file, e.g. ``policy.steps[3]``, the citation)."""
     from workreg.policy.model import iter_citations
 
-    return iter_citations(load_policy(path))
+    citations: Iterator[tuple[str, Citation]] = iter_citations(load_policy(path))
+    return citations
 
 
 # -- registers ------------------------------------------------------------------------------------

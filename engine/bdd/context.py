@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from workreg.errors import UsageError, did_you_mean
 
@@ -123,7 +123,7 @@ class ScenarioContext:
             self._unknown(phrase, "role")
         return role
 
-    def _unknown(self, phrase: str, what: str, extra: tuple[str, ...] = ()) -> None:
+    def _unknown(self, phrase: str, what: str, extra: tuple[str, ...] = ()) -> NoReturn:
         policy = self.require_policy()
         roles = policy.table["roles"]
         known = [info["name"] for info in roles.values()] + [a for info in roles.values() for a in info.get("aliases", ())]

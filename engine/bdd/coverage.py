@@ -82,6 +82,8 @@ def measure(policy_ref: str, features: str | Path, extra_dirs=(), *, conftest: b
     if not features.exists():
         raise UsageError("no such features folder or file", code="not-found", file=str(features))
     policy = get_policy(policy_ref, extra_dirs)
+    if policy.file is None:
+        raise UsageError(f"{policy.ref} was not loaded from a file: its clauses cannot be counted", code="not-found")
     clauses = cited_clauses(policy.file)
     with tempfile.TemporaryDirectory(prefix="workreg-coverage-") as scratch:
         record = Path(scratch) / "covered.json"

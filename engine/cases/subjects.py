@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from workreg.errors import UsageError
+
+if TYPE_CHECKING:
+    from workreg.policy.decide import CompiledPolicy
+    from workreg.registers.classify import ClassifiedChange
 
 
 @dataclass(frozen=True)
@@ -22,11 +26,11 @@ class Subject:
 
     changes: tuple[str, ...]
     committees: tuple[str, ...]
-    description: dict
+    description: dict[str, Any]
     title: str
 
 
-def _non_editorial(classified, what: str) -> list:
+def _non_editorial(classified: list[ClassifiedChange], what: str) -> list[ClassifiedChange]:
     from workreg.registers.classify import EDITORIAL
 
     unclassified = [c for c in classified if c.kind is None]
@@ -39,7 +43,12 @@ def _non_editorial(classified, what: str) -> list:
     return kinds
 
 
-def from_diff(old: str, new: str, policy, vocabulary_paths: Sequence[str] = ()) -> Subject:
+def _kinds(changes: list[ClassifiedChange]) -> tuple[str, ...]:
+    """The change kinds of classified changes, in order, without repeats."""
+    return tuple(dict.fromkeys(c.kind for c in changes if c.kind))
+
+
+def from_diff(old: str, new: str, policy: CompiledPolicy, vocabulary_paths: Sequence[str] = ()) -> Subject:
     """The classified changes between two register versions and the committees owning changed milestones."""
     from workreg.registers.classify import affected_committees, classify_changes
     from workreg.registers.diff import diff_registers
@@ -52,20 +61,20 @@ def from_diff(old: str, new: str, policy, vocabulary_paths: Sequence[str] = ()) 
     classified = classify_changes(diff_registers(before, after, vocabulary), policy)
     kinds = _non_editorial(classified, f"{old} → {new}")
     # Committees count for the kinds whose rules matched milestone records (policy-driven, not by name).
-    milestone_kinds = tuple({c.kind for c in kinds if c.record.section == "milestones"})
+    milestone_kinds = tuple({c.kind for c in kinds if c.kind and c.record.section == "milestones"})
     committees = affected_committees(classified, vocabulary, kinds=milestone_kinds)
     name = after.partner_name or Path(new).stem
     old_version = before.version.text if before.version else Path(old).stem
     new_version = after.version.text if after.version else Path(new).stem
     return Subject(
-        changes=tuple(dict.fromkeys(c.kind for c in kinds)), committees=tuple(committees),
+        changes=_kinds(kinds), committees=tuple(committees),
         description={"from": "diff", "old": str(old), "new": str(new),
                      "unclassified": sum(1 for c in classified if c.kind is None)},
         title=f"{name} work register: {old_version} → {new_version}",
     )
 
 
-def from_register(path: str, policy, vocabulary_paths: Sequence[str] = ()) -> Subject:
+def from_register(path: str, policy: CompiledPolicy, vocabulary_paths: Sequence[str] = ()) -> Subject:
     """A whole register proposed on its own, classified by the policy, and the committees owning its milestones."""
     from workreg.registers.classify import classify_changes
     from workreg.registers.diff import ChangeRecord
@@ -91,7 +100,7 @@ def from_register(path: str, policy, vocabulary_paths: Sequence[str] = ()) -> Su
     name = register.partner_name or Path(path).stem
     version = f" {register.version.text}" if register.version else ""
     return Subject(
-        changes=tuple(dict.fromkeys(c.kind for c in kinds)), committees=tuple(committees),
+        changes=_kinds(kinds), committees=tuple(committees),
         description={"from": "register", "register": str(path)},
         title=f"{name} work register{version}",
     )

@@ -93,11 +93,11 @@ def run_diff(args: argparse.Namespace) -> int:
 
     vocabulary = load_vocabulary(*args.vocabulary)
     _, originating = name_committees((), args.originating, vocabulary=vocabulary)
-    in_force = None
+    policy, in_force = None, None
     if args.on is not None:  # the version in force that day, as asked
         policy, in_force = policy_in_force(args.policy or DEFAULT_POLICY, parse_day(args.on, "--on"), args.policy_dir)
-    else:
-        policy = get_policy(args.policy, args.policy_dir) if args.policy else None
+    elif args.policy:
+        policy = get_policy(args.policy, args.policy_dir)
     result = diff_registers(args.old, args.new, policy=policy, vocabulary=vocabulary, originating=originating,
                             policy_dirs=args.policy_dir)
     compiled = policy or get_policy(result.policy, args.policy_dir)
