@@ -1,7 +1,6 @@
-"""The policy as a networkx graph, and the integrity checks ``workreg check`` runs on it.
+"""The integrity checks ``workreg check`` runs on a policy, and its precedence as a networkx graph.
 
-Nodes are change kinds, steps and roles; edges say which steps a change kind requires, who
-acts at each step, and which step precedes which.  Neither decisions (see
+The graph's nodes are steps and its edges say which step precedes which.  Neither decisions (see
 :mod:`workreg.policy.combine`) nor ``check`` of a sound policy import networkx: it names the
 steps of a cycle when there is one.
 """
@@ -25,25 +24,6 @@ class Finding:
     message: str
     path: tuple
     hint: str | None = None
-
-
-def policy_graph(policy: Policy) -> nx.DiGraph:
-    """The whole policy as one typed graph (change kind → step → role, step → step)."""
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    for role in policy.roles:
-        graph.add_node(("role", role.id), type="role", label=role.name)
-    for step in policy.steps:
-        graph.add_node(("step", step.id), type="step", label=step.title, kind=step.kind, phase=step.phase)
-        graph.add_edge(("step", step.id), ("role", step.actor), type="actor")
-    for kind in policy.change_kinds:
-        graph.add_node(("change", kind.id), type="change", label=kind.title)
-        for requirement in kind.requirements:
-            graph.add_edge(("change", kind.id), ("step", requirement.step), type="requires")
-    for edge in policy.precedence:
-        graph.add_edge(("step", edge.before), ("step", edge.after), type="precedes")
-    return graph
 
 
 def precedence_graph(policy: Policy) -> nx.DiGraph:
