@@ -21,10 +21,6 @@ from workreg.policy.decision import Citation, Decision, RequiredApproval, Unspec
 if TYPE_CHECKING:
     from workreg.policy.decide import CompiledPolicy
 
-#: Statuses of a gate, in the order a reader meets them.
-STATUSES = ("approved", "given", "rejected", "withdrawn", "next", "waiting")
-
-
 @dataclass(frozen=True, slots=True)
 class OutcomeNote:
     """What the policy says (or that it says nothing) about what follows an outcome."""
