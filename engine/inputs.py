@@ -26,8 +26,6 @@ MAX_DATA_BYTES = 2 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 #: Nesting deeper than this is refused in YAML and JSON data.
 MAX_DEPTH = 32
-# Kept for callers of the first wave's name.
-MAX_POLICY_BYTES = MAX_DATA_BYTES
 
 #: Integers longer than this many decimal digits are refused in YAML and JSON data.
 MAX_INT_DIGITS = 4000

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from workreg.errors import PolicyError, WorkregErrors, did_you_mean
-from workreg.inputs import MAX_POLICY_BYTES, field_text, line_for, parse_yaml, read_policy_text  # noqa: F401
+from workreg.inputs import field_text, line_for, parse_yaml, read_policy_text  # noqa: F401
 from workreg.policy.model import GATE_KINDS, Policy
 from workreg.policy.reserved import CLASSIFICATION_OUTCOMES, reserved_meaning
 
