@@ -298,3 +298,11 @@ def test_the_checks_see_function_level_and_type_checking_imports():
 
 def test_registers_report_does_not_import_the_api():
     assert "workreg.api" not in {imported for imported, _n, _t in IMPORTS["workreg.registers.report"]}
+
+
+def test_the_package_re_exports_the_whole_api():
+    import workreg
+    import workreg.api
+
+    assert set(workreg._API_NAMES) == set(workreg.api.__all__)
+    assert all(getattr(workreg, name) is getattr(workreg.api, name) for name in workreg.api.__all__)
