@@ -1,4 +1,5 @@
-"""The public API that the command line, the pytest plugin and users' own code share.
+"""The public API: the one door through which the command line, the server, the pytest plugin and users' own
+code reach policies, decisions, registers, compare and render, and cases (docs/architecture.md).
 
 Each function takes plain values (policy refs or compiled policies, paths or register models)
 and returns frozen values or JSON-ready dicts; every error it raises on purpose is a
@@ -33,16 +34,17 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
     from workreg.registers.vocabulary import NamedCommittee, Vocabulary
     from workreg.versions.compare import LoadedPolicy
 
-#: What the API re-exports from below it (the values its functions return); see docs/architecture.md.
+#: The public API, re-exported by ``workreg`` (docs/architecture.md lists it by area).
 __all__ = [
     "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
-    "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author", "diagram_bytes",
-    "diff_registers", "draw_policy", "dump_register", "find_policy_files", "get_policy", "lint_failed", "lint_register", "list_cases",
-    "list_policies", "load_policy", "load_policy_version", "load_vocabulary", "migrate_case", "name_committees", "open_case",
-    "open_database", "pin_policy", "pin_policy_text", "policy_citations", "policy_file", "policy_for_register", "policy_in_force",
-    "policy_schema", "read_register", "record_outcome", "redacted", "register_from_bytes", "register_portfolio",
-    "write_diagram", "write_diagrams",
+    "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
+    "diagram_bytes", "diff_registers", "draw_policy", "dump_register", "find_policy_files", "get_policy", "lint_failed",
+    "lint_register", "list_cases", "list_policies", "load_policy", "load_policy_version", "load_vocabulary",
+    "migrate_case", "name_committees", "open_case", "open_database", "pin_policy", "pin_policy_text",
+    "policy_citations", "policy_file", "policy_for_register", "policy_in_force", "policy_schema", "read_register",
+    "record_outcome", "redacted", "register_from_bytes", "register_portfolio", "write_diagram", "write_diagrams",
 ]
+
 
 def get_policy(ref: str = DEFAULT_POLICY, policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
     """The compiled policy for ``NAME@VERSION``, ``NAME`` (its newest version) or a YAML file."""
@@ -360,9 +362,9 @@ def lint_failed(findings: Iterable[Finding]) -> bool:
 def register_portfolio(files: Iterable[str | Path], *, today: date | None = None,
                        policy: str | CompiledPolicy = DEFAULT_POLICY) -> tuple[Portfolio, list[WorkregError]]:
     """The portfolio of register files as of ``today`` (rows, totals) and the files that could not be read."""
-    from workreg.registers.portfolio import portfolio
-
     from datetime import date
+
+    from workreg.registers.portfolio import portfolio
 
     return portfolio([str(f) for f in files], _policy(policy), today or date.today())
 
