@@ -77,7 +77,7 @@ CYCLES_ALLOWED: dict[frozenset[str], str] = {
 
 #: Imports by cli/, serve/ or bdd/ of the layers under the API, not through it.
 DOOR_ALLOWED: dict[tuple[str, str], str] = {
-    # bdd/steps.py and bdd/gherkin.py: the step library's structured claims are engineer truth's rewrite (issue
+    # bdd/steps.py: the step library's structured claims are engineer truth's rewrite (issue
     # 17); they read the engine's values directly until then.
     ("workreg.bdd.steps", "workreg.policy.decision"): "step claims (engineer truth, issue 17)",
     ("workreg.bdd.steps", "workreg.policy.load"): "step claims (engineer truth, issue 17)",
@@ -86,7 +86,6 @@ DOOR_ALLOWED: dict[tuple[str, str], str] = {
     ("workreg.bdd.steps", "workreg.registers.read"): "step claims (engineer truth, issue 17)",
     ("workreg.bdd.steps", "workreg.registers.vocabulary"): "step claims (engineer truth, issue 17)",
     ("workreg.bdd.steps", "workreg.registers.lint"): "step claims (engineer truth, issue 17)",
-    ("workreg.bdd.gherkin", "workreg.policy.decide"): "the skeleton writer (engineer truth, issue 17)",
     # serve/: engineer serve gives the server its own tables and store module (issue 21); the decision log's
     # replay folds a case at a logged event inside its own read transaction, and tokens stamp times with the
     # case store's clock, until then.
