@@ -56,26 +56,26 @@ def _presentation(name: str) -> bool:
 
 # -- the allowlists: each entry is a known debt, with its reason and who is paying it -------------------------
 #
-# (importer, imported) → reason.  The entries name other engineers' areas of this wave (issue 19); each goes
-# when that area's change lands.  An entry that no longer matches anything fails the test, so the list only
-# shrinks.
+# Keys name modules or, as a prefix, packages (``workreg.serve`` matches every module of serve/).  The entries
+# name other engineers' areas of this wave (issue 19); each goes when that area's change lands.  An entry that
+# matches nothing any more, for a module that exists, fails the test, so the lists only shrink.
 
-#: Imports that go up a layer (or into cli/).
+#: Imports that go up a layer (or into cli/): (importer, imported) → reason.
 UPWARD_ALLOWED: dict[tuple[str, str], str] = {
     ("workreg.serve.app", "workreg.cli.args"): "parse_day moves below cli/ (engineer rel, issue 18)",
     ("workreg.serve.catalog", "workreg.cli.args"): "parse_day moves below cli/ (engineer rel, issue 18)",
 }
 
-#: Module cycles (each as the sorted pair or set of its modules).
-CYCLES_ALLOWED: dict[frozenset[str], str] = {
-    frozenset({"workreg.serve.app", "workreg.serve.pages"}):
-        "pages imports app's helpers inside functions, app mounts pages: engineer serve rewrites serve/ (issue 21)",
+#: Module cycles allowed inside a package: package → reason.
+CYCLES_ALLOWED: dict[str, str] = {
+    "workreg.serve": "pages (and the analysis page) import app's helpers inside functions, app mounts them: "
+                     "engineer serve rewrites serve/ (issue 21)",
 }
 
-#: Imports by cli/, serve/ or bdd/ of the layers under the API, not through it.
+#: Imports by cli/, serve/ or bdd/ of the layers under the API, not through it: (importer, imported) → reason.
 DOOR_ALLOWED: dict[tuple[str, str], str] = {
-    # bdd/steps.py: the step library's structured claims are engineer truth's rewrite (issue
-    # 17); they read the engine's values directly until then.
+    # bdd/steps.py: the step library's structured claims are engineer truth's rewrite (issue 17); they read
+    # the engine's values directly until then.
     ("workreg.bdd.steps", "workreg.policy.decision"): "step claims (engineer truth, issue 17)",
     ("workreg.bdd.steps", "workreg.policy.load"): "step claims (engineer truth, issue 17)",
     ("workreg.bdd.steps", "workreg.registers.classify"): "step claims (engineer truth, issue 17)",
@@ -83,14 +83,27 @@ DOOR_ALLOWED: dict[tuple[str, str], str] = {
     ("workreg.bdd.steps", "workreg.registers.read"): "step claims (engineer truth, issue 17)",
     ("workreg.bdd.steps", "workreg.registers.vocabulary"): "step claims (engineer truth, issue 17)",
     ("workreg.bdd.steps", "workreg.registers.lint"): "step claims (engineer truth, issue 17)",
-    # serve/: engineer serve gives the server its own tables and store module (issue 21); the decision log's
-    # replay folds a case at a logged event inside its own read transaction, and tokens stamp times with the
-    # case store's clock, until then.
-    ("workreg.serve.auth", "workreg.cases.store"): "tokens' table in the case store (engineer serve, issue 21)",
-    ("workreg.serve.log", "workreg.cases.store"): "the log's table in the case store (engineer serve, issue 21)",
+    # serve/: the server's connections (its pool) and its tables sit on the case store, which engineer serve owns
+    # (OWNERS.md) and is giving the server its own tables and migrations (issue 21).  The decision log's replay
+    # folds a case at a logged event inside its own read transaction.
+    ("workreg.serve", "workreg.cases.store"): "the server's pool and tables (engineer serve, issue 21)",
     ("workreg.serve.log", "workreg.cases.service"): "replay in one transaction (engineer serve, issue 21)",
     ("workreg.serve.log", "workreg.cases.progress"): "replay of a refusal (engineer serve, issue 21)",
+    # analysis/ arrives in this wave (engineer analysis, issue 23) with its command, page and steps calling it
+    # directly; their functions join workreg.api after it lands.
+    ("workreg.cli.analysis", "workreg.analysis"): "analyze (engineer analysis, issue 23)",
+    ("workreg.cli.analysis", "workreg.policy.registry"): "analyze (engineer analysis, issue 23)",
+    ("workreg.serve.analysis", "workreg.analysis"): "the analysis page (engineer analysis, issue 23)",
+    ("workreg.bdd.analysis_steps", "workreg.analysis"): "the properties steps (engineer analysis, issue 23)",
 }
+
+
+def _within(module: str, prefix: str) -> bool:
+    return module == prefix or module.startswith(prefix + ".")
+
+
+def _allowed(pair: tuple[str, str], allowlist: dict[tuple[str, str], str]) -> bool:
+    return any(_within(pair[0], importer) and _within(pair[1], imported) for importer, imported in allowlist)
 
 
 # -- reading the imports ----------------------------------------------------------------------------------------
@@ -193,7 +206,7 @@ def _upward() -> dict[tuple[str, str], str]:
 
 def test_no_module_imports_a_layer_above_it():
     found = _upward()
-    unexpected = {pair: why for pair, why in found.items() if pair not in UPWARD_ALLOWED}
+    unexpected = {pair: why for pair, why in found.items() if not _allowed(pair, UPWARD_ALLOWED)}
     assert not unexpected, "\n".join(f"{a} → {b}: {why}" for (a, b), why in sorted(unexpected.items()))
 
 
@@ -248,7 +261,8 @@ def _cycles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
 
 
 def test_no_import_cycles():
-    unexpected = [cycle for cycle in _cycles(_graph()) if cycle not in CYCLES_ALLOWED]
+    unexpected = [cycle for cycle in _cycles(_graph())
+                  if not any(all(_within(module, package) for module in cycle) for package in CYCLES_ALLOWED)]
     assert not unexpected, "import cycles: " + "; ".join(" ↔ ".join(sorted(c)) for c in unexpected)
 
 
@@ -267,20 +281,25 @@ def _through_the_door() -> set[tuple[str, str]]:
 
 
 def test_cli_serve_and_bdd_reach_the_engine_through_the_api():
-    unexpected = sorted(_through_the_door() - DOOR_ALLOWED.keys())
+    unexpected = sorted(pair for pair in _through_the_door() if not _allowed(pair, DOOR_ALLOWED))
     assert not unexpected, (
         "cli/, serve/ and bdd/ reach the engine through workreg.api (add what they need there):\n"
         + "\n".join(f"{a} → {b}" for a, b in unexpected))
 
 
-@pytest.mark.parametrize("allowlist, found", [
-    ("UPWARD_ALLOWED", lambda: set(_upward())),
-    ("CYCLES_ALLOWED", lambda: set(_cycles(_graph()))),
-    ("DOOR_ALLOWED", _through_the_door),
-], ids=["upward", "cycles", "door"])
-def test_allowlists_only_name_what_is_still_there(allowlist, found):
-    stale = set(globals()[allowlist]) - found()
-    assert not stale, f"remove from {allowlist} (fixed): {sorted(map(str, stale))}"
+def _stale(allowlist: dict[tuple[str, str], str], found: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Entries for a module that exists which match no import found (entries for modules to come are kept)."""
+    return sorted(entry for entry in allowlist
+                  if any(_within(module, entry[0]) for module in MODULES)
+                  and not any(_within(a, entry[0]) and _within(b, entry[1]) for a, b in found))
+
+
+def test_allowlists_only_name_what_is_still_there():
+    stale = _stale(UPWARD_ALLOWED, set(_upward())) + _stale(DOOR_ALLOWED, _through_the_door())
+    cycles = _cycles(_graph())
+    stale += [(package, "cycle") for package in CYCLES_ALLOWED
+              if not any(all(_within(module, package) for module in cycle) for cycle in cycles)]
+    assert not stale, f"remove from the allowlists (fixed): {stale}"
 
 
 def test_the_checks_see_function_level_and_type_checking_imports():
