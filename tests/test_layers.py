@@ -319,5 +319,9 @@ def test_the_package_re_exports_the_whole_api():
     import workreg
     import workreg.api
 
+    tree = ast.parse(MODULES["workreg.api"].read_text(encoding="utf-8"))
+    public = {node.name for node in tree.body
+              if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")}
+    assert public <= set(workreg.api.__all__), f"add to workreg.api.__all__: {sorted(public - set(workreg.api.__all__))}"
     assert set(workreg._API_NAMES) == set(workreg.api.__all__)
     assert all(getattr(workreg, name) is getattr(workreg.api, name) for name in workreg.api.__all__)
