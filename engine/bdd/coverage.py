@@ -14,6 +14,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterable
 
 from workreg.errors import UsageError
 
@@ -36,7 +37,7 @@ class ClauseCoverage:
     def percent(self) -> float:
         return 100.0 * (len(self.clauses) - len(self.uncovered)) / len(self.clauses) if self.clauses else 100.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "policy": self.policy,
             "percent": round(self.percent, 1),
@@ -48,7 +49,7 @@ class ClauseCoverage:
         }
 
 
-def _section_key(section: str) -> tuple:
+def _section_key(section: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in section.replace(" ", ".").split("."))
 
 
@@ -70,7 +71,8 @@ def _plugin_autoloaded() -> bool:
     return any(ep.value == "workreg.bdd.optin" for ep in entry_points(group="pytest11"))
 
 
-def measure(policy_ref: str, features: str | Path, extra_dirs=(), *, conftest: bool = True) -> ClauseCoverage:
+def measure(policy_ref: str, features: str | Path, extra_dirs: Iterable[str | Path] = (), *,
+            conftest: bool = True) -> ClauseCoverage:
     """Run the features under pytest and report which of the policy's clauses they exercised.
 
     Like ``pytest FEATURES``, this runs the ``conftest.py`` files of the features and the folders
