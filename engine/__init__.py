@@ -60,25 +60,21 @@ TYPE_CHECKING = False
 
 __version__ = "0.2.0"
 
-#: Public name → the module that defines it.
+#: The public API (``workreg.api.__all__``; tests/test_layers.py checks that the two lists agree).
+_API_NAMES = (
+    "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
+    "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
+    "diagram_bytes", "diff_registers", "draw_policy", "dump_register", "find_policy_files", "get_policy", "held_on",
+    "lint_failed",
+    "lint_register", "list_cases", "list_policies", "load_policy", "load_policy_version", "load_vocabulary",
+    "migrate_case", "name_committees", "open_case", "open_database", "pin_policy", "pin_policy_text",
+    "policy_citations", "policy_file", "policy_for_register", "policy_in_force", "policy_schema", "read_register",
+    "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "write_diagram", "write_diagrams",
+)
+
+#: Public name → the module that defines it (imported on first use).
 _API = {
-    "get_policy": "workreg.api",
-    "decide": "workreg.api",
-    "read_register": "workreg.api",
-    "diff_registers": "workreg.api",
-    "compare_policies": "workreg.api",
-    "lint_register": "workreg.api",
-    "check_policy_file": "workreg.api",
-    "load_policy": "workreg.api",
-    "load_vocabulary": "workreg.api",
-    "name_committees": "workreg.api",
-    "check_options_apply": "workreg.api",
-    "list_policies": "workreg.api",
-    "policy_in_force": "workreg.api",
-    "open_case": "workreg.api",
-    "record_outcome": "workreg.api",
-    "case_status": "workreg.api",
-    "register_portfolio": "workreg.api",
+    **dict.fromkeys(_API_NAMES, "workreg.api"),
     "CompiledPolicy": "workreg.policy.decide",
     "Decision": "workreg.policy.decision",
     "WorkRegister": "workreg.registers.model",
@@ -92,9 +88,13 @@ __all__ = ["__version__", *_API]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from workreg.api import (  # noqa: F401
-        case_status, check_options_apply, check_policy_file, compare_policies, decide, diff_registers, get_policy, lint_register,
-        list_policies, load_policy, load_vocabulary, name_committees, open_case, policy_in_force, read_register, record_outcome,
-        register_portfolio,
+        Approvals, Drawing, Notice, RegisterDiff, answer_approvals, case_log, case_status, case_subject,
+        check_options_apply, check_policy_file, compare_policies, database_url, decide, default_author,
+        diagram_bytes, diff_registers, draw_policy, dump_register, find_policy_files, get_policy, lint_failed,
+        lint_register, list_cases, list_policies, load_policy, load_policy_version, load_vocabulary, migrate_case,
+        name_committees, open_case, open_database, pin_policy, pin_policy_text, policy_citations, policy_file,
+        policy_for_register, policy_in_force, policy_schema, read_register, record_outcome, redacted,
+        register_from_bytes, register_portfolio, write_diagram, write_diagrams,
     )
     from workreg.errors import PolicyError, RegisterError, UsageError, WorkregError  # noqa: F401
     from workreg.policy.decide import CompiledPolicy  # noqa: F401
@@ -102,7 +102,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from workreg.registers.model import WorkRegister  # noqa: F401
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     from importlib import import_module
 
     module = _API.get(name)

@@ -1,4 +1,5 @@
-"""The public API that the command line, the pytest plugin and users' own code share.
+"""The public API: the one door through which the command line, the server, the pytest plugin and users' own
+code reach policies, decisions, registers, compare and render, and cases (docs/architecture.md).
 
 Each function takes plain values (policy refs or compiled policies, paths or register models)
 and returns frozen values or JSON-ready dicts; every error it raises on purpose is a
@@ -7,22 +8,44 @@ and returns frozen values or JSON-ready dicts; every error it raises on purpose 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from workreg.errors import WorkregError
+from workreg.registers.result import Notice, RegisterDiff
 from workreg.resources import DEFAULT_POLICY
 
 if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached query takes)
     from datetime import date
 
+    from workreg.cases.events import Event
+    from workreg.cases.progress import CaseState
+    from workreg.cases.service import Audit, MigrationReport, PinnedPolicy
+    from workreg.cases.store import Store
+    from workreg.cases.subjects import Subject
     from workreg.policy.decide import CompiledPolicy
-    from workreg.policy.decision import Decision
+    from workreg.policy.decision import Citation, Decision
     from workreg.policy.model import Policy
-    from workreg.registers.classify import ClassifiedChange
+    from workreg.policy.registry import InForce
     from workreg.registers.lint import Finding
     from workreg.registers.model import WorkRegister
+    from workreg.registers.portfolio import Portfolio
     from workreg.registers.vocabulary import NamedCommittee, Vocabulary
+    from workreg.versions.compare import LoadedPolicy
+
+#: The public API, re-exported by ``workreg`` (docs/architecture.md lists it by area).
+__all__ = [
+    "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
+    "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
+    "diagram_bytes", "diff_registers", "draw_policy", "dump_register", "find_policy_files", "get_policy", "held_on",
+    "lint_failed",
+    "lint_register", "list_cases", "list_policies", "load_policy", "load_policy_version", "load_vocabulary",
+    "migrate_case", "name_committees", "open_case", "open_database", "pin_policy", "pin_policy_text",
+    "policy_citations", "policy_file", "policy_for_register", "policy_in_force", "policy_schema", "read_register",
+    "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "write_diagram", "write_diagrams",
+]
+
 
 def get_policy(ref: str = DEFAULT_POLICY, policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
     """The compiled policy for ``NAME@VERSION``, ``NAME`` (its newest version) or a YAML file."""
@@ -31,7 +54,7 @@ def get_policy(ref: str = DEFAULT_POLICY, policy_dirs: Iterable[str | Path] = ()
     return registry_get_policy(ref, policy_dirs)
 
 
-def _policy(policy, policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
+def _policy(policy: str | CompiledPolicy, policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
     return get_policy(policy, policy_dirs) if isinstance(policy, str) else policy
 
 
@@ -97,14 +120,14 @@ class Approvals(NamedTuple):
     decision: Decision
     named: tuple[NamedCommittee, ...] = ()
     #: The ``--on`` choice of version (InForce.to_dict()), when a date chose it.
-    as_of: dict | None = None
+    as_of: dict[str, Any] | None = None
 
     @property
     def notes(self) -> list[str]:
         """What reading the committee names noted (for the text and Markdown reports)."""
         return [item.note for item in self.named if item.note]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON of ``workreg approvals --format json`` (and of ``POST /v1/approvals``)."""
         from workreg.policy.format import approvals_json
 
@@ -116,13 +139,14 @@ class Approvals(NamedTuple):
 
 def answer_approvals(
     policy: str | CompiledPolicy, changes: Iterable[str], *, committees: Iterable[str] = (),
-    originating: str | None = None, vocabulary: Vocabulary | None = None, as_of: dict | None = None,
+    originating: str | None = None, vocabulary: Vocabulary | None = None, as_of: dict[str, Any] | None = None,
 ) -> Approvals:
     """What ``workreg approvals`` answers: committee names read against the vocabulary, the decision, and a
     UsageError when --committee or --originating would change nothing."""
     policy = _policy(policy)
     committees = tuple(committees)
-    named, originating_name = (), None
+    named: tuple[NamedCommittee, ...] = ()
+    originating_name: str | None = None
     if committees or originating:  # the vocabulary needs YAML and pydantic: only load it when asked
         named, originating_name = name_committees(committees, originating, vocabulary=vocabulary, policy=policy)
     names = list(dict.fromkeys(item.committee for item in named))
@@ -131,11 +155,11 @@ def answer_approvals(
     return Approvals(policy, decision, named, as_of)
 
 
-def list_policies(policy_dirs: Iterable[str | Path] = ()) -> tuple[list[dict], list[WorkregError]]:
+def list_policies(policy_dirs: Iterable[str | Path] = ()) -> tuple[list[dict[str, Any]], list[WorkregError]]:
     """Every policy version found (the rows of ``workreg policies --format json``) and the files that failed."""
     from workreg.policy.registry import compile_found, discover
 
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     failures: list[WorkregError] = []
     for found in discover(policy_dirs):
         try:
@@ -181,23 +205,8 @@ def read_register(path: str | Path, *, vocabulary: Vocabulary | None = None) -> 
     return read(path, vocabulary=vocabulary)
 
 
-def _register(register, vocabulary) -> WorkRegister:
+def _register(register: str | Path | WorkRegister, vocabulary: Vocabulary | None) -> WorkRegister:
     return read_register(register, vocabulary=vocabulary) if isinstance(register, (str, Path)) else register
-
-
-class Notice(NamedTuple):
-    """A warning about the input that does not stop the answer (``file:line: warning: message``)."""
-
-    file: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: warning: {self.message}"
-
-    def to_dict(self) -> dict:
-        return {"file": self.file, "line": self.line, "message": self.message}
 
 
 def _same_version(one: str, other: str) -> bool:
@@ -239,43 +248,6 @@ def policy_for_register(
                 f"{compiled.ref} ({source.label}, {why}): answers follow that text, "
                 f"not {named.document} {named.version}")))
     return compiled, notices
-
-
-class RegisterDiff(NamedTuple):
-    """Two versions of a register: their classified changes and the approvals those changes need."""
-
-    policy: str
-    changes: tuple[ClassifiedChange, ...]
-    decision: Decision | None
-    #: How milestone words brought committees in (the committees of the decision, with their evidence).
-    committees: tuple[NamedCommittee, ...] = ()
-    warnings: tuple[Notice, ...] = ()
-
-    @property
-    def needs_approval(self) -> bool:
-        """Whether the changes need any approval still to be given (``workreg diff --exit-code``)."""
-        return self.decision is not None and any(item.satisfied_by is None for item in self.decision.required)
-
-    def decision_dict(self) -> dict | None:
-        """The decision as ``workreg approvals --format json`` prints it, with the committees' evidence."""
-        if self.decision is None:
-            return None
-        return {**self.decision.to_dict(), "committees": [item.to_dict() for item in self.committees]}
-
-    def to_dict(self) -> dict:
-        return {
-            "policy": self.policy,
-            "warnings": [notice.to_dict() for notice in self.warnings],
-            "changes": [change.to_dict() for change in self.changes],
-            "decision": self.decision_dict(),
-        }
-
-    def report(self, old: str, new: str, as_of: dict | None = None) -> dict:
-        """The JSON of ``workreg diff OLD NEW --format json`` (and of ``POST /v1/diff``)."""
-        body = {"old": old, "new": new, **self.to_dict()}
-        if as_of is not None:
-            body["as_of"] = as_of
-        return body
 
 
 def diff_registers(
@@ -322,68 +294,328 @@ def lint_register(register: str | Path | WorkRegister, *, today: date | None = N
     return lint(_register(register, None), today=today or date.today(), file=name, policy=_policy(policy))
 
 
-def compare_policies(old: str, new: str, policy_dirs: Sequence[str | Path] = ()) -> dict:
-    """The semantic difference of two policy versions (the JSON of ``workreg compare``)."""
-    from workreg.versions.compare import compare_policies as compare
-    from workreg.versions.compare import load_for_compare
+# -- policies: files, schema, dates -------------------------------------------------------------
 
-    return compare(load_for_compare(old, policy_dirs), load_for_compare(new, policy_dirs))
-
-
-def policy_in_force(name: str, on: date | str, policy_dirs: Iterable[str | Path] = ()):
+def policy_in_force(name: str, on: date | str, policy_dirs: Iterable[str | Path] = ()) -> tuple[CompiledPolicy, InForce]:
     """The compiled version of policy ``name`` in force on ``on``, and an InForce record of why (and whether reconstructed)."""
     from workreg.policy.registry import policy_in_force as in_force
 
     return in_force(name, on, policy_dirs)
 
 
+def policy_file(ref: str, policy_dirs: Iterable[str | Path] = ()) -> Path:
+    """The YAML file behind ``NAME@VERSION``, ``NAME`` (its newest version) or a path."""
+    from workreg.policy.registry import resolve
+
+    return resolve(ref, policy_dirs).path
+
+
+def find_policy_files(policy_dirs: Iterable[str | Path] = ()) -> list[Path]:
+    """The file of every policy version found (shipped, ``$WORKREG_POLICY_PATH``, ``policy_dirs``), by name and version."""
+    from workreg.policy.registry import discover
+
+    return [found.path for found in discover(policy_dirs)]
+
+
+def policy_schema() -> dict[str, Any]:
+    """The JSON Schema of policy files (``workreg schema``)."""
+    from workreg.policy.model import json_schema
+
+    return json_schema()
+
+
+def policy_citations(path: str | Path) -> Iterator[tuple[str, Citation]]:
+    """Every citation a policy file makes: (where in the file, e.g. ``policy.steps[3]``, the citation)."""
+    from workreg.policy.model import iter_citations
+
+    citations: Iterator[tuple[str, Citation]] = iter_citations(load_policy(path))
+    return citations
+
+
+# -- registers ------------------------------------------------------------------------------------
+
+def register_from_bytes(data: bytes, name: str, *, vocabulary: Vocabulary | None = None) -> WorkRegister:
+    """A register document sent as bytes (an upload): ``name``'s suffix says how to read it."""
+    from workreg.registers.read import register_from_bytes as from_bytes
+
+    return from_bytes(data, name, vocabulary=vocabulary)
+
+
+def dump_register(register: WorkRegister, fmt: str = "yaml") -> str:
+    """A register model as YAML or JSON text (what ``workreg show --format yaml`` prints; readable back)."""
+    from workreg.registers.read import dump_register as dump
+
+    return dump(register, fmt)
+
+
+def lint_failed(findings: Iterable[Finding]) -> bool:
+    """Whether any finding is an error (``workreg lint`` exits 1)."""
+    from workreg.registers.lint import has_errors
+
+    return has_errors(findings)
+
+
+def register_portfolio(files: Iterable[str | Path], *, today: date | None = None,
+                       policy: str | CompiledPolicy = DEFAULT_POLICY) -> tuple[Portfolio, list[WorkregError]]:
+    """The portfolio of register files as of ``today`` (rows, totals) and the files that could not be read."""
+    from datetime import date
+
+    from workreg.registers.portfolio import portfolio
+
+    return portfolio([str(f) for f in files], _policy(policy), today or date.today())
+
+
+# -- policy versions: compare and draw ------------------------------------------------------------
+
+def load_policy_version(policy: str | Path, policy_dirs: Iterable[str | Path] = ()) -> LoadedPolicy:
+    """A policy version as compare and draw read it (compiled, and its validated model): ``NAME@VERSION``,
+    ``NAME`` or a file's path as text, or a ``Path`` to a policy file (loaded as it is, without a registry)."""
+    from workreg.versions.compare import load_for_compare, load_policy_file
+
+    return load_policy_file(policy) if isinstance(policy, Path) else load_for_compare(policy, policy_dirs)
+
+
+def _loaded(policy: str | Path | LoadedPolicy, policy_dirs: Iterable[str | Path]) -> LoadedPolicy:
+    return load_policy_version(str(policy), policy_dirs) if isinstance(policy, (str, Path)) else policy
+
+
+def compare_policies(old: str | Path | LoadedPolicy, new: str | Path | LoadedPolicy,
+                     policy_dirs: Sequence[str | Path] = ()) -> dict[str, Any]:
+    """The semantic difference of two policy versions (the JSON of ``workreg compare``): refs, files or loaded."""
+    from workreg.versions.compare import compare_policies as compare
+
+    return compare(_loaded(old, policy_dirs), _loaded(new, policy_dirs))
+
+
+class Drawing(NamedTuple):
+    """A diagram of a policy (``workreg render``): its DOT source, the policy drawn, and what reading names noted."""
+
+    source: str
+    policy: str
+    notes: tuple[str, ...] = ()
+
+
+def draw_policy(
+    policy: str | Path | LoadedPolicy, *, changes: Iterable[str] = (), committees: Iterable[str] = (),
+    against: str | Path | LoadedPolicy | None = None, rankdir: str = "TB", approvals_only: bool = False,
+    vocabulary: Vocabulary | None = None, check_committees: bool = False, policy_dirs: Iterable[str | Path] = (),
+) -> Drawing:
+    """The DOT of a policy's process, of one decision's approval path (``changes``), or of its difference from
+    ``against``.
+
+    With ``check_committees``, committee names are read against the organization vocabulary (a working
+    group counts for its committee, notes say so) and a UsageError says when they would change nothing.
+    """
+    from workreg.errors import UsageError
+    from workreg.versions.dot import render_dot
+
+    policy_dirs = tuple(policy_dirs)
+    loaded = _loaded(policy, policy_dirs)
+    other = _loaded(against, policy_dirs) if against is not None else None
+    changes, committees = tuple(changes), tuple(committees)
+    notes: tuple[str, ...] = ()
+    if committees and check_committees:
+        named, _ = name_committees(committees, vocabulary=vocabulary or load_vocabulary(), policy=loaded.compiled)
+        committees = tuple(dict.fromkeys(item.committee for item in named))
+        notes = tuple(item.note for item in named if item.note)
+        if not changes:
+            raise UsageError("--committee has no effect without --change: it names the committees of one decision",
+                             code="option-without-effect", hint="add --change KIND")
+        check_options_apply(loaded.compiled, loaded.compiled.decide(changes, committees), committees=committees)
+    source = render_dot(loaded, changes=changes, committees=committees, against=other, rankdir=rankdir,
+                        approvals_only=approvals_only)
+    return Drawing(source, loaded.compiled.ref, notes)
+
+
+def diagram_bytes(source: str, fmt: str) -> bytes:
+    """DOT ``source`` laid out as ``svg`` or ``png`` by Graphviz's ``dot`` program."""
+    from workreg.versions.dot import dot_to
+
+    return dot_to(source, fmt)
+
+
+def write_diagram(source: str, path: str | Path) -> None:
+    """Write DOT ``source`` to ``path`` as DOT, SVG or PNG, chosen by the file's suffix."""
+    from workreg.versions.dot import write_diagram as write
+
+    write(source, path)
+
+
+def write_diagrams(out: str | Path, policy_dirs: Iterable[str | Path] = ()) -> list[Path]:
+    """Regenerate a diagrams folder (``workreg diagrams``): every version, approval path and difference."""
+    from workreg.versions.diagrams import write_diagrams as write
+
+    return write(out, policy_dirs)
+
+
+# -- approval cases -------------------------------------------------------------------------------
+#
+# ``db`` is a database URL (a SQLite file or ``postgresql://...``; None: $WORKREG_DB, else ./workreg.db)
+# or a store already open (``workreg serve`` keeps its own); ``audit`` runs inside a write's transaction.
+
+def open_database(db: str | None = None, *, create: bool = True) -> Store:
+    """The case database at ``db`` (None: $WORKREG_DB, else ./workreg.db), migrated; use it in a ``with``."""
+    from workreg.cases.store import open_store
+
+    return open_store(db, create=create)
+
+
+def database_url(db: str | None = None) -> str:
+    """The case database ``db`` names, or the default: ``$WORKREG_DB``, else ``./workreg.db``."""
+    from workreg.cases.store import default_url
+
+    return db or default_url()
+
+
+def redacted(url: str) -> str:
+    """A database URL without its password, for messages."""
+    from workreg.cases.store import redact
+
+    return redact(url)
+
+
+@contextmanager
+def _store(db: str | Store | None, *, create: bool) -> Iterator[Store]:
+    if db is None or isinstance(db, str):
+        with open_database(db, create=create) as store:
+            yield store
+    else:
+        yield db
+
+
+def default_author() -> str | None:
+    """Who writes a case's event when nobody is named: the login name, when there is one."""
+    from workreg.cases.service import default_author as author
+
+    return author()
+
+
+def pin_policy(policy: str | CompiledPolicy, policy_dirs: Iterable[str | Path] = ()) -> PinnedPolicy:
+    """A policy as a case pins it: its ref, the SHA-256 of its file's text, and the text."""
+    from workreg.cases.service import PinnedPolicy
+
+    return PinnedPolicy.of(_policy(policy, policy_dirs))
+
+
+def pin_policy_text(text: str, file: str) -> PinnedPolicy:
+    """A policy's text as a case pins it (compiled once to learn its ref; ``file`` names it in errors)."""
+    from workreg.cases.service import PinnedPolicy, policy_hash
+    from workreg.policy.registry import compile_text
+
+    return PinnedPolicy(compile_text(text, file).ref, policy_hash(text), text)
+
+
+def _pinned(policy: str | CompiledPolicy | PinnedPolicy, policy_dirs: Iterable[str | Path] = ()) -> PinnedPolicy:
+    from workreg.cases.service import PinnedPolicy
+
+    return policy if isinstance(policy, PinnedPolicy) else pin_policy(policy, policy_dirs)
+
+
+def case_subject(
+    policy: str | CompiledPolicy, *, changes: Iterable[str] = (), diff: tuple[str, str] | None = None,
+    register: str | None = None, vocabulary_paths: Sequence[str] = (),
+) -> Subject:
+    """What a case is about: the change kinds given, or those the policy classifies between two register
+    versions (``diff``) or in a whole register proposed on its own, with the committees they involve."""
+    from workreg.cases import subjects
+
+    compiled = _policy(policy)
+    if diff is not None:
+        return subjects.from_diff(diff[0], diff[1], compiled, vocabulary_paths)
+    if register is not None:
+        return subjects.from_register(register, compiled, vocabulary_paths)
+    return subjects.Subject(tuple(changes), (), {"from": "change"}, "")
+
+
 def open_case(
-    changes: Iterable[str], *, policy: str | CompiledPolicy = DEFAULT_POLICY, committees: Iterable[str] = (),
-    originating: str | None = None, title: str | None = None, db: str | None = None, by: str | None = None,
-    none_named: bool = False,
-):
-    """Open an approval case for ``changes`` in the case database ``db``; its state (a CaseState).
+    changes: Iterable[str], *, policy: str | CompiledPolicy | PinnedPolicy = DEFAULT_POLICY,
+    committees: Iterable[str] = (), originating: str | None = None, title: str | None = None,
+    subject: dict[str, Any] | None = None, as_of: dict[str, Any] | None = None, db: str | Store | None = None,
+    by: str | None = None, audit: Audit | None = None, none_named: bool = False,
+) -> CaseState:
+    """Open an approval case for ``changes`` in the case database ``db``, pinned to ``policy``; its state.
 
     Where the changes need one gate per affected committee, name them (``committees``) or say there
     are none (``none_named``); else UsageError ``names-needed``.
     """
-    from workreg.cases.service import PinnedPolicy, open_case as open_
-    from workreg.cases.store import open_store
+    from workreg.cases.service import open_case as open_
 
-    with open_store(db) as store:
-        return open_(store, PinnedPolicy.of(_policy(policy)), changes=changes, committees=committees,
-                     originating=originating, title=title, by=by, none_named=none_named)
+    pinned = _pinned(policy)
+    with _store(db, create=True) as store:
+        return open_(store, pinned, changes=changes, committees=committees, originating=originating, title=title,
+                     subject=subject, as_of=as_of, by=by, audit=audit, none_named=none_named)
+
+
+def held_on(day: str) -> str:
+    """A recording's date, refused (UsageError ``date-in-future``) when it lies beyond tomorrow."""
+    from workreg.cases.service import held_on as checked
+
+    return checked(day)
+
+
+def recording_remarks(state: CaseState, day: str) -> list[str]:
+    """What to tell whoever recorded an outcome on ``day`` (e.g. a date before the case was opened)."""
+    from workreg.cases.service import date_remarks
+
+    return list(date_remarks(state, day))
+
+
+def _iso_day(day: date | str) -> str:
+    from datetime import date
+
+    from workreg.errors import UsageError
+
+    if isinstance(day, date):
+        return day.isoformat()
+    try:
+        return date.fromisoformat(day).isoformat()
+    except ValueError as exc:
+        raise UsageError(f"a date must be YYYY-MM-DD, not '{day}'", code="bad-date") from exc
 
 
 def record_outcome(
     case_id: int, gate: str, outcome: str, day: date | str, *, ref: str | None = None, note: str | None = None,
-    again: bool = False, db: str | None = None, by: str | None = None,
-):
+    again: bool = False, db: str | Store | None = None, by: str | None = None, audit: Audit | None = None,
+) -> CaseState:
     """Record a gate's outcome on a case; RecordRefused when the case's policy does not allow it now."""
     from workreg.cases.service import record
-    from workreg.cases.store import open_store
 
-    from datetime import date
-
-    day = day.isoformat() if isinstance(day, date) else date.fromisoformat(day).isoformat()
-    with open_store(db, create=False) as store:
-        return record(store, case_id, gate, outcome, day, ref=ref, note=note, by=by, again=again)
+    with _store(db, create=False) as store:
+        return record(store, case_id, gate, outcome, _iso_day(day), ref=ref, note=note, by=by, again=again,
+                      audit=audit)
 
 
-def case_status(case_id: int, *, db: str | None = None):
+def case_status(case_id: int, *, db: str | Store | None = None) -> CaseState:
     """Where a case stands (CaseState: ``done``, ``next``, ``waiting``, ``complete``, ``to_dict()``)."""
     from workreg.cases.service import status
-    from workreg.cases.store import open_store
 
-    with open_store(db, create=False) as store:
+    with _store(db, create=False) as store:
         return status(store, case_id)
 
 
-def register_portfolio(files: Iterable[str | Path], *, today: date | None = None,
-                       policy: str | CompiledPolicy = DEFAULT_POLICY):
-    """The portfolio of register files as of ``today`` (rows, totals) and the files that could not be read."""
-    from workreg.registers.portfolio import portfolio
+def list_cases(*, open_only: bool = False, db: str | Store | None = None) -> list[CaseState]:
+    """Every case's state, by id (only those not complete with ``open_only``)."""
+    from workreg.cases.service import list_cases as list_
 
-    from datetime import date
+    with _store(db, create=False) as store:
+        return list_(store, open_only=open_only)
 
-    return portfolio([str(f) for f in files], _policy(policy), today or date.today())
+
+def case_log(case_id: int, *, db: str | Store | None = None) -> list[Event]:
+    """A case's events, oldest first (its audit trail)."""
+    from workreg.cases.service import log
+
+    with _store(db, create=False) as store:
+        return log(store, case_id)
+
+
+def migrate_case(
+    case_id: int, policy: str | CompiledPolicy | PinnedPolicy, *, db: str | Store | None = None,
+    by: str | None = None, audit: Audit | None = None, policy_dirs: Iterable[str | Path] = (),
+) -> MigrationReport:
+    """Move a case to another policy version; what the move adds and drops (a MigrationReport)."""
+    from workreg.cases.service import migrate_case as migrate
+
+    pinned = _pinned(policy, policy_dirs)
+    with _store(db, create=False) as store:
+        return migrate(store, case_id, pinned, by=by, audit=audit)

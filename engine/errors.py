@@ -4,7 +4,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: the CLI imports this module before it can handle Ctrl-C
-    from typing import Iterable, Sequence
+    from typing import Any, Iterable, Sequence
 
 
 class WorkregError(Exception):
@@ -51,7 +51,7 @@ class WorkregError(Exception):
             text += f"\n    hint: {self.hint}"
         return text
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The error as a JSON-ready object (stable keys)."""
         return {
             "file": self.file,

@@ -53,8 +53,3 @@ def shipped_vocabulary() -> Path:
 def shipped_template() -> Path:
     """The register template shipped with workreg: its sections, headings and host organization."""
     return shipped_policies() / "vocabulary" / "dmtf-template.yaml"
-
-
-def shipped_schema() -> Path:
-    """The JSON Schema of policy files, as committed beside the policies."""
-    return shipped_policies() / "schema.json"

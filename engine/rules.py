@@ -145,7 +145,7 @@ class RuleSpec:
         if "when" not in data:
             raise RulesError(f"{where}: 'when' is missing", code="invalid-rule", field="when")
         outcome = data["kind"] if "kind" in data else data.get("outcome")
-        return cls(id=rule_id, conditions=data["when"], outcome=outcome,
+        return cls(id=data["id"], conditions=data["when"], outcome=outcome,
                    priority=data.get("priority", 0), order=order)
 
 
@@ -186,8 +186,8 @@ def _normalise_conditions(where: str, conditions: Any) -> dict[str, ConditionVal
     return normalised
 
 
-def _unique_by_token(values: Sequence[Any]) -> tuple:
-    seen: dict[str, Any] = {}
+def _unique_by_token(values: Sequence[Any]) -> tuple[Any, ...]:
+    seen: dict[str | None, Any] = {}
     for value in values:
         seen.setdefault(_token(value), value)
     return tuple(seen.values())
@@ -214,7 +214,8 @@ def _token(value: Any) -> str | None:
     16 bits; hashing every value to a short, typed, ASCII token keeps that out of
     reach and makes the type rules (True is not 1, 2.0 is 2) ours.
     """
-    return _cached_token(type(value), value)
+    # (typeshed does not see that a class is hashable)
+    return _cached_token(type(value), value)  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -239,7 +240,7 @@ def _cached_token(value_type: type, value: Any) -> str | None:
     return payload[0] + digest
 
 
-def _tokens_of(value: ConditionValue) -> tuple[str, ...]:
+def _tokens_of(value: ConditionValue) -> tuple[str | None, ...]:
     values = value if isinstance(value, tuple) else (value,)
     return tuple(dict.fromkeys(_token(item) for item in values))
 

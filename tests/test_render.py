@@ -12,7 +12,7 @@ from tests.conftest import FIXTURES, ROOT, SHIPPED_POLICY
 from workreg.cli import main
 from workreg.versions.compare import load_for_compare
 from workreg.versions.diagrams import README, diagram_sources, readme_text
-from workreg.versions.render import render_dot
+from workreg.versions.dot import render_dot
 from tests.test_compare import _rewritten
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -127,7 +127,7 @@ def test_change_and_against_do_not_combine(capsys):
 
 
 def test_missing_dot_program_is_explained(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("workreg.versions.render.shutil.which", lambda name: None)
+    monkeypatch.setattr("workreg.versions.dot.shutil.which", lambda name: None)
     assert main(["render", str(MINI), "-o", str(tmp_path / "diagram.svg")]) == 2
     err = capsys.readouterr().err
     assert "graphviz-missing" in err
@@ -144,7 +144,7 @@ def test_dot_program_vanishing_while_running_is_explained(tmp_path, capsys, monk
     def missing(*args, **kwargs):
         raise graphviz.ExecutableNotFound(["dot"])
 
-    monkeypatch.setattr("workreg.versions.render.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("workreg.versions.dot.shutil.which", lambda name: "/usr/bin/dot")
     monkeypatch.setattr(graphviz, "pipe", missing)
     assert main(["render", str(MINI), "-o", str(tmp_path / "diagram.png")]) == 2
     assert "graphviz-missing" in capsys.readouterr().err

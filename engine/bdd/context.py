@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
-from workreg.policy.decide import CompiledPolicy
-from workreg.policy.decision import Decision, RequiredApproval
 from workreg.errors import UsageError, did_you_mean
+
+if TYPE_CHECKING:  # the step library reaches the engine through workreg.api; these are only types
+    from workreg.policy.decide import CompiledPolicy
+    from workreg.policy.decision import Decision, RequiredApproval
 
 _ARTICLE = re.compile(r"^(the|a|an|each|every)\s+", re.I)
 _GATE_SUFFIX = re.compile(r"\s+(ballot|approval|acceptance|acknowledgement|vote)$", re.I)
@@ -38,14 +41,15 @@ class ScenarioContext:
 
     def require_policy(self) -> CompiledPolicy:
         if self.policy is None:
-            from workreg.policy.registry import DEFAULT_POLICY, get_policy
+            from workreg.api import get_policy
+            from workreg.resources import DEFAULT_POLICY
 
             self.policy = get_policy(DEFAULT_POLICY, [self.base_dir])
             self.policy_ref = self.policy.ref
         return self.policy
 
     def set_policy(self, ref: str) -> None:
-        from workreg.policy.registry import get_policy
+        from workreg.api import get_policy
 
         candidate = self.base_dir / ref
         if ref.endswith((".yaml", ".yml")) and candidate.is_file():
@@ -75,7 +79,7 @@ class ScenarioContext:
 
     def vocabulary(self):
         """The organization vocabulary (DMTF's bodies), loaded on first use."""
-        from workreg.registers.vocabulary import load_vocabulary
+        from workreg.api import load_vocabulary
 
         return load_vocabulary()
 
@@ -119,7 +123,7 @@ class ScenarioContext:
             self._unknown(phrase, "role")
         return role
 
-    def _unknown(self, phrase: str, what: str, extra: tuple[str, ...] = ()) -> None:
+    def _unknown(self, phrase: str, what: str, extra: tuple[str, ...] = ()) -> NoReturn:
         policy = self.require_policy()
         roles = policy.roles
         known = [info.name for info in roles.values()] + [a for info in roles.values() for a in info.aliases]

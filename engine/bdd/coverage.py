@@ -14,6 +14,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterable
 
 from workreg.errors import UsageError
 
@@ -36,7 +37,7 @@ class ClauseCoverage:
     def percent(self) -> float:
         return 100.0 * (len(self.clauses) - len(self.uncovered)) / len(self.clauses) if self.clauses else 100.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "policy": self.policy,
             "percent": round(self.percent, 1),
@@ -48,17 +49,16 @@ class ClauseCoverage:
         }
 
 
-def _section_key(section: str) -> tuple:
+def _section_key(section: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in section.replace(" ", ".").split("."))
 
 
 def cited_clauses(policy_file: str | Path) -> dict[str, int]:
     """Sections a policy cites (outside its provenance and source), with how often, in document order."""
-    from workreg.policy.load import load_policy
-    from workreg.policy.model import iter_citations
+    from workreg.api import policy_citations
 
     counts: dict[str, int] = {}
-    for path, citation in iter_citations(load_policy(policy_file)):
+    for path, citation in policy_citations(policy_file):
         if path.startswith(("policy.provenance", "policy.source")):
             continue
         counts[citation.section] = counts.get(citation.section, 0) + 1
@@ -71,18 +71,21 @@ def _plugin_autoloaded() -> bool:
     return any(ep.value == "workreg.bdd.optin" for ep in entry_points(group="pytest11"))
 
 
-def measure(policy_ref: str, features: str | Path, extra_dirs=(), *, conftest: bool = True) -> ClauseCoverage:
+def measure(policy_ref: str, features: str | Path, extra_dirs: Iterable[str | Path] = (), *,
+            conftest: bool = True) -> ClauseCoverage:
     """Run the features under pytest and report which of the policy's clauses they exercised.
 
     Like ``pytest FEATURES``, this runs the ``conftest.py`` files of the features and the folders
     above them; ``conftest=False`` passes pytest's ``--noconftest``.
     """
-    from workreg.policy.registry import get_policy
+    from workreg.api import get_policy
 
     features = Path(features)
     if not features.exists():
         raise UsageError("no such features folder or file", code="not-found", file=str(features))
     policy = get_policy(policy_ref, extra_dirs)
+    if policy.file is None:
+        raise UsageError(f"{policy.ref} was not loaded from a file: its clauses cannot be counted", code="not-found")
     clauses = cited_clauses(policy.file)
     with tempfile.TemporaryDirectory(prefix="workreg-coverage-") as scratch:
         record = Path(scratch) / "covered.json"
@@ -122,7 +125,7 @@ def _covered_sections(record: Path, ref: str, features: Path) -> set[str]:
 
 def format_text(report: ClauseCoverage, features: str) -> str:
     """A table of clauses with covered or not, then the total."""
-    from workreg.policy.format import table
+    from workreg.outputs import table
 
     rows = [[f"§{s}", str(n), "yes" if s in report.covered else "NO"] for s, n in report.clauses.items()]
     covered = len(report.clauses) - len(report.uncovered)

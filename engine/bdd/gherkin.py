@@ -8,8 +8,10 @@ specification.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workreg.policy.decide import CompiledPolicy
+if TYPE_CHECKING:  # a type only: the plugin reaches the engine through workreg.api
+    from workreg.policy.decide import CompiledPolicy
 
 
 def skeleton(policy: CompiledPolicy, *, policy_ref: str | None = None) -> str:

@@ -12,11 +12,15 @@ from __future__ import annotations
 import json
 import types
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from workreg.bdd.steps import *  # noqa: F401,F403 - the step fixtures must live in the plugin's namespace
 from workreg.bdd.steps import COVERAGE_RECORD, FEATURE_FILE, workreg  # noqa: F401
+
+if TYPE_CHECKING:
+    from pytest_bdd.parser import Feature, ScenarioTemplate, Step
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -35,7 +39,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         )
 
 
-def pytest_bdd_before_scenario(request, feature, scenario) -> None:
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Feature, scenario: ScenarioTemplate) -> None:
     request.node.stash[FEATURE_FILE] = feature.filename
 
 
@@ -43,7 +47,8 @@ class UndefinedStep(Exception):
     """A feature step no step definition matches."""
 
 
-def pytest_bdd_step_func_lookup_error(request, feature, scenario, step, exception) -> None:
+def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Feature, scenario: ScenarioTemplate,
+                                       step: Step, exception: Exception) -> None:
     """Replace pytest-bdd's bare "Step definition is not found" with where to look: ``workreg steps``."""
     import difflib
 
@@ -60,7 +65,7 @@ def pytest_bdd_step_func_lookup_error(request, feature, scenario, step, exceptio
     ) from exception
 
 
-def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> FeatureFile | None:
     if file_path.suffix == ".feature":
         return FeatureFile.from_parent(parent, path=file_path)
     return None
@@ -69,7 +74,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
 class FeatureFile(pytest.Module):
     """A ``.feature`` file collected as a module whose tests are its scenarios."""
 
-    def _getobj(self):
+    def _getobj(self) -> types.ModuleType:
         from pytest_bdd import feature as bdd_feature
 
         module = types.ModuleType(f"workreg_feature_{self.path.stem}")

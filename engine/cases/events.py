@@ -30,9 +30,9 @@ class Opened:
     committees: tuple[str, ...] = ()
     originating: str | None = None
     #: How the changes were found: {"from": "change"|"diff"|"register", ...the files}.
-    subject: dict = field(default_factory=dict)
+    subject: dict[str, Any] = field(default_factory=dict)
     #: The ``--on`` choice of policy version, when it made one (InForce.to_dict()).
-    as_of: dict | None = None
+    as_of: dict[str, Any] | None = None
     #: The opener said no body has work for the policy's per-name gates (``--no-affected-committees``):
     #: those gates are not waited on (the clause says "any", which may be none).
     none_named: bool = False
@@ -83,7 +83,7 @@ class Event:
     def kind(self) -> str:
         return self.payload.kind
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON contract of an event (``workreg case log --format json``)."""
         return {
             "case": self.case_id, "seq": self.seq, "kind": self.kind, "at": self.at, "by": self.by,
@@ -91,7 +91,7 @@ class Event:
         }
 
 
-def payload_data(payload: Payload) -> dict:
+def payload_data(payload: Payload) -> dict[str, Any]:
     """The payload as a JSON-ready dict (tuples as lists)."""
     return {f.name: list(v) if isinstance(v := getattr(payload, f.name), tuple) else v for f in fields(payload)}
 
@@ -101,7 +101,7 @@ def encode(payload: Payload) -> str:
     return json.dumps(payload_data(payload), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-_TYPES: dict[str, dict[str, tuple]] = {
+_TYPES: dict[str, dict[str, tuple[type, ...]]] = {
     "opened": {"policy": (str,), "title": (str,), "changes": (list,), "committees": (list,),
                "originating": (str, type(None)), "subject": (dict,), "as_of": (dict, type(None)),
                "none_named": (bool,)},
@@ -135,4 +135,5 @@ def decode(kind: str, text: str, *, case_id: int, seq: int) -> Payload:
     if kind == "recorded" and data["outcome"] not in OUTCOMES:
         raise CaseError(f"{where}: unknown outcome '{data['outcome']}'", code="bad-event")
     values = {name: tuple(value) if isinstance(value, list) else value for name, value in data.items()}
-    return PAYLOADS[kind](**values)
+    payload: Payload = PAYLOADS[kind](**values)
+    return payload

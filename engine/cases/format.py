@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 from workreg.cases.events import Event, Migrated, Opened, Recorded
 from workreg.cases.progress import CaseState, GateState
+from workreg.policy.decision import Citation
 
 
-def _clause(citation) -> str:
+def _clause(citation: Citation) -> str:
     return f"§{citation.section}" if citation.section[:1].isdigit() else citation.section
 
 
@@ -16,6 +17,7 @@ def _done_line(gate: GateState) -> str:
     if gate.status == "given":
         return f"given by {gate.given_by}"
     record = gate.record
+    assert record is not None, "a gate done by its own record"
     text = f"{record.outcome} {record.date}"
     if record.again:
         text += " (held again)"
@@ -96,9 +98,9 @@ def format_status_text(state: CaseState) -> str:
     if state.notes:
         lines.append("")
         lines.append("Notes:")
-        for note in state.notes:
-            clauses = "; ".join(dict.fromkeys(f"{_clause(c)} \"{c.quote}\"" for c in note.citations))
-            lines.append(f"  {note.code}: {note.text}" + (f" ({clauses})" if clauses else ""))
+        for remark in state.notes:
+            clauses = "; ".join(dict.fromkeys(f"{_clause(c)} \"{c.quote}\"" for c in remark.citations))
+            lines.append(f"  {remark.code}: {remark.text}" + (f" ({clauses})" if clauses else ""))
     if state.unspecified:
         lines.append("")
         lines.append(f"Not specified by the policy ({len(state.unspecified)}): see --format json or "
@@ -159,7 +161,7 @@ def format_list_text(states: Sequence[CaseState]) -> str:
     return table(["Case", "Title", "Policy", "Done", "Where"], rows) + "\n"
 
 
-def list_row(state: CaseState) -> dict:
+def list_row(state: CaseState) -> dict[str, Any]:
     """One row of ``workreg case list --format json``."""
     return {
         "id": state.id, "title": state.title, "policy": state.policy, "policy_hash": state.policy_hash,

@@ -12,15 +12,14 @@ says so rather than inventing a rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from workreg.cases.events import Event, Migrated, Opened, Recorded
 from workreg.errors import CaseError, RecordRefused, did_you_mean
-from workreg.policy.decision import Citation, Decision, UnspecifiedPoint
+from workreg.policy.decision import Citation, Decision, RequiredApproval, UnspecifiedPoint
 
-#: Statuses of a gate, in the order a reader meets them.
-STATUSES = ("approved", "given", "rejected", "withdrawn", "next", "waiting")
-
+if TYPE_CHECKING:
+    from workreg.policy.decide import CompiledPolicy
 
 @dataclass(frozen=True, slots=True)
 class OutcomeNote:
@@ -30,7 +29,7 @@ class OutcomeNote:
     text: str
     citation: Citation
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"outcome": self.outcome, "text": self.text, "citation": self.citation.to_dict()}
 
 
@@ -57,7 +56,7 @@ class Blocker:
     status: str
     citations: tuple[Citation, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"gate": self.gate, "status": self.status, "citations": [c.to_dict() for c in self.citations]}
 
 
@@ -78,7 +77,7 @@ class GateState:
     waiting_on: tuple[Blocker, ...] = ()
     after_outcome: OutcomeNote | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         record = self.record
         return {
             "gate": self.gate, "name": self.name, "approver": self.approver, "kind": self.kind,
@@ -105,7 +104,7 @@ class Note:
     text: str
     citations: tuple[Citation, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "gate": self.gate, "text": self.text,
                 "citations": [c.to_dict() for c in self.citations]}
 
@@ -122,8 +121,8 @@ class CaseState:
     changes: tuple[str, ...]
     committees: tuple[str, ...]
     originating: str | None
-    subject: Mapping
-    as_of: Mapping | None
+    subject: Mapping[str, Any]
+    as_of: Mapping[str, Any] | None
     opened_at: str
     opened_by: str | None
     gates: tuple[GateState, ...]
@@ -158,7 +157,7 @@ class CaseState:
     def gate(self, gate_id: str) -> GateState | None:
         return next((gate for gate in self.gates if gate.gate == gate_id), None)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``workreg case status --format json`` (documented in the README)."""
         return {
             "id": self.id, "title": self.title, "policy": self.policy, "policy_hash": self.policy_hash,
@@ -181,7 +180,7 @@ class CaseState:
 
 
 #: The compiled policy of a content hash (the case's pinned text, compiled).
-PolicyFor = Callable[[str], "object"]
+PolicyFor = Callable[[str], "CompiledPolicy"]
 #: The policy's notes on outcomes other than approval, by outcome (read only when a gate stopped).
 OutcomeNotesFor = Callable[[str], Mapping[str, OutcomeNote]]
 
@@ -324,7 +323,12 @@ def progress(
     return tuple(gates), notes
 
 
-def _notes(required, records: Mapping[str, GateRecord], before, approved, stated=None) -> tuple[Note, ...]:
+#: Gate → the gates the policy orders directly before it, each with the clauses of that order.
+Predecessors = Mapping[str, list[tuple[str, tuple[Citation, ...]]]]
+
+
+def _notes(required: Mapping[str, RequiredApproval], records: Mapping[str, GateRecord], before: Predecessors,
+           approved: Callable[[str], bool], stated: Predecessors | None = None) -> tuple[Note, ...]:
     """Notes on the records; ``before`` every order of the decision, ``stated`` the text's (default: all)."""
     stated = before if stated is None else stated
     notes: list[Note] = []
@@ -369,10 +373,10 @@ def _predecessors(decision: Decision, stated_only: bool = False) -> dict[str, li
 
 
 
-def _ancestors(gate: str, before) -> dict[str, tuple[Citation, ...]]:
+def _ancestors(gate: str, before: Predecessors) -> dict[str, tuple[Citation, ...]]:
     """Every gate ordered before ``gate``, nearest first, each with the clauses of one path to it."""
     found: dict[str, tuple[Citation, ...]] = {}
-    frontier = [(gate, ())]
+    frontier: list[tuple[str, tuple[Citation, ...]]] = [(gate, ())]
     while frontier:
         current, chain = frontier.pop(0)
         for earlier, citations in before.get(current, ()):
@@ -399,6 +403,7 @@ def check_record(state: CaseState, gate: str, outcome: str, again: bool = False)
     record = current.record
     if current.status in ("rejected", "withdrawn"):
         if not again:
+            assert record is not None, "a gate that ended has the record it ended by"
             note = current.after_outcome
             raise RecordRefused(
                 f"'{gate}' is already recorded: {record.outcome} on {record.date} (event {record.seq})",
@@ -413,6 +418,7 @@ def check_record(state: CaseState, gate: str, outcome: str, again: bool = False)
             code="not-stopped", file=where,
         )
     if current.status == "approved":
+        assert record is not None, "a gate that ended has the record it ended by"
         raise RecordRefused(
             f"'{gate}' is already recorded: approved on {record.date} (event {record.seq})",
             code="already-recorded", file=where,

@@ -11,13 +11,16 @@ from __future__ import annotations
 import getpass
 import hashlib
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from workreg.cases.events import OUTCOMES, Event, Migrated, Opened, Recorded
 from workreg.cases.progress import CaseState, OutcomeNote, check_record, fold
 from workreg.cases.store import Store, Transaction, now, open_store
 from workreg.errors import CaseError, RecordRefused, UsageError
 from workreg.policy.decision import Citation
+
+if TYPE_CHECKING:
+    from workreg.policy.decide import CompiledPolicy
 
 
 def policy_hash(text: str) -> str:
@@ -41,7 +44,7 @@ class PinnedPolicy:
     digest: str
     text: str
 
-    def compiled(self):
+    def compiled(self) -> CompiledPolicy:
         """The pinned text compiled (memoised by hash for the process, as the fold's are)."""
         policy = PolicyCache._compiled.get(self.digest)
         if policy is None:
@@ -51,7 +54,7 @@ class PinnedPolicy:
         return policy
 
     @classmethod
-    def of(cls, compiled) -> "PinnedPolicy":
+    def of(cls, compiled: CompiledPolicy) -> "PinnedPolicy":
         """The pin of a compiled policy loaded from its file."""
         from workreg.inputs import read_policy_text
 
@@ -66,13 +69,13 @@ class PolicyCache:
 
     # Shared by every instance: a hash names one text, so what was compiled for one transaction
     # holds for all (the text is checked against its hash before it is first compiled).
-    _compiled: dict[str, object] = {}
+    _compiled: dict[str, CompiledPolicy] = {}
     _outcomes: dict[str, Mapping[str, OutcomeNote]] = {}
 
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
 
-    def compiled(self, digest: str):
+    def compiled(self, digest: str) -> CompiledPolicy:
         policy = self._compiled.get(digest)
         if policy is None:
             from workreg.policy.registry import compile_text
@@ -117,8 +120,8 @@ def _state(tx: Transaction, case_id: int) -> CaseState:
 
 def open_case(
     store: Store, pinned: PinnedPolicy, *, changes: Iterable[str], committees: Iterable[str] = (),
-    originating: str | None = None, title: str | None = None, subject: Mapping | None = None,
-    as_of: Mapping | None = None, by: str | None = None, audit: Audit | None = None, none_named: bool = False,
+    originating: str | None = None, title: str | None = None, subject: Mapping[str, Any] | None = None,
+    as_of: Mapping[str, Any] | None = None, by: str | None = None, audit: Audit | None = None, none_named: bool = False,
 ) -> CaseState:
     """Open a case for ``changes`` under the pinned policy; the new case's state.
 
@@ -127,12 +130,12 @@ def open_case(
     are none (``none_named``); else UsageError ``names-needed``.
     """
     compiled = pinned.compiled()
-    changes = compiled.canonical_changes(changes)
-    committees = tuple(dict.fromkeys(c.strip() for c in committees if c and c.strip()))
-    decision = compiled.decide(changes, committees, originating)  # an unknown kind or bad committee fails first
+    kinds = compiled.canonical_changes(changes)
+    named = tuple(dict.fromkeys(c.strip() for c in committees if c and c.strip()))
+    decision = compiled.decide(kinds, named, originating)  # an unknown kind or bad committee fails first
     _check_names(compiled, decision, none_named)
     payload = Opened(
-        policy=pinned.ref, title=title or ", ".join(changes), changes=changes, committees=committees,
+        policy=pinned.ref, title=title or ", ".join(kinds), changes=kinds, committees=named,
         originating=originating, subject=dict(subject or {"from": "change"}), as_of=dict(as_of) if as_of else None,
         none_named=none_named,
     )
@@ -267,7 +270,7 @@ class MigrationReport:
     records_dropped: tuple[str, ...]
     state: CaseState
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.case_id, "from": self.from_policy, "to": self.to_policy, "added": list(self.added),
             "dropped": list(self.dropped), "records_dropped": list(self.records_dropped),
@@ -286,7 +289,8 @@ def migrate_case(store: Store, case_id: int, pinned: PinnedPolicy, *, by: str | 
         if before.policy_hash == pinned.digest:
             raise RecordRefused(f"the case is already pinned to {pinned.ref} ({pinned.digest[:12]})",
                                 code="same-policy", file=f"case {case_id}")
-        opened: Opened = before.events[0].payload
+        opened = before.events[0].payload
+        assert isinstance(opened, Opened), "fold() checked that a case starts with its 'opened' event"
         target.decide(opened.changes, opened.committees, opened.originating)  # the kinds must exist there
         old_gates = {gate.gate for gate in before.gates}
         new_gates = {item.gate for item in target.decide(opened.changes, opened.committees, opened.originating).required}

@@ -166,9 +166,6 @@ class Transaction:
         """Serialise writers of this case (PostgreSQL row lock; SQLite already holds the write lock); True when it exists."""
         return self._one("SELECT id FROM cases WHERE id = ?" + self.store.lock_clause, (case_id,)) is not None
 
-    def case_exists(self, case_id: int) -> bool:
-        return self._one("SELECT id FROM cases WHERE id = ?", (case_id,)) is not None
-
     def new_case(self, at: str) -> int:
         return self.store.insert_returning_id("INSERT INTO cases (opened_at) VALUES (?)", (at,))
 

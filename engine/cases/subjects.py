@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from workreg.errors import UsageError
+
+if TYPE_CHECKING:
+    from workreg.policy.decide import CompiledPolicy
+    from workreg.registers.classify import ClassifiedChange
 
 
 @dataclass(frozen=True)
@@ -22,11 +26,11 @@ class Subject:
 
     changes: tuple[str, ...]
     committees: tuple[str, ...]
-    description: dict
+    description: dict[str, Any]
     title: str
 
 
-def _non_editorial(classified, what: str) -> list:
+def _non_editorial(classified: list[ClassifiedChange], what: str) -> list[ClassifiedChange]:
     from workreg.registers.classify import EDITORIAL
 
     unclassified = [c for c in classified if c.kind is None]
@@ -39,7 +43,12 @@ def _non_editorial(classified, what: str) -> list:
     return kinds
 
 
-def from_diff(old: str, new: str, policy, vocabulary_paths: Sequence[str] = ()) -> Subject:
+def _kinds(changes: list[ClassifiedChange]) -> tuple[str, ...]:
+    """The change kinds of classified changes, in order, without repeats."""
+    return tuple(dict.fromkeys(c.kind for c in changes if c.kind))
+
+
+def from_diff(old: str, new: str, policy: CompiledPolicy, vocabulary_paths: Sequence[str] = ()) -> Subject:
     """The classified changes between two register versions and the committees owning changed milestones."""
     from workreg.registers.classify import affected_committees, classify_changes, committee_evidence
     from workreg.registers.diff import diff_registers
@@ -52,7 +61,7 @@ def from_diff(old: str, new: str, policy, vocabulary_paths: Sequence[str] = ()) 
     classified = classify_changes(diff_registers(before, after, vocabulary), policy)
     kinds = _non_editorial(classified, f"{old} → {new}")
     # Committees count for the kinds whose rules matched milestone records (policy-driven, not by name).
-    milestone_kinds = tuple({c.kind for c in kinds if c.record.section == "milestones"})
+    milestone_kinds = tuple({c.kind for c in kinds if c.kind and c.record.section == "milestones"})
     committees = affected_committees(classified, vocabulary, policy, kinds=milestone_kinds)
     # Which committee has milestone work is read from the milestones' words: a reading, kept with the case.
     readings = {item.committee: item.note for item in committee_evidence(classified, vocabulary, policy,
@@ -61,7 +70,7 @@ def from_diff(old: str, new: str, policy, vocabulary_paths: Sequence[str] = ()) 
     old_version = before.version.text if before.version else Path(old).stem
     new_version = after.version.text if after.version else Path(new).stem
     return Subject(
-        changes=tuple(dict.fromkeys(c.kind for c in kinds)), committees=tuple(committees),
+        changes=_kinds(kinds), committees=tuple(committees),
         description={"from": "diff", "old": str(old), "new": str(new),
                      "unclassified": sum(1 for c in classified if c.kind is None),
                      "committees_read": {name: readings[name] for name in committees if readings.get(name)}},
@@ -69,7 +78,7 @@ def from_diff(old: str, new: str, policy, vocabulary_paths: Sequence[str] = ()) 
     )
 
 
-def from_register(path: str, policy, vocabulary_paths: Sequence[str] = ()) -> Subject:
+def from_register(path: str, policy: CompiledPolicy, vocabulary_paths: Sequence[str] = ()) -> Subject:
     """A whole register proposed on its own, classified by the policy, and the committees owning its milestones."""
     from workreg.registers.classify import classify_changes
     from workreg.registers.diff import ChangeRecord
@@ -98,7 +107,7 @@ def from_register(path: str, policy, vocabulary_paths: Sequence[str] = ()) -> Su
     reading = ("read from the milestones' words with the organization vocabulary (a reading of the register, "
                "not a statement of it)")
     return Subject(
-        changes=tuple(dict.fromkeys(c.kind for c in kinds)), committees=tuple(committees),
+        changes=_kinds(kinds), committees=tuple(committees),
         description={"from": "register", "register": str(path),
                      "committees_read": {committee: f"{committee}: {reading}" for committee in committees}},
         title=f"{name} work register{version}",

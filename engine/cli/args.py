@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from typing import Callable
+from typing import Callable, NoReturn
 
 from workreg.errors import UsageError, WorkregError, did_you_mean
 
@@ -53,7 +53,7 @@ class Parser(argparse.ArgumentParser):
         else:
             emit(message)
 
-    def error(self, message: str) -> None:  # noqa: D401 - argparse hook
+    def error(self, message: str) -> NoReturn:  # noqa: D401 - argparse hook
         hint = f"see '{self.prog} --help'"
         choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if choice:
@@ -132,7 +132,7 @@ def number_type(what: str, *, low: int = 0, high: int | None = None, identifier:
 
 def policy_from_args(args: argparse.Namespace):
     """The compiled policy ``--policy``/``--policy-dir``/``--on`` name, and the InForce record when ``--on`` chose it."""
-    from workreg.policy.registry import get_policy, policy_in_force
+    from workreg.api import get_policy, policy_in_force
 
     on = getattr(args, "on", None)
     if on is None:

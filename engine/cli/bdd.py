@@ -23,13 +23,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 def cmd_gherkin(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from workreg.api import get_policy
+    from workreg.api import get_policy, policy_file
     from workreg.bdd.gherkin import opted_in, skeleton
-    from workreg.policy.registry import resolve
 
     policy = get_policy(args.policy, args.policy_dir)
-    found = resolve(args.policy, args.policy_dir)
-    text = skeleton(policy, policy_ref=_ref_in_feature(found.path, policy.ref, args.output))
+    path = policy_file(args.policy, args.policy_dir)
+    text = skeleton(policy, policy_ref=_ref_in_feature(path, policy.ref, args.output))
     if args.output:
         from workreg.outputs import write_file
 

@@ -141,35 +141,29 @@ def _write_json(value) -> None:
 
 
 def _author(args: argparse.Namespace) -> str | None:
-    from workreg.cases.service import default_author
+    from workreg.api import default_author
 
     return args.by if args.by else default_author()
 
 
 def run_open(args: argparse.Namespace) -> int:
     """Open a case and print its status; 0."""
-    from workreg.cases import subjects
+    from workreg.api import case_subject, open_case, pin_policy
     from workreg.cases.format import format_status_text
-    from workreg.cases.service import PinnedPolicy, connect, open_case
     from workreg.cli.args import policy_from_args
 
     policy, in_force = policy_from_args(args)
     if args.vocabulary and not (args.diff or args.register):
         raise UsageError("--vocabulary applies to --diff and --register", code="usage")
-    if args.diff:
-        subject = subjects.from_diff(args.diff[0], args.diff[1], policy, args.vocabulary)
-    elif args.register:
-        subject = subjects.from_register(args.register, policy, args.vocabulary)
-    else:
-        subject = subjects.Subject(tuple(args.change), (), {"from": "change"}, "")
-    pinned = PinnedPolicy.of(policy)
-    with connect(args.db, create=True) as store:
-        state = open_case(
-            store, pinned, changes=subject.changes, committees=(*subject.committees, *args.committee),
-            originating=args.originating, title=args.title or subject.title or None,
-            subject=subject.description, as_of=in_force.to_dict() if in_force else None, by=_author(args),
-            none_named=args.no_affected_committees,
-        )
+    subject = case_subject(policy, changes=args.change or (), diff=tuple(args.diff) if args.diff else None,
+                           register=args.register, vocabulary_paths=args.vocabulary)
+    pinned = pin_policy(policy)
+    state = open_case(
+        subject.changes, policy=pinned, committees=(*subject.committees, *args.committee),
+        originating=args.originating, title=args.title or subject.title or None, subject=subject.description,
+        as_of=in_force.to_dict() if in_force else None, db=args.db, by=_author(args),
+        none_named=args.no_affected_committees,
+    )
     if args.format == "json":
         _write_json(state.to_dict())
     else:
@@ -182,15 +176,15 @@ def run_open(args: argparse.Namespace) -> int:
 
 def run_record(args: argparse.Namespace) -> int:
     """Record a gate's outcome; 0, or 1 (RecordRefused) when the policy does not allow it now."""
+    from workreg.api import record_outcome
     from workreg.cases.format import format_status_text
-    from workreg.cases.service import connect, date_remarks, held_on, record
+    from workreg.api import held_on, recording_remarks
     from workreg.outputs import emit_error
 
     day = held_on(parse_day(args.date, "--date").isoformat())
-    with connect(args.db, create=False) as store:
-        state = record(store, args.id, args.gate, args.outcome, day, ref=args.ref, note=args.note,
-                       by=_author(args), again=args.again)
-    for remark in date_remarks(state, day):
+    state = record_outcome(args.id, args.gate, args.outcome, day, ref=args.ref, note=args.note, again=args.again,
+                           db=args.db, by=_author(args))
+    for remark in recording_remarks(state, day):
         emit_error(f"case {state.id}: note: {remark}")
     if args.format == "json":
         _write_json(state.to_dict())
@@ -202,11 +196,10 @@ def run_record(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     """Print where a case stands; 0."""
+    from workreg.api import case_status
     from workreg.cases.format import format_status_markdown, format_status_text
-    from workreg.cases.service import connect, status
 
-    with connect(args.db, create=False) as store:
-        state = status(store, args.id)
+    state = case_status(args.id, db=args.db)
     if args.format == "json":
         _write_json(state.to_dict())
     elif args.format == "markdown":
@@ -218,11 +211,10 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every case (or the open ones); 0."""
+    from workreg.api import list_cases
     from workreg.cases.format import format_list_text, list_row
-    from workreg.cases.service import connect, list_cases
 
-    with connect(args.db, create=False) as store:
-        states = list_cases(store, open_only=args.open)
+    states = list_cases(open_only=args.open, db=args.db)
     if args.format == "json":
         _write_json([list_row(state) for state in states])
     else:
@@ -232,11 +224,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_log(args: argparse.Namespace) -> int:
     """Print a case's events; 0."""
+    from workreg.api import case_log
     from workreg.cases.format import format_log_text
-    from workreg.cases.service import connect, log
 
-    with connect(args.db, create=False) as store:
-        events = log(store, args.id)
+    events = case_log(args.id, db=args.db)
     if args.format == "json":
         _write_json([event.to_dict() for event in events])
     else:
@@ -246,13 +237,11 @@ def run_log(args: argparse.Namespace) -> int:
 
 def run_migrate(args: argparse.Namespace) -> int:
     """Move a case to another policy version and print what that adds and drops; 0."""
+    from workreg.api import migrate_case, pin_policy
     from workreg.cases.format import format_status_text
-    from workreg.cases.service import PinnedPolicy, connect, migrate_case
-    from workreg.policy.registry import get_policy
 
-    pinned = PinnedPolicy.of(get_policy(args.policy, args.policy_dir))
-    with connect(args.db, create=False) as store:
-        report = migrate_case(store, args.id, pinned, by=_author(args))
+    pinned = pin_policy(args.policy, args.policy_dir)
+    report = migrate_case(args.id, pinned, db=args.db, by=_author(args))
     if args.format == "json":
         _write_json(report.to_dict())
         return 0
@@ -269,13 +258,14 @@ def run_registers(args: argparse.Namespace) -> int:
     """Print the portfolio; 1 when any register is overdue for review."""
     from datetime import date
 
+    from workreg.api import register_portfolio
     from workreg.cli.args import policy_from_args
     from workreg.errors import WorkregErrors
-    from workreg.registers.portfolio import format_portfolio_text, portfolio
+    from workreg.registers.portfolio import format_portfolio_text
 
     today = parse_day(args.today, "--today") if args.today else date.today()
     policy, in_force = policy_from_args(args)
-    result, failures = portfolio(args.files, policy, today)
+    result, failures = register_portfolio(args.files, today=today, policy=policy)
     if args.format == "json":
         _write_json(result.rows_dict())
     else:

@@ -79,10 +79,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from workreg.api import policy_schema
     from workreg.outputs import format_json
-    from workreg.policy.model import json_schema
 
-    emit(format_json(json_schema()), json=True)
+    emit(format_json(policy_schema()), json=True)
     return 0
 
 

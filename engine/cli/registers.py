@@ -85,20 +85,20 @@ def parse_today(value: str | None) -> date:
 def run_diff(args: argparse.Namespace) -> int:
     """Print the approvals the changes between two registers need, then the changes; 0 (or, with
     --exit-code, 1 when any approval is needed)."""
-    from workreg.api import diff_registers, get_policy, name_committees
+    from workreg.api import diff_registers, get_policy, load_vocabulary, name_committees, policy_in_force
+    from workreg.cli.args import parse_day
     from workreg.outputs import format_json
     from workreg.registers.report import format_diff_markdown, format_diff_text
-    from workreg.registers.vocabulary import load_vocabulary
+    from workreg.resources import DEFAULT_POLICY
     from workreg.scalars import parse_day
-    from workreg.policy.registry import DEFAULT_POLICY, policy_in_force
 
     vocabulary = load_vocabulary(*args.vocabulary)
     _, originating = name_committees((), args.originating, vocabulary=vocabulary)
-    in_force = None
+    policy, in_force = None, None
     if args.on is not None:  # the version in force that day, as asked
         policy, in_force = policy_in_force(args.policy or DEFAULT_POLICY, parse_day(args.on, "--on"), args.policy_dir)
-    else:
-        policy = get_policy(args.policy, args.policy_dir) if args.policy else None
+    elif args.policy:
+        policy = get_policy(args.policy, args.policy_dir)
     result = diff_registers(args.old, args.new, policy=policy, vocabulary=vocabulary, originating=originating,
                             policy_dirs=args.policy_dir)
     compiled = policy or get_policy(result.policy, args.policy_dir)
@@ -117,7 +117,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     """Print one register as text, JSON or YAML; 0."""
-    from workreg.registers.read import dump_register, read_register
+    from workreg.api import dump_register, read_register
     from workreg.registers.show_text import render_text
 
     register = read_register(args.file)
@@ -130,9 +130,9 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_lint(args: argparse.Namespace) -> int:
     """Print the findings of every file; 1 when any is an error, else 0. Unreadable files raise after the rest."""
+    from workreg.api import lint_failed, lint_register, read_register
     from workreg.cli.args import policy_from_args
-    from workreg.registers.lint import format_json, format_text, has_errors, lint_register
-    from workreg.registers.read import read_register
+    from workreg.registers.lint import format_json, format_text
 
     today = parse_today(args.today)
     policy, _ = policy_from_args(args)
@@ -151,4 +151,4 @@ def run_lint(args: argparse.Namespace) -> int:
         emit(format_text(findings), wrap=True)
     if failures:
         raise failures[0] if len(failures) == 1 else WorkregErrors(failures)
-    return 1 if has_errors(findings) else 0
+    return 1 if lint_failed(findings) else 0

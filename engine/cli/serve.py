@@ -96,10 +96,10 @@ def run_serve(args: argparse.Namespace) -> int:
     require()
     import uvicorn
 
-    from workreg.cases.store import default_url, redact
+    from workreg.api import database_url, redacted
     from workreg.serve.app import Settings, create_app
 
-    settings = Settings(db=args.db or default_url(), policy_dirs=tuple(args.policy_dir), public_read=args.public_read,
+    settings = Settings(db=database_url(args.db), policy_dirs=tuple(args.policy_dir), public_read=args.public_read,
                         log_fsync=args.log_fsync)
     app = create_app(settings)
     # Answers are quick and the decision log's writer is a thread: hand the interpreter lock over sooner than the
@@ -108,7 +108,7 @@ def run_serve(args: argparse.Namespace) -> int:
     gc.collect()
     gc.freeze()
     reads = "public" if args.public_read else "token needed"
-    emit_error(f"workreg serve: http://{args.host}:{args.port}/ (decision log: {redact(settings.db)}; reads: {reads}); "
+    emit_error(f"workreg serve: http://{args.host}:{args.port}/ (decision log: {redacted(settings.db)}; reads: {reads}); "
                "Ctrl-C stops")
     uvicorn.run(app, host=args.host, port=args.port, workers=1, access_log=args.access_log, log_level="warning",
                 timeout_graceful_shutdown=10, server_header=False, proxy_headers=False)
@@ -116,9 +116,9 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace, create: bool):
-    from workreg.cases.store import open_store
+    from workreg.api import open_database
 
-    return open_store(args.db, create=create)
+    return open_database(args.db, create=create)
 
 
 def run_token_create(args: argparse.Namespace) -> int:

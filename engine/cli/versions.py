@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 
 from workreg.cli.args import add_command, add_policy_dir
-from workreg.errors import UsageError
 from workreg.outputs import emit, emit_error
 
 COMPARE_FORMATS = ("text", "json", "markdown")
@@ -17,13 +16,11 @@ COMPARE_FORMATS = ("text", "json", "markdown")
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Print the comparison; exit 0 when equivalent, 1 when different (like ``git diff --exit-code``)."""
-    from workreg.versions.compare import compare_policies, load_for_compare
-    from workreg.versions.compare_format import format_compare_markdown, format_compare_text
+    from workreg.api import compare_policies
     from workreg.outputs import format_json
+    from workreg.versions.compare_format import format_compare_markdown, format_compare_text
 
-    result = compare_policies(
-        load_for_compare(args.old, args.policy_dir), load_for_compare(args.new, args.policy_dir)
-    )
+    result = compare_policies(args.old, args.new, args.policy_dir)
     if args.format == "json":
         emit(format_json(result), json=True)
     elif args.format == "markdown":
@@ -35,38 +32,25 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Write the diagram as DOT to stdout, or to ``-o FILE`` as .dot, .svg or .png."""
-    from workreg.versions.compare import load_for_compare
-    from workreg.versions.render import render_dot, write_diagram
+    from workreg.api import draw_policy, load_vocabulary, write_diagram
 
-    loaded = load_for_compare(args.policy, args.policy_dir)
-    against = load_for_compare(args.against, args.policy_dir) if args.against else None
-    committees = args.committee
-    if committees:
-        from workreg.api import check_options_apply, load_vocabulary, name_committees
-
-        named, _ = name_committees(committees, vocabulary=load_vocabulary(*args.vocabulary), policy=loaded.compiled)
-        committees = list(dict.fromkeys(item.committee for item in named))
-        for item in named:
-            if item.note:
-                emit_error(f"workreg: note: {item.note}")
-        if args.change:
-            check_options_apply(loaded.compiled, loaded.compiled.decide(args.change, committees), committees=committees)
-        else:
-            raise UsageError("--committee has no effect without --change: it names the committees of one decision",
-                             code="option-without-effect", hint="add --change KIND")
-    source = render_dot(loaded, changes=args.change, committees=committees, against=against,
-                        rankdir=args.rankdir, approvals_only=args.approvals_only)
+    vocabulary = load_vocabulary(*args.vocabulary) if args.committee else None
+    drawing = draw_policy(args.policy, changes=args.change, committees=args.committee, against=args.against,
+                          rankdir=args.rankdir, approvals_only=args.approvals_only, vocabulary=vocabulary,
+                          check_committees=True, policy_dirs=args.policy_dir)
+    for note in drawing.notes:
+        emit_error(f"workreg: note: {note}")
     if args.output:
-        write_diagram(source, args.output)
-        emit_error(f"workreg: wrote {args.output} ({loaded.compiled.ref})")
+        write_diagram(drawing.source, args.output)
+        emit_error(f"workreg: wrote {args.output} ({drawing.policy})")
     else:
-        emit(source)
+        emit(drawing.source)
     return 0
 
 
 def cmd_diagrams(args: argparse.Namespace) -> int:
     """Regenerate the diagrams folder: DOT and SVG of every diagram, and its README index."""
-    from workreg.versions.diagrams import write_diagrams
+    from workreg.api import write_diagrams
 
     written = write_diagrams(args.out, args.policy_dir)
     emit(f"{args.out}: {len(written)} files written\n")

@@ -11,8 +11,6 @@ cache stores its JSON arrays); this module needs the validated pydantic model bu
 
 from __future__ import annotations
 
-import heapq
-
 from types import MappingProxyType
 
 from workreg.errors import PolicyError
@@ -22,6 +20,7 @@ from workreg.policy.compiled import (
     StepInfo, UnspecifiedInfo,
 )
 from workreg.policy.model import Citation, Policy
+from workreg.policy.order import all_order_edges, topological_order
 
 
 class _Citations:
@@ -37,34 +36,6 @@ class _Citations:
             self._index[key] = len(self.items)
             self.items.append((citation.section, citation.quote))
         return self._index[key]
-
-
-def topological_order(steps: list[str], edges: list[tuple[str, str]]) -> list[str] | None:
-    """The steps in an order every edge respects, earliest in file order first; None on a cycle."""
-    file_order = {step: index for index, step in enumerate(steps)}
-    children: dict[str, list[str]] = {step: [] for step in steps}
-    waiting = dict.fromkeys(steps, 0)
-    for before, after in set(edges):
-        children[before].append(after)
-        waiting[after] += 1
-    heap = [file_order[step] for step, count in waiting.items() if count == 0]
-    heapq.heapify(heap)
-    order = []
-    while heap:
-        step = steps[heapq.heappop(heap)]
-        order.append(step)
-        for child in children[step]:
-            waiting[child] -= 1
-            if waiting[child] == 0:
-                heapq.heappush(heap, file_order[child])
-    return order if len(order) == len(steps) else None
-
-
-def all_order_edges(policy: Policy) -> list[tuple[str, str]]:
-    """Every ``(before, after)`` that may order some decision: precedence edges and kinds' own orders."""
-    edges = [(edge.before, edge.after) for edge in policy.precedence]
-    edges += [(edge.before, edge.after) for kind in policy.change_kinds for edge in kind.order]
-    return edges
 
 
 def compile_policy(policy: Policy, *, file: str = "<policy>") -> PolicyForm:

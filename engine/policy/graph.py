@@ -1,4 +1,4 @@
-"""The policy as a networkx graph, and the integrity checks ``workreg check`` runs on it.
+"""The integrity checks ``workreg check`` runs on a policy, and its precedence as a networkx graph.
 
 Nodes are change kinds, steps and roles; edges say which steps a change kind requires, who
 acts at each step, and which step precedes which.  Neither decisions (see
@@ -29,25 +29,6 @@ class Finding:
     hint: str | None = None
     #: Other places the problem is made of: ``(what, document path)`` each (a cycle's edges).
     places: tuple[tuple[str, tuple], ...] = ()
-
-
-def policy_graph(policy: Policy) -> nx.DiGraph:
-    """The whole policy as one typed graph (change kind → step → role, step → step)."""
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    for role in policy.roles:
-        graph.add_node(("role", role.id), type="role", label=role.name)
-    for step in policy.steps:
-        graph.add_node(("step", step.id), type="step", label=step.title, kind=step.kind, phase=step.phase)
-        graph.add_edge(("step", step.id), ("role", step.actor), type="actor")
-    for kind in policy.change_kinds:
-        graph.add_node(("change", kind.id), type="change", label=kind.title)
-        for requirement in kind.requirements:
-            graph.add_edge(("change", kind.id), ("step", requirement.step), type="requires")
-    for edge in policy.precedence:
-        graph.add_edge(("step", edge.before), ("step", edge.after), type="precedes")
-    return graph
 
 
 def precedence_graph(policy: Policy) -> nx.DiGraph:

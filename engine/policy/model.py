@@ -21,7 +21,6 @@ RULE_ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 
 #: Step kinds that are approvals ("gates"); the others are actions around them.
 GATE_KINDS = ("ballot", "approval", "acknowledgement")
-STEP_KINDS = GATE_KINDS + ("action", "recommendation", "review")
 
 Scalar = Union[str, int, bool]
 

@@ -249,7 +249,7 @@ class _DocumentReader:
         self.lines.append(line)
 
     def read(self, chunks) -> list[str]:
-        parser = ElementTree.XMLPullParser(events=("start", "end"))
+        parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(events=("start", "end"))
         try:
             for chunk in chunks:
                 parser.feed(chunk)

@@ -34,11 +34,6 @@ def placeholders_in(text: str) -> tuple[str, ...]:
     return tuple(token for _, token in sorted(found))
 
 
-def is_placeholder(text: str) -> bool:
-    """True when ``text`` contains a placeholder token."""
-    return bool(placeholders_in(text))
-
-
 def is_to_be_determined(text: str) -> bool:
     """True when ``text`` is only a TBD/TBA marker (a value explicitly left open)."""
     return re.fullmatch(r"\s*(?:TBD|TBA|TBC|to be (?:determined|decided|announced))\.?\s*", text, re.I) is not None

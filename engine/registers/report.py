@@ -11,7 +11,7 @@ from workreg.policy.reserved import EDITORIAL, UNCLASSIFIED
 from workreg.registers.classify import ClassifiedChange
 
 if TYPE_CHECKING:
-    from workreg.api import RegisterDiff
+    from workreg.registers.result import RegisterDiff
 
 
 def _short(text: str | None, width: int = 44) -> str:

@@ -28,10 +28,6 @@ class Line:
     number: int
     text: str
 
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
-
 
 @dataclass
 class RawSection:

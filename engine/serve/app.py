@@ -79,9 +79,9 @@ class Service:
 
     def store(self):
         """A connection to the database for one request (the writer thread keeps its own)."""
-        from workreg.cases.store import open_store
+        from workreg.api import open_database
 
-        return open_store(self.settings.db, create=False)
+        return open_database(self.settings.db, create=False)
 
     def _find_token(self, token: str) -> Principal | None:
         with self.store() as store:
@@ -153,7 +153,7 @@ class Service:
 
     async def open_case(self, who: Principal, request: OpenCaseRequest):
         """Open a case; the log entry (its result is the case's status) written in the case's transaction."""
-        from workreg.cases.service import open_case
+        from workreg.api import open_case
 
         served, as_of = self.catalog.choose(request.policy, request.on)
 
@@ -168,16 +168,16 @@ class Service:
                 logged.append(entry)
 
             with self.store() as store:
-                open_case(store, served.pinned, changes=request.changes, committees=request.committees,
+                open_case(request.changes, policy=served.pinned, committees=request.committees,
                           originating=request.originating, title=request.title, subject={"from": "change"},
-                          as_of=as_of, by=who.name, audit=audit, none_named=request.no_affected_committees)
+                          as_of=as_of, db=store, by=who.name, audit=audit, none_named=request.no_affected_committees)
             return logged[0]
 
         return await run_in_threadpool(work)
 
     async def record(self, who: Principal, case_id: int, request: RecordRequest):
         """Record a gate's outcome if ``who`` acts for the gate's role; the log entry (200, or 409 refused)."""
-        from workreg.cases.service import record, status
+        from workreg.api import case_status, record_outcome
         from workreg.scalars import parse_day
 
         day = parse_day(request.date, "date").isoformat()
@@ -194,15 +194,15 @@ class Service:
                 logged.append(entry)
 
             with self.store() as store:
-                gate = status(store, case_id).gate(request.gate)
+                gate = case_status(case_id, db=store).gate(request.gate)
                 if gate is not None and gate.given_by is None and not who.may_record(gate.approver, gate.name):
                     raise AccessDenied(
                         f"recording '{gate.gate}' needs a token for the role '{gate.approver}' ({gate.name}); "
                         f"the token '{who.name}' acts for {', '.join(who.roles())}", status=403, code="wrong-role",
                     )
                 try:
-                    record(store, case_id, request.gate, request.outcome, day, ref=request.ref, note=request.note,
-                           by=who.name, again=request.again, audit=audit)
+                    record_outcome(case_id, request.gate, request.outcome, day, ref=request.ref, note=request.note,
+                                   again=request.again, db=store, by=who.name, audit=audit)
                 except RecordRefused:
                     if not logged:
                         raise
@@ -211,7 +211,7 @@ class Service:
         return await run_in_threadpool(work)
 
     async def migrate(self, who: Principal, case_id: int, request: MigrateRequest):
-        from workreg.cases.service import migrate_case
+        from workreg.api import migrate_case
 
         served = self.catalog.get(request.policy)
 
@@ -227,7 +227,7 @@ class Service:
                 logged.append(entry)
 
             with self.store() as store:
-                migrate_case(store, case_id, served.pinned, by=who.name, audit=audit)
+                migrate_case(case_id, served.pinned, db=store, by=who.name, audit=audit)
             return logged[0]
 
         return await run_in_threadpool(work)
@@ -384,8 +384,8 @@ async def render(request: Request) -> Response:
 
 
 async def cases(request: Request) -> Response:
+    from workreg.api import list_cases
     from workreg.cases.format import list_row
-    from workreg.cases.service import list_cases
 
     service = _service(request)
     if request.method == "POST":
@@ -394,26 +394,26 @@ async def cases(request: Request) -> Response:
     await service.reader(request)
     open_only = query_bool(request, "open")
     return json_response(await service.read(
-        lambda store: format_json([list_row(state) for state in list_cases(store, open_only=open_only)])))
+        lambda store: format_json([list_row(state) for state in list_cases(open_only=open_only, db=store)])))
 
 
 async def case_status(request: Request) -> Response:
-    from workreg.cases.service import status
+    from workreg.api import case_status as status
 
     service = _service(request)
     case_id = case_id_of(request)
     await service.reader(request)
-    return json_response(await service.read(lambda store: format_json(status(store, case_id).to_dict())))
+    return json_response(await service.read(lambda store: format_json(status(case_id, db=store).to_dict())))
 
 
 async def case_log(request: Request) -> Response:
-    from workreg.cases.service import log
+    from workreg.api import case_log
 
     service = _service(request)
     case_id = case_id_of(request)
     await service.reader(request)
     return json_response(await service.read(
-        lambda store: format_json([event.to_dict() for event in log(store, case_id)])))
+        lambda store: format_json([event.to_dict() for event in case_log(case_id, db=store)])))
 
 
 async def case_record(request: Request) -> Response:

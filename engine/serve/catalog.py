@@ -14,10 +14,12 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from workreg.cases.service import PinnedPolicy, policy_hash
 from workreg.errors import UsageError
+
+if TYPE_CHECKING:
+    from workreg.cases.service import PinnedPolicy
 
 #: What a policy ref from HTTP may look like: NAME or NAME@VERSION (no paths, no suffixes).
 REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}(@[A-Za-z0-9][A-Za-z0-9._+-]{0,63})?$"
@@ -56,7 +58,7 @@ class Catalog:
     """The policy versions of the server's policy directories, resolved by ref and pinned on first use."""
 
     def __init__(self, policy_dirs: Iterable[str | Path] = ()) -> None:
-        from workreg.policy.registry import discover
+        from workreg.api import find_policy_files
 
         self.policy_dirs = tuple(str(d) for d in policy_dirs)
         self._lock = threading.Lock()
@@ -64,9 +66,9 @@ class Catalog:
         self._by_ref: dict[str, Served] = {}
         self._by_digest: dict[str, Served] = {}
         self.failures = []
-        for found in discover(self.policy_dirs):  # a missing directory fails here, at start-up
+        for path in find_policy_files(self.policy_dirs):  # a missing directory fails here, at start-up
             try:
-                self._load(found.path)
+                self._load(path)
             except Exception as exc:  # noqa: BLE001 - reported at start-up; the other policies are served
                 from workreg.errors import WorkregError
 
@@ -75,8 +77,8 @@ class Catalog:
                 self.failures.append(exc)
 
     def _load(self, path: Path) -> Served:
+        from workreg.api import pin_policy_text
         from workreg.inputs import read_policy_text
-        from workreg.policy.registry import compile_text
 
         key = str(path)
         with self._lock:
@@ -84,7 +86,7 @@ class Catalog:
             if served is not None:
                 return served
             text = read_policy_text(path)
-            pinned = PinnedPolicy(compile_text(text, key).ref, policy_hash(text), text)
+            pinned = pin_policy_text(text, key)
             pinned.compiled()  # compiled as a case folds it (memoised by hash): a bad policy fails here
             served = self._by_path[key] = self._by_digest[pinned.digest] = Served(path, pinned)
             return served
@@ -99,9 +101,9 @@ class Catalog:
 
     @lru_cache(maxsize=1024)
     def _resolve(self, ref: str) -> Path:
-        from workreg.policy.registry import resolve
+        from workreg.api import policy_file
 
-        return resolve(ref, self.policy_dirs).path
+        return policy_file(ref, self.policy_dirs)
 
     def by_digest(self, digest: str) -> Served | None:
         return self._by_digest.get(digest)
@@ -114,8 +116,8 @@ class Catalog:
 
     @lru_cache(maxsize=4096)
     def _in_force(self, name: str, day: str):
+        from workreg.api import policy_in_force
         from workreg.scalars import parse_day
-        from workreg.policy.registry import policy_in_force
 
         return policy_in_force(name, parse_day(day, "on"), self.policy_dirs)
 

@@ -104,9 +104,8 @@ def diff_text(compiled, old: Upload, new: Upload, originating: str | None, as_of
 
     ``compiled`` None lets the registers name their policy version, as the CLI does without --policy.
     """
-    from workreg.api import diff_registers, load_vocabulary, name_committees
+    from workreg.api import diff_registers, load_vocabulary, name_committees, register_from_bytes
     from workreg.outputs import format_json
-    from workreg.registers.read import register_from_bytes
 
     vocabulary = load_vocabulary()
     _, originating = name_committees((), originating, vocabulary=vocabulary)
@@ -174,8 +173,8 @@ class Decider:
 
     def compare(self, old: str, new: str) -> str:
         """The JSON text of ``workreg compare OLD NEW --format json``."""
+        from workreg.api import compare_policies
         from workreg.policy.format import format_json
-        from workreg.versions.compare import compare_policies
 
         before, after = self.catalog.get(old), self.catalog.get(new)
         return self._compare.get((before.digest, after.digest), lambda: format_json(
@@ -184,21 +183,21 @@ class Decider:
     def render(self, policy: str, changes: Sequence[str], committees: Sequence[str], against: str | None,
                fmt: str) -> str:
         """The diagram ``workreg render`` draws, as DOT or SVG text."""
-        from workreg.versions.render import dot_to, render_dot
+        from workreg.api import diagram_bytes, draw_policy
 
         served = self.catalog.get(policy)
         other = self.catalog.get(against) if against else None
-        source = render_dot(_loaded(served.path), changes=changes, committees=committees,
-                            against=_loaded(other.path) if other else None)
+        source = draw_policy(_loaded(served.path), changes=changes, committees=committees,
+                             against=_loaded(other.path) if other else None).source
         if fmt == "dot":
             return source
         digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
-        return self._svg.get(digest, lambda: dot_to(source, "svg").decode("utf-8"))
+        return self._svg.get(digest, lambda: diagram_bytes(source, "svg").decode("utf-8"))
 
 
 @lru_cache(maxsize=64)
 def _loaded(path):
     """A policy file's table and model, as ``compare`` and ``render`` use them (loaded once per process)."""
-    from workreg.versions.compare import load_policy_file
+    from workreg.api import load_policy_version
 
-    return load_policy_file(path)
+    return load_policy_version(path)

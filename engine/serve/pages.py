@@ -266,12 +266,12 @@ class Pages:
 
     # -- cases ----------------------------------------------------------------------------
     async def cases(self) -> Response:
-        from workreg.cases.service import list_cases
+        from workreg.api import list_cases
 
         who = await self.who()
         if who is None:
             return self.sign_in("cases")
-        states = await self.service.read(lambda store: list_cases(store))
+        states = await self.service.read(lambda store: list_cases(db=store))
         if not states:
             table = '<p>No cases yet. Open one with <code>POST /v1/cases</code> or <code>workreg case open</code>.</p>'
         else:
@@ -285,7 +285,7 @@ class Pages:
 
     async def case(self, message: str = "", error: WorkregError | None = None, status: int = 200,
                    who=None) -> Response:
-        from workreg.cases.service import status as case_status
+        from workreg.api import case_status
         from workreg.serve.app import case_id_of
 
         if who is None:
@@ -294,7 +294,7 @@ class Pages:
                 return self.sign_in("cases")
         try:
             case_id = case_id_of(self.request)
-            state = await self.service.read(lambda store: case_status(store, case_id))
+            state = await self.service.read(lambda store: case_status(case_id, db=store))
         except WorkregError as exc:
             return self.page("Case", _error_box(exc), here="cases", who=who, status=_status(exc))
         recorded = self.request.query_params.get("recorded")

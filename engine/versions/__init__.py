@@ -1,1 +1,1 @@
-"""Policy versions: compare, render and the diagrams set."""
+"""Policy versions: compare (and its text), Graphviz diagrams (dot) and the diagrams folder."""

@@ -417,7 +417,7 @@ def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> dict:
         "decisions": decisions,
         "structure": structure,
     }
-    from workreg.versions.compare_format import mark_grounds
+    from workreg.versions.grounds import mark_grounds
 
     return mark_grounds(result)
 

@@ -49,7 +49,7 @@ def diagram_sources(extra_dirs: Iterable[str | Path] = ()) -> list[Diagram]:
     """Every diagram the folder holds, in README order."""
     from workreg.policy.registry import check_label
     from workreg.versions.compare import load_policy_file
-    from workreg.versions.render import render_dot
+    from workreg.versions.dot import render_dot
 
     diagrams: list[Diagram] = []
     for name, versions in shipped_versions(extra_dirs).items():
@@ -121,7 +121,7 @@ def readme_text(diagrams: list[Diagram]) -> str:
 def write_diagrams(out: str | Path, extra_dirs: Iterable[str | Path] = ()) -> list[Path]:
     """Write every diagram as DOT, SVG and PNG plus the README into ``out``; drop diagrams no longer made."""
     from workreg.outputs import make_directory, remove_file, write_file
-    from workreg.versions.render import dot_to
+    from workreg.versions.dot import dot_to
 
     out = make_directory(out)  # first: a folder that cannot be made fails before any layout work
     diagrams = diagram_sources(extra_dirs)

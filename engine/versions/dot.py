@@ -254,9 +254,9 @@ def process_diagram(
             required_as[node] = f"{item.kind} · §{item.citation.section}{reading}"
             if item.satisfied_by:
                 satisfied[node] = _node_id(item.satisfied_by, instances)
-        for item in decision.steps:
-            on_path.add(item.step)
-            required_as[item.step] = f"{item.kind}{', optional' if item.optional else ''} · §{item.citation.section}"
+        for step in decision.steps:
+            on_path.add(step.step)
+            required_as[step.step] = f"{step.kind}{', optional' if step.optional else ''} · §{step.citation.section}"
 
     def add_node(cluster, step_id: str) -> None:
         step = steps[step_id]
