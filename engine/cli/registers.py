@@ -86,7 +86,7 @@ def run_diff(args: argparse.Namespace) -> int:
     """Print the approvals the changes between two registers need, then the changes; 0 (or, with
     --exit-code, 1 when any approval is needed)."""
     from workreg.api import diff_registers, get_policy, load_vocabulary, name_committees, policy_in_force
-    from workreg.cli.args import parse_day
+    from workreg.scalars import parse_day
     from workreg.outputs import format_json
     from workreg.registers.report import format_diff_markdown, format_diff_text
     from workreg.resources import DEFAULT_POLICY
