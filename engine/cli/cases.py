@@ -253,9 +253,13 @@ def run_migrate(args: argparse.Namespace) -> int:
     lines = [f"Case {report.case_id} moved from {report.from_policy} to {report.to_policy}."]
     lines.append("Adds: " + (", ".join(report.added) or "nothing"))
     lines.append("Drops: " + (", ".join(report.dropped) or "nothing"))
+    if report.reopened:
+        lines.append("Reopens (done before, not under the new version): " + ", ".join(report.reopened))
     if report.records_dropped:
         lines.append("Recorded gates no longer needed (kept in the log): " + ", ".join(report.records_dropped))
-    emit("\n".join(lines) + "\n\n" + format_status_text(report.state))
+    if report.was_complete != report.state.complete:
+        lines.append("Status: " + ("complete before, open now" if report.was_complete else "open before, complete now"))
+    emit("\n".join(lines) + "\n\n" + format_status_text(report.state), wrap=True)
     return 0
 
 
