@@ -49,6 +49,8 @@ _API = {
     "PolicyError": "workreg.errors",
     "RegisterError": "workreg.errors",
     "UsageError": "workreg.errors",
+    "CaseError": "workreg.errors",
+    "RecordRefused": "workreg.errors",
 }
 
 __all__ = ["__version__", *_API]
@@ -59,7 +61,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
         list_policies, load_policy, load_vocabulary, name_committees, open_case, policy_in_force, read_register, record_outcome,
         register_portfolio,
     )
-    from workreg.errors import PolicyError, RegisterError, UsageError, WorkregError  # noqa: F401
+    from workreg.errors import (  # noqa: F401
+        CaseError, PolicyError, RecordRefused, RegisterError, UsageError, WorkregError,
+    )
     from workreg.policy.decide import CompiledPolicy  # noqa: F401
     from workreg.policy.decision import Decision  # noqa: F401
     from workreg.registers.model import WorkRegister  # noqa: F401

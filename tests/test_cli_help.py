@@ -4,8 +4,10 @@ be, --version everywhere, and shell completion generated from the parser."""
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +125,30 @@ def test_width_and_version_do_not_leak_into_handlers():
     args = build_parser().parse_args(["approvals", "removal"])
     assert not hasattr(args, "width")
     assert isinstance(args, argparse.Namespace)
+
+
+COMMANDS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "reference" / "commands.md"
+GLOBAL_OPTIONS = {"--help", "--version", "--width"}
+
+
+def _table_rows() -> dict[str, str]:
+    rows = {}
+    for line in COMMANDS_PAGE.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\| `workreg ([a-z]+(?: (?:open|record|status|list|log|migrate|create))?)", line)
+        if match:
+            rows[match.group(1)] = line
+    return rows
+
+
+@pytest.mark.parametrize("path,parser", LEAVES, ids=[" ".join(p) for p, _ in LEAVES])
+def test_the_commands_table_lists_every_command_and_option(path, parser):
+    rows = _table_rows()
+    name = " ".join(path)
+    key = name if name in rows else ("token create" if path[0] == "token" else name)
+    assert key in rows, f"docs/reference/commands.md has no row for 'workreg {name}'"
+    row = rows[key]
+    for action in parser._actions:  # noqa: SLF001 - argparse has no public list of actions
+        options = [o for o in action.option_strings if o not in GLOBAL_OPTIONS and o != "-h"]
+        if options:
+            assert any(re.search(rf"{re.escape(o)}\b", row) for o in options), \
+                f"the row of 'workreg {name}' does not mention {options[-1]}"

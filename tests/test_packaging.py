@@ -115,7 +115,7 @@ def installed(built, tmp_path_factory) -> Path:
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
     _run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-          str(built["wheel_from_sdist"]), "pytest"], env_dir, timeout=600)
+          f"{built['wheel_from_sdist']}[bdd]"], env_dir, timeout=600)
     return env_dir
 
 
