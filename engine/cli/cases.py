@@ -171,9 +171,9 @@ def run_open(args: argparse.Namespace) -> int:
         _write_json(state.to_dict())
     else:
         if in_force is not None:
-            emit(in_force.describe() + "\n")
-        emit(f"Opened case {state.id}.\n")
-        emit(format_status_text(state))
+            emit(in_force.describe() + "\n", wrap=True)
+        emit(f"Opened case {state.id}.\n", wrap=True)
+        emit(format_status_text(state), wrap=True)
     return 0
 
 
@@ -189,8 +189,8 @@ def run_record(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json(state.to_dict())
     else:
-        emit(f"Recorded {args.gate}: {args.outcome} {day} (event {state.events[-1].seq}).\n")
-        emit(format_status_text(state))
+        emit(f"Recorded {args.gate}: {args.outcome} {day} (event {state.events[-1].seq}).\n", wrap=True)
+        emit(format_status_text(state), wrap=True)
     return 0
 
 
@@ -206,7 +206,7 @@ def run_status(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         emit(format_status_markdown(state))
     else:
-        emit(format_status_text(state))
+        emit(format_status_text(state), wrap=True)
     return 0
 
 
@@ -220,7 +220,7 @@ def run_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json([list_row(state) for state in states])
     else:
-        emit(format_list_text(states))
+        emit(format_list_text(states), wrap=True)
     return 0
 
 
@@ -234,7 +234,7 @@ def run_log(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json([event.to_dict() for event in events])
     else:
-        emit(format_log_text(events))
+        emit(format_log_text(events), wrap=True)
     return 0
 
 
@@ -278,8 +278,8 @@ def run_registers(args: argparse.Namespace) -> int:
         _write_json(result.rows_dict())
     else:
         if in_force is not None:
-            emit(in_force.describe() + "\n")
-        emit(format_portfolio_text(result))
+            emit(in_force.describe() + "\n", wrap=True)
+        emit(format_portfolio_text(result), wrap=True)
     if failures:
         raise failures[0] if len(failures) == 1 else WorkregErrors(failures)
     return 1 if result.overdue else 0
