@@ -100,3 +100,9 @@ def test_matching_conventions():
     assert not matches(["at {{any}} by alice"], ["at 2026 by bob"])
     assert updated(["a", "...", "y", "z"], ["a2", "b", "c", "y2", "z2"]) == ["a2", "...", "y2", "z2"]
     assert updated(["t {{any}}", "x"], ["t 5", "x", "new"]) == ["t {{any}}", "x", "new"]
+
+
+def test_no_document_shows_a_path_of_this_checkout():
+    """Paths outside the repository differ in every clone: show them as {{any}}."""
+    for path in DOCUMENTS:
+        assert str(ROOT) not in path.read_text(encoding="utf-8"), path
