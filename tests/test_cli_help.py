@@ -152,3 +152,14 @@ def test_the_commands_table_lists_every_command_and_option(path, parser):
         if options:
             assert any(re.search(rf"{re.escape(o)}\b", row) for o in options), \
                 f"the row of 'workreg {name}' does not mention {options[-1]}"
+
+
+@pytest.mark.parametrize("argv", [["steps"], ["coverage", "dsp4003", "features"]])
+def test_commands_of_the_bdd_extra_name_it_when_it_is_missing(argv, monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pytest_bdd" else real(name, *a))
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "missing-extra" in err and "pip install 'workreg[bdd]'" in err and "Traceback" not in err
