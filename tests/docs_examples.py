@@ -7,9 +7,11 @@ Conventions of a console block (documented in docs/contributing.md):
   end, are what it prints (stdout and stderr, as a terminal would interleave them, unwrapped);
 * a line ``[N]`` at the end of an output is the exit code when it is not 0 (as cram shows it);
 * a line ``...`` stands for any number of lines (output left out for brevity);
-* ``{{any}}`` inside a line stands for text that differs between runs (times, tokens).
+* ``{{any}}`` inside a line stands for text that differs between runs (times, tokens, paths
+  outside the repository).
 
-Nothing else may differ.  ``WORKREG_UPDATE_EXAMPLES=1`` rewrites the shown outputs in place
+Nothing else may differ.  Other ``$`` lines (``$ curl ...``) and ``$ workreg serve`` (a server
+that runs until stopped) are shown, not run: their output is not checked.  ``WORKREG_UPDATE_EXAMPLES=1`` rewrites the shown outputs in place
 (keeping the ``...`` and ``{{any}}`` marks where the output still fits them).
 """
 
@@ -40,6 +42,7 @@ class Example:
     indent: str = ""
     span: tuple[int, int] = (0, 0)  # 0-based [start, end) of the output lines in the file
     args: list[str] = field(default_factory=list)
+    checked: bool = True  # False for `$` lines that are shown, not run
 
     @property
     def id(self) -> str:
@@ -52,7 +55,12 @@ def documents() -> list[Path]:
 
 
 def examples(path: Path) -> list[Example]:
-    """The console examples of one document, in order."""
+    """The console examples of one document that are run, in order."""
+    return [example for example in shown(path) if example.checked]
+
+
+def shown(path: Path) -> list[Example]:
+    """Every ``$`` line of the console blocks of one document, run or not, in order."""
     lines = path.read_text(encoding="utf-8").split("\n")
     found: list[Example] = []
     index = 0
@@ -81,11 +89,10 @@ def _block(path: Path, lines: list[str], start: int, end: int, indent: str) -> l
                 _close(current, number)
                 out.append(current)
             command = text[2:]
-            if not command.startswith("workreg ") and command != "workreg":
-                raise AssertionError(f"{path.relative_to(ROOT)}:{number + 1}: only '$ workreg ...' lines are run; "
-                                     f"show other commands in an sh block")
+            runnable = (command.startswith("workreg ") or command == "workreg") \
+                and not command.startswith("workreg serve")
             current = Example(path, number + 1, command, [], indent=indent, span=(number + 1, number + 1),
-                              args=shlex.split(command)[1:])
+                              args=shlex.split(command)[1:] if runnable else [], checked=runnable)
         elif current is not None:
             current.expected.append(text)
     if current is not None:

@@ -21,10 +21,20 @@ UPDATE = os.environ.get("WORKREG_UPDATE_EXAMPLES") == "1"
 DOCUMENTS = documents()
 
 
+#: What a command of the docs may read, linked into the scratch folder it runs in; anything a
+#: command writes (render -o, gherkin -o, diagrams, the case database) lands there, not here.
+READ_ONLY = ("examples", "features", "policies")
+
+
 @pytest.fixture
 def plain_clone(tmp_path, monkeypatch):
-    """The repository's root as the working directory, a fresh case database, a fixed login name."""
-    monkeypatch.chdir(ROOT)
+    """A scratch folder that looks like the repository's root to the commands (its examples,
+    features and policies), a fresh case database, a fixed login name."""
+    root = tmp_path / "clone"
+    root.mkdir()
+    for name in READ_ONLY:
+        (root / name).symlink_to(ROOT / name, target_is_directory=True)
+    monkeypatch.chdir(root)
     monkeypatch.setenv("WORKREG_DB", str(tmp_path / "workreg.db"))
     monkeypatch.setenv("WORKREG_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("WORKREG_POLICY_PATH", raising=False)
