@@ -82,6 +82,8 @@ _API = {
     "PolicyError": "workreg.errors",
     "RegisterError": "workreg.errors",
     "UsageError": "workreg.errors",
+    "CaseError": "workreg.errors",
+    "RecordRefused": "workreg.errors",
 }
 
 __all__ = ["__version__", *_API]
@@ -96,7 +98,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
         policy_for_register, policy_in_force, policy_schema, read_register, record_outcome, redacted,
         register_from_bytes, register_portfolio, write_diagram, write_diagrams,
     )
-    from workreg.errors import PolicyError, RegisterError, UsageError, WorkregError  # noqa: F401
+    from workreg.errors import (  # noqa: F401
+        CaseError, PolicyError, RecordRefused, RegisterError, UsageError, WorkregError,
+    )
     from workreg.policy.decide import CompiledPolicy  # noqa: F401
     from workreg.policy.decision import Decision  # noqa: F401
     from workreg.registers.model import WorkRegister  # noqa: F401

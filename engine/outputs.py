@@ -1,7 +1,10 @@
 """The one place workreg writes output: width and wrapping, the streams, and output files.
 
-Human text wraps to the terminal (``COLUMNS``, else 100 columns when not a terminal) so that no
-report prints 300-column lines; JSON and Markdown are written as they are.
+Human text wraps only on a terminal (to ``COLUMNS``, else the terminal's width), or to the width
+``--width N`` forces; piped or redirected, every finding, row and note is one line, so ``grep``,
+``wc -l`` and ``cut`` see whole records and ids are never split.  Wrapping is at spaces only: an id,
+a path or any other word longer than the line stays whole (the line runs over), and it is linear
+in the text (a 9 MB word is written as it is).  JSON and Markdown are written as they are.
 
 Every write goes through :func:`emit` (stdout), :func:`emit_error` (stderr) or
 :func:`write_file`, which keep the bad-output promise:
@@ -26,81 +29,138 @@ import re
 import shutil
 import stat
 import sys
-import textwrap
 from pathlib import Path
 from typing import Sequence, TextIO
 
 from workreg.errors import OutputError
 
-DEFAULT_WIDTH = 100
+#: The width of text that is not wrapped: wider than any line (callers may subtract from it).
+UNLIMITED = 1 << 40
+#: The narrowest width wrapping goes down to (a terminal narrower than this still gets 40 columns).
 MIN_WIDTH = 40
+
+_forced_width: int | None = None
+
+
+def force_width(columns: int | None) -> None:
+    """Wrap every later output to ``columns`` whatever stdout is (``--width N``); 0 never wraps; None undoes it."""
+    global _forced_width
+    _forced_width = columns
 
 
 def text_width() -> int:
-    """Columns available for human text: ``COLUMNS``, the terminal's width, else 100."""
-    configured = os.environ.get("COLUMNS", "")
-    if configured.isascii() and configured.isdigit() and 0 < int(configured[:6]):  # not '²', not 10**4000
-        return max(MIN_WIDTH, int(configured[:6]))
+    """Columns available for human text: ``--width``; on a terminal ``COLUMNS`` or its width; else :data:`UNLIMITED`."""
+    if _forced_width is not None:
+        return max(MIN_WIDTH, _forced_width) if _forced_width > 0 else UNLIMITED
     try:
-        if sys.stdout is not None and sys.stdout.isatty():
-            return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
+        on_terminal = sys.stdout is not None and sys.stdout.isatty()
     except (AttributeError, ValueError, OSError):
-        pass
-    return DEFAULT_WIDTH
+        on_terminal = False
+    if not on_terminal:
+        return UNLIMITED
+    configured = os.environ.get("COLUMNS", "")
+    if configured.isascii() and configured.isdigit() and len(configured) <= 6 and 0 < int(configured) < UNLIMITED:  # not '²', not 10**4000
+        return max(MIN_WIDTH, int(configured))
+    try:
+        return max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns)
+    except (ValueError, OSError):
+        return 100
 
 
 _INDENT = re.compile(r"^[ \t]*")
+_WORD = re.compile(r"\S+")
+_PIECE = re.compile(r"(\s*)(\S+)")
+_OTHER_SPACE = re.compile(r"[^\S ]")
+_ALIGNED = re.compile(r"\S  +\S")
+
+
+def fill(text: str, width: int | None = None, initial_indent: str = "", subsequent_indent: str = "") -> str:
+    """``text`` as lines of at most ``width`` columns, broken at white space only.
+
+    Like ``textwrap.fill`` with ``break_long_words=False``, but linear however long a word is: a
+    word longer than the line (an id, a path, a URL) is never cut; it stands on a line of its own
+    and runs over.  Space inside a line is kept as it is (aligned columns stay aligned); tabs and
+    other white space count as one space each.
+    """
+    width = text_width() if width is None else width
+    pieces = _PIECE.findall(text.strip())
+    if not pieces:
+        return ""
+    lines: list[str] = []
+    parts = [initial_indent, pieces[0][1]]
+    length = len(initial_indent) + len(pieces[0][1])
+    for space, word in pieces[1:]:
+        space = _OTHER_SPACE.sub(" ", space)
+        if length + len(space) + len(word) <= width:
+            parts += (space, word)
+            length += len(space) + len(word)
+        else:
+            lines.append("".join(parts))
+            parts = [subsequent_indent, word]
+            length = len(subsequent_indent) + len(word)
+    lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+def wrap(text: str, width: int | None = None) -> list[str]:
+    """``text`` (one paragraph) as the lines :func:`fill` makes; ``[""]`` for empty text."""
+    return fill(text, width).split("\n")
 
 
 def wrap_lines(text: str, width: int | None = None) -> str:
-    """Wrap each line longer than ``width`` at word boundaries, continuing under its own indent + 4."""
+    """Wrap each line longer than ``width`` at spaces, continuing under its own indent + 4.
+
+    A line with aligned columns (two spaces inside it: a table's row that could not fit even
+    with its cells wrapped) runs over instead: wrapped, its columns would no longer line up.
+    """
     width = width or text_width()
+    if width >= UNLIMITED:
+        return text
     out: list[str] = []
     for line in text.split("\n"):
-        if len(line) <= width:
+        if len(line) <= width or _ALIGNED.search(line.strip()):
             out.append(line)
             continue
         indent = _INDENT.match(line).group(0).expandtabs(4)
         body = line.strip().replace("\t", "    ")
-        out.extend(textwrap.wrap(
-            body, width=width, initial_indent=indent, subsequent_indent=indent + "    ",
-            break_long_words=True, break_on_hyphens=False,
-        ) or [line])
+        out.append(fill(body, width, indent, indent + "    ") or line)
     return "\n".join(out)
 
 
-_NOT_A_SPACE = re.compile(r"[^\S ]")
-
-
-def _fits(cell: str, width: int) -> bool:
-    """Whether ``textwrap.wrap(cell, width)`` would give ``[cell]`` (checked cheaply: long tables)."""
-    return 0 < len(cell) <= width and cell[0] != " " and cell[-1] != " " and not _NOT_A_SPACE.search(cell)
+def _longest_word(cell: str) -> int:
+    return max((len(word) for word in _WORD.findall(cell)), default=0)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ",
-          width: int | None = None) -> str:
-    """A plain aligned text table (no borders) that fits ``width``: long cells wrap onto more lines."""
+          width: int | None = None, whole: Sequence[int] = ()) -> str:
+    """A plain aligned text table (no borders): one line per row unless it must fit ``width``.
+
+    To fit, the widest prose column gives way first; a column never gets narrower than its header
+    or its longest word, so ids and paths are never split (the row runs over instead).  The
+    columns ``whole`` (ids that may hold a space, such as ``gate:Some Committee``) never wrap.
+    """
     width = width or text_width()
     cells = [[str(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in cells:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row)]
-    # Shrink the widest column until the table fits (never below its header or 12 characters).
     available = width - len(indent) - 2 * (len(widths) - 1)
-    floors = [max(len(h), min(w, 12)) for h, w in zip(headers, widths)]
-    # Columns of prose (cells with spaces) wrap first; ids and paths break only when nothing else fits.
-    prose = [any(" " in row[i] for row in cells) for i in range(len(widths))]
-    while sum(widths) > available:
-        candidates = [i for i in range(len(widths)) if widths[i] > floors[i]]
-        if not candidates:
-            break
-        widest = max(candidates, key=lambda i: (prose[i], widths[i] - floors[i]))
-        widths[widest] -= 1
+    if sum(widths) > available:
+        floors = [widths[i] if i in whole else max([len(h)] + [_longest_word(row[i]) for row in cells])
+                  for i, h in enumerate(headers)]
+        prose = [any(" " in row[i] for row in cells) for i in range(len(widths))]
+        excess = sum(widths) - available
+        # Take the excess from the columns with room to give, prose first, widest slack first.
+        for i in sorted(range(len(widths)), key=lambda i: (not prose[i], -(widths[i] - floors[i]))):
+            if excess <= 0:
+                break
+            give = min(excess, widths[i] - floors[i])
+            widths[i] -= give
+            excess -= give
     lines = [indent + "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
     lines.append(indent + "  ".join("-" * w for w in widths))
     for row in cells:
-        wrapped = [[cell] if _fits(cell, w) else textwrap.wrap(cell, width=w, break_on_hyphens=False) or [""]
-                   for cell, w in zip(row, widths)]
+        wrapped = [[cell] if len(cell) <= w else wrap(cell, w) for cell, w in zip(row, widths)]
         for index in range(max(len(parts) for parts in wrapped)):
             parts = [(p[index] if index < len(p) else "") for p in wrapped]
             lines.append(indent + "  ".join(p.ljust(w) for p, w in zip(parts, widths)).rstrip())

@@ -13,6 +13,12 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
 export WORKREG_REQUIRE_BROWSER=1
-# The benchmark's peers (regopy, cedarpy) too, so the test that their encodings agree runs.
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,postgres,serve,bench,browser]'
-exec .venv/bin/python -m pytest "$@"
+# The benchmark's peers (regopy, cedarpy) too, so the test that their encodings agree runs; and
+# MkDocs with the Material theme, for the documentation site.
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,postgres,serve,bench,browser,docs]'
+# The documentation site builds strictly (broken links, missing pages and anchors fail), into a
+# scratch folder so that nothing is left in the clone.
+site="$(mktemp -d)"
+trap 'rm -rf "$site"' EXIT
+NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet --site-dir "$site"
+.venv/bin/python -m pytest "$@"

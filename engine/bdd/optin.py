@@ -37,6 +37,6 @@ def pytest_configure(config: pytest.Config) -> None:
         import pytest_bdd  # noqa: F401 - checked here so that its absence is one clear line
     except ImportError as exc:
         raise pytest.UsageError(
-            f"workreg: the Gherkin steps need pytest-bdd ({exc}); install it with 'pip install pytest-bdd'"
+            f"workreg: the Gherkin steps need pytest-bdd ({exc}); install it with \"pip install 'workreg[bdd]'\""
         ) from exc
     config.pluginmanager.import_plugin(PLUGIN)

@@ -269,11 +269,17 @@ class MigrationReport:
     dropped: tuple[str, ...]
     records_dropped: tuple[str, ...]
     state: CaseState
+    #: Gates done (approved or given) before the move that are not done after it, e.g. a gate
+    #: another gate of the same body gave under the old version and no longer gives.
+    reopened: tuple[str, ...] = ()
+    #: Whether the case was complete before the move (``state.complete`` says whether it is now).
+    was_complete: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.case_id, "from": self.from_policy, "to": self.to_policy, "added": list(self.added),
             "dropped": list(self.dropped), "records_dropped": list(self.records_dropped),
+            "reopened": list(self.reopened), "was_complete": self.was_complete,
             "status": self.state.to_dict(),
         }
 
@@ -300,8 +306,12 @@ def migrate_case(store: Store, case_id: int, pinned: PinnedPolicy, *, by: str | 
         tx.put_policy(pinned.digest, pinned.ref, pinned.text)
         tx.append(case_id, Migrated(before.policy, before.policy_hash, pinned.ref, added, dropped),
                   by=by, policy_hash=pinned.digest)
+        after = _state(tx, case_id)
+        done_before = {gate.gate for gate in before.gates if gate.status in ("approved", "given")}
+        reopened = tuple(gate.gate for gate in after.gates
+                         if gate.gate in done_before and gate.status not in ("approved", "given"))
         report = MigrationReport(case_id, before.policy, pinned.ref, added, dropped,
-                                 tuple(sorted(recorded & set(dropped))), _state(tx, case_id))
+                                 tuple(sorted(recorded & set(dropped))), after, reopened, before.complete)
         if audit is not None:
             audit(tx, report, None)
     return report

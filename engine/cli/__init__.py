@@ -12,7 +12,7 @@ import sys
 
 #: The command groups, in the order ``workreg --help`` lists them.
 GROUPS = ("workreg.cli.policy", "workreg.cli.registers", "workreg.cli.cases", "workreg.cli.versions", "workreg.cli.bdd",
-          "workreg.cli.serve")
+          "workreg.cli.serve", "workreg.cli.completion")
 
 #: The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
 INTERRUPTED = 130
@@ -22,7 +22,6 @@ def build_parser():
     """The argument parser of every ``workreg`` subcommand."""
     from importlib import import_module
 
-    from workreg import __version__
     from workreg.cli.args import Parser
 
     parser = Parser(
@@ -30,7 +29,6 @@ def build_parser():
         description="Process policies as data: which approvals a change needs, in what order, and why.",
         epilog="Run 'workreg COMMAND --help' for a command's options and examples.",
     )
-    parser.add_argument("--version", action="version", version=f"workreg {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
     for group in GROUPS:
@@ -46,7 +44,16 @@ def main(argv=None) -> int:
 
         try:
             args = build_parser().parse_args(argv)
-            return args.handler(args)
+            width = getattr(args, "width", None)
+            if width is not None:
+                from workreg.outputs import force_width
+
+                force_width(width)
+            try:
+                return args.handler(args)
+            finally:
+                if width is not None:
+                    force_width(None)
         except WorkregError as exc:
             return report(exc)
     except SystemExit as exc:

@@ -23,22 +23,42 @@ def report(error: WorkregError) -> int:
     return error.exit_code
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors the workreg way (exit 2, did-you-mean for subcommands)."""
+def _width(value: str) -> int:
+    """``--width N``: columns to wrap human text to (0: never wrap), ASCII digits only."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 6:
+        raise argparse.ArgumentTypeError(f"expected a number of columns (0 never wraps), not '{value}'")
+    return int(value)
 
-    def __init__(self, *args, epilog_factory: Callable[[], str] | None = None, **kwargs) -> None:
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors the workreg way: exit 2, with a did-you-mean for
+    subcommands and options, the choices when one is missing; ``--version`` and ``--width`` on
+    every (sub)command."""
+
+    def __init__(self, *args, listing: Callable[[], str] | None = None, **kwargs) -> None:
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
         super().__init__(*args, **kwargs)
-        self.epilog_factory = epilog_factory
+        #: What the command's help lists before its examples (e.g. the change kinds), computed
+        #: only when asked for: it may need to load a policy.
+        self.listing = listing
+        self._listed = False
+        from workreg import __version__
+
+        self.add_argument("--version", action="version", version=f"workreg {__version__}",
+                          help="print workreg's version and exit")
+        # SUPPRESS: a subcommand's parser must not overwrite a --width given before the subcommand.
+        self.add_argument("--width", type=_width, default=argparse.SUPPRESS, metavar="N",
+                          help="wrap text output to N columns (0: never); by default text wraps only "
+                               "on a terminal, and piped output is one record per line")
 
     def format_help(self) -> str:
-        if self.epilog_factory is not None:
-            # Computed only when help is asked for: it may need to load a policy.
+        if self.listing is not None and not self._listed:
             try:
-                self.epilog = self.epilog_factory()
+                listed = self.listing()
             except WorkregError as exc:
-                self.epilog = f"(could not list them: {exc.message})"
-            self.epilog_factory = None
+                listed = f"(could not list them: {exc.message})"
+            self.epilog = listed + ("\n\n" + self.epilog if self.epilog else "")
+            self._listed = True
         return super().format_help()
 
     def _print_message(self, message: str, file=None) -> None:  # noqa: D401 - argparse hook
@@ -53,6 +73,34 @@ class Parser(argparse.ArgumentParser):
         else:
             emit(message)
 
+    def _subcommands(self) -> dict | None:
+        """This parser's subcommands (name → parser), or None for a parser without any."""
+        if self._subparsers is None:
+            return None
+        for action in self._subparsers._group_actions:  # noqa: SLF001 - argparse has no public list
+            if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+                return dict(action.choices)
+        return None
+
+    def option_strings(self) -> list[str]:
+        """Every option this parser takes (``--committee``, ``-o``, ...)."""
+        return [option for action in self._actions for option in action.option_strings]
+
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        # A leaf command reports its own unknown options (with its usage and a did-you-mean)
+        # instead of leaving them to the top-level parser, which knows none of its options.
+        if extras and self._subcommands() is None:
+            unknown = next((extra for extra in extras if extra.startswith("-") and extra != "-"), None)
+            if unknown is not None:
+                name = unknown.split("=", 1)[0]
+                close = did_you_mean(name, [o for o in self.option_strings() if o.startswith("--")]) \
+                    if name.startswith("--") else None
+                hint = close if close and close.startswith("did you mean") else f"see '{self.prog} --help'"
+                self._fail(f"unknown option '{name}'", hint)
+            self._fail("unrecognized arguments: " + " ".join(extras), f"see '{self.prog} --help'")
+        return namespace, extras
+
     def error(self, message: str) -> NoReturn:  # noqa: D401 - argparse hook
         hint = f"see '{self.prog} --help'"
         choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
@@ -61,22 +109,37 @@ class Parser(argparse.ArgumentParser):
             close = did_you_mean(choice.group(1), options)
             if close and close.startswith("did you mean"):
                 hint = close
+        elif message.startswith("the following arguments are required"):
+            hint = self._missing_hint() or hint
+        self._fail(message, hint)
+
+    def _missing_hint(self) -> str | None:
+        """What to give where a required argument is missing: the subcommands, or the listing
+        (e.g. the change kinds of the default policy) that the command's help shows."""
+        commands = self._subcommands()
+        if commands:
+            return f"give one of: {', '.join(commands)} (see '{self.prog} --help')"
+        if self.listing is not None:
+            try:
+                return self.listing().replace("\n", "\n    ")
+            except WorkregError:
+                return None
+        return None
+
+    def _fail(self, message: str, hint: str) -> None:
         self.print_usage(sys.stderr)
         raise SystemExit(report(UsageError(message, code="usage", hint=hint)))
 
 
 def add_command(subparsers, name: str, summary: str, *, example: str | list[str], details: str = "",
                 epilog_factory: Callable[[], str] | None = None) -> Parser:
-    """A subcommand with a one-line description, optional details, and examples under its --help."""
+    """A subcommand with a one-line description, optional details, and examples under its --help;
+    ``epilog_factory`` lists what the command takes (shown in --help, and when it is missing)."""
     examples = [example] if isinstance(example, str) else list(example)
     description = summary + (f"\n\n{details}" if details else "")
     epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples)
-    factory = None
-    if epilog_factory is not None:
-        def factory() -> str:
-            return epilog_factory() + "\n\n" + epilog
     return subparsers.add_parser(name, help=summary, description=description, epilog=epilog,
-                                 epilog_factory=factory)
+                                 listing=epilog_factory)
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:

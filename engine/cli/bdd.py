@@ -8,10 +8,23 @@ from workreg.cli.args import add_command, add_policy_dir
 from workreg.outputs import emit, emit_error
 
 
+def _need_the_bdd_extra(command: str) -> None:
+    """A clear usage error, not a traceback, where pytest-bdd (the extra ``workreg[bdd]``) is missing."""
+    from importlib.util import find_spec
+
+    from workreg.errors import UsageError
+
+    missing = [name for name in ("pytest", "pytest_bdd") if find_spec(name) is None]
+    if missing:
+        raise UsageError(f"'workreg {command}' needs {' and '.join(m.replace('_', '-') for m in missing)}",
+                         code="missing-extra", hint="install them with: pip install 'workreg[bdd]'")
+
+
 def cmd_coverage(args: argparse.Namespace) -> int:
     from workreg.bdd.coverage import format_text, measure
     from workreg.outputs import format_json
 
+    _need_the_bdd_extra("coverage")
     report = measure(args.policy, args.features, args.policy_dir, conftest=not args.no_conftest)
     if args.format == "json":
         emit(format_json(report.to_dict()), json=True)
@@ -59,6 +72,7 @@ def _ref_in_feature(path, ref: str, output: str | None) -> str:
 
 
 def cmd_steps(args: argparse.Namespace) -> int:
+    _need_the_bdd_extra("steps")
     from workreg.bdd.vocabulary import markdown
 
     emit(markdown())

@@ -168,9 +168,9 @@ def run_open(args: argparse.Namespace) -> int:
         _write_json(state.to_dict())
     else:
         if in_force is not None:
-            emit(in_force.describe() + "\n")
-        emit(f"Opened case {state.id}.\n")
-        emit(format_status_text(state))
+            emit(in_force.describe() + "\n", wrap=True)
+        emit(f"Opened case {state.id}.\n", wrap=True)
+        emit(format_status_text(state), wrap=True)
     return 0
 
 
@@ -189,8 +189,8 @@ def run_record(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json(state.to_dict())
     else:
-        emit(f"Recorded {args.gate}: {args.outcome} {day} (event {state.events[-1].seq}).\n")
-        emit(format_status_text(state))
+        emit(f"Recorded {args.gate}: {args.outcome} {day} (event {state.events[-1].seq}).\n", wrap=True)
+        emit(format_status_text(state), wrap=True)
     return 0
 
 
@@ -205,7 +205,7 @@ def run_status(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         emit(format_status_markdown(state))
     else:
-        emit(format_status_text(state))
+        emit(format_status_text(state), wrap=True)
     return 0
 
 
@@ -218,7 +218,7 @@ def run_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json([list_row(state) for state in states])
     else:
-        emit(format_list_text(states))
+        emit(format_list_text(states), wrap=True)
     return 0
 
 
@@ -231,7 +231,7 @@ def run_log(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json([event.to_dict() for event in events])
     else:
-        emit(format_log_text(events))
+        emit(format_log_text(events), wrap=True)
     return 0
 
 
@@ -248,9 +248,13 @@ def run_migrate(args: argparse.Namespace) -> int:
     lines = [f"Case {report.case_id} moved from {report.from_policy} to {report.to_policy}."]
     lines.append("Adds: " + (", ".join(report.added) or "nothing"))
     lines.append("Drops: " + (", ".join(report.dropped) or "nothing"))
+    if report.reopened:
+        lines.append("Reopens (done before, not under the new version): " + ", ".join(report.reopened))
     if report.records_dropped:
         lines.append("Recorded gates no longer needed (kept in the log): " + ", ".join(report.records_dropped))
-    emit("\n".join(lines) + "\n\n" + format_status_text(report.state))
+    if report.was_complete != report.state.complete:
+        lines.append("Status: " + ("complete before, open now" if report.was_complete else "open before, complete now"))
+    emit("\n".join(lines) + "\n\n" + format_status_text(report.state), wrap=True)
     return 0
 
 
@@ -270,8 +274,8 @@ def run_registers(args: argparse.Namespace) -> int:
         _write_json(result.rows_dict())
     else:
         if in_force is not None:
-            emit(in_force.describe() + "\n")
-        emit(format_portfolio_text(result))
+            emit(in_force.describe() + "\n", wrap=True)
+        emit(format_portfolio_text(result), wrap=True)
     if failures:
         raise failures[0] if len(failures) == 1 else WorkregErrors(failures)
     return 1 if result.overdue else 0

@@ -38,7 +38,7 @@ def cmd_approvals(args: argparse.Namespace) -> int:
         emit(format_markdown(policy, decision, notes=notes))
     else:
         if in_force is not None:
-            emit(in_force.describe() + "\n")
+            emit(in_force.describe() + "\n", wrap=True)
         emit(format_text(policy, decision, notes=notes), wrap=True)
     return 0
 
@@ -74,7 +74,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         emit(format_json([f.as_dict() for f in findings]), json=True)
     else:
         for finding in findings:
-            emit(f"{finding}\n")
+            emit(f"{finding}\n", wrap=True)
     return 1 if findings else 0
 
 

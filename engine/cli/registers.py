@@ -110,7 +110,7 @@ def run_diff(args: argparse.Namespace) -> int:
         emit(format_diff_markdown(compiled, result, args.old, args.new))
     else:
         if in_force is not None:
-            emit(in_force.describe() + "\n")
+            emit(in_force.describe() + "\n", wrap=True)
         emit(format_diff_text(compiled, result, args.old, args.new), wrap=True)
     return 1 if args.exit_code and result.needs_approval else 0
 

@@ -179,7 +179,7 @@ def run_log(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(format_json(entries), json=True)
     else:
-        emit(format_log_text(entries))
+        emit(format_log_text(entries), wrap=True)
     return 0
 
 

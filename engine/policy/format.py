@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any, Iterable, Sequence
 
-from workreg.outputs import format_json, table, text_width  # noqa: F401 - format_json re-exported
+from workreg.outputs import fill, format_json, table, text_width  # noqa: F401 - format_json re-exported
 from workreg.policy.decide import CompiledPolicy
 from workreg.policy.decision import Citation, Decision, RequiredApproval, StepItem
 
@@ -123,11 +123,11 @@ def stage_notes(policy: CompiledPolicy, decision: Decision) -> list[str]:
 
 
 def _wrapped(text: str, indent: str = "  ", subsequent: str = "    ") -> str:
-    return textwrap.fill(text, width=text_width() - 4, initial_indent=indent, subsequent_indent=subsequent)
+    return fill(text, text_width() - 4, initial_indent=indent, subsequent_indent=subsequent)
 
 
 def _quote(text: str, width: int | None = None, indent: str = "       ") -> str:
-    return textwrap.fill(f'"{text}"', width=(width or text_width()) - 4, initial_indent=indent, subsequent_indent=indent + " ")
+    return fill(f'"{text}"', (width or text_width()) - 4, initial_indent=indent, subsequent_indent=indent + " ")
 
 
 def format_text(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[str] = ()) -> str:
@@ -136,7 +136,7 @@ def format_text(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[s
     record = policy.provenance_record
     out = [
         f"{decision.policy}  {policy.title}",
-        textwrap.fill(provenance_banner(policy), width=text_width() - 4, subsequent_indent="    "),
+        fill(provenance_banner(policy), text_width() - 4, subsequent_indent="    "),
         "Changes: " + ", ".join(f"{c} ({kinds[c]})" for c in decision.changes),
     ]
     out += [_wrapped("Note: " + note, indent="", subsequent="    ") for note in notes]
@@ -149,6 +149,7 @@ def format_text(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[s
             ["Stage", "Approver", "Kind", "Clause", "Gate"],
             [[stage_label(decision, i.gate), approver_label(policy, i), i.kind, clause_sections(i), i.gate]
              for i in active],
+            whole=(4,),
         ))
         out += [_wrapped(note) for note in stage_notes(policy, decision)]
         out.append("")

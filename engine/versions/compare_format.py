@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Sequence
 
+from workreg.outputs import UNLIMITED, fill, text_width, wrap
 from workreg.versions.grounds import _PROSE_FIELDS, _ROLE_FIELDS
 
 #: Fields whose old and new values are role ids, shown by role name.
@@ -91,9 +91,11 @@ def _stages(stages: list[list[str]], names: dict[str, str]) -> str:
     ) or "(no approvals)"
 
 
-def _wrapped_table(headers: Sequence[str], rows: Sequence[Sequence[str]], wrap: int, width: int) -> str:
-    """An aligned text table whose column ``wrap`` is wrapped to ``width`` characters."""
-    cells = [[textwrap.wrap(str(c), width) or [""] if i == wrap else [str(c)] for i, c in enumerate(row)]
+def _wrapped_table(headers: Sequence[str], rows: Sequence[Sequence[str]], column: int, width: int) -> str:
+    """An aligned text table whose ``column`` is wrapped to ``width`` characters on a terminal
+    (piped, each row is one line)."""
+    width = width if text_width() < UNLIMITED else UNLIMITED
+    cells = [[wrap(str(c), width) if i == column else [str(c)] for i, c in enumerate(row)]
              for row in rows]
     widths = [len(h) for h in headers]
     for row in cells:
@@ -144,7 +146,7 @@ def format_compare_text(result: dict) -> str:
     if result["history"]:
         out += ["", f"Change history between them{_history_sections(result)}:"]
         for citation in result["history"]:
-            out.append(textwrap.fill(f"[{marks[citation['quote']]}] {citation['quote']}", 96,
+            out.append(fill(f"[{marks[citation['quote']]}] {citation['quote']}", text_width() - 4,
                                      initial_indent="  ", subsequent_indent="       "))
     if result["equivalent"]:
         out += ["", f"Same approvals, in the same order, for all {result['combinations_compared']} "
@@ -168,13 +170,13 @@ def format_compare_text(result: dict) -> str:
             if "stages_from" in d:
                 out.append(f"  {' + '.join(d['changes'])}, in stages:")
                 for side, stages in ((result["from"], d["stages_from"]), (result["to"], d["stages_to"])):
-                    out.append(textwrap.fill(f"{side}: {_stages(stages, names)}", 96,
+                    out.append(fill(f"{side}: {_stages(stages, names)}", text_width() - 4,
                                              initial_indent="    ", subsequent_indent="      "))
             for approval in d["added"] + d["removed"]:
                 for role in approval.get("default_of", ()):
-                    out.append(textwrap.fill(
+                    out.append(fill(
                         f"note: the {names.get(role, role)} is the {approval['name']} by default, so by "
-                        f"default one {approval['name']} vote gives both approvals.", 96,
+                        f"default one {approval['name']} vote gives both approvals.", text_width() - 4,
                         initial_indent="    ", subsequent_indent="      "))
     else:
         out.append("  No single change kind needs different approvals.")
