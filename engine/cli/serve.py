@@ -115,9 +115,9 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace, create: bool):
-    from workreg.cases.store import open_store
+    from workreg.serve.store import open_serve_store
 
-    return open_store(args.db, create=create)
+    return open_serve_store(args.db, create=create)
 
 
 def run_token_create(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from workreg import __version__
+from workreg.cases.store import DEFAULT_POOL_SIZE
 from workreg.errors import RecordRefused, WorkregError
 from workreg.policy.format import format_json
 from workreg.serve.auth import ANONYMOUS, AccessDenied, Principal, TokenCache, bearer, find_token
@@ -50,6 +51,8 @@ class Settings:
     max_body: int = MAX_BODY
     #: Answer only once the decision's log row is flushed to disk (else: committed, flushed at checkpoints).
     log_fsync: bool = False
+    #: Database connections this process holds at most (requests and the log's writer together).
+    pool_size: int = DEFAULT_POOL_SIZE
 
 
 class BodyTooLarge(WorkregError):
@@ -68,20 +71,34 @@ class Service:
         self.decider = Decider(self.catalog)
         self.log = DecisionLog(settings.db, fsync=settings.log_fsync)
         self.tokens = TokenCache(self._find_token)
+        self.pool = None
 
     def start(self) -> None:
-        # A fresh writer each time the application starts (a test client may run its lifespan again).
-        self.log = DecisionLog(self.settings.db, fsync=self.settings.log_fsync)
-        self.log.start()  # creates and migrates the database, or raises
+        """Open the pool (creating, migrating or refusing the database, once) and start the log's writer."""
+        from workreg.serve.store import open_pool
+
+        # A fresh pool and writer each time the application starts (a test client may run its lifespan again).
+        # The writer holds one of the pool's connections while it runs; requests share the others.
+        self.pool = open_pool(self.settings.db, max(2, self.settings.pool_size))
+        self.log = DecisionLog(self.settings.db, fsync=self.settings.log_fsync, pool=self.pool)
+        try:
+            self.log.start()
+        except BaseException:
+            self.pool.close()
+            raise
 
     def close(self) -> None:
         self.log.close()
+        if self.pool is not None:
+            self.pool.close()
 
     def store(self):
-        """A connection to the database for one request (the writer thread keeps its own)."""
-        from workreg.cases.store import open_store
+        """A connection for one request's work, lent by the pool (a context manager)."""
+        if self.pool is None:
+            from workreg.serve.schemas import InvalidRequest
 
-        return open_store(self.settings.db, create=False)
+            raise InvalidRequest("the server is not started", code="db-unavailable", status=503)
+        return self.pool.connection()
 
     def _find_token(self, token: str) -> Principal | None:
         with self.store() as store:

@@ -125,21 +125,20 @@ def create_token(store, name: str, grants: tuple[Grant, ...]) -> tuple[str, str]
     """A new token for ``name`` acting for ``grants``: (its id, the token itself, shown only now)."""
     from workreg.cases.store import now
 
+    from workreg.serve.store import insert_token
+
     name = _check_name(name)
     token_id = secrets.token_hex(4)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with store.write() as tx:
-        tx.store.execute(
-            "INSERT INTO tokens (id, name, roles, hash, created_at) VALUES (?, ?, ?, ?, ?)",
-            (token_id, name, json.dumps([str(g) for g in grants]), hash_token(token), now()),
-        )
+    insert_token(store, token_id, name, json.dumps([str(g) for g in grants]), hash_token(token), now())
     return token_id, token
 
 
 def list_tokens(store) -> list[dict]:
     """Every token's id, name, roles, creation and revocation time (never the token)."""
-    with store.read() as tx:
-        rows = tx.store.execute("SELECT id, name, roles, created_at, revoked_at FROM tokens ORDER BY created_at, id")
+    from workreg.serve.store import token_rows
+
+    rows = token_rows(store)
     return [{"id": r[0], "name": r[1], "roles": json.loads(r[2]), "created_at": r[3], "revoked_at": r[4]}
             for r in rows]
 
@@ -147,23 +146,20 @@ def list_tokens(store) -> list[dict]:
 def revoke_token(store, token_id: str) -> None:
     """Revoke a token (a running server stops accepting it within CACHE_SECONDS)."""
     from workreg.cases.store import now
+    from workreg.serve.store import mark_revoked
 
-    with store.write() as tx:
-        found = tx.store.execute("SELECT revoked_at FROM tokens WHERE id = ?", (token_id,))
-        if not found:
-            raise CaseError(f"no token '{token_id}'", code="unknown-token", hint="workreg token list shows them")
-        if found[0][0] is None:
-            tx.store.execute("UPDATE tokens SET revoked_at = ? WHERE id = ?", (now(), token_id))
+    if not mark_revoked(store, token_id, now()):
+        raise CaseError(f"no token '{token_id}'", code="unknown-token", hint="workreg token list shows them")
 
 
 def find_token(store, token: str) -> Principal | None:
     """The principal a presented token acts as, or None when it is unknown or revoked."""
-    with store.read() as tx:
-        rows = tx.store.execute("SELECT id, name, roles FROM tokens WHERE hash = ? AND revoked_at IS NULL",
-                                (hash_token(token),))
-    if not rows:
+    from workreg.serve.store import live_token
+
+    row = live_token(store, hash_token(token))
+    if row is None:
         return None
-    token_id, name, roles = rows[0]
+    token_id, name, roles = row
     return Principal(name, token_id, tuple(Grant.parse(spec) for spec in json.loads(roles)))
 
 
