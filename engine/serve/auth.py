@@ -174,14 +174,31 @@ def bearer(header: str | None) -> str | None:
     return token
 
 
+class _Flight:
+    """One lookup under way; requests for the same token wait for it instead of asking the database too."""
+
+    __slots__ = ("done", "result", "error")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.result: Principal | None = None
+        self.error: BaseException | None = None
+
+
 class TokenCache:
-    """Looked-up tokens for CACHE_SECONDS, so a busy server asks the database once per token and interval."""
+    """Looked-up tokens for CACHE_SECONDS, so a busy server asks the database once per token and interval.
+
+    Single flight: when an entry expires under load, the first request looks the token up and the others
+    wait for its answer (one query, not one per waiting request).
+    """
 
     def __init__(self, lookup: Callable[[str], Principal | None], seconds: float = CACHE_SECONDS) -> None:
         self._lookup = lookup
         self._seconds = seconds
         self._entries: dict[str, tuple[float, Principal | None]] = {}
+        self._flights: dict[str, _Flight] = {}
         self._lock = threading.Lock()
+        self.lookups = 0
 
     def cached(self, token: str) -> tuple[bool, Principal | None]:
         """(True, principal) when a fresh answer is cached, else (False, None)."""
@@ -191,10 +208,33 @@ class TokenCache:
         return False, None
 
     def lookup(self, token: str) -> Principal | None:
-        """Ask the database (blocking) and remember the answer."""
-        principal = self._lookup(token)
+        """The token's principal: cached, or the answer of the one lookup under way, or asked now (blocking)."""
+        key = hash_token(token)
         with self._lock:
-            if len(self._entries) > 10_000:  # unknown tokens are cached too: keep the table bounded
-                self._entries.clear()
-            self._entries[hash_token(token)] = (time.monotonic() + self._seconds, principal)
-        return principal
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] > time.monotonic():
+                return entry[1]
+            flight = self._flights.get(key)
+            leader = flight is None
+            if leader:
+                flight = self._flights[key] = _Flight()
+        if not leader:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            return flight.result
+        try:
+            self.lookups += 1
+            flight.result = principal = self._lookup(token)
+            with self._lock:
+                if len(self._entries) > 10_000:  # unknown tokens are cached too: keep the table bounded
+                    self._entries.clear()
+                self._entries[key] = (time.monotonic() + self._seconds, principal)
+            return principal
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._lock:
+                del self._flights[key]
+            flight.done.set()

@@ -95,3 +95,55 @@ def test_the_pool_never_holds_more_postgresql_connections_than_its_size(postgres
         for thread in threads:
             thread.join()
     assert seen and max(seen) <= size
+
+
+def test_an_expired_token_is_looked_up_once_however_many_requests_wait():
+    import time
+
+    from workreg.serve.auth import Principal, TokenCache
+
+    calls = []
+
+    def slow_lookup(token):
+        calls.append(token)
+        time.sleep(0.05)
+        return Principal("Board secretary", "t1", (Grant("board"),))
+
+    cache = TokenCache(slow_lookup, seconds=60)
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(cache.lookup("wr_same"))) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and len(answers) == 30 and {a.name for a in answers} == {"Board secretary"}
+
+
+def test_a_failed_lookup_reaches_every_waiting_request_and_is_not_cached():
+    import time
+
+    from workreg.serve.auth import TokenCache
+
+    calls = []
+
+    def failing(token):
+        calls.append(token)
+        time.sleep(0.05)
+        raise CaseError("database down", code="db-unavailable")
+
+    cache = TokenCache(failing)
+    errors = []
+
+    def ask():
+        try:
+            cache.lookup("wr_x")
+        except CaseError as exc:
+            errors.append(exc.code)
+
+    threads = [threading.Thread(target=ask) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == ["db-unavailable"] * 10 and len(calls) == 1
+    assert cache.cached("wr_x") == (False, None)
