@@ -13,6 +13,25 @@ import sys
 from workreg.cli.args import Parser, add_command, add_db, add_policy_dir
 from workreg.outputs import emit, emit_error
 
+#: Connections per worker unless --pool-size says (kept in step with workreg.cases.store.DEFAULT_POOL_SIZE).
+DEFAULT_POOL_SIZE = 8
+
+
+def _port(value: str) -> int:
+    """A TCP port from the command line: ASCII digits, 1 to 65535."""
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not '{value[:20]}'")
+    return int(value)
+
+
+def _count(option: str, high: int):
+    def parse(value: str) -> int:
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= high:
+            raise argparse.ArgumentTypeError(f"{option} is a number from 1 to {high}, not '{value[:20]}'")
+        return int(value)
+
+    return parse
+
 
 def register_commands(subparsers: argparse._SubParsersAction) -> None:
     """Add ``serve``, ``token`` and ``log`` to the main CLI."""
@@ -28,7 +47,13 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     add_db(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--port", type=_port, default=8080, help="port, 1 to 65535 (default 8080)")
+    serve.add_argument("--workers", type=_count("--workers", 64), default=1, metavar="N",
+                       help="server processes sharing the port (default 1; e.g. one per core); each keeps its own "
+                            "pool, writer and caches, and the decision log stays one table")
+    serve.add_argument("--pool-size", type=_count("--pool-size", 1000), default=DEFAULT_POOL_SIZE, metavar="N",
+                       help=f"database connections per worker at most, the log's writer included "
+                            f"(default {DEFAULT_POOL_SIZE}); PostgreSQL sees at most N x workers x replicas")
     add_policy_dir(serve)
     serve.add_argument("--public-read", action="store_true",
                        help="let anyone read (policies, approvals, diff, compare, render, cases) without a token")
@@ -89,28 +114,36 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """Serve until interrupted; 0."""
+    """Serve until interrupted; 0.  Database, port and host problems are reported before anything listens (exit 2)."""
     from workreg.serve import require
 
     require()
-    import uvicorn
-
     from workreg.cases.store import default_url, redact
     from workreg.serve.app import Settings, create_app
+    from workreg.serve.launch import bind, check_database, run_workers, settings_to_environment
 
     settings = Settings(db=args.db or default_url(), policy_dirs=tuple(args.policy_dir), public_read=args.public_read,
-                        log_fsync=args.log_fsync)
-    app = create_app(settings)
+                        log_fsync=args.log_fsync, pool_size=args.pool_size)
+    check_database(settings.db)  # a dead server, a directory, a newer schema: one line, exit 2
+    app = create_app(settings)  # the policies load (or fail) here, before anything listens
+    sock = bind(args.host, args.port)  # a bad host, a port in use or not ours: one line, exit 2
     # Answers are quick and the decision log's writer is a thread: hand the interpreter lock over sooner than the
     # default 5 ms, and keep the long-lived start-up objects (compiled policies) out of garbage collections.
     sys.setswitchinterval(0.001)
     gc.collect()
     gc.freeze()
     reads = "public" if args.public_read else "token needed"
-    emit_error(f"workreg serve: http://{args.host}:{args.port}/ (decision log: {redact(settings.db)}; reads: {reads}); "
-               "Ctrl-C stops")
-    uvicorn.run(app, host=args.host, port=args.port, workers=1, access_log=args.access_log, log_level="warning",
-                timeout_graceful_shutdown=10, server_header=False, proxy_headers=False)
+    shown_host = f"[{args.host}]" if ":" in args.host else args.host
+    workers = f"{args.workers} workers" if args.workers > 1 else "1 worker"
+    emit_error(f"workreg serve: http://{shown_host}:{args.port}/ ({workers}; decision log: {redact(settings.db)}; "
+               f"reads: {reads}); Ctrl-C stops")
+    if args.workers > 1:
+        settings_to_environment(settings)
+        run_workers(sock, args.workers, access_log=args.access_log)
+    else:
+        from workreg.serve.launch import run_one
+
+        run_one(app, sock, access_log=args.access_log)
     return 0
 
 

@@ -8,6 +8,7 @@ over ``Settings.max_body`` bytes are refused with 413 before they are read whole
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import traceback
 from contextlib import asynccontextmanager
@@ -28,13 +29,17 @@ from workreg.policy.format import format_json
 from workreg.serve.auth import ANONYMOUS, AccessDenied, Principal, TokenCache, bearer, find_token
 from workreg.serve.catalog import Catalog
 from workreg.serve.decisions import Decider, Upload, error_body, error_json, safe_filename, status_for
-from workreg.serve.log import DecisionLog, insert, new_entry
+from workreg.serve.log import PROCESS_ID, DecisionLog, insert, new_entry
 from workreg.serve.schemas import (
     ApprovalsRequest, CompareRequest, InvalidRequest, MigrateRequest, OpenCaseRequest, RecordRequest, openapi,
     parse_body,
 )
 
 MAX_BODY = 10 * 1024 * 1024
+#: Seconds a request body may pause between two pieces before the request is dropped (408).
+BODY_IDLE_S = 30.0
+#: Seconds a request body may take in all.
+BODY_TOTAL_S = 300.0
 DECISION_HEADER = "workreg-decision-id"
 #: The cookie the page keeps a token in (set by the page's "use a token" form; HttpOnly, SameSite=Strict).
 COOKIE = "workreg_token"
@@ -53,6 +58,9 @@ class Settings:
     log_fsync: bool = False
     #: Database connections this process holds at most (requests and the log's writer together).
     pool_size: int = DEFAULT_POOL_SIZE
+    #: Seconds a body may pause between two pieces, and take in all, before the request is dropped (408).
+    body_idle: float = BODY_IDLE_S
+    body_total: float = BODY_TOTAL_S
 
 
 class BodyTooLarge(WorkregError):
@@ -60,6 +68,13 @@ class BodyTooLarge(WorkregError):
         super().__init__(f"the request body is larger than {limit} bytes", code="too-large",
                          hint="send documents of at most 10 MB")
         self.status = 413
+
+
+class BodyTimeout(WorkregError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the request body stopped arriving (nothing for {seconds:g} s, or too slow in all)",
+                         code="body-timeout", hint="send the whole body promptly")
+        self.status = 408
 
 
 class Service:
@@ -269,6 +284,16 @@ def json_response(text: str, status: int = 200, decision_id: str | None = None) 
     return Response(text.encode("utf-8"), status, headers=headers, media_type="application/json")
 
 
+async def json_body(request: Request) -> bytes:
+    """The body of a JSON request; 415 ``unsupported-media-type`` unless it is sent as application/json."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != "application/json":
+        raise InvalidRequest(f"the body must be sent as Content-Type: application/json, not '{media[:60] or 'none'}'",
+                             code="unsupported-media-type", status=415,
+                             hint="curl -H 'content-type: application/json' -d '{...}'")
+    return await request.body()
+
+
 def _logged(entry) -> Response:
     return json_response(entry.result, entry.status, entry.decision_id)
 
@@ -342,7 +367,8 @@ def form_text(form, name: str, default: str | None = None, limit: int = 200) -> 
 async def healthz(request: Request) -> Response:
     service = _service(request)
     body = {"status": "ok", "version": __version__, "policies": [s.ref for s in service.catalog.served()],
-            "decisions_logged_since_start": service.log.written, "public_read": service.settings.public_read}
+            "decisions_logged_since_start": service.log.written, "public_read": service.settings.public_read,
+            "worker": PROCESS_ID}
     return json_response(format_json(body))
 
 
@@ -359,7 +385,7 @@ async def policies(request: Request) -> Response:
 async def approvals(request: Request) -> Response:
     service = _service(request)
     who = await service.reader(request)
-    return _logged(await service.approvals(who, parse_body(ApprovalsRequest, await request.body())))
+    return _logged(await service.approvals(who, parse_body(ApprovalsRequest, await json_body(request))))
 
 
 async def diff(request: Request) -> Response:
@@ -378,7 +404,7 @@ async def diff(request: Request) -> Response:
 async def compare(request: Request) -> Response:
     service = _service(request)
     await service.reader(request)
-    asked = parse_body(CompareRequest, await request.body())
+    asked = parse_body(CompareRequest, await json_body(request))
     return json_response(await run_in_threadpool(service.decider.compare, asked.old, asked.new))
 
 
@@ -404,7 +430,7 @@ async def cases(request: Request) -> Response:
     service = _service(request)
     if request.method == "POST":
         who = await service.writer(request)
-        return _logged(await service.open_case(who, parse_body(OpenCaseRequest, await request.body())))
+        return _logged(await service.open_case(who, parse_body(OpenCaseRequest, await json_body(request))))
     await service.reader(request)
     open_only = query_bool(request, "open")
     return json_response(await service.read(
@@ -434,14 +460,14 @@ async def case_record(request: Request) -> Response:
     service = _service(request)
     case_id = case_id_of(request)
     who = await service.writer(request)
-    return _logged(await service.record(who, case_id, parse_body(RecordRequest, await request.body())))
+    return _logged(await service.record(who, case_id, parse_body(RecordRequest, await json_body(request))))
 
 
 async def case_migrate(request: Request) -> Response:
     service = _service(request)
     case_id = case_id_of(request)
     who = await service.writer(request)
-    return _logged(await service.migrate(who, case_id, parse_body(MigrateRequest, await request.body())))
+    return _logged(await service.migrate(who, case_id, parse_body(MigrateRequest, await json_body(request))))
 
 
 async def decisions(request: Request) -> Response:
@@ -471,10 +497,13 @@ async def workreg_error(request: Request, exc: WorkregError) -> Response:
     response = json_response(error_json(exc), status)
     if status == 401:
         response.headers["www-authenticate"] = "Bearer"
+    if status in (408, 413):  # the rest of the body will not be read: this connection cannot carry another request
+        response.headers["connection"] = "close"
     return response
 
 
-_HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 413: "too-large"}
+_HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 408: "body-timeout",
+               413: "too-large", 415: "unsupported-media-type"}
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -492,11 +521,14 @@ async def internal_error(request: Request, exc: Exception) -> Response:
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes (413): by Content-Length up front, else while they stream in."""
+    """Refuse request bodies over ``limit`` bytes (413): by Content-Length up front, else while they stream in; drop
+    bodies that stop arriving (408: nothing for ``idle`` seconds, or not complete after ``total``)."""
 
-    def __init__(self, app, limit: int) -> None:
+    def __init__(self, app, limit: int, idle: float = BODY_IDLE_S, total: float = BODY_TOTAL_S) -> None:
         self.app = app
         self.limit = limit
+        self.idle = idle
+        self.total = total
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -514,12 +546,22 @@ class BodyLimit:
                     await send({"type": "http.response.body", "body": body})
                     return
         received = 0
+        complete = False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.total
 
         async def limited():
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete
+            if complete:  # after the body, only a disconnect can come: no time limit on waiting for it
+                return await receive()
+            wait = min(self.idle, deadline - loop.time())
+            try:
+                message = await asyncio.wait_for(receive(), timeout=max(wait, 0.001))
+            except asyncio.TimeoutError:
+                raise BodyTimeout(self.idle) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                complete = not message.get("more_body", False)
                 if received > self.limit:
                     raise BodyTooLarge(self.limit)
             return message
@@ -559,7 +601,7 @@ def create_app(settings: Settings) -> Starlette:
     ]
     app = Starlette(
         routes=routes, lifespan=lifespan,
-        middleware=[Middleware(BodyLimit, limit=settings.max_body)],
+        middleware=[Middleware(BodyLimit, limit=settings.max_body, idle=settings.body_idle, total=settings.body_total)],
         exception_handlers={WorkregError: workreg_error, HTTPException: http_error, Exception: internal_error},
     )
     app.state.service = service

@@ -77,7 +77,7 @@ class Entry:
 
 
 # A decision id: 16 random hex digits for this process, then a counter (unique without a system call each).
-_PROCESS = secrets.token_hex(8)
+_PROCESS = PROCESS_ID = secrets.token_hex(8)
 _COUNTER = itertools.count(1)
 
 

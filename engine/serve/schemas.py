@@ -89,8 +89,9 @@ class ErrorBody(BaseModel):
 class InvalidRequest(UsageError):
     """A request body or parameter that does not fit the API (422, or 400 when it is not JSON at all)."""
 
-    def __init__(self, message: str, *, code: str, field: str | None = None, status: int = 422) -> None:
-        super().__init__(message, code=code, field=field)
+    def __init__(self, message: str, *, code: str, field: str | None = None, status: int = 422,
+                 hint: str | None = None) -> None:
+        super().__init__(message, code=code, field=field, hint=hint)
         self.status = status
 
 
