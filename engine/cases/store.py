@@ -313,6 +313,21 @@ class Transaction:
         )
         return [_event(row) for row in rows]
 
+    def case_ids(self, after: int, count: int) -> list[int]:
+        """The ids of up to ``count`` cases after ``after``, in order (a page of the case list)."""
+        return [int(row[0]) for row in self.store.execute("SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?",
+                                                          (after, count))]
+
+    def events_between(self, first: int, last: int) -> dict[int, list[Event]]:
+        """The events of the cases with ids from ``first`` to ``last``, by case id in order."""
+        cases: dict[int, list[Event]] = {}
+        for row in self.store.execute(
+            "SELECT case_id, seq, kind, at, actor, policy_hash, data FROM events WHERE case_id BETWEEN ? AND ? "
+            "ORDER BY case_id, seq", (first, last),
+        ):
+            cases.setdefault(int(row[0]), []).append(_event(row))
+        return cases
+
     def all_events(self) -> dict[int, list[Event]]:
         """Every case's events, by case id in order."""
         cases: dict[int, list[Event]] = {}

@@ -24,6 +24,12 @@ def _port(value: str) -> int:
     return int(value)
 
 
+def _cursor(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        raise argparse.ArgumentTypeError(f"a row id (cursor) is a whole number, not '{value[:20]}'")
+    return int(value)
+
+
 def _count(option: str, high: int):
     def parse(value: str) -> int:
         if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= high:
@@ -67,7 +73,8 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
         subparsers, "token", "Access tokens for workreg serve: create one for roles of the policy (printed once), "
         "list them, revoke one.",
         details="Only a token's SHA-256 is stored. A token acts for policy roles (board, alliance_partner, "
-        "originating_committee, ...), for one body of a role (affected_committee:NAME), or only reads (reader).",
+        "originating_committee, ...), for one body of a role (affected_committee:NAME), only reads (reader), or "
+        "reads and audits the decision log, uploads included (auditor).",
         example=['workreg token create --role board --name "Board secretary"',
                  "workreg token list", "workreg token revoke 6c5b69e1"],
     )
@@ -75,10 +82,11 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     actions.required = True
     created = add_command(actions, "create", "Make a token for roles of the policy; prints it once.",
                           example=['workreg token create --role board --name "Board secretary"',
-                                   'workreg token create --role reader --name "Member portal"'])
+                                   'workreg token create --role reader --name "Member portal"',
+                                   'workreg token create --role auditor --name "Process auditor"'])
     created.add_argument("--role", action="append", required=True, metavar="ROLE",
                          help="a policy role id (board, alliance_partner, originating_committee, ...), "
-                              "ROLE:BODY for one body of it, or 'reader'; repeatable")
+                              "ROLE:BODY for one body of it, 'reader' or 'auditor'; repeatable")
     created.add_argument("--name", required=True, metavar="NAME", help="who holds it, e.g. 'Board secretary'")
     add_db(created)
     add_policy_dir(created)
@@ -105,9 +113,11 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     add_db(log)
     log.add_argument("--since", metavar="WHEN", help="YYYY-MM-DD or an ISO 8601 time (UTC unless it says)")
-    log.add_argument("--after", type=int, metavar="ID", help="only decisions with a larger row id")
+    log.add_argument("--after", "--next", dest="after", type=_cursor, metavar="ID",
+                     help="only decisions with a larger row id (the cursor a previous page printed)")
     log.add_argument("--kind", choices=("approvals", "diff", "case.open", "case.record", "case.migrate"))
-    log.add_argument("--limit", type=int, default=100, metavar="N", help="at most N rows (default 100, max 1000)")
+    log.add_argument("--limit", type=_count("--limit", 1000), default=100, metavar="N",
+                     help="at most N rows (default 100, max 1000); the next page's cursor is printed on stderr")
     log.add_argument("--replay", metavar="ID", help="replay the decision with this row id or decision id")
     log.add_argument("--format", choices=("text", "json"), default="text")
     log.set_defaults(handler=run_log)
@@ -208,6 +218,8 @@ def run_log(args: argparse.Namespace) -> int:
             result = replay(store, args.replay)
             return _report_replay(result, args.format)
         entries = read_decisions(store, since=args.since, after=args.after, kind=args.kind, limit=args.limit)
+    if len(entries) == args.limit:
+        emit_error(f"more decisions may follow: --next {entries[-1]['id']}")
     if args.format == "json":
         emit(format_json(entries), json=True)
     else:

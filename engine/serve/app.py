@@ -303,7 +303,7 @@ def case_id_of(request: Request) -> int:
     from workreg.errors import CaseError
 
     raw = request.path_params["id"]
-    if not raw.isdigit() or len(raw) > 12 or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or int(raw) < 1:
         raise CaseError(f"no case '{raw[:20]}'", code="unknown-case", hint="a case id is a positive number")
     return int(raw)
 
@@ -320,9 +320,36 @@ def query_int(request: Request, name: str, low: int, high: int) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not raw.isdigit() or not low <= int(raw[:13]) <= high:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 13 or not low <= int(raw) <= high:
         raise InvalidRequest(f"{name} must be a whole number from {low} to {high}", code="invalid-request", field=name)
     return int(raw)
+
+
+def query_cursor(request: Request) -> int:
+    """The ``next`` cursor of a paged list (what the previous page's Link header named); 0 for the first page."""
+    raw = request.query_params.get("next")
+    if raw is None or raw == "":
+        return 0
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        raise InvalidRequest("next must be the cursor a previous page named", code="invalid-request", field="next")
+    return int(raw)
+
+
+#: The response header that carries the cursor of the next page (also in ``Link: <...>; rel="next"``).
+NEXT_HEADER = "workreg-next"
+
+
+def paged(request: Request, text: str, next_cursor: int | None) -> Response:
+    """A page of a list: the JSON array, and (when there is more) the next page's cursor and link."""
+    response = json_response(text)
+    if next_cursor is not None:
+        from urllib.parse import urlencode
+
+        query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("next", "after")]
+        link = f"{request.url.path}?{urlencode([*query, ('next', str(next_cursor))])}"
+        response.headers[NEXT_HEADER] = str(next_cursor)
+        response.headers["link"] = f'<{link}>; rel="next"'
+    return response
 
 
 def query_bool(request: Request, name: str) -> bool:
@@ -425,7 +452,7 @@ async def render(request: Request) -> Response:
 
 async def cases(request: Request) -> Response:
     from workreg.cases.format import list_row
-    from workreg.cases.service import list_cases
+    from workreg.cases.service import MAX_PAGE, PAGE_SIZE, list_cases_page
 
     service = _service(request)
     if request.method == "POST":
@@ -433,8 +460,10 @@ async def cases(request: Request) -> Response:
         return _logged(await service.open_case(who, parse_body(OpenCaseRequest, await json_body(request))))
     await service.reader(request)
     open_only = query_bool(request, "open")
-    return json_response(await service.read(
-        lambda store: format_json([list_row(state) for state in list_cases(store, open_only=open_only)])))
+    after = query_cursor(request)
+    limit = query_int(request, "limit", 1, MAX_PAGE) or PAGE_SIZE
+    page = await service.read(lambda store: list_cases_page(store, after=after, limit=limit, open_only=open_only))
+    return paged(request, format_json([list_row(state) for state in page.states]), page.next)
 
 
 async def case_status(request: Request) -> Response:
@@ -477,7 +506,10 @@ async def decisions(request: Request) -> Response:
     who = await service.principal(request)
     if who.anonymous:
         raise AccessDenied("the decision log needs a token (it shows who asked what)", status=401,
-                           code="unauthorized", hint="send Authorization: Bearer TOKEN")
+                           code="unauthorized", hint="send Authorization: Bearer TOKEN of an auditor")
+    if not (who.auditor or who.can_write):
+        raise AccessDenied(f"the token '{who.name}' only reads; the decision log needs an auditor token", status=403,
+                           code="forbidden", hint="workreg token create --role auditor --name NAME makes one")
     since = request.query_params.get("since")
     if since is not None and len(since) > 40:
         raise InvalidRequest("since: at most 40 characters", code="invalid-request", field="since")
@@ -485,9 +517,12 @@ async def decisions(request: Request) -> Response:
     if kind is not None and kind not in KINDS:
         raise InvalidRequest("kind must be one of " + ", ".join(KINDS), code="invalid-request", field="kind")
     after = query_int(request, "after", 0, 999_999_999_999)
+    if request.query_params.get("next") is not None:
+        after = query_cursor(request)
     limit = query_int(request, "limit", 1, 1000) or 100
-    return json_response(await service.read(lambda store: format_json(
-        read_decisions(store, since=since, after=after, kind=kind, limit=limit))))
+    rows = await service.read(lambda store: read_decisions(store, since=since, after=after, kind=kind, limit=limit,
+                                                           uploads=who.auditor))
+    return paged(request, format_json(rows), rows[-1]["id"] if len(rows) == limit else None)
 
 
 # -- errors, limits, the application ---------------------------------------------------------
@@ -569,6 +604,38 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+#: Sent with every response.  The page runs only its own script and style (no inline script), cannot be framed,
+#: and names no page of it to other sites.
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                 b"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Add SECURITY_HEADERS to every response (JSON, page, diagram, error) that does not set them itself."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _value in message.get("headers", ())}
+                message["headers"] = [*message.get("headers", ()),
+                                      *(pair for pair in SECURITY_HEADERS if pair[0] not in present)]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_app(settings: Settings) -> Starlette:
     """The ASGI application for ``settings`` (the database is opened when it starts)."""
     from workreg.serve import pages
@@ -601,7 +668,7 @@ def create_app(settings: Settings) -> Starlette:
     ]
     app = Starlette(
         routes=routes, lifespan=lifespan,
-        middleware=[Middleware(BodyLimit, limit=settings.max_body, idle=settings.body_idle, total=settings.body_total)],
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limit=settings.max_body, idle=settings.body_idle, total=settings.body_total)],
         exception_handlers={WorkregError: workreg_error, HTTPException: http_error, Exception: internal_error},
     )
     app.state.service = service

@@ -4,10 +4,12 @@
 stores only its SHA-256 (a token is 256 random bits, so a plain hash is enough: there is nothing
 to guess).  A token acts for named roles of the policy (``board``, ``alliance_partner``,
 ``originating_committee``...), optionally for one body of a role (``affected_committee:Cloud WG``),
-or only reads (``reader``).  The rules:
+only reads (``reader``), or reads and audits the decision log (``auditor``).  The rules:
 
 - reads (policies, approvals, diff, compare, render, cases) need a token unless the server runs
-  with ``--public-read``; the decision log always needs one (it shows who asked what);
+  with ``--public-read``;
+- the decision log (it shows who asked what) is read whole by ``auditor`` tokens; tokens acting for a
+  role of the policy read it without the uploaded documents' content; ``reader`` tokens not at all;
 - every write needs a token acting for at least one role of the policy;
 - recording a gate needs a token for that gate's role (the approver the policy names for it):
   the Board's secretary cannot record the partner's acceptance.
@@ -30,6 +32,10 @@ from workreg.errors import CaseError, UsageError, WorkregError, did_you_mean
 
 #: The role of a token that only reads.
 READER = "reader"
+#: The role of a token that reads the decision log whole (uploaded documents included) and otherwise only reads.
+AUDITOR = "auditor"
+#: Roles that are not roles of a policy: they read, never write.
+READ_ONLY = (READER, AUDITOR)
 TOKEN_PREFIX = "wr_"
 #: Seconds a looked-up token is trusted before the database is asked again (revocation takes this long).
 CACHE_SECONDS = 5.0
@@ -81,7 +87,12 @@ class Principal:
 
     @property
     def can_write(self) -> bool:
-        return any(grant.role != READER for grant in self.grants)
+        return any(grant.role not in READ_ONLY for grant in self.grants)
+
+    @property
+    def auditor(self) -> bool:
+        """Whether the token reads the decision log whole, uploaded documents included."""
+        return any(grant.role == AUDITOR for grant in self.grants)
 
     def may_record(self, approver: str, body: str) -> bool:
         return any(grant.covers(approver, body) for grant in self.grants)
@@ -104,13 +115,14 @@ def parse_grants(specs: Iterable[str], known: dict[str, dict]) -> tuple[Grant, .
     if not grants:
         raise UsageError("a token needs at least one --role", code="no-role")
     for grant in grants:
-        if grant.role != READER and grant.role not in known:
+        if grant.role not in READ_ONLY and grant.role not in known:
             raise UsageError(
                 f"no policy has a role '{grant.role}'", code="unknown-role",
-                hint=did_you_mean(grant.role, [*known, READER]) or f"roles: {', '.join(sorted(known))}, {READER}",
+                hint=did_you_mean(grant.role, [*known, *READ_ONLY])
+                or f"roles: {', '.join(sorted(known))}, {', '.join(READ_ONLY)}",
             )
-        if grant.role == READER and grant.name:
-            raise UsageError("'reader' takes no body name", code="bad-role")
+        if grant.role in READ_ONLY and grant.name:
+            raise UsageError(f"'{grant.role}' takes no body name", code="bad-role")
     return grants
 
 
