@@ -44,9 +44,12 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     serve = add_command(
         subparsers, "serve", "Serve decisions over HTTP: the CLI's JSON under /v1, a decision log, tokens per role, "
         "and a web page at /.",
-        details="One uvicorn worker on the embedded SQLite database (or --db postgresql://...). Reads need a token "
-        "unless --public-read; writes always do, and recording a gate needs a token for that gate's role. Every "
-        "decision served is in the decision log before it is answered (workreg log).",
+        details="uvicorn on the embedded SQLite database (or --db postgresql://...), --workers processes sharing the "
+        "port, each with at most --pool-size database connections; replicas on one PostgreSQL database scale out "
+        "(docs/deployment.md). Reads need a token unless --public-read; writes always do, and recording a gate needs "
+        "a token for that gate's role; the decision log needs an auditor token. Every decision served is in the "
+        "decision log before it is answered (workreg log). Database, host and port problems stop it before it "
+        "listens (exit 2).",
         example=["workreg serve --public-read",
                  "curl -s localhost:8080/v1/approvals -H 'content-type: application/json' "
                  "-d '{\"changes\": [\"scope_extension\"]}'"],

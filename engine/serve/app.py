@@ -555,6 +555,9 @@ async def internal_error(request: Request, exc: Exception) -> Response:
     return json_response(format_json(body), 500)
 
 
+_TIMEOUT = getattr(asyncio, "timeout", None)  # Python 3.11+
+
+
 class BodyLimit:
     """Refuse request bodies over ``limit`` bytes (413): by Content-Length up front, else while they stream in; drop
     bodies that stop arriving (408: nothing for ``idle`` seconds, or not complete after ``total``)."""
@@ -589,9 +592,13 @@ class BodyLimit:
             nonlocal received, complete
             if complete:  # after the body, only a disconnect can come: no time limit on waiting for it
                 return await receive()
-            wait = min(self.idle, deadline - loop.time())
+            wait = max(min(self.idle, deadline - loop.time()), 0.001)
             try:
-                message = await asyncio.wait_for(receive(), timeout=max(wait, 0.001))
+                if _TIMEOUT is not None:  # a timer on this task: no task of its own per piece of body
+                    async with _TIMEOUT(wait):
+                        message = await receive()
+                else:
+                    message = await asyncio.wait_for(receive(), timeout=wait)
             except asyncio.TimeoutError:
                 raise BodyTimeout(self.idle) from None
             if message["type"] == "http.request":

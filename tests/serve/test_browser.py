@@ -84,6 +84,7 @@ def site(tmp_path_factory):
 def _docs_shot(page, name: str) -> None:
     """With WORKREG_UPDATE_SCREENSHOT=1, keep this view in docs/ (the deployment guide shows them)."""
     if os.environ.get("WORKREG_UPDATE_SCREENSHOT") == "1":
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(ROOT / "docs" / f"{name}.png"), full_page=False)
 
 
