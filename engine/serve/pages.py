@@ -255,7 +255,7 @@ class Pages:
             f'<label><input type="checkbox" name="change" value="{_e(kind)}"'
             f'{" checked" if kind in changes else ""}> {_e(title)} <span class=muted>({_e(kind)})</span></label>'
             for kind, title in kinds.items())
-        return (f'<form class="card" method="get" action="/" id="decide">'
+        return (f'<form class="card" method="get" action="/#decision" id="decide">'
                 f'<label for="policy">Policy</label><select id="policy" name="policy">'
                 f"{select}</select>"
                 f'<fieldset><legend>Change kinds</legend><div class="kinds">{boxes}</div></fieldset>'

@@ -81,10 +81,13 @@ def site(tmp_path_factory):
     thread.join(timeout=15)
 
 
-def _docs_shot(page, name: str) -> None:
+def _docs_shot(page, name: str, anchor: str | None = None) -> None:
     """With WORKREG_UPDATE_SCREENSHOT=1, keep this view in docs/ (the deployment guide shows them)."""
     if os.environ.get("WORKREG_UPDATE_SCREENSHOT") == "1":
-        page.evaluate("window.scrollTo(0, 0)")
+        if anchor:
+            page.locator(anchor).scroll_into_view_if_needed()
+        else:
+            page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(ROOT / "docs" / f"{name}.png"), full_page=False)
 
 
@@ -110,6 +113,7 @@ def test_a_decision_with_its_citations_and_highlighted_path(browser_context, sit
     page.click("#decide-button")
     decision = page.locator("#decision")
     decision.wait_for()
+    assert page.url.endswith("#decision")  # the answer is where the page opens
     text = decision.inner_text()
     assert "dsp4003@1.2.0" in text and "DMTF Board approval" in text and "Alliance Partner" in text
     assert "Technical Committee" in text
@@ -129,7 +133,7 @@ def test_a_decision_with_its_citations_and_highlighted_path(browser_context, sit
     assert page.locator("#path svg").bounding_box()["width"] > PHONE["width"]  # ... the diagram keeps a readable size
     assert page.evaluate("getComputedStyle(document.getElementById('path')).overflowX") == "auto"
     _shoot(page, tmp_path, "decide-phone")
-    _docs_shot(page, "serve-decide-phone")
+    _docs_shot(page, "serve-decide-phone", "#path")
     assert shot.exists()
     page.close()
 
