@@ -387,3 +387,15 @@ def register_portfolio(files: Iterable[str | Path], *, today: date | None = None
     from datetime import date
 
     return portfolio([str(f) for f in files], _policy(policy), today or date.today())
+
+
+def list_cases_page(*, after: int = 0, limit: int = 100, open_only: bool = False, db=None):
+    """A page of cases (CasePage: ``states`` and the ``next`` cursor, None on the last page), in id order after the
+    cursor ``after``; ``db`` is a URL/path or an open store."""
+    from workreg.cases.service import list_cases_page as page
+    from workreg.cases.store import Store, open_store
+
+    if isinstance(db, Store):
+        return page(db, after=after, limit=limit, open_only=open_only)
+    with open_store(db, create=False) as store:
+        return page(store, after=after, limit=limit, open_only=open_only)
