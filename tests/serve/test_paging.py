@@ -83,3 +83,20 @@ def test_the_case_list_page_links_the_next_page(public):
     assert f'href="/cases?limit=2&amp;next={ids[1]}"' in first.text
     second = public.client.get("/cases", params={"limit": 2, "next": ids[1]})
     assert f"/cases/{ids[2]}" in second.text and f"/cases/{ids[0]}\"" not in second.text
+
+
+def test_a_page_folds_only_its_own_cases(public, monkeypatch):
+    """A page costs work in proportion to its size (10,000 cases made /v1/cases 5 MB in 0.9 s before paging)."""
+    from workreg.cases.service import PolicyCache
+
+    _open(public, 30)
+    folded = []
+    original = PolicyCache.fold
+
+    def counting(self, events):
+        folded.append(1)
+        return original(self, events)
+
+    monkeypatch.setattr(PolicyCache, "fold", counting)
+    assert len(public.client.get("/v1/cases", params={"limit": 5}).json()) == 5
+    assert len(folded) == 5
