@@ -7,8 +7,6 @@ before; without the ``serve`` extra, ``workreg serve`` says so in one line (exit
 from __future__ import annotations
 
 import argparse
-import gc
-import sys
 
 from workreg.cli.args import Parser, add_command, add_db, add_policy_dir
 from workreg.outputs import emit, emit_error
@@ -133,18 +131,14 @@ def run_serve(args: argparse.Namespace) -> int:
     require()
     from workreg.cases.store import default_url, redact
     from workreg.serve.app import Settings, create_app
-    from workreg.serve.launch import bind, check_database, run_workers, settings_to_environment
+    from workreg.serve.launch import bind, check_database, run_workers, settings_to_environment, tune_interpreter
 
     settings = Settings(db=args.db or default_url(), policy_dirs=tuple(args.policy_dir), public_read=args.public_read,
                         log_fsync=args.log_fsync, pool_size=args.pool_size)
     check_database(settings.db)  # a dead server, a directory, a newer schema: one line, exit 2
     app = create_app(settings)  # the policies load (or fail) here, before anything listens
     sock = bind(args.host, args.port)  # a bad host, a port in use or not ours: one line, exit 2
-    # Answers are quick and the decision log's writer is a thread: hand the interpreter lock over sooner than the
-    # default 5 ms, and keep the long-lived start-up objects (compiled policies) out of garbage collections.
-    sys.setswitchinterval(0.001)
-    gc.collect()
-    gc.freeze()
+    tune_interpreter()
     reads = "public" if args.public_read else "token needed"
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     workers = f"{args.workers} workers" if args.workers > 1 else "1 worker"
