@@ -548,6 +548,9 @@ class PostgresStore(Store):
         try:
             cursor = self.connection.execute(sql.replace("?", "%s") if params else sql, tuple(params) or None)
             return cursor.fetchall() if cursor.description else []
+        except self._psycopg.OperationalError as exc:  # the server went away: try again later, not a bad request
+            raise CaseError(f"the database is unavailable: {_first_line(exc)}", code="db-unavailable",
+                            file=redact(self.url)) from exc
         except self._psycopg.Error as exc:
             raise CaseError(f"database error: {_first_line(exc)}", code="db-error", file=redact(self.url)) from exc
 

@@ -147,3 +147,20 @@ def test_a_failed_lookup_reaches_every_waiting_request_and_is_not_cached():
         thread.join()
     assert errors == ["db-unavailable"] * 10 and len(calls) == 1
     assert cache.cached("wr_x") == (False, None)
+
+
+def test_a_postgresql_server_that_goes_away_is_503_not_a_bad_request(postgres_server):
+    import psycopg
+
+    from tests.cases.conftest import fresh_schema
+    from workreg.serve.decisions import status_for
+
+    url = fresh_schema(postgres_server)
+    with open_serve_store(url) as store:
+        with psycopg.connect(postgres_server, autocommit=True) as killer:
+            killer.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                           "AND query NOT ILIKE '%pg_terminate_backend%' AND datname = current_database() "
+                           "AND backend_type = 'client backend' AND pid = %s", (store.connection.info.backend_pid,))
+        with pytest.raises(CaseError) as gone:
+            store.execute("SELECT 1")
+    assert gone.value.code == "db-unavailable" and status_for(gone.value) == 503
