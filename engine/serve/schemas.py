@@ -155,7 +155,7 @@ def _page(description: str, name: str) -> dict:
 
 
 def _paging(maximum: int) -> list[dict]:
-    return [{"name": "limit", "in": "query", "description": f"at most this many (default 100)",
+    return [{"name": "limit", "in": "query", "description": "at most this many (default 100)",
              "schema": {"type": "integer", "minimum": 1, "maximum": maximum}},
             {"name": "next", "in": "query", "description": "the cursor a previous page named (workreg-next)",
              "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"}}]
