@@ -28,10 +28,10 @@ def _cursor(value: str) -> int:
     return int(value)
 
 
-def _count(option: str, high: int):
+def _count(option: str, high: int, low: int = 1):
     def parse(value: str) -> int:
-        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= high:
-            raise argparse.ArgumentTypeError(f"{option} is a number from 1 to {high}, not '{value[:20]}'")
+        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+            raise argparse.ArgumentTypeError(f"{option} is a number from {low} to {high}, not '{value[:20]}'")
         return int(value)
 
     return parse
@@ -58,9 +58,9 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--workers", type=_count("--workers", 64), default=1, metavar="N",
                        help="server processes sharing the port (default 1; e.g. one per core); each keeps its own "
                             "pool, writer and caches, and the decision log stays one table")
-    serve.add_argument("--pool-size", type=_count("--pool-size", 1000), default=DEFAULT_POOL_SIZE, metavar="N",
+    serve.add_argument("--pool-size", type=_count("--pool-size", 1000, low=2), default=DEFAULT_POOL_SIZE, metavar="N",
                        help=f"database connections per worker at most, the log's writer included "
-                            f"(default {DEFAULT_POOL_SIZE}); PostgreSQL sees at most N x workers x replicas")
+                            f"(2 to 1000, default {DEFAULT_POOL_SIZE}); PostgreSQL sees at most N x workers x replicas")
     add_policy_dir(serve)
     serve.add_argument("--public-read", action="store_true",
                        help="let anyone read (policies, approvals, diff, compare, render, cases) without a token")

@@ -32,7 +32,7 @@ def _too_new(path) -> str:
 
 @pytest.mark.parametrize("argv, code", [
     (["--port", "99999"], "usage"), (["--port", "-1"], "usage"), (["--port", "８０８０"], "usage"),
-    (["--workers", "0"], "usage"), (["--pool-size", "x"], "usage"),
+    (["--workers", "0"], "usage"), (["--pool-size", "x"], "usage"), (["--pool-size", "1"], "usage"),
     (["--host", "no-such-host.invalid"], "bad-host"), (["--host", "192.0.2.77"], "bad-host"),
 ])
 def test_bad_ports_and_hosts_are_one_line_and_exit_2(tmp_path, capsys, argv, code):
