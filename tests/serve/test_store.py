@@ -162,3 +162,10 @@ def test_a_postgresql_server_that_goes_away_is_503_not_a_bad_request(postgres_se
         with pytest.raises(CaseError) as gone:
             store.execute("SELECT 1")
     assert gone.value.code == "db-unavailable" and status_for(gone.value) == 503
+
+
+def test_the_command_and_the_store_agree_on_the_default_pool():
+    from workreg.cases.store import DEFAULT_POOL_SIZE
+    from workreg.cli.serve import DEFAULT_POOL_SIZE as COMMAND_DEFAULT
+
+    assert COMMAND_DEFAULT == DEFAULT_POOL_SIZE
