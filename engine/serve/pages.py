@@ -345,7 +345,15 @@ class Pages:
         result = json.loads(entry.result)
         decision = result["decision"]
         svg = await self._path_svg(result["policy"], decision["changes"], []) if decision else ""
-        return await self.diff_form(result=diff_html(result, svg, entry.decision_id), who=who, chosen=chosen)
+        shown = diff_html(result, svg, entry.decision_id)
+        if decision:
+            from types import SimpleNamespace
+
+            committees = list(dict.fromkeys(item["committee"] for item in decision.get("committees", ())))
+            shown += self._open_case_form(SimpleNamespace(
+                changes=decision["changes"], committees=committees, policy=decision["policy"], on=None,
+                originating=None), who)
+        return await self.diff_form(result=shown, who=who, chosen=chosen)
 
     # -- cases ----------------------------------------------------------------------------
     async def cases(self) -> Response:

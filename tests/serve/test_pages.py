@@ -176,3 +176,24 @@ def test_the_diff_page_leads_with_the_answer(public):
     assert page.index('id="decision"') < page.index('id="changes"') < page.index('id="diff"')
     assert '<details class="fold"><summary>' in page and "editorial" in page
     assert '<option value="dsp4003@1.2.0" selected>' in page  # the choice is kept
+    assert 'id="open-case"' in page and 'name="change" value="scope_extension"' in page
+
+
+def test_a_case_opened_from_a_diff_has_the_diffs_gates(public):
+    import re
+
+    registers = FIXTURES / "registers"
+    response = public.client.post("/diff", files={
+        "old": ("esa-1.0.txt", (registers / "esa-1.0.txt").read_bytes()),
+        "new": ("esa-1.1.txt", (registers / "esa-1.1.txt").read_bytes())})
+    [form] = re.findall(r'<form class="card" method="post" action="/cases" id="open-case">(.*?)</form>', response.text)
+    fields: dict = {}
+    for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form):
+        fields.setdefault(name, []).append(value.replace("&amp;", "&"))
+    opened = public.client.post("/cases", data={**fields, "token": public.tokens["chair"]}, follow_redirects=False)
+    assert opened.status_code == 303
+    state = public.client.get(f"/v1{opened.headers['location'].split('?')[0]}").json()
+    [logged] = public.client.get("/v1/decisions", params={"kind": "diff"}, headers=public.auth("auditor")).json()
+    wanted = {item["gate"] for item in logged["result"]["decision"]["required"]}
+    gates = {gate["gate"] for group in ("done", "next", "waiting", "stopped") for gate in state[group]}
+    assert gates == wanted
