@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
     from workreg.registers.classify import ClassifiedChange
     from workreg.registers.lint import Finding
     from workreg.registers.model import WorkRegister
+    from workreg.cases.service import CasePage
+    from workreg.cases.store import Store
     from workreg.registers.vocabulary import NamedCommittee, Vocabulary
 
 def get_policy(ref: str = DEFAULT_POLICY, policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
@@ -389,7 +391,8 @@ def register_portfolio(files: Iterable[str | Path], *, today: date | None = None
     return portfolio([str(f) for f in files], _policy(policy), today or date.today())
 
 
-def list_cases_page(*, after: int = 0, limit: int = 100, open_only: bool = False, db=None):
+def list_cases_page(*, after: int = 0, limit: int = 100, open_only: bool = False,
+                    db: str | Store | None = None) -> CasePage:
     """A page of cases (CasePage: ``states`` and the ``next`` cursor, None on the last page), in id order after the
     cursor ``after``; ``db`` is a URL/path or an open store."""
     from workreg.cases.service import list_cases_page as page

@@ -213,7 +213,7 @@ class StorePool:
             try:
                 yield store
             except BaseException:
-                if getattr(store, "connection", None) is not None and store.connection.in_transaction:
+                if isinstance(store, SqliteStore) and store.connection.in_transaction:
                     store.close()  # a connection left mid-transaction is not lent again
                     raise
                 self._idle.put(store)

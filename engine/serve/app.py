@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from workreg import __version__
-from workreg.cases.store import DEFAULT_POOL_SIZE
+from workreg.cases.store import DEFAULT_POOL_SIZE, StorePool
 from workreg.errors import RecordRefused, WorkregError
 from workreg.policy.format import format_json
 from workreg.serve.auth import ANONYMOUS, AccessDenied, Principal, TokenCache, bearer, find_token
@@ -86,7 +86,7 @@ class Service:
         self.decider = Decider(self.catalog)
         self.log = DecisionLog(settings.db, fsync=settings.log_fsync)
         self.tokens = TokenCache(self._find_token)
-        self.pool = None
+        self.pool: StorePool | None = None
 
     def start(self) -> None:
         """Open the pool (creating, migrating or refusing the database, once) and start the log's writer."""
@@ -94,12 +94,12 @@ class Service:
 
         # A fresh pool and writer each time the application starts (a test client may run its lifespan again).
         # The writer holds one of the pool's connections while it runs; requests share the others.
-        self.pool = open_pool(self.settings.db, max(2, self.settings.pool_size))
-        self.log = DecisionLog(self.settings.db, fsync=self.settings.log_fsync, pool=self.pool)
+        self.pool = pool = open_pool(self.settings.db, max(2, self.settings.pool_size))
+        self.log = DecisionLog(self.settings.db, fsync=self.settings.log_fsync, pool=pool)
         try:
             self.log.start()
         except BaseException:
-            self.pool.close()
+            pool.close()
             raise
 
     def close(self) -> None:

@@ -226,10 +226,9 @@ class TokenCache:
             entry = self._entries.get(key)
             if entry is not None and entry[0] > time.monotonic():
                 return entry[1]
-            flight = self._flights.get(key)
-            leader = flight is None
-            if leader:
-                flight = self._flights[key] = _Flight()
+            running = self._flights.get(key)
+            leader = running is None
+            flight = self._flights[key] = _Flight() if running is None else running
         if not leader:
             flight.done.wait()
             if flight.error is not None:

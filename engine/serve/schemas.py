@@ -175,7 +175,8 @@ def openapi(public_read: bool) -> dict:
     from workreg.serve.contracts import MODELS as ANSWERS
 
     schemas: dict = {}
-    for model in (*MODELS, *ANSWERS):
+    models: tuple[type[BaseModel], ...] = (*MODELS, *ANSWERS)
+    for model in models:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema

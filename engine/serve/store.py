@@ -141,7 +141,8 @@ _COLUMNS = ("d.id, d.decision_id, d.at, d.caller, d.token_id, d.kind, d.policy, 
 def decision_rows(store: Store, *, since: str | None, after: int | None, kind: str | None, limit: int) -> list[tuple]:
     """Logged decisions, oldest first: at or after ``since``, with a row id above ``after``, of ``kind``."""
     store.ensure(SERVE)
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[str | int] = []
     if since is not None:
         clauses.append("d.at >= ?")
         params.append(since)
