@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
     from workreg.registers.lint import Finding
     from workreg.registers.model import WorkRegister
     from workreg.registers.portfolio import Portfolio
+    from workreg.cases.service import CasePage
+    from workreg.cases.store import Store
     from workreg.registers.vocabulary import NamedCommittee, Vocabulary
     from workreg.versions.compare import LoadedPolicy
 
@@ -40,7 +42,7 @@ __all__ = [
     "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
     "diagram_bytes", "diff_registers", "draw_policy", "dump_register", "find_policy_files", "get_policy", "held_on",
     "lint_failed",
-    "lint_register", "list_cases", "list_policies", "load_policy", "load_policy_version", "load_vocabulary",
+    "lint_register", "list_cases", "list_cases_page", "list_policies", "load_policy", "load_policy_version", "load_vocabulary",
     "migrate_case", "name_committees", "open_case", "open_database", "pin_policy", "pin_policy_text",
     "policy_citations", "policy_file", "policy_for_register", "policy_in_force", "policy_schema", "read_register",
     "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "write_diagram", "write_diagrams",
@@ -619,3 +621,16 @@ def migrate_case(
     pinned = _pinned(policy, policy_dirs)
     with _store(db, create=False) as store:
         return migrate(store, case_id, pinned, by=by, audit=audit)
+
+
+def list_cases_page(*, after: int = 0, limit: int = 100, open_only: bool = False,
+                    db: str | Store | None = None) -> CasePage:
+    """A page of cases (CasePage: ``states`` and the ``next`` cursor, None on the last page), in id order after the
+    cursor ``after``; ``db`` is a URL/path or an open store."""
+    from workreg.cases.service import list_cases_page as page
+    from workreg.cases.store import Store, open_store
+
+    if isinstance(db, Store):
+        return page(db, after=after, limit=limit, open_only=open_only)
+    with open_store(db, create=False) as store:
+        return page(store, after=after, limit=limit, open_only=open_only)

@@ -25,7 +25,8 @@ class WorkregError(Exception):
         field: str | None = None,
         hint: str | None = None,
     ) -> None:
-        message, file, hint = _without_secrets(message), _without_secrets(file), _without_secrets(hint)
+        message = _without_secrets(message) or ""
+        file, hint = _without_secrets(file), _without_secrets(hint)
         super().__init__(message)
         self.message = message
         self.code = code

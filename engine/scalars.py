@@ -44,7 +44,7 @@ def parse_int(text: object, what: str, *, low: int = 0, high: int = MAX_ID,
               error: type[UsageError] = UsageError, code: str = "bad-number", hint: str | None = None) -> int:
     """``text`` as a whole number from ``low`` to ``high``; ``error`` naming ``what`` otherwise."""
     if is_ascii_number(text):
-        digits = text.lstrip("0") or "0"  # type: ignore[union-attr]
+        digits = str(text).lstrip("0") or "0"
         if len(digits) <= _MAX_DIGITS:
             value = int(digits)
             if low <= value <= high:

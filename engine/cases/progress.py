@@ -185,7 +185,7 @@ PolicyFor = Callable[[str], "CompiledPolicy"]
 OutcomeNotesFor = Callable[[str], Mapping[str, OutcomeNote]]
 
 
-def unnamed_gates(decision: Decision, policy) -> tuple:
+def unnamed_gates(decision: Decision, policy: Any) -> tuple[Any, ...]:
     """The gates of a per-name role (one per body named) that stand for no named body: a case cannot
     wait on them, since nobody could hold them; the opener names the bodies or says there are none."""
     roles = policy.roles
@@ -214,7 +214,7 @@ def without_gates(decision: Decision, gates: Iterable[str]) -> Decision:
     )
 
 
-def none_named_notes(gates) -> tuple[Note, ...]:
+def none_named_notes(gates: Any) -> tuple[Note, ...]:
     """Why the case does not wait on a per-name gate: the opener said no body has such work."""
     return tuple(
         Note("none-named", item.gate,

@@ -149,7 +149,7 @@ def open_case(
         return state
 
 
-def _check_names(compiled, decision, none_named: bool) -> None:
+def _check_names(compiled: Any, decision: Any, none_named: bool) -> None:
     """Refuse to open a case that would wait on a body nobody named (or a 'none' that changes nothing)."""
     from workreg.cases.progress import unnamed_gates
 
@@ -256,6 +256,45 @@ def list_cases(store: Store, *, open_only: bool = False) -> list[CaseState]:
         cache = PolicyCache(tx)
         states = [cache.fold(events) for _, events in sorted(tx.all_events().items())]
     return [state for state in states if not (open_only and state.complete)]
+
+
+#: Cases per page unless a caller asks for another number, and the most it may ask for.
+PAGE_SIZE = 100
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """Some cases in id order and the cursor of the next page (None when these are the last)."""
+
+    states: tuple[CaseState, ...]
+    next: int | None
+
+
+def list_cases_page(store: Store, *, after: int = 0, limit: int = PAGE_SIZE, open_only: bool = False) -> CasePage:
+    """Up to ``limit`` cases with ids above ``after`` (only those not complete with ``open_only``), and where the
+    next page starts: work in proportion to the page, not to the database."""
+    limit = max(1, min(int(limit), MAX_PAGE))
+    states: list[CaseState] = []
+    cursor = after
+    with store.read() as tx:
+        cache = PolicyCache(tx)
+        while len(states) < limit:
+            ids = tx.case_ids(cursor, limit)
+            if not ids:
+                return CasePage(tuple(states), None)
+            events = tx.events_between(ids[0], ids[-1])
+            for case_id in ids:
+                cursor = case_id
+                if case_id not in events:
+                    continue
+                state = cache.fold(events[case_id])
+                if not (open_only and state.complete):
+                    states.append(state)
+                    if len(states) == limit:
+                        break
+        more = bool(tx.case_ids(cursor, 1))
+    return CasePage(tuple(states), cursor if more else None)
 
 
 @dataclass(frozen=True)

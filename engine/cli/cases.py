@@ -22,6 +22,18 @@ def _add_by(parser: argparse.ArgumentParser) -> None:
 _case_id = number_type("a case id", identifier=True)
 
 
+def _page_size(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 1000:
+        raise argparse.ArgumentTypeError(f"--limit is a number from 1 to 1000, not '{value[:20]}'")
+    return int(value)
+
+
+def _cursor(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        raise argparse.ArgumentTypeError(f"--next takes the cursor a previous page printed, not '{value[:20]}'")
+    return int(value)
+
+
 def register_commands(subparsers: argparse._SubParsersAction) -> None:
     """Add ``case`` (with its subcommands) and ``registers`` to the main CLI."""
     case = add_command(
@@ -97,6 +109,10 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     listed = add_command(actions, "list", "Every case, with how far it is.",
                          example=["workreg case list --open", "workreg case list --format json"])
     listed.add_argument("--open", action="store_true", help="only cases not complete")
+    listed.add_argument("--limit", type=_page_size, metavar="N", help="at most N cases (1 to 1000; default: all); "
+                        "the next page's cursor is printed on stderr")
+    listed.add_argument("--next", type=_cursor, default=0, metavar="CURSOR",
+                        help="start after this cursor (what the previous page printed)")
     add_db(listed)
     listed.add_argument("--format", choices=("text", "json"), default="text")
     listed.set_defaults(handler=run_list)
@@ -211,10 +227,17 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every case (or the open ones); 0."""
-    from workreg.api import list_cases
+    from workreg.api import list_cases, list_cases_page
     from workreg.cases.format import format_list_text, list_row
+    from workreg.outputs import emit_error
 
-    states = list_cases(open_only=args.open, db=args.db)
+    if args.limit is None and not args.next:
+        states, following = list_cases(open_only=args.open, db=args.db), None
+    else:
+        page = list_cases_page(after=args.next or 0, limit=args.limit or 100, open_only=args.open, db=args.db)
+        states, following = list(page.states), page.next
+    if following is not None:
+        emit_error(f"more cases: --next {following}")
     if args.format == "json":
         _write_json([list_row(state) for state in states])
     else:

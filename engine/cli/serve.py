@@ -7,11 +7,28 @@ before; without the ``serve`` extra, ``workreg serve`` says so in one line (exit
 from __future__ import annotations
 
 import argparse
-import gc
-import sys
 
 from workreg.cli.args import Parser, add_command, add_db, add_policy_dir, number_type
 from workreg.outputs import emit, emit_error
+
+#: Connections per worker unless --pool-size says (kept in step with workreg.cases.store.DEFAULT_POOL_SIZE).
+DEFAULT_POOL_SIZE = 8
+
+
+def _port(value: str) -> int:
+    """A TCP port from the command line: ASCII digits, 1 to 65535."""
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not '{value[:20]}'")
+    return int(value)
+
+
+def _count(option: str, high: int, low: int = 1):
+    def parse(value: str) -> int:
+        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+            raise argparse.ArgumentTypeError(f"{option} is a number from {low} to {high}, not '{value[:20]}'")
+        return int(value)
+
+    return parse
 
 
 def register_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -19,16 +36,25 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     serve = add_command(
         subparsers, "serve", "Serve decisions over HTTP: the CLI's JSON under /v1, a decision log, tokens per role, "
         "and a web page at /.",
-        details="One uvicorn worker on the embedded SQLite database (or --db postgresql://...). Reads need a token "
-        "unless --public-read; writes always do, and recording a gate needs a token for that gate's role. Every "
-        "decision served is in the decision log before it is answered (workreg log).",
+        details="uvicorn on the embedded SQLite database (or --db postgresql://...), --workers processes sharing the "
+        "port, each with at most --pool-size database connections; replicas on one PostgreSQL database scale out "
+        "(docs/deployment.md). Reads need a token unless --public-read; writes always do, and recording a gate needs "
+        "a token for that gate's role; the decision log needs an auditor token. Every decision served is in the "
+        "decision log before it is answered (workreg log). Database, host and port problems stop it before it "
+        "listens (exit 2).",
         example=["workreg serve --public-read",
                  "curl -s localhost:8080/v1/approvals -H 'content-type: application/json' "
                  "-d '{\"changes\": [\"scope_extension\"]}'"],
     )
     add_db(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--port", type=_port, default=8080, help="port, 1 to 65535 (default 8080)")
+    serve.add_argument("--workers", type=_count("--workers", 64), default=1, metavar="N",
+                       help="server processes sharing the port (default 1; e.g. one per core); each keeps its own "
+                            "pool, writer and caches, and the decision log stays one table")
+    serve.add_argument("--pool-size", type=_count("--pool-size", 1000, low=2), default=DEFAULT_POOL_SIZE, metavar="N",
+                       help=f"database connections per worker at most, the log's writer included "
+                            f"(2 to 1000, default {DEFAULT_POOL_SIZE}); PostgreSQL sees at most N x workers x replicas")
     add_policy_dir(serve)
     serve.add_argument("--public-read", action="store_true",
                        help="let anyone read (policies, approvals, diff, compare, render, cases) without a token")
@@ -42,7 +68,8 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
         subparsers, "token", "Access tokens for workreg serve: create one for roles of the policy (printed once), "
         "list them, revoke one.",
         details="Only a token's SHA-256 is stored. A token acts for policy roles (board, alliance_partner, "
-        "originating_committee, ...), for one body of a role (affected_committee:NAME), or only reads (reader).",
+        "originating_committee, ...), for one body of a role (affected_committee:NAME), only reads (reader), or "
+        "reads and audits the decision log, uploads included (auditor).",
         example=['workreg token create --role board --name "Board secretary"',
                  "workreg token list", "workreg token revoke 6c5b69e1"],
     )
@@ -50,10 +77,11 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     actions.required = True
     created = add_command(actions, "create", "Make a token for roles of the policy; prints it once.",
                           example=['workreg token create --role board --name "Board secretary"',
-                                   'workreg token create --role reader --name "Member portal"'])
+                                   'workreg token create --role reader --name "Member portal"',
+                                   'workreg token create --role auditor --name "Process auditor"'])
     created.add_argument("--role", action="append", required=True, metavar="ROLE",
                          help="a policy role id (board, alliance_partner, originating_committee, ...), "
-                              "ROLE:BODY for one body of it, or 'reader'; repeatable")
+                              "ROLE:BODY for one body of it, 'reader' or 'auditor'; repeatable")
     created.add_argument("--name", required=True, metavar="NAME", help="who holds it, e.g. 'Board secretary'")
     add_db(created)
     add_policy_dir(created)
@@ -80,45 +108,50 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     add_db(log)
     log.add_argument("--since", metavar="WHEN", help="YYYY-MM-DD or an ISO 8601 time (UTC unless it says)")
-    log.add_argument("--after", type=number_type("a row id"), metavar="ID", help="only decisions with a larger row id")
+    log.add_argument("--after", "--next", dest="after", type=number_type("a row id"), metavar="ID",
+                     help="only decisions with a larger row id (the cursor a previous page printed)")
     log.add_argument("--kind", choices=("approvals", "diff", "case.open", "case.record", "case.migrate"))
     log.add_argument("--limit", type=number_type("the limit", low=1, high=1000), default=100, metavar="N",
-                     help="at most N rows (default 100, max 1000)")
+                     help="at most N rows (default 100, max 1000); the next page's cursor is printed on stderr")
     log.add_argument("--replay", metavar="ID", help="replay the decision with this row id or decision id")
     log.add_argument("--format", choices=("text", "json"), default="text")
     log.set_defaults(handler=run_log)
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """Serve until interrupted; 0."""
+    """Serve until interrupted; 0.  Database, port and host problems are reported before anything listens (exit 2)."""
     from workreg.serve import require
 
     require()
-    import uvicorn
-
     from workreg.api import database_url, redacted
     from workreg.serve.app import Settings, create_app
+    from workreg.serve.launch import bind, check_database, run_workers, settings_to_environment, tune_interpreter
 
     settings = Settings(db=database_url(args.db), policy_dirs=tuple(args.policy_dir), public_read=args.public_read,
-                        log_fsync=args.log_fsync)
-    app = create_app(settings)
-    # Answers are quick and the decision log's writer is a thread: hand the interpreter lock over sooner than the
-    # default 5 ms, and keep the long-lived start-up objects (compiled policies) out of garbage collections.
-    sys.setswitchinterval(0.001)
-    gc.collect()
-    gc.freeze()
+                        log_fsync=args.log_fsync, pool_size=args.pool_size)
+    check_database(settings.db)  # a dead server, a directory, a newer schema: one line, exit 2
+    app = create_app(settings)  # the policies load (or fail) here, before anything listens
+    sock = bind(args.host, args.port)  # a bad host, a port in use or not ours: one line, exit 2
+    tune_interpreter()
     reads = "public" if args.public_read else "token needed"
-    emit_error(f"workreg serve: http://{args.host}:{args.port}/ (decision log: {redacted(settings.db)}; reads: {reads}); "
-               "Ctrl-C stops")
-    uvicorn.run(app, host=args.host, port=args.port, workers=1, access_log=args.access_log, log_level="warning",
-                timeout_graceful_shutdown=10, server_header=False, proxy_headers=False)
+    shown_host = f"[{args.host}]" if ":" in args.host else args.host
+    workers = f"{args.workers} workers" if args.workers > 1 else "1 worker"
+    emit_error(f"workreg serve: http://{shown_host}:{args.port}/ ({workers}; decision log: {redacted(settings.db)}; "
+               f"reads: {reads}); Ctrl-C stops")
+    if args.workers > 1:
+        settings_to_environment(settings)
+        run_workers(sock, args.workers, access_log=args.access_log)
+    else:
+        from workreg.serve.launch import run_one
+
+        run_one(app, sock, access_log=args.access_log)
     return 0
 
 
 def _open(args: argparse.Namespace, create: bool):
-    from workreg.api import open_database
+    from workreg.serve.store import open_serve_store
 
-    return open_database(args.db, create=create)
+    return open_serve_store(args.db, create=create)
 
 
 def run_token_create(args: argparse.Namespace) -> int:
@@ -176,6 +209,8 @@ def run_log(args: argparse.Namespace) -> int:
             result = replay(store, args.replay)
             return _report_replay(result, args.format)
         entries = read_decisions(store, since=args.since, after=args.after, kind=args.kind, limit=args.limit)
+    if len(entries) == args.limit:
+        emit_error(f"more decisions may follow: --next {entries[-1]['id']}")
     if args.format == "json":
         emit(format_json(entries), json=True)
     else:

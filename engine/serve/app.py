@@ -8,6 +8,7 @@ over ``Settings.max_body`` bytes are refused with 413 before they are read whole
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import traceback
 from contextlib import asynccontextmanager
@@ -22,18 +23,23 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from workreg import __version__
+from workreg.cases.store import DEFAULT_POOL_SIZE, StorePool
 from workreg.errors import RecordRefused, WorkregError
 from workreg.policy.format import format_json
 from workreg.serve.auth import ANONYMOUS, AccessDenied, Principal, TokenCache, bearer, find_token
 from workreg.serve.catalog import Catalog
 from workreg.serve.decisions import Decider, Upload, error_body, error_json, safe_filename, status_for
-from workreg.serve.log import DecisionLog, insert, new_entry
+from workreg.serve.log import PROCESS_ID, DecisionLog, insert, new_entry
 from workreg.serve.schemas import (
     ApprovalsRequest, CompareRequest, InvalidRequest, MigrateRequest, OpenCaseRequest, RecordRequest, openapi,
     parse_body,
 )
 
 MAX_BODY = 10 * 1024 * 1024
+#: Seconds a request body may pause between two pieces before the request is dropped (408).
+BODY_IDLE_S = 30.0
+#: Seconds a request body may take in all.
+BODY_TOTAL_S = 300.0
 DECISION_HEADER = "workreg-decision-id"
 #: The cookie the page keeps a token in (set by the page's "use a token" form; HttpOnly, SameSite=Strict).
 COOKIE = "workreg_token"
@@ -50,6 +56,11 @@ class Settings:
     max_body: int = MAX_BODY
     #: Answer only once the decision's log row is flushed to disk (else: committed, flushed at checkpoints).
     log_fsync: bool = False
+    #: Database connections this process holds at most (requests and the log's writer together).
+    pool_size: int = DEFAULT_POOL_SIZE
+    #: Seconds a body may pause between two pieces, and take in all, before the request is dropped (408).
+    body_idle: float = BODY_IDLE_S
+    body_total: float = BODY_TOTAL_S
 
 
 class BodyTooLarge(WorkregError):
@@ -57,6 +68,13 @@ class BodyTooLarge(WorkregError):
         super().__init__(f"the request body is larger than {limit} bytes", code="too-large",
                          hint="send documents of at most 10 MB")
         self.status = 413
+
+
+class BodyTimeout(WorkregError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the request body stopped arriving (nothing for {seconds:g} s, or too slow in all)",
+                         code="body-timeout", hint="send the whole body promptly")
+        self.status = 408
 
 
 class Service:
@@ -68,20 +86,34 @@ class Service:
         self.decider = Decider(self.catalog)
         self.log = DecisionLog(settings.db, fsync=settings.log_fsync)
         self.tokens = TokenCache(self._find_token)
+        self.pool: StorePool | None = None
 
     def start(self) -> None:
-        # A fresh writer each time the application starts (a test client may run its lifespan again).
-        self.log = DecisionLog(self.settings.db, fsync=self.settings.log_fsync)
-        self.log.start()  # creates and migrates the database, or raises
+        """Open the pool (creating, migrating or refusing the database, once) and start the log's writer."""
+        from workreg.serve.store import open_pool
+
+        # A fresh pool and writer each time the application starts (a test client may run its lifespan again).
+        # The writer holds one of the pool's connections while it runs; requests share the others.
+        self.pool = pool = open_pool(self.settings.db, max(2, self.settings.pool_size))
+        self.log = DecisionLog(self.settings.db, fsync=self.settings.log_fsync, pool=pool)
+        try:
+            self.log.start()
+        except BaseException:
+            pool.close()
+            raise
 
     def close(self) -> None:
         self.log.close()
+        if self.pool is not None:
+            self.pool.close()
 
     def store(self):
-        """A connection to the database for one request (the writer thread keeps its own)."""
-        from workreg.api import open_database
+        """A connection for one request's work, lent by the pool (a context manager)."""
+        if self.pool is None:
+            from workreg.serve.schemas import InvalidRequest
 
-        return open_database(self.settings.db, create=False)
+            raise InvalidRequest("the server is not started", code="db-unavailable", status=503)
+        return self.pool.connection()
 
     def _find_token(self, token: str) -> Principal | None:
         with self.store() as store:
@@ -252,6 +284,16 @@ def json_response(text: str, status: int = 200, decision_id: str | None = None) 
     return Response(text.encode("utf-8"), status, headers=headers, media_type="application/json")
 
 
+async def json_body(request: Request) -> bytes:
+    """The body of a JSON request; 415 ``unsupported-media-type`` unless it is sent as application/json."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != "application/json":
+        raise InvalidRequest(f"the body must be sent as Content-Type: application/json, not '{media[:60] or 'none'}'",
+                             code="unsupported-media-type", status=415,
+                             hint="curl -H 'content-type: application/json' -d '{...}'")
+    return await request.body()
+
+
 def _logged(entry) -> Response:
     return json_response(entry.result, entry.status, entry.decision_id)
 
@@ -262,7 +304,7 @@ def case_id_of(request: Request) -> int:
     from workreg.scalars import is_ascii_number, parse_id
 
     raw = request.path_params["id"]
-    if not is_ascii_number(raw):
+    if not is_ascii_number(raw) or len(raw) > 12 or int(raw) < 1:
         raise CaseError(f"no case '{raw[:20]}'", code="unknown-case", hint="a case id is a positive number")
     return parse_id(raw, "a case id", error=CaseError, code="unknown-case", hint="a case id is a positive number")
 
@@ -284,6 +326,33 @@ def query_int(request: Request, name: str, low: int, high: int) -> int | None:
     if not is_ascii_number(raw) or not low <= int(raw[:13]) <= high:
         raise InvalidRequest(f"{name} must be a whole number from {low} to {high}", code="invalid-request", field=name)
     return int(raw)
+
+
+def query_cursor(request: Request) -> int:
+    """The ``next`` cursor of a paged list (what the previous page's Link header named); 0 for the first page."""
+    raw = request.query_params.get("next")
+    if raw is None or raw == "":
+        return 0
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        raise InvalidRequest("next must be the cursor a previous page named", code="invalid-request", field="next")
+    return int(raw)
+
+
+#: The response header that carries the cursor of the next page (also in ``Link: <...>; rel="next"``).
+NEXT_HEADER = "workreg-next"
+
+
+def paged(request: Request, text: str, next_cursor: int | None) -> Response:
+    """A page of a list: the JSON array, and (when there is more) the next page's cursor and link."""
+    response = json_response(text)
+    if next_cursor is not None:
+        from urllib.parse import urlencode
+
+        query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("next", "after")]
+        link = f"{request.url.path}?{urlencode([*query, ('next', str(next_cursor))])}"
+        response.headers[NEXT_HEADER] = str(next_cursor)
+        response.headers["link"] = f'<{link}>; rel="next"'
+    return response
 
 
 def query_bool(request: Request, name: str) -> bool:
@@ -328,7 +397,8 @@ def form_text(form, name: str, default: str | None = None, limit: int = 200) -> 
 async def healthz(request: Request) -> Response:
     service = _service(request)
     body = {"status": "ok", "version": __version__, "policies": [s.ref for s in service.catalog.served()],
-            "decisions_logged_since_start": service.log.written, "public_read": service.settings.public_read}
+            "decisions_logged_since_start": service.log.written, "public_read": service.settings.public_read,
+            "worker": PROCESS_ID}
     return json_response(format_json(body))
 
 
@@ -345,7 +415,7 @@ async def policies(request: Request) -> Response:
 async def approvals(request: Request) -> Response:
     service = _service(request)
     who = await service.reader(request)
-    return _logged(await service.approvals(who, parse_body(ApprovalsRequest, await request.body())))
+    return _logged(await service.approvals(who, parse_body(ApprovalsRequest, await json_body(request))))
 
 
 async def diff(request: Request) -> Response:
@@ -364,7 +434,7 @@ async def diff(request: Request) -> Response:
 async def compare(request: Request) -> Response:
     service = _service(request)
     await service.reader(request)
-    asked = parse_body(CompareRequest, await request.body())
+    asked = parse_body(CompareRequest, await json_body(request))
     return json_response(await run_in_threadpool(service.decider.compare, asked.old, asked.new))
 
 
@@ -386,15 +456,18 @@ async def render(request: Request) -> Response:
 async def cases(request: Request) -> Response:
     from workreg.api import list_cases
     from workreg.cases.format import list_row
+    from workreg.cases.service import MAX_PAGE, PAGE_SIZE, list_cases_page
 
     service = _service(request)
     if request.method == "POST":
         who = await service.writer(request)
-        return _logged(await service.open_case(who, parse_body(OpenCaseRequest, await request.body())))
+        return _logged(await service.open_case(who, parse_body(OpenCaseRequest, await json_body(request))))
     await service.reader(request)
     open_only = query_bool(request, "open")
-    return json_response(await service.read(
-        lambda store: format_json([list_row(state) for state in list_cases(open_only=open_only, db=store)])))
+    after = query_cursor(request)
+    limit = query_int(request, "limit", 1, MAX_PAGE) or PAGE_SIZE
+    page = await service.read(lambda store: list_cases_page(store, after=after, limit=limit, open_only=open_only))
+    return paged(request, format_json([list_row(state) for state in page.states]), page.next)
 
 
 async def case_status(request: Request) -> Response:
@@ -420,14 +493,14 @@ async def case_record(request: Request) -> Response:
     service = _service(request)
     case_id = case_id_of(request)
     who = await service.writer(request)
-    return _logged(await service.record(who, case_id, parse_body(RecordRequest, await request.body())))
+    return _logged(await service.record(who, case_id, parse_body(RecordRequest, await json_body(request))))
 
 
 async def case_migrate(request: Request) -> Response:
     service = _service(request)
     case_id = case_id_of(request)
     who = await service.writer(request)
-    return _logged(await service.migrate(who, case_id, parse_body(MigrateRequest, await request.body())))
+    return _logged(await service.migrate(who, case_id, parse_body(MigrateRequest, await json_body(request))))
 
 
 async def decisions(request: Request) -> Response:
@@ -437,7 +510,10 @@ async def decisions(request: Request) -> Response:
     who = await service.principal(request)
     if who.anonymous:
         raise AccessDenied("the decision log needs a token (it shows who asked what)", status=401,
-                           code="unauthorized", hint="send Authorization: Bearer TOKEN")
+                           code="unauthorized", hint="send Authorization: Bearer TOKEN of an auditor")
+    if not (who.auditor or who.can_write):
+        raise AccessDenied(f"the token '{who.name}' only reads; the decision log needs an auditor token", status=403,
+                           code="forbidden", hint="workreg token create --role auditor --name NAME makes one")
     since = request.query_params.get("since")
     if since is not None and len(since) > 40:
         raise InvalidRequest("since: at most 40 characters", code="invalid-request", field="since")
@@ -445,9 +521,12 @@ async def decisions(request: Request) -> Response:
     if kind is not None and kind not in KINDS:
         raise InvalidRequest("kind must be one of " + ", ".join(KINDS), code="invalid-request", field="kind")
     after = query_int(request, "after", 0, 999_999_999_999)
+    if request.query_params.get("next") is not None:
+        after = query_cursor(request)
     limit = query_int(request, "limit", 1, 1000) or 100
-    return json_response(await service.read(lambda store: format_json(
-        read_decisions(store, since=since, after=after, kind=kind, limit=limit))))
+    rows = await service.read(lambda store: read_decisions(store, since=since, after=after, kind=kind, limit=limit,
+                                                           uploads=who.auditor))
+    return paged(request, format_json(rows), rows[-1]["id"] if len(rows) == limit else None)
 
 
 # -- errors, limits, the application ---------------------------------------------------------
@@ -457,10 +536,13 @@ async def workreg_error(request: Request, exc: WorkregError) -> Response:
     response = json_response(error_json(exc), status)
     if status == 401:
         response.headers["www-authenticate"] = "Bearer"
+    if status in (408, 413):  # the rest of the body will not be read: this connection cannot carry another request
+        response.headers["connection"] = "close"
     return response
 
 
-_HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 413: "too-large"}
+_HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 408: "body-timeout",
+               413: "too-large", 415: "unsupported-media-type"}
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -477,12 +559,18 @@ async def internal_error(request: Request, exc: Exception) -> Response:
     return json_response(format_json(body), 500)
 
 
-class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes (413): by Content-Length up front, else while they stream in."""
+_TIMEOUT = getattr(asyncio, "timeout", None)  # Python 3.11+
 
-    def __init__(self, app, limit: int) -> None:
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes (413): by Content-Length up front, else while they stream in; drop
+    bodies that stop arriving (408: nothing for ``idle`` seconds, or not complete after ``total``)."""
+
+    def __init__(self, app, limit: int, idle: float = BODY_IDLE_S, total: float = BODY_TOTAL_S) -> None:
         self.app = app
         self.limit = limit
+        self.idle = idle
+        self.total = total
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -500,17 +588,63 @@ class BodyLimit:
                     await send({"type": "http.response.body", "body": body})
                     return
         received = 0
+        complete = False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.total
 
         async def limited():
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete
+            if complete:  # after the body, only a disconnect can come: no time limit on waiting for it
+                return await receive()
+            wait = max(min(self.idle, deadline - loop.time()), 0.001)
+            try:
+                if _TIMEOUT is not None:  # a timer on this task: no task of its own per piece of body
+                    async with _TIMEOUT(wait):
+                        message = await receive()
+                else:
+                    message = await asyncio.wait_for(receive(), timeout=wait)
+            except asyncio.TimeoutError:
+                raise BodyTimeout(self.idle) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                complete = not message.get("more_body", False)
                 if received > self.limit:
                     raise BodyTooLarge(self.limit)
             return message
 
         await self.app(scope, limited, send)
+
+
+#: Sent with every response.  The page runs only its own script and style (no inline script), cannot be framed,
+#: and names no page of it to other sites.
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                 b"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Add SECURITY_HEADERS to every response (JSON, page, diagram, error) that does not set them itself."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _value in message.get("headers", ())}
+                message["headers"] = [*message.get("headers", ()),
+                                      *(pair for pair in SECURITY_HEADERS if pair[0] not in present)]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -545,7 +679,7 @@ def create_app(settings: Settings) -> Starlette:
     ]
     app = Starlette(
         routes=routes, lifespan=lifespan,
-        middleware=[Middleware(BodyLimit, limit=settings.max_body)],
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limit=settings.max_body, idle=settings.body_idle, total=settings.body_total)],
         exception_handlers={WorkregError: workreg_error, HTTPException: http_error, Exception: internal_error},
     )
     app.state.service = service

@@ -4,10 +4,12 @@
 stores only its SHA-256 (a token is 256 random bits, so a plain hash is enough: there is nothing
 to guess).  A token acts for named roles of the policy (``board``, ``alliance_partner``,
 ``originating_committee``...), optionally for one body of a role (``affected_committee:Cloud WG``),
-or only reads (``reader``).  The rules:
+only reads (``reader``), or reads and audits the decision log (``auditor``).  The rules:
 
 - reads (policies, approvals, diff, compare, render, cases) need a token unless the server runs
-  with ``--public-read``; the decision log always needs one (it shows who asked what);
+  with ``--public-read``;
+- the decision log (it shows who asked what) is read whole by ``auditor`` tokens; tokens acting for a
+  role of the policy read it without the uploaded documents' content; ``reader`` tokens not at all;
 - every write needs a token acting for at least one role of the policy;
 - recording a gate needs a token for that gate's role (the approver the policy names for it):
   the Board's secretary cannot record the partner's acceptance.
@@ -30,6 +32,10 @@ from workreg.errors import CaseError, UsageError, WorkregError, did_you_mean
 
 #: The role of a token that only reads.
 READER = "reader"
+#: The role of a token that reads the decision log whole (uploaded documents included) and otherwise only reads.
+AUDITOR = "auditor"
+#: Roles that are not roles of a policy: they read, never write.
+READ_ONLY = (READER, AUDITOR)
 TOKEN_PREFIX = "wr_"
 #: Seconds a looked-up token is trusted before the database is asked again (revocation takes this long).
 CACHE_SECONDS = 5.0
@@ -81,7 +87,12 @@ class Principal:
 
     @property
     def can_write(self) -> bool:
-        return any(grant.role != READER for grant in self.grants)
+        return any(grant.role not in READ_ONLY for grant in self.grants)
+
+    @property
+    def auditor(self) -> bool:
+        """Whether the token reads the decision log whole, uploaded documents included."""
+        return any(grant.role == AUDITOR for grant in self.grants)
 
     def may_record(self, approver: str, body: str) -> bool:
         return any(grant.covers(approver, body) for grant in self.grants)
@@ -104,13 +115,14 @@ def parse_grants(specs: Iterable[str], known: dict[str, dict]) -> tuple[Grant, .
     if not grants:
         raise UsageError("a token needs at least one --role", code="no-role")
     for grant in grants:
-        if grant.role != READER and grant.role not in known:
+        if grant.role not in READ_ONLY and grant.role not in known:
             raise UsageError(
                 f"no policy has a role '{grant.role}'", code="unknown-role",
-                hint=did_you_mean(grant.role, [*known, READER]) or f"roles: {', '.join(sorted(known))}, {READER}",
+                hint=did_you_mean(grant.role, [*known, *READ_ONLY])
+                or f"roles: {', '.join(sorted(known))}, {', '.join(READ_ONLY)}",
             )
-        if grant.role == READER and grant.name:
-            raise UsageError("'reader' takes no body name", code="bad-role")
+        if grant.role in READ_ONLY and grant.name:
+            raise UsageError(f"'{grant.role}' takes no body name", code="bad-role")
     return grants
 
 
@@ -125,21 +137,20 @@ def create_token(store, name: str, grants: tuple[Grant, ...]) -> tuple[str, str]
     """A new token for ``name`` acting for ``grants``: (its id, the token itself, shown only now)."""
     from workreg.cases.store import now
 
+    from workreg.serve.store import insert_token
+
     name = _check_name(name)
     token_id = secrets.token_hex(4)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with store.write() as tx:
-        tx.store.execute(
-            "INSERT INTO tokens (id, name, roles, hash, created_at) VALUES (?, ?, ?, ?, ?)",
-            (token_id, name, json.dumps([str(g) for g in grants]), hash_token(token), now()),
-        )
+    insert_token(store, token_id, name, json.dumps([str(g) for g in grants]), hash_token(token), now())
     return token_id, token
 
 
 def list_tokens(store) -> list[dict]:
     """Every token's id, name, roles, creation and revocation time (never the token)."""
-    with store.read() as tx:
-        rows = tx.store.execute("SELECT id, name, roles, created_at, revoked_at FROM tokens ORDER BY created_at, id")
+    from workreg.serve.store import token_rows
+
+    rows = token_rows(store)
     return [{"id": r[0], "name": r[1], "roles": json.loads(r[2]), "created_at": r[3], "revoked_at": r[4]}
             for r in rows]
 
@@ -147,23 +158,20 @@ def list_tokens(store) -> list[dict]:
 def revoke_token(store, token_id: str) -> None:
     """Revoke a token (a running server stops accepting it within CACHE_SECONDS)."""
     from workreg.cases.store import now
+    from workreg.serve.store import mark_revoked
 
-    with store.write() as tx:
-        found = tx.store.execute("SELECT revoked_at FROM tokens WHERE id = ?", (token_id,))
-        if not found:
-            raise CaseError(f"no token '{token_id}'", code="unknown-token", hint="workreg token list shows them")
-        if found[0][0] is None:
-            tx.store.execute("UPDATE tokens SET revoked_at = ? WHERE id = ?", (now(), token_id))
+    if not mark_revoked(store, token_id, now()):
+        raise CaseError(f"no token '{token_id}'", code="unknown-token", hint="workreg token list shows them")
 
 
 def find_token(store, token: str) -> Principal | None:
     """The principal a presented token acts as, or None when it is unknown or revoked."""
-    with store.read() as tx:
-        rows = tx.store.execute("SELECT id, name, roles FROM tokens WHERE hash = ? AND revoked_at IS NULL",
-                                (hash_token(token),))
-    if not rows:
+    from workreg.serve.store import live_token
+
+    row = live_token(store, hash_token(token))
+    if row is None:
         return None
-    token_id, name, roles = rows[0]
+    token_id, name, roles = row
     return Principal(name, token_id, tuple(Grant.parse(spec) for spec in json.loads(roles)))
 
 
@@ -178,14 +186,31 @@ def bearer(header: str | None) -> str | None:
     return token
 
 
+class _Flight:
+    """One lookup under way; requests for the same token wait for it instead of asking the database too."""
+
+    __slots__ = ("done", "result", "error")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.result: Principal | None = None
+        self.error: BaseException | None = None
+
+
 class TokenCache:
-    """Looked-up tokens for CACHE_SECONDS, so a busy server asks the database once per token and interval."""
+    """Looked-up tokens for CACHE_SECONDS, so a busy server asks the database once per token and interval.
+
+    Single flight: when an entry expires under load, the first request looks the token up and the others
+    wait for its answer (one query, not one per waiting request).
+    """
 
     def __init__(self, lookup: Callable[[str], Principal | None], seconds: float = CACHE_SECONDS) -> None:
         self._lookup = lookup
         self._seconds = seconds
         self._entries: dict[str, tuple[float, Principal | None]] = {}
+        self._flights: dict[str, _Flight] = {}
         self._lock = threading.Lock()
+        self.lookups = 0
 
     def cached(self, token: str) -> tuple[bool, Principal | None]:
         """(True, principal) when a fresh answer is cached, else (False, None)."""
@@ -195,10 +220,32 @@ class TokenCache:
         return False, None
 
     def lookup(self, token: str) -> Principal | None:
-        """Ask the database (blocking) and remember the answer."""
-        principal = self._lookup(token)
+        """The token's principal: cached, or the answer of the one lookup under way, or asked now (blocking)."""
+        key = hash_token(token)
         with self._lock:
-            if len(self._entries) > 10_000:  # unknown tokens are cached too: keep the table bounded
-                self._entries.clear()
-            self._entries[hash_token(token)] = (time.monotonic() + self._seconds, principal)
-        return principal
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] > time.monotonic():
+                return entry[1]
+            running = self._flights.get(key)
+            leader = running is None
+            flight = self._flights[key] = _Flight() if running is None else running
+        if not leader:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            return flight.result
+        try:
+            self.lookups += 1
+            flight.result = principal = self._lookup(token)
+            with self._lock:
+                if len(self._entries) > 10_000:  # unknown tokens are cached too: keep the table bounded
+                    self._entries.clear()
+                self._entries[key] = (time.monotonic() + self._seconds, principal)
+            return principal
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._lock:
+                del self._flights[key]
+            flight.done.set()

@@ -78,7 +78,7 @@ class Entry:
 
 
 # A decision id: 16 random hex digits for this process, then a counter (unique without a system call each).
-_PROCESS = secrets.token_hex(8)
+_PROCESS = PROCESS_ID = secrets.token_hex(8)
 _COUNTER = itertools.count(1)
 
 
@@ -87,10 +87,6 @@ def new_entry(kind: str, principal, policy: str, policy_hash: str, input_value, 
     """A log entry for a decision just made for ``principal`` under the policy ``policy`` of text ``policy_hash``."""
     return Entry(f"{_PROCESS}{next(_COUNTER):016x}", now_ms(), principal.name, principal.token_id, kind, policy,
                  policy_hash, compact(input_value), result, status)
-
-
-#: Rows per INSERT statement (10 parameters each; SQLite allows 32,766 per statement).
-_ROWS_PER_STATEMENT = 500
 
 
 def insert(tx, entry: Entry, pinned=None) -> None:
@@ -114,19 +110,11 @@ def insert_many(tx, batch: Sequence[tuple[Entry, object]], *, known_policies: se
         digest = entry.result_hash
         if known_results is None or digest not in known_results:
             results.setdefault(digest, entry.result)
-    execute = tx.store.execute
-    pairs = list(results.items())
-    for start in range(0, len(pairs), _ROWS_PER_STATEMENT):
-        chunk = pairs[start:start + _ROWS_PER_STATEMENT]
-        execute("INSERT INTO decision_results (hash, body) VALUES " + ", ".join(["(?, ?)"] * len(chunk))
-                + " ON CONFLICT (hash) DO NOTHING", [value for pair in chunk for value in pair])
-    for start in range(0, len(batch), _ROWS_PER_STATEMENT):
-        chunk = batch[start:start + _ROWS_PER_STATEMENT]
-        execute("INSERT INTO decisions (decision_id, at, caller, token_id, kind, policy, policy_hash, input, "
-                "result_hash, status) VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk)),
-                [value for entry, _pinned in chunk for value in (
-                    entry.decision_id, entry.at, entry.caller, entry.token_id, entry.kind, entry.policy,
-                    entry.policy_hash, entry.input, entry.result_hash, entry.status)])
+    from workreg.serve.store import insert_decisions, insert_results
+
+    insert_results(tx, list(results.items()))
+    insert_decisions(tx, [(entry.decision_id, entry.at, entry.caller, entry.token_id, entry.kind, entry.policy,
+                           entry.policy_hash, entry.input, entry.result_hash, entry.status) for entry, _pinned in batch])
 
 
 class LogUnavailable(WorkregError):
@@ -139,9 +127,11 @@ class LogUnavailable(WorkregError):
 class DecisionLog:
     """The group-committing writer: :meth:`record` returns once the entry's row is committed."""
 
-    def __init__(self, url: str, *, fsync: bool = False) -> None:
+    def __init__(self, url: str, *, fsync: bool = False, pool=None) -> None:
         self.url = url
         self.fsync = fsync
+        #: Where the writer borrows its connection for as long as it runs (else it opens one of its own).
+        self.pool = pool
         self._cond = threading.Condition()
         self._pending: list[tuple[Entry, object, asyncio.AbstractEventLoop, asyncio.Future]] = []
         self._closing = False
@@ -185,14 +175,23 @@ class DecisionLog:
 
     # -- the writer thread ----------------------------------------------------------------
     def _run(self) -> None:
-        from workreg.cases.store import open_store
+        import contextlib
 
-        try:
-            store = open_store(self.url, create=True)
-        except BaseException as exc:  # reported to start()
-            self._start_error = exc
-            self._ready.set()
-            return
+        from workreg.serve.store import open_serve_store
+
+        with contextlib.ExitStack() as held:
+            try:
+                if self.pool is not None:
+                    store = held.enter_context(self.pool.connection())
+                else:
+                    store = held.enter_context(open_serve_store(self.url, create=True))
+            except BaseException as exc:  # reported to start()
+                self._start_error = exc
+                self._ready.set()
+                return
+            self._serve(store)
+
+    def _serve(self, store) -> None:
         if not self.fsync:
             # Committed, but not flushed to disk at every commit: the row survives a crash of this process;
             # the disk flush happens at checkpoints (SQLite) or within the server's WAL writer delay (PostgreSQL).
@@ -217,7 +216,6 @@ class DecisionLog:
                         return  # closing, and nothing left
                 self._write(store, batch, known_policies, known_results)
         finally:
-            store.close()
             self._stopped.set()
             if checkpoints is not None:
                 checkpoints.join()
@@ -303,58 +301,55 @@ def parse_since(text: str) -> str:
     return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-_COLUMNS = ("d.id, d.decision_id, d.at, d.caller, d.token_id, d.kind, d.policy, d.policy_hash, d.status, d.input, "
-            "r.body FROM decisions d JOIN decision_results r ON r.hash = d.result_hash")
-
-
-def _row(row) -> dict:
+def _row(row, uploads: bool = True) -> dict:
     (id_, decision_id, at, caller, token_id, kind, policy, digest, status, input_text, body) = row
+    asked = json.loads(input_text)
+    if not uploads and kind == "diff":
+        asked = withhold_uploads(asked)
     return {"id": int(id_), "decision_id": decision_id, "at": at, "caller": caller, "token_id": token_id,
             "kind": kind, "policy": policy, "policy_hash": digest, "status": int(status),
-            "input": json.loads(input_text), "result": json.loads(body)}
+            "input": asked, "result": json.loads(body)}
+
+
+def withhold_uploads(asked: dict) -> dict:
+    """A logged diff's input without the uploaded documents' content (their name, size and SHA-256 stay)."""
+    return {key: ({k: v for k, v in value.items() if k != "content_base64"} | {"content_base64": None}
+                  if key in ("old", "new") and isinstance(value, dict) else value)
+            for key, value in asked.items()}
 
 
 def read_decisions(store, *, since: str | None = None, after: int | None = None, kind: str | None = None,
-                   limit: int = 100) -> list[dict]:
-    """Logged decisions, oldest first: at or after ``since``, with an id above ``after``, of ``kind``."""
-    clauses, params = [], []
-    if since is not None:
-        clauses.append("d.at >= ?")
-        params.append(parse_since(since))
-    if after is not None:
-        clauses.append("d.id > ?")
-        params.append(int(after))
-    if kind is not None:
-        if kind not in KINDS:
-            raise UsageError(f"unknown decision kind '{kind}'", code="bad-kind", hint="one of " + ", ".join(KINDS))
-        clauses.append("d.kind = ?")
-        params.append(kind)
-    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    with store.read() as tx:
-        rows = tx.store.execute(f"SELECT {_COLUMNS}{where} ORDER BY d.id LIMIT ?",
-                                (*params, max(1, min(int(limit), MAX_LIMIT))))
-    return [_row(row) for row in rows]
+                   limit: int = 100, uploads: bool = True) -> list[dict]:
+    """Logged decisions, oldest first: at or after ``since``, with an id above ``after``, of ``kind``; without the
+    uploaded documents' content unless ``uploads``."""
+    from workreg.serve.store import decision_rows
+
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"unknown decision kind '{kind}'", code="bad-kind", hint="one of " + ", ".join(KINDS))
+    rows = decision_rows(store, since=parse_since(since) if since is not None else None, after=after, kind=kind,
+                         limit=max(1, min(int(limit), MAX_LIMIT)))
+    return [_row(row, uploads) for row in rows]
 
 
 def count_decisions(store) -> int:
     """How many decisions the log holds."""
-    with store.read() as tx:
-        return int(tx.store.execute("SELECT COUNT(*) FROM decisions")[0][0])
+    from workreg.serve.store import count_decisions as count
+
+    return count(store)
 
 
 def _one(store, ident: str) -> tuple[dict, str]:
     """A logged decision by row id or decision id, and the result exactly as it was served."""
+    from workreg.serve.store import decision_row
+
     ident = str(ident)
     if not re.fullmatch(r"[0-9]{1,18}|[0-9a-f]{32}", ident):
         raise CaseError(f"no decision '{ident[:40]}' in the log", code="unknown-decision",
                         hint="a decision is named by its row id or its 32-digit decision id")
-    column = "d.id" if len(ident) <= 18 else "d.decision_id"
-    with store.read() as tx:
-        rows = tx.store.execute(f"SELECT {_COLUMNS} WHERE {column} = ?",
-                                (int(ident) if column == "d.id" else str(ident),))
-    if not rows:
+    row = decision_row(store, row_id=int(ident)) if ident.isdigit() else decision_row(store, decision_id=ident)
+    if row is None:
         raise CaseError(f"no decision '{ident}' in the log", code="unknown-decision")
-    return _row(rows[0]), rows[0][-1]
+    return _row(row), row[-1]
 
 
 def format_log_text(entries: Sequence[dict]) -> str:

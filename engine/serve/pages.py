@@ -9,11 +9,12 @@ HttpOnly, SameSite=Strict cookie); recording a ballot takes the token in the for
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date
 from html import escape
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -63,8 +64,61 @@ code,pre{font:.85rem/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre{white-s
 @media (max-width:40rem){main{padding:.6rem}header .who{margin-left:0;width:100%}}
 """
 
-#: The only script: choosing another policy reloads the form with that policy's change kinds.
-RELOAD_ON_CHANGE = "this.form.requestSubmit ? this.form.requestSubmit() : this.form.submit()"
+CSS += """
+form.inline{display:inline}form.inline button{margin:0;padding:.1rem .5rem;font-size:.8rem}
+.warning{background:#fff7e6;border:1px solid #f0d29a;color:#5c3b00;padding:.7rem 1rem;border-radius:6px;margin:0 0 1rem}
+details.fold{margin:.4rem 0}details.fold>summary{cursor:pointer;color:#29364a;font-weight:600}
+.answer{font-size:1.1rem}
+.diagram-open{display:inline-block;margin:.3rem 0}
+@media (max-width:40rem){.diagram svg{max-width:none;width:48rem}}
+"""
+
+#: The page's only script, served from /static (the Content-Security-Policy allows no inline script).  Everything
+#: works without it; with it, choosing a policy reloads its change kinds, Decide with nothing ticked says so at
+#: once, and the diff form is sent in the background so its chosen files stay chosen.
+SCRIPT = """'use strict';
+document.addEventListener('DOMContentLoaded', function () {
+  var policy = document.getElementById('policy');
+  if (policy) {
+    policy.addEventListener('change', function () { policy.form.submit(); });
+  }
+  var decide = document.getElementById('decide');
+  if (decide) {
+    decide.addEventListener('submit', function (event) {
+      if (!decide.querySelector('input[name=change]:checked')) {
+        event.preventDefault();
+        var note = document.getElementById('nothing-ticked');
+        note.hidden = false;
+        note.focus();
+      }
+    });
+  }
+  var diff = document.getElementById('diff');
+  if (diff && window.fetch && window.FormData && window.DOMParser) {
+    diff.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var button = document.getElementById('diff-button');
+      var label = button.textContent;
+      button.disabled = true;
+      button.textContent = 'Classifying\u2026';
+      fetch(diff.action, {method: 'POST', body: new FormData(diff), credentials: 'same-origin'})
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          var page = new DOMParser().parseFromString(html, 'text/html');
+          var fresh = page.getElementById('diff-result');
+          var here = document.getElementById('diff-result');
+          if (fresh && here) { here.replaceWith(fresh); fresh.scrollIntoView(); }
+        })
+        .catch(function () { diff.submit(); })
+        .finally(function () { button.disabled = false; button.textContent = label; });
+    });
+  }
+});
+"""
+
+
+#: Changes when the stylesheet or the script does, so a browser's cached copy is never stale.
+ASSET_VERSION = hashlib.sha256((CSS + SCRIPT).encode("utf-8")).hexdigest()[:12]
 
 
 def _e(value) -> str:
@@ -93,7 +147,8 @@ def layout(title: str, body: str, *, here: str, who: Principal | None, public_re
         status = "public read" if public_read else "reading needs a token"
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_e(title)} — workreg</title><style>{CSS}</style></head><body>"
+            f'<title>{_e(title)} — workreg</title><link rel="stylesheet" href="/static/workreg.css?v={ASSET_VERSION}">'
+            f'<script src="/static/workreg.js?v={ASSET_VERSION}" defer></script></head><body>'
             f'<header><span class="brand">workreg</span><nav>{links}</nav><span class="who">{status}</span></header>'
             f"<main>{body}</main></body></html>")
 
@@ -162,6 +217,9 @@ class Pages:
         kinds = served.compiled.kind_titles
         parts.append(self._decide_form(policy, kinds, changes, committees, originating, on))
         result = None
+        if not changes and error is None and query.get("go"):
+            error = WorkregError("tick at least one change kind, then Decide", code="nothing-ticked",
+                                 hint="the change kinds are the boxes above the button")
         if changes and error is None:
             try:
                 asked = parse_body(ApprovalsRequest, json.dumps({
@@ -171,6 +229,7 @@ class Pages:
                 result = json.loads(entry.result)
                 svg = await self._path_svg(result["policy"], result["changes"], committees)
                 parts.append(decision_html(result, svg, entry.decision_id))
+                parts.append(self._open_case_form(asked, who))
                 parts.append(_as_curl("/v1/approvals", asked.model_dump(exclude_defaults=True)))
             except WorkregError as exc:
                 error = exc
@@ -196,8 +255,8 @@ class Pages:
             f'<label><input type="checkbox" name="change" value="{_e(kind)}"'
             f'{" checked" if kind in changes else ""}> {_e(title)} <span class=muted>({_e(kind)})</span></label>'
             for kind, title in kinds.items())
-        return (f'<form class="card" method="get" action="/" id="decide">'
-                f'<label for="policy">Policy</label><select id="policy" name="policy" onchange="{RELOAD_ON_CHANGE}">'
+        return (f'<form class="card" method="get" action="/#decision" id="decide">'
+                f'<label for="policy">Policy</label><select id="policy" name="policy">'
                 f"{select}</select>"
                 f'<fieldset><legend>Change kinds</legend><div class="kinds">{boxes}</div></fieldset>'
                 f'<div class="row"><div><label for="committees">Affected committees <span class=muted>'
@@ -207,7 +266,26 @@ class Pages:
                 f'</label><input id="originating" name="originating" type="text" value="{_e(originating)}"></div>'
                 f'<div><label for="on">As of <span class=muted>(the version in force that day)</span></label>'
                 f'<input id="on" name="on" type="date" value="{_e(on)}"></div></div>'
-                f'<button type="submit" id="decide-button">Decide</button></form>')
+                f'<p id="nothing-ticked" class="error" role="alert" tabindex="-1" hidden>Tick at least one change kind, '
+                f"then Decide.</p>"
+                f'<button type="submit" id="decide-button" name="go" value="1">Decide</button></form>')
+
+    def _open_case_form(self, asked, who: Principal) -> str:
+        """Open a case for the decision just made (a token of a role of the policy; the cookie's when it has one)."""
+        hidden = "".join(f'<input type="hidden" name="change" value="{_e(c)}">' for c in asked.changes)
+        hidden += "".join(f'<input type="hidden" name="committee" value="{_e(c)}">' for c in asked.committees)
+        for name in ("policy", "on", "originating"):
+            value = getattr(asked, name)
+            if value:
+                hidden += f'<input type="hidden" name="{name}" value="{_e(value)}">'
+        token = ("" if who.can_write else
+                 '<label for="otoken">Your token <span class=muted>(a role of the policy)</span></label>'
+                 '<input id="otoken" name="token" type="password" autocomplete="off">')
+        return (f'<form class="card" method="post" action="/cases" id="open-case"><h2>Follow it as a case</h2>'
+                f'<p class="muted">A case keeps this decision\'s gates and records each ballot against them.</p>'
+                f'{hidden}<label for="otitle">Title <span class=muted>(optional)</span></label>'
+                f'<input id="otitle" name="title" type="text">{token}'
+                f'<button type="submit" id="open-case-button">Open a case</button></form>')
 
     async def _path_svg(self, ref: str, changes, committees) -> str:
         from starlette.concurrency import run_in_threadpool
@@ -220,12 +298,14 @@ class Pages:
 
     # -- diff -----------------------------------------------------------------------------
     async def diff_form(self, error: WorkregError | None = None, result: str = "", who=None,
-                        status: int = 200) -> Response:
+                        status: int = 200, chosen: dict | None = None) -> Response:
         if who is None:
             who = await self.who()
             if who is None:
                 return self.sign_in("diff")
-        options = "".join(f'<option value="{_e(s.ref)}">{_e(s.ref)}</option>' for s in self.service.catalog.served())
+        chosen = chosen or {}
+        options = "".join(f'<option value="{_e(s.ref)}"{" selected" if s.ref == chosen.get("policy") else ""}>'
+                          f"{_e(s.ref)}</option>" for s in self.service.catalog.served())
         form = ('<form class="card" method="post" action="/diff" enctype="multipart/form-data" id="diff">'
                 '<p>Two versions of one work register (text, Markdown or .docx): the changes are classified by the '
                 "policy's rules and the approvals they need are decided together.</p>"
@@ -236,9 +316,11 @@ class Pages:
                 '<div class="row"><div><label for="dpolicy">Policy</label><select id="dpolicy" name="policy">'
                 f'<option value="">the version the register names (else the newest)</option>{options}</select></div>'
                 '<div><label for="don">As of <span class=muted>(optional)</span></label>'
-                '<input id="don" name="on" type="date"></div></div>'
+                f'<input id="don" name="on" type="date" value="{_e(chosen.get("on"))}"></div></div>'
                 '<button type="submit" id="diff-button">Classify and decide</button></form>')
-        body = "<h1>What do these changes need?</h1>" + (_error_box(error) if error else "") + form + result
+        shown = (_error_box(error) if error else "") + result
+        body = f'<h1>What do these changes need?</h1><div id="diff-result">{shown}</div>{form}'
+
         return self.page("Diff", body, here="diff", who=who, status=status)
 
     async def diff(self) -> Response:
@@ -248,31 +330,47 @@ class Pages:
         if who is None:
             return self.sign_in("diff")
         self._same_origin()
+        chosen: dict = {}
         try:
             form = await read_form(self.request, self.service.settings.max_body)
             try:
                 old, new = await form_upload(form, "old"), await form_upload(form, "new")
-                policy = form_text(form, "policy")
-                on = form_text(form, "on")
+                policy = chosen["policy"] = form_text(form, "policy")
+                on = chosen["on"] = form_text(form, "on")
             finally:
                 await form.close()
             entry = await self.service.diff(who, old, new, policy, on, None)
         except WorkregError as exc:
-            return await self.diff_form(exc, who=who, status=_status(exc))
+            return await self.diff_form(exc, who=who, status=_status(exc), chosen=chosen)
         result = json.loads(entry.result)
         decision = result["decision"]
         svg = await self._path_svg(result["policy"], decision["changes"], []) if decision else ""
-        return await self.diff_form(result=diff_html(result, svg, entry.decision_id), who=who)
+        shown = diff_html(result, svg, entry.decision_id)
+        if decision:
+            from types import SimpleNamespace
+
+            committees = list(dict.fromkeys(item["committee"] for item in decision.get("committees", ())))
+            shown += self._open_case_form(SimpleNamespace(
+                changes=decision["changes"], committees=committees, policy=decision["policy"], on=None,
+                originating=None), who)
+        return await self.diff_form(result=shown, who=who, chosen=chosen)
 
     # -- cases ----------------------------------------------------------------------------
     async def cases(self) -> Response:
-        from workreg.api import list_cases
+        from workreg.cases.service import MAX_PAGE, PAGE_SIZE, list_cases_page
 
         who = await self.who()
         if who is None:
             return self.sign_in("cases")
-        states = await self.service.read(lambda store: list_cases(db=store))
-        if not states:
+        from workreg.serve.app import query_cursor, query_int
+
+        after = query_cursor(self.request)
+        limit = query_int(self.request, "limit", 1, MAX_PAGE) or PAGE_SIZE
+        page = await self.service.read(lambda store: list_cases_page(store, after=after, limit=limit))
+        states = page.states
+        more = (f'<p><a href="/cases?{_e(urlencode({"limit": limit, "next": page.next}))}" id="next-page" '
+                f'rel="next">Next {limit} cases</a></p>' if page.next is not None else "")
+        if not states and not after:
             table = '<p>No cases yet. Open one with <code>POST /v1/cases</code> or <code>workreg case open</code>.</p>'
         else:
             rows = "".join(
@@ -281,11 +379,11 @@ class Pages:
                 for s in states)
             table = (f'<div class="table"><table id="cases"><thead><tr><th>Case</th><th>Title</th><th>Policy</th>'
                      f"<th>Done</th><th>Where</th></tr></thead><tbody>{rows}</tbody></table></div>")
-        return self.page("Cases", f"<h1>Cases</h1><section>{table}</section>", here="cases", who=who)
+        return self.page("Cases", f"<h1>Cases</h1><section>{table}{more}</section>", here="cases", who=who)
 
     async def case(self, message: str = "", error: WorkregError | None = None, status: int = 200,
-                   who=None) -> Response:
-        from workreg.api import case_status
+                   who=None, typed: dict | None = None) -> Response:
+        from workreg.cases.service import status as case_status
         from workreg.serve.app import case_id_of
 
         if who is None:
@@ -297,11 +395,10 @@ class Pages:
             state = await self.service.read(lambda store: case_status(case_id, db=store))
         except WorkregError as exc:
             return self.page("Case", _error_box(exc), here="cases", who=who, status=_status(exc))
-        recorded = self.request.query_params.get("recorded")
-        if recorded and not message:
-            message = f"Recorded {recorded}."
+        if not message and error is None:
+            message = _banner(state, self.request.query_params.get("event"))
         body = (f'<div class="ok" role="status">{_e(message)}</div>' if message else "") + \
-            (_error_box(error) if error else "") + case_html(state, date.today().isoformat())
+            (_error_box(error) if error else "") + case_html(state, date.today().isoformat(), typed)
         return self.page(f"Case {state.id}", body, here="cases", who=who, status=status)
 
     async def record(self) -> Response:
@@ -310,19 +407,63 @@ class Pages:
 
         self._same_origin()
         viewer = await self.who()
+        typed: dict = {}
         try:
             case_id = case_id_of(self.request)
             fields = await self._fields("gate", "outcome", "date", "ref", "note", "token")
             if any(value is not None and not isinstance(value, str) for value in fields.values()):
                 raise InvalidRequest("the record form takes text fields only", code="bad-form", status=400)
-            who = await self.service.writer(self.request, token=fields.pop("token") or "")
+            token = (fields.pop("token") or "").strip()
+            typed = {key: value for key, value in fields.items() if value}
+            who = await self._page_writer(token, "record a ballot")
             asked = {key: value.strip() for key, value in fields.items() if value and value.strip()}
             entry = await self.service.record(who, case_id, parse_body(RecordRequest, json.dumps(asked).encode()))
         except WorkregError as exc:
-            return await self.case(error=exc, status=_status(exc), who=viewer)
+            return await self.case(error=exc, status=_status(exc), who=viewer, typed=typed)
         if entry.status != 200:
-            return await self.case(error=_refusal(entry.result), status=entry.status, who=viewer)
-        return RedirectResponse(f"/cases/{case_id}?recorded={quote(asked['gate'])}", status_code=303)
+            return await self.case(error=_refusal(entry.result), status=entry.status, who=viewer, typed=typed)
+        return RedirectResponse(f"/cases/{case_id}?event={json.loads(entry.input)['seq']}", status_code=303)
+
+    async def open_case(self) -> Response:
+        """Open a case from a decision on the page (the decision's changes, committees, policy and day)."""
+        from workreg.serve.app import read_form
+        from workreg.serve.schemas import InvalidRequest, OpenCaseRequest, parse_body
+
+        self._same_origin()
+        viewer = await self.who()
+        try:
+            form = await read_form(self.request, self.service.settings.max_body)
+            try:
+                values = {name: form.getlist(name) for name in ("change", "committee")}
+                single = {name: form.get(name) for name in ("policy", "on", "originating", "title", "token")}
+            finally:
+                await form.close()
+            if any(not isinstance(v, str) for v in [*values["change"], *values["committee"]]) or any(
+                    v is not None and not isinstance(v, str) for v in single.values()):
+                raise InvalidRequest("the case form takes text fields only", code="bad-form", status=400)
+            who = await self._page_writer((single.pop("token") or "").strip(), "open a case")
+            asked = {"changes": values["change"], "committees": values["committee"],
+                     **{k: v.strip() for k, v in single.items() if v and v.strip()}}
+            entry = await self.service.open_case(who, parse_body(OpenCaseRequest, json.dumps(asked).encode()))
+        except WorkregError as exc:
+            body = _error_box(exc) + "<p>Go back to the decision and try again.</p>"
+            return self.page("Open a case", f"<h1>Open a case</h1>{body}", here="cases", who=viewer,
+                             status=_status(exc))
+        case_id = json.loads(entry.result)["id"]
+        return RedirectResponse(f"/cases/{case_id}?event=1", status_code=303)
+
+    async def _page_writer(self, token: str, what: str) -> Principal:
+        """Who a page form writes as: the token typed in the form, else the cookie's; errors worded for the page."""
+        if not token:
+            token = self.request.cookies.get(_cookie()) or ""
+        if not token:
+            raise AccessDenied(f"to {what}, paste a token for the role in the form", status=401, code="unauthorized",
+                               hint="workreg token create --role ROLE --name NAME makes one")
+        who = await self.service.token_principal(token)
+        if not who.can_write:
+            raise AccessDenied(f"the token '{who.name}' only reads; to {what}, use a token for a role of the "
+                               "policy", status=403, code="forbidden")
+        return who
 
     # -- the token cookie -----------------------------------------------------------------
     async def session(self) -> Response:
@@ -361,12 +502,66 @@ class Pages:
             await form.close()
 
     def _same_origin(self) -> None:
-        """Refuse a form posted from another site (the Origin header names another host)."""
-        origin = self.request.headers.get("origin")
-        if origin and origin != "null":
-            host = origin.split("://", 1)[-1]
-            if host != self.request.headers.get("host"):
-                raise AccessDenied("a form from another site", status=403, code="cross-origin")
+        """Refuse a form not posted from this site's own pages: the Origin must name this host (``null``, as a
+        sandboxed frame on another site sends, is refused); without an Origin, the Referer must; without either,
+        refused (browsers send one of them with every form they post)."""
+        same_origin(self.request)
+
+
+def same_origin(request: Request) -> None:
+    """AccessDenied 403 ``cross-origin`` unless the request's Origin (else Referer) names this server's host."""
+    from urllib.parse import urlsplit
+
+    host = request.headers.get("host", "")
+    origin = request.headers.get("origin")
+    if origin is not None:
+        source = origin.strip()
+        if source == "null":
+            raise AccessDenied("a form from an opaque origin (Origin: null, e.g. a sandboxed frame) is refused",
+                               status=403, code="cross-origin", hint="post the form from this server's own page")
+    else:
+        source = request.headers.get("referer", "").strip()
+        if not source:
+            raise AccessDenied("a form without Origin or Referer is refused (it cannot be told from another "
+                               "site's)", status=403, code="cross-origin",
+                               hint="post the form from this server's own page")
+    try:
+        named = urlsplit(source).netloc
+    except ValueError:
+        named = ""
+    if not host or named != host:
+        raise AccessDenied("a form from another site is refused", status=403, code="cross-origin",
+                           hint="post the form from this server's own page")
+
+
+async def static(request: Request) -> Response:
+    """The page's stylesheet and script (the only script the Content-Security-Policy allows)."""
+    name = request.path_params["name"]
+    if name == "workreg.css":
+        body, media = CSS, "text/css; charset=utf-8"
+    elif name == "workreg.js":
+        body, media = SCRIPT, "text/javascript; charset=utf-8"
+    else:
+        from workreg.errors import CaseError
+
+        raise CaseError(f"no file '{name[:40]}'", code="not-found")
+    return Response(body.encode("utf-8"), media_type=media, headers={"cache-control": "public, max-age=86400"})
+
+
+def _cookie() -> str:
+    from workreg.serve.app import COOKIE
+
+    return COOKIE
+
+
+def _banner(state, raw: str | None) -> str:
+    """The banner of ``?event=N``: only when event N is this case's newest (what was just done), in its own words."""
+    if not raw or not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        return ""
+    last = state.events[-1]
+    if int(raw) != last.seq:
+        return ""
+    return f"Done: {_event_text(last)}" + (f" (by {last.by})" if last.by else "") + "."
 
 
 def _status(error: WorkregError) -> int:
@@ -427,7 +622,9 @@ def decision_html(decision: dict, svg: str, decision_id: str | None) -> str:
         parts.append("<h3>Not specified by the policy</h3><ul>" + "".join(
             f"<li>{_e(point['text'])}{_cite(point['citation'])}</li>" for point in decision["unspecified"]) + "</ul>")
     if svg:
-        parts.append(f'<h3>The approval path</h3><div class="diagram" id="path">{svg}</div>')
+        parts.append('<h3>The approval path</h3><p class="muted diagram-note">The stages above, drawn; on a narrow '
+                     "screen it keeps a readable size: scroll it sideways or pinch to zoom.</p>"
+                     f'<div class="diagram" id="path">{svg}</div>')
     if decision_id:
         parts.append(f'<p class="muted">Logged as decision <code>{_e(decision_id)}</code>.</p>')
     parts.append("</section>")
@@ -442,30 +639,55 @@ def _gate_html(item: dict, css: str) -> str:
             f'<span class="badge">{_e(item["kind"])}</span>{given}{_cite(item["citation"])}{interpretation}</div>')
 
 
+#: Change kinds folded away on the diff page: they need no approval of their own.
+FOLDED = ("editorial", "unclassified")
+
+
 def diff_html(result: dict, svg: str, decision_id: str | None) -> str:
-    """A register diff (the JSON of ``workreg diff``): each classified change, then the decision."""
+    """A register diff (the JSON of ``workreg diff``) led by its answer: the warnings and the decision, then the
+    changes by section, editorial and unclassified ones folded."""
     changes = result["changes"]
     counted: dict[str, int] = {}
     for change in changes:
         counted[change["kind"] or "unclassified"] = counted.get(change["kind"] or "unclassified", 0) + 1
     summary = ", ".join(f"{count} {kind}" for kind, count in sorted(counted.items())) or "no changes"
-    rows = "".join(
-        f'<tr><td>{_e(c["kind"] or "unclassified")}</td><td>{_e(c["section"])}</td><td>{_e(c["change"])}</td>'
-        f'<td>{_e(_short(c["before"]))}</td><td>{_e(_short(c["after"]))}</td>'
-        f'<td>{_e(_clause(c["citation"])) if c["citation"] else ""}</td></tr>'
-        for c in changes)
-    parts = [f'<section id="changes"><h2>{len(changes)} changes: {_e(summary)}</h2>'
-             f'<p class="muted">{_e(result["old"])} → {_e(result["new"])} under <code>{_e(result["policy"])}</code>'
-             f"</p>"]
-    if changes:
-        parts.append('<div class="table"><table><thead><tr><th>Kind</th><th>Section</th><th>Change</th><th>Before</th>'
-                     f"<th>After</th><th>Rule</th></tr></thead><tbody>{rows}</tbody></table></div>")
-    parts.append("</section>")
+    parts = []
+    warnings = result.get("warnings") or []
+    if warnings:
+        parts.append('<div class="warning" id="warnings" role="status"><strong>Warnings</strong><ul>' + "".join(
+            f"<li>{_e(w.get('message') or w.get('text') or w)}</li>" for w in warnings) + "</ul></div>")
     if result["decision"]:
         parts.append(decision_html(result["decision"], svg, decision_id))
     else:
         parts.append('<section id="decision"><h2>Nothing to approve</h2><p>Every change is editorial.</p></section>')
+    parts.append(f'<section id="changes"><h2>{len(changes)} changes: {_e(summary)}</h2>'
+                 f'<p class="muted">{_e(result["old"])} → {_e(result["new"])} under <code>{_e(result["policy"])}</code>'
+                 f"</p>")
+    by_section: dict[str, list[dict]] = {}
+    for change in changes:
+        by_section.setdefault(change["section"] or "(no section)", []).append(change)
+    for section, rows in by_section.items():
+        shown = [c for c in rows if (c["kind"] or "unclassified") not in FOLDED]
+        folded = [c for c in rows if (c["kind"] or "unclassified") in FOLDED]
+        parts.append(f'<h3 class="section">{_e(section)} <span class="muted">({len(rows)})</span></h3>')
+        if shown:
+            parts.append(_changes_table(shown))
+        if folded:
+            kinds = ", ".join(f"{n} {k}" for k, n in sorted(
+                {k: sum(1 for c in folded if (c["kind"] or "unclassified") == k) for k in FOLDED}.items()) if n)
+            parts.append(f'<details class="fold"><summary>{_e(kinds)}</summary>{_changes_table(folded)}</details>')
+    parts.append("</section>")
     return "".join(parts)
+
+
+def _changes_table(changes: list[dict]) -> str:
+    rows = "".join(
+        f'<tr><td>{_e(c["kind"] or "unclassified")}</td><td>{_e(c["change"])}</td>'
+        f'<td>{_e(_short(c["before"]))}</td><td>{_e(_short(c["after"]))}</td>'
+        f'<td>{_e(_clause(c["citation"])) if c["citation"] else ""}</td></tr>'
+        for c in changes)
+    return ('<div class="table"><table><thead><tr><th>Kind</th><th>Change</th><th>Before</th><th>After</th>'
+            f"<th>Rule</th></tr></thead><tbody>{rows}</tbody></table></div>")
 
 
 def _short(text: str | None, width: int = 80) -> str:
@@ -475,7 +697,7 @@ def _short(text: str | None, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def case_html(state, today: str) -> str:
+def case_html(state, today: str, typed: dict | None = None) -> str:
     """A case for people: what is done, what may be held now, what waits and on what; then the record form."""
     badge = '<span class="badge complete">complete</span>' if state.complete else '<span class="badge open">open</span>'
     parts = [f'<h1>Case {state.id}: {_e(state.title)} {badge}</h1><section id="summary">'
@@ -496,20 +718,27 @@ def case_html(state, today: str) -> str:
         parts.append('<section id="notes"><h2>Notes</h2><ul>' + "".join(
             f"<li><strong>{_e(n.code)}</strong>: {_e(n.text)}</li>" for n in state.notes) + "</ul></section>")
     if not state.complete:
+        typed = typed or {}
         choices = [g for g in state.gates if g.status in ("next", "rejected", "withdrawn") and not g.given_by]
-        options = "".join(f'<option value="{_e(g.gate)}">{_e(g.title)} ({_e(g.name)})</option>' for g in choices)
+        options = "".join(f'<option value="{_e(g.gate)}"{" selected" if g.gate == typed.get("gate") else ""}>'
+                          f"{_e(g.title)} ({_e(g.name)})</option>" for g in choices)
+        outcomes = "".join(f'<option{" selected" if o == typed.get("outcome") else ""}>{o}</option>'
+                           for o in ("approved", "rejected", "withdrawn"))
         parts.append(
             f'<form class="card" method="post" action="/cases/{state.id}/record" id="record"><h2>Record a ballot</h2>'
             f'<div class="row"><div><label for="gate">Gate</label><select id="gate" name="gate">{options}</select></div>'
             f'<div><label for="outcome">Outcome</label><select id="outcome" name="outcome">'
-            f'<option>approved</option><option>rejected</option><option>withdrawn</option></select></div>'
-            f'<div><label for="date">Held on</label><input id="date" name="date" type="date" value="{_e(today)}">'
+            f'{outcomes}</select></div>'
+            f'<div><label for="date">Held on</label><input id="date" name="date" type="date" '
+            f'value="{_e(typed.get("date") or today)}">'
             f"</div></div>"
             f'<div class="row"><div><label for="ref">Reference <span class=muted>(ballot, resolution)</span></label>'
-            f'<input id="ref" name="ref" type="text"></div><div><label for="note">Note</label>'
-            f'<input id="note" name="note" type="text"></div></div>'
-            f'<label for="rtoken">Your token <span class=muted>(for the gate\'s role)</span></label>'
-            f'<input id="rtoken" name="token" type="password" autocomplete="off" required>'
+            f'<input id="ref" name="ref" type="text" value="{_e(typed.get("ref"))}"></div>'
+            f'<div><label for="note">Note</label>'
+            f'<input id="note" name="note" type="text" value="{_e(typed.get("note"))}"></div></div>'
+            f'<label for="rtoken">Your token <span class=muted>(for the gate\'s role; empty: the one you signed in '
+            f"with)</span></label>"
+            f'<input id="rtoken" name="token" type="password" autocomplete="off">'
             f'<button type="submit" id="record-button">Record</button></form>')
     rows = "".join(f"<tr><td>#{e.seq}</td><td>{_e(e.at)}</td><td>{_e(e.by or '-')}</td><td>{_e(_event_text(e))}</td></tr>"
                    for e in state.events)
@@ -559,9 +788,11 @@ def routes() -> list[Route]:
     """The page's routes (HTML; not part of the JSON API)."""
     return [
         Route("/", _route("decide")),
+        Route("/static/{name}", static),
         Route("/diff", _route("diff_form"), methods=["GET"]),
         Route("/diff", _route("diff"), methods=["POST"]),
-        Route("/cases", _route("cases")),
+        Route("/cases", _route("cases"), methods=["GET"]),
+        Route("/cases", _route("open_case"), methods=["POST"]),
         Route("/cases/{id}", _route("case")),
         Route("/cases/{id}/record", _route("record"), methods=["POST"]),
         Route("/session", _route("session"), methods=["POST"]),

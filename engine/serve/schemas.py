@@ -91,8 +91,9 @@ class ErrorBody(BaseModel):
 class InvalidRequest(UsageError):
     """A request body or parameter that does not fit the API (422, or 400 when it is not JSON at all)."""
 
-    def __init__(self, message: str, *, code: str, field: str | None = None, status: int = 422) -> None:
-        super().__init__(message, code=code, field=field)
+    def __init__(self, message: str, *, code: str, field: str | None = None, status: int = 422,
+                 hint: str | None = None) -> None:
+        super().__init__(message, code=code, field=field, hint=hint)
         self.status = status
 
 
@@ -113,8 +114,13 @@ def parse_body(model: type[BaseModel], body: bytes):
 # -- the OpenAPI document --------------------------------------------------------------------
 
 MODELS = (ApprovalsRequest, CompareRequest, OpenCaseRequest, RecordRequest, MigrateRequest, ErrorBody)
-_JSON_OBJECT = {"type": "object"}
-_JSON_LIST = {"type": "array", "items": {"type": "object"}}
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _list_of(name: str) -> dict:
+    return {"type": "array", "items": _ref(name)}
 
 
 def _error(description: str) -> dict:
@@ -125,14 +131,36 @@ def _error(description: str) -> dict:
 def _errors(*statuses: int) -> dict:
     text = {400: "bad input (code says what)", 401: "no valid token (code unauthorized)",
             403: "the token may not do this (code forbidden or wrong-role)", 404: "no such policy, case or decision",
+            408: "the request body stopped arriving (code body-timeout)",
             409: "the policy does not allow this now (the clause is in the message)",
-            413: "request body over 10 MB", 422: "the body does not fit the schema (field names where)",
+            413: "request body over 10 MB (code too-large)",
+            415: "a JSON body not sent as Content-Type: application/json (code unsupported-media-type)",
+            422: "a body or parameter does not fit the schema (field names which)",
             503: "the decision log, database or Graphviz is unavailable"}
     return {str(status): _error(text[status]) for status in statuses}
 
 
-def _json(description: str, schema: dict = _JSON_OBJECT) -> dict:
+def _json(description: str, schema: dict) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_PAGE_HEADERS = {
+    "workreg-next": {"description": "the cursor of the next page (absent on the last page)",
+                     "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+    "link": {"description": 'the next page\'s address: <...>; rel="next" (absent on the last page)',
+             "schema": {"type": "string"}},
+}
+
+
+def _page(description: str, name: str) -> dict:
+    return {**_json(description, _list_of(name)), "headers": _PAGE_HEADERS}
+
+
+def _paging(maximum: int) -> list[dict]:
+    return [{"name": "limit", "in": "query", "description": "at most this many (default 100)",
+             "schema": {"type": "integer", "minimum": 1, "maximum": maximum}},
+            {"name": "next", "in": "query", "description": "the cursor a previous page named (workreg-next)",
+             "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"}}]
 
 
 def _body(model: type[BaseModel]) -> dict:
@@ -146,24 +174,28 @@ def _case_id() -> dict:
 
 def openapi(public_read: bool) -> dict:
     """The OpenAPI 3.1 document of the API (what ``GET /openapi.json`` serves)."""
+    from workreg.serve.contracts import MODELS as ANSWERS
+
     schemas: dict = {}
-    for model in MODELS:
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    models: tuple[type[BaseModel], ...] = (*MODELS, *ANSWERS)
+    for model in models:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
     read = [] if public_read else [{"bearer": []}]
     write = [{"bearer": []}]
-    reads = (400, 401, 413, 503) if not public_read else (400, 413, 503)
+    reads = (400, 401, 408, 413, 503) if not public_read else (400, 408, 413, 503)
+    posts = (*reads, 415)
     paths = {
         "/healthz": {"get": {"summary": "liveness: the server and its database answer", "security": [],
-                             "responses": {"200": _json("ok"), **_errors(503)}}},
+                             "responses": {"200": _json("ok", _ref("Health")), **_errors(503)}}},
         "/v1/policies": {"get": {"summary": "the policies served (the JSON of workreg policies --format json)",
-                                 "security": read, "responses": {"200": _json("policy rows", _JSON_LIST),
+                                 "security": read, "responses": {"200": _json("policy rows", _list_of("PolicyRow")),
                                                                  **_errors(*reads)}}},
         "/v1/approvals": {"post": {
             "summary": "the approvals a change needs (the JSON of workreg approvals --format json), logged",
             "security": read, "requestBody": _body(ApprovalsRequest),
-            "responses": {"200": _json("the decision"), **_errors(*reads, 404, 422)}}},
+            "responses": {"200": _json("the decision", _ref("Decision")), **_errors(*posts, 404, 422)}}},
         "/v1/diff": {"post": {
             "summary": "classify the changes between two register documents and decide (workreg diff --format json), "
                        "logged",
@@ -177,11 +209,12 @@ def openapi(public_read: bool) -> dict:
                     "on": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
                     "originating": {"type": "string", "maxLength": 200},
                 }}}}},
-            "responses": {"200": _json("the classified changes and the decision"), **_errors(*reads, 404, 422)}}},
+            "responses": {"200": _json("the classified changes and the decision", _ref("DiffReport")),
+                          **_errors(*reads, 404, 422)}}},
         "/v1/compare": {"post": {
             "summary": "what changed between two policy versions (workreg compare --format json)",
             "security": read, "requestBody": _body(CompareRequest),
-            "responses": {"200": _json("the comparison"), **_errors(*reads, 404, 422)}}},
+            "responses": {"200": _json("the comparison", _ref("Comparison")), **_errors(*posts, 404, 422)}}},
         "/v1/render": {"get": {
             "summary": "a policy's diagram, one decision's highlighted path, or two versions' difference",
             "security": read,
@@ -198,30 +231,35 @@ def openapi(public_read: bool) -> dict:
                 "image/svg+xml": {"schema": {"type": "string"}}, "text/vnd.graphviz": {"schema": {"type": "string"}}}},
                 **_errors(*reads, 404, 422)}}},
         "/v1/cases": {
-            "get": {"summary": "every case (workreg case list --format json)", "security": read,
-                    "parameters": [{"name": "open", "in": "query", "schema": {"type": "boolean"}}],
-                    "responses": {"200": _json("case rows", _JSON_LIST), **_errors(*reads, 422)}},
+            "get": {"summary": "cases by id, a page at a time (workreg case list --format json)", "security": read,
+                    "parameters": [{"name": "open", "in": "query", "schema": {"type": "boolean"}}, *_paging(1000)],
+                    "responses": {"200": _page("case rows", "CaseRow"), **_errors(*reads, 422)}},
             "post": {"summary": "open a case (workreg case open --format json), logged", "security": write,
                      "requestBody": _body(OpenCaseRequest),
-                     "responses": {"201": _json("the new case's status"), **_errors(400, 401, 403, 404, 413, 422, 503)}},
+                     "responses": {"201": _json("the new case's status", _ref("CaseStatus")),
+                                   **_errors(400, 401, 403, 404, 408, 413, 415, 422, 503)}},
         },
         "/v1/cases/{id}": {"get": {
             "summary": "where a case stands (workreg case status --format json)", "security": read,
-            "parameters": [_case_id()], "responses": {"200": _json("the case's status"), **_errors(*reads, 404)}}},
+            "parameters": [_case_id()], "responses": {"200": _json("the case's status", _ref("CaseStatus")),
+                                                      **_errors(*reads, 404)}}},
         "/v1/cases/{id}/log": {"get": {
             "summary": "a case's events (workreg case log --format json)", "security": read,
-            "parameters": [_case_id()], "responses": {"200": _json("events", _JSON_LIST), **_errors(*reads, 404)}}},
+            "parameters": [_case_id()], "responses": {"200": _json("events", _list_of("Event")), **_errors(*reads, 404)}}},
         "/v1/cases/{id}/record": {"post": {
             "summary": "record a gate's outcome: needs a token for the gate's role (workreg case record), logged",
             "security": write, "parameters": [_case_id()], "requestBody": _body(RecordRequest),
-            "responses": {"200": _json("the case's status"), **_errors(400, 401, 403, 404, 409, 413, 422, 503)}}},
+            "responses": {"200": _json("the case's status", _ref("CaseStatus")),
+                          **_errors(400, 401, 403, 404, 408, 409, 413, 415, 422, 503)}}},
         "/v1/cases/{id}/migrate": {"post": {
             "summary": "move a case to another policy version (workreg case migrate --format json), logged",
             "security": write, "parameters": [_case_id()], "requestBody": _body(MigrateRequest),
-            "responses": {"200": _json("what the move adds and drops"),
-                          **_errors(400, 401, 403, 404, 409, 413, 422, 503)}}},
+            "responses": {"200": _json("what the move adds and drops", _ref("Migration")),
+                          **_errors(400, 401, 403, 404, 408, 409, 413, 415, 422, 503)}}},
         "/v1/decisions": {"get": {
-            "summary": "the decision log (workreg log --format json); always needs a token", "security": write,
+            "summary": "the decision log, a page at a time (workreg log --format json): whole for auditor tokens, "
+                       "without uploaded documents' content for tokens of a policy role, refused to readers",
+            "security": write,
             "parameters": [
                 {"name": "since", "in": "query", "schema": {"type": "string", "maxLength": 40},
                  "description": "YYYY-MM-DD or an ISO 8601 time"},
@@ -229,9 +267,10 @@ def openapi(public_read: bool) -> dict:
                                                             "maximum": 999_999_999_999},
                  "description": "only rows with a larger id (paging)"},
                 {"name": "kind", "in": "query", "schema": {"type": "string", "enum": list(_kinds())}},
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+                *_paging(1000),
             ],
-            "responses": {"200": _json("logged decisions, oldest first", _JSON_LIST), **_errors(400, 401, 413, 503)}}},
+            "responses": {"200": _page("logged decisions, oldest first", "LoggedDecision"),
+                          **_errors(400, 401, 403, 408, 413, 422, 503)}}},
     }
     return {
         "openapi": "3.1.0",

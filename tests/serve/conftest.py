@@ -18,6 +18,7 @@ ROLES = {
     "board": (["board"], "Board secretary"),
     "partner": (["alliance_partner"], "Partner liaison"),
     "reader": (["reader"], "Portal"),
+    "auditor": (["auditor"], "Process auditor"),
     "technical": (["affected_committee:Technical Committee"], "Technical Committee chair"),
 }
 
@@ -50,7 +51,8 @@ class Server:
         self.db = db
         self.tokens = make_tokens(db, ROLES)
         self.app = create_app(Settings(db=db, public_read=public_read, policy_dirs=tuple(policy_dirs)))
-        self.client = TestClient(self.app, raise_server_exceptions=False)
+        # The page's forms are posted from its own origin, as a browser does (Origin names this host).
+        self.client = TestClient(self.app, raise_server_exceptions=False, headers={"origin": "http://testserver"})
 
     def auth(self, who: str) -> dict:
         return {"authorization": f"Bearer {self.tokens[who]}"}

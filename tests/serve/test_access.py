@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from tests.conftest import FIXTURES
+
 from tests.serve.conftest import Server
+
+REGISTERS = FIXTURES / "registers"
 
 APPROVALS = ("post", "/v1/approvals", {"json": {"changes": ["scope_extension"]}})
 READS = [
@@ -49,9 +55,36 @@ def test_writes_need_a_token_of_a_role(public):
     assert public.client.post("/v1/cases", json=body, headers=public.auth("board")).status_code == 201
 
 
-def test_the_decision_log_always_needs_a_token(public):
+def test_the_decision_log_is_for_auditors_and_role_holders_not_readers(public):
     assert public.client.get("/v1/decisions").status_code == 401
-    assert public.client.get("/v1/decisions", headers=public.auth("reader")).status_code == 200
+    reader = public.client.get("/v1/decisions", headers=public.auth("reader"))
+    assert reader.status_code == 403 and reader.json()["code"] == "forbidden" and "auditor" in reader.json()["hint"]
+    assert public.client.get("/v1/decisions", headers=public.auth("auditor")).status_code == 200
+    assert public.client.get("/v1/decisions", headers=public.auth("board")).status_code == 200
+
+
+def test_uploads_in_the_log_are_readable_by_auditors_only(public):
+    files = {"old": ("esa-1.0.txt", (REGISTERS / "esa-1.0.txt").read_bytes()),
+             "new": ("esa-1.1.txt", (REGISTERS / "esa-1.1.txt").read_bytes())}
+    assert public.client.post("/v1/diff", files=files, headers=public.auth("reader")).status_code == 200
+    [audited] = public.client.get("/v1/decisions", params={"kind": "diff"}, headers=public.auth("auditor")).json()
+    [seen] = public.client.get("/v1/decisions", params={"kind": "diff"}, headers=public.auth("board")).json()
+    assert audited["input"]["old"]["content_base64"] and audited["input"]["new"]["content_base64"]
+    assert seen["input"]["old"]["content_base64"] is None and seen["input"]["new"]["content_base64"] is None
+    assert seen["input"]["old"]["sha256"] == audited["input"]["old"]["sha256"]  # what was sent stays provable
+    assert seen["input"]["old"]["filename"] == "esa-1.0.txt" and seen["result"] == audited["result"]
+
+
+def test_an_auditor_token_reads_but_never_writes(public, capsys):
+    from workreg.cli import main
+
+    refused = public.client.post("/v1/cases", json={"changes": ["scope_extension"]}, headers=public.auth("auditor"))
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert main(["token", "create", "--role", "auditor:Board", "--name", "x", "--db", public.db]) == 2
+    assert "'auditor' takes no body name" in capsys.readouterr().err
+    assert main(["token", "create", "--role", "auditor", "--name", "Process auditor", "--db", public.db,
+                 "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["roles"] == ["auditor"]
 
 
 def _record(server, case_id, who, gate, day="2026-01-05", **extra):
@@ -99,12 +132,12 @@ def test_a_revoked_token_stops_working(public, monkeypatch):
     from workreg.cases.store import open_store
     from workreg.serve.auth import list_tokens, revoke_token
 
-    assert public.client.get("/v1/decisions", headers=public.auth("reader")).status_code == 200
+    assert public.client.get("/v1/cases", headers=public.auth("reader")).status_code == 200
     with open_store(public.db) as store:
         token_id = next(row["id"] for row in list_tokens(store) if row["name"] == "Portal")
         revoke_token(store, token_id)
     public.app.state.service.tokens._entries.clear()  # what CACHE_SECONDS would do a few seconds later
-    refused = public.client.get("/v1/decisions", headers=public.auth("reader"))
+    refused = public.client.get("/v1/cases", headers=public.auth("reader"))
     assert refused.status_code == 401
 
 

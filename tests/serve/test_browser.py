@@ -81,6 +81,16 @@ def site(tmp_path_factory):
     thread.join(timeout=15)
 
 
+def _docs_shot(page, name: str, anchor: str | None = None) -> None:
+    """With WORKREG_UPDATE_SCREENSHOT=1, keep this view in docs/ (the deployment guide shows them)."""
+    if os.environ.get("WORKREG_UPDATE_SCREENSHOT") == "1":
+        if anchor:
+            page.locator(anchor).scroll_into_view_if_needed()
+        else:
+            page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(ROOT / "docs" / f"{name}.png"), full_page=False)
+
+
 def _fits(page) -> bool:
     """Nothing wider than the window (no sideways scrolling of the page itself)."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
@@ -103,6 +113,7 @@ def test_a_decision_with_its_citations_and_highlighted_path(browser_context, sit
     page.click("#decide-button")
     decision = page.locator("#decision")
     decision.wait_for()
+    assert page.url.endswith("#decision")  # the answer is where the page opens
     text = decision.inner_text()
     assert "dsp4003@1.2.0" in text and "DMTF Board approval" in text and "Alliance Partner" in text
     assert "Technical Committee" in text
@@ -116,8 +127,13 @@ def test_a_decision_with_its_citations_and_highlighted_path(browser_context, sit
         page.screenshot(path=str(ROOT / "docs" / "serve-page.png"), full_page=True)
     assert _fits(page)
     page.set_viewport_size(PHONE)
-    assert _fits(page) and page.locator("#path svg").bounding_box()["width"] <= PHONE["width"]
+    assert _fits(page)  # the page itself never scrolls sideways ...
+    diagram = page.locator("#path")
+    assert diagram.bounding_box()["width"] <= PHONE["width"]
+    assert page.locator("#path svg").bounding_box()["width"] > PHONE["width"]  # ... the diagram keeps a readable size
+    assert page.evaluate("getComputedStyle(document.getElementById('path')).overflowX") == "auto"
     _shoot(page, tmp_path, "decide-phone")
+    _docs_shot(page, "serve-decide-phone", "#path")
     assert shot.exists()
     page.close()
 
@@ -134,12 +150,23 @@ def test_two_register_versions_give_the_classified_diff_and_decision(browser_con
     assert "esa-1.0.txt → esa-1.1.txt" in changes
     for kind in ("scope_extension", "contact_change", "deliverable_adjustment", "editorial"):
         assert kind in changes
+    # The answer comes first; editorial changes are folded; the chosen files are still chosen (sent by the script).
+    decision_top = page.locator("#decision").bounding_box()["y"]
+    assert decision_top < page.locator("#changes").bounding_box()["y"]
+    assert decision_top < page.locator("#diff").bounding_box()["y"]
+    folded = page.locator("details.fold").first
+    assert not folded.evaluate("d => d.open")
+    assert page.evaluate("document.getElementById('old').files.length") == 1
+    assert page.evaluate("document.getElementById('new').files[0].name") == "esa-1.1.txt"
     decision = page.locator("#decision").inner_text()
     assert "DMTF Board approval" in decision and "§" in decision
     assert page.locator("#path svg").is_visible()
     _shoot(page, tmp_path, "diff-laptop")
+    _docs_shot(page, "serve-diff-laptop")
     page.set_viewport_size(PHONE)
     assert _fits(page)
+    page.evaluate("window.scrollTo(0, 0)")
+    assert page.locator("#decision").bounding_box()["y"] < 2 * PHONE["height"]  # the answer within two screens
     _shoot(page, tmp_path, "diff-phone")
     page.close()
 
@@ -158,18 +185,19 @@ def test_a_case_shows_what_it_waits_for_and_records_a_ballot_with_a_token(browse
     # The Board's secretary may not record the committee's ballot: refused, nothing recorded.
     page.select_option("#gate", "originating_committee_ballot")
     page.fill("#ref", "Ballot 2026-01")
+    page.fill("#date", "2026-01-05")
     page.fill("#rtoken", site["tokens"]["board"])
     page.click("#record-button")
     assert "wrong-role" in page.locator(".error").inner_text()
     assert "Originating Committee ballot" in page.locator("#next").inner_text()
+    # What was typed is kept (the date above all), except the token.
+    assert page.input_value("#date") == "2026-01-05" and page.input_value("#ref") == "Ballot 2026-01"
+    assert page.input_value("#rtoken") == ""
     # The committee's chair may.
-    page.select_option("#gate", "originating_committee_ballot")
-    page.fill("#date", "2026-01-05")
-    page.fill("#ref", "Ballot 2026-01")
     page.fill("#rtoken", site["tokens"]["chair"])
     page.click("#record-button")
     page.locator(".ok").wait_for()
-    assert "Recorded originating_committee_ballot" in page.locator(".ok").inner_text()
+    assert "originating_committee_ballot approved 2026-01-05" in page.locator(".ok").inner_text()
     done = page.locator("#done").inner_text()
     assert "approved 2026-01-05, Ballot 2026-01, by Alliance Committee chair" in done
     assert "Technical Committee" in page.locator("#next").inner_text()
@@ -183,3 +211,33 @@ def test_a_case_shows_what_it_waits_for_and_records_a_ballot_with_a_token(browse
     kept.mkdir(exist_ok=True)
     for shot in tmp_path.glob("*.png"):
         shutil.copy(shot, kept / shot.name)
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_decide_with_nothing_ticked_says_so_and_a_decision_opens_a_case(browser_context, site, tmp_path, viewport):
+    page = browser_context.new_page()
+    page.set_viewport_size(viewport)
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(site["url"] + "/")
+    page.click("#decide-button")
+    note = page.locator("#nothing-ticked")
+    assert note.is_visible() and "Tick at least one change kind" in note.inner_text()
+    assert page.url.rstrip("/") == site["url"]  # said at once, nothing sent
+    page.check("input[name=change][value=contact_change]")
+    page.click("#decide-button")
+    page.locator("#open-case").wait_for()
+    page.fill("#otitle", f"Contact change ({viewport['width']} px)")
+    page.fill("#otoken", site["tokens"]["chair"])
+    page.click("#open-case-button")
+    page.locator(".ok").wait_for()
+    assert "opened under" in page.locator(".ok").inner_text()
+    assert f"Contact change ({viewport['width']} px)" in page.locator("h1").inner_text()
+    assert _fits(page)
+    page.reload()
+    assert page.locator(".ok").count() == 1  # the same address names the same, real event
+    page.goto(page.url.split("?")[0] + "?recorded=anything")
+    assert page.locator(".ok").count() == 0
+    assert not [e for e in errors if "Content Security Policy" in e], errors  # nothing the policy had to block
+    _shoot(page, tmp_path, f"open-case-{viewport['width']}")
+    page.close()

@@ -104,3 +104,66 @@ def test_cases_are_the_cli_json(public, capsys):
     assert public.client.get("/v1/cases").text == cli(capsys, "case", "list", "--db", public.db, "--format", "json")
     assert public.client.get("/v1/cases", params={"open": "true"}).text == cli(
         capsys, "case", "list", "--open", "--db", public.db, "--format", "json")
+
+
+def _success_schemas(document: dict):
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            for status, response in operation["responses"].items():
+                if status.startswith("2"):
+                    for media, content in response.get("content", {}).items():
+                        yield f"{method.upper()} {path} {status} {media}", content["schema"]
+
+
+def test_every_json_success_body_is_typed_in_openapi(public):
+    document = public.client.get("/openapi.json").json()
+    untyped = [where for where, schema in _success_schemas(document)
+               if where.endswith("application/json") and "$ref" not in schema and "$ref" not in schema.get("items", {})]
+    assert untyped == []
+    for where, schema in _success_schemas(document):
+        name = (schema.get("$ref") or schema.get("items", {}).get("$ref") or "").rsplit("/", 1)[-1]
+        assert not name or name in document["components"]["schemas"], where
+
+
+def test_every_status_an_endpoint_answers_is_documented(public):
+    document = public.client.get("/openapi.json").json()
+    decisions = document["paths"]["/v1/decisions"]["get"]["responses"]
+    assert {"200", "401", "403", "422"} <= set(decisions)
+    for path in ("/v1/approvals", "/v1/compare", "/v1/cases/{id}/record"):
+        operation = next(iter(document["paths"][path].values()))
+        assert {"408", "413", "415", "422"} <= set(operation["responses"]), path
+    assert "workreg-next" in document["paths"]["/v1/cases"]["get"]["responses"]["200"]["headers"]
+    # An answer the server gives is one the document lists.
+    bad = public.client.get("/v1/decisions", params={"limit": "0"}, headers=public.auth("auditor"))
+    assert bad.status_code == 422 and "422" in decisions
+
+
+def test_real_answers_fit_their_models(public):
+    from workreg.serve import contracts
+
+    chair = public.auth("chair")
+    checks = [
+        (contracts.Decision, public.client.post("/v1/approvals", json={"changes": ["scope_extension"],
+                                                                       "on": "2024-01-01"}).json()),
+        (contracts.Comparison, public.client.post("/v1/compare", json={"old": "dsp4003@1.1",
+                                                                       "new": "dsp4003@1.2.0"}).json()),
+        (contracts.Health, public.client.get("/healthz").json()),
+    ]
+    checks += [(contracts.PolicyRow, row) for row in public.client.get("/v1/policies").json()]
+    files = {"old": ("esa-1.0.txt", (REGISTERS / "esa-1.0.txt").read_bytes()),
+             "new": ("esa-1.1.txt", (REGISTERS / "esa-1.1.txt").read_bytes())}
+    checks.append((contracts.DiffReport, public.client.post("/v1/diff", files=files).json()))
+    case = public.client.post("/v1/cases", headers=chair, json={"changes": ["new_register"],
+                                                               "committees": ["Technical Committee"]}).json()
+    checks.append((contracts.CaseStatus, case))
+    checks.append((contracts.CaseStatus, public.client.post(
+        f"/v1/cases/{case['id']}/record", headers=chair,
+        json={"gate": "originating_committee_ballot", "outcome": "approved", "date": "2026-01-05"}).json()))
+    checks.append((contracts.Migration, public.client.post(f"/v1/cases/{case['id']}/migrate", headers=chair,
+                                                           json={"policy": "dsp4003@1.1"}).json()))
+    checks += [(contracts.CaseRow, row) for row in public.client.get("/v1/cases").json()]
+    checks += [(contracts.Event, event) for event in public.client.get(f"/v1/cases/{case['id']}/log").json()]
+    checks += [(contracts.LoggedDecision, row)
+               for row in public.client.get("/v1/decisions", headers=public.auth("auditor")).json()]
+    for model, body in checks:
+        model.model_validate(body)

@@ -42,7 +42,7 @@ def test_every_decision_is_logged_with_caller_policy_hash_input_and_result(any_d
     with Server(any_db) as server:
         made = _serve_decisions(server)
         assert [r.status_code for r in made.values()] == [200, 200, 201, 409, 200, 200]
-        logged = server.client.get("/v1/decisions", headers=server.auth("reader")).json()
+        logged = server.client.get("/v1/decisions", headers=server.auth("auditor")).json()
     assert [row["kind"] for row in logged] == ["approvals", "diff", "case.open", "case.record", "case.record",
                                                "case.migrate"]
     assert [row["caller"] for row in logged] == ["Portal", "Portal", "Alliance Committee chair", "Board secretary",
@@ -89,7 +89,7 @@ def test_replay_tells_a_different_result(sqlite_db, monkeypatch, capsys):
 def test_workreg_log_prints_and_filters_the_log(sqlite_db, capsys):
     with Server(sqlite_db) as server:
         _serve_decisions(server)
-        api = server.client.get("/v1/decisions", headers=server.auth("reader"), params={"kind": "case.record"}).text
+        api = server.client.get("/v1/decisions", headers=server.auth("auditor"), params={"kind": "case.record"}).text
     capsys.readouterr()
     assert main(["log", "--db", sqlite_db, "--kind", "case.record", "--format", "json"]) == 0
     assert capsys.readouterr().out == api
@@ -108,7 +108,7 @@ def test_workreg_log_prints_and_filters_the_log(sqlite_db, capsys):
                                        ("2026-01-01T10:00:00+02:00", True), ("2026-01-01 10:00", True),
                                        ("yesterday", False), ("2026-13-01", False), ("'; DROP TABLE decisions", False)])
 def test_since_takes_dates_and_times(public, since, ok):
-    response = public.client.get("/v1/decisions", headers=public.auth("reader"), params={"since": since})
+    response = public.client.get("/v1/decisions", headers=public.auth("auditor"), params={"since": since})
     assert response.status_code == (200 if ok else 400), response.text
     if not ok:
         assert response.json()["code"] == "bad-since"
@@ -116,10 +116,10 @@ def test_since_takes_dates_and_times(public, since, ok):
 
 def test_since_filters_by_time(public):
     public.client.post("/v1/approvals", json={"changes": ["scope_extension"]})
-    [row] = public.client.get("/v1/decisions", headers=public.auth("reader")).json()
+    [row] = public.client.get("/v1/decisions", headers=public.auth("auditor")).json()
 
     def since(value):
-        return public.client.get("/v1/decisions", headers=public.auth("reader"), params={"since": value}).json()
+        return public.client.get("/v1/decisions", headers=public.auth("auditor"), params={"since": value}).json()
 
     assert since(row["at"]) == [row] and since("2000-01-01") == [row] and since("2999-01-01") == []
 
