@@ -133,8 +133,10 @@ class Property:
             scope = "every combination"
         if self.excludes:
             scope += " and none of " + ", ".join(self.excludes)
-        what = {"requires": f"requires {self.targets[0]}", "not_requires": f"does not require {self.targets[0]}",
-                "order": f"orders {self.targets[0]} before {self.targets[1]}"}[self.expect]
+        if self.expect == "order":
+            what = f"orders {self.targets[0]} before {self.targets[1]}"
+        else:
+            what = ("requires " if self.expect == "requires" else "does not require ") + self.targets[0]
         return f"{scope} {what}"
 
 

@@ -221,7 +221,7 @@ def _why_not(facts: PolicyFacts, kinds, prop: Property, targets: tuple[Target, .
     if chains:
         idle = [edge for edge in chains[0] if not edge.applies(set(kinds))]
         scopes = sorted({kind for edge in idle for kind in edge.scope}, key=facts.kinds.index)
-        why += f"; the order that would applies only with {' or '.join(scopes)}"
+        why += f"; the order that would put them so applies only with {' or '.join(scopes)}"
         clauses = [_cite(edge.citation) | {"before": edge.before, "after": edge.after,
                                            "applies_to": sorted(edge.scope)} for edge in idle]
     return why, clauses

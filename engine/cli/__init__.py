@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 #: The command groups, in the order ``workreg --help`` lists them.
-GROUPS = ("workreg.cli.policy", "workreg.cli.registers", "workreg.cli.cases", "workreg.cli.versions", "workreg.cli.bdd",
+GROUPS = ("workreg.cli.policy", "workreg.cli.registers", "workreg.cli.cases", "workreg.cli.versions", "workreg.cli.analysis", "workreg.cli.bdd",
           "workreg.cli.serve")
 
 #: The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
