@@ -154,20 +154,20 @@ def comparison_plan(kinds: Iterable[str], budget: int = MAX_COMPARED_COMBINATION
     return ComparisonPlan(kinds, largest, count, largest == len(kinds))
 
 
-def _approvals(policy: CompiledPolicy, entry: Combination) -> dict[tuple[str, str], dict]:
-    """The approvals a decision needs, keyed by (approver role, kind)."""
+def _approvals(policy: CompiledPolicy, entry: Combination) -> dict[tuple[str, str, str], dict]:
+    """The approvals a decision needs, keyed by (approver role, kind, gate)."""
     steps, roles = policy.table["steps"], policy.table["roles"]
     result = {}
     for item in entry.required:
         approver = steps[item.step]["actor"]
-        result[(approver, item.kind)] = {
+        result[(approver, item.kind, item.step)] = {
             "approver": approver, "name": roles[approver]["name"], "kind": item.kind, "gate": item.step,
             "citation": policy.citation(item.citation).to_dict(),
         }
     return result
 
 
-def _with_default_body(policy: CompiledPolicy, approvals: dict, key: tuple[str, str]) -> dict:
+def _with_default_body(policy: CompiledPolicy, approvals: dict, key: tuple[str, str, str]) -> dict:
     """The approval, noting another approver of the decision that this body fills by default.
 
     (In DSP4003 1.2.0 the Originating Committee is the Alliance Committee unless named otherwise,
@@ -175,7 +175,7 @@ def _with_default_body(policy: CompiledPolicy, approvals: dict, key: tuple[str, 
     """
     roles = policy.table["roles"]
     approval = dict(approvals[key])
-    filled = sorted(other for other, _ in approvals if other != key[0] and roles[other]["default"] == key[0])
+    filled = sorted({other for other, _, _ in approvals if other != key[0] and roles[other]["default"] == key[0]})
     if filled:
         approval["default_of"] = filled
     return approval
@@ -208,42 +208,135 @@ def _order_changed(stages_from: list[list[str]], stages_to: list[list[str]]) -> 
     return False
 
 
+def _precedence(entry: Combination) -> set[tuple[str, str]]:
+    """Which required gate precedes which (the closure of the decision's order)."""
+    after: dict[str, set[str]] = {}
+    for edge in entry.order:
+        after.setdefault(edge.before, set()).add(edge.after)
+    pairs = set()
+    for start in after:
+        stack, seen = list(after[start]), set()
+        while stack:
+            gate = stack.pop()
+            if gate not in seen:
+                seen.add(gate)
+                stack.extend(after.get(gate, ()))
+        pairs |= {(start, gate) for gate in seen}
+    return pairs
+
+
 def common_kinds(old: CompiledPolicy, new: CompiledPolicy) -> tuple[str, ...]:
     """The change kinds both versions know, in the newer version's order."""
     known = set(old.kinds)
     return tuple(kind for kind in new.kinds if kind in known)
 
 
-def compare_decisions(
-    old: CompiledPolicy, new: CompiledPolicy, plan: ComparisonPlan | None = None,
-) -> tuple[list[dict], dict]:
-    """Differences for the combinations of change kinds both know (``plan``); and the kinds only one knows."""
-    plan = plan or comparison_plan(common_kinds(old, new))
-    differences = []
-    for combo in plan.combinations():
-        old_entry, new_entry = old.combination(combo), new.combination(combo)
-        before, after = _approvals(old, old_entry), _approvals(new, new_entry)
-        stages_from, stages_to = _stages(old, old_entry), _stages(new, new_entry)
-        added = [_with_default_body(new, after, key) for key in sorted(set(after) - set(before))]
-        removed = [_with_default_body(old, before, key) for key in sorted(set(before) - set(after))]
-        if not added and not removed and stages_from == stages_to:
-            continue
-        difference: dict[str, Any] = {
-            "changes": list(combo),
-            "added": added,
-            "removed": removed,
-            "order_changed": _order_changed(stages_from, stages_to),
-        }
-        if stages_from != stages_to:
-            difference["stages_from"] = stages_from
-            difference["stages_to"] = stages_to
-        differences.append(difference)
+def decision_difference(old: CompiledPolicy, new: CompiledPolicy, combo: tuple[str, ...]) -> dict | None:
+    """How the decisions of one combination differ (None when they do not): approvals added and dropped
+    (approver, approval kind, gate), stages by approver, and the order of the gates both require."""
+    old_entry, new_entry = old.combination(combo), new.combination(combo)
+    before, after = _approvals(old, old_entry), _approvals(new, new_entry)
+    stages_from, stages_to = _stages(old, old_entry), _stages(new, new_entry)
+    shared = {gate for _, _, gate in before} & {gate for _, _, gate in after}
+    was = {pair for pair in _precedence(old_entry) if set(pair) <= shared}
+    now = {pair for pair in _precedence(new_entry) if set(pair) <= shared}
+    added = [_with_default_body(new, after, key) for key in sorted(set(after) - set(before))]
+    removed = [_with_default_body(old, before, key) for key in sorted(set(before) - set(after))]
+    if not added and not removed and stages_from == stages_to and was == now:
+        return None
+    difference: dict[str, Any] = {
+        "changes": list(combo),
+        "added": added,
+        "removed": removed,
+        "order_changed": was != now or _order_changed(stages_from, stages_to),
+        "order_added": [list(pair) for pair in sorted(now - was)],
+        "order_removed": [list(pair) for pair in sorted(was - now)],
+    }
+    if stages_from != stages_to:
+        difference["stages_from"] = stages_from
+        difference["stages_to"] = stages_to
+    return difference
+
+
+def _kind_changes(old: CompiledPolicy, new: CompiledPolicy) -> dict:
     old_kinds, new_kinds = set(old.kinds), set(new.kinds)
-    kinds = {
+    return {
         "added": [{"id": k, "title": new.table["kinds"][k]} for k in new.kinds if k not in old_kinds],
         "removed": [{"id": k, "title": old.table["kinds"][k]} for k in old.kinds if k not in new_kinds],
     }
-    return differences, kinds
+
+
+def compare_decisions(
+    old: CompiledPolicy, new: CompiledPolicy, plan: ComparisonPlan | None = None,
+) -> tuple[list[dict], dict]:
+    """Differences for the combinations of change kinds both know (``plan``, by enumeration); and the kinds only one knows.
+
+    The enumeration :func:`compare_all_decisions` falls back to, and the reference its reasoning is tested against.
+    """
+    plan = plan or comparison_plan(common_kinds(old, new))
+    differences = [d for combo in plan.combinations() if (d := decision_difference(old, new, combo)) is not None]
+    return differences, _kind_changes(old, new)
+
+
+#: Differing combinations listed in full, smallest first; the rest are counted (``decisions_more``).
+MAX_LISTED_DECISIONS = 256
+
+
+@dataclass(frozen=True)
+class DecisionComparison:
+    """The decisions part of a comparison."""
+
+    decisions: list[dict]
+    kinds: dict
+    compared: int  # combinations covered: all 2^n - 1 of the common kinds when exhaustive
+    exhaustive: bool
+    largest: int
+    differing: int  # combinations whose decisions differ (of those covered)
+    verdict: str
+    verdicts: dict[str, str]
+
+
+def compare_all_decisions(old: CompiledPolicy, new: CompiledPolicy,
+                          listed: int = MAX_LISTED_DECISIONS) -> DecisionComparison:
+    """Every combination of the common change kinds whose decision differs, by reasoning (complete at any size).
+
+    :mod:`workreg.analysis.symbolic` finds them all as one function over the kinds; the smallest
+    ``listed`` are decided and described (:func:`decision_difference`), the rest counted.  When
+    the function outgrows its budget the comparison falls back to :func:`comparison_plan`'s
+    enumeration and says it is not exhaustive.
+    """
+    from workreg.analysis.bdd import TooLarge
+    from workreg.analysis.facts import facts_of
+    from workreg.analysis.symbolic import compare_symbolically
+
+    kinds = common_kinds(old, new)
+    changes = _kind_changes(old, new)
+    side_verdicts = {k["id"]: "added" for k in changes["added"]} | {k["id"]: "removed" for k in changes["removed"]}
+    try:
+        difference = compare_symbolically(facts_of(old), facts_of(new), kinds)
+    except TooLarge:
+        plan = comparison_plan(kinds)
+        decisions, _ = compare_decisions(old, new, plan)
+        differing = {kind: [d for d in decisions if kind in d["changes"]] for kind in kinds}
+        verdicts = {kind: _verdict_of(found) for kind, found in differing.items()}
+        return DecisionComparison(decisions[:listed], changes, plan.count, plan.exhaustive, plan.largest, len(decisions),
+                                  _verdict_of(decisions), verdicts | side_verdicts)
+    decisions = []
+    for combo in difference.smallest(listed):
+        found = decision_difference(old, new, combo)
+        if found is None:  # the reasoning and the engine disagree: a bug, never a silent omission
+            raise AssertionError(f"compare: {combo} found different by reasoning, alike by the engine")
+        decisions.append(found)
+    verdicts = {kind: difference.verdict(kind) for kind in kinds}
+    return DecisionComparison(decisions, changes, (1 << len(kinds)) - 1, True, len(kinds), difference.count(),
+                              difference.verdict(), verdicts | side_verdicts)
+
+
+def _verdict_of(decisions: list[dict]) -> str:
+    adds = any(d["added"] or d["order_added"] for d in decisions)
+    drops = any(d["removed"] or d["order_removed"] for d in decisions)
+    return {(False, False): "equivalent", (True, False): "stricter", (False, True): "looser"}.get((adds, drops),
+                                                                                                "incomparable")
 
 
 def unexplained_combinations(differences: list[dict]) -> list[dict]:
@@ -404,8 +497,8 @@ def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> dict:
     kinds only one version knows;
     ``structure`` the structural differences; ``history`` the change-history lines between them.
     """
-    plan = comparison_plan(common_kinds(old.compiled, new.compiled))
-    decisions, kinds = compare_decisions(old.compiled, new.compiled, plan)
+    found = compare_all_decisions(old.compiled, new.compiled)
+    decisions, kinds = found.decisions, found.kinds
     structure = compare_structure(old.model, new.model)
     return {
         "from": old.compiled.ref,
@@ -414,9 +507,13 @@ def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> dict:
         "policies": {side: _about(loaded) for side, loaded in (("from", old), ("to", new))},
         "history": [citation for _, citation in history_between(old.model, new.model)],
         "change_kinds": kinds,
-        "combinations_compared": plan.count,
-        "exhaustive": plan.exhaustive,
-        "largest_combination": plan.largest,
+        "combinations_compared": found.compared,
+        "exhaustive": found.exhaustive,
+        "largest_combination": found.largest,
+        "differing_combinations": found.differing,
+        "decisions_more": found.differing - len(decisions),
+        "verdict": found.verdict,
+        "verdicts": found.verdicts,
         "decisions": decisions,
         "structure": structure,
     }
