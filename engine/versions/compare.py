@@ -2,14 +2,17 @@
 
 Two parts, both independent of how the YAML is written (key order, list order, quoting, comments):
 
-- *decisions*: for every combination of change kinds both versions know, decided through
-  :meth:`CompiledPolicy.combination`, which approvals (approver role and kind) the newer version
-  adds or drops and whether the order of approvals changes.  With more than 12 common kinds
-  (over :data:`MAX_COMPARED_COMBINATIONS` combinations) every combination of up to as many kinds
-  as fit is compared, at least all singles and pairs, and the result says it is not exhaustive
-  (``exhaustive``, ``largest_combination``).  That bound is sound for the verdict: two versions
-  whose structure (below) is the same decide every combination alike, so ``equivalent`` never
-  rests on the combinations left out; and every difference listed is a real one;
+- *decisions*: for every combination of change kinds both versions know — all 2^n - 1 of them,
+  at any n — whether the newer version requires other approvals (approver, approval kind, gate)
+  or orders the gates both require differently.  This is decided by reasoning, not enumeration
+  (:mod:`workreg.analysis.symbolic`: a combination's requirements are the union of its kinds',
+  its order the edges its kinds switch on, both written as functions over the kinds), so the
+  comparison is exhaustive: it counts every differing combination (``differing_combinations``),
+  lists the smallest (``decisions``, :data:`MAX_LISTED_DECISIONS`) and says how many more
+  (``decisions_more``), with a verdict per kind (equivalent, stricter, looser, incomparable).
+  Only when the functions outgrow their budget does it fall back to enumerating the
+  combinations of up to as many kinds as fit in :data:`MAX_COMPARED_COMBINATIONS` and say it is
+  not exhaustive (``exhaustive: false``);
 - *structure*: roles, constraints, phases, steps, precedence, parallel groups, change kinds,
   classification rules, removal triggers and the review cycle added, removed or changed.
 
@@ -279,7 +282,10 @@ def compare_decisions(
 
 
 #: Differing combinations listed in full, smallest first; the rest are counted (``decisions_more``).
-MAX_LISTED_DECISIONS = 256
+#: Every one while there are at most 12 common kinds (a reader can take 128 rows); past that,
+#: where a combination can hold dozens of kinds, the 16 smallest.
+MAX_LISTED_DECISIONS = 128
+MAX_LISTED_LARGE = 16
 
 
 @dataclass(frozen=True)
@@ -296,8 +302,7 @@ class DecisionComparison:
     verdicts: dict[str, str]
 
 
-def compare_all_decisions(old: CompiledPolicy, new: CompiledPolicy,
-                          listed: int = MAX_LISTED_DECISIONS) -> DecisionComparison:
+def compare_all_decisions(old: CompiledPolicy, new: CompiledPolicy, listed: int | None = None) -> DecisionComparison:
     """Every combination of the common change kinds whose decision differs, by reasoning (complete at any size).
 
     :mod:`workreg.analysis.symbolic` finds them all as one function over the kinds; the smallest
@@ -310,6 +315,8 @@ def compare_all_decisions(old: CompiledPolicy, new: CompiledPolicy,
     from workreg.analysis.symbolic import compare_symbolically
 
     kinds = common_kinds(old, new)
+    if listed is None:
+        listed = MAX_LISTED_DECISIONS if len(kinds) <= 12 else MAX_LISTED_LARGE
     changes = _kind_changes(old, new)
     side_verdicts = {k["id"]: "added" for k in changes["added"]} | {k["id"]: "removed" for k in changes["removed"]}
     try:
