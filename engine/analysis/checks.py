@@ -4,8 +4,9 @@ Each check is a question about all 2^n - 1 combinations answered from the policy
 the two monotonicity facts of :mod:`workreg.analysis.reasoning` (a combination's requirements are
 the union of its kinds'; more kinds only add order edges):
 
-- ``silent-kind`` (warning): a change kind that requires nothing, says no approver is not
-  required and leaves nothing open — asked alone, its answer is empty;
+- ``silent-kind`` (warning): a change kind that requires nothing, does not say so (``requires:
+  none`` with its clause), says no approver is not required and leaves nothing open — asked
+  alone, its answer is empty;
 - ``unreachable-gate`` (warning): a gate no change kind requires; since requirements are a union,
   no combination reaches it;
 - ``dead-order`` (warning): an order edge that lies between two required steps in no combination.
@@ -102,7 +103,8 @@ def silent_kinds(facts: PolicyFacts) -> CheckResult:
     result = CheckResult("silent-kind", "warning", "Change kinds that require nothing and say nothing",
                          "a kind's answer alone is its own requirements, not-required approvers and open points")
     for kind in facts.kinds:
-        if not facts.requirements[kind] and not facts.not_required[kind] and not facts.unspecified[kind]:
+        if not facts.requirements[kind] and not facts.not_required[kind] and not facts.unspecified[kind] \
+                and facts.requires_none[kind] is None:
             result.findings.append(_finding(
                 f"{kind} requires nothing, says no approver is not required and leaves nothing open: asked alone "
                 "its answer is empty", [kind], clauses=[_cite(facts.kind_citations[kind], kind=kind)]))

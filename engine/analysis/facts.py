@@ -95,6 +95,7 @@ class PolicyFacts:
     requirements: dict[str, tuple[Requirement, ...]]  # per change kind
     not_required: dict[str, tuple[NotRequired, ...]]  # per change kind
     unspecified: dict[str, tuple[str, ...]]  # per change kind: the topics it leaves open
+    requires_none: dict[str, Citation | None]  # per change kind: where the text says it needs nothing
     edges: tuple[OrderEdge, ...]  # precedence edges, then the kinds' own orders
     parallel: tuple[ParallelGroup, ...]
     topological: tuple[str, ...]  # an order of the steps every edge respects
@@ -146,6 +147,11 @@ def read_not_required(policy: "CompiledPolicy", kind: str) -> tuple[NotRequired,
 
 def read_unspecified(policy: "CompiledPolicy", kind: str) -> tuple[str, ...]:
     return tuple(topic for topic, _, _ in policy.kind_rules(kind).unspecified)
+
+
+def read_requires_none(policy: "CompiledPolicy", kind: str) -> Citation | None:
+    index = policy.table["rules"][kind].get("requires_none")
+    return None if index is None else _citation(policy, index)
 
 
 def read_precedence(policy: "CompiledPolicy") -> tuple[OrderEdge, ...]:
@@ -209,6 +215,7 @@ def facts_of(policy: "CompiledPolicy") -> PolicyFacts:
         requirements={kind: read_requirements(policy, kind) for kind in kinds},
         not_required={kind: read_not_required(policy, kind) for kind in kinds},
         unspecified={kind: read_unspecified(policy, kind) for kind in kinds},
+        requires_none={kind: read_requires_none(policy, kind) for kind in kinds},
         edges=read_precedence(policy) + tuple(edge for kind in kinds for edge in read_own_order(policy, kind)),
         parallel=read_parallel(policy),
         topological=read_topological(policy),

@@ -148,6 +148,9 @@ def compile_policy(policy: Policy, *, file: str = "<policy>") -> dict:
                 "unspecified": [
                     {"topic": u.topic, "text": u.text, "citation": citations.ref(u.citation)} for u in kind.unspecified
                 ],
+                # `requires: none`, where the text says so explicitly (its clause), else None.
+                "requires_none": citations.ref(kind.requires_none_citation)
+                if kind.requires == "none" and kind.requires_none_citation is not None else None,
                 # Where the text gives no order: the kind's own reading (always an interpretation).
                 "order": [
                     {"before": o.before, "after": o.after, "citation": citations.ref(o.citation),
