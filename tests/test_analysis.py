@@ -315,3 +315,16 @@ def test_roles_are_named_by_id_name_or_alias(dsp4003):
         (parsed,) = parse_properties({"properties": [
             {"id": "x", "for": {"includes": ["removal"]}, "expect": {"requires": name}}]})
         assert check_property(dsp4003, parsed).holds, name
+
+
+def test_a_property_step_fails_with_the_smallest_counterexample(tmp_path):
+    from tests.test_bdd import pytest_in
+
+    (tmp_path / "props.feature").write_text(
+        "Feature: properties\n  Scenario: contact changes never reach the Board\n"
+        '    Given the policy "dsp4003@1.2.0"\n'
+        "    Then every change that includes contact_change does not need the DMTF Board\n", encoding="utf-8")
+    result = pytest_in(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "counterexample: new_register + contact_change" in result.stdout
+    assert '§3.2 "After the Originating Committee has approved the Work Register' in result.stdout

@@ -17,6 +17,7 @@ import pytest
 
 from workreg.bdd.steps import *  # noqa: F401,F403 - the step fixtures must live in the plugin's namespace
 from workreg.bdd.steps import COVERAGE_RECORD, FEATURE_FILE, workreg  # noqa: F401
+from workreg.bdd.analysis_steps import *  # noqa: F401,F403 - properties over every combination
 
 
 def pytest_configure(config: pytest.Config) -> None:
