@@ -67,3 +67,12 @@ def test_a_broken_properties_file_exits_2_at_its_line(tmp_path, capsys):
     assert main(["analyze", "dsp4003@1.2.0", "--properties", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{path}:3: bad-properties: unknown field 'requirs'" in err and "did you mean 'requires'" in err
+
+
+@pytest.mark.parametrize("ref, path", FAMILIES, ids=["dsp4003", "rfc"])
+def test_the_shipped_files_fit_the_schema(ref, path):
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    schema = json.loads((ROOT / "policies" / "properties.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)

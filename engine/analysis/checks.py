@@ -41,7 +41,7 @@ from workreg.analysis.facts import OrderEdge, PolicyFacts
 from workreg.analysis.reach import Reach
 
 #: Findings of one check explained with a witness combination; the rest are counted.
-MAX_WITNESSED = 20
+MAX_WITNESSED = 10
 
 
 @dataclass
@@ -156,7 +156,15 @@ def order_edges(facts: PolicyFacts) -> tuple[CheckResult, CheckResult]:
             reach = Reach(facts, kinds)
             return edge.applies(set(kinds)) and reach.between(edge.before, edge.after, reach.mask(_required(facts, kinds)))
 
-        witness = _shrink(facts, list(facts.kinds), set(scope[:1]), orders)
+        # Only kinds that require a step on either side of the edge, or scope an edge there, can help.
+        up = everything.ancestors[everything.position[edge.before]] | (1 << everything.position[edge.before])
+        down = everything.descendants[everything.position[edge.after]] | (1 << everything.position[edge.after])
+        around = up | down
+        helpers = {kind for kind in facts.kinds
+                   if any(around >> everything.position[r.step] & 1 for r in facts.requirements[kind])}
+        helpers |= {k for other in everything.edges if other.scope and around >> everything.position[other.after] & 1
+                    for k in other.scope}
+        witness = _shrink(facts, _in_order(facts, helpers | set(scope[:1])), set(scope[:1]), orders)
         foreign.findings.append(_finding(
             f"{_edge_label(edge)}: {', '.join(scope)} never require steps on both sides of it; it orders only with "
             f"other kinds, e.g. {' + '.join(witness)}", witness, [edge.before, edge.after], [_cite(edge.citation)]))

@@ -27,76 +27,54 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from workreg.errors import UsageError, WorkregError, WorkregErrors, did_you_mean
 
-from workreg.errors import UsageError, WorkregErrors
-
-_ID = r"^[a-z0-9][a-z0-9_-]*$"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class CitationModel(_Strict):
-    section: str = Field(min_length=1, description='Section of the source the property restates, e.g. "4".')
-    quote: str = Field(min_length=1, max_length=600, description="A short verbatim quote of that section.")
+# Validated by hand, not by pydantic: ``workreg analyze`` starts without importing it (a third of
+# its cold start); :func:`properties_schema` is the same shape as JSON Schema.
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_TOP = ("properties",)
+_PROPERTY = ("id", "description", "citation", "for", "expect")
+_FOR = ("includes", "excludes", "exactly")
+_EXPECT = ("requires", "not_requires", "order")
+_CITATION = ("section", "quote")
 
 
-class ForModel(_Strict):
-    """Which combinations of change kinds a property speaks of."""
+class _Problems:
+    """The problems of one file, each at its line, reported together."""
 
-    includes: tuple[str, ...] = Field(default=(), description="Every combination that includes all of these kinds.")
-    excludes: tuple[str, ...] = Field(default=(), description="... and none of these kinds.")
-    exactly: tuple[str, ...] | None = Field(default=None, description="Only the combination of exactly these kinds.")
+    def __init__(self, file: str, lines: dict) -> None:
+        self.file, self.lines, self.errors = file, lines, []
 
-    @model_validator(mode="after")
-    def _one_form(self) -> "ForModel":
-        if self.exactly is not None and (self.includes or self.excludes):
-            raise ValueError("'exactly' names one combination; it does not combine with 'includes' or 'excludes'")
-        if self.exactly is not None and not self.exactly:
-            raise ValueError("'exactly' needs at least one change kind")
-        return self
+    def add(self, path: tuple, message: str, hint: str | None = None) -> None:
+        from workreg.inputs import field_text, line_for
 
+        line, _ = line_for(path, self.lines)
+        self.errors.append(UsageError(message, code="bad-properties", file=self.file, line=line,
+                                      field=field_text(path) or None, hint=hint))
 
-class ExpectModel(_Strict):
-    """What must hold in every combination picked: exactly one of the fields."""
+    def mapping(self, value: Any, path: tuple, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict | None:
+        if not isinstance(value, dict):
+            self.add(path, f"expected a mapping, got {type(value).__name__}")
+            return None
+        for key in value:
+            if key not in allowed:
+                self.add(path + (key,), f"unknown field '{key}'", did_you_mean(str(key), allowed))
+        for key in required:
+            if key not in value:
+                self.add(path + (key,), f"missing required field '{key}'")
+        return value
 
-    requires: str | None = Field(default=None, description="A step or role (one of its gates) that is required.")
-    not_requires: str | None = Field(default=None, description="A step or role (any of its gates) that is never required.")
-    order: tuple[str, str] | None = Field(
-        default=None, description="[BEFORE, AFTER]: both required, BEFORE completes before AFTER (steps or roles).")
+    def text(self, value: Any, path: tuple, limit: int = 600) -> str | None:
+        if not isinstance(value, str) or not value.strip() or len(value) > limit:
+            self.add(path, f"expected text of 1 to {limit} characters")
+            return None
+        return value
 
-    @model_validator(mode="after")
-    def _exactly_one(self) -> "ExpectModel":
-        given = [name for name in ("requires", "not_requires", "order") if getattr(self, name) is not None]
-        if len(given) != 1:
-            raise ValueError("expect says exactly one of requires, not_requires, order" +
-                             (f" (got {', '.join(given)})" if given else ""))
-        return self
-
-
-class PropertyModel(_Strict):
-    id: str = Field(pattern=_ID, description="The property's id, unique in the file.")
-    description: str | None = Field(default=None, description="The property in words.")
-    citation: CitationModel | None = Field(default=None, description="The clause the property restates.")
-    for_: ForModel = Field(default_factory=ForModel, alias="for", description="Which combinations it speaks of.")
-    expect: ExpectModel
-
-
-class PropertiesFile(_Strict):
-    """A file of properties a policy should guarantee (``workreg analyze POLICY --properties FILE``)."""
-
-    properties: tuple[PropertyModel, ...] = Field(description="The properties, each decided over every combination.")
-
-    @model_validator(mode="after")
-    def _unique(self) -> "PropertiesFile":
-        seen: set[str] = set()
-        for item in self.properties:
-            if item.id in seen:
-                raise ValueError(f"property id '{item.id}' is used twice")
-            seen.add(item.id)
-        return self
+    def names(self, value: Any, path: tuple) -> tuple[str, ...] | None:
+        if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+            self.add(path, "expected a list of change kind ids")
+            return None
+        return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -112,16 +90,6 @@ class Property:
     description: str | None = None
     citation: dict | None = None
     line: int | None = None
-
-    @staticmethod
-    def of(model: PropertyModel, line: int | None = None) -> "Property":
-        expect = next(name for name in ("requires", "not_requires", "order") if getattr(model.expect, name) is not None)
-        value = getattr(model.expect, expect)
-        return Property(
-            model.id, model.for_.includes, model.for_.excludes, model.for_.exactly, expect,
-            tuple(value) if isinstance(value, tuple) else (value,), model.description,
-            model.citation.model_dump() if model.citation else None, line,
-        )
 
     def describe(self) -> str:
         """The property in words, as a heading for text output."""
@@ -141,39 +109,80 @@ class Property:
 
 
 def parse_properties(data: Any, file: str = "<properties>", lines: dict | None = None) -> tuple[Property, ...]:
-    """Validated properties from parsed YAML/JSON data; errors name the file, line and field."""
-    from workreg.inputs import field_text, line_for
-
-    lines = lines or {}
-    if not isinstance(data, dict):
+    """Validated properties from parsed YAML/JSON data; every problem names the file, line and field."""
+    problems = _Problems(file, lines or {})
+    top = problems.mapping(data, (), _TOP, _TOP)
+    if top is None:
         raise UsageError("a properties file is a mapping with a 'properties' list", code="bad-properties",
                          file=file, line=1, hint="start the file with 'properties:'")
-    try:
-        parsed = PropertiesFile.model_validate(data)
-    except ValidationError as exc:
-        errors = []
-        for error in exc.errors(include_url=False):
-            loc = tuple(part for part in error["loc"] if isinstance(part, int) or re.match(r"^[a-z_]+$", str(part)))
-            line, _ = line_for(loc, lines)
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "extra_forbidden":
-                message = f"unknown field '{loc[-1]}'"
-            elif error["type"] == "missing":
-                message = f"missing required field '{loc[-1]}'"
-            errors.append(UsageError(message, code="bad-properties", file=file, line=line,
-                                     field=field_text(loc) or None, hint=_hint(error)))
-        raise WorkregErrors(errors) from exc
-    return tuple(Property.of(item, lines.get(("properties", index))) for index, item in enumerate(parsed.properties))
+    items = top.get("properties")
+    if "properties" in top and not isinstance(items, list):
+        problems.add(("properties",), "expected a list of properties")
+    found: list[Property] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items if isinstance(items, list) else ()):
+        prop = _property(problems, item, ("properties", index), seen)
+        if prop is not None:
+            found.append(prop)
+    if problems.errors:
+        raise WorkregErrors(problems.errors)
+    return tuple(found)
 
 
-def _hint(error: dict) -> str | None:
-    if error["type"] == "extra_forbidden":
-        from workreg.errors import did_you_mean
-
-        return did_you_mean(str(error["loc"][-1]), ["properties", "id", "description", "citation", "for", "expect",
-                                                    "includes", "excludes", "exactly", "requires", "not_requires",
-                                                    "order", "section", "quote"])
-    return None
+def _property(problems: _Problems, item: Any, path: tuple, seen: set[str]) -> Property | None:
+    before = len(problems.errors)
+    entry = problems.mapping(item, path, _PROPERTY, ("id", "expect"))
+    if entry is None:
+        return None
+    ident = entry.get("id")
+    if "id" in entry and (not isinstance(ident, str) or not _ID.match(ident)):
+        problems.add(path + ("id",), "an id is lower-case letters, digits, '-' and '_'")
+    elif isinstance(ident, str) and ident in seen:
+        problems.add(path + ("id",), f"property id '{ident}' is used twice")
+    seen.add(str(ident))
+    description = problems.text(entry["description"], path + ("description",), 2000) if "description" in entry else None
+    citation = None
+    if "citation" in entry:
+        cited = problems.mapping(entry["citation"], path + ("citation",), _CITATION, _CITATION)
+        if cited is not None and all(key in cited for key in _CITATION):
+            citation = {"section": problems.text(cited["section"], path + ("citation", "section"), 100),
+                        "quote": problems.text(cited["quote"], path + ("citation", "quote"))}
+    includes = excludes = ()
+    exactly = None
+    scope = problems.mapping(entry.get("for") or {}, path + ("for",), _FOR)
+    if scope is not None:
+        includes = problems.names(scope.get("includes", []), path + ("for", "includes")) or ()
+        excludes = problems.names(scope.get("excludes", []), path + ("for", "excludes")) or ()
+        if "exactly" in scope:
+            exactly = problems.names(scope["exactly"], path + ("for", "exactly"))
+            if exactly is not None and not exactly:
+                problems.add(path + ("for", "exactly"), "'exactly' needs at least one change kind")
+            if includes or excludes:
+                problems.add(path + ("for",), "'exactly' names one combination; it does not combine with "
+                                              "'includes' or 'excludes'")
+    expect, targets = "requires", ()
+    wanted = problems.mapping(entry.get("expect"), path + ("expect",), _EXPECT) if "expect" in entry else None
+    if wanted is not None:
+        given = [key for key in _EXPECT if key in wanted]
+        if len(given) != 1:
+            problems.add(path + ("expect",), "expect says exactly one of requires, not_requires, order" +
+                         (f" (got {', '.join(given)})" if given else ""))
+        else:
+            expect = given[0]
+            value = wanted[expect]
+            if expect == "order":
+                if not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, str) and v for v in value):
+                    problems.add(path + ("expect", "order"), "order is [BEFORE, AFTER]: two step or role names")
+                else:
+                    targets = tuple(value)
+            elif not isinstance(value, str) or not value:
+                problems.add(path + ("expect", expect), "expected the name of a step or a role")
+            else:
+                targets = (value,)
+    if len(problems.errors) > before:
+        return None
+    return Property(ident, includes, excludes, exactly, expect, targets, description, citation,
+                    problems.lines.get(path))
 
 
 def load_properties(path: str | Path) -> tuple[Property, ...]:
@@ -188,7 +197,39 @@ def load_properties(path: str | Path) -> tuple[Property, ...]:
 
 def properties_schema() -> dict:
     """The JSON Schema of a properties file, for editors (``policies/properties.schema.json``)."""
-    schema = PropertiesFile.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "workreg properties"
-    return schema
+    names = {"type": "array", "items": {"type": "string", "minLength": 1}}
+    target = {"type": "string", "minLength": 1}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "workreg properties",
+        "description": "Properties a policy should guarantee, decided by 'workreg analyze POLICY --properties FILE' "
+                       "for every combination of change kinds.",
+        "type": "object", "additionalProperties": False, "required": ["properties"],
+        "properties": {"properties": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["id", "expect"],
+            "properties": {
+                "id": {"type": "string", "pattern": _ID.pattern, "description": "The property's id, unique in the file."},
+                "description": {"type": "string", "description": "The property in words."},
+                "citation": {"type": "object", "additionalProperties": False, "required": ["section", "quote"],
+                             "description": "The clause the property restates.",
+                             "properties": {"section": {"type": "string", "minLength": 1},
+                                            "quote": {"type": "string", "minLength": 1, "maxLength": 600}}},
+                "for": {"type": "object", "additionalProperties": False,
+                        "description": "Which combinations of change kinds (empty: every combination).",
+                        "properties": {
+                            "includes": names | {"description": "Every combination that includes all of these."},
+                            "excludes": names | {"description": "... and none of these."},
+                            "exactly": names | {"minItems": 1, "description": "Only the combination of exactly these."},
+                        },
+                        "not": {"anyOf": [{"required": ["exactly", "includes"]}, {"required": ["exactly", "excludes"]}]}},
+                "expect": {"type": "object", "additionalProperties": False, "minProperties": 1, "maxProperties": 1,
+                           "description": "What must hold in every combination picked: exactly one of these.",
+                           "properties": {
+                               "requires": target | {"description": "A step, or a role (one of its gates), is required."},
+                               "not_requires": target | {"description": "A step or role (any of its gates) is never required."},
+                               "order": {"type": "array", "items": target, "minItems": 2, "maxItems": 2,
+                                         "description": "[BEFORE, AFTER]: both required, BEFORE completes first."},
+                           }},
+            },
+        }}},
+    }

@@ -23,7 +23,7 @@ class Reach:
         preds: list[list[int]] = [[] for _ in range(size)]
         self.edges: list[OrderEdge] = []
         for edge in facts.edges:
-            if chosen is None or edge.applies(chosen):
+            if chosen is None or not edge.scope or not edge.scope.isdisjoint(chosen):
                 preds[position[edge.after]].append(position[edge.before])
                 self.edges.append(edge)
         ancestors = [0] * size
