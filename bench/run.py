@@ -121,6 +121,9 @@ def measure(quick: bool, show_progress: bool) -> dict:
     results.update(bench_diff(10 if quick else 50))
     results.update(bench_diff_growth(workreg_command(), quick))
     results.update(bench_compare(3 if quick else 20))
+    from bench.analysis import bench_analysis
+
+    results.update(bench_analysis(quick))
     results.update(bench_lint(200 if quick else 1000))
     results.update(bench_cases(500 if quick else 10_000))
     results.update(bench_serve_load(quick))
@@ -222,6 +225,9 @@ def table(results: dict) -> str:
              f"{r['serve_lost']}, {r['serve_failed']}", "0, 0",
              _verdict(0, r["serve_lost"] == 0 and r["serve_failed"] == 0)),
         ]
+    from bench.analysis import analysis_rows
+
+    rows += analysis_rows(r)
     rows += [
         (f"durable_rules soak: {r['soak_calls']:,} classifications", f"{r['soak_seconds']:.1f} s", "", ""),
         ("  RSS start → end (peak)",
