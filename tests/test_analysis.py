@@ -96,7 +96,7 @@ def policies_and_properties(draw):
     return policy, props
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(policies_and_properties())
 def test_properties_agree_with_enumeration(case):
     from workreg.analysis.reasoning import resolve_target

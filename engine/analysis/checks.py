@@ -166,7 +166,8 @@ def order_edges(facts: PolicyFacts) -> tuple[CheckResult, CheckResult]:
                     for k in other.scope}
         witness = _shrink(facts, _in_order(facts, helpers | set(scope[:1])), set(scope[:1]), orders)
         foreign.findings.append(_finding(
-            f"{_edge_label(edge)}: {', '.join(scope)} never require steps on both sides of it; it orders only with "
+            f"{_edge_label(edge)}: {', '.join(scope)} never require{'s' if len(scope) == 1 else ''} steps on both "
+            f"sides of it; it orders only with "
             f"other kinds, e.g. {' + '.join(witness)}", witness, [edge.before, edge.after], [_cite(edge.citation)]))
     return dead, foreign
 
