@@ -21,7 +21,7 @@ from workreg.bdd.steps import StepDoc
 ANALYSIS_VOCABULARY: list[StepDoc] = []
 
 
-def _then(pattern: str, example: str, meaning: str):
+def _then(pattern: str, *, example: str, meaning: str):
     ANALYSIS_VOCABULARY.append(StepDoc("Then", pattern, example, meaning))
     return then(parsers.re(f"^{pattern}$"), stacklevel=1)  # the decorator is applied at module level
 
@@ -60,23 +60,23 @@ def _decide(workreg: ScenarioContext, kinds: str, excluded: str | None, expect: 
 
 
 @_then(rf"every change that includes {_KINDS} needs (?:the )?(?P<approver>.+?)",
-       "Then every change that includes scope_extension needs the DMTF Board",
-       "over every combination of change kinds that includes these (ids, titles or phrases; 'but not' excludes): "
+       example="Then every change that includes scope_extension needs the DMTF Board",
+       meaning="over every combination of change kinds that includes these (ids, titles or phrases; 'but not' excludes): "
        "a gate of this approver (or this step) is required; fails with a smallest counterexample")
 def then_every_change_needs(workreg: ScenarioContext, kinds: str, excluded: str | None, approver: str) -> None:
     _decide(workreg, kinds, excluded, "requires", approver)
 
 
 @_then(rf"every change that includes {_KINDS} does not need (?:the )?(?P<approver>.+?)",
-       "Then every change that includes contact_change but not new_register, scope_extension, significant_change "
-       "or removal does not need the DMTF Board",
-       "over every combination that includes these kinds (and none after 'but not'): no gate of this approver")
+       example="Then every change that includes contact_change but not new_register, scope_extension, "
+               "significant_change or removal does not need the DMTF Board",
+       meaning="over every combination that includes these kinds (and none after 'but not'): no gate of this approver")
 def then_no_change_needs(workreg: ScenarioContext, kinds: str, excluded: str | None, approver: str) -> None:
     _decide(workreg, kinds, excluded, "not_requires", approver)
 
 
 @_then(rf"in every change that includes {_KINDS}, (?:the )?(?P<after>.+?) follows (?:the )?(?P<before>.+?)",
-       "Then in every change that includes new_register, the DMTF Board follows the Originating Committee",
-       "over every combination that includes these kinds: both are required and the second completes first")
+       example="Then in every change that includes new_register, the DMTF Board follows the Originating Committee",
+       meaning="over every combination that includes these kinds: both are required and the second completes first")
 def then_every_change_orders(workreg: ScenarioContext, kinds: str, excluded: str | None, after: str, before: str) -> None:
     _decide(workreg, kinds, excluded, "order", before, after)
