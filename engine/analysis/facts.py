@@ -92,6 +92,7 @@ class PolicyFacts:
     actors: dict[str, str]  # step -> role
     role_names: dict[str, str]
     role_aliases: dict[str, tuple[str, ...]]
+    role_defaults: dict[str, str | None]  # role -> the role that fills it by default
     requirements: dict[str, tuple[Requirement, ...]]  # per change kind
     not_required: dict[str, tuple[NotRequired, ...]]  # per change kind
     unspecified: dict[str, tuple[str, ...]]  # per change kind: the topics it leaves open
@@ -113,8 +114,12 @@ class PolicyFacts:
 # The compiled form is today a JSON-shaped dict (``CompiledPolicy.table``); these functions are the
 # only readers of it in the analysis.
 
-def _citation(policy: "CompiledPolicy", index: int) -> Citation:
+def citation_at(policy: "CompiledPolicy", index: int) -> Citation:
+    """The citation a decision refers to by index (``Combination`` items carry indexes)."""
     return policy.citation(index)
+
+
+_citation = citation_at
 
 
 def read_kinds(policy: "CompiledPolicy") -> tuple[str, ...]:
@@ -212,6 +217,7 @@ def facts_of(policy: "CompiledPolicy") -> PolicyFacts:
         actors={step: info["actor"] for step, info in steps.items()},
         role_names={role: info["name"] for role, info in roles.items()},
         role_aliases={role: tuple(info.get("aliases") or ()) for role, info in roles.items()},
+        role_defaults={role: info.get("default") for role, info in roles.items()},
         requirements={kind: read_requirements(policy, kind) for kind in kinds},
         not_required={kind: read_not_required(policy, kind) for kind in kinds},
         unspecified={kind: read_unspecified(policy, kind) for kind in kinds},

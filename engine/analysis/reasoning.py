@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from workreg.analysis.facts import PolicyFacts, combination, facts_of
+from workreg.analysis.facts import PolicyFacts, citation_at, combination, facts_of
 from workreg.analysis.properties import Property
 from workreg.analysis.reach import Reach
 from workreg.errors import UsageError, did_you_mean
@@ -128,7 +128,7 @@ def decision_summary(policy, kinds) -> dict:
         "required": [
             {"gate": item.step, "approver": facts.actors[item.step], "name": facts.role_names[facts.actors[item.step]],
              "kind": item.kind, "required_by": list(item.required_by),
-             "citation": policy.citation(item.citation).to_dict()}
+             "citation": citation_at(policy, item.citation).to_dict()}
             for item in entry.required
         ],
         "stages": [list(stage) for stage in entry.stages],

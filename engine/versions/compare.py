@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from workreg.analysis.facts import citation_at, facts_of
 from workreg.policy.combine import Combination
 from workreg.policy.decide import CompiledPolicy
 
@@ -159,13 +160,13 @@ def comparison_plan(kinds: Iterable[str], budget: int = MAX_COMPARED_COMBINATION
 
 def _approvals(policy: CompiledPolicy, entry: Combination) -> dict[tuple[str, str, str], dict]:
     """The approvals a decision needs, keyed by (approver role, kind, gate)."""
-    steps, roles = policy.table["steps"], policy.table["roles"]
+    facts = facts_of(policy)
     result = {}
     for item in entry.required:
-        approver = steps[item.step]["actor"]
+        approver = facts.actors[item.step]
         result[(approver, item.kind, item.step)] = {
-            "approver": approver, "name": roles[approver]["name"], "kind": item.kind, "gate": item.step,
-            "citation": policy.citation(item.citation).to_dict(),
+            "approver": approver, "name": facts.role_names[approver], "kind": item.kind, "gate": item.step,
+            "citation": citation_at(policy, item.citation).to_dict(),
         }
     return result
 
@@ -176,9 +177,9 @@ def _with_default_body(policy: CompiledPolicy, approvals: dict, key: tuple[str, 
     (In DSP4003 1.2.0 the Originating Committee is the Alliance Committee unless named otherwise,
     so by default one body gives both approvals.)
     """
-    roles = policy.table["roles"]
+    defaults = facts_of(policy).role_defaults
     approval = dict(approvals[key])
-    filled = sorted({other for other, _, _ in approvals if other != key[0] and roles[other]["default"] == key[0]})
+    filled = sorted({other for other, _, _ in approvals if other != key[0] and defaults[other] == key[0]})
     if filled:
         approval["default_of"] = filled
     return approval
@@ -186,8 +187,8 @@ def _with_default_body(policy: CompiledPolicy, approvals: dict, key: tuple[str, 
 
 def _stages(policy: CompiledPolicy, entry: Combination) -> list[list[str]]:
     """Approver roles stage by stage (sorted within a stage: the order inside one is free)."""
-    steps = policy.table["steps"]
-    return [sorted({steps[gate]["actor"] for gate in stage}) for stage in entry.stages]
+    actors = facts_of(policy).actors
+    return [sorted({actors[gate] for gate in stage}) for stage in entry.stages]
 
 
 def _stage_of(stages: list[list[str]]) -> dict[str, int]:
@@ -262,10 +263,10 @@ def decision_difference(old: CompiledPolicy, new: CompiledPolicy, combo: tuple[s
 
 
 def _kind_changes(old: CompiledPolicy, new: CompiledPolicy) -> dict:
-    old_kinds, new_kinds = set(old.kinds), set(new.kinds)
+    before, after = facts_of(old), facts_of(new)
     return {
-        "added": [{"id": k, "title": new.table["kinds"][k]} for k in new.kinds if k not in old_kinds],
-        "removed": [{"id": k, "title": old.table["kinds"][k]} for k in old.kinds if k not in new_kinds],
+        "added": [{"id": k, "title": after.kind_titles[k]} for k in after.kinds if k not in before.kind_titles],
+        "removed": [{"id": k, "title": before.kind_titles[k]} for k in before.kinds if k not in after.kind_titles],
     }
 
 
