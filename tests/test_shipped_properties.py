@@ -76,3 +76,9 @@ def test_the_shipped_files_fit_the_schema(ref, path):
 
     schema = json.loads((ROOT / "policies" / "properties.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+
+
+def test_a_properties_file_is_not_a_policy_version(capsys):
+    assert main(["policies", "--format", "json"]) == 0
+    listed = {row["policy"] for row in json.loads(capsys.readouterr().out)}
+    assert "dsp4003@1.2.0" in listed and not any(ref.endswith("@properties") for ref in listed)
