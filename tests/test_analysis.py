@@ -329,3 +329,29 @@ def test_a_property_step_fails_with_the_smallest_counterexample(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "counterexample: new_register + contact_change" in result.stdout
     assert '§3.2 "After the Originating Committee has approved the Work Register' in result.stdout
+
+
+def test_compare_falls_back_to_a_bounded_enumeration_and_says_so(monkeypatch):
+    import workreg.analysis.symbolic as symbolic
+    from workreg.analysis.bdd import TooLarge
+
+    def too_large(*args, **kwargs):
+        raise TooLarge("more than 0 nodes")
+
+    monkeypatch.setattr(symbolic, "compare_symbolically", too_large)
+    base = small_policy(13, 4)
+    old, new = compiled(base), compiled(mutated(base, 9))
+    found = compare_all_decisions(old, new)
+    assert not found.exhaustive and found.largest == 6 and found.compared == 4095
+    assert found.verdict in ("equivalent", "stricter", "looser", "incomparable")
+
+
+def test_bdd_counts_and_lists_smallest_first():
+    from workreg.analysis.bdd import BDD
+
+    bdd = BDD(4)
+    x = [bdd.variable(i) for i in range(4)]
+    f = bdd.OR(bdd.AND(x[0], x[1]), x[3])  # {0,1} or {3}
+    assert bdd.count(f) == sum(1 for m in range(16) if (m & 3 == 3) or (m & 8))
+    assert list(bdd.smallest(f, 3)) == [(3,), (0, 1), (0, 3)]
+    assert bdd.XOR(f, f) == 0 and bdd.NOT(bdd.NOT(f)) == f
