@@ -180,9 +180,11 @@ def check_property(policy, prop: Property) -> PropertyResult:
             if kind not in includes and requires(facts, (kind,), target):
                 kinds = _in_order(facts, (*includes, kind))
                 return fail(kinds, *_why_required(facts, kinds, target))
-    scope = "it" if exact else ("no kind it may include" if prop.excludes else "no change kind")
-    return PropertyResult(prop, True, f"{scope} requires {target.label}" +
-                          ("" if exact else "; a combination requires only what its kinds require"))
+    if exact:
+        return PropertyResult(prop, True, f"{_names(includes)} does not require {target.label}: none of its kinds does")
+    scope = "no kind it may include" if prop.excludes else "no change kind"
+    return PropertyResult(prop, True, f"{scope} requires {target.label}; a combination requires only what its "
+                                      "kinds require")
 
 
 def _names(kinds) -> str:
