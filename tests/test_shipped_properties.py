@@ -82,3 +82,15 @@ def test_a_properties_file_is_not_a_policy_version(capsys):
     assert main(["policies", "--format", "json"]) == 0
     listed = {row["policy"] for row in json.loads(capsys.readouterr().out)}
     assert "dsp4003@1.2.0" in listed and not any(ref.endswith("@properties") for ref in listed)
+
+
+def test_the_docs_show_the_real_analysis_of_dsp4003(capsys, monkeypatch):
+    """docs/analysis.md quotes `workreg analyze` of DSP4003 1.2.0 verbatim (at 100 columns)."""
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.chdir(ROOT)
+    main(["analyze", "dsp4003@1.2.0", "--properties", "policies/dsp4003/properties.yaml"])
+    out = capsys.readouterr().out
+    doc = (ROOT / "docs" / "analysis.md").read_text(encoding="utf-8")
+    command = "$ workreg analyze dsp4003@1.2.0 --properties policies/dsp4003/properties.yaml\n"
+    shown = doc[doc.index(command) + len(command):]
+    assert shown[:shown.index("```")] == out, "docs/analysis.md is stale: paste the command's output"
