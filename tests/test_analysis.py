@@ -177,8 +177,16 @@ def mutated(policy: dict, seed: int) -> dict:
         elif roll < 0.6 and new["precedence"]:
             edge = rng.choice(new["precedence"])
             edge["applies_to"] = rng.sample(kinds, rng.randint(1, min(2, len(kinds))))
-        elif roll < 0.75 and new["precedence"]:
+        elif roll < 0.7 and new["precedence"]:
             new["precedence"].pop(rng.randrange(len(new["precedence"])))
+        elif roll < 0.78 and any(k.get("order") for k in new["change_kinds"]):
+            owner = rng.choice([k for k in new["change_kinds"] if k.get("order")])
+            owner["order"].pop()  # a kind's own reading of the order dropped
+            if not owner["order"]:
+                del owner["order"]
+        elif roll < 0.84:
+            step = rng.choice(new["steps"])  # another body performs a step
+            step["actor"] = rng.choice([r["id"] for r in new["roles"]])
         else:  # an edge scoped to a third kind, in the existing order (no cycle)
             edge = dict(rng.choice(policy["precedence"])) if policy["precedence"] else None
             if edge:
