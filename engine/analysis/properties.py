@@ -110,6 +110,9 @@ class Property:
 
 def parse_properties(data: Any, file: str = "<properties>", lines: dict | None = None) -> tuple[Property, ...]:
     """Validated properties from parsed YAML/JSON data; every problem names the file, line and field."""
+    if isinstance(data, dict) and "properties" not in data and {"policy", "steps"} <= set(data):
+        raise UsageError("this is a policy, not a properties file", code="bad-properties", file=file, line=1,
+                         hint="give the policy as POLICY and its properties (a 'properties:' list) with --properties")
     problems = _Problems(file, lines or {})
     top = problems.mapping(data, (), _TOP, _TOP)
     if top is None:
