@@ -94,3 +94,14 @@ def test_the_docs_show_the_real_analysis_of_dsp4003(capsys, monkeypatch):
     command = "$ workreg analyze dsp4003@1.2.0 --properties policies/dsp4003/properties.yaml\n"
     shown = doc[doc.index(command) + len(command):]
     assert shown[:shown.index("```")] == out, "docs/analysis.md is stale: paste the command's output"
+
+
+def test_the_json_contract_keys(capsys):
+    main(["analyze", "rfc@2.0", "--properties", str(FAMILIES[1][1]), "--format", "json"])
+    result = json.loads(capsys.readouterr().out)
+    assert list(result) == ["policy", "combinations", "holds", "properties", "checks"]
+    assert result["combinations"] == 31
+    assert all(list(p) == ["id", "holds", "counterexample", "why", "property", "citation", "decision", "clauses"]
+               for p in result["properties"])
+    assert all(list(c) == ["id", "severity", "holds", "title", "why", "findings", "more"] for c in result["checks"])
+    assert all(list(f) == ["message", "combination", "steps", "clauses"] for c in result["checks"] for f in c["findings"])
