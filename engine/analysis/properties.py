@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workreg.errors import UsageError, WorkregError, WorkregErrors, did_you_mean
+from workreg.errors import UsageError, WorkregErrors, did_you_mean
 
 # Validated by hand, not by pydantic: ``workreg analyze`` starts without importing it (a third of
 # its cold start); :func:`properties_schema` is the same shape as JSON Schema.

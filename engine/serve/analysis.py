@@ -16,7 +16,7 @@ from typing import Any, Optional
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from workreg.errors import WorkregError
