@@ -138,7 +138,7 @@ def _verdicts(result: dict) -> str:
     parts = [f"{verdict}: {', '.join(kinds)}" for verdict, kinds in groups.items()]
     return textwrap.fill(f"Verdict: {result['to']} is {result['verdict']} than {result['from']}" if
                          result["verdict"] in ("stricter", "looser") else f"Verdict: {result['verdict']}", 96,
-                         initial_indent="  ") + "\n" + textwrap.fill("per change kind: " + "; ".join(parts), 96,
+                         initial_indent="  ") + "\n" + textwrap.fill("per change kind, over every combination that includes it: " + "; ".join(parts), 96,
                                                                       initial_indent="  ", subsequent_indent="    ")
 
 
