@@ -147,6 +147,10 @@ def measure(quick: bool, show_progress: bool, only_decisions: bool = False) -> d
         results.update(bench_big_registers(quick))
         results["load_big_registers"] = _load()
         results.update(bench_compare(3 if quick else 20))
+        from bench.analysis import bench_analysis
+
+        results.update(bench_analysis(quick))
+        results["load_analysis"] = _load()
         results.update(bench_lint(200 if quick else 1000))
         results.update(bench_cases(500 if quick else 10_000))
         results["load_workloads"] = _load()
@@ -283,6 +287,9 @@ def table(results: dict) -> str:
             rows.append((f"  answered {r['serve_answered']:,}: log rows lost, failed requests",
                          f"{r['serve_lost']}, {r['serve_failed']}", "0, 0",
                          "ok" if r["serve_lost"] == 0 and r["serve_failed"] == 0 else "MISSED", load("serve")))
+        from bench.analysis import analysis_rows
+
+        rows += [(*row, load("analysis")) for row in analysis_rows(r)]
         add(f"durable_rules soak: {r['soak_calls']:,} classifications", f"{r['soak_seconds']:.1f} s", "soak")
         rows.append(("  RSS start → end (peak)",
                      f"{r['soak_rss_start_mib']:.1f} → {r['soak_rss_end_mib']:.1f} MiB ({r['soak_rss_peak_mib']:.1f})",

@@ -204,8 +204,9 @@ def test_comparison_plan(kinds, largest, count, exhaustive):
     assert len(combos) == len(set(combos)) == count
 
 
-def test_compare_of_large_policies_is_bounded_and_says_so(tmp_path, capsys):
-    """64 change kinds: singles and pairs compared (not 2^64 - 1), a difference found, and the output says it is not exhaustive."""
+def test_compare_of_large_policies_is_complete(tmp_path, capsys):
+    """64 change kinds: every one of the 2^64 - 1 combinations decided by reasoning, the smallest that differ
+    listed, the rest counted; the output says it is exhaustive."""
     from tests.generated_policies import policy_yaml, random_policy
 
     folder = tmp_path / "generated"
@@ -217,12 +218,16 @@ def test_compare_of_large_policies_is_bounded_and_says_so(tmp_path, capsys):
     (folder / "1.0.yaml").write_text(policy_yaml(old))
     (folder / "2.0.yaml").write_text(policy_yaml(new))
     result = compare_policies(load_for_compare("generated@1.0", [tmp_path]), load_for_compare("generated@2.0", [tmp_path]))
-    assert (result["exhaustive"], result["largest_combination"], result["combinations_compared"]) == (False, 2, 2080)
+    assert (result["exhaustive"], result["largest_combination"], result["combinations_compared"]) == (True, 64, 2 ** 64 - 1)
     assert not result["equivalent"]
-    assert any(d["changes"] == ["kind_3"] for d in result["decisions"])
+    assert result["decisions"][0]["changes"] == ["kind_3"]
     assert all("kind_3" in d["changes"] for d in result["decisions"])
+    # Only combinations with kind_3 can differ: at most 2^63 of them.
+    assert len(result["decisions"]) < result["differing_combinations"] <= 2 ** 63
+    assert result["decisions_more"] == result["differing_combinations"] - len(result["decisions"])
+    assert result["verdicts"]["kind_3"] in ("looser", "incomparable")  # it needs fewer gates, and another
     assert main(["compare", "generated@1.0", "generated@2.0", "--policy-dir", str(tmp_path)]) == 1
-    assert "Not exhaustive: every combination of up to 2 of the 64 common change kinds" in capsys.readouterr().out
+    assert "of all 18,446,744,073,709,551,615 combinations" in capsys.readouterr().out
 
 
 def test_compare_of_the_shipped_versions_is_exhaustive(v11_to_v120):

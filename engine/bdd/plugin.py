@@ -18,6 +18,7 @@ import pytest
 
 from workreg.bdd.steps import *  # noqa: F401,F403 - the step fixtures must live in the plugin's namespace
 from workreg.bdd.steps import COVERAGE_RECORD, FEATURE_FILE, workreg  # noqa: F401
+from workreg.bdd.analysis_steps import *  # noqa: F401,F403 - properties over every combination
 
 if TYPE_CHECKING:
     from pytest_bdd.parser import Feature, ScenarioTemplate, Step

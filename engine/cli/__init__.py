@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 
 #: The command groups, in the order ``workreg --help`` lists them.
-GROUPS = ("workreg.cli.policy", "workreg.cli.registers", "workreg.cli.cases", "workreg.cli.versions", "workreg.cli.bdd",
-          "workreg.cli.serve", "workreg.cli.completion")
+GROUPS = ("workreg.cli.policy", "workreg.cli.registers", "workreg.cli.cases", "workreg.cli.versions",
+          "workreg.cli.analysis", "workreg.cli.bdd", "workreg.cli.serve", "workreg.cli.completion")
 
 #: The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
 INTERRUPTED = 130

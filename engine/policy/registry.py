@@ -23,6 +23,8 @@ from workreg.resources import DEFAULT_POLICY, shipped_policies  # noqa: F401 - D
 
 #: Folders of a policy directory that hold other data, not policy versions.
 NOT_POLICIES = frozenset({"vocabulary"})
+#: Files beside a policy's versions that are not versions (``workreg analyze --properties``).
+NOT_POLICY_FILES = frozenset({"properties.yaml"})
 
 
 class PolicyFile(NamedTuple):
@@ -72,7 +74,7 @@ def policy_files(directory: Path) -> list[PolicyFile]:
         if entry.name in NOT_POLICIES or entry.name.startswith(".") or not _is_dir(entry):
             continue
         for item in _entries(Path(entry.path), "policy folder"):
-            if item.name.endswith(".yaml") and not item.name.startswith("."):
+            if item.name.endswith(".yaml") and not item.name.startswith(".") and item.name not in NOT_POLICY_FILES:
                 path = Path(item.path)
                 found.append(PolicyFile(entry.name, path.stem, path))
     return found

@@ -649,7 +649,7 @@ class SecurityHeaders:
 
 def create_app(settings: Settings) -> Starlette:
     """The ASGI application for ``settings`` (the database is opened when it starts)."""
-    from workreg.serve import pages
+    from workreg.serve import analysis, pages
 
     service = Service(settings)
 
@@ -676,6 +676,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/v1/cases/{id}/migrate", case_migrate, methods=["POST"]),
         Route("/v1/decisions", decisions),
         *pages.routes(),
+        *analysis.routes(),
     ]
     app = Starlette(
         routes=routes, lifespan=lifespan,

@@ -2,14 +2,17 @@
 
 Two parts, both independent of how the YAML is written (key order, list order, quoting, comments):
 
-- *decisions*: for every combination of change kinds both versions know, decided through
-  :meth:`CompiledPolicy.combination`, which approvals (approver role and kind) the newer version
-  adds or drops and whether the order of approvals changes.  With more than 12 common kinds
-  (over :data:`MAX_COMPARED_COMBINATIONS` combinations) every combination of up to as many kinds
-  as fit is compared, at least all singles and pairs, and the result says it is not exhaustive
-  (``exhaustive``, ``largest_combination``).  That bound is sound for the verdict: two versions
-  whose structure (below) is the same decide every combination alike, so ``equivalent`` never
-  rests on the combinations left out; and every difference listed is a real one;
+- *decisions*: for every combination of change kinds both versions know — all 2^n - 1 of them,
+  at any n — whether the newer version requires other approvals (approver, approval kind, gate)
+  or orders the gates both require differently.  This is decided by reasoning, not enumeration
+  (:mod:`workreg.analysis.symbolic`: a combination's requirements are the union of its kinds',
+  its order the edges its kinds switch on, both written as functions over the kinds), so the
+  comparison is exhaustive: it counts every differing combination (``differing_combinations``),
+  lists the smallest (``decisions``, :data:`MAX_LISTED_DECISIONS`) and says how many more
+  (``decisions_more``), with a verdict per kind (equivalent, stricter, looser, incomparable).
+  Only when the functions outgrow their budget does it fall back to enumerating the
+  combinations of up to as many kinds as fit in :data:`MAX_COMPARED_COMBINATIONS` and say it is
+  not exhaustive (``exhaustive: false``);
 - *structure*: roles, constraints, phases, steps, precedence, parallel groups, change kinds,
   classification rules, removal triggers and the review cycle added, removed or changed.
 
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from workreg.analysis.facts import citation_at, facts_of
 from workreg.policy.combine import Combination
 from workreg.policy.decide import CompiledPolicy
 
@@ -154,26 +158,28 @@ def comparison_plan(kinds: Iterable[str], budget: int = MAX_COMPARED_COMBINATION
     return ComparisonPlan(kinds, largest, count, largest == len(kinds))
 
 
-def _approvals(policy: CompiledPolicy, entry: Combination) -> dict[tuple[str, str], dict]:
-    """The approvals a decision needs, keyed by (approver role, kind)."""
+def _approvals(policy: CompiledPolicy, entry: Combination) -> dict[tuple[str, str, str], dict]:
+    """The approvals a decision needs, keyed by (approver role, kind, gate)."""
+    facts = facts_of(policy)
     result = {}
     for item in entry.required:
-        approver = policy.step(item.step).actor
-        result[(approver, item.kind)] = {
-            "approver": approver, "name": policy.role_name(approver), "kind": item.kind, "gate": item.step,
-            "citation": policy.citation(item.citation).to_dict(),
+        approver = facts.actors[item.step]
+        result[(approver, item.kind, item.step)] = {
+            "approver": approver, "name": facts.role_names[approver], "kind": item.kind, "gate": item.step,
+            "citation": citation_at(policy, item.citation).to_dict(),
         }
     return result
 
 
-def _with_default_body(policy: CompiledPolicy, approvals: dict, key: tuple[str, str]) -> dict:
+def _with_default_body(policy: CompiledPolicy, approvals: dict, key: tuple[str, str, str]) -> dict:
     """The approval, noting another approver of the decision that this body fills by default.
 
     (In DSP4003 1.2.0 the Originating Committee is the Alliance Committee unless named otherwise,
     so by default one body gives both approvals.)
     """
+    defaults = facts_of(policy).role_defaults
     approval = dict(approvals[key])
-    filled = sorted(other for other, _ in approvals if other != key[0] and policy.role(other).default == key[0])
+    filled = sorted({other for other, _, _ in approvals if other != key[0] and defaults[other] == key[0]})
     if filled:
         approval["default_of"] = filled
     return approval
@@ -181,7 +187,8 @@ def _with_default_body(policy: CompiledPolicy, approvals: dict, key: tuple[str, 
 
 def _stages(policy: CompiledPolicy, entry: Combination) -> list[list[str]]:
     """Approver roles stage by stage (sorted within a stage: the order inside one is free)."""
-    return [sorted({policy.step(gate).actor for gate in stage}) for stage in entry.stages]
+    actors = facts_of(policy).actors
+    return [sorted({actors[gate] for gate in stage}) for stage in entry.stages]
 
 
 def _stage_of(stages: list[list[str]]) -> dict[str, int]:
@@ -205,42 +212,139 @@ def _order_changed(stages_from: list[list[str]], stages_to: list[list[str]]) -> 
     return False
 
 
+def _precedence(entry: Combination) -> set[tuple[str, str]]:
+    """Which required gate precedes which (the closure of the decision's order)."""
+    after: dict[str, set[str]] = {}
+    for edge in entry.order:
+        after.setdefault(edge.before, set()).add(edge.after)
+    pairs = set()
+    for start in after:
+        stack, seen = list(after[start]), set()
+        while stack:
+            gate = stack.pop()
+            if gate not in seen:
+                seen.add(gate)
+                stack.extend(after.get(gate, ()))
+        pairs |= {(start, gate) for gate in seen}
+    return pairs
+
+
 def common_kinds(old: CompiledPolicy, new: CompiledPolicy) -> tuple[str, ...]:
     """The change kinds both versions know, in the newer version's order."""
     known = set(old.kinds)
     return tuple(kind for kind in new.kinds if kind in known)
 
 
+def decision_difference(old: CompiledPolicy, new: CompiledPolicy, combo: tuple[str, ...]) -> dict | None:
+    """How the decisions of one combination differ (None when they do not): approvals added and dropped
+    (approver, approval kind, gate), stages by approver, and the order of the gates both require."""
+    old_entry, new_entry = old.combination(combo), new.combination(combo)
+    before, after = _approvals(old, old_entry), _approvals(new, new_entry)
+    stages_from, stages_to = _stages(old, old_entry), _stages(new, new_entry)
+    shared = {gate for _, _, gate in before} & {gate for _, _, gate in after}
+    was = {pair for pair in _precedence(old_entry) if set(pair) <= shared}
+    now = {pair for pair in _precedence(new_entry) if set(pair) <= shared}
+    added = [_with_default_body(new, after, key) for key in sorted(set(after) - set(before))]
+    removed = [_with_default_body(old, before, key) for key in sorted(set(before) - set(after))]
+    if not added and not removed and stages_from == stages_to and was == now:
+        return None
+    difference: dict[str, Any] = {
+        "changes": list(combo),
+        "added": added,
+        "removed": removed,
+        "order_changed": was != now or _order_changed(stages_from, stages_to),
+        "order_added": [list(pair) for pair in sorted(now - was)],
+        "order_removed": [list(pair) for pair in sorted(was - now)],
+    }
+    if stages_from != stages_to:
+        difference["stages_from"] = stages_from
+        difference["stages_to"] = stages_to
+    return difference
+
+
+def _kind_changes(old: CompiledPolicy, new: CompiledPolicy) -> dict:
+    before, after = facts_of(old), facts_of(new)
+    return {
+        "added": [{"id": k, "title": after.kind_titles[k]} for k in after.kinds if k not in before.kind_titles],
+        "removed": [{"id": k, "title": before.kind_titles[k]} for k in before.kinds if k not in after.kind_titles],
+    }
+
+
 def compare_decisions(
     old: CompiledPolicy, new: CompiledPolicy, plan: ComparisonPlan | None = None,
 ) -> tuple[list[dict], dict]:
-    """Differences for the combinations of change kinds both know (``plan``); and the kinds only one knows."""
+    """Differences for the combinations of change kinds both know (``plan``, by enumeration); and the kinds only one knows.
+
+    The enumeration :func:`compare_all_decisions` falls back to, and the reference its reasoning is tested against.
+    """
     plan = plan or comparison_plan(common_kinds(old, new))
-    differences = []
-    for combo in plan.combinations():
-        old_entry, new_entry = old.combination(combo), new.combination(combo)
-        before, after = _approvals(old, old_entry), _approvals(new, new_entry)
-        stages_from, stages_to = _stages(old, old_entry), _stages(new, new_entry)
-        added = [_with_default_body(new, after, key) for key in sorted(set(after) - set(before))]
-        removed = [_with_default_body(old, before, key) for key in sorted(set(before) - set(after))]
-        if not added and not removed and stages_from == stages_to:
-            continue
-        difference: dict[str, Any] = {
-            "changes": list(combo),
-            "added": added,
-            "removed": removed,
-            "order_changed": _order_changed(stages_from, stages_to),
-        }
-        if stages_from != stages_to:
-            difference["stages_from"] = stages_from
-            difference["stages_to"] = stages_to
-        differences.append(difference)
-    old_kinds, new_kinds = set(old.kinds), set(new.kinds)
-    kinds = {
-        "added": [{"id": k, "title": new.kind_title(k)} for k in new.kinds if k not in old_kinds],
-        "removed": [{"id": k, "title": old.kind_title(k)} for k in old.kinds if k not in new_kinds],
-    }
-    return differences, kinds
+    differences = [d for combo in plan.combinations() if (d := decision_difference(old, new, combo)) is not None]
+    return differences, _kind_changes(old, new)
+
+
+#: Differing combinations listed in full, smallest first; the rest are counted (``decisions_more``).
+#: Every one while there are at most 12 common kinds (a reader can take 128 rows); past that,
+#: where a combination can hold dozens of kinds, the 16 smallest.
+MAX_LISTED_DECISIONS = 128
+MAX_LISTED_LARGE = 16
+
+
+@dataclass(frozen=True)
+class DecisionComparison:
+    """The decisions part of a comparison."""
+
+    decisions: list[dict]
+    kinds: dict
+    compared: int  # combinations covered: all 2^n - 1 of the common kinds when exhaustive
+    exhaustive: bool
+    largest: int
+    differing: int  # combinations whose decisions differ (of those covered)
+    verdict: str
+    verdicts: dict[str, str]
+
+
+def compare_all_decisions(old: CompiledPolicy, new: CompiledPolicy, listed: int | None = None) -> DecisionComparison:
+    """Every combination of the common change kinds whose decision differs, by reasoning (complete at any size).
+
+    :mod:`workreg.analysis.symbolic` finds them all as one function over the kinds; the smallest
+    ``listed`` are decided and described (:func:`decision_difference`), the rest counted.  When
+    the function outgrows its budget the comparison falls back to :func:`comparison_plan`'s
+    enumeration and says it is not exhaustive.
+    """
+    from workreg.analysis.bdd import TooLarge
+    from workreg.analysis.facts import facts_of
+    from workreg.analysis.symbolic import compare_symbolically
+
+    kinds = common_kinds(old, new)
+    if listed is None:
+        listed = MAX_LISTED_DECISIONS if len(kinds) <= 12 else MAX_LISTED_LARGE
+    changes = _kind_changes(old, new)
+    side_verdicts = {k["id"]: "added" for k in changes["added"]} | {k["id"]: "removed" for k in changes["removed"]}
+    try:
+        difference = compare_symbolically(facts_of(old), facts_of(new), kinds)
+    except TooLarge:
+        plan = comparison_plan(kinds)
+        decisions, _ = compare_decisions(old, new, plan)
+        differing = {kind: [d for d in decisions if kind in d["changes"]] for kind in kinds}
+        verdicts = {kind: _verdict_of(found) for kind, found in differing.items()}
+        return DecisionComparison(decisions[:listed], changes, plan.count, plan.exhaustive, plan.largest, len(decisions),
+                                  _verdict_of(decisions), verdicts | side_verdicts)
+    decisions = []
+    for combo in difference.smallest(listed):
+        found = decision_difference(old, new, combo)
+        if found is None:  # the reasoning and the engine disagree: a bug, never a silent omission
+            raise AssertionError(f"compare: {combo} found different by reasoning, alike by the engine")
+        decisions.append(found)
+    verdicts = {kind: difference.verdict(kind) for kind in kinds}
+    return DecisionComparison(decisions, changes, (1 << len(kinds)) - 1, True, len(kinds), difference.count(),
+                              difference.verdict(), verdicts | side_verdicts)
+
+
+def _verdict_of(decisions: list[dict]) -> str:
+    adds = any(d["added"] or d["order_added"] for d in decisions)
+    drops = any(d["removed"] or d["order_removed"] for d in decisions)
+    return {(False, False): "equivalent", (True, False): "stricter", (False, True): "looser"}.get((adds, drops),
+                                                                                                "incomparable")
 
 
 def unexplained_combinations(differences: list[dict]) -> list[dict]:
@@ -401,8 +505,8 @@ def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> dict:
     kinds only one version knows;
     ``structure`` the structural differences; ``history`` the change-history lines between them.
     """
-    plan = comparison_plan(common_kinds(old.compiled, new.compiled))
-    decisions, kinds = compare_decisions(old.compiled, new.compiled, plan)
+    found = compare_all_decisions(old.compiled, new.compiled)
+    decisions, kinds = found.decisions, found.kinds
     structure = compare_structure(old.model, new.model)
     result = {
         "from": old.compiled.ref,
@@ -411,9 +515,13 @@ def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> dict:
         "policies": {side: _about(loaded) for side, loaded in (("from", old), ("to", new))},
         "history": [citation for _, citation in history_between(old.model, new.model)],
         "change_kinds": kinds,
-        "combinations_compared": plan.count,
-        "exhaustive": plan.exhaustive,
-        "largest_combination": plan.largest,
+        "combinations_compared": found.compared,
+        "exhaustive": found.exhaustive,
+        "largest_combination": found.largest,
+        "differing_combinations": found.differing,
+        "decisions_more": found.differing - len(decisions),
+        "verdict": found.verdict,
+        "verdicts": found.verdicts,
         "decisions": decisions,
         "structure": structure,
     }

@@ -122,6 +122,28 @@ def _not_exhaustive(result: dict) -> str:
             f"not all 2^{common} - 1")
 
 
+def _differing(result: dict) -> str:
+    """How many combinations differ, of how many, and how many are listed."""
+    scope = "of all" if result["exhaustive"] else "of"
+    text = (f"{scope} {result['combinations_compared']:,} combinations of change kinds, "
+            f"{result['differing_combinations']:,} differ")
+    if result.get("decisions_more"):
+        text += f"; the {len(result['decisions']):,} smallest listed, {result['decisions_more']:,} more"
+    return text
+
+
+def _verdicts(result: dict) -> str:
+    """The verdict per change kind, as Cedar's analysis gives them: equivalent, stricter, looser, incomparable."""
+    groups: dict[str, list[str]] = {}
+    for kind, verdict in result["verdicts"].items():
+        groups.setdefault(verdict, []).append(kind)
+    parts = [f"{verdict}: {', '.join(kinds)}" for verdict, kinds in groups.items()]
+    return textwrap.fill(f"Verdict: {result['to']} is {result['verdict']} than {result['from']}" if
+                         result["verdict"] in ("stricter", "looser") else f"Verdict: {result['verdict']}", 96,
+                         initial_indent="  ") + "\n" + textwrap.fill("per change kind, over every combination that includes it: " + "; ".join(parts), 96,
+                                                                      initial_indent="  ", subsequent_indent="    ")
+
+
 def _split_decisions(result: dict) -> tuple[list[dict], list[dict], int]:
     from workreg.versions.compare import unexplained_combinations
 
@@ -149,15 +171,14 @@ def format_compare_text(result: dict) -> str:
             out.append(fill(f"[{marks[citation['quote']]}] {citation['quote']}", text_width() - 4,
                                      initial_indent="  ", subsequent_indent="       "))
     if result["equivalent"]:
-        out += ["", f"Same approvals, in the same order, for all {result['combinations_compared']} "
+        out += ["", f"Same approvals, in the same order, for all {result['combinations_compared']:,} "
                     "combinations of change kinds compared; same roles, steps, order and rules."]
         if not result["exhaustive"]:
             out.append(f"  ({_not_exhaustive(result)}; with the same structure, the rest decide alike too.)")
         return "\n".join(out) + "\n"
 
     singles, unexplained, combined = _split_decisions(result)
-    out += ["", f"Approvals ({result['combinations_compared']} combinations of change kinds compared, "
-                f"{len(result['decisions'])} differ):"]
+    out += ["", f"Approvals ({_differing(result)}):", _verdicts(result)]
     if not result["exhaustive"]:
         out.append(f"  Not exhaustive: {_not_exhaustive(result)}; the structure below lists every other difference.")
     rows = [(" + ".join(d["changes"]), "; ".join(_approval(a) for a in d["added"]) or "-",
@@ -221,14 +242,13 @@ def format_compare_markdown(result: dict) -> str:
         out += ["", f"**Change history between them{_history_sections(result)}**", ""]
         out += [f"- [{marks[c['quote']]}] {_md(c['quote'])}" for c in result["history"]]
     if result["equivalent"]:
-        out += ["", f"Same approvals and order for all {result['combinations_compared']} combinations compared; "
+        out += ["", f"Same approvals and order for all {result['combinations_compared']:,} combinations compared; "
                     "same structure."]
         if not result["exhaustive"]:
             out += ["", f"({_not_exhaustive(result)}; with the same structure, the rest decide alike too.)"]
         return "\n".join(out) + "\n"
     singles, unexplained, combined = _split_decisions(result)
-    out += ["", f"**Approvals** ({result['combinations_compared']} combinations compared, "
-                f"{len(result['decisions'])} differ)", ""]
+    out += ["", f"**Approvals** ({_differing(result)})", "", _verdicts(result).strip(), ""]
     if not result["exhaustive"]:
         out += [f"Not exhaustive: {_not_exhaustive(result)}; the structure below lists every other difference.", ""]
     out += ["| Change kind | Added | Dropped | Order | Stages before | Stages after |", "|---|---|---|---|---|---|"]
