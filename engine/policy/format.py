@@ -12,6 +12,7 @@ from typing import Iterable, Sequence
 
 from workreg.outputs import format_json, table, text_width  # noqa: F401 - format_json re-exported
 from workreg.policy.decide import CompiledPolicy
+from workreg.policy.mermaid_path import approvals_mermaid, fenced
 from workreg.policy.decision import Decision, RequiredApproval, StepItem
 
 #: The stage label of a gate the policy orders relative to no other gate of the decision.
@@ -225,6 +226,7 @@ def format_markdown(policy: CompiledPolicy, decision: Decision, *, notes: Sequen
             )
         for note in stage_notes(policy, decision):
             out += ["", _md(note)]
+        out += ["", fenced(approvals_mermaid(policy, decision)).rstrip("\n")]
     else:
         out.append(f"No approval is named by {source_label(policy)}.")
     titles = {item.gate: item.title for item in decision.required}

@@ -32,8 +32,3 @@ def policy_label(loaded: "LoadedPolicy") -> str:
         label += f", {provenance.kind}: not a published text{quotes}"
     return label
 
-
-def sections(item: Any) -> str:
-    """``§3.2`` or ``§3.2, §4.1``: the sections an answer's clauses are in."""
-    many = getattr(item, "citations", None) or [item.citation]
-    return ", ".join(dict.fromkeys(f"§{citation.section}" for citation in many))

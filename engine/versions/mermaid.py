@@ -11,15 +11,14 @@ installed.
 from __future__ import annotations
 
 import heapq
-import json
-import re
 from typing import TYPE_CHECKING, Iterable
 
 from workreg.errors import UsageError
-from workreg.versions.exports_common import policy_label, sections
+from workreg.policy.mermaid_path import approvals_mermaid, header as _header, label as _label, \
+    node_id as _id, path_notes as _path_notes
+from workreg.versions.exports_common import policy_label
 
 if TYPE_CHECKING:
-    from workreg.policy.decision import Decision
     from workreg.versions.compare import LoadedPolicy
 
 GATE_KINDS = ("ballot", "approval", "acknowledgement")
@@ -33,21 +32,6 @@ CLASSES = {
     "removed": "fill:#fde2e1,stroke:#cf222e,stroke-width:2px,stroke-dasharray:4 3",
     "changed": "fill:#fff0d9,stroke:#bf6a02,stroke-width:2px",
 }
-
-
-def _id(text: str) -> str:
-    """A Mermaid node id: letters, digits and underscores, never a keyword such as ``end``."""
-    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", text)
-
-
-def _text(text: str) -> str:
-    """Label text inside double quotes: Mermaid's entity codes for the characters it would read."""
-    return (text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-            .replace("\n", "<br/>"))
-
-
-def _label(*lines: str) -> str:
-    return '"' + "<br/>".join(_text(line) for line in lines if line) + '"'
 
 
 def _step_order(*models) -> list[str]:
@@ -72,11 +56,6 @@ def _step_order(*models) -> list[str]:
             if indegree[after] == 0:
                 heapq.heappush(ready, after)
     return order if len(order) == len(steps) else steps
-
-
-def _header(title: str) -> list[str]:
-    # The front matter is YAML: a JSON string is a YAML string whatever the title holds.
-    return ["---", f"title: {json.dumps(_text(title), ensure_ascii=False)}", "---", "flowchart TB"]
 
 
 def _class_lines(members: dict[str, list[str]]) -> list[str]:
@@ -139,67 +118,19 @@ def process_mermaid(loaded: "LoadedPolicy", changes: Iterable[str] = (), committ
                 members["path" if step_id in on_path else "faded"].append(_id(step_id))
         lines.append("    end")
     position = {step: index for index, step in enumerate(order)}
-    for edge in sorted(model.precedence, key=lambda e: (position[e.before], position[e.after])):
+    faded = []
+    for index, edge in enumerate(sorted(model.precedence, key=lambda e: (position[e.before], position[e.after]))):
         arrow = "-.->" if edge.interpretation else "-->"
         lines.append(f"    {_id(edge.before)} {arrow} {_id(edge.after)}")
+        # An order stated for other change kinds (a new register's, say) is not this decision's.
+        applies = not edge.applies_to or bool(set(edge.applies_to) & set(changes))
+        if decision is not None and not (applies and edge.before in on_path and edge.after in on_path):
+            faded.append(str(index))
+    if faded:
+        lines.append(f"    linkStyle {','.join(faded)} stroke:#c4c4c4")
     if decision is not None:
         lines += _path_notes(decision)
     lines += _class_lines({name: nodes for name, nodes in members.items() if name != "path" or decision})
-    return "\n".join(lines) + "\n"
-
-
-def _path_notes(decision: "Decision") -> list[str]:
-    """What the text does not need or leaves open, as a note node beside the path."""
-    notes = [f"Not required: {item.name} ({sections(item)})" for item in decision.not_required]
-    if decision.unspecified:
-        notes.append(f"{len(decision.unspecified)} point(s) not specified: see workreg approvals")
-    return [f"    n__notes[{_label(*notes)}]"] if notes else []
-
-
-def approvals_mermaid(loaded: "LoadedPolicy", decision: "Decision") -> str:
-    """Only the approvals a decision needs, in stages, with the order between them and its clauses."""
-    active = {item.gate: item for item in decision.required if item.satisfied_by is None}
-    title = f"Approval path of {', '.join(decision.changes)} · {policy_label(loaded)}"
-    lines = _header(title)
-
-    def node(gate: str) -> str:
-        item = active[gate]
-        role = loaded.compiled.role_name(item.approver)
-        detail = [] if role == item.name else [f"as {role}"]
-        detail.append(f"{item.kind} · {sections(item)}")
-        if item.interpretation:
-            detail.append("rests on an interpretation")
-        return f"        {_id(gate)}[{_label(item.name, *detail)}]"
-
-    for number, stage in enumerate(decision.stages, 1):
-        gates = [gate for gate in stage if gate in active]
-        if not gates:
-            continue
-        label = f"Stage {number}"
-        for group in decision.parallel:
-            if group.stage == number:
-                label += " · together by interpretation" if group.interpretation else \
-                    f" · in parallel {group.condition or ''}".rstrip()
-        lines.append(f'    subgraph {_id(f"stage_{number}")}[{_label(label)}]')
-        lines += [node(gate) for gate in gates]
-        lines.append("    end")
-    unordered = [gate for gate in decision.unordered if gate in active]
-    if unordered:
-        lines.append(f'    subgraph {_id("unordered")}[{_label("No order stated (any time)")}]')
-        lines += [node(gate) for gate in unordered]
-        lines.append("    end")
-    for edge in decision.order:
-        if edge.before not in active or edge.after not in active:
-            continue
-        clauses = "; ".join(dict.fromkeys(f"§{c.section}" for c in edge.citations))
-        if edge.interpretation:
-            clauses += " (interpretation)"
-        arrow = "-.->" if edge.interpretation else "-->"
-        lines.append(f"    {_id(edge.before)} {arrow}|{_label(clauses)}| {_id(edge.after)}")
-    if not active:
-        lines.append(f"    n__none[{_label(f'No approval named by {policy_label(loaded)}')}]")
-    lines += _path_notes(decision)
-    lines += _class_lines({"path": [_id(gate) for gate in active]})
     return "\n".join(lines) + "\n"
 
 
@@ -257,10 +188,6 @@ def render_mermaid(loaded: "LoadedPolicy", *, changes: Iterable[str] = (), commi
         if not changes:
             raise UsageError("--approvals-only draws one decision: name its change kinds with --change",
                              code="usage", hint="e.g. workreg render dsp4003 --change scope_extension --approvals-only")
-        return approvals_mermaid(loaded, loaded.compiled.decide(changes, tuple(committees)))
+        return approvals_mermaid(loaded.compiled, loaded.compiled.decide(changes, tuple(committees)))
     return process_mermaid(loaded, changes, committees)
 
-
-def fenced(source: str) -> str:
-    """A Markdown ```mermaid block of ``source``."""
-    return "```mermaid\n" + source.rstrip("\n") + "\n```\n"
