@@ -64,7 +64,7 @@ __version__ = "0.2.0"
 _API_NAMES = (
     "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
     "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
-    "diagram_bytes", "diff_registers", "draw_policy", "dump_register", "find_policy_files", "get_policy", "held_on",
+    "diagram_bytes", "diff_registers", "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
     "lint_failed",
     "lint_register", "list_cases", "list_cases_page", "list_policies", "load_policy", "load_policy_version", "load_vocabulary",
     "migrate_case", "name_committees", "open_case", "open_database", "pin_policy", "pin_policy_text",

@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
 __all__ = [
     "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
     "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
-    "diagram_bytes", "diff_registers", "draw_policy", "dump_register", "find_policy_files", "get_policy", "held_on",
+    "diagram_bytes", "diff_registers", "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
     "lint_failed",
     "lint_register", "list_cases", "list_cases_page", "list_policies", "load_policy", "load_policy_version", "load_vocabulary",
     "migrate_case", "name_committees", "open_case", "open_database", "pin_policy", "pin_policy_text",
@@ -401,9 +401,10 @@ def draw_policy(
     policy: str | Path | LoadedPolicy, *, changes: Iterable[str] = (), committees: Iterable[str] = (),
     against: str | Path | LoadedPolicy | None = None, rankdir: str = "TB", approvals_only: bool = False,
     vocabulary: Vocabulary | None = None, check_committees: bool = False, policy_dirs: Iterable[str | Path] = (),
+    fmt: str = "dot",
 ) -> Drawing:
     """The DOT of a policy's process, of one decision's approval path (``changes``), or of its difference from
-    ``against``.
+    ``against``; with ``fmt`` ``bpmn``, ``dmn`` or ``mermaid``, that export's text instead (``source``).
 
     With ``check_committees``, committee names are read against the organization vocabulary (a working
     group counts for its committee, notes say so) and a UsageError says when they would change nothing.
@@ -424,9 +425,21 @@ def draw_policy(
             raise UsageError("--committee has no effect without --change: it names the committees of one decision",
                              code="option-without-effect", hint="add --change KIND")
         check_options_apply(loaded.compiled, loaded.compiled.decide(changes, committees), committees=committees)
+    if fmt in ("bpmn", "dmn", "mermaid"):
+        from workreg.versions.exports import export_text
+
+        return Drawing(export_text(fmt, loaded, changes=changes, committees=committees, against=other,
+                                   approvals_only=approvals_only), loaded.compiled.ref, notes)
     source = render_dot(loaded, changes=changes, committees=committees, against=other, rankdir=rankdir,
                         approvals_only=approvals_only)
     return Drawing(source, loaded.compiled.ref, notes)
+
+
+def drawing_format(requested: str | None, output: str | None) -> str:
+    """What ``render`` writes: ``--format`` if given, else what ``-o FILE``'s suffix names, else DOT."""
+    from workreg.versions.exports import format_for
+
+    return format_for(requested, output)
 
 
 def diagram_bytes(source: str, fmt: str) -> bytes:

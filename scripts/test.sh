@@ -12,6 +12,18 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
   $sudo apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
+# Mermaid (the syntax check of the Mermaid exports) and bpmn-js (the docs' pictures of the BPMN export)
+# come from the npm registry, into .venv/npm; the user's set-up needs neither.
+if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "test: installing npm (for Mermaid's parser in the export tests)" >&2
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >/dev/null
+fi
+if [ ! -f .venv/npm/node_modules/mermaid/dist/mermaid.min.js ]; then
+  npm install --prefix .venv/npm --no-audit --no-fund --silent mermaid@12 bpmn-js@18 >/dev/null
+fi
 export WORKREG_REQUIRE_BROWSER=1
 # The benchmark's peers (regopy, cedarpy) too, so the test that their encodings agree runs; and
 # MkDocs with the Material theme, for the documentation site.

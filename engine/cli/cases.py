@@ -139,14 +139,16 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
         "milestones.",
         details="One row per register: partner, version, board resolution, last approval, next review due (from "
         "the policy's review cycle), overdue, open milestones past their timeframe; then totals.",
-        example=["workreg registers registers/*.docx", "workreg registers *.txt --today 2026-11-21 --format json"],
+        example=["workreg registers registers/*.docx", "workreg registers *.txt --today 2026-11-21 --format json",
+                 "workreg registers registers/*.docx --format ics > reviews.ics"],
     )
     registers.add_argument("files", nargs="+", metavar="FILE", help="work register documents or models")
     registers.add_argument("--today", metavar="YYYY-MM-DD", default=None,
                            help="the date to check review deadlines against (default: today)")
     add_policy(registers, "policy whose review cycle applies")
     add_on(registers)
-    registers.add_argument("--format", choices=("text", "json"), default="text")
+    registers.add_argument("--format", choices=("text", "json", "ics"), default="text",
+                           help="text (default), json, or ics: an iCalendar feed of each register's next review")
     registers.set_defaults(handler=run_registers)
 
 
@@ -295,6 +297,10 @@ def run_registers(args: argparse.Namespace) -> int:
     result, failures = register_portfolio(args.files, today=today, policy=policy)
     if args.format == "json":
         _write_json(result.rows_dict())
+    elif args.format == "ics":
+        from workreg.registers.calendar import portfolio_ics, review_people
+
+        emit(portfolio_ics(result, people=review_people(policy)))
     else:
         if in_force is not None:
             emit(in_force.describe() + "\n", wrap=True)

@@ -7,11 +7,14 @@ networkx or graphviz at import time).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from workreg.cli.args import add_command, add_policy_dir
 from workreg.outputs import emit, emit_error
 
 COMPARE_FORMATS = ("text", "json", "markdown")
+#: ``render --format`` (kept here so that building the parser imports no exporter).
+RENDER_FORMATS_CHOICES = ("dot", "svg", "png", "bpmn", "dmn", "mermaid")
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -32,17 +35,30 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Write the diagram as DOT to stdout, or to ``-o FILE`` as .dot, .svg or .png."""
-    from workreg.api import draw_policy, load_vocabulary, write_diagram
+    from workreg.api import draw_policy, drawing_format, load_vocabulary, write_diagram
 
+    fmt = drawing_format(args.format, args.output)
     vocabulary = load_vocabulary(*args.vocabulary) if args.committee else None
     drawing = draw_policy(args.policy, changes=args.change, committees=args.committee, against=args.against,
                           rankdir=args.rankdir, approvals_only=args.approvals_only, vocabulary=vocabulary,
-                          check_committees=True, policy_dirs=args.policy_dir)
+                          check_committees=True, policy_dirs=args.policy_dir, fmt=fmt)
     for note in drawing.notes:
         emit_error(f"workreg: note: {note}")
+    if fmt in ("bpmn", "dmn", "mermaid"):
+        if args.output:
+            from workreg.outputs import write_file
+
+            write_file(Path(args.output), drawing.source.encode("utf-8"))
+            emit_error(f"workreg: wrote {args.output} ({drawing.policy})")
+        else:
+            emit(drawing.source)
+        return 0
     if args.output:
         write_diagram(drawing.source, args.output)
         emit_error(f"workreg: wrote {args.output} ({drawing.policy})")
+    elif fmt != "dot":
+        raise UsageError(f"--format {fmt} is an image: write it to a file with -o FILE.{fmt}", code="usage",
+                         hint=f"e.g. -o diagram.{fmt}")
     else:
         emit(drawing.source)
     return 0
@@ -76,11 +92,16 @@ def register_commands(subparsers) -> None:
         subparsers, "render", "Draw a policy's process, one decision's approval path, or two versions' difference.",
         details="The whole process in phases; with --change the approval path of those change kinds in "
                 "stages; with --against the difference from another version.  DOT goes to stdout unless -o "
-                "names a .dot, .svg or .png file (SVG and PNG need Graphviz's 'dot' program).",
+                "names a .dot, .svg or .png file (SVG and PNG need Graphviz's 'dot' program).  Exports for "
+                "other tools: --format bpmn (one decision's approvals as a BPMN 2.0 process), dmn (the "
+                "policy's requirements as a DMN 1.3 decision table), mermaid (any of the diagrams above).",
         example=["workreg render dsp4003@1.2.0 -o process.svg",
                  "workreg render dsp4003 --change scope_extension -o scope.png",
                  "workreg render dsp4003 --change new_register --approvals-only --rankdir LR -o slide.png",
-                 "workreg render dsp4003@1.2.0 --against dsp4003@1.1 > difference.dot"],
+                 "workreg render dsp4003@1.2.0 --against dsp4003@1.1 > difference.dot",
+                 "workreg render dsp4003 --change scope_extension --format bpmn -o scope.bpmn",
+                 "workreg render dsp4003 --format dmn -o requirements.dmn",
+                 "workreg render dsp4003 --change new_register --approvals-only --format mermaid"],
     )
     render.add_argument("policy", metavar="POLICY", help="NAME@VERSION, NAME (newest) or a YAML file")
     render.add_argument("--change", action="append", default=[], metavar="KIND",
@@ -94,7 +115,12 @@ def register_commands(subparsers) -> None:
                         help="layout direction: TB top to bottom (default), LR left to right (landscape, for slides)")
     render.add_argument("--approvals-only", action="store_true",
                         help="with --change: only the approvals and their order, in stages (no other steps)")
-    render.add_argument("-o", "--output", metavar="FILE", help="write FILE.dot, FILE.svg or FILE.png")
+    render.add_argument("--format", choices=RENDER_FORMATS_CHOICES, default=None,
+                        help="dot (default), svg or png (Graphviz); bpmn (BPMN 2.0 of one decision's approvals, "
+                             "for Camunda Modeler or bpmn.io), dmn (DMN 1.3 decision table of the policy's "
+                             "requirements) or mermaid (for Markdown); by default the -o file's suffix decides")
+    render.add_argument("-o", "--output", metavar="FILE",
+                        help="write FILE.dot, .svg, .png, .bpmn, .dmn or .mmd")
     add_policy_dir(render)
     render.set_defaults(handler=cmd_render)
 

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Sequence
 from workreg.outputs import fill, format_json, table, text_width  # noqa: F401 - format_json re-exported
 from workreg.policy.decide import CompiledPolicy
 from workreg.policy.decision import Citation, Decision, RequiredApproval, StepItem
+from workreg.policy.mermaid_path import approvals_mermaid, fenced
 
 #: The stage label of a gate the policy orders relative to no other gate of the decision.
 ANY_STAGE = "any"
@@ -274,6 +275,7 @@ def format_markdown(policy: CompiledPolicy, decision: Decision, *, notes: Sequen
             )
         for note in stage_notes(policy, decision):
             out += ["", _md(note)]
+        out += ["", fenced(approvals_mermaid(policy, decision)).rstrip("\n")]
     else:
         if decision.no_approval:
             out.append(f"No approval is needed: {source_label(policy)} says so ("

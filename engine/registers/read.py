@@ -30,7 +30,7 @@ _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 
 def read_register(path: str | Path, *, vocabulary: Vocabulary | None = None) -> WorkRegister:
-    """The work register in ``path`` (.txt/.md/.docx document, or .yaml/.json model); RegisterError if not."""
+    """The work register in ``path`` (.txt/.md/.docx/.pdf document, or .yaml/.json model); RegisterError if not."""
     data = read_bytes(Path(path), max_bytes=MAX_DOCUMENT_BYTES, error=RegisterError)
     return register_from_bytes(data, str(path), vocabulary=vocabulary)
 
@@ -45,6 +45,10 @@ def register_from_bytes(data: bytes, name: str, *, vocabulary: Vocabulary | None
         raise RegisterError("file is empty", code="empty", file=str(path))
     if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".docx":
         lines = _docx_lines(path, data)
+    elif data.lstrip()[:5] == b"%PDF-" or path.suffix.lower() == ".pdf":
+        from workreg.registers.pdf import pdf_text_lines
+
+        lines = text_lines("\n".join(pdf_text_lines(data, str(path))))
     else:
         text = decode(data, file=str(path))
         kind = MODEL_SUFFIXES.get(path.suffix.lower())
