@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from workreg.cli.args import add_command, add_policy_dir
+from workreg.errors import UsageError
 from workreg.outputs import emit, emit_error
 
 COMPARE_FORMATS = ("text", "json", "markdown")

@@ -138,10 +138,11 @@ def _verdicts(result: dict) -> str:
     for kind, verdict in result["verdicts"].items():
         groups.setdefault(verdict, []).append(kind)
     parts = [f"{verdict}: {', '.join(kinds)}" for verdict, kinds in groups.items()]
-    return textwrap.fill(f"Verdict: {result['to']} is {result['verdict']} than {result['from']}" if
-                         result["verdict"] in ("stricter", "looser") else f"Verdict: {result['verdict']}", 96,
-                         initial_indent="  ") + "\n" + textwrap.fill("per change kind, over every combination that includes it: " + "; ".join(parts), 96,
-                                                                      initial_indent="  ", subsequent_indent="    ")
+    verdict = (f"Verdict: {result['to']} is {result['verdict']} than {result['from']}"
+               if result["verdict"] in ("stricter", "looser") else f"Verdict: {result['verdict']}")
+    per_kind = "per change kind, over every combination that includes it: " + "; ".join(parts)
+    return (fill(verdict, text_width(), initial_indent="  ") + "\n"
+            + fill(per_kind, text_width(), initial_indent="  ", subsequent_indent="    "))
 
 
 def _split_decisions(result: dict) -> tuple[list[dict], list[dict], int]:
