@@ -33,7 +33,7 @@ REQUIRED = {  # the least each command needs before an unknown option is reached
     ("case", "status"): ["1"], ("case", "log"): ["1"], ("case", "migrate"): ["1", "--policy", "dsp4003"],
     ("registers",): ["x.txt"], ("compare",): ["a", "b"], ("render",): ["dsp4003"],
     ("coverage",): ["dsp4003", "features"], ("gherkin",): ["dsp4003"], ("token", "create"): ["--role", "board", "--name", "n"],
-    ("token", "revoke"): ["abc"], ("completion",): ["bash"],
+    ("token", "revoke"): ["abc"], ("completion",): ["bash"], ("analyze",): ["dsp4003"],
 }
 
 
