@@ -69,7 +69,7 @@ _API_NAMES = (
     "lint_register", "list_cases", "list_cases_page", "list_policies", "load_policy", "load_policy_version", "load_vocabulary",
     "migrate_case", "name_committees", "open_case", "open_database", "pin_policy", "pin_policy_text",
     "policy_citations", "policy_file", "policy_for_register", "policy_in_force", "policy_schema", "read_register",
-    "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "write_diagram", "write_diagrams",
+    "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "review_calendar", "write_diagram", "write_diagrams",
 )
 
 #: Public name → the module that defines it (imported on first use).

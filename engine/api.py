@@ -45,7 +45,7 @@ __all__ = [
     "lint_register", "list_cases", "list_cases_page", "list_policies", "load_policy", "load_policy_version", "load_vocabulary",
     "migrate_case", "name_committees", "open_case", "open_database", "pin_policy", "pin_policy_text",
     "policy_citations", "policy_file", "policy_for_register", "policy_in_force", "policy_schema", "read_register",
-    "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "write_diagram", "write_diagrams",
+    "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "review_calendar", "write_diagram", "write_diagrams",
 ]
 
 
@@ -355,6 +355,13 @@ def lint_failed(findings: Iterable[Finding]) -> bool:
     from workreg.registers.lint import has_errors
 
     return has_errors(findings)
+
+
+def review_calendar(portfolio: Portfolio, policy: str | CompiledPolicy = DEFAULT_POLICY) -> str:
+    """A portfolio's next reviews as an iCalendar feed (``workreg registers --format ics``), with who reviews."""
+    from workreg.registers.calendar import portfolio_ics, review_people
+
+    return portfolio_ics(portfolio, people=review_people(_policy(policy)))
 
 
 def register_portfolio(files: Iterable[str | Path], *, today: date | None = None,

@@ -298,9 +298,9 @@ def run_registers(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json(result.rows_dict())
     elif args.format == "ics":
-        from workreg.registers.calendar import portfolio_ics, review_people
+        from workreg.api import review_calendar
 
-        emit(portfolio_ics(result, people=review_people(policy)))
+        emit(review_calendar(result, policy))
     else:
         if in_force is not None:
             emit(in_force.describe() + "\n", wrap=True)

@@ -56,6 +56,8 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
                        help=f"database connections per worker at most, the log's writer included "
                             f"(2 to 1000, default {DEFAULT_POOL_SIZE}); PostgreSQL sees at most N x workers x replicas")
     add_policy_dir(serve)
+    serve.add_argument("--register", action="append", default=[], metavar="FILE", dest="registers",
+                       help="a register document whose next review GET /v1/registers.ics publishes; repeatable")
     serve.add_argument("--public-read", action="store_true",
                        help="let anyone read (policies, approvals, diff, compare, render, cases) without a token")
     serve.add_argument("--log-fsync", action="store_true",
@@ -128,6 +130,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from workreg.serve.launch import bind, check_database, run_workers, settings_to_environment, tune_interpreter
 
     settings = Settings(db=database_url(args.db), policy_dirs=tuple(args.policy_dir), public_read=args.public_read,
+                        registers=tuple(args.registers),
                         log_fsync=args.log_fsync, pool_size=args.pool_size)
     check_database(settings.db)  # a dead server, a directory, a newer schema: one line, exit 2
     app = create_app(settings)  # the policies load (or fail) here, before anything listens

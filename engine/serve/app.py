@@ -61,6 +61,8 @@ class Settings:
     #: Seconds a body may pause between two pieces, and take in all, before the request is dropped (408).
     body_idle: float = BODY_IDLE_S
     body_total: float = BODY_TOTAL_S
+    #: Register documents whose review dates ``/v1/registers.ics`` publishes (``--register FILE``).
+    registers: tuple[str, ...] = ()
 
 
 class BodyTooLarge(WorkregError):
@@ -412,6 +414,26 @@ async def policies(request: Request) -> Response:
     return json_response(await run_in_threadpool(service.catalog.listing))
 
 
+async def registers_ics(request: Request) -> Response:
+    """The review dates of the registers the server was started with, as an iCalendar feed."""
+    from workreg.api import register_portfolio, review_calendar
+    from workreg.serve.schemas import InvalidRequest
+
+    service = _service(request)
+    await service.reader(request)
+    files = service.settings.registers
+    if not files:
+        raise InvalidRequest("this server publishes no registers", code="no-registers", status=404,
+                             hint="start it with --register FILE (repeatable)")
+
+    def calendar() -> str:
+        portfolio, _ = register_portfolio(files)  # unreadable files leave the feed, as in `workreg registers`
+        return review_calendar(portfolio)
+
+    text = await run_in_threadpool(calendar)
+    return Response(text, media_type="text/calendar; charset=utf-8")
+
+
 async def approvals(request: Request) -> Response:
     service = _service(request)
     who = await service.reader(request)
@@ -666,6 +688,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz),
         Route("/openapi.json", openapi_json),
         Route("/v1/policies", policies),
+        Route("/v1/registers.ics", registers_ics),
         Route("/v1/diff", diff, methods=["POST"]),
         Route("/v1/compare", compare, methods=["POST"]),
         Route("/v1/render", render),

@@ -108,6 +108,7 @@ def app_from_environment():
 
     values = json.loads(os.environ[SETTINGS_ENV])
     values["policy_dirs"] = tuple(values.get("policy_dirs") or ())
+    values["registers"] = tuple(values.get("registers") or ())
     app = create_app(Settings(**values))
     tune_interpreter()
     return app

@@ -189,6 +189,11 @@ def openapi(public_read: bool) -> dict:
     paths = {
         "/healthz": {"get": {"summary": "liveness: the server and its database answer", "security": [],
                              "responses": {"200": _json("ok", _ref("Health")), **_errors(503)}}},
+        "/v1/registers.ics": {"get": {
+            "summary": "the next review of each register the server was started with (--register FILE), as an "
+                       "iCalendar feed (the text of workreg registers --format ics)",
+            "security": read, "responses": {"200": {"description": "an iCalendar (RFC 5545) feed", "content": {
+                "text/calendar": {"schema": {"type": "string"}}}}, **_errors(*reads, 404)}}},
         "/v1/policies": {"get": {"summary": "the policies served (the JSON of workreg policies --format json)",
                                  "security": read, "responses": {"200": _json("policy rows", _list_of("PolicyRow")),
                                                                  **_errors(*reads)}}},

@@ -41,7 +41,7 @@ def make_token(db: str, roles, name: str) -> str:
 class Server:
     """An app on ``db`` with a client, and bearer headers for each role in ROLES."""
 
-    def __init__(self, db: str, *, public_read: bool = False, policy_dirs=()) -> None:
+    def __init__(self, db: str, *, public_read: bool = False, policy_dirs=(), registers=()) -> None:
         with warnings.catch_warnings():  # newer Starlette prefers httpx2; httpx serves the tests as well
             warnings.simplefilter("ignore")
             from starlette.testclient import TestClient
@@ -50,7 +50,8 @@ class Server:
 
         self.db = db
         self.tokens = make_tokens(db, ROLES)
-        self.app = create_app(Settings(db=db, public_read=public_read, policy_dirs=tuple(policy_dirs)))
+        self.app = create_app(Settings(db=db, public_read=public_read, policy_dirs=tuple(policy_dirs),
+                                       registers=tuple(str(r) for r in registers)))
         # The page's forms are posted from its own origin, as a browser does (Origin names this host).
         self.client = TestClient(self.app, raise_server_exceptions=False, headers={"origin": "http://testserver"})
 
