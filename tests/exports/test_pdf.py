@@ -25,7 +25,11 @@ def _comparable(value):
 
 
 def _model(register) -> dict:
-    return _comparable(register.model_dump(mode="json"))
+    import json
+
+    from workreg.registers.read import dump_register
+
+    return _comparable(json.loads(dump_register(register, "json")))
 
 
 @pytest.mark.parametrize("name", ["esa-1.0.txt", "esa-1.1.txt"])
