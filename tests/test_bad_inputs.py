@@ -744,7 +744,7 @@ def test_the_issues_cache_instances_on_the_shipped_policy(tmp_path, monkeypatch,
     no_gate, out_of_range = json.loads(payload), json.loads(payload)
     for edited_table, edit in ((no_gate, "drop"), (out_of_range, "index")):
         kinds = next(v for v in edited_table[key] if isinstance(v, list) and v and isinstance(v[0], list)
-                     and len(v[0]) == 8)
+                     and len(v[0]) == 9)  # KindInfo: 9 fields
         target = kinds[0][4]  # the first kind's requirements
         if edit == "drop":
             target.pop(len(target) // 2)

@@ -95,7 +95,7 @@ class Schema:
     """
 
     name: str
-    table: str
+    version_table: str
     migrations: Callable[[], Sequence[Migration]]
     adopt: Callable[["Store"], int] = lambda store: 0
 
@@ -399,9 +399,9 @@ class Store:
             return self._current_version(tx, schema)
 
     def _current_version(self, tx: Transaction, schema: Schema = CASES) -> int:
-        if not self.has_table(schema.table):
+        if not self.has_table(schema.version_table):
             return schema.adopt(self)
-        row = tx._one(f"SELECT MAX(version) FROM {schema.table}")
+        row = tx._one(f"SELECT MAX(version) FROM {schema.version_table}")
         return int(row[0] or 0)
 
     def has_table(self, name: str) -> bool:
@@ -419,7 +419,7 @@ class Store:
         known = migrations[-1].version
         with self.read() as tx:
             current = self._current_version(tx, schema)
-            recorded = self.has_table(schema.table)
+            recorded = self.has_table(schema.version_table)
         if current == known and recorded:
             return
         if current > known:
@@ -430,8 +430,8 @@ class Store:
             )
         with self.write() as tx:
             self.migration_lock()
-            adopted = 0 if self.has_table(schema.table) else schema.adopt(self)
-            self.execute(f"CREATE TABLE IF NOT EXISTS {schema.table} (version INTEGER PRIMARY KEY, "
+            adopted = 0 if self.has_table(schema.version_table) else schema.adopt(self)
+            self.execute(f"CREATE TABLE IF NOT EXISTS {schema.version_table} (version INTEGER PRIMARY KEY, "
                          "description TEXT NOT NULL, applied_at TEXT NOT NULL)")
             current = self._current_version(tx, schema)  # another process may have migrated meanwhile
             for migration in migrations:
@@ -440,7 +440,7 @@ class Store:
                 if migration.version > adopted:
                     for statement in migration.statements(self.dialect):
                         self.execute(statement)
-                self.execute(f"INSERT INTO {schema.table} (version, description, applied_at) VALUES (?, ?, ?)",
+                self.execute(f"INSERT INTO {schema.version_table} (version, description, applied_at) VALUES (?, ?, ?)",
                              (migration.version, migration.description, now()))
 
     def __enter__(self) -> "Store":

@@ -383,7 +383,7 @@ class Pages:
 
     async def case(self, message: str = "", error: WorkregError | None = None, status: int = 200,
                    who=None, typed: dict | None = None) -> Response:
-        from workreg.cases.service import status as case_status
+        from workreg.api import case_status
         from workreg.serve.app import case_id_of
 
         if who is None:

@@ -42,9 +42,9 @@ def _step_order(*models) -> list[str]:
         for edge in model.precedence:
             successors[edge.before].add(edge.after)
     indegree = {step: 0 for step in steps}
-    for after in successors.values():
-        for step in after:
-            indegree[step] += 1
+    for following in successors.values():
+        for later in following:
+            indegree[later] += 1
     ready = [step for step in steps if indegree[step] == 0]
     heapq.heapify(ready)
     order = []
@@ -94,8 +94,8 @@ def process_mermaid(loaded: "LoadedPolicy", changes: Iterable[str] = (), committ
                 on_path[base] = f"stage {stage[base]}"
             else:
                 on_path[base] = "no order stated"
-        for item in decision.steps:
-            on_path.setdefault(item.step, "step")
+        for step_item in decision.steps:
+            on_path.setdefault(step_item.step, "step")
     lines = _header(title)
     members: dict[str, list[str]] = {name: [] for name in CLASSES}
     for phase, phase_title in _phases(model).items():

@@ -18,7 +18,7 @@ def test_a_case_id_that_is_not_one_is_not_found(server, path: str, raw: str):
 
 @pytest.mark.parametrize("query", ["limit=²", "limit=٣", "after=²", "after=" + str(2**63), "limit=" + "9" * 40])
 def test_a_decision_query_number_that_is_not_one_is_a_4xx(server, query: str):
-    response = server.client.get(f"/v1/decisions?{query}", headers=server.auth("reader"))
+    response = server.client.get(f"/v1/decisions?{query}", headers=server.auth("auditor"))
     assert response.status_code in (400, 422), response.text
     assert response.json()["code"] == "invalid-request"
 

@@ -109,7 +109,7 @@ def test_the_diff_page_shows_changes_and_decision(public):
 
 @pytest.mark.parametrize("query", ["recorded=anything", "event=1", "event=99", "event=²", "event=<b>x</b>"])
 def test_banners_only_for_what_was_just_done(public, query):
-    opened = public.client.post("/v1/cases", headers=public.auth("chair"), json={"changes": ["new_register"]})
+    opened = public.client.post("/v1/cases", headers=public.auth("chair"), json={"changes": ["new_register"], "no_affected_committees": True})
     case_id = opened.json()["id"]
     public.client.post(f"/v1/cases/{case_id}/record", headers=public.auth("chair"),
                        json={"gate": "originating_committee_ballot", "outcome": "approved", "date": "2026-01-05"})
@@ -118,7 +118,7 @@ def test_banners_only_for_what_was_just_done(public, query):
 
 
 def test_a_refused_record_keeps_what_was_typed(public):
-    opened = public.client.post("/v1/cases", headers=public.auth("chair"), json={"changes": ["new_register"]})
+    opened = public.client.post("/v1/cases", headers=public.auth("chair"), json={"changes": ["new_register"], "no_affected_committees": True})
     case_id = opened.json()["id"]
     form = {"gate": "board_approval", "outcome": "approved", "date": "2025-03-04", "ref": "Resolution 7",
             "note": "held early", "token": public.tokens["board"]}
@@ -132,7 +132,7 @@ def test_a_refused_record_keeps_what_was_typed(public):
 def test_a_cookie_alone_records_and_opens_cases(server):
     server.client.post("/session", data={"token": server.tokens["chair"]})
     opened = server.client.post("/cases", data={"change": ["new_register"], "policy": "dsp4003@1.2.0",
-                                                "title": "From the page"}, follow_redirects=False)
+                                                "committee": ["Technical Committee"], "title": "From the page"}, follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"].endswith("?event=1")
     case = server.client.get(opened.headers["location"])
     assert "From the page" in case.text and 'class="ok"' in case.text and "opened under dsp4003@1.2.0" in case.text
@@ -144,7 +144,7 @@ def test_a_cookie_alone_records_and_opens_cases(server):
 
 def test_a_reader_cookie_cannot_record_and_is_told_so_for_the_page(server):
     server.client.post("/session", data={"token": server.tokens["reader"]})
-    opened = server.client.post("/v1/cases", headers=server.auth("chair"), json={"changes": ["new_register"]})
+    opened = server.client.post("/v1/cases", headers=server.auth("chair"), json={"changes": ["new_register"], "no_affected_committees": True})
     refused = server.client.post(f"/cases/{opened.json()['id']}/record", data={
         "gate": "originating_committee_ballot", "outcome": "approved", "date": "2026-01-05"})
     assert refused.status_code == 403 and "only reads" in refused.text and "Bearer" not in refused.text

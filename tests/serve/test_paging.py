@@ -11,7 +11,7 @@ from workreg.cli import main
 
 def _open(server, count: int) -> list[int]:
     return [server.client.post("/v1/cases", headers=server.auth("chair"),
-                               json={"changes": ["new_register"], "title": f"case {n}"}).json()["id"]
+                               json={"changes": ["new_register"], "no_affected_committees": True, "title": f"case {n}"}).json()["id"]
             for n in range(count)]
 
 

@@ -73,7 +73,7 @@ def _connections(server_url: str) -> int:
 def test_replicas_share_one_database_correctly(replicas):
     first, second = replicas["ports"]
     chair = replicas["tokens"]["chair"]
-    status, case = _call(first, "/v1/cases", chair, {"changes": ["new_register"]})
+    status, case = _call(first, "/v1/cases", chair, {"changes": ["new_register"], "no_affected_committees": True})
     assert status == 201
     # Both replicas see the case at once (no cache of cases), and race to record its first gate.
     assert _call(second, f"/v1/cases/{case['id']}")[1]["id"] == case["id"]
@@ -133,11 +133,11 @@ def test_a_token_revoked_once_is_refused_by_every_replica(replicas):
 
     chair = replicas["tokens"]["chair"]
     for port in replicas["ports"]:
-        assert _call(port, "/v1/cases", chair, {"changes": ["new_register"]})[0] == 201
+        assert _call(port, "/v1/cases", chair, {"changes": ["new_register"], "no_affected_committees": True})[0] == 201
     with open_serve_store(replicas["url"]) as store:
         revoke_token(store, next(row["id"] for row in list_tokens(store) if row["name"] == "Chair"))
     time.sleep(CACHE_SECONDS + 0.5)
     for port in replicas["ports"]:
         for _ in range(3):  # whichever worker answers
-            status, body = _call(port, "/v1/cases", chair, {"changes": ["new_register"]})
+            status, body = _call(port, "/v1/cases", chair, {"changes": ["new_register"], "no_affected_committees": True})
             assert status == 401 and body["code"] == "unauthorized"
