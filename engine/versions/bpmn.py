@@ -13,11 +13,10 @@ tests parse it with SpiffWorkflow and run it task by task.  Nothing here imports
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
-from workreg.versions.exports_common import approval_citations, citation_text, policy_label
+from workreg.versions.exports_common import approval_citations, citation_text, ncname, policy_label
 
 if TYPE_CHECKING:
     from workreg.policy.decision import Decision, RequiredApproval
@@ -48,12 +47,6 @@ class _Node(NamedTuple):
     extension: str = ""
 
 
-def _ncname(text: str) -> str:
-    """An XML NCName from a gate id (``affected_committee_ballot:Technical Committee``)."""
-    name = re.sub(r"[^A-Za-z0-9_.-]", "_", text)
-    return name if re.match(r"[A-Za-z_]", name) else f"_{name}"
-
-
 def _box(node: _Node) -> tuple[float, float, float, float]:
     width, height = {"userTask": (TASK_W, TASK_H), "parallelGateway": (GATEWAY, GATEWAY)}.get(
         node.tag, (EVENT, EVENT))
@@ -78,7 +71,7 @@ def _waypoints(source: _Node, target: _Node) -> list[tuple[float, float]]:
 
 def _task(item: "RequiredApproval", column: int, row: float, decision: "Decision",
           used: set[str]) -> _Node:
-    task_id = _ncname(f"Task_{item.gate}")
+    task_id = ncname(f"Task_{item.gate}")
     while task_id in used:
         task_id += "_"
     used.add(task_id)
@@ -171,7 +164,7 @@ def decision_bpmn(loaded: "LoadedPolicy", decision: "Decision") -> str:
     """The BPMN 2.0 XML of ``decision``'s approval path under ``loaded``'s policy."""
     nodes, flows = _layout(decision)
     kinds = ", ".join(decision.changes)
-    process_id = _ncname("Process_" + "_".join(decision.changes))
+    process_id = ncname("Process_" + "_".join(decision.changes))
     satisfied = [item for item in decision.required if item.satisfied_by is not None]
     about = [f"Approval path of {kinds} under {policy_label(loaded)}."]
     about += [f"{item.title}: satisfied by {item.satisfied_by} (same body)." for item in satisfied]

@@ -12,11 +12,10 @@ decision-table material: the table's description says where to find them.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from workreg.versions.exports_common import approval_citations, citation_text, policy_label
+from workreg.versions.exports_common import approval_citations, citation_text, ncname, policy_label
 
 if TYPE_CHECKING:
     from workreg.versions.compare import LoadedPolicy
@@ -26,11 +25,6 @@ DMNDI_NS = "https://www.omg.org/spec/DMN/20191111/DMNDI/"
 DC_NS = "http://www.omg.org/spec/DMN/20180521/DC/"
 FEEL_NS = "https://www.omg.org/spec/DMN/20191111/FEEL/"
 DECISION_ID = "required_approvals"
-
-
-def _ncname(text: str) -> str:
-    name = re.sub(r"[^A-Za-z0-9_.-]", "_", text)
-    return name if re.match(r"[A-Za-z_]", name) else f"_{name}"
 
 
 def _feel_string(text: str) -> str:
@@ -53,15 +47,15 @@ def policy_dmn(loaded: "LoadedPolicy") -> str:
     label = policy_label(loaded)
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            f'<definitions xmlns="{DMN_NS}" xmlns:dmndi="{DMNDI_NS}" xmlns:dc="{DC_NS}" '
-           f'id="{_ncname("Definitions_" + loaded.compiled.ref)}" name={quoteattr(loaded.model.title)} '
+           f'id="{ncname("Definitions_" + loaded.compiled.ref)}" name={quoteattr(loaded.model.title)} '
            f'namespace="urn:workreg:dmn:{escape(loaded.compiled.ref)}" expressionLanguage="{FEEL_NS}" '
            f'typeLanguage="{FEEL_NS}" exporter="workreg" exporterVersion="{_version()}">',
            f'  <decision id="{DECISION_ID}" name="Required approvals">',
            f"    <description>{escape(_description(label))}</description>",
            '    <decisionTable id="Table_required_approvals" hitPolicy="COLLECT">']
     for kind in kinds:
-        out += [f'      <input id="{_ncname("Input_" + kind)}" label={quoteattr(titles.get(kind, kind))}>',
-                f'        <inputExpression id="{_ncname("InputExpression_" + kind)}" typeRef="boolean">'
+        out += [f'      <input id="{ncname("Input_" + kind)}" label={quoteattr(titles.get(kind, kind))}>',
+                f'        <inputExpression id="{ncname("InputExpression_" + kind)}" typeRef="boolean">'
                 f"<text>{escape(kind)}</text></inputExpression>",
                 "      </input>"]
     out.append('      <output id="Output_gate" label="Required approval (gate)" name="gate" typeRef="string" />')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,11 +25,13 @@ def citation_text(citation: dict) -> str:
 
 def policy_label(loaded: "LoadedPolicy") -> str:
     """``DSP4003 1.2.0 (dsp4003@1.2.0)``, saying so when the version is a reconstruction."""
-    source = loaded.model.source
-    provenance = loaded.model.provenance
-    label = f"{source.document} {source.version} ({loaded.compiled.ref})"
-    if provenance.kind != "published":
-        quotes = f", quotes from {provenance.quotes_from}" if provenance.quotes_from else ""
-        label += f", {provenance.kind}: not a published text{quotes}"
-    return label
+    from workreg.policy.mermaid_path import policy_label as label
 
+    return label(loaded.compiled)
+
+
+def ncname(text: str) -> str:
+    """An XML NCName (an id BPMN and DMN accept) from a gate or kind id (``affected_committee_ballot:Technical
+    Committee``)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", text)
+    return name if re.match(r"[A-Za-z_]", name) else f"_{name}"
