@@ -15,7 +15,7 @@ from workreg.policy.decide import CompiledPolicy
 from workreg.policy.load import load_policy
 from workreg.policy.registry import discover
 
-ENGINE = Path(__file__).resolve().parents[1] / "engine"
+ENGINE = Path(__file__).resolve().parents[1] / "engine" / "workreg"
 
 #: Keys only the old dict-shaped compiled policy had: a subscript by one of them reads it by key.
 COMPILED_KEYS = frozenset({"per_name", "kind_citations", "topological_order", "designated", "also_by", "rules",

@@ -20,7 +20,7 @@ import yaml
 
 from tests.conftest import ROOT
 
-ENGINE = ROOT / "engine"
+ENGINE = ROOT / "engine" / "workreg"
 DSP4003 = sorted(p for p in (ROOT / "policies" / "dsp4003").glob("*.yaml") if p.name != "properties.yaml")
 
 
@@ -162,7 +162,7 @@ def test_the_template_names_come_from_the_shipped_files():
     assert {"dmtf", "board_approval", "BoardApproval"} <= ids and "board" in kinds
     sample = ast.parse('class BoardApproval: pass\nx = r.organizations.dmtf\nif e.kind == "board": pass\n'
                        'Role = Literal["partner", "dmtf"]\n')
-    source = ROOT / "engine" / "_sample.py"
+    source = ROOT / "engine" / "workreg" / "_sample.py"
     source.write_text(ast.unparse(sample), encoding="utf-8")
     try:
         assert len(template_offences(source)) >= 4

@@ -70,7 +70,7 @@ def _console_script() -> list[str]:
 
 def _our_frames(err: str) -> list[str]:
     """Frames of workreg's source (the package's files; not the console script pip generated)."""
-    source = str(conftest.ROOT / "engine")
+    source = str(conftest.ROOT / "engine" / "workreg")
     return [f for f in re.findall(r'File "([^"]+)"', err) if f.startswith(source) or "/site-packages/workreg/" in f]
 
 

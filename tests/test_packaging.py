@@ -42,7 +42,7 @@ def test_every_source_and_policy_folder_is_a_listed_package():
     config = _pyproject()["tool"]["setuptools"]
     listed = set(config["packages"])
     mapping = config["package-dir"]
-    assert mapping == {"workreg": "engine", "workreg.policies": "policies"}
+    assert mapping == {"workreg": "engine/workreg", "workreg.policies": "policies"}
     expected = set()
     for package, folder in mapping.items():
         base = ROOT / folder
@@ -52,6 +52,20 @@ def test_every_source_and_policy_folder_is_a_listed_package():
             relative = directory.relative_to(base).parts
             expected.add(".".join((package, *relative)))
     assert listed == expected, "pyproject.toml [tool.setuptools] packages must list every folder"
+
+
+def test_a_clone_runs_from_its_source_root_without_installing(tmp_path):
+    """engine/ is the source root: with it first on the path, `workreg` is engine/workreg and finds policies/."""
+    script = ("import workreg, workreg.resources as r; "
+              "print(workreg.__file__); print(r.shipped_policies()); "
+              "print(workreg.decide('dsp4003@1.2.0', ['removal']).approvers)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "engine"), "WORKREG_CACHE_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    package, policies, approvers = result.stdout.splitlines()
+    assert Path(package) == ROOT / "engine" / "workreg" / "__init__.py"
+    assert Path(policies) == ROOT / "policies"
+    assert approvers == "('board',)"
 
 
 def test_license_is_an_spdx_string_with_a_file():

@@ -28,7 +28,7 @@ def test_mypy_finds_no_error():
 
 
 def test_the_package_is_marked_typed():
-    assert (ROOT / "engine" / "py.typed").is_file()
+    assert (ROOT / "engine" / "workreg" / "py.typed").is_file()
     if tomllib is None:
         pytest.skip("tomllib needs Python 3.11")
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

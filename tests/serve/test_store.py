@@ -14,7 +14,7 @@ from workreg.serve import store as serve_store
 from workreg.serve.auth import Grant, create_token, find_token, list_tokens
 from workreg.serve.store import SERVE, open_pool, open_serve_store
 
-ENGINE = Path(__file__).resolve().parents[2] / "engine"
+ENGINE = Path(__file__).resolve().parents[2] / "engine" / "workreg"
 
 
 def test_serve_keeps_its_tables_in_its_own_schema(any_db):

@@ -3,8 +3,8 @@
 An installed wheel or sdist carries the repository's ``policies/`` folder inside the package
 (``workreg/policies``), found beside the package's ``__init__`` (or through
 :mod:`importlib.resources` when the package is not a folder on disk) whatever the working directory.
-An editable install of a clone maps ``workreg`` onto ``engine/`` and leaves ``policies/`` beside
-it, so that layout is the fallback.  Imports nothing heavy.
+In a clone (an editable install, or ``PYTHONPATH=engine``) the package is ``engine/workreg/`` and
+the policies are the repository's ``policies/``, two folders up: that layout is the fallback.  Imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ def shipped_policies() -> Path:
     inside = location / "policies"
     if inside.is_dir():
         return inside
-    beside = location.resolve().parent / "policies"
-    if beside.is_dir():
-        return beside
+    in_clone = location.resolve().parents[1] / "policies"
+    if in_clone.is_dir():
+        return in_clone
     raise WorkregError(
         "workreg's shipped policies are missing from this installation", code="no-policies",
         hint="reinstall workreg (pip install workreg) or pass --policy-dir",
