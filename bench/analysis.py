@@ -135,14 +135,14 @@ def bench_generated(runs: int) -> dict:
         old, new = _compiled_pair(Path(folder))
         analyze_times, compare_times = [], []
         for _ in range(runs):
-            fresh = CompiledPolicy(old.compiled.table)  # cold: no facts, no decisions memoised
+            fresh = CompiledPolicy(old.compiled.form)  # cold: no facts, no decisions memoised
             props = _generated_properties(facts_of(fresh))
-            fresh = CompiledPolicy(old.compiled.table)
+            fresh = CompiledPolicy(old.compiled.form)
             start = time.perf_counter()
             analyze(fresh, props)
             analyze_times.append(time.perf_counter() - start)
-            before = type(old)(CompiledPolicy(old.compiled.table), old.model, old.path)
-            after = type(new)(CompiledPolicy(new.compiled.table), new.model, new.path)
+            before = type(old)(CompiledPolicy(old.compiled.form), old.model, old.path)
+            after = type(new)(CompiledPolicy(new.compiled.form), new.model, new.path)
             start = time.perf_counter()
             result = compare_policies(before, after)
             compare_times.append(time.perf_counter() - start)
@@ -174,8 +174,8 @@ def bench_compare_200(runs: int) -> dict:
         old, new = (load_policy_file(path) for path in paths)
         times = []
         for _ in range(runs):
-            before = type(old)(CompiledPolicy(old.compiled.table), old.model, old.path)
-            after = type(new)(CompiledPolicy(new.compiled.table), new.model, new.path)
+            before = type(old)(CompiledPolicy(old.compiled.form), old.model, old.path)
+            after = type(new)(CompiledPolicy(new.compiled.form), new.model, new.path)
             start = time.perf_counter()
             result = compare_policies(before, after)
             times.append(time.perf_counter() - start)
