@@ -146,11 +146,11 @@ def bench_generated(runs: int) -> dict:
             start = time.perf_counter()
             result = compare_policies(before, after)
             compare_times.append(time.perf_counter() - start)
-            assert result["exhaustive"] and result["combinations_compared"] == 2 ** 64 - 1
+            assert result.exhaustive and result.combinations_compared == 2 ** 64 - 1
     return {"analyze_generated_s": statistics.median(analyze_times),
             "compare_generated_complete_s": statistics.median(compare_times),
-            "compare_generated_differing": result["differing_combinations"],
-            "compare_generated_smallest": len(result["decisions"][0]["changes"]) if result["decisions"] else 0,
+            "compare_generated_differing": result.differing_combinations,
+            "compare_generated_smallest": len(result.decisions[0].changes) if result.decisions else 0,
             "generated_runs": runs}
 
 
@@ -179,8 +179,8 @@ def bench_compare_200(runs: int) -> dict:
             start = time.perf_counter()
             result = compare_policies(before, after)
             times.append(time.perf_counter() - start)
-            assert result["exhaustive"]
-    return {"compare_200_kinds_s": statistics.median(times), "compare_200_kinds_differing": result["differing_combinations"]}
+            assert result.exhaustive
+    return {"compare_200_kinds_s": statistics.median(times), "compare_200_kinds_differing": result.differing_combinations}
 
 
 def bench_analysis(quick: bool) -> dict:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
     from workreg.cases.store import Store
     from workreg.registers.vocabulary import NamedCommittee, Vocabulary
     from workreg.versions.compare import LoadedPolicy
+    from workreg.versions.comparison import Comparison
 
 #: The public API, re-exported by ``workreg`` (docs/architecture.md lists it by area).
 __all__ = [
@@ -389,8 +390,9 @@ def _loaded(policy: str | Path | LoadedPolicy, policy_dirs: Iterable[str | Path]
 
 
 def compare_policies(old: str | Path | LoadedPolicy, new: str | Path | LoadedPolicy,
-                     policy_dirs: Sequence[str | Path] = ()) -> dict[str, Any]:
-    """The semantic difference of two policy versions (the JSON of ``workreg compare``): refs, files or loaded."""
+                     policy_dirs: Sequence[str | Path] = ()) -> Comparison:
+    """The semantic difference of two policy versions (its ``to_dict()`` is the JSON of ``workreg compare``): refs,
+    files or loaded."""
     from workreg.versions.compare import compare_policies as compare
 
     return compare(_loaded(old, policy_dirs), _loaded(new, policy_dirs))

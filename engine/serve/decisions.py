@@ -178,7 +178,7 @@ class Decider:
 
         before, after = self.catalog.get(old), self.catalog.get(new)
         return self._compare.get((before.digest, after.digest), lambda: format_json(
-            compare_policies(_loaded(before.path), _loaded(after.path))))
+            compare_policies(_loaded(before.path), _loaded(after.path)).to_dict()))
 
     def render(self, policy: str, changes: Sequence[str], committees: Sequence[str], against: str | None,
                fmt: str) -> str:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import graphviz
 
     from workreg.versions.compare import LoadedPolicy
+    from workreg.versions.comparison import Clause, StructureChange
 
 OUTPUT_FORMATS = (".dot", ".gv", ".svg", ".png")
 #: Graphviz layout directions: top to bottom (the default) or left to right (landscape, for slides).
@@ -440,7 +441,7 @@ def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy", *, rankdir: str
     from workreg.versions.compare_format import describe
 
     structure = compare_structure(old.model, new.model)
-    status = {(e["element"], e["id"]): e["change"] for e in structure}
+    status = {(e.element, e.id): e.change for e in structure}
     new_steps = {step.id: step for step in new.model.steps}
     old_steps = {step.id: step for step in old.model.steps}
     order = _step_order([new.model, old.model])
@@ -462,8 +463,8 @@ def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy", *, rankdir: str
         top = None if state == "same" else state.upper()
         lines = _actor_lines(source, step)
         if state == "changed":
-            entry = next(e for e in structure if e["element"] == "step" and e["id"] == step_id)
-            lines += _wrap(describe(entry, names)[len(entry["label"].rstrip(".")) + 2:], 34)
+            entry = next(e for e in structure if e.element == "step" and e.id == step_id)
+            lines += _wrap(describe(entry, names)[len(entry.label.rstrip(".")) + 2:], 34)
         cluster.node(step_id, _label(step.title, lines, top=top, color=style["color"] if top else None), **attrs)
 
     phases = {**{s: old_steps[s].phase for s in old_steps}, **{s: new_steps[s].phase for s in new_steps}}
@@ -480,7 +481,7 @@ def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy", *, rankdir: str
             attrs["style"] = style["style_extra"]
         graph.edge(before, after, **attrs)
 
-    others = [e for e in structure if e["element"] not in ("step", "precedence")]
+    others = [e for e in structure if e.element not in ("step", "precedence")]
     if others:
         graph.node("other_changes", _changes_table(others, names), shape="plaintext", style="")
         # Above the process, so the table's height does not stretch the first phase.
@@ -491,30 +492,30 @@ def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy", *, rankdir: str
     return graph
 
 
-def _changes_table(entries: list[dict], names: dict[str, str]) -> str:
+def _changes_table(entries: list["StructureChange"], names: dict[str, str]) -> str:
     """The differences that are not steps or order, as one HTML table, coloured by status."""
     from workreg.versions.compare_format import describe
 
     rows = ['<tr><td colspan="3" align="left"><font point-size="13">'
             'Roles, constraints, change kinds and rules</font></td></tr>']
     for entry in entries:
-        style = STATUS_STYLE[entry["change"]]
+        style = STATUS_STYLE[entry.change]
         what = describe(entry, names)
-        label = entry["label"].rstrip(".")
-        if entry["element"] == "constraint":  # "Role must now satisfy: ..." under the role's name
-            label = entry["label"].partition(": ")[0]
+        label = entry.label.rstrip(".")
+        if entry.element == "constraint":  # "Role must now satisfy: ..." under the role's name
+            label = entry.label.partition(": ")[0]
             what = what[len(label) + 1:]
         elif what.startswith(label + ": "):
             what = what[len(label) + 2:]
         else:
             what = ""
         detail = "<br/>".join(_escape(line) for line in _wrap(what, 48)) if what else ""
-        basis = ", ".join(_basis_mark(c) for c in entry["basis"])
+        basis = ", ".join(_basis_mark(c) for c in entry.basis)
         rows.append(
             f'<tr><td border="1" color="{style["color"]}" bgcolor="{style["fillcolor"]}"'
             f'{" style=" + chr(34) + "dashed" + chr(34) if "style_extra" in style else ""}>'
-            f'<font color="{style["color"]}"><b>{entry["change"]}</b></font><br/>'
-            f'<font point-size="9">{_escape(entry["element"].replace("_", " "))}</font></td>'
+            f'<font color="{style["color"]}"><b>{entry.change}</b></font><br/>'
+            f'<font point-size="9">{_escape(entry.element.replace("_", " "))}</font></td>'
             f'<td align="left" balign="left"><b>{"<br/>".join(_escape(x) for x in _wrap(label, 40))}</b>'
             f'{"<br/>" + f"<font point-size={chr(34)}9{chr(34)}>{detail}</font>" if detail else ""}</td>'
             f'<td><font point-size="9">{_escape(basis)}</font></td></tr>'
@@ -522,11 +523,11 @@ def _changes_table(entries: list[dict], names: dict[str, str]) -> str:
     return '<<table border="0" cellspacing="3" cellpadding="4">' + "".join(rows) + "</table>>"
 
 
-def _basis_mark(citation: dict) -> str:
+def _basis_mark(line: "Clause") -> str:
     """``App. A 1.2.0`` from a change-history line "Version 1.2.0 ..." of Appendix A, for a compact reference."""
-    section = citation["section"]
+    section = line.section
     short = "App. " + section.split(" ", 1)[1] if section.startswith("Appendix ") else f"§{section}"
-    return f"{short} {citation['quote'].split()[1]}"
+    return f"{short} {line.quote.split()[1]}"
 
 
 def _names_of(*loaded: "LoadedPolicy") -> dict[str, str]:
