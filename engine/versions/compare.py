@@ -381,7 +381,7 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _elements(policy: "Policy") -> Iterator[tuple[str, str, dict, str]]:
+def _elements(policy: "Policy") -> Iterator[tuple[str, str, dict[str, Any], str]]:
     """``(element, id, content, label)`` for every structural element of a policy."""
     roles = {role.id: role.name for role in policy.roles}
     for role in policy.roles:
