@@ -190,6 +190,7 @@ def _with_default_body(policy: CompiledPolicy, approvals: Mapping[tuple[str, str
     return approvals[key]._replace(default_of=tuple(filled))
 
 
+#: Approver roles stage by stage: a decision's order as compare reads it.
 Stages = tuple[tuple[str, ...], ...]
 
 
