@@ -49,10 +49,11 @@ def _decide(workreg: ScenarioContext, kinds: str, excluded: str | None, expect: 
     if not result.holds:
         lines = [f"not every change that {prop.describe().removeprefix('every combination that ')}: {result.why}",
                  f"counterexample: {' + '.join(result.counterexample or ())}"]
-        for number, stage in enumerate((result.decision or {}).get("stages", []), 1):
+        decision = result.decision or {}
+        for number, stage in enumerate(decision.get("stages", []), 1):
             lines.append(f"  stage {number}: {', '.join(stage)}")
-        if (result.decision or {}).get("unordered"):
-            lines.append(f"  any stage: {', '.join(result.decision['unordered'])}")
+        if decision.get("unordered"):
+            lines.append(f"  any stage: {', '.join(decision['unordered'])}")
         lines += [f"  §{c['section']} \"{c['quote']}\"" for c in result.clauses]
         raise AssertionError("\n".join(lines))
     steps = {step for name in targets for step in resolve_target(facts, name).steps}

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from workreg.policy.decision import Decision
+from workreg.policy.decision import Decision, OrderEdge
 from workreg.bdd.context import ScenarioContext, normal
 from workreg.errors import UsageError
 
@@ -46,7 +46,7 @@ def _step(keyword: str, pattern: str, example: str, meaning: str) -> Callable:
 
 
 @pytest.fixture
-def workreg(request) -> ScenarioContext:
+def workreg(request: pytest.FixtureRequest) -> Iterator[ScenarioContext]:
     """The scenario's state; policies resolve beside the feature file first."""
     from pathlib import Path
 
@@ -88,8 +88,8 @@ def describe(decision: Decision) -> str:
         lines.append(f"  stage {group.stage} together: {', '.join(group.gates)} {how}".rstrip())
     if not decision.required:
         lines.append("  no approval required")
-    for item in decision.not_required:
-        lines.append(f"  not required: {item.name} ({item.approver}), {item.citation}")
+    for excused in decision.not_required:
+        lines.append(f"  not required: {excused.name} ({excused.approver}), {excused.citation}")
     for point in decision.unspecified:
         lines.append(f"  unspecified: {point.topic}: {point.text}")
     return "\n".join(lines)
@@ -302,12 +302,12 @@ def _working_group_hint(workreg: ScenarioContext, phrase: str) -> str:
     return f"\n({named.note})" if named.note else ""
 
 
-def _order_path(decision: Decision, before: set[str], after: set[str]):
+def _order_path(decision: Decision, before: set[str], after: set[str]) -> list[OrderEdge] | None:
     """The order edges along a path from a gate of ``before`` to one of ``after``, or None."""
-    edges = {}
+    edges: dict[str, list[OrderEdge]] = {}
     for edge in decision.order:
         edges.setdefault(edge.before, []).append(edge)
-    frontier = [(gate, []) for gate in before]
+    frontier: list[tuple[str, list[OrderEdge]]] = [(gate, []) for gate in before]
     seen = set(before)
     while frontier:
         gate, path = frontier.pop(0)
@@ -533,10 +533,11 @@ def _policy_model(workreg: ScenarioContext):
     """The validated policy model behind the scenario's compiled policy (loaded once per file)."""
     from workreg.policy.load import load_policy
 
-    policy = workreg.require_policy()
-    if policy.file not in _models:
-        _models[policy.file] = load_policy(policy.file)
-    return _models[policy.file]
+    file = workreg.require_policy().file
+    assert file is not None  # a scenario's policy is read from a file
+    if file not in _models:
+        _models[file] = load_policy(file)
+    return _models[file]
 
 
 @_step("Then", r"the (?P<role>.+?) is (?P<negation>not )?required to be (?P<what>.+)",

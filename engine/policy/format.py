@@ -10,7 +10,9 @@ from __future__ import annotations
 import textwrap
 from typing import Any, Iterable, Sequence
 
-from workreg.outputs import fill, format_json, table, text_width  # noqa: F401 - format_json re-exported
+from workreg.outputs import fill, text_width
+# Re-exported: the JSON and table presentation that cli/ and serve/ take from here, beside a decision's.
+from workreg.outputs import format_json as format_json, table as table
 from workreg.policy.decide import CompiledPolicy
 from workreg.policy.decision import Citation, Decision, RequiredApproval, StepItem
 from workreg.policy.mermaid_path import approvals_mermaid, fenced

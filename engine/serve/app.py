@@ -553,7 +553,9 @@ async def decisions(request: Request) -> Response:
 
 # -- errors, limits, the application ---------------------------------------------------------
 
-async def workreg_error(request: Request, exc: WorkregError) -> Response:
+# Starlette types every exception handler for any exception; each of these is registered for its own class.
+async def workreg_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WorkregError)
     status = status_for(exc)
     response = json_response(error_json(exc), status)
     if status == 401:
@@ -567,7 +569,8 @@ _HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 
                413: "too-large", 415: "unsupported-media-type"}
 
 
-async def http_error(request: Request, exc: HTTPException) -> Response:
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http-error")
     body = {"code": code, "message": str(exc.detail), "hint": None, "field": None, "file": None, "line": None}
     return json_response(format_json(body), exc.status_code, )

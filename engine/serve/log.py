@@ -33,10 +33,13 @@ import itertools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from workreg.errors import CaseError, UsageError, WorkregError
 from workreg.scalars import FIRST_YEAR, LAST_YEAR, year_in_window
+
+if TYPE_CHECKING:
+    from workreg.cases.service import PinnedPolicy
 
 KINDS = ("approvals", "diff", "case.open", "case.record", "case.migrate")
 #: Rows read back per request at most.
@@ -89,13 +92,13 @@ def new_entry(kind: str, principal, policy: str, policy_hash: str, input_value, 
                  policy_hash, compact(input_value), result, status)
 
 
-def insert(tx, entry: Entry, pinned=None) -> None:
+def insert(tx, entry: Entry, pinned: PinnedPolicy | None = None) -> None:
     """Write one entry in the transaction ``tx`` (with its policy text when ``pinned`` is given)."""
     insert_many(tx, [(entry, pinned)])
 
 
-def insert_many(tx, batch: Sequence[tuple[Entry, object]], *, known_policies: set | None = None,
-                known_results: set | None = None) -> None:
+def insert_many(tx, batch: Sequence[tuple[Entry, PinnedPolicy | None]], *, known_policies: set[str] | None = None,
+                known_results: set[str] | None = None) -> None:
     """Write entries in the transaction ``tx``: policy texts (``pinned``; None when a case already pinned it) and
     result bodies first, once per hash, then the rows, many per statement.
 
@@ -105,7 +108,7 @@ def insert_many(tx, batch: Sequence[tuple[Entry, object]], *, known_policies: se
                 if pinned is not None and (known_policies is None or pinned.digest not in known_policies)}
     for pinned in policies.values():
         tx.put_policy(pinned.digest, pinned.ref, pinned.text)
-    results = {}
+    results: dict[str, str] = {}
     for entry, _pinned in batch:
         digest = entry.result_hash
         if known_results is None or digest not in known_results:

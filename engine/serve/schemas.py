@@ -182,8 +182,8 @@ def openapi(public_read: bool) -> dict:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
-    read = [] if public_read else [{"bearer": []}]
-    write = [{"bearer": []}]
+    read: list[dict[str, list[str]]] = [] if public_read else [{"bearer": []}]
+    write: list[dict[str, list[str]]] = [{"bearer": []}]
     reads = (400, 401, 408, 413, 503) if not public_read else (400, 408, 413, 503)
     posts = (*reads, 415)
     paths = {
