@@ -28,6 +28,7 @@ from workreg.errors import RecordRefused, WorkregError
 from workreg.policy.format import format_json
 from workreg.serve.auth import ANONYMOUS, AccessDenied, Principal, TokenCache, bearer, find_token
 from workreg.serve.catalog import Catalog
+from workreg.serve.contracts import ErrorBody
 from workreg.serve.decisions import Decider, Upload, error_body, error_json, safe_filename, status_for
 from workreg.serve.log import PROCESS_ID, DecisionLog, insert, new_entry
 from workreg.serve.schemas import (
@@ -572,15 +573,13 @@ _HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http-error")
-    body = {"code": code, "message": str(exc.detail), "hint": None, "field": None, "file": None, "line": None}
-    return json_response(format_json(body), exc.status_code, )
+    return json_response(format_json(ErrorBody.plain(code, str(exc.detail))), exc.status_code)
 
 
 async def internal_error(request: Request, exc: Exception) -> Response:
     # The traceback goes to the server's log, never to the caller.
     traceback.print_exception(exc, file=sys.stderr)
-    body = {"code": "internal", "message": "internal error; the server's log has the details", "hint": None,
-            "field": None, "file": None, "line": None}
+    body = ErrorBody.plain("internal", "internal error; the server's log has the details")
     return json_response(format_json(body), 500)
 
 
