@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
+from workreg.cases import MAX_PAGE as MAX_CASE_PAGE, PAGE_SIZE as CASE_PAGE_SIZE
 from workreg.errors import WorkregError
 from workreg.registers.result import Notice, RegisterDiff
 from workreg.resources import DEFAULT_POLICY
@@ -38,7 +39,7 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
 
 #: The public API, re-exported by ``workreg`` (docs/architecture.md lists it by area).
 __all__ = [
-    "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
+    "CASE_PAGE_SIZE", "MAX_CASE_PAGE", "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
     "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
     "diagram_bytes", "diff_registers", "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
     "lint_failed",
@@ -643,7 +644,7 @@ def migrate_case(
         return migrate(store, case_id, pinned, by=by, audit=audit)
 
 
-def list_cases_page(*, after: int = 0, limit: int = 100, open_only: bool = False,
+def list_cases_page(*, after: int = 0, limit: int = CASE_PAGE_SIZE, open_only: bool = False,
                     db: str | Store | None = None) -> CasePage:
     """A page of cases (CasePage: ``states`` and the ``next`` cursor, None on the last page), in id order after the
     cursor ``after``; ``db`` is a URL/path or an open store."""

@@ -74,11 +74,6 @@ CYCLES_ALLOWED: dict[str, str] = {
 
 #: Imports by cli/, serve/ or bdd/ of the layers under the API, not through it: (importer, imported) → reason.
 DOOR_ALLOWED: dict[tuple[str, str], str] = {
-    # serve/: cursor paging reads pages of cases on the request's pooled connection with the service's page
-    # sizes (engineer serve, issue 21); to go through workreg.api with the page sizes beside list_cases_page.
-    ("workreg.serve.app", "workreg.cases.service"): "case paging on a pooled connection (engineer serve, issue 21)",
-    ("workreg.serve.pages", "workreg.cases.service"): "case paging and status on a pooled connection "
-                                                       "(engineer serve, issue 21)",
     # bdd/steps.py: the step library's structured claims are engineer truth's rewrite (issue 17); they read
     # the engine's values directly until then.
     ("workreg.bdd.steps", "workreg.policy.decision"): "step claims (engineer truth, issue 17)",

@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
+from workreg.cases import MAX_PAGE, PAGE_SIZE
 from workreg.cases.events import OUTCOMES, Event, Migrated, Opened, Recorded
 from workreg.cases.progress import CaseState, OutcomeNote, check_record, fold
 from workreg.cases.store import Store, Transaction, now, open_store
@@ -258,9 +259,6 @@ def list_cases(store: Store, *, open_only: bool = False) -> list[CaseState]:
     return [state for state in states if not (open_only and state.complete)]
 
 
-#: Cases per page unless a caller asks for another number, and the most it may ask for.
-PAGE_SIZE = 100
-MAX_PAGE = 1000
 
 
 @dataclass(frozen=True)

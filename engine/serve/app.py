@@ -477,9 +477,8 @@ async def render(request: Request) -> Response:
 
 
 async def cases(request: Request) -> Response:
-    from workreg.api import list_cases
+    from workreg.api import CASE_PAGE_SIZE, MAX_CASE_PAGE, list_cases_page
     from workreg.cases.format import list_row
-    from workreg.cases.service import MAX_PAGE, PAGE_SIZE, list_cases_page
 
     service = _service(request)
     if request.method == "POST":
@@ -488,8 +487,8 @@ async def cases(request: Request) -> Response:
     await service.reader(request)
     open_only = query_bool(request, "open")
     after = query_cursor(request)
-    limit = query_int(request, "limit", 1, MAX_PAGE) or PAGE_SIZE
-    page = await service.read(lambda store: list_cases_page(store, after=after, limit=limit, open_only=open_only))
+    limit = query_int(request, "limit", 1, MAX_CASE_PAGE) or CASE_PAGE_SIZE
+    page = await service.read(lambda store: list_cases_page(after=after, limit=limit, open_only=open_only, db=store))
     return paged(request, format_json([list_row(state) for state in page.states]), page.next)
 
 

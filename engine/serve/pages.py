@@ -357,7 +357,7 @@ class Pages:
 
     # -- cases ----------------------------------------------------------------------------
     async def cases(self) -> Response:
-        from workreg.cases.service import MAX_PAGE, PAGE_SIZE, list_cases_page
+        from workreg.api import CASE_PAGE_SIZE, MAX_CASE_PAGE, list_cases_page
 
         who = await self.who()
         if who is None:
@@ -365,8 +365,8 @@ class Pages:
         from workreg.serve.app import query_cursor, query_int
 
         after = query_cursor(self.request)
-        limit = query_int(self.request, "limit", 1, MAX_PAGE) or PAGE_SIZE
-        page = await self.service.read(lambda store: list_cases_page(store, after=after, limit=limit))
+        limit = query_int(self.request, "limit", 1, MAX_CASE_PAGE) or CASE_PAGE_SIZE
+        page = await self.service.read(lambda store: list_cases_page(after=after, limit=limit, db=store))
         states = page.states
         more = (f'<p><a href="/cases?{_e(urlencode({"limit": limit, "next": page.next}))}" id="next-page" '
                 f'rel="next">Next {limit} cases</a></p>' if page.next is not None else "")
