@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from workreg.errors import WorkregError
 from workreg.resources import DEFAULT_POLICY
+from workreg.serve.http import json_response, read_form
 from workreg.serve.schemas import Ref, _Body, parse_body
 
 #: Properties text the page accepts (a properties file of a few hundred entries).
@@ -51,9 +52,7 @@ def analyze_json(service, policy: str, properties: list[dict] | None) -> str:
 
 
 async def analyze_route(request: Request) -> Response:
-    from workreg.serve.app import _service, json_response
-
-    service = _service(request)
+    service = request.app.state.service  # the app's Service (workreg.serve.app mounts these routes)
     await service.reader(request)
     asked = parse_body(AnalyzeRequest, await request.body())
     return json_response(await run_in_threadpool(analyze_json, service, asked.policy, asked.properties))
@@ -123,7 +122,6 @@ def analysis_html(result: dict) -> str:
 
 
 async def analysis_page(request: Request) -> Response:
-    from workreg.serve.app import read_form
     from workreg.serve.pages import Pages
 
     pages = Pages(request)
