@@ -20,6 +20,9 @@ from workreg.resources import DEFAULT_POLICY
 if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached query takes)
     from datetime import date
 
+    from workreg.analysis import Analysis
+    from workreg.analysis.properties import Property
+
     from workreg.cases.events import Event
     from workreg.cases.progress import CaseState
     from workreg.cases.service import Audit, MigrationReport, PinnedPolicy
@@ -39,12 +42,12 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
 
 #: The public API, re-exported by ``workreg`` (docs/architecture.md lists it by area).
 __all__ = [
-    "CASE_PAGE_SIZE", "MAX_CASE_PAGE", "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
+    "CASE_PAGE_SIZE", "MAX_CASE_PAGE", "Approvals", "analyze_policy", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
     "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
     "diagram_bytes", "diff_registers", "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
     "lint_failed",
-    "lint_register", "list_cases", "list_cases_page", "list_policies", "load_policy", "load_policy_version", "load_vocabulary",
-    "migrate_case", "name_committees", "open_case", "open_database", "pin_policy", "pin_policy_text",
+    "lint_register", "list_cases", "list_cases_page", "list_policies", "load_policy", "load_policy_version", "load_properties", "load_vocabulary",
+    "migrate_case", "name_committees", "open_case", "open_database", "parse_properties", "pin_policy", "pin_policy_text",
     "policy_citations", "policy_file", "policy_for_register", "policy_in_force", "policy_schema", "read_register",
     "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "review_calendar", "write_diagram", "write_diagrams",
 ]
@@ -469,6 +472,30 @@ def write_diagrams(out: str | Path, policy_dirs: Iterable[str | Path] = ()) -> l
     from workreg.versions.diagrams import write_diagrams as write
 
     return write(out, policy_dirs)
+
+
+# -- analysis: what a policy guarantees over every combination -----------------------------------
+
+def analyze_policy(policy: str | CompiledPolicy, properties: Iterable[Property] = (),
+                   policy_dirs: Iterable[str | Path] = ()) -> Analysis:
+    """Decide ``properties`` and the built-in checks for every combination of the policy's change kinds."""
+    from workreg.analysis import analyze
+
+    return analyze(_policy(policy, policy_dirs), properties)
+
+
+def load_properties(path: str | Path) -> tuple[Property, ...]:
+    """The properties of a properties file (YAML or JSON, bounded and safe like a policy)."""
+    from workreg.analysis.properties import load_properties as load
+
+    return load(path)
+
+
+def parse_properties(data: Any, file: str = "<properties>") -> tuple[Property, ...]:
+    """Properties from parsed YAML/JSON data (``{"properties": [...]}``); every problem names the file and field."""
+    from workreg.analysis.properties import parse_properties as parse
+
+    return parse(data, file)
 
 
 # -- approval cases -------------------------------------------------------------------------------

@@ -90,7 +90,6 @@ DOOR_ALLOWED: dict[tuple[str, str], str] = {
     # directly; their functions join workreg.api after it lands.
     ("workreg.cli.analysis", "workreg.analysis"): "analyze (engineer analysis, issue 23)",
     ("workreg.cli.analysis", "workreg.policy.registry"): "analyze (engineer analysis, issue 23)",
-    ("workreg.serve.analysis", "workreg.analysis"): "the analysis page (engineer analysis, issue 23)",
     ("workreg.bdd.analysis_steps", "workreg.analysis"): "the properties steps (engineer analysis, issue 23)",
 }
 

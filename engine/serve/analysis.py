@@ -42,13 +42,12 @@ def _e(value) -> str:
 
 def analyze_json(service, policy: str, properties: list[dict] | None) -> str:
     """The JSON text of ``workreg analyze`` for a served policy and properties given as data."""
-    from workreg.analysis import analyze
-    from workreg.analysis.properties import parse_properties
+    from workreg.api import analyze_policy, parse_properties
     from workreg.policy.format import format_json
 
     served = service.catalog.get(policy)
     props = parse_properties({"properties": properties}, "request body") if properties is not None else ()
-    return format_json(analyze(served.compiled, props).to_dict())
+    return format_json(analyze_policy(served.compiled, props).to_dict())
 
 
 async def analyze_route(request: Request) -> Response:
