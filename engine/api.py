@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from workreg.cases import MAX_PAGE as MAX_CASE_PAGE, PAGE_SIZE as CASE_PAGE_SIZE
 from workreg.errors import WorkregError
+from workreg.policy.reserved import EDITORIAL
 from workreg.registers.result import Notice, RegisterDiff
 from workreg.resources import DEFAULT_POLICY
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
 
     from workreg.analysis import Analysis
     from workreg.analysis.properties import Property
+    from workreg.registers.classify import ClassifiedChange
 
     from workreg.cases.events import Event
     from workreg.cases.progress import CaseState
@@ -42,7 +44,8 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
 
 #: The public API, re-exported by ``workreg`` (docs/architecture.md lists it by area).
 __all__ = [
-    "CASE_PAGE_SIZE", "MAX_CASE_PAGE", "Approvals", "analyze_policy", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
+    "CASE_PAGE_SIZE", "EDITORIAL", "MAX_CASE_PAGE", "Approvals", "affected_committees", "analyze_policy",
+    "classify_register_changes", "lint_rules", "register_sections", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
     "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
     "diagram_bytes", "diff_registers", "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
     "lint_failed",
@@ -339,6 +342,40 @@ def policy_citations(path: str | Path) -> Iterator[tuple[str, Citation]]:
 
 
 # -- registers ------------------------------------------------------------------------------------
+
+def classify_register_changes(
+    old: str | Path | WorkRegister, new: str | Path | WorkRegister, policy: str | CompiledPolicy, *,
+    vocabulary: Vocabulary | None = None,
+) -> list[ClassifiedChange]:
+    """Every change from ``old`` to ``new``, classified by the policy's rules (no decision: see diff_registers)."""
+    from workreg.registers.classify import classify_changes
+    from workreg.registers.diff import diff_registers as diff
+
+    vocabulary = vocabulary or load_vocabulary()
+    return classify_changes(diff(_register(old, vocabulary), _register(new, vocabulary), vocabulary), _policy(policy))
+
+
+def affected_committees(changes: list[ClassifiedChange], policy: str | CompiledPolicy, *,
+                        vocabulary: Vocabulary | None = None) -> list[str]:
+    """The committees owning the changed milestones, for the policy's kinds with a gate per named body."""
+    from workreg.registers.classify import affected_committees as affected
+
+    return affected(changes, vocabulary or load_vocabulary(), _policy(policy))
+
+
+def register_sections() -> tuple[str, ...]:
+    """Every section id a register change can carry, in the order a diff reports them."""
+    from workreg.registers.diff import change_sections
+
+    return change_sections()
+
+
+def lint_rules() -> tuple[str, ...]:
+    """The id of every rule lint_register checks."""
+    from workreg.registers.lint import RULES
+
+    return tuple(RULES)
+
 
 def register_from_bytes(data: bytes, name: str, *, vocabulary: Vocabulary | None = None) -> WorkRegister:
     """A register document sent as bytes (an upload): ``name``'s suffix says how to read it."""

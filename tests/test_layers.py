@@ -71,15 +71,6 @@ CYCLES_ALLOWED: dict[str, str] = {}
 
 #: Imports by cli/, serve/ or bdd/ of the layers under the API, not through it: (importer, imported) → reason.
 DOOR_ALLOWED: dict[tuple[str, str], str] = {
-    # bdd/steps.py: the step library's structured claims are engineer truth's rewrite (issue 17); they read
-    # the engine's values directly until then.
-    ("workreg.bdd.steps", "workreg.policy.decision"): "step claims (engineer truth, issue 17)",
-    ("workreg.bdd.steps", "workreg.policy.load"): "step claims (engineer truth, issue 17)",
-    ("workreg.bdd.steps", "workreg.registers.classify"): "step claims (engineer truth, issue 17)",
-    ("workreg.bdd.steps", "workreg.registers.diff"): "step claims (engineer truth, issue 17)",
-    ("workreg.bdd.steps", "workreg.registers.read"): "step claims (engineer truth, issue 17)",
-    ("workreg.bdd.steps", "workreg.registers.vocabulary"): "step claims (engineer truth, issue 17)",
-    ("workreg.bdd.steps", "workreg.registers.lint"): "step claims (engineer truth, issue 17)",
     # serve/: the server's connections (its pool) and its tables sit on the case store, which engineer serve owns
     # (OWNERS.md) and is giving the server its own tables and migrations (issue 21).  The decision log's replay
     # folds a case at a logged event inside its own read transaction.
