@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
 #: The public API, re-exported by ``workreg`` (docs/architecture.md lists it by area).
 __all__ = [
     "CASE_PAGE_SIZE", "EDITORIAL", "MAX_CASE_PAGE", "Approvals", "affected_committees", "analyze_policy",
-    "classify_register_changes", "lint_rules", "register_sections", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
+    "check_record", "classify_register_changes", "lint_rules", "pinned_policy", "register_sections", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
     "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
     "diagram_bytes", "diff_registers", "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
     "lint_failed",
@@ -672,12 +672,28 @@ def record_outcome(
                       audit=audit)
 
 
-def case_status(case_id: int, *, db: str | Store | None = None) -> CaseState:
-    """Where a case stands (CaseState: ``done``, ``next``, ``waiting``, ``complete``, ``to_dict()``)."""
+def case_status(case_id: int, *, db: str | Store | None = None, through: int | None = None) -> CaseState:
+    """Where a case stands (CaseState: ``done``, ``next``, ``waiting``, ``complete``, ``to_dict()``); with
+    ``through``, where it stood after its event of that number (a logged decision replayed)."""
     from workreg.cases.service import status
 
     with _store(db, create=False) as store:
-        return status(store, case_id)
+        return status(store, case_id, through=through)
+
+
+def pinned_policy(digest: str, *, db: str | Store | None = None) -> PinnedPolicy:
+    """The policy text a case or a logged decision pinned, by its hash (``ref``, ``text``, ``compiled()``)."""
+    from workreg.cases.service import pinned
+
+    with _store(db, create=False) as store:
+        return pinned(store, digest)
+
+
+def check_record(state: CaseState, gate: str, outcome: str, again: bool = False) -> None:
+    """Raise RecordRefused unless the policy lets ``gate`` of the case be recorded now with ``outcome``."""
+    from workreg.cases.progress import check_record as check
+
+    check(state, gate, outcome, again)
 
 
 def list_cases(*, open_only: bool = False, db: str | Store | None = None) -> list[CaseState]:

@@ -73,11 +73,8 @@ CYCLES_ALLOWED: dict[str, str] = {}
 DOOR_ALLOWED: dict[tuple[str, str], str] = {
     # serve/: the server's pool and its own tables (serve/store.py: its migrations) are built on the case store's
     # connections, pool and migration machinery, which is not case-specific: it belongs below the layers (a
-    # database module), the step left after issue 19.  The decision log's replay folds a case up to a logged event
-    # and checks a refused record again inside its own read transaction; the API has no call for that yet.
+    # database module), the step left after issue 19.
     ("workreg.serve", "workreg.cases.store"): "the server's pool and tables on the case store's machinery",
-    ("workreg.serve.log", "workreg.cases.service"): "replay of a case at a logged event, in one transaction",
-    ("workreg.serve.log", "workreg.cases.progress"): "replay of a refused record, in one transaction",
     # analysis/: workreg.api has analyze_policy and load_properties now; cli/analysis.py (the front engineer's
     # file in this wave) moves to them after the merge.  The properties steps read the analysis' facts (targets,
     # requirements for clause coverage), which the API does not expose.

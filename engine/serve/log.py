@@ -390,44 +390,44 @@ class Replay:
 
 def replay(store, ident: str) -> Replay:
     """Decide the logged decision ``ident`` (row id or decision id) again from its logged input and policy text."""
-    from workreg.cases.service import PolicyCache
+    from workreg.api import case_status, pinned_policy
     from workreg.policy.format import format_json
 
+    # Every read here is of what never changes (a pinned text, a case's events up to a number): no one transaction
+    # is needed for them to agree.
     entry, logged = _one(store, ident)
-    with store.read() as tx:
-        cache = PolicyCache(tx)
-        compiled = cache.compiled(entry["policy_hash"])
-        body = entry["result"]
-        asked = entry["input"]
-        kind = entry["kind"]
-        if kind == "approvals":
-            from workreg.api import answer_approvals
+    pinned = pinned_policy(entry["policy_hash"], db=store)
+    compiled = pinned.compiled()
+    body = entry["result"]
+    asked = entry["input"]
+    kind = entry["kind"]
+    if kind == "approvals":
+        from workreg.api import answer_approvals
 
-            answer = answer_approvals(compiled, asked["changes"], committees=asked["committees"],
-                                      originating=asked["originating"], as_of=body.get("as_of"))
-            return Replay(entry, logged, format_json(answer.to_dict()), "the whole result")
-        if kind == "diff":
-            return Replay(entry, logged, _replay_diff(entry, compiled, tx), "the whole result")
-        events = [event for event in tx.events(int(asked["case"])) if event.seq <= int(asked["seq"])]
-        state = cache.fold(events)
-        if kind == "case.migrate":
-            return Replay(entry, format_json(body["status"]), format_json(state.to_dict()),
-                          "the case's status after the move")
-        if entry["status"] == 409:
-            from workreg.cases.progress import check_record
-            from workreg.errors import RecordRefused
-            from workreg.serve.decisions import error_json
+        answer = answer_approvals(compiled, asked["changes"], committees=asked["committees"],
+                                  originating=asked["originating"], as_of=body.get("as_of"))
+        return Replay(entry, logged, format_json(answer.to_dict()), "the whole result")
+    if kind == "diff":
+        return Replay(entry, logged, _replay_diff(entry, compiled, pinned), "the whole result")
+    state = case_status(int(asked["case"]), db=store, through=int(asked["seq"]))
+    if kind == "case.migrate":
+        return Replay(entry, format_json(body["status"]), format_json(state.to_dict()),
+                      "the case's status after the move")
+    if entry["status"] == 409:
+        from workreg.api import check_record
+        from workreg.errors import RecordRefused
+        from workreg.serve.decisions import error_json
 
-            request = asked["request"]
-            try:
-                check_record(state, request["gate"], request["outcome"], request.get("again", False))
-            except RecordRefused as refused:
-                return Replay(entry, logged, error_json(refused), "the refusal")
-            return Replay(entry, logged, "(accepted now)\n", "the refusal")
-        return Replay(entry, logged, format_json(state.to_dict()), "the whole result")
+        request = asked["request"]
+        try:
+            check_record(state, request["gate"], request["outcome"], request.get("again", False))
+        except RecordRefused as refused:
+            return Replay(entry, logged, error_json(refused), "the refusal")
+        return Replay(entry, logged, "(accepted now)\n", "the refusal")
+    return Replay(entry, logged, format_json(state.to_dict()), "the whole result")
 
 
-def _replay_diff(entry: dict, compiled, tx) -> str:
+def _replay_diff(entry: dict, compiled, pinned: PinnedPolicy) -> str:
     """A logged diff decided again: under the logged policy text, chosen the way the request chose it."""
     import tempfile
     from pathlib import Path
@@ -440,7 +440,7 @@ def _replay_diff(entry: dict, compiled, tx) -> str:
         return diff_text(compiled, old, new, asked.get("originating"), body.get("as_of"))[1]
     # The registers named their policy version: the logged text goes in a scratch policy directory that takes
     # precedence over the installed ones, so the same choice is made and it falls on the logged text.
-    ref, text = tx.policy_text(entry["policy_hash"])
+    ref, text = pinned.ref, pinned.text
     name, _, version = ref.partition("@")
     with tempfile.TemporaryDirectory(prefix="workreg-replay-") as scratch:
         path = Path(scratch) / name / f"{version}.yaml"
