@@ -12,14 +12,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
-from workreg.cases import MAX_PAGE as MAX_CASE_PAGE, PAGE_SIZE as CASE_PAGE_SIZE
 from workreg.errors import WorkregError
-from workreg.policy.reserved import EDITORIAL
 from workreg.registers.result import Notice, RegisterDiff
 from workreg.resources import DEFAULT_POLICY
 
 if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached query takes)
     from datetime import date
+
+    from workreg.cases import MAX_PAGE as MAX_CASE_PAGE, PAGE_SIZE as CASE_PAGE_SIZE
+    from workreg.policy.reserved import EDITORIAL as EDITORIAL
 
     from workreg.analysis import Analysis
     from workreg.analysis.properties import Property
@@ -54,6 +55,23 @@ __all__ = [
     "policy_citations", "policy_file", "policy_for_register", "policy_in_force", "policy_schema", "read_register",
     "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "review_calendar", "write_diagram", "write_diagrams",
 ]
+
+
+#: Values of the API that stay where they are defined, imported on first use (:func:`__getattr__`): a cached
+#: query imports neither module.
+_VALUES = {"CASE_PAGE_SIZE": ("workreg.cases", "PAGE_SIZE"), "MAX_CASE_PAGE": ("workreg.cases", "MAX_PAGE"),
+           "EDITORIAL": ("workreg.policy.reserved", "EDITORIAL")}
+
+
+def __getattr__(name: str) -> object:
+    """One of :data:`_VALUES`, from its module (PEP 562); AttributeError for any other name."""
+    if name not in _VALUES:
+        raise AttributeError(f"module 'workreg.api' has no attribute {name!r}")
+    from importlib import import_module
+
+    module, attribute = _VALUES[name]
+    value: object = getattr(import_module(module), attribute)
+    return value
 
 
 def get_policy(ref: str = DEFAULT_POLICY, policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
@@ -724,14 +742,17 @@ def migrate_case(
         return migrate(store, case_id, pinned, by=by, audit=audit)
 
 
-def list_cases_page(*, after: int = 0, limit: int = CASE_PAGE_SIZE, open_only: bool = False,
+def list_cases_page(*, after: int = 0, limit: int | None = None, open_only: bool = False,
                     db: str | Store | None = None) -> CasePage:
     """A page of cases (CasePage: ``states`` and the ``next`` cursor, None on the last page), in id order after the
-    cursor ``after``; ``db`` is a URL/path or an open store."""
+    cursor ``after``, at most ``limit`` (CASE_PAGE_SIZE unless given, MAX_CASE_PAGE at most); ``db`` is a URL/path
+    or an open store."""
+    from workreg.cases import PAGE_SIZE
     from workreg.cases.service import list_cases_page as page
     from workreg.cases.store import Store, open_store
 
+    size = PAGE_SIZE if limit is None else limit
     if isinstance(db, Store):
-        return page(db, after=after, limit=limit, open_only=open_only)
+        return page(db, after=after, limit=size, open_only=open_only)
     with open_store(db, create=False) as store:
-        return page(store, after=after, limit=limit, open_only=open_only)
+        return page(store, after=after, limit=size, open_only=open_only)
