@@ -63,7 +63,7 @@ __version__ = "0.2.0"
 #: The public API (``workreg.api.__all__``; tests/test_layers.py checks that the two lists agree).
 _API_NAMES = (
     "CASE_PAGE_SIZE", "EDITORIAL", "MAX_CASE_PAGE", "Approvals", "affected_committees", "analyze_policy",
-    "check_record", "classify_register_changes", "lint_rules", "pinned_policy", "register_sections", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
+    "check_claim", "check_record", "classify_register_changes", "lint_rules", "pinned_policy", "register_sections", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
     "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
     "diagram_bytes", "diff_registers", "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
     "lint_failed",

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
 
     from workreg.analysis import Analysis
     from workreg.analysis.properties import Property
+    from workreg.analysis.reasoning import Claim
     from workreg.registers.classify import ClassifiedChange
 
     from workreg.cases.events import Event
@@ -46,7 +47,7 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
 #: The public API, re-exported by ``workreg`` (docs/architecture.md lists it by area).
 __all__ = [
     "CASE_PAGE_SIZE", "EDITORIAL", "MAX_CASE_PAGE", "Approvals", "affected_committees", "analyze_policy",
-    "check_record", "classify_register_changes", "lint_rules", "pinned_policy", "register_sections", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
+    "check_claim", "check_record", "classify_register_changes", "lint_rules", "pinned_policy", "register_sections", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
     "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
     "diagram_bytes", "diff_registers", "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
     "lint_failed",
@@ -537,6 +538,15 @@ def analyze_policy(policy: str | CompiledPolicy, properties: Iterable[Property] 
     from workreg.analysis import analyze
 
     return analyze(_policy(policy, policy_dirs), properties)
+
+
+def check_claim(policy: str | CompiledPolicy, includes: tuple[str, ...], excludes: tuple[str, ...], expect: str,
+                names: tuple[str, ...]) -> Claim:
+    """Decide, over every combination with ``includes`` and none of ``excludes``, that it ``expect``s (requires,
+    not_requires, order) the named steps or roles; with the clauses that covers (``workreg`` Then steps)."""
+    from workreg.analysis.reasoning import check_claim as check
+
+    return check(_policy(policy), includes, excludes, expect, names)
 
 
 def load_properties(path: str | Path) -> tuple[Property, ...]:
