@@ -19,6 +19,14 @@ from workreg.resources import DEFAULT_POLICY
 if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached query takes)
     from datetime import date
 
+    from workreg.cases import MAX_PAGE as MAX_CASE_PAGE, PAGE_SIZE as CASE_PAGE_SIZE
+    from workreg.policy.reserved import EDITORIAL as EDITORIAL
+
+    from workreg.analysis import Analysis
+    from workreg.analysis.properties import Property
+    from workreg.analysis.reasoning import Claim
+    from workreg.registers.classify import ClassifiedChange
+
     from workreg.cases.events import Event
     from workreg.cases.progress import CaseState
     from workreg.cases.service import Audit, MigrationReport, PinnedPolicy
@@ -39,15 +47,33 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
 
 #: The public API, re-exported by ``workreg`` (docs/architecture.md lists it by area).
 __all__ = [
-    "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
+    "CASE_PAGE_SIZE", "EDITORIAL", "MAX_CASE_PAGE", "Approvals", "affected_committees", "analyze_policy",
+    "check_claim", "check_record", "classify_register_changes", "lint_rules", "pinned_policy", "register_sections", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
     "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
     "diagram_bytes", "diff_registers", "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
     "lint_failed",
-    "lint_register", "list_cases", "list_cases_page", "list_policies", "load_policy", "load_policy_version", "load_vocabulary",
-    "migrate_case", "name_committees", "open_case", "open_database", "pin_policy", "pin_policy_text",
+    "lint_register", "list_cases", "list_cases_page", "list_policies", "load_policy", "load_policy_version", "load_properties", "load_vocabulary",
+    "migrate_case", "name_committees", "open_case", "open_database", "parse_properties", "pin_policy", "pin_policy_text",
     "policy_citations", "policy_file", "policy_for_register", "policy_in_force", "policy_schema", "read_register",
     "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "review_calendar", "write_diagram", "write_diagrams",
 ]
+
+
+#: Values of the API that stay where they are defined, imported on first use (:func:`__getattr__`): a cached
+#: query imports neither module.
+_VALUES = {"CASE_PAGE_SIZE": ("workreg.cases", "PAGE_SIZE"), "MAX_CASE_PAGE": ("workreg.cases", "MAX_PAGE"),
+           "EDITORIAL": ("workreg.policy.reserved", "EDITORIAL")}
+
+
+def __getattr__(name: str) -> object:
+    """One of :data:`_VALUES`, from its module (PEP 562); AttributeError for any other name."""
+    if name not in _VALUES:
+        raise AttributeError(f"module 'workreg.api' has no attribute {name!r}")
+    from importlib import import_module
+
+    module, attribute = _VALUES[name]
+    value: object = getattr(import_module(module), attribute)
+    return value
 
 
 def get_policy(ref: str = DEFAULT_POLICY, policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
@@ -337,6 +363,40 @@ def policy_citations(path: str | Path) -> Iterator[tuple[str, Citation]]:
 
 # -- registers ------------------------------------------------------------------------------------
 
+def classify_register_changes(
+    old: str | Path | WorkRegister, new: str | Path | WorkRegister, policy: str | CompiledPolicy, *,
+    vocabulary: Vocabulary | None = None,
+) -> list[ClassifiedChange]:
+    """Every change from ``old`` to ``new``, classified by the policy's rules (no decision: see diff_registers)."""
+    from workreg.registers.classify import classify_changes
+    from workreg.registers.diff import diff_registers as diff
+
+    vocabulary = vocabulary or load_vocabulary()
+    return classify_changes(diff(_register(old, vocabulary), _register(new, vocabulary), vocabulary), _policy(policy))
+
+
+def affected_committees(changes: list[ClassifiedChange], policy: str | CompiledPolicy, *,
+                        vocabulary: Vocabulary | None = None) -> list[str]:
+    """The committees owning the changed milestones, for the policy's kinds with a gate per named body."""
+    from workreg.registers.classify import affected_committees as affected
+
+    return affected(changes, vocabulary or load_vocabulary(), _policy(policy))
+
+
+def register_sections() -> tuple[str, ...]:
+    """Every section id a register change can carry, in the order a diff reports them."""
+    from workreg.registers.diff import change_sections
+
+    return change_sections()
+
+
+def lint_rules() -> tuple[str, ...]:
+    """The id of every rule lint_register checks."""
+    from workreg.registers.lint import RULES
+
+    return tuple(RULES)
+
+
 def register_from_bytes(data: bytes, name: str, *, vocabulary: Vocabulary | None = None) -> WorkRegister:
     """A register document sent as bytes (an upload): ``name``'s suffix says how to read it."""
     from workreg.registers.read import register_from_bytes as from_bytes
@@ -470,6 +530,39 @@ def write_diagrams(out: str | Path, policy_dirs: Iterable[str | Path] = ()) -> l
     from workreg.versions.diagrams import write_diagrams as write
 
     return write(out, policy_dirs)
+
+
+# -- analysis: what a policy guarantees over every combination -----------------------------------
+
+def analyze_policy(policy: str | CompiledPolicy, properties: Iterable[Property] = (),
+                   policy_dirs: Iterable[str | Path] = ()) -> Analysis:
+    """Decide ``properties`` and the built-in checks for every combination of the policy's change kinds."""
+    from workreg.analysis import analyze
+
+    return analyze(_policy(policy, policy_dirs), properties)
+
+
+def check_claim(policy: str | CompiledPolicy, includes: tuple[str, ...], excludes: tuple[str, ...], expect: str,
+                names: tuple[str, ...]) -> Claim:
+    """Decide, over every combination with ``includes`` and none of ``excludes``, that it ``expect``s (requires,
+    not_requires, order) the named steps or roles; with the clauses that covers (``workreg`` Then steps)."""
+    from workreg.analysis.reasoning import check_claim as check
+
+    return check(_policy(policy), includes, excludes, expect, names)
+
+
+def load_properties(path: str | Path) -> tuple[Property, ...]:
+    """The properties of a properties file (YAML or JSON, bounded and safe like a policy)."""
+    from workreg.analysis.properties import load_properties as load
+
+    return load(path)
+
+
+def parse_properties(data: Any, file: str = "<properties>") -> tuple[Property, ...]:
+    """Properties from parsed YAML/JSON data (``{"properties": [...]}``); every problem names the file and field."""
+    from workreg.analysis.properties import parse_properties as parse
+
+    return parse(data, file)
 
 
 # -- approval cases -------------------------------------------------------------------------------
@@ -609,12 +702,28 @@ def record_outcome(
                       audit=audit)
 
 
-def case_status(case_id: int, *, db: str | Store | None = None) -> CaseState:
-    """Where a case stands (CaseState: ``done``, ``next``, ``waiting``, ``complete``, ``to_dict()``)."""
+def case_status(case_id: int, *, db: str | Store | None = None, through: int | None = None) -> CaseState:
+    """Where a case stands (CaseState: ``done``, ``next``, ``waiting``, ``complete``, ``to_dict()``); with
+    ``through``, where it stood after its event of that number (a logged decision replayed)."""
     from workreg.cases.service import status
 
     with _store(db, create=False) as store:
-        return status(store, case_id)
+        return status(store, case_id, through=through)
+
+
+def pinned_policy(digest: str, *, db: str | Store | None = None) -> PinnedPolicy:
+    """The policy text a case or a logged decision pinned, by its hash (``ref``, ``text``, ``compiled()``)."""
+    from workreg.cases.service import pinned
+
+    with _store(db, create=False) as store:
+        return pinned(store, digest)
+
+
+def check_record(state: CaseState, gate: str, outcome: str, again: bool = False) -> None:
+    """Raise RecordRefused unless the policy lets ``gate`` of the case be recorded now with ``outcome``."""
+    from workreg.cases.progress import check_record as check
+
+    check(state, gate, outcome, again)
 
 
 def list_cases(*, open_only: bool = False, db: str | Store | None = None) -> list[CaseState]:
@@ -645,14 +754,17 @@ def migrate_case(
         return migrate(store, case_id, pinned, by=by, audit=audit)
 
 
-def list_cases_page(*, after: int = 0, limit: int = 100, open_only: bool = False,
+def list_cases_page(*, after: int = 0, limit: int | None = None, open_only: bool = False,
                     db: str | Store | None = None) -> CasePage:
     """A page of cases (CasePage: ``states`` and the ``next`` cursor, None on the last page), in id order after the
-    cursor ``after``; ``db`` is a URL/path or an open store."""
+    cursor ``after``, at most ``limit`` (CASE_PAGE_SIZE unless given, MAX_CASE_PAGE at most); ``db`` is a URL/path
+    or an open store."""
+    from workreg.cases import PAGE_SIZE
     from workreg.cases.service import list_cases_page as page
     from workreg.cases.store import Store, open_store
 
+    size = PAGE_SIZE if limit is None else limit
     if isinstance(db, Store):
-        return page(db, after=after, limit=limit, open_only=open_only)
+        return page(db, after=after, limit=size, open_only=open_only)
     with open_store(db, create=False) as store:
-        return page(store, after=after, limit=limit, open_only=open_only)
+        return page(store, after=after, limit=size, open_only=open_only)

@@ -34,7 +34,7 @@ MAX_POLICY_BYTES = 4 * 1024 * 1024
 MAX_INT_DIGITS = 4000
 _MAX_INT_BITS = int(MAX_INT_DIGITS * 3.3219)  # log2(10) bits per decimal digit
 #: A document path: mapping keys and list indexes, from the root.
-DocPath = tuple
+DocPath = tuple[Any, ...]
 
 
 def display_name(path: str | Path) -> str:
