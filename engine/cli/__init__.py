@@ -14,12 +14,26 @@ import sys
 GROUPS = ("workreg.cli.policy", "workreg.cli.registers", "workreg.cli.cases", "workreg.cli.versions",
           "workreg.cli.analysis", "workreg.cli.bdd", "workreg.cli.serve", "workreg.cli.completion")
 
+#: Each command and the group that adds it (tests/test_cli_start.py checks this against the groups):
+#: a command line that names its command builds that group's parsers alone, not all thirty.
+COMMANDS = {
+    **dict.fromkeys(("approvals", "policies", "check", "schema"), "workreg.cli.policy"),
+    **dict.fromkeys(("show", "diff", "lint"), "workreg.cli.registers"),
+    **dict.fromkeys(("case", "registers"), "workreg.cli.cases"),
+    **dict.fromkeys(("compare", "render", "diagrams"), "workreg.cli.versions"),
+    "analyze": "workreg.cli.analysis",
+    **dict.fromkeys(("coverage", "gherkin", "steps"), "workreg.cli.bdd"),
+    **dict.fromkeys(("serve", "token", "log"), "workreg.cli.serve"),
+    "completion": "workreg.cli.completion",
+}
+
 #: The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
 INTERRUPTED = 130
 
 
-def build_parser():
-    """The argument parser of every ``workreg`` subcommand."""
+def build_parser(command: str | None = None):
+    """The argument parser of every ``workreg`` subcommand; with ``command`` (a key of
+    :data:`COMMANDS`), of the commands of its group only: all a run of that command parses."""
     from importlib import import_module
 
     from workreg.cli.args import Parser
@@ -31,9 +45,29 @@ def build_parser():
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
-    for group in GROUPS:
+    for group in (COMMANDS[command],) if command in COMMANDS else GROUPS:
         import_module(group).register_commands(commands)
     return parser
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The command ``argv`` names when nothing before it needs the whole parser, else None.
+
+    Only ``--width N`` may come first: help, ``--version``, an abbreviated or unknown option and
+    an unknown command go to the whole parser, which answers them as it always has.
+    """
+    position = 0
+    while position < len(argv):
+        word = argv[position]
+        if word == "--width":
+            position += 2
+        elif word.startswith("--width="):
+            position += 1
+        elif word.startswith("-"):
+            return None
+        else:
+            return word if word in COMMANDS else None
+    return None
 
 
 def main(argv=None) -> int:
@@ -43,7 +77,8 @@ def main(argv=None) -> int:
         from workreg.errors import WorkregError
 
         try:
-            args = build_parser().parse_args(argv)
+            argv = sys.argv[1:] if argv is None else list(argv)
+            args = build_parser(command_named(argv)).parse_args(argv)
             width = getattr(args, "width", None)
             if width is not None:
                 from workreg.outputs import force_width

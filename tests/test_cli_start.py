@@ -1,0 +1,82 @@
+"""The command line's start-up: a command builds only its own group's parsers, and answers exactly as
+the whole parser would (the time it saves is a row of bench/run.py, never a test)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+
+from workreg.cli import COMMANDS, GROUPS, build_parser, command_named
+from workreg.cli.args import Parser
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _commands_of(group: str) -> list[str]:
+    parser = Parser(prog="workreg")
+    commands = parser.add_subparsers(dest="command", parser_class=Parser)
+    import_module(group).register_commands(commands)
+    return list(commands.choices)
+
+
+def _leaves(parser: Parser, path: tuple[str, ...] = ()):
+    subcommands = parser._subcommands()  # noqa: SLF001 - the parser's own helper
+    if not subcommands:
+        yield path, parser
+        return
+    for name, sub in subcommands.items():
+        yield from _leaves(sub, path + (name,))
+
+
+WHOLE = build_parser()
+LEAVES = list(_leaves(WHOLE))
+
+
+def test_the_command_table_names_every_command_of_every_group_once():
+    registered = {command: group for group in GROUPS for command in _commands_of(group)}
+    assert registered == COMMANDS
+    assert list(WHOLE._subcommands()) == list(COMMANDS)  # noqa: SLF001 - the help lists them in this order
+
+
+@pytest.mark.parametrize("path,whole", LEAVES, ids=[" ".join(p) for p, _ in LEAVES])
+def test_a_command_alone_parses_and_helps_as_the_whole_parser(path, whole):
+    alone = dict(_leaves(build_parser(path[0])))[path]
+    assert alone.prog == whole.prog
+    assert alone.format_help() == whole.format_help()
+    assert alone.format_usage() == whole.format_usage()
+
+
+@pytest.mark.parametrize("argv,command", [
+    (["approvals", "scope_extension"], "approvals"),
+    (["--width", "60", "render", "dsp4003"], "render"),
+    (["--width=0", "case", "status", "1"], "case"),
+    (["diff", "--width", "9", "a", "b"], "diff"),
+    # Everything else goes to the whole parser, which answers it as it always has.
+    ([], None), (["--help"], None), (["-h", "approvals"], None), (["--version"], None),
+    (["--wid", "60", "approvals", "x"], None), (["aprovals", "x"], None), (["--", "approvals"], None),
+    (["--width"], None),
+])
+def test_which_command_a_command_line_names(argv, command):
+    assert command_named(argv) == command
+
+
+def test_the_lazy_parser_gives_the_same_namespace():
+    argv = ["--width", "70", "approvals", "scope_extension", "--committee", "Technical Committee", "--format", "json"]
+    whole, alone = WHOLE.parse_args(argv), build_parser(command_named(argv)).parse_args(argv)
+    assert isinstance(alone, argparse.Namespace)
+    assert vars(whole) == vars(alone)
+
+
+def test_a_query_imports_no_other_command_group():
+    code = ("import sys; from workreg.cli import main; main(['approvals','removal']); "
+            "print('groups=' + ','.join(sorted(m for m in sys.modules if m.startswith('workreg.cli.'))))")
+    env = {**os.environ, "WORKREG_CACHE_DIR": "off"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "groups=workreg.cli.args,workreg.cli.policy"
