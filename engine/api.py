@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from workreg.errors import WorkregError
-from workreg.registers.result import Notice, RegisterDiff
 from workreg.resources import DEFAULT_POLICY
 
 if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached query takes)
@@ -30,6 +29,7 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
     from workreg.policy.registry import InForce
     from workreg.registers.lint import Finding
     from workreg.registers.model import WorkRegister
+    from workreg.registers.result import Notice, RegisterDiff
     from workreg.registers.portfolio import Portfolio
     from workreg.cases.service import CasePage
     from workreg.cases.store import Store
@@ -47,6 +47,21 @@ __all__ = [
     "policy_citations", "policy_file", "policy_for_register", "policy_in_force", "policy_schema", "read_register",
     "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "review_calendar", "write_diagram", "write_diagrams",
 ]
+
+
+#: Public values defined below the API, imported when first asked for (a query needs neither).
+_RESULTS = {"Notice": "workreg.registers.result", "RegisterDiff": "workreg.registers.result"}
+
+
+def __getattr__(name: str) -> object:
+    module = _RESULTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'workreg.api' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def get_policy(ref: str = DEFAULT_POLICY, policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
@@ -230,6 +245,7 @@ def policy_for_register(
     register names (``DSP4003 1.6.0``) when workreg has it, else the newest; with a warning whenever
     the policy applied is not the version the register names."""
     from workreg.policy.registry import DEFAULT_POLICY, discover
+    from workreg.registers.result import Notice
 
     named = register.process
     if policy is None and named is not None and named.version:
@@ -265,6 +281,7 @@ def diff_registers(
     """
     from workreg.registers.classify import classify_changes, committee_evidence, decide_changes
     from workreg.registers.diff import diff_registers as diff
+    from workreg.registers.result import RegisterDiff
 
     vocabulary = vocabulary or load_vocabulary()
     before, after = _register(old, vocabulary), _register(new, vocabulary)

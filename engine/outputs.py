@@ -26,7 +26,6 @@ import errno
 import json
 import os
 import re
-import shutil
 import stat
 import sys
 from pathlib import Path
@@ -61,6 +60,8 @@ def text_width() -> int:
     configured = os.environ.get("COLUMNS", "")
     if configured.isascii() and configured.isdigit() and len(configured) <= 6 and 0 < int(configured) < UNLIMITED:  # not '²', not 10**4000
         return max(MIN_WIDTH, int(configured))
+    import shutil  # only on a terminal: it brings in the bz2, lzma and zlib modules
+
     try:
         return max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns)
     except (ValueError, OSError):
