@@ -437,26 +437,32 @@ def draw_policy(
     from workreg.versions.dot import render_dot
 
     policy_dirs = tuple(policy_dirs)
-    loaded = _loaded(policy, policy_dirs)
+    exported = fmt in ("bpmn", "dmn", "mermaid")
+    # One version's DOT is drawn from its compiled policy alone: a cached policy needs no validation
+    # (no pydantic); BPMN, DMN, Mermaid and the difference of two versions read the validated model.
+    from_compiled = against is None and not exported and isinstance(policy, (str, Path))
+    loaded = None if from_compiled else _loaded(policy, policy_dirs)
+    compiled = get_policy(str(policy), policy_dirs) if loaded is None else loaded.compiled
     other = _loaded(against, policy_dirs) if against is not None else None
     changes, committees = tuple(changes), tuple(committees)
     notes: tuple[str, ...] = ()
     if committees and check_committees:
-        named, _ = name_committees(committees, vocabulary=vocabulary or load_vocabulary(), policy=loaded.compiled)
+        named, _ = name_committees(committees, vocabulary=vocabulary or load_vocabulary(), policy=compiled)
         committees = tuple(dict.fromkeys(item.committee for item in named))
         notes = tuple(item.note for item in named if item.note)
         if not changes:
             raise UsageError("--committee has no effect without --change: it names the committees of one decision",
                              code="option-without-effect", hint="add --change KIND")
-        check_options_apply(loaded.compiled, loaded.compiled.decide(changes, committees), committees=committees)
-    if fmt in ("bpmn", "dmn", "mermaid"):
+        check_options_apply(compiled, compiled.decide(changes, committees), committees=committees)
+    if exported:
         from workreg.versions.exports import export_text
 
+        assert loaded is not None
         return Drawing(export_text(fmt, loaded, changes=changes, committees=committees, against=other,
-                                   approvals_only=approvals_only), loaded.compiled.ref, notes)
-    source = render_dot(loaded, changes=changes, committees=committees, against=other, rankdir=rankdir,
-                        approvals_only=approvals_only)
-    return Drawing(source, loaded.compiled.ref, notes)
+                                   approvals_only=approvals_only), compiled.ref, notes)
+    source = render_dot(compiled if loaded is None else loaded, changes=changes, committees=committees,
+                        against=other, rankdir=rankdir, approvals_only=approvals_only)
+    return Drawing(source, compiled.ref, notes)
 
 
 def drawing_format(requested: str | None, output: str | None) -> str:

@@ -80,3 +80,35 @@ def test_a_query_imports_no_other_command_group():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "groups=workreg.cli.args,workreg.cli.policy"
+
+
+def test_render_of_a_cached_policy_imports_neither_pydantic_nor_graphviz(tmp_path):
+    code = ("import sys; from workreg.cli import main; main(['render','dsp4003','--change','scope_extension']); "
+            "print('heavy=' + ','.join(m for m in ('pydantic','yaml','graphviz','networkx') if m in sys.modules))")
+    env = {**os.environ, "WORKREG_CACHE_DIR": str(tmp_path)}
+    for _ in range(2):  # the first run fills the cache
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+        assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "heavy="
+
+
+@pytest.mark.parametrize("text", [
+    "plain_id", "Stage 1 · together", "-4.2", ".42", "7", "node", "Graph", "", 'say "yes"', 'back\\"slash',
+    'two\\\\"', "line\nbreak", "trailing\n", "<<b>html</b>>", "<not html", "#fff2c6", "rounded,filled", "a:b:c",
+])
+def test_dot_text_is_what_the_graphviz_package_writes(text):
+    graphviz = pytest.importorskip("graphviz")
+    from workreg.versions.dot import DotGraph
+
+    theirs, ours = graphviz.Digraph("workreg"), DotGraph("workreg")
+    for graph in (theirs, ours):
+        graph.attr(rankdir="LR", label=text, newrank="true")
+        graph.attr("node", fontname="Helvetica", margin="0.12,0.06")
+        with graph.subgraph(name=f"cluster_{len(text)}") as cluster:
+            cluster.attr(label=text, style="rounded,filled")
+            cluster.node("inside", text, fillcolor="#fff2c6", shape="box")
+            cluster.node(text or "empty")
+        graph.node("legend", f"<<table><tr><td>{len(text)}</td></tr></table>>", shape="plaintext", style="")
+        graph.edge("inside", text or "empty", color="#1f5fbf", penwidth="2.4", label=text, xlabel="then")
+        graph.edge("a:port", "legend", style="invis")
+    assert ours.source == theirs.source
