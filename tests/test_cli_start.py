@@ -112,3 +112,19 @@ def test_dot_text_is_what_the_graphviz_package_writes(text):
         graph.edge("inside", text or "empty", color="#1f5fbf", penwidth="2.4", label=text, xlabel="then")
         graph.edge("a:port", "legend", style="invis")
     assert ours.source == theirs.source
+
+
+@pytest.mark.parametrize("columns", [None, "120", "61", "abc", "0", "-5", " 90", ""])
+def test_help_is_as_wide_as_argparse_would_make_it(columns, monkeypatch):
+    import shutil
+
+    from workreg.cli.args import help_width
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert help_width() == shutil.get_terminal_size().columns - 2
+    ours = WHOLE._get_formatter()  # noqa: SLF001 - the formatter every help text is made with
+    assert (ours._width, ours._max_help_position) == (argparse.HelpFormatter("workreg")._width,  # noqa: SLF001
+                                                      argparse.HelpFormatter("workreg")._max_help_position)
