@@ -2,7 +2,8 @@
 
 - cold starts, interleaved in fresh processes: a bare ``python -c pass``, ``workreg approvals
   scope_extension`` with its compiled policy cached, and the same uncached (``WORKREG_CACHE_DIR=off``:
-  read, validate, compile, decide);
+  read, validate, compile, decide); ``workreg render dsp4003`` (DOT), ``workreg diff`` of the OCP
+  seed registers and ``workreg analyze dsp4003@1.2.0 --properties ...``, cached;
 - large generated policies (tests/generated_policies.py, written to a temporary folder): 64
   change kinds, 300 steps and 600 precedence edges; and 2,000 chained steps: ``workreg check`` and
   the first, uncached ``workreg approvals`` of five kinds;
