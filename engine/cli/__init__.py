@@ -116,7 +116,24 @@ def entry_point() -> None:
     from workreg import _interrupted
 
     _signal.signal(_signal.SIGINT, _interrupted)
-    sys.exit(main())
+    code = main()
+    _settle_before_exit()
+    sys.exit(code)
+
+
+def _settle_before_exit() -> None:
+    """Collect the command's garbage now (its finalizers run as usual), then freeze what is still alive.
+
+    The interpreter's shutdown runs full collections over every object still alive, all of which
+    are about to go with the process: for a command that validated a policy (pydantic's schemas,
+    PyYAML) that took about a fifth of its time, for a cached query several milliseconds.  Frozen
+    objects are left out of those collections; nothing the command wrote is waiting on them (every
+    output is flushed as it is written, files and databases are closed by their ``with`` blocks).
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 if __name__ == "__main__":
