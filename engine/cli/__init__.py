@@ -126,7 +126,7 @@ def _settle_before_exit() -> None:
 
     The interpreter's shutdown runs full collections over every object still alive, all of which
     are about to go with the process: for a command that validated a policy (pydantic's schemas,
-    PyYAML) that took about a fifth of its time, for a cached query several milliseconds.  Frozen
+    PyYAML) a tenth or more of its time, for a cached query several milliseconds.  Frozen
     objects are left out of those collections; nothing the command wrote is waiting on them (every
     output is flushed as it is written, files and databases are closed by their ``with`` blocks).
     """
