@@ -106,7 +106,8 @@ def main(argv=None) -> int:
 
 
 def entry_point() -> None:
-    """Console-script entry: Ctrl-C from the first moment ends quietly (exit 130); exit with :func:`main`'s code.
+    """Console-script entry: Ctrl-C from the first moment ends quietly (exit 130); exit with :func:`main`'s code
+    (the process ends here: its garbage collector is frozen first, see :func:`_settle_before_exit`).
 
     ``import workreg`` has installed the handler already when this process is the ``workreg``
     command; installed again here for a program that calls ``entry_point()`` under another name.
