@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from workreg.errors import WorkregError
-from workreg.registers.result import Notice, RegisterDiff
 from workreg.resources import DEFAULT_POLICY
 
 if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached query takes)
@@ -38,6 +37,7 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
     from workreg.policy.registry import InForce
     from workreg.registers.lint import Finding
     from workreg.registers.model import WorkRegister
+    from workreg.registers.result import Notice, RegisterDiff
     from workreg.registers.portfolio import Portfolio
     from workreg.cases.service import CasePage
     from workreg.cases.store import Store
@@ -60,9 +60,10 @@ __all__ = [
 
 
 #: Values of the API that stay where they are defined, imported on first use (:func:`__getattr__`): a cached
-#: query imports neither module.
+#: query imports none of these modules.
 _VALUES = {"CASE_PAGE_SIZE": ("workreg.cases", "PAGE_SIZE"), "MAX_CASE_PAGE": ("workreg.cases", "MAX_PAGE"),
-           "EDITORIAL": ("workreg.policy.reserved", "EDITORIAL")}
+           "EDITORIAL": ("workreg.policy.reserved", "EDITORIAL"),
+           "Notice": ("workreg.registers.result", "Notice"), "RegisterDiff": ("workreg.registers.result", "RegisterDiff")}
 
 
 def __getattr__(name: str) -> object:
@@ -73,6 +74,7 @@ def __getattr__(name: str) -> object:
 
     module, attribute = _VALUES[name]
     value: object = getattr(import_module(module), attribute)
+    globals()[name] = value
     return value
 
 
@@ -257,6 +259,7 @@ def policy_for_register(
     register names (``DSP4003 1.6.0``) when workreg has it, else the newest; with a warning whenever
     the policy applied is not the version the register names."""
     from workreg.policy.registry import DEFAULT_POLICY, discover
+    from workreg.registers.result import Notice
 
     named = register.process
     if policy is None and named is not None and named.version:
@@ -292,6 +295,7 @@ def diff_registers(
     """
     from workreg.registers.classify import classify_changes, committee_evidence, decide_changes
     from workreg.registers.diff import diff_registers as diff
+    from workreg.registers.result import RegisterDiff
 
     vocabulary = vocabulary or load_vocabulary()
     before, after = _register(old, vocabulary), _register(new, vocabulary)
@@ -482,26 +486,32 @@ def draw_policy(
     from workreg.versions.dot import render_dot
 
     policy_dirs = tuple(policy_dirs)
-    loaded = _loaded(policy, policy_dirs)
+    exported = fmt in ("bpmn", "dmn", "mermaid")
+    # One version's DOT is drawn from its compiled policy alone: a cached policy needs no validation
+    # (no pydantic); BPMN, DMN, Mermaid and the difference of two versions read the validated model.
+    from_compiled = against is None and not exported and isinstance(policy, (str, Path))
+    loaded = None if from_compiled else _loaded(policy, policy_dirs)
+    compiled = get_policy(str(policy), policy_dirs) if loaded is None else loaded.compiled
     other = _loaded(against, policy_dirs) if against is not None else None
     changes, committees = tuple(changes), tuple(committees)
     notes: tuple[str, ...] = ()
     if committees and check_committees:
-        named, _ = name_committees(committees, vocabulary=vocabulary or load_vocabulary(), policy=loaded.compiled)
+        named, _ = name_committees(committees, vocabulary=vocabulary or load_vocabulary(), policy=compiled)
         committees = tuple(dict.fromkeys(item.committee for item in named))
         notes = tuple(item.note for item in named if item.note)
         if not changes:
             raise UsageError("--committee has no effect without --change: it names the committees of one decision",
                              code="option-without-effect", hint="add --change KIND")
-        check_options_apply(loaded.compiled, loaded.compiled.decide(changes, committees), committees=committees)
-    if fmt in ("bpmn", "dmn", "mermaid"):
+        check_options_apply(compiled, compiled.decide(changes, committees), committees=committees)
+    if exported:
         from workreg.versions.exports import export_text
 
+        assert loaded is not None
         return Drawing(export_text(fmt, loaded, changes=changes, committees=committees, against=other,
-                                   approvals_only=approvals_only), loaded.compiled.ref, notes)
-    source = render_dot(loaded, changes=changes, committees=committees, against=other, rankdir=rankdir,
-                        approvals_only=approvals_only)
-    return Drawing(source, loaded.compiled.ref, notes)
+                                   approvals_only=approvals_only), compiled.ref, notes)
+    source = render_dot(compiled if loaded is None else loaded, changes=changes, committees=committees,
+                        against=other, rankdir=rankdir, approvals_only=approvals_only)
+    return Drawing(source, compiled.ref, notes)
 
 
 def drawing_format(requested: str | None, output: str | None) -> str:
