@@ -20,13 +20,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import accumulate
 from typing import Callable, Iterable, Literal, Sequence, TypeVar
 
 from workreg.errors import RegisterError
 from workreg.registers.inline import comparable
 from workreg.registers.model import Contact, Item, Milestone, Text, WorkRegister
 from workreg.registers.template import Template, default_template
-from workreg.registers.vocabulary import Vocabulary, scope_texts
+from workreg.registers.vocabulary import SEPARATOR, Vocabulary, scope_texts
 
 Change = Literal["added", "removed", "modified"]
 
@@ -671,60 +672,55 @@ def _contacts(old: Sequence[Contact], new: Sequence[Contact]) -> list[ChangeReco
     return records
 
 
-def _scope_texts(register: WorkRegister) -> list[tuple[str, int | None]]:
-    """The texts :func:`scope_texts` reads, in its order, each with its line."""
-    texts = [(item.text, item.line) for item in (*register.benefits, *register.activities, *register.documentation)]
-    texts += [(milestone.deliverable, milestone.line) for milestone in register.milestones]
-    texts += [(contact.text, contact.line) for contact in register.points_of_contact]
-    return texts
+def _scope_lines(register: WorkRegister) -> list[int | None]:
+    """The line of each text :func:`scope_texts` reads, in its order."""
+    lines = [item.line for item in (*register.benefits, *register.activities, *register.documentation)]
+    lines += [milestone.line for milestone in register.milestones]
+    lines += [contact.line for contact in register.points_of_contact]
+    return lines
 
 
-# Joins the texts of one register for a search across all of them: neither a word character nor
-# whitespace, so no vocabulary word matches across two texts.
-_SEPARATOR = "\x00"
-
-
-def _first_mention(texts: list[tuple[str, int | None]], joined: str, starts: list[int],
+def _first_mention(register: WorkRegister, texts: list[str], joined: str,
                    pattern: re.Pattern[str]) -> tuple[bool, int | None]:
-    """``(mentioned, line of the first text that mentions it)`` for a group's pattern."""
+    """``(mentioned, line of the first text that mentions it)`` for a group's pattern, ``joined`` being
+    ``texts`` (the register's :func:`scope_texts`) joined by SEPARATOR."""
     match = pattern.search(joined)
     if match is None:
         return False, None
-    return True, texts[bisect_right(starts, match.start()) - 1][1]
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+    return True, _scope_lines(register)[bisect_right(starts, match.start()) - 1]
 
 
 def _scope(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list[ChangeRecord]:
     """The groups added to or removed from the register's scope (:func:`scope_of`), each with the
     line of the first text that mentions it.
 
-    A group mentioned by a text both versions have is in both scopes, so only the groups the other
-    texts mention can change; for each of those one search of each version's texts (joined) says
-    whether, and where first, it is mentioned.  Linear in the texts, not in texts × groups."""
-    old_texts, new_texts = _scope_texts(old), _scope_texts(new)
-    old_set, new_set = {text for text, _ in old_texts}, {text for text, _ in new_texts}
-    candidates: set[str] = set()
-    for text in (old_set ^ new_set):
-        candidates |= vocabulary.groups_in(text)
-    if not candidates:
+    Only a group that the texts of one version alone mention, and the texts of the other version
+    alone do not, can be in one scope and not the other (one search of each side's own texts finds
+    them); it is, unless a text both versions have mentions it (one search of those).  Linear in
+    the texts, not in texts × groups."""
+    old_texts, new_texts = scope_texts(old), scope_texts(new)
+    old_set, new_set = set(old_texts), set(new_texts)
+    in_old_only = vocabulary.groups_in_any(old_set - new_set)
+    in_new_only = vocabulary.groups_in_any(new_set - old_set)
+    one_side = in_old_only ^ in_new_only
+    if not one_side:
         return []
-    sides = []
-    for texts in (old_texts, new_texts):
-        starts, offset = [], 0
-        for text, _ in texts:
-            starts.append(offset)
-            offset += len(text) + 1
-        sides.append((texts, _SEPARATOR.join(text for text, _ in texts), starts))
+    both = SEPARATOR.join(text for text in old_texts if text in new_set)
     records: list[ChangeRecord] = []
     removed: list[ChangeRecord] = []
-    for group in sorted(candidates):
+    for group in sorted(one_side):
         pattern = vocabulary.pattern(group)
-        (in_old, old_line), (in_new, new_line) = (_first_mention(*side, pattern) for side in sides)
+        if pattern.search(both):
+            continue  # in both scopes
         committees = frozenset(vocabulary.involved_in(group))
-        if in_new and not in_old:
-            records.append(ChangeRecord("scope", "added", None, group, None, new_line, committees=committees,
+        if group in in_new_only:
+            _, line = _first_mention(new, new_texts, SEPARATOR.join(new_texts), pattern)
+            records.append(ChangeRecord("scope", "added", None, group, None, line, committees=committees,
                                         group=group))
-        elif in_old and not in_new:
-            removed.append(ChangeRecord("scope", "removed", group, None, old_line, None, committees=committees,
+        else:
+            _, line = _first_mention(old, old_texts, SEPARATOR.join(old_texts), pattern)
+            removed.append(ChangeRecord("scope", "removed", group, None, line, None, committees=committees,
                                         group=group))
     return records + removed
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from bench.big_registers import huge_word_text, many_milestones_texts, register_texts, shared_vocabulary_texts
 from workreg.registers import diff
 from workreg.registers.read import read_register
-from workreg.registers.vocabulary import load_vocabulary
+from workreg.registers.vocabulary import load_vocabulary, scope_texts
 
 
 def _read_pair(tmp_path, texts: tuple[str, str], name: str = "r"):
@@ -221,7 +221,7 @@ def test_scope_changes_are_those_of_the_first_mentions(tmp_path):
         firsts = []
         for register in (old, new):
             first: dict[str, int | None] = {}
-            for source, line in diff._scope_texts(register):
+            for source, line in zip(scope_texts(register), diff._scope_lines(register)):
                 for group in vocabulary.groups_in(source):
                     first.setdefault(group, line)
             firsts.append(first)
