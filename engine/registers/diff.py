@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import accumulate
-from typing import Callable, Iterable, Literal, Sequence, TypeVar
+from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar
 
 from workreg.errors import RegisterError
 from workreg.registers.inline import comparable
@@ -270,12 +270,20 @@ def _similarity_bound(a: str, b: str) -> float:
     return 2.0 * sum(map(min, _letters(key_a), _letters(key_b))) / total
 
 
-def _scalar(section: str, old: Text | None, new: Text | None) -> list[ChangeRecord]:
+class _Statement(Protocol):
+    """What a single-statement section holds: its text and line (Text, CorrespondingDocument, Approval)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def line(self) -> int | None: ...
+
+
+def _scalar(section: str, old: _Statement | None, new: _Statement | None) -> list[ChangeRecord]:
     """A single-statement section (version, date, review date, approvals); objects with text and line."""
-    if old is None and new is None:
-        return []
     if old is None:
-        return [ChangeRecord(section, "added", None, new.text, None, new.line)]
+        return [] if new is None else [ChangeRecord(section, "added", None, new.text, None, new.line)]
     if new is None:
         return [ChangeRecord(section, "removed", old.text, None, old.line, None)]
     if _key(old.text) == _key(new.text):
@@ -424,6 +432,7 @@ def _pair(
         else:
             free_old.append(i)
     free_new = [j for j in range(len(new)) if j not in taken]
+    candidates: Iterable[tuple[int, int]]
     if len(free_old) * len(free_new) <= ALL_PAIRS or tokens is None:
         candidates = ((i, j) for i in free_old for j in free_new)
     elif min(len(free_old), len(free_new)) > BY_POSITION:

@@ -245,11 +245,16 @@ class Vocabulary:
         """Names of the entities ``text`` refers to (by name, alias, technology or term)."""
         found = self._mentions.get(text)
         if found is None:
-            found = frozenset(name for name in self._candidates(text) if self._patterns[name].search(text)) or _NONE
+            found = frozenset(name for name in self._candidates(text) if self._finds(name, text)) or _NONE
             if len(self._mentions) >= self.MEMO:
                 self._mentions.clear()
             self._mentions[text] = found
         return found
+
+    def _finds(self, name: str, text: str) -> bool:
+        """True when the entity ``name``'s pattern matches in ``text`` (never for one without words)."""
+        pattern = self._patterns[name]
+        return pattern is not None and pattern.search(text) is not None
 
     def _candidates(self, text: str) -> set[str]:
         """The entities whose patterns can match in ``text`` (a superset of those that do)."""
@@ -271,7 +276,7 @@ class Vocabulary:
         if self._separable and joined.count(SEPARATOR) == len(texts) - 1:  # (else a text holds one)
             return frozenset(
                 name for name in self._candidates(joined)
-                if self._entities[name].kind in self.scope_kinds and self._patterns[name].search(joined)
+                if self._entities[name].kind in self.scope_kinds and self._finds(name, joined)
             )
         return frozenset().union(*(self.groups_in(text) for text in texts))
 
@@ -298,7 +303,8 @@ class Vocabulary:
     def involved_in(self, text: str) -> tuple[str, ...]:
         """Bodies ``text`` refers to plus the committees they report to (not the governing body), sorted."""
         involved: set[str] = set()
-        for name in self.mentioned_in(text):
+        for mentioned in self.mentioned_in(text):
+            name: str | None = mentioned
             while name is not None and name not in involved:
                 entity = self._entities[name]
                 if involved and self.role(entity) == "governing":
