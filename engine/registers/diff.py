@@ -175,9 +175,10 @@ PAIR_CELLS = 16_000_000
 _budget: ContextVar[list[int] | None] = ContextVar("workreg_diff_score_budget", default=None)
 
 
-def _similarity(a: str, b: str) -> float:
+def _similarity(a: str, b: str, floor: float = 0.0) -> float:
     """difflib's ratio of the normalised texts (``SequenceMatcher(None, a, b, autojunk=False).ratio()``,
-    computed by :func:`_matching_characters`).
+    computed by :func:`_matching_characters`) when it is at least ``floor``; else some number below
+    ``floor`` (the pairing takes no pair below its threshold, so it needs no more than that).
 
     Bounded: within a diff (:func:`diff_registers`) the scores share SCORE_CELLS of work, after
     which a pair scores 0 (not similar); a pair of very long texts is compared word by word."""
@@ -196,12 +197,18 @@ def _similarity(a: str, b: str) -> float:
         # Capped by the character bound, which the pairing's order relies on.
         return min(SequenceMatcher(None, words_a, words_b, autojunk=False).ratio(), _similarity_bound(a, b))
     total = len(key_a) + len(key_b)
-    return 2.0 * _matching_characters(key_a, key_b) / total if total else 1.0
+    if not total:
+        return 1.0
+    # Stop once the ratio cannot reach the floor (a margin keeps rounding from crossing it).
+    enough = (floor - 1e-9) * total / 2 if floor > 0 else 0.0
+    return 2.0 * _matching_characters(key_a, key_b, enough) / total
 
 
-def _matching_characters(a: str, b: str) -> int:
+def _matching_characters(a: str, b: str, enough: float = 0.0) -> int:
     """How many characters difflib's matching blocks of ``a`` and ``b`` cover (no junk, autojunk off):
-    the numerator of its ratio, the same number by the same recursion, found faster.
+    the numerator of its ratio, the same number by the same recursion, found faster.  Once even
+    matching every character of the ranges left could not reach ``enough``, that bound (below
+    ``enough``) is returned instead.
 
     difflib takes the longest common block of the two ranges (the earliest in ``a``, then in
     ``b``, among equally long ones), then recurses left and right of it.  Its search walks a dict
@@ -209,11 +216,13 @@ def _matching_characters(a: str, b: str) -> int:
     one block longer than the best so far starts there (``str.__contains__``, in C), and a block
     that does is extended by doubling and halving its length (a prefix of a block is a block)."""
     matched = 0
+    possible = min(len(a), len(b))  # the most the ranges still to search can add
     ranges = [(0, len(a), 0, len(b))]
     while ranges:
         a_low, a_high, b_low, b_high = ranges.pop()
         if a_low >= a_high or b_low >= b_high:
             continue
+        possible -= min(a_high - a_low, b_high - b_low)
         region = b[b_low:b_high]
         best, best_at = 0, a_low
         i = a_low
@@ -235,8 +244,11 @@ def _matching_characters(a: str, b: str) -> int:
         if best:
             j = b_low + region.find(a[best_at:best_at + best])
             matched += best
+            possible += min(best_at - a_low, j - b_low) + min(a_high - best_at - best, b_high - j - best)
             ranges.append((a_low, best_at, b_low, j))
             ranges.append((best_at + best, a_high, j + best, b_high))
+        if matched + possible < enough:
+            return matched + possible
     return matched
 
 
@@ -534,7 +546,7 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
         if tag == "equal":
             continue
         pairs, removed, added = _pair(old[i1:i2], new[j1:j2], lambda item: _key(item.text),
-                                      lambda a, b: _similarity(a.text, b.text),
+                                      lambda a, b: _similarity(a.text, b.text, _SIMILAR),
                                       lambda a, b: _similarity_bound(a.text, b.text),
                                       lambda item: _tokens(item.text))
         for i, j in pairs:
@@ -608,7 +620,8 @@ def _milestones(old: Sequence[Milestone], new: Sequence[Milestone], vocabulary: 
         return 0.1 if _key(a.timeframe) == _key(b.timeframe) else 0
 
     def score(a: Milestone, b: Milestone) -> float:
-        return _similarity(a.deliverable, b.deliverable) + bonus(a, b)
+        extra = bonus(a, b)
+        return _similarity(a.deliverable, b.deliverable, _SIMILAR - extra) + extra
 
     def bound(a: Milestone, b: Milestone) -> float:
         return _similarity_bound(a.deliverable, b.deliverable) + bonus(a, b)

@@ -177,7 +177,12 @@ def test_similarity_is_difflibs_ratio(texts):
     a, b = texts
     blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
     assert diff._matching_characters(a, b) == sum(block.size for block in blocks)
-    assert diff._similarity(a, b) == SequenceMatcher(None, diff._key(a), diff._key(b), autojunk=False).ratio()
+    ratio = SequenceMatcher(None, diff._key(a), diff._key(b), autojunk=False).ratio()
+    assert diff._similarity(a, b) == ratio
+    # Given a floor (the pairing's threshold), a ratio below it may stop early: it stays below.
+    for floor in (0.5, 0.6, 0.9):
+        floored = diff._similarity(a, b, floor)
+        assert floored == ratio if ratio >= floor else floored < floor
 
 
 @settings(max_examples=300, deadline=None)
