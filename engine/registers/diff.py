@@ -427,6 +427,11 @@ def _pair(
     exact scores per item; past BY_POSITION unpaired items a side, candidates are each item's
     neighbours by position.  All exact scores of one diff share SCORE_CELLS of work.
     """
+    if len(old) == 1 and len(new) == 1:
+        # Most edited blocks: one line for one line.  The steps below, for their one candidate.
+        if key(old[0]) == key(new[0]) or _similar(old[0], new[0], score, bound):
+            return [(0, 0)], [], []
+        return [], [0], [0]
     # Each key's new indexes, last first (popping from the end gives them in order; a list of one
     # int is a tenth of a deque, and most keys have one).
     by_key: dict[str, list[int]] = {}
@@ -475,6 +480,19 @@ def _pair(
         open_new.discard(j)
     return (sorted(pairs, key=lambda pair: pair[1]), [i for i in free_old if i in open_old],
             [j for j in free_new if j in open_new])
+
+
+def _similar(a: T, b: T, score: Callable[[T, T], float], bound: Callable[[T, T], float] | None) -> bool:
+    """Whether :func:`_pair` pairs ``a`` and ``b`` when they are a block's only candidate: the
+    bound first, then (while the diff has exact scores left) the score, against ``_SIMILAR``."""
+    if bound is None:
+        return score(a, b) >= _SIMILAR
+    if bound(a, b) < _SIMILAR:
+        return False
+    budget = _budget.get()
+    if budget is not None and budget[0] <= 0:
+        return False
+    return score(a, b) >= _SIMILAR
 
 
 #: Up to this many lines on both sides, a block of a list section is aligned by difflib's
