@@ -294,10 +294,13 @@ class Vocabulary:
     def mentions(self, text: str) -> dict[str, str]:
         """Each entity ``text`` refers to, with the word or phrase that refers to it (the first found)."""
         found: dict[str, str] = {}
-        for name, pattern in self._patterns.items():
-            match = pattern.search(text) if pattern else None
-            if match:
-                found[name] = match.group(0)
+        candidates = self._candidates(text)
+        for name in self._entities:  # in file order, as searching every pattern would find them
+            if name in candidates:
+                pattern = self._patterns[name]
+                match = pattern.search(text) if pattern else None
+                if match:
+                    found[name] = match.group(0)
         return found
 
     def involved_in(self, text: str) -> tuple[str, ...]:
