@@ -532,9 +532,10 @@ def _opcodes(old: Sequence[str], new: Sequence[str], old_at: int = 0, new_at: in
 def _anchors(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
     """``(i, j)`` of the keys that occur exactly once in each list, the longest run of them that is
     in the same order in both (a longest increasing subsequence, n log n)."""
-    counts_old, counts_new = Counter(old), Counter(new)
-    position = {key: i for i, key in enumerate(old) if counts_old[key] == 1}
-    pairs = sorted((position[key], j) for j, key in enumerate(new) if counts_new[key] == 1 and key in position)
+    once_new = {key for key, count in Counter(new).items() if count == 1}
+    once_old = {key for key, count in Counter(old).items() if count == 1 and key in once_new}
+    position = {key: i for i, key in enumerate(old) if key in once_old}
+    pairs = sorted((position[key], j) for j, key in enumerate(new) if key in position)
     # Longest increasing subsequence of the j's (patience sorting with back-links).
     tails: list[int] = []
     tail_at: list[int] = []
