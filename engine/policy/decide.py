@@ -56,6 +56,7 @@ class CompiledPolicy:
         self._kinds = {kind.id: kind for kind in form.kinds}
         self.kinds: tuple[str, ...] = tuple(self._kinds)
         self._kind_position = {kind: index for index, kind in enumerate(self.kinds)}
+        self._kind_set = frozenset(self.kinds)
         #: The published text the policy's citations quote (itself, unless it is a reconstruction).
         self.quotes_from: str = form.provenance.quotes_from or form.source.label
         self._citations = tuple(Citation(section, quote, self.quotes_from) for section, quote in form.citations)
@@ -226,8 +227,12 @@ class CompiledPolicy:
             pass
         except TypeError as exc:
             raise UsageError("change kinds and committees must be strings", code="bad-argument") from exc
-        canonical = self.canonical_changes(changes)
-        names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip()))
+        unique = key[0]
+        if unique and unique <= self._kind_set:  # ids only: policy order without resolving names
+            canonical = tuple(sorted(unique, key=self._kind_position.__getitem__))
+        else:
+            canonical = self.canonical_changes(changes)
+        names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip())) if committees else ()
         decision = self._materialise(self._combination(canonical), names, originating.strip() if originating else None)
         if len(self._memo) >= MAX_MEMO:
             self._memo.clear()
@@ -336,9 +341,11 @@ class CompiledPolicy:
     # -- building a Decision ------------------------------------------------------------------
 
     def _materialise(self, entry: Combination, committees: tuple[str, ...], originating: str | None) -> Decision:
-        gates: Any
+        parallel: tuple[ParallelStage, ...] = ()
         if committees:
-            gates = self._gate_part(entry, committees, originating)
+            required, stages, unordered, order, names, several = self._gate_part(entry, committees, originating)
+            if several:
+                parallel = self._parallel(entry.changes, stages, names)
         else:  # the gates' part depends only on the combination's gates and order, shared by many
             key = ((entry.gates_key, originating) if entry.gates_key is not None else
                    (entry.required, entry.stages, entry.unordered, entry.order, originating))
@@ -347,29 +354,44 @@ class CompiledPolicy:
                 if len(self._gate_parts) >= MAX_MEMO:
                     self._gate_parts.clear()
                 gates = self._gate_parts[key] = self._gate_part(entry, committees, originating)
-        required, stages, unordered, order, names = gates
-        step_item, pieces = self._step_item, self._pieces
-        key = (entry.steps_key, originating)
-        step_items = self._step_lists.get(key) if entry.steps_key is not None else None
+            required, stages, unordered, order, names, several = gates
+            if several:  # why a stage's gates share it: per gates' part and parallel groups that apply
+                applying = self._applying_groups(entry.changes)
+                found = self._parallels.get((key, applying))
+                if found is None:
+                    found = self._parallel(entry.changes, stages, names, applying)
+                    if len(self._parallels) >= MAX_MEMO:
+                        self._parallels.clear()
+                    self._parallels[key, applying] = found
+                parallel = found
+        step_items = self._step_lists.get((entry.steps_key, originating)) if entry.steps_key is not None else None
         if step_items is None:
-            step_items = tuple(step_item(item, originating) for item in entry.steps)
+            step_item = self._step_item
+            step_items = tuple([step_item(item, originating) for item in entry.steps])
             if entry.steps_key is not None:
                 if len(self._step_lists) >= MAX_MEMO:
                     self._step_lists.clear()
-                self._step_lists[key] = step_items
-        not_required = tuple(pieces.get(item) or self._piece(item) for item in entry.not_required)
-        unspecified = tuple(pieces.get(item) or self._piece(item) for item in entry.unspecified)
-        parallel: tuple[ParallelStage, ...] = ()
-        if any(len(stage) > 1 for stage in stages):
-            parallel = self._parallel(entry.changes, stages, names)
-        conflicts = tuple(self._conflict(conflict) for conflict in entry.conflicts) if entry.conflicts else ()
+                self._step_lists[entry.steps_key, originating] = step_items
+        pieces, piece = self._pieces, self._piece
+        not_required = tuple([pieces.get(item) or piece(item) for item in entry.not_required]) if entry.not_required else ()
+        unspecified = tuple([pieces.get(item) or piece(item) for item in entry.unspecified]) if entry.unspecified else ()
+        conflicts = tuple([self._conflict(conflict) for conflict in entry.conflicts]) if entry.conflicts else ()
         no_approval: tuple[Citation, ...] = ()
         if not required:  # where the source says these changes need no approval at all, its clauses
             none_said = self._requires_none
             no_approval = tuple(self._citations[index] for index in (none_said.get(change) for change in entry.changes)
                                 if index is not None)
         return tuple.__new__(Decision, (self.ref, entry.changes, required, not_required, unspecified, stages, order,
-                                        step_items, unordered, parallel, self.provenance, no_approval, conflicts))
+                                        step_items, unordered, parallel, self._provenance or self.provenance,
+                                        no_approval, conflicts))
+
+    def _applying_groups(self, changes: tuple[str, ...]) -> tuple[int, ...]:
+        """The parallel groups (indexes) that apply to these changes: unscoped, or scoped to one of them."""
+        groups = self.form.parallel
+        if not groups:
+            return ()
+        return tuple([index for index, group in enumerate(groups)
+                      if not group.applies_to or not set(group.applies_to).isdisjoint(changes)])
 
     def _piece(self, item: CombinedNotRequired | CombinedUnspecified) -> NotRequired | UnspecifiedPoint:
         """A "not required" or an open point of a combination, with its clause (memoised)."""
@@ -408,9 +430,10 @@ class CompiledPolicy:
     def _gate_part(
         self, entry: Combination, committees: tuple[str, ...], originating: str | None,
     ) -> tuple[tuple[RequiredApproval, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[OrderEdge, ...],
-               dict[str, str]]:
+               dict[str, str], bool]:
         """The gates of a decision for these committees and originating body: approvals (which body
-        gives each, which are satisfied by another), stages, unordered gates, order edges, names."""
+        gives each, which are satisfied by another), stages, unordered gates, order edges, names, and
+        whether a stage holds several gates."""
         view = self._steps_view()
         actor_of, title_of, per_name, fixed_name, default_name = (
             view.actor, view.title, view.per_name, view.fixed_name, view.default_name)
@@ -493,7 +516,8 @@ class CompiledPolicy:
                 for a, _ in expansions[edge.after]:
                     if a not in satisfied:
                         order.append(new(OrderEdge, (b, a, citations, edge.interpretation, edge.condition)))
-        return required, stages, unordered, tuple(order), {item.gate: item.name for item in required}
+        return (required, stages, unordered, tuple(order), {item.gate: item.name for item in required},
+                any(len(stage) > 1 for stage in stages))
 
     def _clauses(self, indexes: tuple[int, ...]) -> tuple[Citation, ...]:
         found = self._chains.get(indexes)
@@ -553,12 +577,11 @@ class CompiledPolicy:
         return self._alternatives_of
 
     def _parallel(self, changes: tuple[str, ...], stages: tuple[tuple[str, ...], ...],
-                  names: dict[str, str]) -> tuple[ParallelStage, ...]:
+                  names: dict[str, str], applying: tuple[int, ...] | None = None) -> tuple[ParallelStage, ...]:
         """Why the gates of each stage of several share it: a parallel group of the policy that
         applies to these changes and covers every pair (its condition, citations), else a reading."""
-        wanted = set(changes)
-        applying = tuple(index for index, group in enumerate(self.form.parallel)
-                         if not group.applies_to or not wanted.isdisjoint(group.applies_to))
+        if applying is None:
+            applying = self._applying_groups(changes)
         key = (applying, stages, tuple(names[gate] for stage in stages for gate in stage))
         found = self._parallels.get(key)
         if found is None:
