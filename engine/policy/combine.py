@@ -854,8 +854,11 @@ class Combiner:
         self._grouped: dict[tuple[str, str, int], Any] = {}
         self._covers_known: dict[tuple[str, str], tuple[int, int]] = {}
         self._silent: dict[int, int] = {}
+        #: Per gates' key: the kinds asked so far, and those of them that alone order one of its edges.
+        self._stating: dict[int, tuple[int, int]] = {}
         self._overruled: dict[Any, list[KindConflict]] = {}
         self._conflicts: dict[tuple[int, int], list[KindConflict]] = {}
+        self._interned: dict[KindConflict, KindConflict] = {}
 
     def _item(self, position: int, by: int) -> CombinedRequirement:
         """The entry of the step at ``position`` required by the kinds in the bitset ``by``."""
@@ -958,16 +961,22 @@ class Combiner:
             return []
         # What decides the conflicts: the gates, their order and their askers (the gates' key),
         # and which kinds of the request order the edges; many combinations share both.
-        stating = 0
-        for edge in layout.order:
-            stating |= self._cover_mask(edge.before, edge.after, request)
+        known, covering = self._stating.get(gates_key, (0, 0))
+        missing = request & ~known
+        if missing:  # the kinds not yet asked whether they order some edge of these gates alone
+            for edge in layout.order:
+                covering |= self._cover_mask(edge.before, edge.after, missing)
+            if len(self._stating) >= self.limit:
+                self._stating.clear()
+            self._stating[gates_key] = (known | missing, covering)
+        stating = covering & request
         key = (gates_key, stating)
         found = self._conflicts.get(key)
         if found is None:
             bit = self.kind_bit
-            found = _order_conflicts(
+            found = self._intern(_order_conflicts(
                 changes, layout.order, {entry.step: entry for entry in gates},
-                lambda kind, before, after: self._cover_mask(before, after, bit[kind]) != 0)
+                lambda kind, before, after: self._cover_mask(before, after, bit[kind]) != 0))
             if len(self._conflicts) >= self.limit:
                 self._conflicts.clear()
             self._conflicts[key] = found
@@ -1071,8 +1080,15 @@ class Combiner:
         if found is None:
             if len(self._overruled) >= self.limit:
                 self._overruled.clear()
-            found = self._overruled[key] = _not_required_conflicts(overruled, gates, self.actor)
+            found = self._overruled[key] = self._intern(_not_required_conflicts(overruled, gates, self.actor))
         return list(found)
+
+    def _intern(self, conflicts: list[KindConflict]) -> list[KindConflict]:
+        """Equal conflicts as one object, so that what is derived from one (its words) can be found by identity."""
+        interned = self._interned
+        if len(interned) >= self.limit:
+            interned.clear()
+        return [interned.setdefault(conflict, conflict) for conflict in conflicts]
 
 
 def _order_conflicts(

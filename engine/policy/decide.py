@@ -81,7 +81,7 @@ class CompiledPolicy:
         self._step_lists: dict[Any, tuple[StepItem, ...]] = {}
         self._pieces: dict[Any, Any] = {}
         self._parallels: dict[Any, tuple[ParallelStage, ...]] = {}
-        self._conflicts: dict[KindConflict, Conflict] = {}
+        self._conflicts: dict[int, tuple[KindConflict, Conflict]] = {}
 
     @classmethod
     def from_json(cls, payload: Any, *, file: str | None = None) -> CompiledPolicy:
@@ -222,11 +222,11 @@ class CompiledPolicy:
         committees = tuple(committees)
         key = (frozenset(changes), committees, originating)  # a repeated question: one look-up
         try:
-            return self._memo[key]
-        except KeyError:
-            pass
+            found = self._memo.get(key)  # not [key]: a first decision would pay for raising KeyError
         except TypeError as exc:
             raise UsageError("change kinds and committees must be strings", code="bad-argument") from exc
+        if found is not None:
+            return found
         unique = key[0]
         if unique and unique <= self._kind_set:  # ids only: policy order without resolving names
             canonical = tuple(sorted(unique, key=self._kind_position.__getitem__))
@@ -447,6 +447,9 @@ class CompiledPolicy:
 
         # The role's reading when the decision relies on the body filling it by default.
         default_reading = view.no_reading if originating else view.default_reading
+        if not committees or not any(per_name[item.step] for item in entry.required):
+            return self._gate_part_unexpanded(entry, {item.step: name_of(item.step) for item in entry.required},
+                                              default_reading)
 
         expansions: dict[str, list[tuple[str, str]]] = {}  # gate -> [(instance id, body name)]
         for item in entry.required:
@@ -519,6 +522,50 @@ class CompiledPolicy:
         return (required, stages, unordered, tuple(order), {item.gate: item.name for item in required},
                 any(len(stage) > 1 for stage in stages))
 
+    def _gate_part_unexpanded(
+        self, entry: Combination, names: dict[str, str], default_reading: Mapping[str, str | None],
+    ) -> tuple[tuple[RequiredApproval, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[OrderEdge, ...],
+               dict[str, str], bool]:
+        """:meth:`_gate_part` where every gate is one approval (no committee expands a per-name role):
+        the same derivation, without the instances' bookkeeping."""
+        view = self._steps_view()
+        actor_of, title_of, per_name = view.actor, view.title, view.per_name
+        kind_of = {item.step: item.kind for item in entry.required}
+
+        def satisfier_first(gate: str) -> tuple[bool, int, str]:
+            return (per_name[gate], -KIND_STRENGTH.get(kind_of[gate], 0), gate)
+
+        satisfied: dict[str, str] = {}
+        first_gate_of_body: dict[str, str] = {}
+        for stage in (*entry.stages, entry.unordered):
+            for gate in (sorted(stage, key=satisfier_first) if len(stage) > 1 else stage):
+                first = first_gate_of_body.setdefault(names[gate].casefold(), gate)
+                if first != gate:
+                    satisfied[gate] = first
+        new, cite, clauses = tuple.__new__, self._citations, self._clauses
+        required = []
+        for item in entry.required:
+            gate = item.step
+            own, default = item.interpretation, default_reading[gate]
+            satisfier = satisfied.get(gate)
+            if satisfier is not None:  # a gate given by another rests on whatever that one's body rests on
+                reading = _join(own, default, default_reading[satisfier])
+            elif own is None:
+                reading = default
+            else:
+                reading = own if default is None else _join(own, default)
+            required.append(new(RequiredApproval, (gate, actor_of[gate], names[gate], item.kind, cite[item.citation],
+                                                   item.required_by, title_of[gate], satisfier, reading,
+                                                   clauses(item.citations))))
+        stages, unordered = entry.stages, entry.unordered
+        if satisfied:
+            stages = tuple([tuple(kept) for kept in ([gate for gate in stage if gate not in satisfied]
+                                                     for stage in stages) if kept])
+            unordered = tuple([gate for gate in unordered if gate not in satisfied])
+        order = tuple([new(OrderEdge, (edge.before, edge.after, clauses(edge.chain), edge.interpretation, edge.condition))
+                       for edge in entry.order if edge.before not in satisfied and edge.after not in satisfied])
+        return (tuple(required), stages, unordered, order, names, any(len(stage) > 1 for stage in stages))
+
     def _clauses(self, indexes: tuple[int, ...]) -> tuple[Citation, ...]:
         found = self._chains.get(indexes)
         if found is None:
@@ -527,9 +574,16 @@ class CompiledPolicy:
 
     def _conflict(self, conflict: KindConflict) -> Conflict:
         """A conflict between the request's change kinds, in words (memoised: it names no committee)."""
-        found = self._conflicts.get(conflict)
-        if found is None:
-            found = self._conflicts[conflict] = self._conflict_in_words(conflict)
+        # By identity: the combiner hands out the same conflict to every combination sharing it, and
+        # hashing one (nested tuples) costs more than the rest of the look-up.  The entry holds the
+        # conflict itself, so its id is not reused while the entry lives.
+        known = self._conflicts.get(id(conflict))
+        if known is not None and known[0] is conflict:
+            return known[1]
+        if len(self._conflicts) >= MAX_MEMO:
+            self._conflicts.clear()
+        found = self._conflict_in_words(conflict)
+        self._conflicts[id(conflict)] = (conflict, found)
         return found
 
     def _conflict_in_words(self, conflict: KindConflict) -> Conflict:
