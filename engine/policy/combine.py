@@ -837,12 +837,19 @@ class Combiner:
             for subject in said:
                 holders[subject] = holders.get(subject, 0) | self.kind_bit[kind.id]
         self.noted_kinds = 0
-        self.notes: dict[str, tuple[tuple[tuple[str, int, int, int], ...], tuple[tuple[str, str, int, int], ...]]] = {}
+        #: Per kind: its "not required" entries, its open points, and (when no other kind leaves one of
+        #: them open, so that they read the same in every combination) those open points built once.
+        self.notes: dict[str, tuple[tuple[tuple[str, int, int, int], ...], tuple[tuple[str, str, int, int], ...],
+                                    tuple[CombinedUnspecified, ...] | None]] = {}
         for kind in kinds:
+            bit = self.kind_bit[kind.id]
+            alone = all(holders["unspecified", topic] == bit for topic, _, _ in kind.unspecified)
             self.notes[kind.id] = (
                 tuple((approver, role_bit[approver], holders["not_required", approver], citation)
                       for approver, citation in kind.not_required),
                 tuple((topic, text, holders["unspecified", topic], citation) for topic, text, citation in kind.unspecified),
+                tuple(CombinedUnspecified(topic, text, citation, (kind.id,)) for topic, text, citation in kind.unspecified)
+                if alone else None,
             )
             if kind.not_required or kind.unspecified:
                 self.noted_kinds |= self.kind_bit[kind.id]
@@ -1047,7 +1054,7 @@ class Combiner:
         new = tuple.__new__
         for change in changes:
             bit = kind_bit[change]
-            refusals, open_points = notes[change]
+            refusals, open_points, own = notes[change]
             for approver, approver_bit, holders, citation in refusals:
                 if approver_bit & approvers:  # another change of the request requires it: a conflict
                     if overruled is None:
@@ -1061,6 +1068,9 @@ class Combiner:
                     if entry is None:
                         entry = grouped[key] = new(CombinedNotRequired, (approver, citation, self._kinds_in(saying)))
                     not_required.append(entry)
+            if own is not None:
+                unspecified += own
+                continue
             for topic, text, holders, citation in open_points:
                 saying = holders & request
                 if saying & -saying == bit:

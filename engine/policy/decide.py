@@ -81,6 +81,7 @@ class CompiledPolicy:
         self._step_lists: dict[Any, tuple[StepItem, ...]] = {}
         self._pieces: dict[Any, Any] = {}
         self._parallels: dict[Any, tuple[ParallelStage, ...]] = {}
+        self._group_scopes: list[tuple[int, frozenset[str] | None]] | None = None
         self._conflicts: dict[int, tuple[KindConflict, Conflict]] = {}
 
     @classmethod
@@ -375,7 +376,11 @@ class CompiledPolicy:
         pieces, piece = self._pieces, self._piece
         not_required = tuple([pieces.get(item) or piece(item) for item in entry.not_required]) if entry.not_required else ()
         unspecified = tuple([pieces.get(item) or piece(item) for item in entry.unspecified]) if entry.unspecified else ()
-        conflicts = tuple([self._conflict(conflict) for conflict in entry.conflicts]) if entry.conflicts else ()
+        conflicts: tuple[Conflict, ...] = ()
+        if entry.conflicts:  # in words: :meth:`_conflict`'s memo, read here without a call per conflict
+            words = self._conflicts
+            conflicts = tuple([known[1] if (known := words.get(id(conflict))) is not None and known[0] is conflict
+                               else self._conflict(conflict) for conflict in entry.conflicts])
         no_approval: tuple[Citation, ...] = ()
         if not required:  # where the source says these changes need no approval at all, its clauses
             none_said = self._requires_none
@@ -387,11 +392,10 @@ class CompiledPolicy:
 
     def _applying_groups(self, changes: tuple[str, ...]) -> tuple[int, ...]:
         """The parallel groups (indexes) that apply to these changes: unscoped, or scoped to one of them."""
-        groups = self.form.parallel
-        if not groups:
-            return ()
-        return tuple([index for index, group in enumerate(groups)
-                      if not group.applies_to or not set(group.applies_to).isdisjoint(changes)])
+        if self._group_scopes is None:
+            self._group_scopes = [(index, frozenset(group.applies_to) if group.applies_to else None)
+                                  for index, group in enumerate(self.form.parallel)]
+        return tuple([index for index, scope in self._group_scopes if scope is None or not scope.isdisjoint(changes)])
 
     def _piece(self, item: CombinedNotRequired | CombinedUnspecified) -> NotRequired | UnspecifiedPoint:
         """A "not required" or an open point of a combination, with its clause (memoised)."""
