@@ -860,11 +860,9 @@ class Combiner:
         self._entries: dict[int, tuple[CombinedRequirement, ...]] = {}
         self._grouped: dict[tuple[str, str, int], Any] = {}
         self._covers_known: dict[tuple[str, str], tuple[int, int]] = {}
-        self._silent: dict[int, int] = {}
-        #: Per gates' key: the kinds asked so far, and those of them that alone order one of its edges.
-        self._stating: dict[int, tuple[int, int]] = {}
+        self._silent_groups: dict[int, list[Any]] = {}
+        self._order_conflict: dict[tuple[int, int, int], KindConflict] = {}
         self._overruled: dict[Any, list[KindConflict]] = {}
-        self._conflicts: dict[tuple[int, int], list[KindConflict]] = {}
         self._interned: dict[KindConflict, KindConflict] = {}
 
     def _item(self, position: int, by: int) -> CombinedRequirement:
@@ -946,48 +944,72 @@ class Combiner:
             self._covers_known[key] = (known, covered)
         return covered & request
 
-    def _order_conflicts(self, changes: tuple[str, ...], request: int, layout: GateLayout,
-                         gates: tuple[CombinedRequirement, ...], gates_key: int) -> list[KindConflict]:
-        """:func:`_order_conflicts` with bitsets: most orders are stated for every kind that needs them."""
-        kinds_of_step, step_index = self.kinds_of_step, self.step_index
-        # Which kinds are silent depends only on the gates, their order and their askers (the
-        # gates' key): derived once for all the combinations that share them.
-        silent_any = self._silent.get(gates_key)
-        if silent_any is None:
-            silent_any = 0
-            for edge in layout.order:
-                before = kinds_of_step[step_index[edge.before]] & request
-                after = kinds_of_step[step_index[edge.after]] & request
-                shared = (before if before & (before - 1) else 0) | (after if after & (after - 1) else 0)
-                if shared:  # a gate several kinds require: does each of them order it so?
-                    silent_any |= shared & ~self._cover_mask(edge.before, edge.after, shared)
-            if len(self._silent) >= self.limit:
-                self._silent.clear()
-            self._silent[gates_key] = silent_any
-        if not silent_any:
+    def _order_conflicts(self, request: int, layout: GateLayout, gates: tuple[CombinedRequirement, ...],
+                         gates_key: int) -> list[KindConflict]:
+        """:func:`_order_conflicts` with bitsets: who is silent about which gates and edges depends only
+        on the gates' key (derived once for every combination sharing it); what the rest of the
+        request says about those edges is a few ORs, and each conflict is built once per its words."""
+        groups = self._silent_groups.get(gates_key)
+        if groups is None:
+            groups = self._silent_groups_of(layout, gates, gates_key)
+        if not groups:
             return []
-        # What decides the conflicts: the gates, their order and their askers (the gates' key),
-        # and which kinds of the request order the edges; many combinations share both.
-        known, covering = self._stating.get(gates_key, (0, 0))
-        missing = request & ~known
-        if missing:  # the kinds not yet asked whether they order some edge of these gates alone
-            for edge in layout.order:
-                covering |= self._cover_mask(edge.before, edge.after, missing)
-            if len(self._stating) >= self.limit:
-                self._stating.clear()
-            self._stating[gates_key] = (known | missing, covering)
-        stating = covering & request
-        key = (gates_key, stating)
-        found = self._conflicts.get(key)
-        if found is None:
-            bit = self.kind_bit
-            found = self._intern(_order_conflicts(
-                changes, layout.order, {entry.step: entry for entry in gates},
-                lambda kind, before, after: self._cover_mask(before, after, bit[kind]) != 0))
-            if len(self._conflicts) >= self.limit:
-                self._conflicts.clear()
-            self._conflicts[key] = found
-        return list(found)
+        conflicts = []
+        cover_mask, known = self._cover_mask, self._order_conflict
+        for silent_bit, silent, pairs, subject, edges, chains, silent_clause, together in groups:
+            stating = 0
+            for before, after in pairs:
+                stating |= cover_mask(before, after, request)
+            stating &= ~silent_bit
+            key = (gates_key, silent_bit, stating)
+            conflict = known.get(key)
+            if conflict is None:
+                saying = self._kinds_in(stating) if stating else together  # else only several kinds together order it
+                if len(known) >= self.limit:
+                    known.clear()
+                conflict = known[key] = self._intern([KindConflict(
+                    "order", subject, tuple(KindClause(change, chains) for change in saying),
+                    (KindClause(silent, silent_clause),), edges)])[0]
+            conflicts.append(conflict)
+        return conflicts
+
+    def _silent_groups_of(
+        self, layout: GateLayout, gates: tuple[CombinedRequirement, ...], gates_key: int,
+    ) -> list[tuple[int, str, list[tuple[str, str]], tuple[str, ...], tuple[GateOrder, ...], tuple[int, ...],
+                    tuple[int, ...], tuple[str, ...]]]:
+        """Per kind silent about an order its gates get from another kind (in policy order): its bit, id,
+        the edges' pairs, the gates and edges concerned, their chains' citations, its own clauses
+        about those gates, and the other kinds requiring them (when no single kind states the order)."""
+        required = {entry.step: entry for entry in gates}
+        bit = self.kind_bit
+        grouped: dict[str, tuple[list[str], list[GateOrder]]] = {}
+        for edge in layout.order:
+            for gate in (edge.before, edge.after):
+                by = required[gate].required_by
+                if len(by) < 2:
+                    continue
+                for change in by:
+                    if not self._cover_mask(edge.before, edge.after, bit[change]):
+                        subject, edges = grouped.setdefault(change, ([], []))
+                        if gate not in subject:
+                            subject.append(gate)
+                        if edge not in edges:
+                            edges.append(edge)
+        groups = []
+        for silent in sorted(grouped, key=self.kind_order.index):
+            subject, edges = grouped[silent]
+            together = tuple(dict.fromkeys(
+                change for gate in subject for change in required[gate].required_by if change != silent))
+            silent_clause = tuple(dict.fromkeys(
+                c for gate in subject for change, c in zip(required[gate].required_by, required[gate].citations)
+                if change == silent))
+            groups.append((bit[silent], silent, [(edge.before, edge.after) for edge in edges], tuple(subject),
+                           tuple(edges), tuple(dict.fromkeys(c for edge in edges for c in edge.chain)), silent_clause,
+                           together))
+        if len(self._silent_groups) >= self.limit:
+            self._silent_groups.clear()
+        self._silent_groups[gates_key] = groups
+        return groups
 
     def combine(self, changes: tuple[str, ...]) -> Combination:
         """The decision for ``changes`` (in policy order), as :func:`combine` gives it."""
@@ -1013,7 +1035,7 @@ class Combiner:
             not_required, unspecified, overruled = (), (), None
         conflicts = self._overruled_conflicts(overruled, gates, gates_key) if overruled else []
         if request & (request - 1) and layout.order:  # several kinds, and an order among their gates
-            conflicts += self._order_conflicts(changes, request, layout, gates, gates_key)
+            conflicts += self._order_conflicts(request, layout, gates, gates_key)
         return tuple.__new__(Combination, (
             changes, gates, actions, layout.stages, layout.order, not_required, unspecified,
             layout.unordered, tuple(conflicts), gates_key, steps_key,
