@@ -203,8 +203,13 @@ class Reach:
         key = (before, after)
         found = self._paths.get(key)
         if found is None:
-            found = self._paths[key] = self._shortest_path(before, after)
+            # An edge between them is the only path of one step: no search (most order edges are).
+            found = self._paths[key] = [before, after] if self.has_edge(before, after) else self._shortest_path(before, after)
         return found
+
+    def has_edge(self, before: str, after: str) -> bool:
+        """Whether an edge of this order goes from ``before`` straight to ``after``."""
+        raise NotImplementedError
 
     def _shortest_path(self, source: str, target: str) -> list[str]:
         """networkx's ``bidirectional_shortest_path`` on the precedence graph (same ties, same path)."""
@@ -374,6 +379,9 @@ class PrecedenceIndex(Reach):
     def citation_of(self, before: str, after: str) -> int:
         return self.citation[before, after]
 
+    def has_edge(self, before: str, after: str) -> bool:
+        return (before, after) in self.citation
+
     # -- graph strategy: one pass over the precedence graph between the first and last step --
 
     def _span(self, steps: list[str]) -> tuple[int, int]:
@@ -520,6 +528,19 @@ class EdgeCatalogue:
             if edge.scope is not None:
                 for kind in edge.scope:
                     self.by_kind.setdefault(kind, []).append((position[edge.before], position[edge.after]))
+        #: Per change kind, its scoped edges as target position -> source positions (each once), and
+        #: the targets as a bitset: a request's view ORs these instead of walking every edge again.
+        self.into_of_kind: dict[str, dict[int, list[int]]] = {}
+        self.targets_of_kind: dict[str, int] = {}
+        for kind, edges in self.by_kind.items():
+            into: dict[int, list[int]] = {}
+            for source, target in dict.fromkeys(edges):
+                into.setdefault(target, []).append(source)
+            self.into_of_kind[kind] = into
+            targets = 0
+            for target in into:
+                targets |= 1 << target
+            self.targets_of_kind[kind] = targets
 
     def view(self, kinds: frozenset[str]) -> Reach:
         """The order that applies when the request includes ``kinds`` (the base when it scopes nothing)."""
@@ -540,26 +561,24 @@ def _applicable(candidates: Iterable[tuple[str, frozenset[str] | None]], kinds: 
     return result
 
 
-class _ScopedAncestors:
+class _ScopedAncestors(dict[int, int]):
     """Ancestor bitsets under the base edges plus some scoped ones, computed per step on demand.
 
     A step's ancestors are its base ancestors and, for every scoped edge ``p → q`` whose ``q`` is
     the step or one of those, ``p`` and ``p``'s own ancestors (found the same way): the work is
-    the scoped edges that reach the steps asked about, not the policy's size.
+    the scoped edges that reach the steps asked about, not the policy's size.  A dict of the ones
+    known (a known step is a plain look-up, no Python call); ``__missing__`` derives the others.
     """
 
-    __slots__ = ("base", "into", "targets", "memo", "into_bits")
+    __slots__ = ("base", "into", "targets", "into_bits")
 
     def __init__(self, base: Ancestors, into: dict[int, list[int]], targets: int) -> None:
+        super().__init__()
         self.base, self.into, self.targets = base, into, targets
-        self.memo: dict[int, int] = {}
         self.into_bits: dict[int, int] = {}
 
-    def __getitem__(self, position: int) -> int:
-        found = self.memo.get(position)
-        if found is not None:
-            return found
-        base, into, targets, memo = self.base, self.into, self.targets, self.memo
+    def __missing__(self, position: int) -> int:
+        base, into, targets, memo = self.base, self.into, self.targets, self
         needed: list[int] = []
         seen = {position}
         stack = [position]
@@ -601,15 +620,17 @@ class ScopedReach(Reach):
         base = catalogue.base
         self.file_order, self.position, self.topological = base.file_order, base.position, base.topological
         self._catalogue, self._kinds = catalogue, kinds
+        # The kinds' scoped edges, merged (each kind's own lists are shared, never changed).
         into: dict[int, list[int]] = {}
         targets = 0
-        seen: set[tuple[int, int]] = set()
-        for kind in kinds:
-            for edge in catalogue.by_kind.get(kind, ()):
-                if edge not in seen:
-                    seen.add(edge)
-                    into.setdefault(edge[1], []).append(edge[0])
-                    targets |= 1 << edge[1]
+        for kind in kinds.intersection(catalogue.into_of_kind):  # any order: the union is the same
+            for target, sources in catalogue.into_of_kind[kind].items():
+                known = into.get(target)
+                if known is None:
+                    into[target] = sources
+                else:
+                    into[target] = known + [source for source in sources if source not in known]
+            targets |= catalogue.targets_of_kind[kind]
         self.ancestors = _ScopedAncestors(base.ancestors, into, targets)
         self._succ: dict[str, list[str]] = {}
         self._pred: dict[str, list[str]] = {}
@@ -631,6 +652,9 @@ class ScopedReach(Reach):
             if _applies(scope, self._kinds):
                 return citation
         raise KeyError((before, after))
+
+    def has_edge(self, before: str, after: str) -> bool:
+        return any(_applies(scope, self._kinds) for scope, _ in self._catalogue.pairs.get((before, after), ()))
 
 
 class ScopedReadings:

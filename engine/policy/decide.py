@@ -82,6 +82,7 @@ class CompiledPolicy:
         self._pieces: dict[Any, Any] = {}
         self._parallels: dict[Any, tuple[ParallelStage, ...]] = {}
         self._group_scopes: list[tuple[int, frozenset[str] | None]] | None = None
+        self._role_gates: dict[str, str] | None = None
         self._conflicts: dict[int, tuple[KindConflict, Conflict]] = {}
 
     @classmethod
@@ -553,7 +554,8 @@ class CompiledPolicy:
             own, default = item.interpretation, default_reading[gate]
             satisfier = satisfied.get(gate)
             if satisfier is not None:  # a gate given by another rests on whatever that one's body rests on
-                reading = _join(own, default, default_reading[satisfier])
+                given = default_reading[satisfier]
+                reading = _join(own, default, given) if own or given else (default or None)
             elif own is None:
                 reading = default
             else:
@@ -598,8 +600,7 @@ class CompiledPolicy:
         others = ", ".join(clause.change for clause in conflict.other)
         if conflict.topic == "not_required":
             approver = self.role_name(conflict.subject[0])
-            wanted = "; ".join(title[step.id] for step in self._steps.values()
-                               if step.actor == conflict.subject[0] and step.gate) or approver
+            wanted = self._gate_titles_of(conflict.subject[0]) or approver
             clauses = [ConflictClause(c.change, f"does not require the {approver}", self._clauses(c.citations))
                        for c in conflict.stating]
             clauses += [ConflictClause(c.change, f"requires {wanted}", self._clauses(c.citations))
@@ -619,6 +620,16 @@ class CompiledPolicy:
             resolution = (f"{stating}'s order applies to {others} too: {shared} ordered as {stating}'s clauses "
                           f"order it. Interpretation: {source} gives {others} no such order.")
         return Conflict(conflict.topic, conflict.subject, tuple(clauses), resolution)
+
+    def _gate_titles_of(self, role: str) -> str:
+        """The titles of a role's gates, in file order ("; "-joined; built once for every role)."""
+        if self._role_gates is None:
+            found: dict[str, list[str]] = {}
+            for step in self.form.steps:
+                if step.gate:
+                    found.setdefault(step.actor, []).append(step.title)
+            self._role_gates = {actor: "; ".join(titles) for actor, titles in found.items()}
+        return self._role_gates.get(role, "")
 
     def _all_alternatives(self) -> dict[str, tuple[Alternative, ...]]:
         """Per step, the others the text names as able to perform it (built once)."""
