@@ -886,7 +886,9 @@ class Combiner:
         self._covers_known: dict[tuple[str, str], tuple[int, int]] = {}
         self._silent_groups: dict[int, list[Any]] = {}
         self._order_conflict: dict[tuple[int, int, int], KindConflict] = {}
-        self._overruled: dict[Any, list[KindConflict]] = {}
+        self._overruled: dict[tuple[str, int, tuple[tuple[str, int], ...]], tuple[Any, KindConflict]] = {}
+        self._others: dict[tuple[int, str], tuple[KindClause, ...]] = {}
+        self._clause_sets: dict[tuple[KindClause, ...], tuple[KindClause, ...]] = {}
         self._interned: dict[KindConflict, KindConflict] = {}
 
     def _item(self, position: int, by: int) -> CombinedRequirement:
@@ -1131,13 +1133,34 @@ class Combiner:
 
     def _overruled_conflicts(self, overruled: dict[str, list[tuple[str, int]]], gates: tuple[CombinedRequirement, ...],
                              gates_key: int) -> list[KindConflict]:
-        key = (gates_key, tuple((approver, tuple(saying)) for approver, saying in overruled.items()))
-        found = self._overruled.get(key)
-        if found is None:
-            if len(self._overruled) >= self.limit:
-                self._overruled.clear()
-            found = self._overruled[key] = self._intern(_not_required_conflicts(overruled, gates, self.actor))
-        return list(found)
+        """:func:`_not_required_conflicts` in parts: what the kinds requiring an approver's gates say
+        (once per gates' key, equal ones as one object), and each conflict once per those clauses and
+        what the other kinds say."""
+        conflicts = []
+        others, known = self._others, self._overruled
+        for approver, saying in overruled.items():
+            other = others.get((gates_key, approver))
+            if other is None:
+                cited: dict[str, list[int]] = {}
+                for item in gates:
+                    if self.actor[item.step] == approver:
+                        for change, citation in zip(item.required_by, item.citations):
+                            cited.setdefault(change, []).append(citation)
+                clauses = tuple(KindClause(change, tuple(dict.fromkeys(c))) for change, c in cited.items())
+                if len(others) >= self.limit:
+                    others.clear()
+                    self._clause_sets.clear()
+                other = others[gates_key, approver] = self._clause_sets.setdefault(clauses, clauses)
+            key = (approver, id(other), tuple(saying))
+            found = known.get(key)
+            if found is None or found[0] is not other:  # the entry holds ``other``: its id is not reused
+                if len(known) >= self.limit:
+                    known.clear()
+                found = known[key] = (other, self._intern([KindConflict(
+                    "not_required", (approver,), tuple(KindClause(change, (citation,)) for change, citation in saying),
+                    other)])[0])
+            conflicts.append(found[1])
+        return conflicts
 
     def _intern(self, conflicts: list[KindConflict]) -> list[KindConflict]:
         """Equal conflicts as one object, so that what is derived from one (its words) can be found by identity."""

@@ -79,7 +79,7 @@ class CompiledPolicy:
         self._gate_parts: dict[Any, Any] = {}
         self._step_items: dict[tuple[CombinedRequirement, str | None], StepItem] = {}
         self._step_lists: dict[Any, tuple[StepItem, ...]] = {}
-        self._pieces: dict[Any, Any] = {}
+        self._pieces: dict[int, tuple[Any, Any]] = {}
         self._parallels: dict[Any, tuple[ParallelStage, ...]] = {}
         self._group_scopes: list[tuple[int, frozenset[str] | None]] | None = None
         self._role_gates: dict[str, str] | None = None
@@ -235,7 +235,10 @@ class CompiledPolicy:
         else:
             canonical = self.canonical_changes(changes)
         names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip())) if committees else ()
-        decision = self._materialise(self._combination(canonical), names, originating.strip() if originating else None)
+        combination = self._combinations.get(canonical)
+        if combination is None:  # what :meth:`_combination` does, without two calls on the way
+            combination = self._combination(canonical)
+        decision = self._materialise(combination, names, originating.strip() if originating else None)
         if len(self._memo) >= MAX_MEMO:
             self._memo.clear()
         self._memo[key] = decision
@@ -375,8 +378,14 @@ class CompiledPolicy:
                     self._step_lists.clear()
                 self._step_lists[entry.steps_key, originating] = step_items
         pieces, piece = self._pieces, self._piece
-        not_required = tuple([pieces.get(item) or piece(item) for item in entry.not_required]) if entry.not_required else ()
-        unspecified = tuple([pieces.get(item) or piece(item) for item in entry.unspecified]) if entry.unspecified else ()
+        not_required: tuple[NotRequired, ...] = ()
+        if entry.not_required:
+            not_required = tuple([known[1] if (known := pieces.get(id(item))) is not None and known[0] is item
+                                  else piece(item) for item in entry.not_required])  # type: ignore[misc]
+        unspecified: tuple[UnspecifiedPoint, ...] = ()
+        if entry.unspecified:
+            unspecified = tuple([known[1] if (known := pieces.get(id(item))) is not None and known[0] is item
+                                 else piece(item) for item in entry.unspecified])  # type: ignore[misc]
         conflicts: tuple[Conflict, ...] = ()
         if entry.conflicts:  # in words: :meth:`_conflict`'s memo, read here without a call per conflict
             words = self._conflicts
@@ -407,7 +416,7 @@ class CompiledPolicy:
                 item.approver, self.role_name(item.approver), self._citations[item.citation], item.changes)
         else:
             found = UnspecifiedPoint(item.topic, item.text, self._citations[item.citation], item.changes)
-        self._pieces[item] = found
+        self._pieces[id(item)] = (item, found)  # by identity, as :meth:`_conflict`: the combiner shares them
         return found
 
     def _step_item(self, item: CombinedRequirement, originating: str | None) -> StepItem:
