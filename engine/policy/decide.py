@@ -8,7 +8,7 @@ per-committee gates for the committees named; repeated queries are a dictionary 
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence, cast
 
 from workreg.errors import UsageError, did_you_mean
 from workreg.policy.combine import (
@@ -426,11 +426,7 @@ class CompiledPolicy:
         if found is None:
             view = self._steps_view()
             step = item.step
-            fixed = view.fixed_name[step]
-            if fixed is None or (originating and view.designated[step]):
-                name = originating or view.default_name[step]
-            else:
-                name = fixed
+            name = _body_name(view, step, originating)
             reading = (view.step_reading_named if originating else view.step_reading)[step]
             alternatives = self._alternatives_of or self._all_alternatives()
             if len(self._step_items) >= MAX_MEMO:
@@ -449,15 +445,11 @@ class CompiledPolicy:
         gives each, which are satisfied by another), stages, unordered gates, order edges, names, and
         whether a stage holds several gates."""
         view = self._steps_view()
-        actor_of, title_of, per_name, fixed_name, default_name = (
-            view.actor, view.title, view.per_name, view.fixed_name, view.default_name)
+        actor_of, title_of, per_name = view.actor, view.title, view.per_name
         cite = self._citations
 
         def name_of(step: str) -> str:
-            fixed = fixed_name[step]
-            if fixed is None or (originating and view.designated[step]):
-                return originating or default_name[step]  # type: ignore[return-value]
-            return fixed
+            return _body_name(view, step, originating)
 
         # The role's reading when the decision relies on the body filling it by default.
         default_reading = view.no_reading if originating else view.default_reading
@@ -741,6 +733,16 @@ class _StepsView:
         self.step_reading = {step: _join(info.interpretation, self.default_reading[step])
                              for step, info in steps.items()}
         self.step_reading_named = {step: info.interpretation for step, info in steps.items()}
+
+
+def _body_name(view: _StepsView, step: str, originating: str | None) -> str:
+    """The body that performs a step: its role's own name, or (a role filled by default, or named per
+    register) the originating body named in the query, else the default role's name."""
+    fixed = view.fixed_name[step]
+    if fixed is None or (originating and view.designated[step]):
+        # A role without a name of its own is filled by default, so its default's name is there.
+        return cast(str, originating or view.default_name[step])
+    return fixed
 
 
 def decide(
