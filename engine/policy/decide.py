@@ -454,7 +454,12 @@ class CompiledPolicy:
         # The role's reading when the decision relies on the body filling it by default.
         default_reading = view.no_reading if originating else view.default_reading
         if not committees or not any(per_name[item.step] for item in entry.required):
-            return self._gate_part_unexpanded(entry, {item.step: name_of(item.step) for item in entry.required},
+            if originating:
+                names = {item.step: name_of(item.step) for item in entry.required}
+            else:  # no body named in the query: each step's body is known per policy
+                body = view.body_unnamed
+                names = {item.step: body[item.step] for item in entry.required}
+            return self._gate_part_unexpanded(entry, names,
                                               default_reading)
 
         expansions: dict[str, list[tuple[str, str]]] = {}  # gate -> [(instance id, body name)]
@@ -703,7 +708,7 @@ class _StepsView:
     """Per step, what building a decision reads (one dict look-up each, not three)."""
 
     __slots__ = ("actor", "title", "optional", "is_gate", "per_name", "fixed_name", "default_name", "role_name",
-                 "designated", "default_reading", "no_reading", "step_reading", "step_reading_named")
+                 "designated", "default_reading", "no_reading", "step_reading", "step_reading_named", "body_unnamed")
 
     def __init__(self, roles: Mapping[str, RoleInfo], steps: Mapping[str, StepInfo]) -> None:
         self.role_name = {role: info.name for role, info in roles.items()}
@@ -721,6 +726,9 @@ class _StepsView:
             step: roles[default].name if (default := roles[actor].default) is not None else None
             for step, actor in self.actor.items()
         }
+        # The body when the query names none: the role's own name, else its default's.
+        self.body_unnamed: dict[str, str] = {
+            step: fixed if fixed is not None else cast(str, self.default_name[step]) for step, fixed in self.fixed_name.items()}
         # A role filled by a body named per register (--originating), with or without a default.
         self.designated = {step: roles[actor].designated for step, actor in self.actor.items()}
         # The role's reading of its default body ("most likely the Alliance Committee").
