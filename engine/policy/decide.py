@@ -272,6 +272,8 @@ class CompiledPolicy:
         self._edge_catalogues()
         self._alternatives_of or self._all_alternatives()
         self._combiner or self._new_combiner()  # the per-kind and per-step bitsets
+        self._applying_groups(())  # the parallel groups' scopes
+        self.provenance  # noqa: B018 - built on first read; every decision carries it
         return self
 
     def _edge_catalogues(self) -> tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list[Any]]]:
@@ -457,10 +459,9 @@ class CompiledPolicy:
             if originating:
                 names = {item.step: name_of(item.step) for item in entry.required}
             else:  # no body named in the query: each step's body is known per policy
-                body = view.body_unnamed
-                names = {item.step: body[item.step] for item in entry.required}
-            return self._gate_part_unexpanded(entry, names,
-                                              default_reading)
+                unnamed = view.body_unnamed
+                names = {item.step: unnamed[item.step] for item in entry.required}
+            return self._gate_part_unexpanded(entry, names, default_reading)
 
         expansions: dict[str, list[tuple[str, str]]] = {}  # gate -> [(instance id, body name)]
         for item in entry.required:
