@@ -224,11 +224,11 @@ class CompiledPolicy:
         committees = tuple(committees)
         key = (frozenset(changes), committees, originating)  # a repeated question: one look-up
         try:
-            found = self._memo.get(key)  # not [key]: a first decision would pay for raising KeyError
+            return self._memo[key]
+        except KeyError:
+            pass
         except TypeError as exc:
             raise UsageError("change kinds and committees must be strings", code="bad-argument") from exc
-        if found is not None:
-            return found
         unique = key[0]
         if unique and unique <= self._kind_set:  # ids only: policy order without resolving names
             canonical = tuple(sorted(unique, key=self._kind_position.__getitem__))
