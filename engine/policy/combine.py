@@ -982,11 +982,14 @@ class Combiner:
             return []
         conflicts = []
         cover_mask, known = self._cover_mask, self._order_conflict
-        for silent_bit, silent, pairs, subject, edges, chains, silent_clause, together in groups:
-            stating = 0
-            for before, after in pairs:
-                stating |= cover_mask(before, after, request)
-            stating &= ~silent_bit
+        for silent_bit, silent, pairs, subject, edges, chains, silent_clause, together, asked in groups:
+            # ``asked``: the kinds asked so far whether they alone order one of these edges, and those that do.
+            missing = request & ~asked[0]
+            if missing:
+                for before, after in pairs:
+                    asked[1] |= cover_mask(before, after, missing)
+                asked[0] |= missing
+            stating = asked[1] & request & ~silent_bit
             key = (gates_key, silent_bit, stating)
             conflict = known.get(key)
             if conflict is None:
@@ -1002,10 +1005,11 @@ class Combiner:
     def _silent_groups_of(
         self, layout: GateLayout, gates: tuple[CombinedRequirement, ...], gates_key: int,
     ) -> list[tuple[int, str, list[tuple[str, str]], tuple[str, ...], tuple[GateOrder, ...], tuple[int, ...],
-                    tuple[int, ...], tuple[str, ...]]]:
+                    tuple[int, ...], tuple[str, ...], list[int]]]:
         """Per kind silent about an order its gates get from another kind (in policy order): its bit, id,
         the edges' pairs, the gates and edges concerned, their chains' citations, its own clauses
-        about those gates, and the other kinds requiring them (when no single kind states the order)."""
+        about those gates, the other kinds requiring them (when no single kind states the order), and
+        (filled as requests come) the kinds asked whether they order those edges and those that do."""
         required = {entry.step: entry for entry in gates}
         bit = self.kind_bit
         grouped: dict[str, tuple[list[str], list[GateOrder]]] = {}
@@ -1031,7 +1035,7 @@ class Combiner:
                 if change == silent))
             groups.append((bit[silent], silent, [(edge.before, edge.after) for edge in edges], tuple(subject),
                            tuple(edges), tuple(dict.fromkeys(c for edge in edges for c in edge.chain)), silent_clause,
-                           together))
+                           together, [0, 0]))
         if len(self._silent_groups) >= self.limit:
             self._silent_groups.clear()
         self._silent_groups[gates_key] = groups

@@ -82,6 +82,7 @@ class CompiledPolicy:
         self._pieces: dict[int, tuple[Any, Any]] = {}
         self._parallels: dict[Any, tuple[ParallelStage, ...]] = {}
         self._group_scopes: list[tuple[int, frozenset[str] | None]] | None = None
+        self._group_masks: tuple[int, dict[str, int]] | None = None
         self._role_gates: dict[str, str] | None = None
         self._conflicts: dict[int, tuple[KindConflict, Conflict]] = {}
 
@@ -273,6 +274,7 @@ class CompiledPolicy:
         self._alternatives_of or self._all_alternatives()
         self._combiner or self._new_combiner()  # the per-kind and per-step bitsets
         self._applying_groups(())  # the parallel groups' scopes
+        self._group_masks or self._new_group_masks()
         self.provenance  # noqa: B018 - built on first read; every decision carries it
         return self
 
@@ -363,13 +365,16 @@ class CompiledPolicy:
                 gates = self._gate_parts[key] = self._gate_part(entry, committees, originating)
             required, stages, unordered, order, names, several = gates
             if several:  # why a stage's gates share it: per gates' part and parallel groups that apply
-                applying = self._applying_groups(entry.changes)
-                found = self._parallels.get((key, applying))
+                groups = self._group_masks or self._new_group_masks()
+                applying_mask = groups[0]
+                for change in entry.changes:
+                    applying_mask |= groups[1].get(change, 0)
+                found = self._parallels.get((key, applying_mask))
                 if found is None:
-                    found = self._parallel(entry.changes, stages, names, applying)
+                    found = self._parallel(entry.changes, stages, names, self._applying_groups(entry.changes))
                     if len(self._parallels) >= MAX_MEMO:
                         self._parallels.clear()
-                    self._parallels[key, applying] = found
+                    self._parallels[key, applying_mask] = found
                 parallel = found
         step_items = self._step_lists.get((entry.steps_key, originating)) if entry.steps_key is not None else None
         if step_items is None:
@@ -401,6 +406,17 @@ class CompiledPolicy:
         return tuple.__new__(Decision, (self.ref, entry.changes, required, not_required, unspecified, stages, order,
                                         step_items, unordered, parallel, self._provenance or self.provenance,
                                         no_approval, conflicts))
+
+    def _new_group_masks(self) -> tuple[int, dict[str, int]]:
+        """The parallel groups as bitsets: those that apply to every request, and per change kind those scoped to it."""
+        unscoped, by_kind = 0, dict[str, int]()
+        for index, group in enumerate(self.form.parallel):
+            if not group.applies_to:
+                unscoped |= 1 << index
+            for kind in group.applies_to:
+                by_kind[kind] = by_kind.get(kind, 0) | 1 << index
+        self._group_masks = (unscoped, by_kind)
+        return self._group_masks
 
     def _applying_groups(self, changes: tuple[str, ...]) -> tuple[int, ...]:
         """The parallel groups (indexes) that apply to these changes: unscoped, or scoped to one of them."""
