@@ -135,22 +135,22 @@ def bench_generated(runs: int) -> dict:
         old, new = _compiled_pair(Path(folder))
         analyze_times, compare_times = [], []
         for _ in range(runs):
-            fresh = CompiledPolicy(old.compiled.table)  # cold: no facts, no decisions memoised
+            fresh = CompiledPolicy(old.compiled.form)  # cold: no facts, no decisions memoised
             props = _generated_properties(facts_of(fresh))
-            fresh = CompiledPolicy(old.compiled.table)
+            fresh = CompiledPolicy(old.compiled.form)
             start = time.perf_counter()
             analyze(fresh, props)
             analyze_times.append(time.perf_counter() - start)
-            before = type(old)(CompiledPolicy(old.compiled.table), old.model, old.path)
-            after = type(new)(CompiledPolicy(new.compiled.table), new.model, new.path)
+            before = type(old)(CompiledPolicy(old.compiled.form), old.model, old.path)
+            after = type(new)(CompiledPolicy(new.compiled.form), new.model, new.path)
             start = time.perf_counter()
             result = compare_policies(before, after)
             compare_times.append(time.perf_counter() - start)
-            assert result["exhaustive"] and result["combinations_compared"] == 2 ** 64 - 1
+            assert result.exhaustive and result.combinations_compared == 2 ** 64 - 1
     return {"analyze_generated_s": statistics.median(analyze_times),
             "compare_generated_complete_s": statistics.median(compare_times),
-            "compare_generated_differing": result["differing_combinations"],
-            "compare_generated_smallest": len(result["decisions"][0]["changes"]) if result["decisions"] else 0,
+            "compare_generated_differing": result.differing_combinations,
+            "compare_generated_smallest": len(result.decisions[0].changes) if result.decisions else 0,
             "generated_runs": runs}
 
 
@@ -174,13 +174,13 @@ def bench_compare_200(runs: int) -> dict:
         old, new = (load_policy_file(path) for path in paths)
         times = []
         for _ in range(runs):
-            before = type(old)(CompiledPolicy(old.compiled.table), old.model, old.path)
-            after = type(new)(CompiledPolicy(new.compiled.table), new.model, new.path)
+            before = type(old)(CompiledPolicy(old.compiled.form), old.model, old.path)
+            after = type(new)(CompiledPolicy(new.compiled.form), new.model, new.path)
             start = time.perf_counter()
             result = compare_policies(before, after)
             times.append(time.perf_counter() - start)
-            assert result["exhaustive"]
-    return {"compare_200_kinds_s": statistics.median(times), "compare_200_kinds_differing": result["differing_combinations"]}
+            assert result.exhaustive
+    return {"compare_200_kinds_s": statistics.median(times), "compare_200_kinds_differing": result.differing_combinations}
 
 
 def bench_analysis(quick: bool) -> dict:

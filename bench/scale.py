@@ -2,7 +2,8 @@
 
 - cold starts, interleaved in fresh processes: a bare ``python -c pass``, ``workreg approvals
   scope_extension`` with its compiled policy cached, and the same uncached (``WORKREG_CACHE_DIR=off``:
-  read, validate, compile, decide);
+  read, validate, compile, decide); ``workreg render dsp4003`` (DOT), ``workreg diff`` of the OCP
+  seed registers and ``workreg analyze dsp4003@1.2.0 --properties ...``, cached;
 - large generated policies (tests/generated_policies.py, written to a temporary folder): 64
   change kinds, 300 steps and 600 precedence edges; and 2,000 chained steps: ``workreg check`` and
   the first, uncached ``workreg approvals`` of five kinds;
@@ -60,38 +61,53 @@ def _run_ms(command: list[str], env: dict) -> float:
 
 
 def bench_cold_starts(runs: int) -> dict:
-    """Bare python, cached and uncached `workreg approvals scope_extension` and `workreg render
-    dsp4003` (DOT to stdout), interleaved round by round."""
+    """Bare python, cached and uncached `workreg approvals scope_extension`, `workreg render dsp4003`
+    (DOT to stdout), `workreg diff` of the OCP seed registers (when ../shared/seeds has them) and
+    `workreg analyze dsp4003@1.2.0 --properties ...`, interleaved round by round."""
     approvals = workreg_command() + ["approvals", "scope_extension"]
     render = workreg_command() + ["render", "dsp4003"]
+    analyze = workreg_command() + ["analyze", "dsp4003@1.2.0", "--properties",
+                                   str(ROOT / "policies" / "dsp4003" / "properties.yaml")]
+    seeds = ROOT.parent / "shared" / "seeds"
+    seed_old, seed_new = seeds / "work-register-ocp-1.0-draft1.txt", seeds / "work-register-ocp-1.2.txt"
+    diff = workreg_command() + ["diff", str(seed_old), str(seed_new)] if seed_old.is_file() and seed_new.is_file() else None
     bare = [sys.executable, "-c", "pass"]
     with tempfile.TemporaryDirectory(prefix="workreg-bench-cache-") as cache:
         cached_env, uncached_env = child_env(cache), child_env("off")
-        _run_ms(approvals, cached_env)  # fills the cache and writes bytecode
-        _run_ms(render, cached_env)
-        _run_ms(bare, cached_env)
-        times: dict[str, list[float]] = {"bare": [], "cached": [], "uncached": [], "render": []}
+        commands = {"bare": (bare, cached_env), "cached": (approvals, cached_env), "uncached": (approvals, uncached_env),
+                    "render": (render, cached_env), "analyze": (analyze, cached_env)}
+        if diff is not None:
+            commands["diff"] = (diff, cached_env)
+        for command, env in commands.values():  # fills the caches and writes bytecode
+            _run_ms(command, env)
+        times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs):
-            times["bare"].append(_run_ms(bare, cached_env))
-            times["cached"].append(_run_ms(approvals, cached_env))
-            times["uncached"].append(_run_ms(approvals, uncached_env))
-            times["render"].append(_run_ms(render, cached_env))
-    bare_ms, cached_ms = statistics.median(times["bare"]), statistics.median(times["cached"])
-    uncached_ms, render_ms = statistics.median(times["uncached"]), statistics.median(times["render"])
-    return {
-        "cli_uncached_ratio": uncached_ms / bare_ms,
-        "render_ms": render_ms,
-        "render_ratio": render_ms / bare_ms,
+            for name, (command, env) in commands.items():
+                times[name].append(_run_ms(command, env))
+    median = {name: statistics.median(values) for name, values in times.items()}
+    bare_ms, cached_ms = median["bare"], median["cached"]
+    results = {
+        "cli_uncached_ratio": median["uncached"] / bare_ms,
+        "render_ms": median["render"],
+        "render_ratio": median["render"] / bare_ms,
         "load_cold_starts": os.getloadavg()[0],
         "python_bare_ms": bare_ms,
         "cli_cold_start_ms": cached_ms,
         "cli_cold_start_p99_ms": _percentile(times["cached"], 0.99),
         "cli_cold_start_ratio": cached_ms / bare_ms,
-        "cli_uncached_ms": statistics.median(times["uncached"]),
+        "cli_uncached_ms": median["uncached"],
         "cli_uncached_p99_ms": _percentile(times["uncached"], 0.99),
         "cli_runs": runs,
         "cli_command": " ".join(Path(approvals[0]).name if i == 0 else a for i, a in enumerate(approvals)),
+        # Issue 23's target excludes the interpreter's own start-up: the same run's bare python is subtracted.
+        "analyze_cli_ms": median["analyze"],
+        "analyze_cli_cold_ms": median["analyze"] - bare_ms,
     }
+    if diff is not None:
+        results.update(diff_seeds_cold_ms=median["diff"], diff_seeds_cold_ratio=median["diff"] / bare_ms)
+    else:
+        results["diff_seeds_cold_note"] = f"n/a (seed registers not found at {seeds})"
+    return results
 
 
 def _write_policies(folder: Path) -> dict[str, Path]:

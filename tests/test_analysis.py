@@ -220,8 +220,8 @@ def test_compare_finds_exactly_the_combinations_that_differ(kinds, seed, change)
     found = compare_all_decisions(old, new, listed=1 << kinds)
     differing = [c for c in every_combination(new.kinds) if decision_difference(old, new, c) is not None]
     assert found.exhaustive and found.differing == len(differing)
-    assert sorted(tuple(d["changes"]) for d in found.decisions) == sorted(differing)
-    sizes = [len(d["changes"]) for d in found.decisions]
+    assert sorted(d.changes for d in found.decisions) == sorted(differing)
+    sizes = [len(d.changes) for d in found.decisions]
     assert sizes == sorted(sizes), "smallest first"
 
 
@@ -250,9 +250,9 @@ def test_compare_finds_a_difference_only_three_kinds_show():
     found = compare_all_decisions(old, new)
     assert found.exhaustive
     first = found.decisions[0]
-    assert first["changes"] == ["kind_0", "kind_1", "kind_2"]
-    assert first["order_added"] == [["gate_x", "gate_y"]]
-    assert all({"kind_0", "kind_1", "kind_2"} <= set(d["changes"]) for d in found.decisions)
+    assert first.changes == ("kind_0", "kind_1", "kind_2")
+    assert first.order_added == (("gate_x", "gate_y"),)
+    assert all({"kind_0", "kind_1", "kind_2"} <= set(d.changes) for d in found.decisions)
     assert found.differing == 2 ** 61  # every combination with the three, and nothing else
     assert found.verdicts["kind_2"] == "stricter"
 

@@ -127,7 +127,7 @@ def test_change_and_against_do_not_combine(capsys):
 
 
 def test_missing_dot_program_is_explained(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("workreg.versions.dot.shutil.which", lambda name: None)
+    monkeypatch.setattr("shutil.which", lambda name: None)
     assert main(["render", str(MINI), "-o", str(tmp_path / "diagram.svg")]) == 2
     err = capsys.readouterr().err
     assert "graphviz-missing" in err
@@ -144,7 +144,7 @@ def test_dot_program_vanishing_while_running_is_explained(tmp_path, capsys, monk
     def missing(*args, **kwargs):
         raise graphviz.ExecutableNotFound(["dot"])
 
-    monkeypatch.setattr("workreg.versions.dot.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("shutil.which", lambda name: "/usr/bin/dot")
     monkeypatch.setattr(graphviz, "pipe", missing)
     assert main(["render", str(MINI), "-o", str(tmp_path / "diagram.png")]) == 2
     assert "graphviz-missing" in capsys.readouterr().err

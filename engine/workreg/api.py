@@ -13,11 +13,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from workreg.errors import WorkregError
-from workreg.registers.result import Notice, RegisterDiff
 from workreg.resources import DEFAULT_POLICY
 
 if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached query takes)
     from datetime import date
+
+    from workreg.cases import MAX_PAGE as MAX_CASE_PAGE, PAGE_SIZE as CASE_PAGE_SIZE
+    from workreg.policy.reserved import EDITORIAL as EDITORIAL
+
+    from workreg.analysis import Analysis
+    from workreg.analysis.properties import Property
+    from workreg.analysis.reasoning import Claim
+    from workreg.registers.classify import ClassifiedChange
 
     from workreg.cases.events import Event
     from workreg.cases.progress import CaseState
@@ -30,23 +37,47 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
     from workreg.policy.registry import InForce
     from workreg.registers.lint import Finding
     from workreg.registers.model import WorkRegister
+    from workreg.registers.result import Notice, RegisterDiff
     from workreg.registers.portfolio import Portfolio
     from workreg.cases.service import CasePage
     from workreg.cases.store import Store
     from workreg.registers.vocabulary import NamedCommittee, Vocabulary
     from workreg.versions.compare import LoadedPolicy
+    from workreg.versions.comparison import Comparison
 
 #: The public API, re-exported by ``workreg`` (docs/architecture.md lists it by area).
 __all__ = [
-    "Approvals", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
-    "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
-    "diagram_bytes", "diff_registers", "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
-    "lint_failed",
-    "lint_register", "list_cases", "list_cases_page", "list_policies", "load_policy", "load_policy_version", "load_vocabulary",
-    "migrate_case", "name_committees", "open_case", "open_database", "pin_policy", "pin_policy_text",
-    "policy_citations", "policy_file", "policy_for_register", "policy_in_force", "policy_schema", "read_register",
-    "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "review_calendar", "write_diagram", "write_diagrams",
+    "CASE_PAGE_SIZE", "EDITORIAL", "MAX_CASE_PAGE", "Approvals", "Drawing", "Notice", "RegisterDiff",
+    "affected_committees", "analyze_policy", "answer_approvals", "case_log", "case_status", "case_subject",
+    "check_claim", "check_options_apply", "check_policy_file", "check_record", "classify_register_changes",
+    "compare_policies", "database_url", "decide", "default_author", "diagram_bytes", "diff_registers",
+    "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
+    "lint_failed", "lint_register", "lint_rules", "list_cases", "list_cases_page", "list_policies",
+    "load_policy", "load_policy_version", "load_properties", "load_vocabulary", "migrate_case",
+    "name_committees", "open_case", "open_database", "parse_properties", "pin_policy", "pin_policy_text",
+    "pinned_policy", "policy_citations", "policy_file", "policy_for_register", "policy_in_force",
+    "policy_schema", "read_register", "record_outcome", "recording_remarks", "redacted", "register_from_bytes",
+    "register_portfolio", "register_sections", "review_calendar", "write_diagram", "write_diagrams",
 ]
+
+
+#: Values of the API that stay where they are defined, imported on first use (:func:`__getattr__`): a cached
+#: query imports none of these modules.
+_VALUES = {"CASE_PAGE_SIZE": ("workreg.cases", "PAGE_SIZE"), "MAX_CASE_PAGE": ("workreg.cases", "MAX_PAGE"),
+           "EDITORIAL": ("workreg.policy.reserved", "EDITORIAL"),
+           "Notice": ("workreg.registers.result", "Notice"), "RegisterDiff": ("workreg.registers.result", "RegisterDiff")}
+
+
+def __getattr__(name: str) -> object:
+    """One of :data:`_VALUES`, from its module (PEP 562); AttributeError for any other name."""
+    if name not in _VALUES:
+        raise AttributeError(f"module 'workreg.api' has no attribute {name!r}")
+    from importlib import import_module
+
+    module, attribute = _VALUES[name]
+    value: object = getattr(import_module(module), attribute)
+    globals()[name] = value
+    return value
 
 
 def get_policy(ref: str = DEFAULT_POLICY, policy_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
@@ -230,6 +261,7 @@ def policy_for_register(
     register names (``DSP4003 1.6.0``) when workreg has it, else the newest; with a warning whenever
     the policy applied is not the version the register names."""
     from workreg.policy.registry import DEFAULT_POLICY, discover
+    from workreg.registers.result import Notice
 
     named = register.process
     if policy is None and named is not None and named.version:
@@ -265,6 +297,7 @@ def diff_registers(
     """
     from workreg.registers.classify import classify_changes, committee_evidence, decide_changes
     from workreg.registers.diff import diff_registers as diff
+    from workreg.registers.result import RegisterDiff
 
     vocabulary = vocabulary or load_vocabulary()
     before, after = _register(old, vocabulary), _register(new, vocabulary)
@@ -336,6 +369,40 @@ def policy_citations(path: str | Path) -> Iterator[tuple[str, Citation]]:
 
 # -- registers ------------------------------------------------------------------------------------
 
+def classify_register_changes(
+    old: str | Path | WorkRegister, new: str | Path | WorkRegister, policy: str | CompiledPolicy, *,
+    vocabulary: Vocabulary | None = None,
+) -> list[ClassifiedChange]:
+    """Every change from ``old`` to ``new``, classified by the policy's rules (no decision: see diff_registers)."""
+    from workreg.registers.classify import classify_changes
+    from workreg.registers.diff import diff_registers as diff
+
+    vocabulary = vocabulary or load_vocabulary()
+    return classify_changes(diff(_register(old, vocabulary), _register(new, vocabulary), vocabulary), _policy(policy))
+
+
+def affected_committees(changes: list[ClassifiedChange], policy: str | CompiledPolicy, *,
+                        vocabulary: Vocabulary | None = None) -> list[str]:
+    """The committees owning the changed milestones, for the policy's kinds with a gate per named body."""
+    from workreg.registers.classify import affected_committees as affected
+
+    return affected(changes, vocabulary or load_vocabulary(), _policy(policy))
+
+
+def register_sections() -> tuple[str, ...]:
+    """Every section id a register change can carry, in the order a diff reports them."""
+    from workreg.registers.diff import change_sections
+
+    return change_sections()
+
+
+def lint_rules() -> tuple[str, ...]:
+    """The id of every rule lint_register checks."""
+    from workreg.registers.lint import RULES
+
+    return tuple(RULES)
+
+
 def register_from_bytes(data: bytes, name: str, *, vocabulary: Vocabulary | None = None) -> WorkRegister:
     """A register document sent as bytes (an upload): ``name``'s suffix says how to read it."""
     from workreg.registers.read import register_from_bytes as from_bytes
@@ -389,8 +456,9 @@ def _loaded(policy: str | Path | LoadedPolicy, policy_dirs: Iterable[str | Path]
 
 
 def compare_policies(old: str | Path | LoadedPolicy, new: str | Path | LoadedPolicy,
-                     policy_dirs: Sequence[str | Path] = ()) -> dict[str, Any]:
-    """The semantic difference of two policy versions (the JSON of ``workreg compare``): refs, files or loaded."""
+                     policy_dirs: Sequence[str | Path] = ()) -> Comparison:
+    """The semantic difference of two policy versions (its ``to_dict()`` is the JSON of ``workreg compare``): refs,
+    files or loaded."""
     from workreg.versions.compare import compare_policies as compare
 
     return compare(_loaded(old, policy_dirs), _loaded(new, policy_dirs))
@@ -420,26 +488,32 @@ def draw_policy(
     from workreg.versions.dot import render_dot
 
     policy_dirs = tuple(policy_dirs)
-    loaded = _loaded(policy, policy_dirs)
+    exported = fmt in ("bpmn", "dmn", "mermaid")
+    # One version's DOT is drawn from its compiled policy alone: a cached policy needs no validation
+    # (no pydantic); BPMN, DMN, Mermaid and the difference of two versions read the validated model.
+    from_compiled = against is None and not exported and isinstance(policy, (str, Path))
+    loaded = None if from_compiled else _loaded(policy, policy_dirs)
+    compiled = get_policy(str(policy), policy_dirs) if loaded is None else loaded.compiled
     other = _loaded(against, policy_dirs) if against is not None else None
     changes, committees = tuple(changes), tuple(committees)
     notes: tuple[str, ...] = ()
     if committees and check_committees:
-        named, _ = name_committees(committees, vocabulary=vocabulary or load_vocabulary(), policy=loaded.compiled)
+        named, _ = name_committees(committees, vocabulary=vocabulary or load_vocabulary(), policy=compiled)
         committees = tuple(dict.fromkeys(item.committee for item in named))
         notes = tuple(item.note for item in named if item.note)
         if not changes:
             raise UsageError("--committee has no effect without --change: it names the committees of one decision",
                              code="option-without-effect", hint="add --change KIND")
-        check_options_apply(loaded.compiled, loaded.compiled.decide(changes, committees), committees=committees)
-    if fmt in ("bpmn", "dmn", "mermaid"):
+        check_options_apply(compiled, compiled.decide(changes, committees), committees=committees)
+    if exported:
         from workreg.versions.exports import export_text
 
+        assert loaded is not None
         return Drawing(export_text(fmt, loaded, changes=changes, committees=committees, against=other,
-                                   approvals_only=approvals_only), loaded.compiled.ref, notes)
-    source = render_dot(loaded, changes=changes, committees=committees, against=other, rankdir=rankdir,
-                        approvals_only=approvals_only)
-    return Drawing(source, loaded.compiled.ref, notes)
+                                   approvals_only=approvals_only), compiled.ref, notes)
+    source = render_dot(compiled if loaded is None else loaded, changes=changes, committees=committees,
+                        against=other, rankdir=rankdir, approvals_only=approvals_only)
+    return Drawing(source, compiled.ref, notes)
 
 
 def drawing_format(requested: str | None, output: str | None) -> str:
@@ -468,6 +542,39 @@ def write_diagrams(out: str | Path, policy_dirs: Iterable[str | Path] = ()) -> l
     from workreg.versions.diagrams import write_diagrams as write
 
     return write(out, policy_dirs)
+
+
+# -- analysis: what a policy guarantees over every combination -----------------------------------
+
+def analyze_policy(policy: str | CompiledPolicy, properties: Iterable[Property] = (),
+                   policy_dirs: Iterable[str | Path] = ()) -> Analysis:
+    """Decide ``properties`` and the built-in checks for every combination of the policy's change kinds."""
+    from workreg.analysis import analyze
+
+    return analyze(_policy(policy, policy_dirs), properties)
+
+
+def check_claim(policy: str | CompiledPolicy, includes: tuple[str, ...], excludes: tuple[str, ...], expect: str,
+                names: tuple[str, ...]) -> Claim:
+    """Decide, over every combination with ``includes`` and none of ``excludes``, that it ``expect``s (requires,
+    not_requires, order) the named steps or roles; with the clauses that covers (``workreg`` Then steps)."""
+    from workreg.analysis.reasoning import check_claim as check
+
+    return check(_policy(policy), includes, excludes, expect, names)
+
+
+def load_properties(path: str | Path) -> tuple[Property, ...]:
+    """The properties of a properties file (YAML or JSON, bounded and safe like a policy)."""
+    from workreg.analysis.properties import load_properties as load
+
+    return load(path)
+
+
+def parse_properties(data: Any, file: str = "<properties>") -> tuple[Property, ...]:
+    """Properties from parsed YAML/JSON data (``{"properties": [...]}``); every problem names the file and field."""
+    from workreg.analysis.properties import parse_properties as parse
+
+    return parse(data, file)
 
 
 # -- approval cases -------------------------------------------------------------------------------
@@ -607,12 +714,28 @@ def record_outcome(
                       audit=audit)
 
 
-def case_status(case_id: int, *, db: str | Store | None = None) -> CaseState:
-    """Where a case stands (CaseState: ``done``, ``next``, ``waiting``, ``complete``, ``to_dict()``)."""
+def case_status(case_id: int, *, db: str | Store | None = None, through: int | None = None) -> CaseState:
+    """Where a case stands (CaseState: ``done``, ``next``, ``waiting``, ``complete``, ``to_dict()``); with
+    ``through``, where it stood after its event of that number (a logged decision replayed)."""
     from workreg.cases.service import status
 
     with _store(db, create=False) as store:
-        return status(store, case_id)
+        return status(store, case_id, through=through)
+
+
+def pinned_policy(digest: str, *, db: str | Store | None = None) -> PinnedPolicy:
+    """The policy text a case or a logged decision pinned, by its hash (``ref``, ``text``, ``compiled()``)."""
+    from workreg.cases.service import pinned
+
+    with _store(db, create=False) as store:
+        return pinned(store, digest)
+
+
+def check_record(state: CaseState, gate: str, outcome: str, again: bool = False) -> None:
+    """Raise RecordRefused unless the policy lets ``gate`` of the case be recorded now with ``outcome``."""
+    from workreg.cases.progress import check_record as check
+
+    check(state, gate, outcome, again)
 
 
 def list_cases(*, open_only: bool = False, db: str | Store | None = None) -> list[CaseState]:
@@ -643,14 +766,17 @@ def migrate_case(
         return migrate(store, case_id, pinned, by=by, audit=audit)
 
 
-def list_cases_page(*, after: int = 0, limit: int = 100, open_only: bool = False,
+def list_cases_page(*, after: int = 0, limit: int | None = None, open_only: bool = False,
                     db: str | Store | None = None) -> CasePage:
     """A page of cases (CasePage: ``states`` and the ``next`` cursor, None on the last page), in id order after the
-    cursor ``after``; ``db`` is a URL/path or an open store."""
+    cursor ``after``, at most ``limit`` (CASE_PAGE_SIZE unless given, MAX_CASE_PAGE at most); ``db`` is a URL/path
+    or an open store."""
+    from workreg.cases import PAGE_SIZE
     from workreg.cases.service import list_cases_page as page
     from workreg.cases.store import Store, open_store
 
+    size = PAGE_SIZE if limit is None else limit
     if isinstance(db, Store):
-        return page(db, after=after, limit=limit, open_only=open_only)
+        return page(db, after=after, limit=size, open_only=open_only)
     with open_store(db, create=False) as store:
-        return page(store, after=after, limit=limit, open_only=open_only)
+        return page(store, after=after, limit=size, open_only=open_only)

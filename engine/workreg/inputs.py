@@ -34,7 +34,7 @@ MAX_POLICY_BYTES = 4 * 1024 * 1024
 MAX_INT_DIGITS = 4000
 _MAX_INT_BITS = int(MAX_INT_DIGITS * 3.3219)  # log2(10) bits per decimal digit
 #: A document path: mapping keys and list indexes, from the root.
-DocPath = tuple
+DocPath = tuple[Any, ...]
 
 
 def display_name(path: str | Path) -> str:
@@ -220,7 +220,7 @@ def _parse_with_libyaml(text: str) -> tuple[Any, dict[DocPath, int]] | None:
     import yaml
 
     loader_class = getattr(yaml, "CSafeLoader", None)
-    if loader_class is None or _LIBYAML_DIFFERS.search(text) or yaml.reader.Reader.NON_PRINTABLE.search(text):
+    if loader_class is None or re.search(_LIBYAML_DIFFERS, text) or yaml.reader.Reader.NON_PRINTABLE.search(text):
         return None
     loader = loader_class(text)
     try:
@@ -235,7 +235,7 @@ def _parse_with_libyaml(text: str) -> tuple[Any, dict[DocPath, int]] | None:
 # them ("0\t", "p\tolicy: x"), a "?" inside a plain scalar of a flow collection ("{a: b ? c}"),
 # byte order marks inside the text, a block scalar's header followed by a comment without a space
 # (">#"), and treats the Unicode line breaks (NEL, LS, PS) otherwise.
-_LIBYAML_DIFFERS = re.compile("[\t?\ufeff\x85\u2028\u2029]|[|>][-+0-9]*#")
+_LIBYAML_DIFFERS = "[\t?\ufeff\x85\u2028\u2029]|[|>][-+0-9]*#"  # compiled when YAML is parsed (not on a cached query)
 
 
 class _Fallback(Exception):

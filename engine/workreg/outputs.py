@@ -26,7 +26,6 @@ import errno
 import json
 import os
 import re
-import shutil
 import stat
 import sys
 from pathlib import Path
@@ -61,17 +60,20 @@ def text_width() -> int:
     configured = os.environ.get("COLUMNS", "")
     if configured.isascii() and configured.isdigit() and len(configured) <= 6 and 0 < int(configured) < UNLIMITED:  # not '²', not 10**4000
         return max(MIN_WIDTH, int(configured))
+    import shutil  # only on a terminal: it brings in the bz2, lzma and zlib modules
+
     try:
         return max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns)
     except (ValueError, OSError):
         return 100
 
 
-_INDENT = re.compile(r"^[ \t]*")
-_WORD = re.compile(r"\S+")
-_PIECE = re.compile(r"(\s*)(\S+)")
-_OTHER_SPACE = re.compile(r"[^\S ]")
-_ALIGNED = re.compile(r"\S  +\S")
+# Patterns of wrapping, compiled when text is first wrapped (``re`` keeps them): piped output never is.
+_INDENT = r"^[ \t]*"
+_WORD = r"\S+"
+_PIECE = r"(\s*)(\S+)"
+_OTHER_SPACE = r"[^\S ]"
+_ALIGNED = r"\S  +\S"
 
 
 def fill(text: str, width: int | None = None, initial_indent: str = "", subsequent_indent: str = "") -> str:
@@ -83,14 +85,15 @@ def fill(text: str, width: int | None = None, initial_indent: str = "", subseque
     other white space count as one space each.
     """
     width = text_width() if width is None else width
-    pieces = _PIECE.findall(text.strip())
+    other_space = re.compile(_OTHER_SPACE)
+    pieces = re.findall(_PIECE, text.strip())
     if not pieces:
         return ""
     lines: list[str] = []
     parts = [initial_indent, pieces[0][1]]
     length = len(initial_indent) + len(pieces[0][1])
     for space, word in pieces[1:]:
-        space = _OTHER_SPACE.sub(" ", space)
+        space = other_space.sub(" ", space)
         if length + len(space) + len(word) <= width:
             parts += (space, word)
             length += len(space) + len(word)
@@ -116,19 +119,20 @@ def wrap_lines(text: str, width: int | None = None) -> str:
     width = width or text_width()
     if width >= UNLIMITED:
         return text
+    aligned, indentation = re.compile(_ALIGNED), re.compile(_INDENT)
     out: list[str] = []
     for line in text.split("\n"):
-        if len(line) <= width or _ALIGNED.search(line.strip()):
+        if len(line) <= width or aligned.search(line.strip()):
             out.append(line)
             continue
-        indent = _INDENT.match(line).group(0).expandtabs(4)
+        indent = indentation.match(line).group(0).expandtabs(4)
         body = line.strip().replace("\t", "    ")
         out.append(fill(body, width, indent, indent + "    ") or line)
     return "\n".join(out)
 
 
 def _longest_word(cell: str) -> int:
-    return max((len(word) for word in _WORD.findall(cell)), default=0)
+    return max((len(word) for word in re.findall(_WORD, cell)), default=0)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ",
@@ -172,13 +176,17 @@ def format_json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
-_NON_ASCII = re.compile("[^\x00-\x7f]")
+_SURROGATES = "[\ud800-\udfff]"
+_NON_ASCII = "[^\x00-\x7f]"
 
 
 def printable(text: str) -> str:
     """``text`` with lone surrogates (undecodable bytes of a file name or argument) as U+FFFD."""
-    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+    try:
+        text.encode("utf-8")  # fails on lone surrogates and on nothing else
+    except UnicodeEncodeError:
+        return re.sub(_SURROGATES, "\ufffd", text)
+    return text
 
 
 def _encodable(text: str, stream: TextIO, *, json_text: bool) -> str:
@@ -195,7 +203,7 @@ def _encodable(text: str, stream: TextIO, *, json_text: bool) -> str:
         pass
     if json_text:
         # Outside strings JSON is ASCII, so escaping every other character keeps the same JSON.
-        return _NON_ASCII.sub(lambda match: json.dumps(match.group())[1:-1], text)
+        return re.sub(_NON_ASCII, lambda match: json.dumps(match.group())[1:-1], text)
     return text.encode(encoding, "replace").decode(encoding)
 
 

@@ -18,7 +18,7 @@ heavy: the command line's parser uses it at start-up.
 
 from __future__ import annotations
 
-from workreg.errors import UsageError
+from workreg.errors import UsageError, WorkregError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def is_ascii_number(text: object) -> bool:
 
 
 def parse_int(text: object, what: str, *, low: int = 0, high: int = MAX_ID,
-              error: type[UsageError] = UsageError, code: str = "bad-number", hint: str | None = None) -> int:
+              error: type[WorkregError] = UsageError, code: str = "bad-number", hint: str | None = None) -> int:
     """``text`` as a whole number from ``low`` to ``high``; ``error`` naming ``what`` otherwise."""
     if is_ascii_number(text):
         digits = str(text).lstrip("0") or "0"
@@ -54,7 +54,7 @@ def parse_int(text: object, what: str, *, low: int = 0, high: int = MAX_ID,
                 hint=hint or "write it with the digits 0-9")
 
 
-def parse_id(text: object, what: str = "an id", *, error: type[UsageError] = UsageError, code: str = "bad-id",
+def parse_id(text: object, what: str = "an id", *, error: type[WorkregError] = UsageError, code: str = "bad-id",
              hint: str | None = None) -> int:
     """A database id: a whole number from 1 to :data:`MAX_ID`."""
     return parse_int(text, what, low=1, high=MAX_ID, error=error, code=code, hint=hint)
@@ -65,7 +65,7 @@ def year_in_window(year: int) -> bool:
     return FIRST_YEAR <= year <= LAST_YEAR
 
 
-def parse_day(text: object, what: str, *, error: type[UsageError] = UsageError) -> date:
+def parse_day(text: object, what: str, *, error: type[WorkregError] = UsageError) -> date:
     """A calendar day written ``YYYY-MM-DD`` in ASCII digits, its year in the window; UsageError
     code ``bad-date`` (or ``error``) naming ``what`` otherwise."""
     from datetime import date

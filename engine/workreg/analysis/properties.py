@@ -25,9 +25,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workreg.errors import UsageError, WorkregErrors, did_you_mean
+
+if TYPE_CHECKING:
+    from workreg.inputs import DocPath
 
 # Validated by hand, not by pydantic: ``workreg analyze`` starts without importing it (a third of
 # its cold start); :func:`properties_schema` is the same shape as JSON Schema.
@@ -42,8 +45,9 @@ _CITATION = ("section", "quote")
 class _Problems:
     """The problems of one file, each at its line, reported together."""
 
-    def __init__(self, file: str, lines: dict) -> None:
-        self.file, self.lines, self.errors = file, lines, []
+    def __init__(self, file: str, lines: dict[DocPath, int]) -> None:
+        self.file, self.lines = file, lines
+        self.errors: list[UsageError] = []
 
     def add(self, path: tuple, message: str, hint: str | None = None) -> None:
         from workreg.inputs import field_text, line_for
@@ -150,7 +154,8 @@ def _property(problems: _Problems, item: Any, path: tuple, seen: set[str]) -> Pr
         if cited is not None and all(key in cited for key in _CITATION):
             citation = {"section": problems.text(cited["section"], path + ("citation", "section"), 100),
                         "quote": problems.text(cited["quote"], path + ("citation", "quote"))}
-    includes = excludes = ()
+    includes: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
     exactly = None
     scope = problems.mapping(entry.get("for") or {}, path + ("for",), _FOR)
     if scope is not None:
@@ -163,7 +168,8 @@ def _property(problems: _Problems, item: Any, path: tuple, seen: set[str]) -> Pr
             if includes or excludes:
                 problems.add(path + ("for",), "'exactly' names one combination; it does not combine with "
                                               "'includes' or 'excludes'")
-    expect, targets = "requires", ()
+    expect = "requires"
+    targets: tuple[str, ...] = ()
     wanted = problems.mapping(entry.get("expect"), path + ("expect",), _EXPECT) if "expect" in entry else None
     if wanted is not None:
         given = [key for key in _EXPECT if key in wanted]
@@ -184,6 +190,7 @@ def _property(problems: _Problems, item: Any, path: tuple, seen: set[str]) -> Pr
                 targets = (value,)
     if len(problems.errors) > before:
         return None
+    assert isinstance(ident, str)  # required, and checked above
     return Property(ident, includes, excludes, exactly, expect, targets, description, citation,
                     problems.lines.get(path))
 

@@ -247,3 +247,24 @@ def _why_holds(facts: PolicyFacts, includes, allowed, prop: Property, targets, e
         tail = "" if exact else "; more kinds only add requirements and order"
         return f"{_names(includes)} requires both and orders {pairs[0][0]} before {pairs[0][1]} ({sections}){tail}"
     return f"every change kind{' it may include' if prop.excludes else ''} requires both, in this order"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A property stated about a policy's own steps and roles (a Gherkin step's claim), decided, and the clauses
+    of the included kinds' requirements of its targets (what the claim covers)."""
+
+    result: PropertyResult
+    covered: tuple[str, ...]
+
+
+def check_claim(policy, includes: tuple[str, ...], excludes: tuple[str, ...], expect: str,
+                names: tuple[str, ...]) -> Claim:
+    """Decide that every combination with ``includes`` and none of ``excludes`` ``expect``s the named steps or roles."""
+    facts = facts_of(policy)
+    targets = tuple(resolve_target(facts, name.strip()).name for name in names)
+    prop = Property("bdd", includes, excludes, None, expect, targets)
+    result = check_property(policy, prop)
+    steps = {step for name in targets for step in resolve_target(facts, name).steps}
+    covered = tuple(r.citation.section for kind in includes for r in facts.requirements[kind] if r.step in steps)
+    return Claim(result, covered)

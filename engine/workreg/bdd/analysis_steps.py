@@ -37,26 +37,22 @@ def _kind_list(workreg: ScenarioContext, text: str | None) -> tuple[str, ...]:
 
 
 def _decide(workreg: ScenarioContext, kinds: str, excluded: str | None, expect: str, *names: str) -> None:
-    from workreg.analysis.facts import facts_of
-    from workreg.analysis.properties import Property
-    from workreg.analysis.reasoning import check_property, resolve_target
+    from workreg.api import check_claim
 
-    policy = workreg.require_policy()
-    facts = facts_of(policy)
-    targets = tuple(resolve_target(facts, name.strip()).name for name in names)
-    prop = Property("bdd", _kind_list(workreg, kinds), _kind_list(workreg, excluded), None, expect, targets)
-    result = check_property(policy, prop)
+    claim = check_claim(workreg.require_policy(), _kind_list(workreg, kinds), _kind_list(workreg, excluded), expect,
+                        names)
+    result, prop = claim.result, claim.result.property
     if not result.holds:
         lines = [f"not every change that {prop.describe().removeprefix('every combination that ')}: {result.why}",
                  f"counterexample: {' + '.join(result.counterexample or ())}"]
-        for number, stage in enumerate((result.decision or {}).get("stages", []), 1):
+        decision = result.decision or {}
+        for number, stage in enumerate(decision.get("stages", []), 1):
             lines.append(f"  stage {number}: {', '.join(stage)}")
-        if (result.decision or {}).get("unordered"):
-            lines.append(f"  any stage: {', '.join(result.decision['unordered'])}")
+        if decision.get("unordered"):
+            lines.append(f"  any stage: {', '.join(decision['unordered'])}")
         lines += [f"  §{c['section']} \"{c['quote']}\"" for c in result.clauses]
         raise AssertionError("\n".join(lines))
-    steps = {step for name in targets for step in resolve_target(facts, name).steps}
-    workreg.cover(*(r.citation.section for kind in prop.includes for r in facts.requirements[kind] if r.step in steps))
+    workreg.cover(*claim.covered)
 
 
 @_then(rf"every change that includes {_KINDS} needs (?:the )?(?P<approver>.+?)",

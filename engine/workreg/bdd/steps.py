@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from workreg.policy.decision import Decision
 from workreg.bdd.context import ScenarioContext, normal
 from workreg.errors import UsageError
+
+if TYPE_CHECKING:
+    from workreg.policy.decision import Decision, OrderEdge
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def _step(keyword: str, pattern: str, example: str, meaning: str) -> Callable:
 
 
 @pytest.fixture
-def workreg(request) -> ScenarioContext:
+def workreg(request: pytest.FixtureRequest) -> Iterator[ScenarioContext]:
     """The scenario's state; policies resolve beside the feature file first."""
     from pathlib import Path
 
@@ -88,8 +90,8 @@ def describe(decision: Decision) -> str:
         lines.append(f"  stage {group.stage} together: {', '.join(group.gates)} {how}".rstrip())
     if not decision.required:
         lines.append("  no approval required")
-    for item in decision.not_required:
-        lines.append(f"  not required: {item.name} ({item.approver}), {item.citation}")
+    for excused in decision.not_required:
+        lines.append(f"  not required: {excused.name} ({excused.approver}), {excused.citation}")
     for point in decision.unspecified:
         lines.append(f"  unspecified: {point.topic}: {point.text}")
     return "\n".join(lines)
@@ -302,12 +304,12 @@ def _working_group_hint(workreg: ScenarioContext, phrase: str) -> str:
     return f"\n({named.note})" if named.note else ""
 
 
-def _order_path(decision: Decision, before: set[str], after: set[str]):
+def _order_path(decision: Decision, before: set[str], after: set[str]) -> list[OrderEdge] | None:
     """The order edges along a path from a gate of ``before`` to one of ``after``, or None."""
-    edges = {}
+    edges: dict[str, list[OrderEdge]] = {}
     for edge in decision.order:
         edges.setdefault(edge.before, []).append(edge)
-    frontier = [(gate, []) for gate in before]
+    frontier: list[tuple[str, list[OrderEdge]]] = [(gate, []) for gate in before]
     seen = set(before)
     while frontier:
         gate, path = frontier.pop(0)
@@ -531,12 +533,13 @@ _models: dict = {}
 
 def _policy_model(workreg: ScenarioContext):
     """The validated policy model behind the scenario's compiled policy (loaded once per file)."""
-    from workreg.policy.load import load_policy
+    from workreg.api import load_policy
 
-    policy = workreg.require_policy()
-    if policy.file not in _models:
-        _models[policy.file] = load_policy(policy.file)
-    return _models[policy.file]
+    file = workreg.require_policy().file
+    assert file is not None  # a scenario's policy is read from a file
+    if file not in _models:
+        _models[file] = load_policy(file)
+    return _models[file]
 
 
 @_step("Then", r"the (?P<role>.+?) is (?P<negation>not )?required to be (?P<what>.+)",
@@ -687,29 +690,26 @@ def given_register(workreg: ScenarioContext, name: str) -> None:
 @_step("When", r'it is updated to "(?P<name>[^"]+)"', 'When it is updated to "esa-1.1.txt"',
        "diff the approved register with this version, classify the changes, and decide what they need")
 def when_updated(workreg: ScenarioContext, name: str) -> None:
-    from workreg.registers.classify import EDITORIAL, affected_committees, classify_changes
-    from workreg.registers.diff import diff_registers
-    from workreg.registers.read import read_register
-    from workreg.registers.vocabulary import load_vocabulary
+    from workreg.api import EDITORIAL, affected_committees, classify_register_changes, load_vocabulary, read_register
 
     vocabulary = load_vocabulary()
     old = read_register(workreg.registers["old"], vocabulary=vocabulary)
     new = read_register(_register_path(workreg, name), vocabulary=vocabulary)
-    changes = classify_changes(diff_registers(old, new, vocabulary), workreg.require_policy())
+    changes = classify_register_changes(old, new, workreg.require_policy(), vocabulary=vocabulary)
     workreg.outputs["changes"] = changes
     for kind in dict.fromkeys(c.kind for c in changes if c.kind and c.kind != EDITORIAL):
         workreg.add_change(kind)
-    workreg.committees.extend(affected_committees(changes, vocabulary, workreg.require_policy()))
+    workreg.committees.extend(affected_committees(changes, workreg.require_policy(), vocabulary=vocabulary))
 
 
 @_step("Then", r"the change to (?:the )?(?P<section>[a-z_ ]+?) is (?P<kind>editorial|unclassified|an? [a-z_ ]+)",
        "Then the change to the points of contact is a contact change",
        "every change of that register section was classified as this change kind (or editorial, unclassified)")
 def then_change_classified(workreg: ScenarioContext, section: str, kind: str) -> None:
+    from workreg.api import register_sections
     from workreg.errors import did_you_mean
-    from workreg.registers.diff import change_sections
 
-    sections = change_sections()
+    sections = register_sections()
     if normal(section) not in {normal(known) for known in sections}:
         raise UsageError(f"no register section '{section}'", code="unknown-section",
                          hint=did_you_mean(section.replace(" ", "_"), sections))
@@ -741,8 +741,7 @@ def then_scope_extended(workreg: ScenarioContext, groups: str) -> None:
 def when_linted(workreg: ScenarioContext, name: str, day: str) -> None:
     from datetime import date
 
-    from workreg.registers.lint import lint_register
-    from workreg.registers.read import read_register
+    from workreg.api import lint_register, read_register
 
     path = _register_path(workreg, name)
     workreg.outputs["findings"] = lint_register(read_register(path), today=date.fromisoformat(day), file=name,
@@ -753,11 +752,12 @@ def when_linted(workreg: ScenarioContext, name: str, day: str) -> None:
        'Then lint reports "missing-board-resolution" at line 40',
        "a finding of this rule id (at this line), or none of it")
 def then_lint_reports(workreg: ScenarioContext, negation: str | None, rule: str, line: str | None) -> None:
+    from workreg.api import lint_rules
     from workreg.errors import did_you_mean
-    from workreg.registers.lint import RULES
 
-    if rule not in RULES:
-        raise UsageError(f"no lint rule '{rule}'", code="unknown-rule", hint=did_you_mean(rule, RULES))
+    rules = lint_rules()
+    if rule not in rules:
+        raise UsageError(f"no lint rule '{rule}'", code="unknown-rule", hint=did_you_mean(rule, rules))
     findings = workreg.outputs.get("findings", [])
     matching = [f for f in findings if f.rule == rule and (line is None or f.line == int(line))]
     listing = "\n".join(f"  {f.file}:{f.line}: {f.severity}: {f.rule}: {f.message}" for f in findings) or "  no findings"

@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
+from workreg.cases import MAX_PAGE, PAGE_SIZE
 from workreg.cases.events import OUTCOMES, Event, Migrated, Opened, Recorded
 from workreg.cases.progress import CaseState, OutcomeNote, check_record, fold
 from workreg.cases.store import Store, Transaction, now, open_store
@@ -111,8 +112,10 @@ class PolicyCache:
 Audit = Callable[[Transaction, object, "RecordRefused | None"], None]
 
 
-def _state(tx: Transaction, case_id: int) -> CaseState:
+def _state(tx: Transaction, case_id: int, through: int | None = None) -> CaseState:
     events = tx.events(case_id)
+    if through is not None:
+        events = [event for event in events if event.seq <= through]
     if not events:
         raise CaseError(f"no case {case_id} in this database", code="unknown-case", file=f"case {case_id}")
     return PolicyCache(tx).fold(events)
@@ -235,10 +238,20 @@ def date_remarks(state: CaseState, day: str) -> list[str]:
     return []
 
 
-def status(store: Store, case_id: int) -> CaseState:
-    """The state of one case."""
+def status(store: Store, case_id: int, *, through: int | None = None) -> CaseState:
+    """The state of one case (as it stood after its event ``through``, when given)."""
     with store.read() as tx:
-        return _state(tx, case_id)
+        return _state(tx, case_id, through)
+
+
+def pinned(store: Store, digest: str) -> PinnedPolicy:
+    """The policy text pinned under ``digest`` (by a case or a logged decision), checked against its hash."""
+    with store.read() as tx:
+        ref, text = tx.policy_text(digest)
+    if policy_hash(text) != digest:
+        raise CaseError(f"the pinned text of {ref} does not match its hash {digest[:12]}",
+                        code="bad-event", hint="the database was edited outside workreg")
+    return PinnedPolicy(ref, digest, text)
 
 
 def log(store: Store, case_id: int) -> list[Event]:
@@ -258,9 +271,6 @@ def list_cases(store: Store, *, open_only: bool = False) -> list[CaseState]:
     return [state for state in states if not (open_only and state.complete)]
 
 
-#: Cases per page unless a caller asks for another number, and the most it may ask for.
-PAGE_SIZE = 100
-MAX_PAGE = 1000
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,18 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from workreg.cases.events import Event, Payload, decode, encode
 from workreg.errors import CaseError, UsageError
+
+if TYPE_CHECKING:
+    import psycopg
+    import psycopg_pool
+
+#: The values bound to a statement's ``?`` placeholders, and a row of its result.
+Params = Sequence[object]
+Row = tuple[Any, ...]
 
 DEFAULT_DB = "workreg.db"
 #: Seconds a writer waits for another writer's lock before giving up.
@@ -176,7 +184,7 @@ class StorePool:
         self.schemas = (CASES, *schemas)
         with open_store(url, create=True, schemas=schemas):  # creates, migrates or refuses the database, once
             pass
-        self._pg = None
+        self._pg: psycopg_pool.ConnectionPool[Any] | None = None
         if is_postgres(url):
             self._pg = _postgres_pool(url, size, timeout)
         else:
@@ -244,11 +252,11 @@ class StorePool:
     def __enter__(self) -> "StorePool":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-def _postgres_pool(url: str, size: int, timeout: float):
+def _postgres_pool(url: str, size: int, timeout: float) -> psycopg_pool.ConnectionPool[Any]:
     try:
         import psycopg_pool
     except ImportError as exc:
@@ -272,7 +280,7 @@ class Transaction:
     def __init__(self, store: "Store") -> None:
         self.store = store
 
-    def _one(self, sql: str, params: Sequence = ()):
+    def _one(self, sql: str, params: Params = ()) -> Row | None:
         rows = self.store.execute(sql, params)
         return rows[0] if rows else None
 
@@ -297,7 +305,7 @@ class Transaction:
 
     def append(self, case_id: int, payload: Payload, *, by: str | None, policy_hash: str) -> Event:
         """Append one event after the case's last; the caller holds the case's lock."""
-        row = self._one("SELECT COALESCE(MAX(seq), 0) FROM events WHERE case_id = ?", (case_id,))
+        row = self.store.execute("SELECT COALESCE(MAX(seq), 0) FROM events WHERE case_id = ?", (case_id,))[0]
         event = Event(case_id, int(row[0]) + 1, now(), by, policy_hash, payload)
         self.store.execute(
             "INSERT INTO events (case_id, seq, kind, at, actor, policy_hash, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -337,7 +345,7 @@ class Transaction:
         return cases
 
 
-def _event(row) -> Event:
+def _event(row: Row) -> Event:
     case_id, seq, kind, at, actor, policy_hash, data = row
     return Event(int(case_id), int(seq), at, actor, policy_hash, decode(kind, data, case_id=int(case_id), seq=int(seq)))
 
@@ -354,10 +362,10 @@ class Store:
         self.checked: set[str] = set()
 
     # -- provided by each backend ---------------------------------------------------------
-    def execute(self, sql: str, params: Sequence = ()) -> list[tuple]:
+    def execute(self, sql: str, params: Params = ()) -> list[Row]:
         raise NotImplementedError
 
-    def insert_returning_id(self, sql: str, params: Sequence) -> int:
+    def insert_returning_id(self, sql: str, params: Params) -> int:
         raise NotImplementedError
 
     def begin(self, write: bool) -> None:
@@ -401,7 +409,7 @@ class Store:
     def _current_version(self, tx: Transaction, schema: Schema = CASES) -> int:
         if not self.has_table(schema.version_table):
             return schema.adopt(self)
-        row = tx._one(f"SELECT MAX(version) FROM {schema.version_table}")
+        row = tx.store.execute(f"SELECT MAX(version) FROM {schema.version_table}")[0]  # an aggregate: one row
         return int(row[0] or 0)
 
     def has_table(self, name: str) -> bool:
@@ -446,7 +454,7 @@ class Store:
     def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -486,15 +494,17 @@ class SqliteStore(Store):
                              file=self.url)
         return CaseError(f"database error: {message}", code="db-error", file=self.url)
 
-    def execute(self, sql: str, params: Sequence = ()) -> list[tuple]:
+    def execute(self, sql: str, params: Params = ()) -> list[Row]:
         try:
             return self.connection.execute(sql, tuple(params)).fetchall()
         except self._sqlite.Error as exc:
             raise self._error(exc) from exc
 
-    def insert_returning_id(self, sql: str, params: Sequence) -> int:
+    def insert_returning_id(self, sql: str, params: Params) -> int:
         try:
-            return int(self.connection.execute(sql, tuple(params)).lastrowid)
+            rowid = self.connection.execute(sql, tuple(params)).lastrowid
+            assert rowid is not None  # an INSERT sets it
+            return rowid
         except self._sqlite.Error as exc:
             raise self._error(exc) from exc
 
@@ -522,7 +532,7 @@ class PostgresStore(Store):
     dialect = "postgresql"
     lock_clause = " FOR UPDATE"
 
-    def __init__(self, url: str, *, connection=None) -> None:
+    def __init__(self, url: str, *, connection: psycopg.Connection[Any] | None = None) -> None:
         super().__init__(url)
         self._borrowed = connection is not None
         try:
@@ -543,7 +553,7 @@ class PostgresStore(Store):
             raise CaseError(f"cannot connect to {redact(url)}: {_first_line(exc)}", code="db-unavailable") from exc
         self._in_transaction = False
 
-    def execute(self, sql: str, params: Sequence = ()) -> list[tuple]:
+    def execute(self, sql: str, params: Params = ()) -> list[Row]:
         try:
             cursor = self.connection.execute(sql.replace("?", "%s") if params else sql, tuple(params) or None)
             return cursor.fetchall() if cursor.description else []
@@ -553,7 +563,7 @@ class PostgresStore(Store):
         except self._psycopg.Error as exc:
             raise CaseError(f"database error: {_first_line(exc)}", code="db-error", file=redact(self.url)) from exc
 
-    def insert_returning_id(self, sql: str, params: Sequence) -> int:
+    def insert_returning_id(self, sql: str, params: Params) -> int:
         return int(self.execute(sql + " RETURNING id", params)[0][0])
 
     def begin(self, write: bool) -> None:

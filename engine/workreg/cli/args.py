@@ -6,6 +6,7 @@ No heavy imports: the whole parser is built at start-up.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from typing import Callable, NoReturn
@@ -30,6 +31,22 @@ def _width(value: str) -> int:
     return int(value)
 
 
+def help_width() -> int:
+    """The width argparse's help formatter takes by default, ``shutil.get_terminal_size().columns - 2``,
+    found without importing shutil: argparse makes a formatter for every argument a command declares,
+    and shutil brings in the bz2, lzma and zlib modules for a command that prints no help at all."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return columns - 2
+
+
 class Parser(argparse.ArgumentParser):
     """argparse that reports usage errors the workreg way: exit 2, with a did-you-mean for
     subcommands and options, the choices when one is missing; ``--version`` and ``--width`` on
@@ -50,6 +67,9 @@ class Parser(argparse.ArgumentParser):
         self.add_argument("--width", type=_width, default=argparse.SUPPRESS, metavar="N",
                           help="wrap text output to N columns (0: never); by default text wraps only "
                                "on a terminal, and piped output is one record per line")
+
+    def _get_formatter(self) -> argparse.HelpFormatter:  # noqa: D401 - argparse hook
+        return self.formatter_class(prog=self.prog, width=help_width())
 
     def format_help(self) -> str:
         if self.listing is not None and not self._listed:

@@ -26,12 +26,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     result = compare_policies(args.old, args.new, args.policy_dir)
     if args.format == "json":
-        emit(format_json(result), json=True)
+        emit(format_json(result.to_dict()), json=True)
     elif args.format == "markdown":
         emit(format_compare_markdown(result))
     else:
         emit(format_compare_text(result), wrap=True)
-    return 0 if result["equivalent"] else 1
+    return 0 if result.equivalent else 1
 
 
 def cmd_render(args: argparse.Namespace) -> int:

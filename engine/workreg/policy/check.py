@@ -7,8 +7,9 @@ from pathlib import Path
 
 from workreg.errors import PolicyError, WorkregError
 from workreg.policy.graph import finding_error, integrity_findings
-from workreg.inputs import read_policy_text
+from workreg.inputs import DocPath, read_policy_text
 from workreg.policy.load import validate_policy_text
+from workreg.policy.model import Policy
 
 
 def check_policy_file(path: str | Path) -> list[WorkregError]:
@@ -20,12 +21,11 @@ def check_policy_file(path: str | Path) -> list[WorkregError]:
     policy, problems, lines = validate_policy_text(read_policy_text(path), file)
     if policy is None:
         return list(problems)
-    problems = [finding_error(finding, file, lines) for finding in integrity_findings(policy)]
-    problems += _layout_findings(Path(path), policy, lines, file)
-    return problems
+    findings: list[WorkregError] = [finding_error(finding, file, lines) for finding in integrity_findings(policy)]
+    return findings + _layout_findings(Path(path), policy, lines, file)
 
 
-def _layout_findings(path: Path, policy, lines: dict, file: str) -> list[WorkregError]:
+def _layout_findings(path: Path, policy: Policy, lines: dict[DocPath, int], file: str) -> list[WorkregError]:
     """A file laid out as ``NAME/VERSION.yaml`` (its folder is the policy's name, or its stem a
     version) must say that name and version: the registry lists and resolves it by its path."""
     folder, stem = path.parent.name, path.stem

@@ -34,7 +34,7 @@ The parts, by field:
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Mapping, NamedTuple
+from typing import Any, Callable, Mapping, NamedTuple
 
 #: The layout of the compiled form; bump when it or the meaning of a field changes.
 #: 5: typed named tuples (arrays in JSON) instead of a keyed dict.
@@ -253,36 +253,69 @@ def _strings(items: Json) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _edge(row: Json) -> EdgeInfo:
-    before, after, citation, applies_to, interpretation, condition = row
-    return EdgeInfo(before, after, citation, _strings(applies_to), interpretation, condition)
+def _pair(row: Json) -> tuple[str, str]:
+    first, second = row
+    return first, second
 
 
-def _kind(row: Json) -> KindInfo:
-    kind_id, title, citation, phrases, requires, not_required, unspecified, order, requires_none = row
-    return KindInfo(
-        kind_id, title, citation, _strings(phrases),
-        tuple(RequirementInfo(*item) for item in requires),
-        tuple(NotRequiredInfo(*item) for item in not_required),
-        tuple(UnspecifiedInfo(*item) for item in unspecified),
-        tuple(_edge(item) for item in order),
-        requires_none,
-    )
+def _when(clauses: Json) -> Mapping[str, Any]:
+    return MappingProxyType({key: tuple(value) if isinstance(value, list) else value for key, value in clauses.items()})
 
 
-def _step(row: Json) -> StepInfo:
-    step_id, title, actor, kind, phase, optional, gate, interpretation, also_by, records, citation = row
-    return StepInfo(step_id, title, actor, kind, phase, optional, gate, interpretation,
-                    tuple(AlsoByInfo(*item) for item in also_by), records, citation)
+#: Reads a JSON value into the field's declared type.
+Reader = Callable[[Json], Any]
+#: Field types stored in JSON as they are read back.
+_AS_STORED = frozenset({"str", "int", "bool", "str | None", "int | None"})
+#: Field types with a reader of their own (a class's fields are read by their declared types: :func:`_field_reader`).
+_READERS: dict[str, Reader] = {"tuple[str, ...]": _strings, "tuple[int, ...]": tuple, "tuple[tuple[str, str], ...]":
+                               lambda rows: tuple(_pair(row) for row in rows), "Mapping[str, Any]": _when}
+_ROW_READERS: dict[type, Reader] = {}
 
 
-def _role(row: Json) -> RoleInfo:
-    role_id, name, default, per_name, designated, aliases, interpretation = row
-    return RoleInfo(role_id, name, default, per_name, designated, _strings(aliases), interpretation)
+def _field_reader(annotation: str) -> Reader | None:
+    """How to read a field declared ``annotation`` (a string: annotations are postponed); None: as stored."""
+    if annotation in _AS_STORED:
+        return None
+    if annotation in _READERS:
+        return _READERS[annotation]
+    if annotation.endswith(" | None"):
+        inner = _field_reader(annotation.removesuffix(" | None"))
+        if inner is not None:
+            return lambda value: None if value is None else inner(value)
+    elif annotation.startswith("tuple[") and annotation.endswith(", ...]"):
+        item = _field_reader(annotation[len("tuple["):-len(", ...]")])
+        if item is not None:
+            return lambda rows: tuple(map(item, rows))
+    else:
+        value_class = globals().get(annotation)
+        if isinstance(value_class, type) and issubclass(value_class, tuple) and hasattr(value_class, "_fields"):
+            return _row_reader(value_class)
+    raise TypeError(f"the compiled form has no reader for a field of type {annotation!r}")
 
 
-def _when(value: Json) -> Any:
-    return tuple(value) if isinstance(value, list) else value
+def _row_reader(value_class: type[tuple[Any, ...]]) -> Reader:
+    """A reader of one named tuple from its JSON array: every field by its declared type, the length checked."""
+    reader = _ROW_READERS.get(value_class)
+    if reader is not None:
+        return reader
+    # NamedTuple keeps a postponed annotation as a ForwardRef (or as the string, by Python version).
+    declared = {name: str(getattr(annotation, "__forward_arg__", annotation))
+                for name, annotation in value_class.__annotations__.items()}
+    fields: tuple[str, ...] = getattr(value_class, "_fields")
+    readers = [_field_reader(declared[name]) for name in fields]
+    converted = [(index, field) for index, field in enumerate(readers) if field is not None]
+    make = getattr(value_class, "_make")  # TypeError unless the row has exactly one value per field
+
+    def read(row: Json) -> Any:
+        if not isinstance(row, list):
+            raise TypeError(f"expected a {value_class.__name__} as a JSON array")
+        values = row.copy()
+        for index, field in converted:
+            values[index] = field(values[index])
+        return make(values)
+
+    _ROW_READERS[value_class] = read
+    return read
 
 
 def form_from_json(data: Json) -> PolicyForm:
@@ -357,29 +390,5 @@ def _form(data: Json) -> PolicyForm:
     if not isinstance(data, list) or not data or data[0] != FORM_FORMAT:
         found = data[0] if isinstance(data, list) and data else None
         raise ValueError(f"compiled form format {found!r}; this workreg reads {FORM_FORMAT}")
-    (form_format, ref, name, version, title, source, provenance, roles, steps, phases, vocabulary, review,
-     kinds, parallel, classification, precedence, topological, citations, not_named) = data
-    document, source_title, source_version, date, status, effective = source
-    kind, note, basis, quotes_from = provenance
-    return PolicyForm(
-        form_format, ref, name, version, title,
-        SourceInfo(document, source_title, source_version, date, status,
-                   None if effective is None else EffectiveInfo(*effective)),
-        ProvenanceInfo(kind, note, tuple(basis), quotes_from),
-        tuple(_role(row) for row in roles),
-        tuple(_step(row) for row in steps),
-        tuple(PhaseInfo(*row) for row in phases),
-        vocabulary,
-        None if review is None else ReviewCycleInfo(*review),
-        tuple(_kind(row) for row in kinds),
-        tuple(ParallelInfo(_strings(row[0]), row[1], row[2], _strings(row[3]), row[4]) for row in parallel),
-        tuple(
-            ClassificationInfo(rule_id, description, MappingProxyType({k: _when(v) for k, v in when.items()}),
-                               rule_kind, priority, citation, interpretation)
-            for rule_id, description, when, rule_kind, priority, citation, interpretation in classification
-        ),
-        tuple(_edge(row) for row in precedence),
-        _strings(topological),
-        tuple((section, quote) for section, quote in citations),
-        tuple(NotNamedInfo(*row) for row in not_named),
-    )
+    form: PolicyForm = _row_reader(PolicyForm)(data)
+    return form

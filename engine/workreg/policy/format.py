@@ -10,7 +10,9 @@ from __future__ import annotations
 import textwrap
 from typing import Any, Iterable, Sequence
 
-from workreg.outputs import fill, format_json, table, text_width  # noqa: F401 - format_json re-exported
+from workreg.outputs import fill, text_width
+# Re-exported: the JSON and table presentation that cli/ and serve/ take from here, beside a decision's.
+from workreg.outputs import format_json as format_json, table as table
 from workreg.policy.decide import CompiledPolicy
 from workreg.policy.decision import Citation, Decision, RequiredApproval, StepItem
 from workreg.policy.mermaid_path import approvals_mermaid, fenced
@@ -177,10 +179,12 @@ def format_text(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[s
             out += [f"  §{c.section}" + "\n" + _quote(c.quote) for c in decision.no_approval]
         else:
             out.append(f"Required approvals: none named by {source_label(policy)}.")
-    satisfied = [item for item in decision.required if item.satisfied_by is not None]
     titles = {item.gate: item.title for item in decision.required}
-    for item in satisfied:
-        text = (f"{item.title} (§{item.citation.section}): given by the {titles.get(item.satisfied_by, item.satisfied_by)}, "
+    for item in decision.required:
+        giver = item.satisfied_by
+        if giver is None:
+            continue
+        text = (f"{item.title} (§{item.citation.section}): given by the {titles.get(giver, giver)}, "
                 f"since the {item.name} is that body.")
         if item.interpretation:
             text += f" Interpretation: {item.interpretation}"
@@ -208,9 +212,9 @@ def format_text(policy: CompiledPolicy, decision: Decision, *, notes: Sequence[s
     out.append("")
     if decision.not_required:
         out.append("Not required:")
-        for item in decision.not_required:
-            out.append(f"  {item.name}: §{item.citation.section}")
-            out.append(_quote(item.citation.quote))
+        for excused in decision.not_required:
+            out.append(f"  {excused.name}: §{excused.citation.section}")
+            out.append(_quote(excused.citation.quote))
     else:
         out.append("Not required: nothing stated as not required.")
     if decision.unspecified:
@@ -315,8 +319,8 @@ def format_markdown(policy: CompiledPolicy, decision: Decision, *, notes: Sequen
             out.append(f"  - Resolved: {_md(resolution)}")
     if decision.not_required:
         out += ["", "**Not required**", ""]
-        for item in decision.not_required:
-            out.append(f"- {_md(item.name)}: §{item.citation.section} “{_md(item.citation.quote)}”")
+        for excused in decision.not_required:
+            out.append(f"- {_md(excused.name)}: §{excused.citation.section} “{_md(excused.citation.quote)}”")
     if decision.unspecified:
         out += ["", f"**Not specified by {source_label(policy)}**", ""]
         for point in decision.unspecified:

@@ -10,13 +10,15 @@ acts at each step, and which step precedes which.  Neither decisions (see
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from workreg.errors import PolicyError
 from workreg.policy.model import GATE_KINDS, Policy
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from workreg.inputs import DocPath
 
 
 @dataclass(frozen=True)
@@ -25,10 +27,10 @@ class Finding:
 
     code: str
     message: str
-    path: tuple
+    path: DocPath
     hint: str | None = None
     #: Other places the problem is made of: ``(what, document path)`` each (a cycle's edges).
-    places: tuple[tuple[str, tuple], ...] = ()
+    places: tuple[tuple[str, DocPath], ...] = ()
 
 
 def precedence_graph(policy: Policy) -> nx.DiGraph:
@@ -42,19 +44,19 @@ def precedence_graph(policy: Policy) -> nx.DiGraph:
     return graph
 
 
-def order_declarations(policy: Policy) -> dict[tuple[str, str], tuple]:
+def order_declarations(policy: Policy) -> dict[tuple[str, str], DocPath]:
     """Every ordering edge ``(before, after)`` and the document path of its first declaration:
     a precedence entry, else a change kind's own ``order`` entry (file order)."""
-    declared: dict[tuple[str, str], tuple] = {}
+    declared: dict[tuple[str, str], DocPath] = {}
     for index, edge in enumerate(policy.precedence):
         declared.setdefault((edge.before, edge.after), ("precedence", index))
     for kind_index, kind in enumerate(policy.change_kinds):
-        for position, edge in enumerate(kind.order):
-            declared.setdefault((edge.before, edge.after), ("change_kinds", kind_index, "order", position))
+        for position, own in enumerate(kind.order):
+            declared.setdefault((own.before, own.after), ("change_kinds", kind_index, "order", position))
     return declared
 
 
-def cycle_edges(policy: Policy) -> list[tuple[str, str, tuple]]:
+def cycle_edges(policy: Policy) -> list[tuple[str, str, DocPath]]:
     """A cycle of the order (precedence and every kind's own order) as ``(before, after, path)``
     edges, each with where it is declared, starting at the edge declared first; [] when acyclic.
 
@@ -87,7 +89,7 @@ def cycle_edges(policy: Policy) -> list[tuple[str, str, tuple]]:
     return []
 
 
-def _declaration_rank(path: tuple) -> tuple:
+def _declaration_rank(path: DocPath) -> tuple[int, int, int]:
     return (0, path[1], 0) if path[0] == "precedence" else (1, path[1], path[3])
 
 
@@ -97,7 +99,7 @@ def precedence_cycle(policy: Policy) -> list[str]:
     return [before for before, _, _ in edges] + [edges[0][0]] if edges else []
 
 
-def _cycle_finding(policy: Policy, edges: list[tuple[str, str, tuple]]) -> Finding:
+def _cycle_finding(policy: Policy, edges: list[tuple[str, str, DocPath]]) -> Finding:
     steps = [before for before, _, _ in edges] + [edges[0][0]]
     kinds = list(dict.fromkeys(policy.change_kinds[path[1]].id for _, _, path in edges if path[0] == "change_kinds"))
     in_precedence = any(path[0] == "precedence" for _, _, path in edges)
@@ -116,18 +118,18 @@ def _cycle_finding(policy: Policy, edges: list[tuple[str, str, tuple]]) -> Findi
     )
 
 
-def cycle_error(policy: Policy, file: str, lines: dict | None = None) -> PolicyError:
+def cycle_error(policy: Policy, file: str, lines: dict[DocPath, int] | None = None) -> PolicyError:
     """The cycle of a policy's order as one error: at its first edge, naming every edge where it is
     declared (``file:line`` when the document's line map is given, else the field)."""
     finding = _cycle_finding(policy, cycle_edges(policy))
     return finding_error(finding, file, lines or {})
 
 
-def finding_error(finding: Finding, file: str, lines: dict) -> PolicyError:
+def finding_error(finding: Finding, file: str, lines: dict[DocPath, int]) -> PolicyError:
     """A finding as ``file:line: code: message``; a cycle's edges each with their own place."""
     from workreg.inputs import field_text, line_for
 
-    def place(path: tuple) -> str:
+    def place(path: DocPath) -> str:
         line = line_for(path, lines)[0]
         return f"{file}:{line} ({field_text(path)})" if line else field_text(path)
 
@@ -273,8 +275,8 @@ def _duplicates(policy: Policy) -> list[Finding]:
     """The same requirement, not-required approver, unspecified topic, order edge or group member twice."""
     findings = []
 
-    def once(values, path: tuple, what: str, code: str) -> None:
-        seen: set = set()
+    def once(values: Iterable[str], path: DocPath, what: str, code: str) -> None:
+        seen: set[str] = set()
         for position, value in enumerate(values):
             if value in seen:
                 findings.append(Finding(code, f"{what} '{value}' is listed twice", path + (position,),
@@ -289,7 +291,7 @@ def _duplicates(policy: Policy) -> list[Finding]:
              f"change kind '{kind.id}' not-required approver", "duplicate-requirement")
         once([u.topic for u in kind.unspecified], base + ("unspecified",),
              f"change kind '{kind.id}' unspecified topic", "duplicate-requirement")
-    seen_edges: set = set()
+    seen_edges: set[tuple[str, str]] = set()
     for index, edge in enumerate(policy.precedence):
         if (edge.before, edge.after) in seen_edges:
             findings.append(Finding("duplicate-precedence", f"the order '{edge.before}' before '{edge.after}' "

@@ -5,9 +5,12 @@ steps (approval gates and other actions), the order between steps, change kinds 
 each requires, and classification rules for register diffs.  Every normative element carries
 the clause it comes from.  Where the document is silent, the policy says so (``unspecified``)
 instead of inventing an answer; where a policy adds an interpretation it marks it as one.
-"""
 
-from __future__ import annotations
+Cheap to load for an uncached command: the annotations are objects when each class is made (no
+``from __future__ import annotations``, which would have pydantic compile and evaluate every field's
+annotation from its text), and the validator is built once, for :class:`Policy` as a whole, when
+the first policy is validated (``defer_build``), not once per class at import.
+"""
 
 import re
 from typing import Literal, Union
@@ -26,7 +29,7 @@ Scalar = Union[str, int, bool]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Citation(Strict):

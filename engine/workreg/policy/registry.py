@@ -12,14 +12,18 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
 from workreg.errors import PolicyError, UsageError, did_you_mean
 from workreg.inputs import display_name, read_policy_text
 from workreg.policy import cache
 from workreg.policy.compiled import PolicyForm
 from workreg.policy.decide import CompiledPolicy
-from workreg.resources import DEFAULT_POLICY, shipped_policies  # noqa: F401 - DEFAULT_POLICY re-exported
+from workreg.resources import DEFAULT_POLICY as DEFAULT_POLICY  # re-exported: the policy a query names by default
+from workreg.resources import shipped_policies
+
+if TYPE_CHECKING:
+    from datetime import date
 
 #: Folders of a policy directory that hold other data, not policy versions.
 NOT_POLICIES = frozenset({"vocabulary"})
@@ -41,7 +45,7 @@ class PolicyFile(NamedTuple):
         return f"{self.name}@{self.version}"
 
 
-def version_key(version: str) -> tuple:
+def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
     """Sort key for versions such as 1.0, 1.1, 1.2.0 and 1.6.0-draft (numbers compare as numbers)."""
     parts = re.split(r"[.\-_]", version)
     return tuple((0, int(part), "") if part.isdigit() else (-1, 0, part) for part in parts)
@@ -80,14 +84,14 @@ def policy_files(directory: Path) -> list[PolicyFile]:
     return found
 
 
-def _is_dir(entry: os.DirEntry) -> bool:
+def _is_dir(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_dir()
     except OSError:
         return False
 
 
-def _entries(directory: Path, what: str) -> list[os.DirEntry]:
+def _entries(directory: Path, what: str) -> list[os.DirEntry[str]]:
     name = display_name(directory)
     try:
         with os.scandir(directory) as listing:
@@ -197,7 +201,8 @@ def build_form(text: str, file: str) -> PolicyForm:
     return compile_policy(policy, file=file)
 
 
-_loaded: dict[tuple, CompiledPolicy] = {}
+#: (path, modification time, extra directories) → the compiled policy.
+_loaded: dict[tuple[str, int | None, tuple[str, ...]], CompiledPolicy] = {}
 
 
 def get_policy(ref: str = DEFAULT_POLICY, extra_dirs: Iterable[str | Path] = ()) -> CompiledPolicy:
@@ -225,14 +230,14 @@ class InForce(NamedTuple):
     effective: str
     until: str | None
     provenance: str
-    citation: dict
+    citation: dict[str, str]
     interpretation: str | None
 
     @property
     def reconstructed(self) -> bool:
         return self.provenance != "published"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "on": self.on, "policy": self.ref, "effective": self.effective, "until": self.until,
             "provenance": self.provenance, "citation": self.citation, "interpretation": self.interpretation,
@@ -255,7 +260,7 @@ def effective_date(policy: CompiledPolicy) -> str | None:
     return effective.date if effective else None
 
 
-def policy_in_force(name: str, on, extra_dirs: Iterable[str | Path] = ()) -> tuple[CompiledPolicy, InForce]:
+def policy_in_force(name: str, on: date | str, extra_dirs: Iterable[str | Path] = ()) -> tuple[CompiledPolicy, InForce]:
     """The version of policy ``name`` in force on the date ``on`` (a date or YYYY-MM-DD), and why."""
     from datetime import date
 

@@ -8,13 +8,17 @@ it needs, and the report says so rather than guessing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from workreg.policy.decide import CompiledPolicy
 from workreg.policy.decision import Citation, Decision, UnspecifiedPoint
 from workreg.policy.reserved import EDITORIAL
 from workreg.registers.diff import ChangeRecord, as_fact
 from workreg.registers.vocabulary import NamedCommittee, Vocabulary
+
+if TYPE_CHECKING:
+    from workreg.policy.compiled import NotNamedInfo
 
 __all__ = ["EDITORIAL", "ClassifiedChange", "affected_committees", "classify_changes", "decide_changes"]
 
@@ -100,9 +104,9 @@ def affected_committees(
     return sorted(names)
 
 
-def _not_named(policy: CompiledPolicy | None) -> dict:
+def _not_named(policy: CompiledPolicy | None) -> Mapping[str, NotNamedInfo]:
     """The bodies of the vocabulary the policy's version of the text does not name (``not_named``)."""
-    return {} if policy is None else policy.not_named
+    return MappingProxyType({}) if policy is None else policy.not_named
 
 
 def committee_evidence(

@@ -34,12 +34,12 @@ unread-line                 info      a line workreg did not read into any field
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Protocol
 
 from workreg.registers.dates import add_months, date_out_of_window
-from workreg.registers.model import Item, WorkRegister
+from workreg.registers.model import DateText, Item, MonthText, WorkRegister
 from workreg.registers.placeholders import is_to_be_determined, placeholders_in
 from workreg.registers.template import Template, default_template
 
@@ -76,9 +76,16 @@ class Finding:
     message: str
     line: int | None = None
 
-    def as_dict(self) -> dict[str, str | int | None]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready object with keys file, rule, severity, message, line."""
-        return asdict(self)
+        return {"file": self.file, "rule": self.rule, "severity": self.severity, "message": self.message,
+                "line": self.line}
+
+
+class Report(Protocol):
+    """How a rule reports a finding: its rule id, message and line (the severity defaults to the rule's)."""
+
+    def __call__(self, rule: str, message: str, line: int | None, severity: Severity | None = None) -> None: ...
 
 
 def lint_register(
@@ -130,7 +137,7 @@ def format_text(findings: Iterable[Finding]) -> str:
 
 def format_json(findings: Iterable[Finding]) -> str:
     """A JSON list of objects with keys file, rule, severity, message, line."""
-    return json.dumps([finding.as_dict() for finding in findings], indent=2, ensure_ascii=False) + "\n"
+    return json.dumps([finding.to_dict() for finding in findings], indent=2, ensure_ascii=False) + "\n"
 
 
 # --- rules ---------------------------------------------------------------------------------------
@@ -152,7 +159,7 @@ def cite_clause(policy: CompiledPolicy, citation: Citation) -> str:
     return f'{source.document} {source.version} §{citation.section}: "{citation.quote}"'
 
 
-def _missing_sections(register: WorkRegister, template: Template, report) -> None:
+def _missing_sections(register: WorkRegister, template: Template, report: Report) -> None:
     for section in template.required:
         if not register.has_section(section):
             report("missing-section", f"required section '{template.title(section)}' is missing", None)
@@ -163,7 +170,7 @@ def _placeholder_message(where: str, tokens: tuple[str, ...]) -> str:
     return f"placeholder {quoted} in {where}"
 
 
-def _placeholders(register: WorkRegister, template: Template, report) -> None:
+def _placeholders(register: WorkRegister, template: Template, report: Report) -> None:
     def check(where: str, text: str | None, line: int | None) -> None:
         tokens = placeholders_in(text or "")
         if tokens:
@@ -209,7 +216,7 @@ def _placeholders(register: WorkRegister, template: Template, report) -> None:
     _empty_sections(register, template, report)
 
 
-def _empty_sections(register: WorkRegister, template: Template, report) -> None:
+def _empty_sections(register: WorkRegister, template: Template, report: Report) -> None:
     content = {
         "organizations": register.organizations is not None,
         "benefits": any(not item.label for item in register.benefits),
@@ -227,7 +234,7 @@ def _empty_sections(register: WorkRegister, template: Template, report) -> None:
             report("placeholder", f"required section '{heading.heading.rstrip(':')}' is empty", heading.line)
 
 
-def _board_resolution(register: WorkRegister, policy: CompiledPolicy, template: Template, report) -> None:
+def _board_resolution(register: WorkRegister, policy: CompiledPolicy, template: Template, report: Report) -> None:
     recorded_by = policy.records().get(template.approval)
     if recorded_by is None:
         return  # the policy asks no register to record a board approval
@@ -246,7 +253,7 @@ def _board_resolution(register: WorkRegister, policy: CompiledPolicy, template: 
         report("missing-board-resolution", f"'{title}': {' and '.join(missing)} not recorded {cite}", approval.line)
 
 
-def _contacts(register: WorkRegister, template: Template, report) -> None:
+def _contacts(register: WorkRegister, template: Template, report: Report) -> None:
     heading = register.heading("points_of_contact")
     if heading is None:
         return
@@ -258,7 +265,7 @@ def _contacts(register: WorkRegister, template: Template, report) -> None:
             report("missing-contacts", f"no real point of contact listed for {name}", line)
 
 
-def _dated_fields(register: WorkRegister) -> list[tuple[str, object]]:
+def _dated_fields(register: WorkRegister) -> list[tuple[str, DateText | MonthText | None]]:
     document = register.corresponding_document
     return [("date initiated", register.date_initiated),
             ("board approval date", register.approval.date if register.approval else None),
@@ -272,7 +279,7 @@ def _in_window(value: date | None) -> date | None:
     return value if value is not None and year_in_window(value.year) else None
 
 
-def _dates_out_of_window(register: WorkRegister, report) -> None:
+def _dates_out_of_window(register: WorkRegister, report: Report) -> None:
     from workreg.scalars import FIRST_YEAR, LAST_YEAR, year_in_window
 
     for what, field in _dated_fields(register):
@@ -293,7 +300,7 @@ def _dates_out_of_window(register: WorkRegister, report) -> None:
                    "workreg does not read it as any day (nor as 20xx)", field.line)
 
 
-def _review(register: WorkRegister, today: date, policy: CompiledPolicy, report) -> None:
+def _review(register: WorkRegister, today: date, policy: CompiledPolicy, report: Report) -> None:
     """Two different grounds, each said as what it is: the register's own next review date (the
     register's statement), and the policy's review cycle (DSP4003 §4: a "should")."""
     reasons: list[str] = []
@@ -304,15 +311,15 @@ def _review(register: WorkRegister, today: date, policy: CompiledPolicy, report)
         if _in_window(date(year, month, 1)) and (today.year, today.month) > (year, month):
             reasons.append(f"the register's own next review date ({review.year_month}) has passed")
             line = review.line
-    approvals = []  # dates outside the window are findings of their own, not used here
-    if register.approval and register.approval.date and _in_window(register.approval.date.value):
-        approvals.append((register.approval.date.value, register.approval.date.line, "board approval"))
+    approvals: list[tuple[date, int | None, str]] = []  # dates outside the window are findings of their own
+    if register.approval and register.approval.date and (day := _in_window(register.approval.date.value)):
+        approvals.append((day, register.approval.date.line, "board approval"))
     document = register.corresponding_document
-    if document and document.approval_date and _in_window(document.approval_date.value):
-        approvals.append((document.approval_date.value, document.approval_date.line, "partner approval"))
+    if document and document.approval_date and (day := _in_window(document.approval_date.value)):
+        approvals.append((day, document.approval_date.line, "partner approval"))
     initiated_only = False
-    if not approvals and register.date_initiated and _in_window(register.date_initiated.value):
-        approvals.append((register.date_initiated.value, register.date_initiated.line, "date initiated"))
+    if not approvals and register.date_initiated and (day := _in_window(register.date_initiated.value)):
+        approvals.append((day, register.date_initiated.line, "date initiated"))
         initiated_only = True
     cycle = policy.review_cycle
     if approvals and cycle is not None:
@@ -334,7 +341,7 @@ def _review(register: WorkRegister, today: date, policy: CompiledPolicy, report)
         )
 
 
-def _timeframes(register: WorkRegister, report) -> None:
+def _timeframes(register: WorkRegister, report: Report) -> None:
     for milestone in register.milestones:
         if milestone.done or not milestone.deliverable:
             continue
@@ -347,7 +354,7 @@ def _timeframes(register: WorkRegister, report) -> None:
             )
 
 
-def _process_version(register: WorkRegister, policy: CompiledPolicy, report) -> None:
+def _process_version(register: WorkRegister, policy: CompiledPolicy, report: Report) -> None:
     process = register.process
     if process is None or not process.version:
         return

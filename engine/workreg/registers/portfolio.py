@@ -48,8 +48,8 @@ def timeframe_end(text: str) -> date | None:
     if month is not None:
         year, number = (int(part) for part in month.split("-"))
         return _month_end(year, number)
-    year = _YEAR.match(text)
-    return date(int(year[1]), 12, 31) if year else None
+    whole_year = _YEAR.match(text)
+    return date(int(whole_year[1]), 12, 31) if whole_year else None
 
 
 @dataclass(frozen=True)
@@ -162,11 +162,12 @@ def _row(file: str, register, cycle: ReviewCycle | None, today: date, policy_ref
     stated = register.review_date.year_month if register.review_date else None
     notes: list[str] = []
     if last is not None and cycle is not None:
-        due: str | None = add_months(last[0], cycle.interval_months).isoformat()
+        cycle_due = add_months(last[0], cycle.interval_months).isoformat()
+        due: str | None = cycle_due
         basis: str | None = "policy"
-        overdue = today.isoformat() > due
-        if stated and stated > due[:7]:
-            notes.append(f"the stated review date {stated} is later than the policy's cycle allows ({due})")
+        overdue = today.isoformat() > cycle_due
+        if stated and stated > cycle_due[:7]:
+            notes.append(f"the stated review date {stated} is later than the policy's cycle allows ({cycle_due})")
     elif stated:
         due, basis = stated, "register"
         overdue = (today.year, today.month) > tuple(int(p) for p in stated.split("-"))

@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from workreg.errors import WorkregError
 from workreg.resources import DEFAULT_POLICY
+from workreg.serve.http import json_response, read_form
 from workreg.serve.schemas import Ref, _Body, parse_body
 
 #: Properties text the page accepts (a properties file of a few hundred entries).
@@ -41,19 +42,16 @@ def _e(value) -> str:
 
 def analyze_json(service, policy: str, properties: list[dict] | None) -> str:
     """The JSON text of ``workreg analyze`` for a served policy and properties given as data."""
-    from workreg.analysis import analyze
-    from workreg.analysis.properties import parse_properties
+    from workreg.api import analyze_policy, parse_properties
     from workreg.policy.format import format_json
 
     served = service.catalog.get(policy)
     props = parse_properties({"properties": properties}, "request body") if properties is not None else ()
-    return format_json(analyze(served.compiled, props).to_dict())
+    return format_json(analyze_policy(served.compiled, props).to_dict())
 
 
 async def analyze_route(request: Request) -> Response:
-    from workreg.serve.app import _service, json_response
-
-    service = _service(request)
+    service = request.app.state.service  # the app's Service (workreg.serve.app mounts these routes)
     await service.reader(request)
     asked = parse_body(AnalyzeRequest, await request.body())
     return json_response(await run_in_threadpool(analyze_json, service, asked.policy, asked.properties))
@@ -123,7 +121,6 @@ def analysis_html(result: dict) -> str:
 
 
 async def analysis_page(request: Request) -> Response:
-    from workreg.serve.app import read_form
     from workreg.serve.pages import Pages
 
     pages = Pages(request)

@@ -28,7 +28,12 @@ from workreg.errors import RecordRefused, WorkregError
 from workreg.policy.format import format_json
 from workreg.serve.auth import ANONYMOUS, AccessDenied, Principal, TokenCache, bearer, find_token
 from workreg.serve.catalog import Catalog
-from workreg.serve.decisions import Decider, Upload, error_body, error_json, safe_filename, status_for
+from workreg.serve.contracts import ErrorBody
+from workreg.serve.decisions import Decider, Upload, error_body, error_json, status_for
+from workreg.serve.http import (
+    COOKIE, BodyTooLarge, case_id_of, form_text, form_upload, json_body, json_response, paged,
+    query_bool, query_cursor, query_int, query_list, read_form,
+)
 from workreg.serve.log import PROCESS_ID, DecisionLog, insert, new_entry
 from workreg.serve.schemas import (
     ApprovalsRequest, CompareRequest, InvalidRequest, MigrateRequest, OpenCaseRequest, RecordRequest, openapi,
@@ -40,10 +45,6 @@ MAX_BODY = 10 * 1024 * 1024
 BODY_IDLE_S = 30.0
 #: Seconds a request body may take in all.
 BODY_TOTAL_S = 300.0
-DECISION_HEADER = "workreg-decision-id"
-#: The cookie the page keeps a token in (set by the page's "use a token" form; HttpOnly, SameSite=Strict).
-COOKIE = "workreg_token"
-_MAX_LIST = 64
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,6 @@ class Settings:
     body_total: float = BODY_TOTAL_S
     #: Register documents whose review dates ``/v1/registers.ics`` publishes (``--register FILE``).
     registers: tuple[str, ...] = ()
-
-
-class BodyTooLarge(WorkregError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"the request body is larger than {limit} bytes", code="too-large",
-                         hint="send documents of at most 10 MB")
-        self.status = 413
 
 
 class BodyTimeout(WorkregError):
@@ -281,117 +275,8 @@ def _service(request: Request) -> Service:
     return request.app.state.service
 
 
-def json_response(text: str, status: int = 200, decision_id: str | None = None) -> Response:
-    headers = {DECISION_HEADER: decision_id} if decision_id else None
-    return Response(text.encode("utf-8"), status, headers=headers, media_type="application/json")
-
-
-async def json_body(request: Request) -> bytes:
-    """The body of a JSON request; 415 ``unsupported-media-type`` unless it is sent as application/json."""
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media != "application/json":
-        raise InvalidRequest(f"the body must be sent as Content-Type: application/json, not '{media[:60] or 'none'}'",
-                             code="unsupported-media-type", status=415,
-                             hint="curl -H 'content-type: application/json' -d '{...}'")
-    return await request.body()
-
-
 def _logged(entry) -> Response:
     return json_response(entry.result, entry.status, entry.decision_id)
-
-
-def case_id_of(request: Request) -> int:
-    """The ``{id}`` of a case path; 404 ``unknown-case`` for anything but a plausible id."""
-    from workreg.errors import CaseError
-    from workreg.scalars import is_ascii_number, parse_id
-
-    raw = request.path_params["id"]
-    if not is_ascii_number(raw) or len(raw) > 12 or int(raw) < 1:
-        raise CaseError(f"no case '{raw[:20]}'", code="unknown-case", hint="a case id is a positive number")
-    return parse_id(raw, "a case id", error=CaseError, code="unknown-case", hint="a case id is a positive number")
-
-
-def query_list(request: Request, name: str) -> list[str]:
-    values = request.query_params.getlist(name)
-    if len(values) > _MAX_LIST or any(len(v) > 200 or any(ord(c) < 32 for c in v) for v in values):
-        raise InvalidRequest(f"{name}: at most {_MAX_LIST} values of at most 200 printable characters",
-                             code="invalid-request", field=name)
-    return values
-
-
-def query_int(request: Request, name: str, low: int, high: int) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return None
-    from workreg.scalars import is_ascii_number
-
-    if not is_ascii_number(raw) or not low <= int(raw[:13]) <= high:
-        raise InvalidRequest(f"{name} must be a whole number from {low} to {high}", code="invalid-request", field=name)
-    return int(raw)
-
-
-def query_cursor(request: Request) -> int:
-    """The ``next`` cursor of a paged list (what the previous page's Link header named); 0 for the first page."""
-    raw = request.query_params.get("next")
-    if raw is None or raw == "":
-        return 0
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
-        raise InvalidRequest("next must be the cursor a previous page named", code="invalid-request", field="next")
-    return int(raw)
-
-
-#: The response header that carries the cursor of the next page (also in ``Link: <...>; rel="next"``).
-NEXT_HEADER = "workreg-next"
-
-
-def paged(request: Request, text: str, next_cursor: int | None) -> Response:
-    """A page of a list: the JSON array, and (when there is more) the next page's cursor and link."""
-    response = json_response(text)
-    if next_cursor is not None:
-        from urllib.parse import urlencode
-
-        query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("next", "after")]
-        link = f"{request.url.path}?{urlencode([*query, ('next', str(next_cursor))])}"
-        response.headers[NEXT_HEADER] = str(next_cursor)
-        response.headers["link"] = f'<{link}>; rel="next"'
-    return response
-
-
-def query_bool(request: Request, name: str) -> bool:
-    raw = request.query_params.get(name)
-    if raw is None or raw.lower() in ("false", "0", "no", ""):
-        return False
-    if raw.lower() in ("true", "1", "yes"):
-        return True
-    raise InvalidRequest(f"{name} must be true or false", code="invalid-request", field=name)
-
-
-async def read_form(request: Request, max_body: int):
-    """The multipart (or urlencoded) form of a request (close it after use); 400 ``bad-form`` when it cannot be parsed."""
-    try:
-        return await request.form(max_files=4, max_fields=16, max_part_size=max_body)
-    except HTTPException as exc:
-        raise InvalidRequest(f"the form cannot be read: {exc.detail}", code="bad-form", status=400) from exc
-    except BodyTooLarge:
-        raise
-    except Exception as exc:  # noqa: BLE001 - python-multipart raises several types on broken input
-        raise InvalidRequest(f"the form cannot be read: {type(exc).__name__}", code="bad-form", status=400) from exc
-
-
-async def form_upload(form, name: str) -> Upload:
-    value = form.get(name)
-    if value is None or isinstance(value, str):
-        raise InvalidRequest(f"{name}: a file is required (multipart/form-data)", code="invalid-request", field=name)
-    return Upload(safe_filename(value.filename, name), await value.read())
-
-
-def form_text(form, name: str, default: str | None = None, limit: int = 200) -> str | None:
-    value = form.get(name)
-    if value is None or value == "":
-        return default
-    if not isinstance(value, str) or len(value) > limit or any(ord(c) < 32 for c in value):
-        raise InvalidRequest(f"{name}: at most {limit} printable characters", code="invalid-request", field=name)
-    return value.strip() or default
 
 
 # -- the JSON API ----------------------------------------------------------------------------
@@ -476,9 +361,8 @@ async def render(request: Request) -> Response:
 
 
 async def cases(request: Request) -> Response:
-    from workreg.api import list_cases
+    from workreg.api import CASE_PAGE_SIZE, MAX_CASE_PAGE, list_cases_page
     from workreg.cases.format import list_row
-    from workreg.cases.service import MAX_PAGE, PAGE_SIZE, list_cases_page
 
     service = _service(request)
     if request.method == "POST":
@@ -487,8 +371,8 @@ async def cases(request: Request) -> Response:
     await service.reader(request)
     open_only = query_bool(request, "open")
     after = query_cursor(request)
-    limit = query_int(request, "limit", 1, MAX_PAGE) or PAGE_SIZE
-    page = await service.read(lambda store: list_cases_page(store, after=after, limit=limit, open_only=open_only))
+    limit = query_int(request, "limit", 1, MAX_CASE_PAGE) or CASE_PAGE_SIZE
+    page = await service.read(lambda store: list_cases_page(after=after, limit=limit, open_only=open_only, db=store))
     return paged(request, format_json([list_row(state) for state in page.states]), page.next)
 
 
@@ -553,7 +437,9 @@ async def decisions(request: Request) -> Response:
 
 # -- errors, limits, the application ---------------------------------------------------------
 
-async def workreg_error(request: Request, exc: WorkregError) -> Response:
+# Starlette types every exception handler for any exception; each of these is registered for its own class.
+async def workreg_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WorkregError)
     status = status_for(exc)
     response = json_response(error_json(exc), status)
     if status == 401:
@@ -567,17 +453,16 @@ _HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 
                413: "too-large", 415: "unsupported-media-type"}
 
 
-async def http_error(request: Request, exc: HTTPException) -> Response:
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http-error")
-    body = {"code": code, "message": str(exc.detail), "hint": None, "field": None, "file": None, "line": None}
-    return json_response(format_json(body), exc.status_code, )
+    return json_response(format_json(ErrorBody.plain(code, str(exc.detail))), exc.status_code)
 
 
 async def internal_error(request: Request, exc: Exception) -> Response:
     # The traceback goes to the server's log, never to the caller.
     traceback.print_exception(exc, file=sys.stderr)
-    body = {"code": "internal", "message": "internal error; the server's log has the details", "hint": None,
-            "field": None, "file": None, "line": None}
+    body = ErrorBody.plain("internal", "internal error; the server's log has the details")
     return json_response(format_json(body), 500)
 
 

@@ -17,6 +17,22 @@ class _Answer(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class ErrorBody(BaseModel):
+    """Every error: a stable ``code``, a message, and a hint when there is one."""
+
+    code: str
+    message: str
+    hint: Optional[str] = None
+    field: Optional[str] = None
+    file: Optional[str] = None
+    line: Optional[int] = None
+
+    @classmethod
+    def plain(cls, code: str, message: str) -> dict[str, Any]:
+        """The body of an error that names no field, file or hint (every key present, in order)."""
+        return cls(code=code, message=message).model_dump()
+
+
 class Citation(_Answer):
     """A clause of the process document: its section and the words quoted."""
 
@@ -283,6 +299,6 @@ class Health(_Answer):
     worker: str = Field(description="this process's id (its decision ids start with it)")
 
 
-#: Every answer model, by the name the OpenAPI document gives it.
-MODELS: tuple[type[BaseModel], ...] = (Decision, DiffReport, PolicyRow, Comparison, CaseStatus, CaseRow, Event,
+#: Every answer model, by the name the OpenAPI document gives it (:class:`ErrorBody` apart: every error's).
+ANSWERS: tuple[type[BaseModel], ...] = (Decision, DiffReport, PolicyRow, Comparison, CaseStatus, CaseRow, Event,
                                        Migration, LoggedDecision, Health)

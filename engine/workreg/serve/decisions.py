@@ -18,10 +18,13 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from workreg.errors import WorkregError
 from workreg.resources import DEFAULT_POLICY
+
+if TYPE_CHECKING:
+    from workreg.api import RegisterDiff
 
 #: Error codes that mean "no such thing" (404).
 NOT_FOUND = frozenset({"unknown-case", "unknown-policy", "unknown-policy-version", "unknown-decision", "not-found"})
@@ -99,7 +102,7 @@ def upload_from_log(value: dict) -> Upload:
 
 
 def diff_text(compiled, old: Upload, new: Upload, originating: str | None, as_of: dict | None,
-              policy_dirs=()) -> tuple[object, str]:
+              policy_dirs=()) -> tuple[RegisterDiff, str]:
     """``workreg diff OLD NEW --format json`` for two uploaded documents: (the RegisterDiff, its JSON text).
 
     ``compiled`` None lets the registers name their policy version, as the CLI does without --policy.
@@ -178,7 +181,7 @@ class Decider:
 
         before, after = self.catalog.get(old), self.catalog.get(new)
         return self._compare.get((before.digest, after.digest), lambda: format_json(
-            compare_policies(_loaded(before.path), _loaded(after.path))))
+            compare_policies(_loaded(before.path), _loaded(after.path)).to_dict()))
 
     def render(self, policy: str, changes: Sequence[str], committees: Sequence[str], against: str | None,
                fmt: str) -> str:

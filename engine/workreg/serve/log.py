@@ -33,10 +33,13 @@ import itertools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from workreg.errors import CaseError, UsageError, WorkregError
 from workreg.scalars import FIRST_YEAR, LAST_YEAR, year_in_window
+
+if TYPE_CHECKING:
+    from workreg.cases.service import PinnedPolicy
 
 KINDS = ("approvals", "diff", "case.open", "case.record", "case.migrate")
 #: Rows read back per request at most.
@@ -89,13 +92,13 @@ def new_entry(kind: str, principal, policy: str, policy_hash: str, input_value, 
                  policy_hash, compact(input_value), result, status)
 
 
-def insert(tx, entry: Entry, pinned=None) -> None:
+def insert(tx, entry: Entry, pinned: PinnedPolicy | None = None) -> None:
     """Write one entry in the transaction ``tx`` (with its policy text when ``pinned`` is given)."""
     insert_many(tx, [(entry, pinned)])
 
 
-def insert_many(tx, batch: Sequence[tuple[Entry, object]], *, known_policies: set | None = None,
-                known_results: set | None = None) -> None:
+def insert_many(tx, batch: Sequence[tuple[Entry, PinnedPolicy | None]], *, known_policies: set[str] | None = None,
+                known_results: set[str] | None = None) -> None:
     """Write entries in the transaction ``tx``: policy texts (``pinned``; None when a case already pinned it) and
     result bodies first, once per hash, then the rows, many per statement.
 
@@ -105,7 +108,7 @@ def insert_many(tx, batch: Sequence[tuple[Entry, object]], *, known_policies: se
                 if pinned is not None and (known_policies is None or pinned.digest not in known_policies)}
     for pinned in policies.values():
         tx.put_policy(pinned.digest, pinned.ref, pinned.text)
-    results = {}
+    results: dict[str, str] = {}
     for entry, _pinned in batch:
         digest = entry.result_hash
         if known_results is None or digest not in known_results:
@@ -387,44 +390,44 @@ class Replay:
 
 def replay(store, ident: str) -> Replay:
     """Decide the logged decision ``ident`` (row id or decision id) again from its logged input and policy text."""
-    from workreg.cases.service import PolicyCache
+    from workreg.api import case_status, pinned_policy
     from workreg.policy.format import format_json
 
+    # Every read here is of what never changes (a pinned text, a case's events up to a number): no one transaction
+    # is needed for them to agree.
     entry, logged = _one(store, ident)
-    with store.read() as tx:
-        cache = PolicyCache(tx)
-        compiled = cache.compiled(entry["policy_hash"])
-        body = entry["result"]
-        asked = entry["input"]
-        kind = entry["kind"]
-        if kind == "approvals":
-            from workreg.api import answer_approvals
+    pinned = pinned_policy(entry["policy_hash"], db=store)
+    compiled = pinned.compiled()
+    body = entry["result"]
+    asked = entry["input"]
+    kind = entry["kind"]
+    if kind == "approvals":
+        from workreg.api import answer_approvals
 
-            answer = answer_approvals(compiled, asked["changes"], committees=asked["committees"],
-                                      originating=asked["originating"], as_of=body.get("as_of"))
-            return Replay(entry, logged, format_json(answer.to_dict()), "the whole result")
-        if kind == "diff":
-            return Replay(entry, logged, _replay_diff(entry, compiled, tx), "the whole result")
-        events = [event for event in tx.events(int(asked["case"])) if event.seq <= int(asked["seq"])]
-        state = cache.fold(events)
-        if kind == "case.migrate":
-            return Replay(entry, format_json(body["status"]), format_json(state.to_dict()),
-                          "the case's status after the move")
-        if entry["status"] == 409:
-            from workreg.cases.progress import check_record
-            from workreg.errors import RecordRefused
-            from workreg.serve.decisions import error_json
+        answer = answer_approvals(compiled, asked["changes"], committees=asked["committees"],
+                                  originating=asked["originating"], as_of=body.get("as_of"))
+        return Replay(entry, logged, format_json(answer.to_dict()), "the whole result")
+    if kind == "diff":
+        return Replay(entry, logged, _replay_diff(entry, compiled, pinned), "the whole result")
+    state = case_status(int(asked["case"]), db=store, through=int(asked["seq"]))
+    if kind == "case.migrate":
+        return Replay(entry, format_json(body["status"]), format_json(state.to_dict()),
+                      "the case's status after the move")
+    if entry["status"] == 409:
+        from workreg.api import check_record
+        from workreg.errors import RecordRefused
+        from workreg.serve.decisions import error_json
 
-            request = asked["request"]
-            try:
-                check_record(state, request["gate"], request["outcome"], request.get("again", False))
-            except RecordRefused as refused:
-                return Replay(entry, logged, error_json(refused), "the refusal")
-            return Replay(entry, logged, "(accepted now)\n", "the refusal")
-        return Replay(entry, logged, format_json(state.to_dict()), "the whole result")
+        request = asked["request"]
+        try:
+            check_record(state, request["gate"], request["outcome"], request.get("again", False))
+        except RecordRefused as refused:
+            return Replay(entry, logged, error_json(refused), "the refusal")
+        return Replay(entry, logged, "(accepted now)\n", "the refusal")
+    return Replay(entry, logged, format_json(state.to_dict()), "the whole result")
 
 
-def _replay_diff(entry: dict, compiled, tx) -> str:
+def _replay_diff(entry: dict, compiled, pinned: PinnedPolicy) -> str:
     """A logged diff decided again: under the logged policy text, chosen the way the request chose it."""
     import tempfile
     from pathlib import Path
@@ -437,7 +440,7 @@ def _replay_diff(entry: dict, compiled, tx) -> str:
         return diff_text(compiled, old, new, asked.get("originating"), body.get("as_of"))[1]
     # The registers named their policy version: the logged text goes in a scratch policy directory that takes
     # precedence over the installed ones, so the same choice is made and it falls on the logged text.
-    ref, text = tx.policy_text(entry["policy_hash"])
+    ref, text = pinned.ref, pinned.text
     name, _, version = ref.partition("@")
     with tempfile.TemporaryDirectory(prefix="workreg-replay-") as scratch:
         path = Path(scratch) / name / f"{version}.yaml"

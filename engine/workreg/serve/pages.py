@@ -23,6 +23,7 @@ from starlette.routing import Route
 from workreg.errors import WorkregError
 from workreg.resources import DEFAULT_POLICY
 from workreg.serve.auth import AccessDenied, Principal
+from workreg.serve.http import COOKIE, case_id_of, form_text, form_upload, query_cursor, query_int, read_form
 
 CSS = """
 *{box-sizing:border-box}
@@ -324,8 +325,6 @@ class Pages:
         return self.page("Diff", body, here="diff", who=who, status=status)
 
     async def diff(self) -> Response:
-        from workreg.serve.app import form_text, form_upload, read_form
-
         who = await self.who()
         if who is None:
             return self.sign_in("diff")
@@ -357,16 +356,14 @@ class Pages:
 
     # -- cases ----------------------------------------------------------------------------
     async def cases(self) -> Response:
-        from workreg.cases.service import MAX_PAGE, PAGE_SIZE, list_cases_page
+        from workreg.api import CASE_PAGE_SIZE, MAX_CASE_PAGE, list_cases_page
 
         who = await self.who()
         if who is None:
             return self.sign_in("cases")
-        from workreg.serve.app import query_cursor, query_int
-
         after = query_cursor(self.request)
-        limit = query_int(self.request, "limit", 1, MAX_PAGE) or PAGE_SIZE
-        page = await self.service.read(lambda store: list_cases_page(store, after=after, limit=limit))
+        limit = query_int(self.request, "limit", 1, MAX_CASE_PAGE) or CASE_PAGE_SIZE
+        page = await self.service.read(lambda store: list_cases_page(after=after, limit=limit, db=store))
         states = page.states
         more = (f'<p><a href="/cases?{_e(urlencode({"limit": limit, "next": page.next}))}" id="next-page" '
                 f'rel="next">Next {limit} cases</a></p>' if page.next is not None else "")
@@ -384,7 +381,6 @@ class Pages:
     async def case(self, message: str = "", error: WorkregError | None = None, status: int = 200,
                    who=None, typed: dict | None = None) -> Response:
         from workreg.api import case_status
-        from workreg.serve.app import case_id_of
 
         if who is None:
             who = await self.who()
@@ -402,7 +398,6 @@ class Pages:
         return self.page(f"Case {state.id}", body, here="cases", who=who, status=status)
 
     async def record(self) -> Response:
-        from workreg.serve.app import case_id_of
         from workreg.serve.schemas import InvalidRequest, RecordRequest, parse_body
 
         self._same_origin()
@@ -426,7 +421,6 @@ class Pages:
 
     async def open_case(self) -> Response:
         """Open a case from a decision on the page (the decision's changes, committees, policy and day)."""
-        from workreg.serve.app import read_form
         from workreg.serve.schemas import InvalidRequest, OpenCaseRequest, parse_body
 
         self._same_origin()
@@ -441,9 +435,10 @@ class Pages:
             if any(not isinstance(v, str) for v in [*values["change"], *values["committee"]]) or any(
                     v is not None and not isinstance(v, str) for v in single.values()):
                 raise InvalidRequest("the case form takes text fields only", code="bad-form", status=400)
-            who = await self._page_writer((single.pop("token") or "").strip(), "open a case")
+            texts = {name: value for name, value in single.items() if isinstance(value, str)}
+            who = await self._page_writer(texts.pop("token", "").strip(), "open a case")
             asked = {"changes": values["change"], "committees": values["committee"],
-                     **{k: v.strip() for k, v in single.items() if v and v.strip()}}
+                     **{k: v.strip() for k, v in texts.items() if v.strip()}}
             entry = await self.service.open_case(who, parse_body(OpenCaseRequest, json.dumps(asked).encode()))
         except WorkregError as exc:
             body = _error_box(exc) + "<p>Go back to the decision and try again.</p>"
@@ -477,15 +472,11 @@ class Pages:
         except WorkregError:
             return self.sign_in("decide", "That token is unknown or revoked.", back=target)
         response = RedirectResponse(target, status_code=303)
-        from workreg.serve.app import COOKIE
-
         response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict",
                             secure=self.request.url.scheme == "https")
         return response
 
     async def end_session(self) -> Response:
-        from workreg.serve.app import COOKIE
-
         self._same_origin()
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(COOKIE)
@@ -493,8 +484,6 @@ class Pages:
 
     async def _fields(self, *names: str) -> dict:
         """The named fields of a posted form (None where absent); 400 ``bad-form`` when it cannot be read."""
-        from workreg.serve.app import read_form
-
         form = await read_form(self.request, self.service.settings.max_body)
         try:
             return {name: form.get(name) for name in names}
@@ -549,8 +538,6 @@ async def static(request: Request) -> Response:
 
 
 def _cookie() -> str:
-    from workreg.serve.app import COOKIE
-
     return COOKIE
 
 

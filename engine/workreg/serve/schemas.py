@@ -1,4 +1,5 @@
-"""The edges of the HTTP API: pydantic models of every request body, and the OpenAPI document built from them.
+"""The edges of the HTTP API: pydantic models of every request body, and the OpenAPI document built from them
+and from the answers' models (:mod:`workreg.serve.contracts`).
 
 Bodies are validated by the models (unknown fields refused, lengths bounded, no control characters
 in names) before anything is decided; a body that does not fit is a 422 ``invalid-request`` naming
@@ -77,17 +78,6 @@ class MigrateRequest(_Body):
     policy: Ref
 
 
-class ErrorBody(BaseModel):
-    """Every error: a stable ``code``, a message, and a hint when there is one."""
-
-    code: str
-    message: str
-    hint: Optional[str] = None
-    field: Optional[str] = None
-    file: Optional[str] = None
-    line: Optional[int] = None
-
-
 class InvalidRequest(UsageError):
     """A request body or parameter that does not fit the API (422, or 400 when it is not JSON at all)."""
 
@@ -113,7 +103,10 @@ def parse_body(model: type[BaseModel], body: bytes):
 
 # -- the OpenAPI document --------------------------------------------------------------------
 
-MODELS = (ApprovalsRequest, CompareRequest, OpenCaseRequest, RecordRequest, MigrateRequest, ErrorBody)
+#: Every request body model (the answers, errors included, are :data:`workreg.serve.contracts.ANSWERS`).
+REQUESTS: tuple[type[BaseModel], ...] = (ApprovalsRequest, CompareRequest, OpenCaseRequest, RecordRequest,
+                                         MigrateRequest)
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -174,16 +167,16 @@ def _case_id() -> dict:
 
 def openapi(public_read: bool) -> dict:
     """The OpenAPI 3.1 document of the API (what ``GET /openapi.json`` serves)."""
-    from workreg.serve.contracts import MODELS as ANSWERS
+    from workreg.serve.contracts import ANSWERS, ErrorBody
 
     schemas: dict = {}
-    models: tuple[type[BaseModel], ...] = (*MODELS, *ANSWERS)
+    models: tuple[type[BaseModel], ...] = (*REQUESTS, ErrorBody, *ANSWERS)
     for model in models:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
-    read = [] if public_read else [{"bearer": []}]
-    write = [{"bearer": []}]
+    read: list[dict[str, list[str]]] = [] if public_read else [{"bearer": []}]
+    write: list[dict[str, list[str]]] = [{"bearer": []}]
     reads = (400, 401, 408, 413, 503) if not public_read else (400, 408, 413, 503)
     posts = (*reads, 415)
     paths = {

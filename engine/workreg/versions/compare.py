@@ -18,8 +18,9 @@ Two parts, both independent of how the YAML is written (key order, list order, q
 
 Each structural difference carries the element's clause and, where the policies' provenance cites
 their change history (Appendix A lines such as "Version 1.2.0 ... Added Alliance Committee
-explicitly"), the lines between the two versions that account for it.  The result is a plain
-JSON-ready dict (see :func:`compare_policies`); :mod:`workreg.versions.compare_format` renders it.
+explicitly"), the lines between the two versions that account for it.  The result is a typed, frozen
+:class:`~workreg.versions.comparison.Comparison` whose ``to_dict()`` is the documented JSON (see
+:func:`compare_policies`); :mod:`workreg.versions.compare_format` renders it as text and Markdown.
 """
 
 from __future__ import annotations
@@ -30,11 +31,16 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from workreg.analysis.facts import citation_at, facts_of
 from workreg.policy.combine import Combination
 from workreg.policy.decide import CompiledPolicy
+from workreg.versions.comparison import (
+    NOTHING, ApprovalChange, Clause, Comparison, DecisionDifference, ItemChanges, KindChange, KindChanges, PolicySide,
+    StructureChange, ValueChange,
+)
 
 if TYPE_CHECKING:  # pydantic stays out of this module's import
     from workreg.policy.model import Policy
@@ -81,20 +87,23 @@ def load_policy_file(path: Path) -> LoadedPolicy:
 
 # -- the change history (lines "Version X ..." the provenance cites) ----------------------------
 
-def document_version_key(version: str) -> tuple:
+_VERSION_PART = re.compile(r"^(\d*)(.*)$")
+
+
+def document_version_key(version: str) -> tuple[tuple[int, str], ...]:
     """Order document versions such as 1.0.1c < 1.1a < 1.1b < 1.2.0 (= 1.2)."""
     parts = []
     for part in version.split("."):
-        match = re.match(r"^(\d*)(.*)$", part)
-        digits, rest = match.group(1), match.group(2)
+        match = _VERSION_PART.match(part)
+        digits, rest = match.groups() if match else ("", part)  # (it matches any part without a line break)
         parts.append((int(digits) if digits else 0, rest))
     while parts and parts[-1] == (0, ""):
         parts.pop()
     return tuple(parts)
 
 
-def history_lines(policy: "Policy") -> list[tuple[str, dict]]:
-    """``(version, citation)`` for each change-history line the policy's provenance cites.
+def history_lines(policy: "Policy") -> list[tuple[str, Clause]]:
+    """``(version, line)`` for each change-history line the policy's provenance cites.
 
     A change-history line is a basis citation whose quote begins "Version X" (whatever section of
     its document holds the history: DSP4003's Appendix A, another document's own).
@@ -103,18 +112,18 @@ def history_lines(policy: "Policy") -> list[tuple[str, dict]]:
     for citation in policy.provenance.basis:
         match = _APPENDIX_LINE.match(citation.quote)
         if match:
-            lines.append((match.group(1), {"section": citation.section, "quote": citation.quote}))
+            lines.append((match.group(1), Clause(citation.section, citation.quote)))
     return lines
 
 
-def history_between(old: "Policy", new: "Policy") -> list[tuple[str, dict]]:
+def history_between(old: "Policy", new: "Policy") -> list[tuple[str, Clause]]:
     """The history lines, cited by either policy, of versions after the older up to the newer."""
     low, high = sorted((old.source.version, new.source.version), key=document_version_key)
     low_key, high_key = document_version_key(low), document_version_key(high)
-    found: dict[str, tuple[str, dict]] = {}
-    for version, citation in history_lines(old) + history_lines(new):
+    found: dict[str, tuple[str, Clause]] = {}
+    for version, line in history_lines(old) + history_lines(new):
         if low_key < document_version_key(version) <= high_key:
-            found.setdefault(citation["quote"], (version, citation))
+            found.setdefault(line.quote, (version, line))
     return sorted(found.values(), key=lambda line: document_version_key(line[0]))
 
 
@@ -158,40 +167,40 @@ def comparison_plan(kinds: Iterable[str], budget: int = MAX_COMPARED_COMBINATION
     return ComparisonPlan(kinds, largest, count, largest == len(kinds))
 
 
-def _approvals(policy: CompiledPolicy, entry: Combination) -> dict[tuple[str, str, str], dict]:
+def _approvals(policy: CompiledPolicy, entry: Combination) -> dict[tuple[str, str, str], ApprovalChange]:
     """The approvals a decision needs, keyed by (approver role, kind, gate)."""
     facts = facts_of(policy)
     result = {}
     for item in entry.required:
         approver = facts.actors[item.step]
-        result[(approver, item.kind, item.step)] = {
-            "approver": approver, "name": facts.role_names[approver], "kind": item.kind, "gate": item.step,
-            "citation": citation_at(policy, item.citation).to_dict(),
-        }
+        result[(approver, item.kind, item.step)] = ApprovalChange(
+            approver, facts.role_names[approver], item.kind, item.step, citation_at(policy, item.citation))
     return result
 
 
-def _with_default_body(policy: CompiledPolicy, approvals: dict, key: tuple[str, str, str]) -> dict:
+def _with_default_body(policy: CompiledPolicy, approvals: Mapping[tuple[str, str, str], ApprovalChange],
+                       key: tuple[str, str, str]) -> ApprovalChange:
     """The approval, noting another approver of the decision that this body fills by default.
 
     (In DSP4003 1.2.0 the Originating Committee is the Alliance Committee unless named otherwise,
     so by default one body gives both approvals.)
     """
     defaults = facts_of(policy).role_defaults
-    approval = dict(approvals[key])
     filled = sorted({other for other, _, _ in approvals if other != key[0] and defaults[other] == key[0]})
-    if filled:
-        approval["default_of"] = filled
-    return approval
+    return approvals[key]._replace(default_of=tuple(filled))
 
 
-def _stages(policy: CompiledPolicy, entry: Combination) -> list[list[str]]:
+#: Approver roles stage by stage: a decision's order as compare reads it.
+Stages = tuple[tuple[str, ...], ...]
+
+
+def _stages(policy: CompiledPolicy, entry: Combination) -> Stages:
     """Approver roles stage by stage (sorted within a stage: the order inside one is free)."""
     actors = facts_of(policy).actors
-    return [sorted({actors[gate] for gate in stage}) for stage in entry.stages]
+    return tuple(tuple(sorted({actors[gate] for gate in stage})) for stage in entry.stages)
 
 
-def _stage_of(stages: list[list[str]]) -> dict[str, int]:
+def _stage_of(stages: Stages) -> dict[str, int]:
     position: dict[str, int] = {}
     for index, stage in enumerate(stages):
         for approver in stage:
@@ -199,7 +208,7 @@ def _stage_of(stages: list[list[str]]) -> dict[str, int]:
     return position
 
 
-def _order_changed(stages_from: list[list[str]], stages_to: list[list[str]]) -> bool:
+def _order_changed(stages_from: Stages, stages_to: Stages) -> bool:
     """Whether two approvers both versions require are ordered differently."""
     before, after = _stage_of(stages_from), _stage_of(stages_to)
     common = sorted(set(before) & set(after))
@@ -235,7 +244,7 @@ def common_kinds(old: CompiledPolicy, new: CompiledPolicy) -> tuple[str, ...]:
     return tuple(kind for kind in new.kinds if kind in known)
 
 
-def decision_difference(old: CompiledPolicy, new: CompiledPolicy, combo: tuple[str, ...]) -> dict | None:
+def decision_difference(old: CompiledPolicy, new: CompiledPolicy, combo: tuple[str, ...]) -> DecisionDifference | None:
     """How the decisions of one combination differ (None when they do not): approvals added and dropped
     (approver, approval kind, gate), stages by approver, and the order of the gates both require."""
     old_entry, new_entry = old.combination(combo), new.combination(combo)
@@ -244,35 +253,30 @@ def decision_difference(old: CompiledPolicy, new: CompiledPolicy, combo: tuple[s
     shared = {gate for _, _, gate in before} & {gate for _, _, gate in after}
     was = {pair for pair in _precedence(old_entry) if set(pair) <= shared}
     now = {pair for pair in _precedence(new_entry) if set(pair) <= shared}
-    added = [_with_default_body(new, after, key) for key in sorted(set(after) - set(before))]
-    removed = [_with_default_body(old, before, key) for key in sorted(set(before) - set(after))]
+    added = tuple(_with_default_body(new, after, key) for key in sorted(set(after) - set(before)))
+    removed = tuple(_with_default_body(old, before, key) for key in sorted(set(before) - set(after)))
     if not added and not removed and stages_from == stages_to and was == now:
         return None
-    difference: dict[str, Any] = {
-        "changes": list(combo),
-        "added": added,
-        "removed": removed,
-        "order_changed": was != now or _order_changed(stages_from, stages_to),
-        "order_added": [list(pair) for pair in sorted(now - was)],
-        "order_removed": [list(pair) for pair in sorted(was - now)],
-    }
-    if stages_from != stages_to:
-        difference["stages_from"] = stages_from
-        difference["stages_to"] = stages_to
-    return difference
+    restaged = stages_from != stages_to
+    return DecisionDifference(
+        changes=tuple(combo), added=added, removed=removed,
+        order_changed=was != now or _order_changed(stages_from, stages_to),
+        order_added=tuple(sorted(now - was)), order_removed=tuple(sorted(was - now)),
+        stages_from=stages_from if restaged else None, stages_to=stages_to if restaged else None,
+    )
 
 
-def _kind_changes(old: CompiledPolicy, new: CompiledPolicy) -> dict:
+def _kind_changes(old: CompiledPolicy, new: CompiledPolicy) -> KindChanges:
     before, after = facts_of(old), facts_of(new)
-    return {
-        "added": [{"id": k, "title": after.kind_titles[k]} for k in after.kinds if k not in before.kind_titles],
-        "removed": [{"id": k, "title": before.kind_titles[k]} for k in before.kinds if k not in after.kind_titles],
-    }
+    return KindChanges(
+        added=tuple(KindChange(k, after.kind_titles[k]) for k in after.kinds if k not in before.kind_titles),
+        removed=tuple(KindChange(k, before.kind_titles[k]) for k in before.kinds if k not in after.kind_titles),
+    )
 
 
 def compare_decisions(
     old: CompiledPolicy, new: CompiledPolicy, plan: ComparisonPlan | None = None,
-) -> tuple[list[dict], dict]:
+) -> tuple[list[DecisionDifference], KindChanges]:
     """Differences for the combinations of change kinds both know (``plan``, by enumeration); and the kinds only one knows.
 
     The enumeration :func:`compare_all_decisions` falls back to, and the reference its reasoning is tested against.
@@ -293,14 +297,14 @@ MAX_LISTED_LARGE = 16
 class DecisionComparison:
     """The decisions part of a comparison."""
 
-    decisions: list[dict]
-    kinds: dict
+    decisions: tuple[DecisionDifference, ...]
+    kinds: KindChanges
     compared: int  # combinations covered: all 2^n - 1 of the common kinds when exhaustive
     exhaustive: bool
     largest: int
     differing: int  # combinations whose decisions differ (of those covered)
     verdict: str
-    verdicts: dict[str, str]
+    verdicts: Mapping[str, str]
 
 
 def compare_all_decisions(old: CompiledPolicy, new: CompiledPolicy, listed: int | None = None) -> DecisionComparison:
@@ -312,54 +316,55 @@ def compare_all_decisions(old: CompiledPolicy, new: CompiledPolicy, listed: int 
     enumeration and says it is not exhaustive.
     """
     from workreg.analysis.bdd import TooLarge
-    from workreg.analysis.facts import facts_of
     from workreg.analysis.symbolic import compare_symbolically
 
     kinds = common_kinds(old, new)
     if listed is None:
         listed = MAX_LISTED_DECISIONS if len(kinds) <= 12 else MAX_LISTED_LARGE
     changes = _kind_changes(old, new)
-    side_verdicts = {k["id"]: "added" for k in changes["added"]} | {k["id"]: "removed" for k in changes["removed"]}
+    side_verdicts = {k.id: "added" for k in changes.added} | {k.id: "removed" for k in changes.removed}
     try:
         difference = compare_symbolically(facts_of(old), facts_of(new), kinds)
     except TooLarge:
         plan = comparison_plan(kinds)
-        decisions, _ = compare_decisions(old, new, plan)
-        differing = {kind: [d for d in decisions if kind in d["changes"]] for kind in kinds}
-        verdicts = {kind: _verdict_of(found) for kind, found in differing.items()}
-        return DecisionComparison(decisions[:listed], changes, plan.count, plan.exhaustive, plan.largest, len(decisions),
-                                  _verdict_of(decisions), verdicts | side_verdicts)
+        found, _ = compare_decisions(old, new, plan)
+        differing = {kind: [d for d in found if kind in d.changes] for kind in kinds}
+        verdicts = {kind: _verdict_of(of_kind) for kind, of_kind in differing.items()}
+        return DecisionComparison(tuple(found[:listed]), changes, plan.count, plan.exhaustive, plan.largest, len(found),
+                                  _verdict_of(found), MappingProxyType(verdicts | side_verdicts))
     decisions = []
     for combo in difference.smallest(listed):
-        found = decision_difference(old, new, combo)
-        if found is None:  # the reasoning and the engine disagree: a bug, never a silent omission
+        described = decision_difference(old, new, combo)
+        if described is None:  # the reasoning and the engine disagree: a bug, never a silent omission
             raise AssertionError(f"compare: {combo} found different by reasoning, alike by the engine")
-        decisions.append(found)
+        decisions.append(described)
     verdicts = {kind: difference.verdict(kind) for kind in kinds}
-    return DecisionComparison(decisions, changes, (1 << len(kinds)) - 1, True, len(kinds), difference.count(),
-                              difference.verdict(), verdicts | side_verdicts)
+    return DecisionComparison(tuple(decisions), changes, (1 << len(kinds)) - 1, True, len(kinds), difference.count(),
+                              difference.verdict(), MappingProxyType(verdicts | side_verdicts))
 
 
-def _verdict_of(decisions: list[dict]) -> str:
-    adds = any(d["added"] or d["order_added"] for d in decisions)
-    drops = any(d["removed"] or d["order_removed"] for d in decisions)
+def _verdict_of(decisions: Iterable[DecisionDifference]) -> str:
+    found = tuple(decisions)
+    adds = any(d.added or d.order_added for d in found)
+    drops = any(d.removed or d.order_removed for d in found)
     return {(False, False): "equivalent", (True, False): "stricter", (False, True): "looser"}.get((adds, drops),
                                                                                                 "incomparable")
 
 
-def unexplained_combinations(differences: list[dict]) -> list[dict]:
+def unexplained_combinations(differences: Iterable[DecisionDifference]) -> list[DecisionDifference]:
     """Combination differences that are not just the union of their single kinds' differences."""
-    singles = {d["changes"][0]: d for d in differences if len(d["changes"]) == 1}
+    differences = tuple(differences)
+    singles = {d.changes[0]: d for d in differences if len(d.changes) == 1}
     unexplained = []
     for difference in differences:
-        if len(difference["changes"]) == 1:
+        if len(difference.changes) == 1:
             continue
-        parts = [singles[k] for k in difference["changes"] if k in singles]
-        expected_added = {(a["approver"], a["kind"]) for p in parts for a in p["added"]}
-        expected_removed = {(a["approver"], a["kind"]) for p in parts for a in p["removed"]}
-        added = {(a["approver"], a["kind"]) for a in difference["added"]}
-        removed = {(a["approver"], a["kind"]) for a in difference["removed"]}
-        order_explained = not difference["order_changed"] or any(p["order_changed"] for p in parts)
+        parts = [singles[k] for k in difference.changes if k in singles]
+        expected_added = {(a.approver, a.kind) for p in parts for a in p.added}
+        expected_removed = {(a.approver, a.kind) for p in parts for a in p.removed}
+        added = {(a.approver, a.kind) for a in difference.added}
+        removed = {(a.approver, a.kind) for a in difference.removed}
+        order_explained = not difference.order_changed or any(p.order_changed for p in parts)
         if added != expected_added or removed != expected_removed or not order_explained:
             unexplained.append(difference)
     return unexplained
@@ -377,7 +382,7 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _elements(policy: "Policy") -> Iterator[tuple[str, str, dict, str]]:
+def _elements(policy: "Policy") -> Iterator[tuple[str, str, dict[str, Any], str]]:
     """``(element, id, content, label)`` for every structural element of a policy."""
     roles = {role.id: role.name for role in policy.roles}
     for role in policy.roles:
@@ -409,7 +414,7 @@ def _elements(policy: "Policy") -> Iterator[tuple[str, str, dict, str]]:
         yield "review_cycle", "review_cycle", cycle.model_dump(mode="json"), label
 
 
-def _element_map(policy: "Policy") -> dict[tuple[str, str], tuple[dict, str]]:
+def _element_map(policy: "Policy") -> dict[tuple[str, str], tuple[dict[str, Any], str]]:
     return {(element, key): (_canonical(content), label) for element, key, content, label in _elements(policy)}
 
 
@@ -417,37 +422,56 @@ def _item_key(item: Any) -> str | None:
     if isinstance(item, dict):
         for key in _ITEM_KEYS:
             if isinstance(item.get(key), str):
-                return item[key]
+                return str(item[key])
     elif isinstance(item, str):
         return item
     return None
 
 
-def _item_changes(old: Any, new: Any) -> dict | None:
+def _as_list(value: Any) -> list[Any] | None:
+    """A list field's items: an absent one (or ``none``) holds none; None when the value is not a list."""
+    return value if isinstance(value, list) else [] if value in (None, "none") else None
+
+
+def _item_changes(old: Any, new: Any) -> ItemChanges | None:
     """Items added to or removed from a list field, by their id (step, topic, ...); None if not a list."""
-    old = old if isinstance(old, list) else [] if old in (None, "none") else None
-    new = new if isinstance(new, list) else [] if new in (None, "none") else None
-    if old is None or new is None:
+    old_items, new_items = _as_list(old), _as_list(new)
+    if old_items is None or new_items is None:
         return None
-    before = {_item_key(item) for item in old} - {None}
-    after = {_item_key(item) for item in new} - {None}
+    before = {key for item in old_items if (key := _item_key(item)) is not None}
+    after = {key for item in new_items if (key := _item_key(item)) is not None}
     if not before and not after:
         return None
-    return {"added": sorted(after - before), "removed": sorted(before - after)}
+    return ItemChanges(tuple(sorted(after - before)), tuple(sorted(before - after)))
 
 
-def _basis(contents: list[dict], between: list[tuple[str, dict]]) -> tuple[list[dict], str]:
+def _basis(contents: list[dict[str, Any]], between: list[tuple[str, Clause]]) -> tuple[tuple[Clause, ...], str]:
     """The history lines behind one difference: those the element's notes name, else all between."""
     named = set()
     for content in contents:
         named |= set(_NAMED_LINE.findall(json.dumps(content, ensure_ascii=False)))
-    specific = [citation for version, citation in between if version in named]
+    specific = tuple(line for version, line in between if version in named)
     if specific:
         return specific, "element"
-    return [citation for _, citation in between], "versions"
+    return tuple(line for _, line in between), "versions"
 
 
-def compare_structure(old: "Policy", new: "Policy") -> list[dict]:
+FieldChanges = tuple[tuple[str, ...], Mapping[str, ValueChange], Mapping[str, ItemChanges]]
+
+
+def _changed_fields(old: dict[str, Any] | None, new: dict[str, Any] | None) -> FieldChanges:
+    """``fields``, ``values`` and ``items`` of an element both versions have: what differs, field by field
+    (nothing for an element only one version has)."""
+    if old is None or new is None:
+        return (), NOTHING, NOTHING
+    fields = tuple(sorted(name for name in set(old) | set(new) if old.get(name) != new.get(name)))
+    values = {name: ValueChange(old.get(name), new.get(name)) for name in fields
+              if isinstance(old.get(name), _SCALAR) and isinstance(new.get(name), _SCALAR)}
+    items = {name: changed for name in fields if (changed := _item_changes(old.get(name), new.get(name)))}
+    return fields, MappingProxyType(values), MappingProxyType(items) if items else NOTHING
+
+
+def compare_structure(old: "Policy", new: "Policy") -> list[StructureChange]:
     """Structural elements added, removed or changed from ``old`` to ``new``, in report order."""
     before, after = _element_map(old), _element_map(new)
     between = history_between(old, new)
@@ -460,43 +484,24 @@ def compare_structure(old: "Policy", new: "Policy") -> list[dict]:
         if old_content == new_content:
             continue
         present = [c for c in (old_content, new_content) if c is not None]
-        entry: dict[str, Any] = {
-            "element": element,
-            "id": identifier,
-            "change": "added" if old_content is None else "removed" if new_content is None else "changed",
-            "label": new_label if new_label is not None else old_label,
-        }
-        if old_content is not None and new_content is not None:
-            fields = sorted(
-                name for name in set(old_content) | set(new_content)
-                if old_content.get(name) != new_content.get(name)
-            )
-            entry["fields"] = fields
-            entry["values"] = {
-                name: {"from": old_content.get(name), "to": new_content.get(name)}
-                for name in fields
-                if isinstance(old_content.get(name), _SCALAR) and isinstance(new_content.get(name), _SCALAR)
-            }
-            items = {
-                name: changed for name in fields
-                if (changed := _item_changes(old_content.get(name), new_content.get(name)))
-            }
-            if items:
-                entry["items"] = items
-        if element == "constraint":
-            entry["role"] = present[-1]["role"]
-        citation = (new_content or old_content).get("citation")
-        if citation:
-            entry["citation"] = {"section": citation["section"], "quote": citation["quote"]}
-        entry["basis"], entry["basis_source"] = _basis(present, between)
-        changes.append(entry)
+        citation = (new_content or old_content or {}).get("citation")
+        basis, basis_source = _basis(present, between)
+        fields, values, items = _changed_fields(old_content, new_content)
+        changes.append(StructureChange(
+            element=element, id=identifier,
+            change="added" if old_content is None else "removed" if new_content is None else "changed",
+            label=new_label if new_label is not None else old_label or "",
+            basis=basis, basis_source=basis_source, fields=fields, values=values, items=items,
+            role=present[-1]["role"] if element == "constraint" else None,
+            citation=Clause(citation["section"], citation["quote"]) if citation else None,
+        ))
     return changes
 
 
 # -- the whole comparison ----------------------------------------------------------------------
 
-def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> dict:
-    """The JSON-ready comparison of two policy versions (the contract documented in the README).
+def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> Comparison:
+    """The comparison of two policy versions; its ``to_dict()`` is the JSON contract documented in the README.
 
     ``from``/``to`` are the policy refs; ``equivalent`` is true when no decision, change kind or
     structural element differs; ``decisions`` lists every compared combination of common change
@@ -505,41 +510,27 @@ def compare_policies(old: LoadedPolicy, new: LoadedPolicy) -> dict:
     kinds only one version knows;
     ``structure`` the structural differences; ``history`` the change-history lines between them.
     """
-    found = compare_all_decisions(old.compiled, new.compiled)
-    decisions, kinds = found.decisions, found.kinds
-    structure = compare_structure(old.model, new.model)
-    result = {
-        "from": old.compiled.ref,
-        "to": new.compiled.ref,
-        "equivalent": not decisions and not kinds["added"] and not kinds["removed"] and not structure,
-        "policies": {side: _about(loaded) for side, loaded in (("from", old), ("to", new))},
-        "history": [citation for _, citation in history_between(old.model, new.model)],
-        "change_kinds": kinds,
-        "combinations_compared": found.compared,
-        "exhaustive": found.exhaustive,
-        "largest_combination": found.largest,
-        "differing_combinations": found.differing,
-        "decisions_more": found.differing - len(decisions),
-        "verdict": found.verdict,
-        "verdicts": found.verdicts,
-        "decisions": decisions,
-        "structure": structure,
-    }
     from workreg.versions.grounds import mark_grounds
 
-    return mark_grounds(result)
+    found = compare_all_decisions(old.compiled, new.compiled)
+    sides = _about(old), _about(new)
+    history = tuple(line for _, line in history_between(old.model, new.model))
+    return Comparison(
+        old=sides[0], new=sides[1], history=history, change_kinds=found.kinds,
+        combinations_compared=found.compared, exhaustive=found.exhaustive, largest_combination=found.largest,
+        differing_combinations=found.differing, decisions_more=found.differing - len(found.decisions),
+        verdict=found.verdict, verdicts=found.verdicts, decisions=found.decisions,
+        structure=mark_grounds(compare_structure(old.model, new.model), sides, history),
+    )
 
 
-def _about(loaded: LoadedPolicy) -> dict:
-    source = loaded.model.source
-    return {
-        "ref": loaded.compiled.ref,
-        "document": source.document,
-        "document_version": source.version,
-        "date": source.date,
-        "provenance": loaded.model.provenance.kind,
-        "roles": {role.id: role.name for role in loaded.model.roles},
-        "steps": {step.id: step.title for step in loaded.model.steps},
-        "actors": {step.id: step.actor for step in loaded.model.steps},
-        "change_kinds": {kind.id: kind.title for kind in loaded.model.change_kinds},
-    }
+def _about(loaded: LoadedPolicy) -> PolicySide:
+    model = loaded.model
+    return PolicySide(
+        ref=loaded.compiled.ref, document=model.source.document, document_version=model.source.version,
+        date=model.source.date, provenance=model.provenance.kind,
+        roles=MappingProxyType({role.id: role.name for role in model.roles}),
+        steps=MappingProxyType({step.id: step.title for step in model.steps}),
+        actors=MappingProxyType({step.id: step.actor for step in model.steps}),
+        change_kinds=MappingProxyType({kind.id: kind.title for kind in model.change_kinds}),
+    )

@@ -1,25 +1,30 @@
-"""Process diagrams of a policy with Graphviz: the whole process, one decision's path, two versions' difference.
+"""Process diagrams of a policy as Graphviz DOT: the whole process, one decision's path, two versions' difference.
 
-The only module that imports :mod:`graphviz`, and only when a diagram is built.  DOT output is
-deterministic (same policy content, same bytes): nodes and edges follow the precedence order with
-ties broken by id, never the order of the YAML file, and nothing depends on time or paths.
-SVG and PNG need Graphviz's ``dot`` program; DOT text does not.
+Drawn from the compiled policy (:mod:`workreg.policy.compiled`), so a diagram needs neither the
+validated model nor pydantic once the policy is cached; the difference of two versions also reads
+their models (what changed).  The DOT text is written here (:class:`DotGraph`, byte for byte what
+the :mod:`graphviz` package writes); :mod:`graphviz` is imported only to lay out SVG and PNG, which
+need Graphviz's ``dot`` program.  DOT output is deterministic (same policy content, same bytes):
+nodes and edges follow the precedence order with ties broken by id, never the order of the YAML
+file, and nothing depends on time or paths.
 """
 
 from __future__ import annotations
 
 import html
-import shutil
+import re
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from workreg.errors import RenderError, UsageError
 
 if TYPE_CHECKING:
-    import graphviz
-
+    from workreg.policy.compiled import StepInfo
+    from workreg.policy.decide import CompiledPolicy
     from workreg.versions.compare import LoadedPolicy
+    from workreg.versions.comparison import Clause, StructureChange
 
 OUTPUT_FORMATS = (".dot", ".gv", ".svg", ".png")
 #: Graphviz layout directions: top to bottom (the default) or left to right (landscape, for slides).
@@ -44,6 +49,83 @@ STATUS_STYLE = {  # --against: how added, removed and changed elements look
 }
 
 
+# -- DOT text --------------------------------------------------------------------------------
+
+# The quoting rules of the graphviz package (graphviz.quoting, 0.20 and 0.21), so that the text is
+# the same bytes it writes: an HTML-like label ``<...>`` stays as it is, a plain id or number too
+# (unless it is a DOT keyword), anything else is quoted with its double quotes escaped.
+_HTML_STRING = re.compile(r"<.*>$", re.DOTALL)
+_PLAIN_ID = re.compile(r"([a-zA-Z_][a-zA-Z0-9_]*|-?(\.[0-9]+|[0-9]+(\.[0-9]*)?))$")
+_KEYWORDS = frozenset({"node", "edge", "graph", "digraph", "subgraph", "strict"})
+_QUOTE_WITH_BACKSLASHES = re.compile(r'(?P<escaped_backslashes>(?:\\{2})*)\\?(?P<literal_quote>")')
+
+
+def _quote(identifier: str) -> str:
+    """A DOT id for ``identifier``: quoted when it is neither an HTML-like label nor a plain id."""
+    if _HTML_STRING.match(identifier):
+        return identifier
+    if not _PLAIN_ID.match(identifier) or identifier.lower() in _KEYWORDS:
+        return '"' + _QUOTE_WITH_BACKSLASHES.sub(r"\g<escaped_backslashes>\\\g<literal_quote>", identifier) + '"'
+    return identifier
+
+
+def _quote_edge(identifier: str) -> str:
+    """An edge's end, ``node[:port[:compass]]``, each part quoted as needed."""
+    node, _, rest = identifier.partition(":")
+    parts = [_quote(node)]
+    if rest:
+        port, _, compass = rest.partition(":")
+        parts.append(_quote(port))
+        if compass:
+            parts.append(compass)
+    return ":".join(parts)
+
+
+def _attributes(label: str | None, attrs: dict[str, str]) -> str:
+    """``label=...`` first, then the other attributes by name (None values left out)."""
+    items = [f"label={_quote(label)}"] if label is not None else []
+    items += [f"{_quote(key)}={_quote(value)}" for key, value in sorted(attrs.items()) if value is not None]
+    return " ".join(items)
+
+
+class DotGraph:
+    """A directed graph's DOT statements, in the order they are added (the graphviz package's
+    ``Digraph`` API as far as the diagrams use it: ``attr``, ``node``, ``edge``, ``subgraph``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.body: list[str] = []
+
+    def attr(self, kw: str | None = None, **attrs: str) -> None:
+        """A graph attribute statement (``kw`` None), or the defaults of every ``node`` or ``edge``."""
+        if attrs:
+            listed = _attributes(None, attrs)
+            self.body.append(f"\t{listed}\n" if kw is None else f"\t{kw} [{listed}]\n")
+
+    def node(self, name: str, label: str | None = None, **attrs: str) -> None:
+        listed = _attributes(label, attrs)
+        self.body.append(f"\t{_quote(name)}{f' [{listed}]' if listed else ''}\n")
+
+    def edge(self, tail: str, head: str, label: str | None = None, **attrs: str) -> None:
+        listed = _attributes(label, attrs)
+        self.body.append(f"\t{_quote_edge(tail)} -> {_quote_edge(head)}{f' [{listed}]' if listed else ''}\n")
+
+    @contextmanager
+    def subgraph(self, name: str) -> Iterator[DotGraph]:
+        """A subgraph (a cluster when its name starts with ``cluster``), added when the block ends."""
+        inner = DotGraph(name)
+        yield inner
+        self.body += [f"\t{line}" for line in inner.lines("subgraph ")]
+
+    def lines(self, head: str = "digraph ") -> list[str]:
+        return [f"{head}{_quote(self.name)} {{\n", *self.body, "}\n"]
+
+    @property
+    def source(self) -> str:
+        """The DOT text."""
+        return "".join(self.lines())
+
+
 # -- labels ----------------------------------------------------------------------------------
 
 def _wrap(text: str, width: int = 26) -> list[str]:
@@ -66,9 +148,9 @@ def _label(title: str, lines: Iterable[str], *, top: str | None = None, color: s
     return "<" + "<br/>".join(parts) + ">"
 
 
-def _actor_lines(loaded: "LoadedPolicy", step) -> list[str]:
+def _actor_lines(policy: CompiledPolicy, step: StepInfo) -> list[str]:
     """Who performs a step (naming the body that fills the role by default, and who else may) and its clause."""
-    roles = {role.id: role for role in loaded.model.roles}
+    roles = policy.roles
     role = roles[step.actor]
     lines = _wrap(role.name + (" (each)" if role.per_name else ""), 30)
     for other in step.also_by:
@@ -79,22 +161,22 @@ def _actor_lines(loaded: "LoadedPolicy", step) -> list[str]:
     if step.interpretation:
         lines.append("who acts: interpretation")
     kind = step.kind + (", optional" if step.optional else "")
-    lines.append(f"{kind} · §{step.citation.section}")
+    lines.append(f"{kind} · §{policy.citation(step.citation).section}")
     return lines
 
 
 # -- order -----------------------------------------------------------------------------------
 
-def _step_order(models) -> list[str]:
+def _step_order(policies: Iterable[CompiledPolicy]) -> list[str]:
     """Step ids of one or more policies in precedence order, ties broken by id (Kahn's algorithm
     with the smallest id first, as networkx's ``lexicographical_topological_sort``)."""
     import heapq
 
     nodes: dict[str, None] = {}
     edges: dict[tuple[str, str], None] = {}
-    for model in models:
-        nodes.update(dict.fromkeys(step.id for step in model.steps))
-        for edge in model.precedence:
+    for policy in policies:
+        nodes.update(dict.fromkeys(policy.steps))
+        for edge in policy.form.precedence:
             nodes.update(dict.fromkeys((edge.before, edge.after)))
             edges[edge.before, edge.after] = None
     children: dict[str, list[str]] = {node: [] for node in nodes}
@@ -116,13 +198,11 @@ def _step_order(models) -> list[str]:
     return order if len(order) == len(nodes) else sorted(nodes)
 
 
-def _new_graph(title: str, rankdir: str = "TB") -> "graphviz.Digraph":
-    import graphviz
-
+def _new_graph(title: str, rankdir: str = "TB") -> DotGraph:
     if rankdir not in RANKDIRS:
         raise UsageError(f"unknown layout direction '{rankdir}'", code="bad-rankdir",
                          hint="use " + " or ".join(RANKDIRS))
-    graph = graphviz.Digraph("workreg")
+    graph = DotGraph("workreg")
     graph.attr(
         rankdir=rankdir, newrank="true", nodesep="0.35", ranksep="0.45", fontname=FONT, fontsize="16",
         labelloc="t", label=title, compound="true",
@@ -132,26 +212,25 @@ def _new_graph(title: str, rankdir: str = "TB") -> "graphviz.Digraph":
     return graph
 
 
-def _title(loaded: "LoadedPolicy", extra: str = "") -> str:
+def _title(policy: CompiledPolicy, extra: str = "") -> str:
     """The policy as a reader names it, and what it is: the published text, or a reconstruction."""
-    model = loaded.model
-    return f"{model.title}\n{_what(model)}{extra}"
+    return f"{policy.title}\n{_what(policy)}{extra}"
 
 
-def _what(model) -> str:
-    source = model.source
-    provenance = model.provenance
+def _what(policy: CompiledPolicy) -> str:
+    source = policy.source
+    provenance = policy.form.provenance
     if provenance.kind == "published":
         return f"{source.document} {source.version}, the published text"
     quotes = f" (quotes are {provenance.quotes_from})" if provenance.quotes_from else ""
     return f"{source.document} {source.version}: {provenance.kind.upper()}, not a published text{quotes}"
 
 
-def _phases(*models) -> dict[str, str]:
-    """Phase id → title, in the order the policies declare them (the newest model's first)."""
+def _phases(*policies: CompiledPolicy) -> dict[str, str]:
+    """Phase id → title, in the order the policies declare them (the newest policy's first)."""
     phases: dict[str, str] = {}
-    for model in reversed(models):
-        for phase in model.phases:
+    for policy in reversed(policies):
+        for phase in policy.form.phases:
             phases.setdefault(phase.id, phase.title)
     return phases
 
@@ -172,7 +251,7 @@ def _clusters(graph, order: list[str], phase_of: dict[str, str], phases: dict[st
                 add_node(cluster, step)
 
 
-def _gate_attrs(step) -> dict[str, str]:
+def _gate_attrs(step: StepInfo) -> dict[str, str]:
     if step.kind in ("ballot", "approval", "acknowledgement"):
         attrs = {"shape": "box", "style": "filled", "fillcolor": GATE_FILL, "penwidth": "1.6"}
     else:
@@ -184,13 +263,12 @@ def _gate_attrs(step) -> dict[str, str]:
 
 # -- the diagrams ----------------------------------------------------------------------------
 
-def _path_notes(loaded: "LoadedPolicy", decision) -> str:
+def _path_notes(policy: CompiledPolicy, decision) -> str:
     """Title lines of a decision's path: what it is for, and what the text leaves open or does not need."""
-    model = loaded.model
-    titles = loaded.compiled.kind_titles
+    titles = policy.kind_titles
     extra = "\nApproval path: " + ", ".join(titles[c] for c in decision.changes)
     if not decision.stages and not decision.unordered:
-        extra += f"\nNo approval named by {model.source.document} {model.source.version}"
+        extra += f"\nNo approval named by {policy.source.document} {policy.source.version}"
     for item in decision.not_required:
         extra += f"\nNot required: {item.name} (§{item.citation.section})"
     if decision.unordered:
@@ -219,20 +297,19 @@ def _stage_label(decision, stage: int) -> str:
 
 
 def process_diagram(
-    loaded: "LoadedPolicy", changes: Iterable[str] = (), committees: Iterable[str] = (), *, rankdir: str = "TB",
-) -> "graphviz.Digraph":
+    policy: CompiledPolicy, changes: Iterable[str] = (), committees: Iterable[str] = (), *, rankdir: str = "TB",
+) -> DotGraph:
     """The whole process; with ``changes``, that decision's approval path highlighted in stages."""
-    model = loaded.model
-    steps = {step.id: step for step in model.steps}
-    order = _step_order([model])
+    steps = policy.steps
+    order = _step_order([policy])
     changes = tuple(changes)
     committees = tuple(dict.fromkeys(c.strip() for c in committees if c and c.strip()))
-    decision = loaded.compiled.decide(changes, committees) if changes else None
-    graph = _new_graph(_title(loaded, _path_notes(loaded, decision) if decision is not None else ""), rankdir)
+    decision = policy.decide(changes, committees) if changes else None
+    graph = _new_graph(_title(policy, _path_notes(policy, decision) if decision is not None else ""), rankdir)
 
     # Per-committee gates become one node per named committee.
     instances: dict[str, list[tuple[str, str | None]]] = {}
-    roles = {role.id: role for role in model.roles}
+    roles = policy.roles
     for step_id in order:
         if committees and roles[steps[step_id].actor].per_name:
             instances[step_id] = [(f"{step_id}__{index}", name) for index, name in enumerate(committees, 1)]
@@ -262,7 +339,7 @@ def process_diagram(
         step = steps[step_id]
         for node, committee in instances[step_id]:
             attrs = _gate_attrs(step)
-            lines = _actor_lines(loaded, step)
+            lines = _actor_lines(policy, step)
             if committee:
                 lines[0] = committee
             if node in required_as:  # how this decision requires the step, and where it says so
@@ -271,7 +348,7 @@ def process_diagram(
             if decision is not None:
                 if node in on_path:
                     attrs.update(color=HIGHLIGHT, penwidth="2.6")
-                    if step.is_gate:
+                    if step.gate:
                         attrs["fillcolor"] = HIGHLIGHT_FILL
                     if node in stage_of:
                         top = _stage_label(decision, stage_of[node])
@@ -285,10 +362,10 @@ def process_diagram(
             color = HIGHLIGHT if top else None
             cluster.node(node, _label(step.title, lines, top=top, color=color), **attrs)
 
-    _clusters(graph, order, {s: steps[s].phase for s in steps}, _phases(model), add_node)
+    _clusters(graph, order, {s: steps[s].phase for s in steps}, _phases(policy), add_node)
 
     position = {step: index for index, step in enumerate(order)}
-    edges = sorted(model.precedence, key=lambda e: (position[e.before], position[e.after]))
+    edges = sorted(policy.form.precedence, key=lambda e: (position[e.before], position[e.after]))
     drawn: set[tuple[str, str]] = set()
     active_edges: set[tuple[str, str]] = set()
     for edge in edges:
@@ -327,20 +404,20 @@ def process_diagram(
 
 
 def approvals_diagram(
-    loaded: "LoadedPolicy", changes: Iterable[str], committees: Iterable[str] = (), *, rankdir: str = "TB",
-) -> "graphviz.Digraph":
+    policy: CompiledPolicy, changes: Iterable[str], committees: Iterable[str] = (), *, rankdir: str = "TB",
+) -> DotGraph:
     """Only the gates a decision needs, in their stages, and the order between them: for slides."""
     changes = tuple(changes)
     if not changes:
         raise UsageError("--approvals-only draws one decision: name its change kinds with --change",
                          code="usage", hint="e.g. workreg render dsp4003 --change scope_extension --approvals-only")
     committees = tuple(dict.fromkeys(c.strip() for c in committees if c and c.strip()))
-    decision = loaded.compiled.decide(changes, committees)
-    graph = _new_graph(_title(loaded, _path_notes(loaded, decision)), rankdir)
+    decision = policy.decide(changes, committees)
+    graph = _new_graph(_title(policy, _path_notes(policy, decision)), rankdir)
     active = [item for item in decision.required if item.satisfied_by is None]
     by_gate = {item.gate: item for item in active}
     def node(cluster, item) -> None:
-        role = loaded.compiled.role_name(item.approver)
+        role = policy.role_name(item.approver)
         lines = [] if role == item.name else _wrap(f"as {role}", 30)
         lines.append(f"{item.kind} · §{item.citation.section}")
         if item.interpretation:
@@ -369,7 +446,7 @@ def approvals_diagram(
             attrs.update(style="dashed", label=attrs["label"] + " (interpretation)")
         graph.edge(_safe_id(edge.before), _safe_id(edge.after), **attrs)
     if not active:
-        graph.node("none", f"No approval named by {loaded.model.source.document} {loaded.model.source.version}",
+        graph.node("none", f"No approval named by {policy.source.document} {policy.source.version}",
                    shape="plaintext")
     return graph
 
@@ -434,22 +511,22 @@ def _legend(graph, *, highlighted: bool = False, statuses: bool = False) -> None
     graph.node("legend", label, shape="plaintext", style="", fontsize="9")
 
 
-def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy", *, rankdir: str = "TB") -> "graphviz.Digraph":
+def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy", *, rankdir: str = "TB") -> DotGraph:
     """What ``new`` changes from ``old``: added green, removed red dashed, changed orange."""
     from workreg.versions.compare import compare_structure
     from workreg.versions.compare_format import describe
 
     structure = compare_structure(old.model, new.model)
-    status = {(e["element"], e["id"]): e["change"] for e in structure}
-    new_steps = {step.id: step for step in new.model.steps}
-    old_steps = {step.id: step for step in old.model.steps}
-    order = _step_order([new.model, old.model])
-    title = _title(new, f"\nchanges from {_what(old.model)}")
+    status = {(e.element, e.id): e.change for e in structure}
+    newer, older = new.compiled, old.compiled
+    new_steps, old_steps = newer.steps, older.steps
+    order = _step_order([newer, older])
+    title = _title(newer, f"\nchanges from {_what(older)}")
     graph = _new_graph(title, rankdir)
-    names = _names_of(new, old)
+    names = _names_of(newer, older)
 
     def add_node(cluster, step_id: str) -> None:
-        source = new if step_id in new_steps else old
+        source = newer if step_id in new_steps else older
         step = (new_steps if step_id in new_steps else old_steps)[step_id]
         state = status.get(("step", step_id), "same")
         attrs = _gate_attrs(step)
@@ -462,16 +539,16 @@ def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy", *, rankdir: str
         top = None if state == "same" else state.upper()
         lines = _actor_lines(source, step)
         if state == "changed":
-            entry = next(e for e in structure if e["element"] == "step" and e["id"] == step_id)
-            lines += _wrap(describe(entry, names)[len(entry["label"].rstrip(".")) + 2:], 34)
+            entry = next(e for e in structure if e.element == "step" and e.id == step_id)
+            lines += _wrap(describe(entry, names)[len(entry.label.rstrip(".")) + 2:], 34)
         cluster.node(step_id, _label(step.title, lines, top=top, color=style["color"] if top else None), **attrs)
 
     phases = {**{s: old_steps[s].phase for s in old_steps}, **{s: new_steps[s].phase for s in new_steps}}
-    _clusters(graph, order, phases, _phases(old.model, new.model), add_node)
+    _clusters(graph, order, phases, _phases(older, newer), add_node)
 
     position = {step: index for index, step in enumerate(order)}
-    edges = {(e.before, e.after): e for e in old.model.precedence}
-    edges.update({(e.before, e.after): e for e in new.model.precedence})
+    edges = {(e.before, e.after): e for e in older.form.precedence}
+    edges.update({(e.before, e.after): e for e in newer.form.precedence})
     for before, after in sorted(edges, key=lambda e: (position[e[0]], position[e[1]])):
         state = status.get(("precedence", f"{before}->{after}"), "same")
         style = STATUS_STYLE[state]
@@ -480,7 +557,7 @@ def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy", *, rankdir: str
             attrs["style"] = style["style_extra"]
         graph.edge(before, after, **attrs)
 
-    others = [e for e in structure if e["element"] not in ("step", "precedence")]
+    others = [e for e in structure if e.element not in ("step", "precedence")]
     if others:
         graph.node("other_changes", _changes_table(others, names), shape="plaintext", style="")
         # Above the process, so the table's height does not stretch the first phase.
@@ -491,30 +568,30 @@ def difference_diagram(new: "LoadedPolicy", old: "LoadedPolicy", *, rankdir: str
     return graph
 
 
-def _changes_table(entries: list[dict], names: dict[str, str]) -> str:
+def _changes_table(entries: list["StructureChange"], names: dict[str, str]) -> str:
     """The differences that are not steps or order, as one HTML table, coloured by status."""
     from workreg.versions.compare_format import describe
 
     rows = ['<tr><td colspan="3" align="left"><font point-size="13">'
             'Roles, constraints, change kinds and rules</font></td></tr>']
     for entry in entries:
-        style = STATUS_STYLE[entry["change"]]
+        style = STATUS_STYLE[entry.change]
         what = describe(entry, names)
-        label = entry["label"].rstrip(".")
-        if entry["element"] == "constraint":  # "Role must now satisfy: ..." under the role's name
-            label = entry["label"].partition(": ")[0]
+        label = entry.label.rstrip(".")
+        if entry.element == "constraint":  # "Role must now satisfy: ..." under the role's name
+            label = entry.label.partition(": ")[0]
             what = what[len(label) + 1:]
         elif what.startswith(label + ": "):
             what = what[len(label) + 2:]
         else:
             what = ""
         detail = "<br/>".join(_escape(line) for line in _wrap(what, 48)) if what else ""
-        basis = ", ".join(_basis_mark(c) for c in entry["basis"])
+        basis = ", ".join(_basis_mark(c) for c in entry.basis)
         rows.append(
             f'<tr><td border="1" color="{style["color"]}" bgcolor="{style["fillcolor"]}"'
             f'{" style=" + chr(34) + "dashed" + chr(34) if "style_extra" in style else ""}>'
-            f'<font color="{style["color"]}"><b>{entry["change"]}</b></font><br/>'
-            f'<font point-size="9">{_escape(entry["element"].replace("_", " "))}</font></td>'
+            f'<font color="{style["color"]}"><b>{entry.change}</b></font><br/>'
+            f'<font point-size="9">{_escape(entry.element.replace("_", " "))}</font></td>'
             f'<td align="left" balign="left"><b>{"<br/>".join(_escape(x) for x in _wrap(label, 40))}</b>'
             f'{"<br/>" + f"<font point-size={chr(34)}9{chr(34)}>{detail}</font>" if detail else ""}</td>'
             f'<td><font point-size="9">{_escape(basis)}</font></td></tr>'
@@ -522,41 +599,51 @@ def _changes_table(entries: list[dict], names: dict[str, str]) -> str:
     return '<<table border="0" cellspacing="3" cellpadding="4">' + "".join(rows) + "</table>>"
 
 
-def _basis_mark(citation: dict) -> str:
+def _basis_mark(line: "Clause") -> str:
     """``App. A 1.2.0`` from a change-history line "Version 1.2.0 ..." of Appendix A, for a compact reference."""
-    section = citation["section"]
+    section = line.section
     short = "App. " + section.split(" ", 1)[1] if section.startswith("Appendix ") else f"§{section}"
-    return f"{short} {citation['quote'].split()[1]}"
+    return f"{short} {line.quote.split()[1]}"
 
 
-def _names_of(*loaded: "LoadedPolicy") -> dict[str, str]:
+def _names_of(*policies: CompiledPolicy) -> dict[str, str]:
     names: dict[str, str] = {}
-    for policy in reversed(loaded):
-        names.update({role.id: role.name for role in policy.model.roles})
-        names.update({step.id: step.title for step in policy.model.steps})
-        names.update({kind.id: kind.title for kind in policy.model.change_kinds})
+    for policy in reversed(policies):
+        names.update({role.id: role.name for role in policy.roles.values()})
+        names.update({step.id: step.title for step in policy.steps.values()})
+        names.update(policy.kind_titles)
     return names
 
 
 # -- output ----------------------------------------------------------------------------------
 
 def render_dot(
-    loaded: "LoadedPolicy", *, changes: Iterable[str] = (), committees: Iterable[str] = (),
+    policy: "CompiledPolicy | LoadedPolicy", *, changes: Iterable[str] = (), committees: Iterable[str] = (),
     against: "LoadedPolicy | None" = None, rankdir: str = "TB", approvals_only: bool = False,
 ) -> str:
-    """The DOT source of a policy's diagram (process, decision path, approvals only, or difference from ``against``)."""
+    """The DOT source of a policy's diagram (process, decision path, approvals only, or difference from
+    ``against``: that one, which reads both versions' models, takes ``policy`` as a LoadedPolicy too)."""
     if against is not None:
         if tuple(changes) or approvals_only:
             raise UsageError("--change and --approvals-only cannot be combined with --against", code="usage",
                              hint="draw the difference of two versions, or one decision's path")
-        return difference_diagram(loaded, against, rankdir=rankdir).source
+        from workreg.versions.compare import LoadedPolicy
+
+        if not isinstance(policy, LoadedPolicy):
+            raise TypeError("the difference of two versions reads their models: give both as LoadedPolicy")
+        return difference_diagram(policy, against, rankdir=rankdir).source
+    from workreg.policy.decide import CompiledPolicy
+
+    compiled = policy if isinstance(policy, CompiledPolicy) else policy.compiled
     if approvals_only:
-        return approvals_diagram(loaded, changes, committees, rankdir=rankdir).source
-    return process_diagram(loaded, changes, committees, rankdir=rankdir).source
+        return approvals_diagram(compiled, changes, committees, rankdir=rankdir).source
+    return process_diagram(compiled, changes, committees, rankdir=rankdir).source
 
 
 def dot_to(source: str, fmt: str) -> bytes:
     """Lay out DOT ``source`` as ``svg`` or ``png`` with Graphviz's ``dot`` program."""
+    import shutil
+
     if shutil.which("dot") is None:
         raise RenderError("the Graphviz 'dot' program is not installed", code="graphviz-missing", hint=INSTALL_HINT)
     import graphviz

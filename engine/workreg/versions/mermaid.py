@@ -139,7 +139,7 @@ def difference_mermaid(new: "LoadedPolicy", old: "LoadedPolicy") -> str:
     from workreg.versions.compare import compare_structure
 
     structure = compare_structure(old.model, new.model)
-    status = {(entry["element"], entry["id"]): entry["change"] for entry in structure}
+    status = {(entry.element, entry.id): entry.change for entry in structure}
     new_steps = {step.id: step for step in new.model.steps}
     old_steps = {step.id: step for step in old.model.steps}
     steps = {**old_steps, **new_steps}
@@ -168,7 +168,7 @@ def difference_mermaid(new: "LoadedPolicy", old: "LoadedPolicy") -> str:
         arrow = {"added": "==>", "removed": "-.->"}.get(state, "-->")
         label = f"|{state}|" if state != "same" else ""
         lines.append(f"    {_id(before)} {arrow}{label} {_id(after)}")
-    others = [entry for entry in structure if entry["element"] not in ("step", "precedence")]
+    others = [entry for entry in structure if entry.element not in ("step", "precedence")]
     if others:
         lines.append(f"    n__other[{_label(f'{len(others)} other difference(s): see workreg compare')}]")
     lines += _class_lines(members)
