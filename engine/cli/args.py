@@ -69,7 +69,9 @@ class Parser(argparse.ArgumentParser):
                                "on a terminal, and piped output is one record per line")
 
     def _get_formatter(self) -> argparse.HelpFormatter:  # noqa: D401 - argparse hook
-        return self.formatter_class(prog=self.prog, width=help_width())
+        # Every argparse formatter takes a width; typeshed's protocol for formatter_class names only prog.
+        make_formatter: Callable[..., argparse.HelpFormatter] = self.formatter_class
+        return make_formatter(prog=self.prog, width=help_width())
 
     def format_help(self) -> str:
         if self.listing is not None and not self._listed:
@@ -146,7 +148,7 @@ class Parser(argparse.ArgumentParser):
                 return None
         return None
 
-    def _fail(self, message: str, hint: str) -> None:
+    def _fail(self, message: str, hint: str) -> NoReturn:
         self.print_usage(sys.stderr)
         raise SystemExit(report(UsageError(message, code="usage", hint=hint)))
 
