@@ -75,10 +75,6 @@ DOOR_ALLOWED: dict[tuple[str, str], str] = {
     # connections, pool and migration machinery, which is not case-specific: it belongs below the layers (a
     # database module), the step left after issue 19.
     ("workreg.serve", "workreg.cases.store"): "the server's pool and tables on the case store's machinery",
-    # analysis/: workreg.api has analyze_policy and load_properties now; cli/analysis.py (the front engineer's
-    # file in this wave) moves to them after the merge.
-    ("workreg.cli.analysis", "workreg.analysis"): "analyze: to api.analyze_policy after the front merge",
-    ("workreg.cli.analysis", "workreg.policy.registry"): "analyze: to api.get_policy after the front merge",
 }
 
 

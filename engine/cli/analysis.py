@@ -13,15 +13,12 @@ from workreg.outputs import emit
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Print the analysis; exit 0 when everything holds, 1 with counterexamples or warnings."""
-    from workreg.analysis import analyze
     from workreg.analysis.format import format_analysis_text
-    from workreg.analysis.properties import load_properties
+    from workreg.api import analyze_policy, load_properties
     from workreg.outputs import format_json
-    from workreg.policy.registry import get_policy
 
-    policy = get_policy(args.policy, args.policy_dir)
     properties = load_properties(args.properties) if args.properties else ()
-    result = analyze(policy, properties)
+    result = analyze_policy(args.policy, properties, args.policy_dir)
     if args.format == "json":
         emit(format_json(result.to_dict()), json=True)
     else:
