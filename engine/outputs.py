@@ -170,7 +170,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "
     return "\n".join(lines)
 
 
-def format_json(data) -> str:
+def format_json(data: object) -> str:
     """Stable JSON: two-space indent, keys in contract order, UTF-8 kept."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

@@ -6,9 +6,13 @@ The handler imports the analysis when run, so building the parser stays light.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from workreg.cli.args import add_command, add_policy_dir
 from workreg.outputs import emit
+
+if TYPE_CHECKING:
+    from workreg.cli.args import Subcommands
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -26,7 +30,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0 if result.holds else 1
 
 
-def register_commands(subparsers) -> None:
+def register_commands(subparsers: Subcommands) -> None:
     """Add ``analyze`` to the ``workreg`` subparsers."""
     analyze = add_command(
         subparsers, "analyze", "Prove or refute what a policy guarantees, over every combination of change kinds.",
