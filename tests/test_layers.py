@@ -73,7 +73,9 @@ CYCLES_ALLOWED: dict[str, str] = {}
 DOOR_ALLOWED: dict[tuple[str, str], str] = {
     # serve/: the server's pool and its own tables (serve/store.py: its migrations) are built on the case store's
     # connections, pool and migration machinery, which is not case-specific: it belongs below the layers (a
-    # database module), the step left after issue 19.
+    # database module), the step left after issue 19.  Not a move alone: Store.transaction yields the cases'
+    # Transaction (lock_case, append, ...), the machinery raises CaseError, and the decision log's table has a
+    # foreign key into the cases' `policies` table, so serve's schema rests on the cases' schema as data too.
     ("workreg.serve", "workreg.cases.store"): "the server's pool and tables on the case store's machinery",
 }
 
