@@ -75,7 +75,8 @@ DOOR_ALLOWED: dict[tuple[str, str], str] = {
     # connections, pool and migration machinery, which is not case-specific: it belongs below the layers (a
     # database module), the step left after issue 19.  Not a move alone: Store.transaction yields the cases'
     # Transaction (lock_case, append, ...), the machinery raises CaseError, and the decision log's table has a
-    # foreign key into the cases' `policies` table, so serve's schema rests on the cases' schema as data too.
+    # foreign key into the cases' `policies` table, which the log fills with the cases' Transaction.put_policy in
+    # the decision's own transaction: serve rests on the cases' schema as data, not on the machinery alone.
     ("workreg.serve", "workreg.cases.store"): "the server's pool and tables on the case store's machinery",
 }
 
