@@ -212,6 +212,11 @@ def table(results: dict) -> str:
         "first_decide_generated")
     add("  answer size (gates, steps, order edges), mean", f"{r['first_decide_generated_items']:.1f}",
         "first_decide_generated")
+    # Per value of the answer: what is left of the ratio once the answers' sizes are accounted for
+    # (what the policy's size costs: reachability under scoped edges, longer citation paths).
+    per_value = ((r["first_decide_generated_median_us"] / r["first_decide_generated_items"])
+                 / (r["first_decide_median_us"] / r["first_decide_items"]))
+    add("  per answer value (median / mean size), / DSP4003's", f"{per_value:.1f}×", "first_decide_generated")
     if "opa_median_us" in r:
         add("peers, interleaved: workreg's first decision (decide + approver set): median",
             f"{r['workreg_first_median_us']:.2f} µs", "peers")

@@ -47,15 +47,17 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
 
 #: The public API, re-exported by ``workreg`` (docs/architecture.md lists it by area).
 __all__ = [
-    "CASE_PAGE_SIZE", "EDITORIAL", "MAX_CASE_PAGE", "Approvals", "affected_committees", "analyze_policy",
-    "check_claim", "check_record", "classify_register_changes", "lint_rules", "pinned_policy", "register_sections", "Drawing", "Notice", "RegisterDiff", "answer_approvals", "case_log", "case_status", "case_subject",
-    "check_options_apply", "check_policy_file", "compare_policies", "database_url", "decide", "default_author",
-    "diagram_bytes", "diff_registers", "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
-    "lint_failed",
-    "lint_register", "list_cases", "list_cases_page", "list_policies", "load_policy", "load_policy_version", "load_properties", "load_vocabulary",
-    "migrate_case", "name_committees", "open_case", "open_database", "parse_properties", "pin_policy", "pin_policy_text",
-    "policy_citations", "policy_file", "policy_for_register", "policy_in_force", "policy_schema", "read_register",
-    "record_outcome", "recording_remarks", "redacted", "register_from_bytes", "register_portfolio", "review_calendar", "write_diagram", "write_diagrams",
+    "CASE_PAGE_SIZE", "EDITORIAL", "MAX_CASE_PAGE", "Approvals", "Drawing", "Notice", "RegisterDiff",
+    "affected_committees", "analyze_policy", "answer_approvals", "case_log", "case_status", "case_subject",
+    "check_claim", "check_options_apply", "check_policy_file", "check_record", "classify_register_changes",
+    "compare_policies", "database_url", "decide", "default_author", "diagram_bytes", "diff_registers",
+    "draw_policy", "drawing_format", "dump_register", "find_policy_files", "get_policy", "held_on",
+    "lint_failed", "lint_register", "lint_rules", "list_cases", "list_cases_page", "list_policies",
+    "load_policy", "load_policy_version", "load_properties", "load_vocabulary", "migrate_case",
+    "name_committees", "open_case", "open_database", "parse_properties", "pin_policy", "pin_policy_text",
+    "pinned_policy", "policy_citations", "policy_file", "policy_for_register", "policy_in_force",
+    "policy_schema", "read_register", "record_outcome", "recording_remarks", "redacted", "register_from_bytes",
+    "register_portfolio", "register_sections", "review_calendar", "write_diagram", "write_diagrams",
 ]
 
 

@@ -203,8 +203,13 @@ class Reach:
         key = (before, after)
         found = self._paths.get(key)
         if found is None:
-            found = self._paths[key] = self._shortest_path(before, after)
+            # An edge between them is the only path of one step: no search (most order edges are).
+            found = self._paths[key] = [before, after] if self.has_edge(before, after) else self._shortest_path(before, after)
         return found
+
+    def has_edge(self, before: str, after: str) -> bool:
+        """Whether an edge of this order goes from ``before`` straight to ``after``."""
+        raise NotImplementedError
 
     def _shortest_path(self, source: str, target: str) -> list[str]:
         """networkx's ``bidirectional_shortest_path`` on the precedence graph (same ties, same path)."""
@@ -374,6 +379,9 @@ class PrecedenceIndex(Reach):
     def citation_of(self, before: str, after: str) -> int:
         return self.citation[before, after]
 
+    def has_edge(self, before: str, after: str) -> bool:
+        return (before, after) in self.citation
+
     # -- graph strategy: one pass over the precedence graph between the first and last step --
 
     def _span(self, steps: list[str]) -> tuple[int, int]:
@@ -520,6 +528,19 @@ class EdgeCatalogue:
             if edge.scope is not None:
                 for kind in edge.scope:
                     self.by_kind.setdefault(kind, []).append((position[edge.before], position[edge.after]))
+        #: Per change kind, its scoped edges as target position -> source positions (each once), and
+        #: the targets as a bitset: a request's view ORs these instead of walking every edge again.
+        self.into_of_kind: dict[str, dict[int, list[int]]] = {}
+        self.targets_of_kind: dict[str, int] = {}
+        for kind, edges in self.by_kind.items():
+            into: dict[int, list[int]] = {}
+            for source, target in dict.fromkeys(edges):
+                into.setdefault(target, []).append(source)
+            self.into_of_kind[kind] = into
+            targets = 0
+            for target in into:
+                targets |= 1 << target
+            self.targets_of_kind[kind] = targets
 
     def view(self, kinds: frozenset[str]) -> Reach:
         """The order that applies when the request includes ``kinds`` (the base when it scopes nothing)."""
@@ -540,26 +561,24 @@ def _applicable(candidates: Iterable[tuple[str, frozenset[str] | None]], kinds: 
     return result
 
 
-class _ScopedAncestors:
+class _ScopedAncestors(dict[int, int]):
     """Ancestor bitsets under the base edges plus some scoped ones, computed per step on demand.
 
     A step's ancestors are its base ancestors and, for every scoped edge ``p → q`` whose ``q`` is
     the step or one of those, ``p`` and ``p``'s own ancestors (found the same way): the work is
-    the scoped edges that reach the steps asked about, not the policy's size.
+    the scoped edges that reach the steps asked about, not the policy's size.  A dict of the ones
+    known (a known step is a plain look-up, no Python call); ``__missing__`` derives the others.
     """
 
-    __slots__ = ("base", "into", "targets", "memo", "into_bits")
+    __slots__ = ("base", "into", "targets", "into_bits")
 
     def __init__(self, base: Ancestors, into: dict[int, list[int]], targets: int) -> None:
+        super().__init__()
         self.base, self.into, self.targets = base, into, targets
-        self.memo: dict[int, int] = {}
         self.into_bits: dict[int, int] = {}
 
-    def __getitem__(self, position: int) -> int:
-        found = self.memo.get(position)
-        if found is not None:
-            return found
-        base, into, targets, memo = self.base, self.into, self.targets, self.memo
+    def __missing__(self, position: int) -> int:
+        base, into, targets, memo = self.base, self.into, self.targets, self
         needed: list[int] = []
         seen = {position}
         stack = [position]
@@ -601,15 +620,17 @@ class ScopedReach(Reach):
         base = catalogue.base
         self.file_order, self.position, self.topological = base.file_order, base.position, base.topological
         self._catalogue, self._kinds = catalogue, kinds
+        # The kinds' scoped edges, merged (each kind's own lists are shared, never changed).
         into: dict[int, list[int]] = {}
         targets = 0
-        seen: set[tuple[int, int]] = set()
-        for kind in kinds:
-            for edge in catalogue.by_kind.get(kind, ()):
-                if edge not in seen:
-                    seen.add(edge)
-                    into.setdefault(edge[1], []).append(edge[0])
-                    targets |= 1 << edge[1]
+        for kind in kinds.intersection(catalogue.into_of_kind):  # any order: the union is the same
+            for target, sources in catalogue.into_of_kind[kind].items():
+                known = into.get(target)
+                if known is None:
+                    into[target] = sources
+                else:
+                    into[target] = known + [source for source in sources if source not in known]
+            targets |= catalogue.targets_of_kind[kind]
         self.ancestors = _ScopedAncestors(base.ancestors, into, targets)
         self._succ: dict[str, list[str]] = {}
         self._pred: dict[str, list[str]] = {}
@@ -631,6 +652,9 @@ class ScopedReach(Reach):
             if _applies(scope, self._kinds):
                 return citation
         raise KeyError((before, after))
+
+    def has_edge(self, before: str, after: str) -> bool:
+        return any(_applies(scope, self._kinds) for scope, _ in self._catalogue.pairs.get((before, after), ()))
 
 
 class ScopedReadings:
@@ -686,6 +710,39 @@ def combine(
     file_order = index.file_order
 
     depth, pairs = index.order_gates(gates, pairwise)
+    staged, stages, free = _stages(gates, depth, pairs, file_order)
+    gates = staged + free
+    order = tuple(_gate_order(before, after, index, sources) for before, after in pairs)
+    actions = index.lexicographic(actions, pairwise)
+
+    not_required, unspecified, overruled = _kind_notes(changes, rules, {actor[gate] for gate in gates})
+    new = tuple.__new__  # what a named tuple's __new__ calls, without its Python frame
+    items = {}
+    for step, (kind, citation, by, interpretation, cited) in required.items():
+        items[step] = new(CombinedRequirement, (step, kind, citation, tuple(by), interpretation, tuple(cited)))
+    conflicts = _not_required_conflicts(overruled, (items[gate] for gate in gates), actor) if overruled else []
+    if covers is not None and len(changes) > 1 and order:
+        conflicts += _order_conflicts(changes, order, items, covers)
+    return new(Combination, (
+        changes,
+        tuple(items[gate] for gate in gates),
+        tuple(items[step] for step in actions),
+        stages,
+        order,
+        not_required,
+        unspecified,
+        tuple(free),
+        tuple(conflicts),
+        None,
+        None,
+    ))
+
+
+def _stages(
+    gates: list[str], depth: Mapping[str, int], pairs: list[tuple[str, str]], file_order: Mapping[str, int],
+) -> tuple[list[str], tuple[tuple[str, ...], ...], list[str]]:
+    """The staged gates (in stage order), the stages and the unordered gates (in file order) of a set
+    of gates, from their generations and reduction; sorts ``pairs`` into the order edges' order."""
     # A gate in no pair of the reduction is related to no other gate (reachability survives the
     # reduction): the text gives it no place in the order.  A lone gate is simply the first stage.
     related = {gate for pair in pairs for gate in pair}
@@ -698,14 +755,17 @@ def combine(
             stages.append([])
         stages[depth[gate]].append(gate)
     free.sort(key=file_order.__getitem__)
-    gates = staged + free
     pairs.sort(key=lambda pair: (depth[pair[0]], file_order[pair[0]], file_order[pair[1]]))
-    order = tuple(_gate_order(before, after, index, sources) for before, after in pairs)
-    actions = index.lexicographic(actions, pairwise)
+    return staged, tuple(map(tuple, stages)), free
 
-    approvers = {actor[gate] for gate in gates}
+
+def _kind_notes(
+    changes: tuple[str, ...], rules: Mapping[str, KindInfo], approvers: set[str] | frozenset[str],
+) -> tuple[tuple[CombinedNotRequired, ...], tuple[CombinedUnspecified, ...], dict[str, list[tuple[str, int]]]]:
+    """What the changes say is not required (unless ``approvers``, the decision's, include it: then
+    it is overruled, approver -> (change, clause)) and leave open, each grouped by its subject."""
     not_required: dict[str, tuple[str, int, list[str]]] = {}
-    overruled: dict[str, list[tuple[str, int]]] = {}  # approver -> (change, clause) saying "not required"
+    overruled: dict[str, list[tuple[str, int]]] = {}
     unspecified: dict[str, tuple[str, str, int, list[str]]] = {}
     for change in changes:
         kind_rules = rules[change]
@@ -716,27 +776,10 @@ def combine(
                 not_required.setdefault(approver, (approver, citation, []))[2].append(change)
         for topic, text, citation in kind_rules.unspecified:
             unspecified.setdefault(topic, (topic, text, citation, []))[3].append(change)
-
     new = tuple.__new__  # what a named tuple's __new__ calls, without its Python frame
-    items = {}
-    for step, (kind, citation, by, interpretation, cited) in required.items():
-        items[step] = new(CombinedRequirement, (step, kind, citation, tuple(by), interpretation, tuple(cited)))
-    conflicts = _not_required_conflicts(overruled, (items[gate] for gate in gates), actor) if overruled else []
-    if covers is not None and len(changes) > 1 and order:
-        conflicts += _order_conflicts(changes, order, items, covers)
-    return new(Combination, (
-        changes,
-        tuple(items[gate] for gate in gates),
-        tuple(items[step] for step in actions),
-        tuple(map(tuple, stages)),
-        order,
-        tuple(new(CombinedNotRequired, (a, c, tuple(by))) for a, c, by in not_required.values()),
-        tuple(new(CombinedUnspecified, (t, x, c, tuple(by))) for t, x, c, by in unspecified.values()),
-        tuple(free),
-        tuple(conflicts),
-        None,
-        None,
-    ))
+    return (tuple(new(CombinedNotRequired, (a, c, tuple(by))) for a, c, by in not_required.values()),
+            tuple(new(CombinedUnspecified, (t, x, c, tuple(by))) for t, x, c, by in unspecified.values()),
+            overruled)
 
 
 class GateLayout(NamedTuple):
@@ -753,11 +796,14 @@ class Combiner:
     """Decides combinations from per-kind and per-step bitsets (what :func:`combine` does, faster).
 
     Built once per policy: a bit per change kind and per step; per kind the steps it requires (a
-    mask over file positions), per step the kinds requiring it.  A combination's steps are the OR
-    of its kinds' masks; each step's entry depends only on which of the request's kinds require
-    it (``kinds_of_step & request``), and the order of its gates (of its other steps) only on
-    that set of steps and the order that applies: each is derived once and shared by every
-    combination that has it.  A first decision therefore costs about the steps in its answer.
+    mask over file positions), the approvers of the gates among them and what it says is not
+    required or leaves open; per step the kinds requiring it.  A combination's steps are the OR of
+    its kinds' masks.  Its gates' entries and layout depend only on which of its kinds require a
+    gate and which scope the order (``request & gate_key_bits``, one int), its other steps on which
+    require one of those and which scope (``request & step_key_bits``): each is derived once and
+    shared by every combination that has it.  A "not required" or open point several kinds share
+    is built once per set of kinds saying it.  A first decision therefore costs about the steps in
+    its answer, and a few ORs and look-ups for the parts shared with earlier ones.
     """
 
     def __init__(self, kinds: Sequence[KindInfo], steps: Sequence[str], is_gate: Mapping[str, bool],
@@ -766,6 +812,7 @@ class Combiner:
                  limit: int) -> None:
         self.rules = {kind.id: kind for kind in kinds}
         self.kind_bit = {kind.id: 1 << index for index, kind in enumerate(kinds)}
+        self.kind_order = [kind.id for kind in kinds]
         self.steps = tuple(steps)
         self.actor, self.scoping, self.sources, self.covers, self.limit = actor, scoping, sources, covers, limit
         self.step_index = index_of = {step: index for index, step in enumerate(self.steps)}
@@ -773,28 +820,76 @@ class Combiner:
         for index, step in enumerate(self.steps):
             if is_gate[step]:
                 self.gate_mask |= 1 << index
-        self.kind_steps: dict[str, int] = {}
         self.kinds_of_step = [0] * len(self.steps)
         #: (step position, kind) -> the requirement (the first one the kind lists for the step)
         self.requirement: dict[tuple[int, str], tuple[str, int, str | None]] = {}
+        role_bit: dict[str, int] = {}
+        for role in dict.fromkeys([*actor.values(), *(a for kind in kinds for a, _ in kind.not_required)]):
+            role_bit[role] = 1 << len(role_bit)
+        #: Per kind: its bit, the steps it requires, the approvers of the gates among them.
+        self.masks: dict[str, tuple[int, int, int]] = {}
+        scoping_bits = gate_kinds = step_kinds = 0
         for kind in kinds:
-            mask = 0
+            bit, mask, approvers = self.kind_bit[kind.id], 0, 0
             for step, approval, citation, interpretation in kind.requires:
                 position = index_of[step]
                 mask |= 1 << position
-                self.kinds_of_step[position] |= self.kind_bit[kind.id]
+                if is_gate[step]:
+                    approvers |= role_bit[actor[step]]
+                self.kinds_of_step[position] |= bit
                 self.requirement.setdefault((position, kind.id), (approval, citation, interpretation))
-            self.kind_steps[kind.id] = mask
-        self.kind_order = [kind.id for kind in kinds]
+            self.masks[kind.id] = (bit, mask, approvers)
+            if mask & self.gate_mask:
+                gate_kinds |= bit
+            if mask & ~self.gate_mask:
+                step_kinds |= bit
+            if kind.id in scoping:
+                scoping_bits |= bit
+        # The gates' entries and layout are functions of the kinds requiring a gate and the kinds
+        # scoping the order; the other steps' of the kinds requiring one and the scoping kinds.
+        self.gate_key_bits, self.step_key_bits = gate_kinds | scoping_bits, step_kinds | scoping_bits
+        self.scoping_bits = scoping_bits
+        # Per kind, what it says is not required and leaves open, with the kinds saying the same
+        # subject (one entry per subject and kind, or the plain derivation of :func:`_kind_notes`).
+        holders: dict[tuple[str, str], int] = {}
+        self.simple_notes = True
+        for kind in kinds:
+            said = [("not_required", approver) for approver, _ in kind.not_required]
+            said += [("unspecified", topic) for topic, _, _ in kind.unspecified]
+            if len(set(said)) < len(said):
+                self.simple_notes = False
+            for subject in said:
+                holders[subject] = holders.get(subject, 0) | self.kind_bit[kind.id]
+        self.noted_kinds = 0
+        #: Per kind: its "not required" entries, its open points, and (when no other kind leaves one of
+        #: them open, so that they read the same in every combination) those open points built once.
+        self.notes: dict[str, tuple[tuple[tuple[str, int, int, int], ...], tuple[tuple[str, str, int, int], ...],
+                                    tuple[CombinedUnspecified, ...] | None]] = {}
+        for kind in kinds:
+            bit = self.kind_bit[kind.id]
+            alone = all(holders["unspecified", topic] == bit for topic, _, _ in kind.unspecified)
+            self.notes[kind.id] = (
+                tuple((approver, role_bit[approver], holders["not_required", approver], citation)
+                      for approver, citation in kind.not_required),
+                tuple((topic, text, holders["unspecified", topic], citation) for topic, text, citation in kind.unspecified),
+                tuple(CombinedUnspecified(topic, text, citation, (kind.id,)) for topic, text, citation in kind.unspecified)
+                if alone else None,
+            )
+            if kind.not_required or kind.unspecified:
+                self.noted_kinds |= self.kind_bit[kind.id]
         self._items: dict[tuple[int, int], CombinedRequirement] = {}
-        self._layouts: dict[tuple[int, frozenset[str]], GateLayout] = {}
-        self._actions: dict[tuple[int, frozenset[str]], tuple[str, ...]] = {}
+        self._layouts: dict[tuple[int, int], tuple[GateLayout, list[int]]] = {}
+        self._actions: dict[tuple[int, int], list[int]] = {}
+        self._gates: dict[int, tuple[GateLayout, tuple[CombinedRequirement, ...]]] = {}
+        self._entries: dict[int, tuple[CombinedRequirement, ...]] = {}
+        self._grouped: dict[tuple[str, str, int], Any] = {}
         self._covers_known: dict[tuple[str, str], tuple[int, int]] = {}
-        self._entries: dict[Any, tuple[CombinedRequirement, ...]] = {}
-        self._silent: dict[Any, int] = {}
-        self._overruled: dict[Any, list[KindConflict]] = {}
-        self._gate_positions: dict[tuple[int, frozenset[str]], list[int]] = {}
-        self._conflicts: dict[tuple[tuple[int, frozenset[str]], tuple[int, ...], int], list[KindConflict]] = {}
+        self._silent_groups: dict[int, list[Any]] = {}
+        self._order_conflict: dict[tuple[int, int, int], KindConflict] = {}
+        self._overruled: dict[tuple[str, int, tuple[tuple[str, int], ...]], tuple[Any, KindConflict]] = {}
+        self._others: dict[tuple[int, str], tuple[KindClause, ...]] = {}
+        self._clause_sets: dict[tuple[KindClause, ...], tuple[KindClause, ...]] = {}
+        self._interned: dict[KindConflict, KindConflict] = {}
 
     def _item(self, position: int, by: int) -> CombinedRequirement:
         """The entry of the step at ``position`` required by the kinds in the bitset ``by``."""
@@ -824,44 +919,41 @@ class Combiner:
             mask ^= low
         return positions
 
-    def _layout(self, mask: int, scope: frozenset[str], changes: tuple[str, ...]) -> GateLayout:
+    def _kinds_in(self, bits: int) -> tuple[str, ...]:
+        """The change kinds of a bitset, in policy order."""
+        return tuple([self.kind_order[position] for position in self._positions(bits)])
+
+    def _layout(self, mask: int, scope: int, changes: tuple[str, ...]) -> tuple[GateLayout, list[int]]:
+        """The layout of the gates ``mask`` under the order of the scoping kinds ``scope``, and the
+        gates' positions in its order (derived once per gates and scope)."""
         key = (mask, scope)
         found = self._layouts.get(key)
         if found is None:
             sources = self.sources(changes)
             index = sources.applying
-            file_order = index.file_order
             gates = [self.steps[p] for p in self._positions(mask)]
             depth, pairs = index.order_gates(gates)
-            related = {gate for pair in pairs for gate in pair}
-            free = [gate for gate in gates if gate not in related] if len(gates) > 1 else []
-            staged = [gate for gate in gates if gate in related] if free else list(gates)
-            staged.sort(key=lambda gate: (depth[gate], file_order[gate]))
-            stages: list[list[str]] = []
-            for gate in staged:
-                if depth[gate] == len(stages):
-                    stages.append([])
-                stages[depth[gate]].append(gate)
-            free.sort(key=file_order.__getitem__)
-            pairs.sort(key=lambda pair: (depth[pair[0]], file_order[pair[0]], file_order[pair[1]]))
+            staged, stages, free = _stages(gates, depth, pairs, index.file_order)
             if len(self._layouts) >= self.limit:
                 self._layouts.clear()
-                self._gate_positions.clear()
-            self._gate_positions[key] = [self.step_index[gate] for gate in staged + free]
-            found = self._layouts[key] = GateLayout(
-                tuple(staged + free), tuple(map(tuple, stages)), tuple(free),
-                tuple(_gate_order(before, after, index, sources) for before, after in pairs))
+            step_index = self.step_index
+            found = self._layouts[key] = (
+                GateLayout(tuple(staged + free), stages, tuple(free),
+                           tuple(_gate_order(before, after, index, sources) for before, after in pairs)),
+                [step_index[gate] for gate in staged + free])
         return found
 
-    def _ordered_actions(self, mask: int, scope: frozenset[str], changes: tuple[str, ...]) -> tuple[str, ...]:
+    def _ordered_actions(self, mask: int, scope: int, changes: tuple[str, ...]) -> list[int]:
+        """The positions of the other steps ``mask`` in precedence order (derived once per steps and scope)."""
         key = (mask, scope)
         found = self._actions.get(key)
         if found is None:
             sources = self.sources(changes)
             if len(self._actions) >= self.limit:
                 self._actions.clear()
-            found = self._actions[key] = tuple(
-                sources.applying.lexicographic([self.steps[p] for p in self._positions(mask)]))
+            step_index = self.step_index
+            found = self._actions[key] = [step_index[step] for step in sources.applying.lexicographic(
+                [self.steps[p] for p in self._positions(mask)])]
         return found
 
     def _cover_mask(self, before: str, after: str, request: int) -> int:
@@ -878,108 +970,208 @@ class Combiner:
             self._covers_known[key] = (known, covered)
         return covered & request
 
-    def _order_conflicts(self, changes: tuple[str, ...], request: int, layout: GateLayout,
-                         gates: tuple[CombinedRequirement, ...], where: tuple[int, frozenset[str]],
-                         gates_key: Any) -> list[KindConflict]:
-        """:func:`_order_conflicts` with bitsets: most orders are stated for every kind that needs them."""
-        kinds_of_step, step_index = self.kinds_of_step, self.step_index
-        # Which kinds are silent depends only on the gates, their order and their askers (the
-        # gates' key): derived once for all the combinations that share them.
-        silent_any = self._silent.get(gates_key)
-        if silent_any is None:
-            silent_any = 0
-            for edge in layout.order:
-                before = kinds_of_step[step_index[edge.before]] & request
-                after = kinds_of_step[step_index[edge.after]] & request
-                shared = (before if before & (before - 1) else 0) | (after if after & (after - 1) else 0)
-                if shared:  # a gate several kinds require: does each of them order it so?
-                    silent_any |= shared & ~self._cover_mask(edge.before, edge.after, shared)
-            if len(self._silent) >= self.limit:
-                self._silent.clear()
-            self._silent[gates_key] = silent_any
-        if not silent_any:
+    def _order_conflicts(self, request: int, layout: GateLayout, gates: tuple[CombinedRequirement, ...],
+                         gates_key: int) -> list[KindConflict]:
+        """:func:`_order_conflicts` with bitsets: who is silent about which gates and edges depends only
+        on the gates' key (derived once for every combination sharing it); what the rest of the
+        request says about those edges is a few ORs, and each conflict is built once per its words."""
+        groups = self._silent_groups.get(gates_key)
+        if groups is None:
+            groups = self._silent_groups_of(layout, gates, gates_key)
+        if not groups:
             return []
-        # What decides the conflicts: the gates and their order, which kinds require each gate,
-        # and which kinds of the request order the edges; many combinations share all three.
-        stating = 0
+        conflicts = []
+        cover_mask, known = self._cover_mask, self._order_conflict
+        for silent_bit, silent, pairs, subject, edges, chains, silent_clause, together, asked in groups:
+            # ``asked``: the kinds asked so far whether they alone order one of these edges, and those that do.
+            missing = request & ~asked[0]
+            if missing:
+                for before, after in pairs:
+                    asked[1] |= cover_mask(before, after, missing)
+                asked[0] |= missing
+            stating = asked[1] & request & ~silent_bit
+            key = (gates_key, silent_bit, stating)
+            conflict = known.get(key)
+            if conflict is None:
+                saying = self._kinds_in(stating) if stating else together  # else only several kinds together order it
+                if len(known) >= self.limit:
+                    known.clear()
+                conflict = known[key] = self._intern([KindConflict(
+                    "order", subject, tuple(KindClause(change, chains) for change in saying),
+                    (KindClause(silent, silent_clause),), edges)])[0]
+            conflicts.append(conflict)
+        return conflicts
+
+    def _silent_groups_of(
+        self, layout: GateLayout, gates: tuple[CombinedRequirement, ...], gates_key: int,
+    ) -> list[tuple[int, str, list[tuple[str, str]], tuple[str, ...], tuple[GateOrder, ...], tuple[int, ...],
+                    tuple[int, ...], tuple[str, ...], list[int]]]:
+        """Per kind silent about an order its gates get from another kind (in policy order): its bit, id,
+        the edges' pairs, the gates and edges concerned, their chains' citations, its own clauses
+        about those gates, the other kinds requiring them (when no single kind states the order), and
+        (filled as requests come) the kinds asked whether they order those edges and those that do."""
+        required = {entry.step: entry for entry in gates}
+        bit = self.kind_bit
+        grouped: dict[str, tuple[list[str], list[GateOrder]]] = {}
         for edge in layout.order:
-            stating |= self._cover_mask(edge.before, edge.after, request)
-        key = (where, tuple(kinds_of_step[step_index[entry.step]] & request for entry in gates), stating)
-        found = self._conflicts.get(key)
-        if found is None:
-            bit = self.kind_bit
-            found = _order_conflicts(
-                changes, layout.order, {entry.step: entry for entry in gates},
-                lambda kind, before, after: self._cover_mask(before, after, bit[kind]) != 0)
-            if len(self._conflicts) >= self.limit:
-                self._conflicts.clear()
-            self._conflicts[key] = found
-        return list(found)
+            for gate in (edge.before, edge.after):
+                by = required[gate].required_by
+                if len(by) < 2:
+                    continue
+                for change in by:
+                    if not self._cover_mask(edge.before, edge.after, bit[change]):
+                        subject, edges = grouped.setdefault(change, ([], []))
+                        if gate not in subject:
+                            subject.append(gate)
+                        if edge not in edges:
+                            edges.append(edge)
+        groups = []
+        for silent in sorted(grouped, key=self.kind_order.index):
+            subject, edges = grouped[silent]
+            together = tuple(dict.fromkeys(
+                change for gate in subject for change in required[gate].required_by if change != silent))
+            silent_clause = tuple(dict.fromkeys(
+                c for gate in subject for change, c in zip(required[gate].required_by, required[gate].citations)
+                if change == silent))
+            groups.append((bit[silent], silent, [(edge.before, edge.after) for edge in edges], tuple(subject),
+                           tuple(edges), tuple(dict.fromkeys(c for edge in edges for c in edge.chain)), silent_clause,
+                           together, [0, 0]))
+        if len(self._silent_groups) >= self.limit:
+            self._silent_groups.clear()
+        self._silent_groups[gates_key] = groups
+        return groups
 
     def combine(self, changes: tuple[str, ...]) -> Combination:
         """The decision for ``changes`` (in policy order), as :func:`combine` gives it."""
-        request = steps = 0
+        request = steps = approvers = 0
+        masks = self.masks
         for change in changes:
-            request |= self.kind_bit[change]
-            steps |= self.kind_steps[change]
-        scope = self.scoping.intersection(changes)
-        gate_mask, action_mask = steps & self.gate_mask, steps & ~self.gate_mask
-        layout = self._layout(gate_mask, scope, changes)
-        kinds_of_step, step_index = self.kinds_of_step, self.step_index
-        # Which of the request's kinds require each step decides its entry: the same askers, the
-        # same entries (shared with every combination that has them).
-        positions = self._gate_positions[gate_mask, scope]
-        gates_key = (gate_mask, scope, tuple([kinds_of_step[p] & request for p in positions]))
-        gates = self._entries.get(gates_key)
-        if gates is None:
-            gates = self._remember(gates_key, tuple(self._item(p, kinds_of_step[p] & request) for p in positions))
-        actions_order = self._ordered_actions(action_mask, scope, changes)
-        positions = [step_index[step] for step in actions_order]
-        steps_key = (action_mask, scope, tuple([kinds_of_step[p] & request for p in positions]))
+            bit, mask, approving = masks[change]
+            request |= bit
+            steps |= mask
+            approvers |= approving
+        gates_key = request & self.gate_key_bits
+        found = self._gates.get(gates_key)
+        if found is None:
+            found = self._gate_entries(changes, request, steps, gates_key)
+        layout, gates = found
+        steps_key = request & self.step_key_bits
         actions = self._entries.get(steps_key)
         if actions is None:
-            actions = self._remember(steps_key, tuple(self._item(p, kinds_of_step[p] & request) for p in positions))
-        actor = self.actor
-        approvers = {actor[gate] for gate in layout.gates}
-        not_required: dict[str, tuple[str, int, list[str]]] = {}
-        overruled: dict[str, list[tuple[str, int]]] = {}
-        unspecified: dict[str, tuple[str, str, int, list[str]]] = {}
-        rules = self.rules
-        for change in changes:
-            kind_rules = rules[change]
-            for approver, citation in kind_rules.not_required:
-                if approver in approvers:
-                    overruled.setdefault(approver, []).append((change, citation))
-                else:
-                    not_required.setdefault(approver, (approver, citation, []))[2].append(change)
-            for topic, text, citation in kind_rules.unspecified:
-                unspecified.setdefault(topic, (topic, text, citation, []))[3].append(change)
+            actions = self._step_entries(changes, request, steps, steps_key)
+        if request & self.noted_kinds:
+            not_required, unspecified, overruled = self._notes(changes, request, approvers, layout)
+        else:
+            not_required, unspecified, overruled = (), (), None
         conflicts = self._overruled_conflicts(overruled, gates, gates_key) if overruled else []
         if request & (request - 1) and layout.order:  # several kinds, and an order among their gates
-            conflicts += self._order_conflicts(changes, request, layout, gates, (gate_mask, scope), gates_key)
-        new = tuple.__new__
-        return new(Combination, (
-            changes, gates, actions, layout.stages, layout.order,
-            tuple(new(CombinedNotRequired, (a, c, tuple(by))) for a, c, by in not_required.values()),
-            tuple(new(CombinedUnspecified, (t, x, c, tuple(by))) for t, x, c, by in unspecified.values()),
+            conflicts += self._order_conflicts(request, layout, gates, gates_key)
+        return tuple.__new__(Combination, (
+            changes, gates, actions, layout.stages, layout.order, not_required, unspecified,
             layout.unordered, tuple(conflicts), gates_key, steps_key,
         ))
 
-    def _overruled_conflicts(self, overruled: dict[str, list[tuple[str, int]]], gates: tuple[CombinedRequirement, ...],
-                             gates_key: Any) -> list[KindConflict]:
-        key = (gates_key, tuple((approver, tuple(saying)) for approver, saying in overruled.items()))
-        found = self._overruled.get(key)
-        if found is None:
-            if len(self._overruled) >= self.limit:
-                self._overruled.clear()
-            found = self._overruled[key] = _not_required_conflicts(overruled, gates, self.actor)
-        return list(found)
+    def _gate_entries(self, changes: tuple[str, ...], request: int, steps: int,
+                      gates_key: int) -> tuple[GateLayout, tuple[CombinedRequirement, ...]]:
+        """The layout and entries of a combination's gates (shared by every combination with its gates' key)."""
+        layout, positions = self._layout(steps & self.gate_mask, request & self.scoping_bits, changes)
+        kinds_of_step, item = self.kinds_of_step, self._item
+        if len(self._gates) >= self.limit:
+            self._gates.clear()
+        found = self._gates[gates_key] = (layout, tuple([item(p, kinds_of_step[p] & request) for p in positions]))
+        return found
 
-    def _remember(self, key: Any, entries: tuple[CombinedRequirement, ...]) -> tuple[CombinedRequirement, ...]:
+    def _step_entries(self, changes: tuple[str, ...], request: int, steps: int,
+                      steps_key: int) -> tuple[CombinedRequirement, ...]:
+        """The entries of a combination's other steps, in order (shared by every combination with its steps' key)."""
+        positions = self._ordered_actions(steps & ~self.gate_mask, request & self.scoping_bits, changes)
+        kinds_of_step, item = self.kinds_of_step, self._item
         if len(self._entries) >= self.limit:
             self._entries.clear()
-        self._entries[key] = entries
-        return entries
+        found = self._entries[steps_key] = tuple([item(p, kinds_of_step[p] & request) for p in positions])
+        return found
+
+    def _notes(
+        self, changes: tuple[str, ...], request: int, approvers: int, layout: GateLayout,
+    ) -> tuple[tuple[CombinedNotRequired, ...], tuple[CombinedUnspecified, ...], dict[str, list[tuple[str, int]]] | None]:
+        """:func:`_kind_notes` from per-kind entries: a subject is listed where the first kind of the
+        request saying it comes, with every kind of the request saying it (built once per such set)."""
+        if not self.simple_notes:  # a kind names one subject twice: the plain derivation
+            actor = self.actor
+            return _kind_notes(changes, self.rules, {actor[gate] for gate in layout.gates})
+        not_required: list[CombinedNotRequired] = []
+        unspecified: list[CombinedUnspecified] = []
+        overruled: dict[str, list[tuple[str, int]]] | None = None
+        grouped, kind_bit, notes = self._grouped, self.kind_bit, self.notes
+        new = tuple.__new__
+        for change in changes:
+            bit = kind_bit[change]
+            refusals, open_points, own = notes[change]
+            for approver, approver_bit, holders, citation in refusals:
+                if approver_bit & approvers:  # another change of the request requires it: a conflict
+                    if overruled is None:
+                        overruled = {}
+                    overruled.setdefault(approver, []).append((change, citation))
+                    continue
+                saying = holders & request
+                if saying & -saying == bit:  # the first kind of the request saying it
+                    key = ("not_required", approver, saying)
+                    entry = grouped.get(key)
+                    if entry is None:
+                        entry = grouped[key] = new(CombinedNotRequired, (approver, citation, self._kinds_in(saying)))
+                    not_required.append(entry)
+            if own is not None:
+                unspecified += own
+                continue
+            for topic, text, holders, citation in open_points:
+                saying = holders & request
+                if saying & -saying == bit:
+                    key = ("unspecified", topic, saying)
+                    entry = grouped.get(key)
+                    if entry is None:
+                        entry = grouped[key] = new(CombinedUnspecified, (topic, text, citation, self._kinds_in(saying)))
+                    unspecified.append(entry)
+        if len(grouped) >= self.limit:
+            grouped.clear()
+        return tuple(not_required), tuple(unspecified), overruled
+
+    def _overruled_conflicts(self, overruled: dict[str, list[tuple[str, int]]], gates: tuple[CombinedRequirement, ...],
+                             gates_key: int) -> list[KindConflict]:
+        """:func:`_not_required_conflicts` in parts: what the kinds requiring an approver's gates say
+        (once per gates' key, equal ones as one object), and each conflict once per those clauses and
+        what the other kinds say."""
+        conflicts = []
+        others, known = self._others, self._overruled
+        for approver, saying in overruled.items():
+            other = others.get((gates_key, approver))
+            if other is None:
+                cited: dict[str, list[int]] = {}
+                for item in gates:
+                    if self.actor[item.step] == approver:
+                        for change, citation in zip(item.required_by, item.citations):
+                            cited.setdefault(change, []).append(citation)
+                clauses = tuple(KindClause(change, tuple(dict.fromkeys(c))) for change, c in cited.items())
+                if len(others) >= self.limit:
+                    others.clear()
+                    self._clause_sets.clear()
+                other = others[gates_key, approver] = self._clause_sets.setdefault(clauses, clauses)
+            key = (approver, id(other), tuple(saying))
+            found = known.get(key)
+            if found is None or found[0] is not other:  # the entry holds ``other``: its id is not reused
+                if len(known) >= self.limit:
+                    known.clear()
+                found = known[key] = (other, self._intern([KindConflict(
+                    "not_required", (approver,), tuple(KindClause(change, (citation,)) for change, citation in saying),
+                    other)])[0])
+            conflicts.append(found[1])
+        return conflicts
+
+    def _intern(self, conflicts: list[KindConflict]) -> list[KindConflict]:
+        """Equal conflicts as one object, so that what is derived from one (its words) can be found by identity."""
+        interned = self._interned
+        if len(interned) >= self.limit:
+            interned.clear()
+        return [interned.setdefault(conflict, conflict) for conflict in conflicts]
 
 
 def _order_conflicts(

@@ -8,7 +8,7 @@ per-committee gates for the committees named; repeated queries are a dictionary 
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence, cast
 
 from workreg.errors import UsageError, did_you_mean
 from workreg.policy.combine import (
@@ -56,6 +56,7 @@ class CompiledPolicy:
         self._kinds = {kind.id: kind for kind in form.kinds}
         self.kinds: tuple[str, ...] = tuple(self._kinds)
         self._kind_position = {kind: index for index, kind in enumerate(self.kinds)}
+        self._kind_set = frozenset(self.kinds)
         #: The published text the policy's citations quote (itself, unless it is a reconstruction).
         self.quotes_from: str = form.provenance.quotes_from or form.source.label
         self._citations = tuple(Citation(section, quote, self.quotes_from) for section, quote in form.citations)
@@ -78,9 +79,12 @@ class CompiledPolicy:
         self._gate_parts: dict[Any, Any] = {}
         self._step_items: dict[tuple[CombinedRequirement, str | None], StepItem] = {}
         self._step_lists: dict[Any, tuple[StepItem, ...]] = {}
-        self._pieces: dict[Any, Any] = {}
+        self._pieces: dict[int, tuple[Any, Any]] = {}
         self._parallels: dict[Any, tuple[ParallelStage, ...]] = {}
-        self._conflicts: dict[KindConflict, Conflict] = {}
+        self._group_scopes: list[tuple[int, frozenset[str] | None]] | None = None
+        self._group_masks: tuple[int, dict[str, int]] | None = None
+        self._role_gates: dict[str, str] | None = None
+        self._conflicts: dict[int, tuple[KindConflict, Conflict]] = {}
 
     @classmethod
     def from_json(cls, payload: Any, *, file: str | None = None) -> CompiledPolicy:
@@ -226,9 +230,16 @@ class CompiledPolicy:
             pass
         except TypeError as exc:
             raise UsageError("change kinds and committees must be strings", code="bad-argument") from exc
-        canonical = self.canonical_changes(changes)
-        names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip()))
-        decision = self._materialise(self._combination(canonical), names, originating.strip() if originating else None)
+        unique = key[0]
+        if unique and unique <= self._kind_set:  # ids only: policy order without resolving names
+            canonical = tuple(sorted(unique, key=self._kind_position.__getitem__))
+        else:
+            canonical = self.canonical_changes(changes)
+        names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip())) if committees else ()
+        combination = self._combinations.get(canonical)
+        if combination is None:  # what :meth:`_combination` does, without two calls on the way
+            combination = self._combination(canonical)
+        decision = self._materialise(combination, names, originating.strip() if originating else None)
         if len(self._memo) >= MAX_MEMO:
             self._memo.clear()
         self._memo[key] = decision
@@ -262,6 +273,9 @@ class CompiledPolicy:
         self._edge_catalogues()
         self._alternatives_of or self._all_alternatives()
         self._combiner or self._new_combiner()  # the per-kind and per-step bitsets
+        self._applying_groups(())  # the parallel groups' scopes
+        self._group_masks or self._new_group_masks()
+        self.provenance  # noqa: B018 - built on first read; every decision carries it
         return self
 
     def _edge_catalogues(self) -> tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list[Any]]]:
@@ -336,9 +350,11 @@ class CompiledPolicy:
     # -- building a Decision ------------------------------------------------------------------
 
     def _materialise(self, entry: Combination, committees: tuple[str, ...], originating: str | None) -> Decision:
-        gates: Any
+        parallel: tuple[ParallelStage, ...] = ()
         if committees:
-            gates = self._gate_part(entry, committees, originating)
+            required, stages, unordered, order, names, several = self._gate_part(entry, committees, originating)
+            if several:
+                parallel = self._parallel(entry.changes, stages, names)
         else:  # the gates' part depends only on the combination's gates and order, shared by many
             key = ((entry.gates_key, originating) if entry.gates_key is not None else
                    (entry.required, entry.stages, entry.unordered, entry.order, originating))
@@ -347,29 +363,67 @@ class CompiledPolicy:
                 if len(self._gate_parts) >= MAX_MEMO:
                     self._gate_parts.clear()
                 gates = self._gate_parts[key] = self._gate_part(entry, committees, originating)
-        required, stages, unordered, order, names = gates
-        step_item, pieces = self._step_item, self._pieces
-        key = (entry.steps_key, originating)
-        step_items = self._step_lists.get(key) if entry.steps_key is not None else None
+            required, stages, unordered, order, names, several = gates
+            if several:  # why a stage's gates share it: per gates' part and parallel groups that apply
+                groups = self._group_masks or self._new_group_masks()
+                applying_mask = groups[0]
+                for change in entry.changes:
+                    applying_mask |= groups[1].get(change, 0)
+                found = self._parallels.get((key, applying_mask))
+                if found is None:
+                    found = self._parallel(entry.changes, stages, names, self._applying_groups(entry.changes))
+                    if len(self._parallels) >= MAX_MEMO:
+                        self._parallels.clear()
+                    self._parallels[key, applying_mask] = found
+                parallel = found
+        step_items = self._step_lists.get((entry.steps_key, originating)) if entry.steps_key is not None else None
         if step_items is None:
-            step_items = tuple(step_item(item, originating) for item in entry.steps)
+            step_item = self._step_item
+            step_items = tuple([step_item(item, originating) for item in entry.steps])
             if entry.steps_key is not None:
                 if len(self._step_lists) >= MAX_MEMO:
                     self._step_lists.clear()
-                self._step_lists[key] = step_items
-        not_required = tuple(pieces.get(item) or self._piece(item) for item in entry.not_required)
-        unspecified = tuple(pieces.get(item) or self._piece(item) for item in entry.unspecified)
-        parallel: tuple[ParallelStage, ...] = ()
-        if any(len(stage) > 1 for stage in stages):
-            parallel = self._parallel(entry.changes, stages, names)
-        conflicts = tuple(self._conflict(conflict) for conflict in entry.conflicts) if entry.conflicts else ()
+                self._step_lists[entry.steps_key, originating] = step_items
+        pieces, piece = self._pieces, self._piece
+        not_required: tuple[NotRequired, ...] = ()
+        if entry.not_required:
+            not_required = tuple([known[1] if (known := pieces.get(id(item))) is not None and known[0] is item
+                                  else piece(item) for item in entry.not_required])  # type: ignore[misc]
+        unspecified: tuple[UnspecifiedPoint, ...] = ()
+        if entry.unspecified:
+            unspecified = tuple([known[1] if (known := pieces.get(id(item))) is not None and known[0] is item
+                                 else piece(item) for item in entry.unspecified])  # type: ignore[misc]
+        conflicts: tuple[Conflict, ...] = ()
+        if entry.conflicts:  # in words: :meth:`_conflict`'s memo, read here without a call per conflict
+            words = self._conflicts
+            conflicts = tuple([known[1] if (known := words.get(id(conflict))) is not None and known[0] is conflict
+                               else self._conflict(conflict) for conflict in entry.conflicts])
         no_approval: tuple[Citation, ...] = ()
         if not required:  # where the source says these changes need no approval at all, its clauses
             none_said = self._requires_none
             no_approval = tuple(self._citations[index] for index in (none_said.get(change) for change in entry.changes)
                                 if index is not None)
         return tuple.__new__(Decision, (self.ref, entry.changes, required, not_required, unspecified, stages, order,
-                                        step_items, unordered, parallel, self.provenance, no_approval, conflicts))
+                                        step_items, unordered, parallel, self._provenance or self.provenance,
+                                        no_approval, conflicts))
+
+    def _new_group_masks(self) -> tuple[int, dict[str, int]]:
+        """The parallel groups as bitsets: those that apply to every request, and per change kind those scoped to it."""
+        unscoped, by_kind = 0, dict[str, int]()
+        for index, group in enumerate(self.form.parallel):
+            if not group.applies_to:
+                unscoped |= 1 << index
+            for kind in group.applies_to:
+                by_kind[kind] = by_kind.get(kind, 0) | 1 << index
+        self._group_masks = (unscoped, by_kind)
+        return self._group_masks
+
+    def _applying_groups(self, changes: tuple[str, ...]) -> tuple[int, ...]:
+        """The parallel groups (indexes) that apply to these changes: unscoped, or scoped to one of them."""
+        if self._group_scopes is None:
+            self._group_scopes = [(index, frozenset(group.applies_to) if group.applies_to else None)
+                                  for index, group in enumerate(self.form.parallel)]
+        return tuple([index for index, scope in self._group_scopes if scope is None or not scope.isdisjoint(changes)])
 
     def _piece(self, item: CombinedNotRequired | CombinedUnspecified) -> NotRequired | UnspecifiedPoint:
         """A "not required" or an open point of a combination, with its clause (memoised)."""
@@ -380,7 +434,7 @@ class CompiledPolicy:
                 item.approver, self.role_name(item.approver), self._citations[item.citation], item.changes)
         else:
             found = UnspecifiedPoint(item.topic, item.text, self._citations[item.citation], item.changes)
-        self._pieces[item] = found
+        self._pieces[id(item)] = (item, found)  # by identity, as :meth:`_conflict`: the combiner shares them
         return found
 
     def _step_item(self, item: CombinedRequirement, originating: str | None) -> StepItem:
@@ -390,11 +444,7 @@ class CompiledPolicy:
         if found is None:
             view = self._steps_view()
             step = item.step
-            fixed = view.fixed_name[step]
-            if fixed is None or (originating and view.designated[step]):
-                name = originating or view.default_name[step]
-            else:
-                name = fixed
+            name = _body_name(view, step, originating)
             reading = (view.step_reading_named if originating else view.step_reading)[step]
             alternatives = self._alternatives_of or self._all_alternatives()
             if len(self._step_items) >= MAX_MEMO:
@@ -408,22 +458,26 @@ class CompiledPolicy:
     def _gate_part(
         self, entry: Combination, committees: tuple[str, ...], originating: str | None,
     ) -> tuple[tuple[RequiredApproval, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[OrderEdge, ...],
-               dict[str, str]]:
+               dict[str, str], bool]:
         """The gates of a decision for these committees and originating body: approvals (which body
-        gives each, which are satisfied by another), stages, unordered gates, order edges, names."""
+        gives each, which are satisfied by another), stages, unordered gates, order edges, names, and
+        whether a stage holds several gates."""
         view = self._steps_view()
-        actor_of, title_of, per_name, fixed_name, default_name = (
-            view.actor, view.title, view.per_name, view.fixed_name, view.default_name)
+        actor_of, title_of, per_name = view.actor, view.title, view.per_name
         cite = self._citations
 
         def name_of(step: str) -> str:
-            fixed = fixed_name[step]
-            if fixed is None or (originating and view.designated[step]):
-                return originating or default_name[step]  # type: ignore[return-value]
-            return fixed
+            return _body_name(view, step, originating)
 
         # The role's reading when the decision relies on the body filling it by default.
         default_reading = view.no_reading if originating else view.default_reading
+        if not committees or not any(per_name[item.step] for item in entry.required):
+            if originating:
+                names = {item.step: name_of(item.step) for item in entry.required}
+            else:  # no body named in the query: each step's body is known per policy
+                unnamed = view.body_unnamed
+                names = {item.step: unnamed[item.step] for item in entry.required}
+            return self._gate_part_unexpanded(entry, names, default_reading)
 
         expansions: dict[str, list[tuple[str, str]]] = {}  # gate -> [(instance id, body name)]
         for item in entry.required:
@@ -493,7 +547,53 @@ class CompiledPolicy:
                 for a, _ in expansions[edge.after]:
                     if a not in satisfied:
                         order.append(new(OrderEdge, (b, a, citations, edge.interpretation, edge.condition)))
-        return required, stages, unordered, tuple(order), {item.gate: item.name for item in required}
+        return (required, stages, unordered, tuple(order), {item.gate: item.name for item in required},
+                any(len(stage) > 1 for stage in stages))
+
+    def _gate_part_unexpanded(
+        self, entry: Combination, names: dict[str, str], default_reading: Mapping[str, str | None],
+    ) -> tuple[tuple[RequiredApproval, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[OrderEdge, ...],
+               dict[str, str], bool]:
+        """:meth:`_gate_part` where every gate is one approval (no committee expands a per-name role):
+        the same derivation, without the instances' bookkeeping."""
+        view = self._steps_view()
+        actor_of, title_of, per_name = view.actor, view.title, view.per_name
+        kind_of = {item.step: item.kind for item in entry.required}
+
+        def satisfier_first(gate: str) -> tuple[bool, int, str]:
+            return (per_name[gate], -KIND_STRENGTH.get(kind_of[gate], 0), gate)
+
+        satisfied: dict[str, str] = {}
+        first_gate_of_body: dict[str, str] = {}
+        for stage in (*entry.stages, entry.unordered):
+            for gate in (sorted(stage, key=satisfier_first) if len(stage) > 1 else stage):
+                first = first_gate_of_body.setdefault(names[gate].casefold(), gate)
+                if first != gate:
+                    satisfied[gate] = first
+        new, cite, clauses = tuple.__new__, self._citations, self._clauses
+        required = []
+        for item in entry.required:
+            gate = item.step
+            own, default = item.interpretation, default_reading[gate]
+            satisfier = satisfied.get(gate)
+            if satisfier is not None:  # a gate given by another rests on whatever that one's body rests on
+                given = default_reading[satisfier]
+                reading = _join(own, default, given) if own or given else (default or None)
+            elif own is None:
+                reading = default
+            else:
+                reading = own if default is None else _join(own, default)
+            required.append(new(RequiredApproval, (gate, actor_of[gate], names[gate], item.kind, cite[item.citation],
+                                                   item.required_by, title_of[gate], satisfier, reading,
+                                                   clauses(item.citations))))
+        stages, unordered = entry.stages, entry.unordered
+        if satisfied:
+            stages = tuple([tuple(kept) for kept in ([gate for gate in stage if gate not in satisfied]
+                                                     for stage in stages) if kept])
+            unordered = tuple([gate for gate in unordered if gate not in satisfied])
+        order = tuple([new(OrderEdge, (edge.before, edge.after, clauses(edge.chain), edge.interpretation, edge.condition))
+                       for edge in entry.order if edge.before not in satisfied and edge.after not in satisfied])
+        return (tuple(required), stages, unordered, order, names, any(len(stage) > 1 for stage in stages))
 
     def _clauses(self, indexes: tuple[int, ...]) -> tuple[Citation, ...]:
         found = self._chains.get(indexes)
@@ -503,9 +603,16 @@ class CompiledPolicy:
 
     def _conflict(self, conflict: KindConflict) -> Conflict:
         """A conflict between the request's change kinds, in words (memoised: it names no committee)."""
-        found = self._conflicts.get(conflict)
-        if found is None:
-            found = self._conflicts[conflict] = self._conflict_in_words(conflict)
+        # By identity: the combiner hands out the same conflict to every combination sharing it, and
+        # hashing one (nested tuples) costs more than the rest of the look-up.  The entry holds the
+        # conflict itself, so its id is not reused while the entry lives.
+        known = self._conflicts.get(id(conflict))
+        if known is not None and known[0] is conflict:
+            return known[1]
+        if len(self._conflicts) >= MAX_MEMO:
+            self._conflicts.clear()
+        found = self._conflict_in_words(conflict)
+        self._conflicts[id(conflict)] = (conflict, found)
         return found
 
     def _conflict_in_words(self, conflict: KindConflict) -> Conflict:
@@ -516,8 +623,7 @@ class CompiledPolicy:
         others = ", ".join(clause.change for clause in conflict.other)
         if conflict.topic == "not_required":
             approver = self.role_name(conflict.subject[0])
-            wanted = "; ".join(title[step.id] for step in self._steps.values()
-                               if step.actor == conflict.subject[0] and step.gate) or approver
+            wanted = self._gate_titles_of(conflict.subject[0]) or approver
             clauses = [ConflictClause(c.change, f"does not require the {approver}", self._clauses(c.citations))
                        for c in conflict.stating]
             clauses += [ConflictClause(c.change, f"requires {wanted}", self._clauses(c.citations))
@@ -538,6 +644,16 @@ class CompiledPolicy:
                           f"order it. Interpretation: {source} gives {others} no such order.")
         return Conflict(conflict.topic, conflict.subject, tuple(clauses), resolution)
 
+    def _gate_titles_of(self, role: str) -> str:
+        """The titles of a role's gates, in file order ("; "-joined; built once for every role)."""
+        if self._role_gates is None:
+            found: dict[str, list[str]] = {}
+            for step in self.form.steps:
+                if step.gate:
+                    found.setdefault(step.actor, []).append(step.title)
+            self._role_gates = {actor: "; ".join(titles) for actor, titles in found.items()}
+        return self._role_gates.get(role, "")
+
     def _all_alternatives(self) -> dict[str, tuple[Alternative, ...]]:
         """Per step, the others the text names as able to perform it (built once)."""
         roles = self._roles
@@ -553,12 +669,11 @@ class CompiledPolicy:
         return self._alternatives_of
 
     def _parallel(self, changes: tuple[str, ...], stages: tuple[tuple[str, ...], ...],
-                  names: dict[str, str]) -> tuple[ParallelStage, ...]:
+                  names: dict[str, str], applying: tuple[int, ...] | None = None) -> tuple[ParallelStage, ...]:
         """Why the gates of each stage of several share it: a parallel group of the policy that
         applies to these changes and covers every pair (its condition, citations), else a reading."""
-        wanted = set(changes)
-        applying = tuple(index for index, group in enumerate(self.form.parallel)
-                         if not group.applies_to or not wanted.isdisjoint(group.applies_to))
+        if applying is None:
+            applying = self._applying_groups(changes)
         key = (applying, stages, tuple(names[gate] for stage in stages for gate in stage))
         found = self._parallels.get(key)
         if found is None:
@@ -610,7 +725,7 @@ class _StepsView:
     """Per step, what building a decision reads (one dict look-up each, not three)."""
 
     __slots__ = ("actor", "title", "optional", "is_gate", "per_name", "fixed_name", "default_name", "role_name",
-                 "designated", "default_reading", "no_reading", "step_reading", "step_reading_named")
+                 "designated", "default_reading", "no_reading", "step_reading", "step_reading_named", "body_unnamed")
 
     def __init__(self, roles: Mapping[str, RoleInfo], steps: Mapping[str, StepInfo]) -> None:
         self.role_name = {role: info.name for role, info in roles.items()}
@@ -628,6 +743,9 @@ class _StepsView:
             step: roles[default].name if (default := roles[actor].default) is not None else None
             for step, actor in self.actor.items()
         }
+        # The body when the query names none: the role's own name, else its default's.
+        self.body_unnamed: dict[str, str] = {
+            step: fixed if fixed is not None else cast(str, self.default_name[step]) for step, fixed in self.fixed_name.items()}
         # A role filled by a body named per register (--originating), with or without a default.
         self.designated = {step: roles[actor].designated for step, actor in self.actor.items()}
         # The role's reading of its default body ("most likely the Alliance Committee").
@@ -640,6 +758,16 @@ class _StepsView:
         self.step_reading = {step: _join(info.interpretation, self.default_reading[step])
                              for step, info in steps.items()}
         self.step_reading_named = {step: info.interpretation for step, info in steps.items()}
+
+
+def _body_name(view: _StepsView, step: str, originating: str | None) -> str:
+    """The body that performs a step: its role's own name, or (a role filled by default, or named per
+    register) the originating body named in the query, else the default role's name."""
+    fixed = view.fixed_name[step]
+    if fixed is None or (originating and view.designated[step]):
+        # A role without a name of its own is filled by default, so its default's name is there.
+        return cast(str, originating or view.default_name[step])
+    return fixed
 
 
 def decide(

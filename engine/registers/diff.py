@@ -20,13 +20,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Callable, Iterable, Literal, Sequence, TypeVar
+from itertools import accumulate
+from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar
 
 from workreg.errors import RegisterError
 from workreg.registers.inline import comparable
 from workreg.registers.model import Contact, Item, Milestone, Text, WorkRegister
 from workreg.registers.template import Template, default_template
-from workreg.registers.vocabulary import Vocabulary, scope_texts
+from workreg.registers.vocabulary import SEPARATOR, Vocabulary, scope_texts
 
 Change = Literal["added", "removed", "modified"]
 
@@ -171,14 +172,13 @@ def _key(text: str) -> str:
 SCORE_CELLS = 100_000_000
 #: One pair larger than this (two 4,000-character paragraphs) is scored by its words, not its characters.
 PAIR_CELLS = 16_000_000
-#: Matchers kept per diff (each holds an index of one text).
-_MATCHERS = 1_024
 _budget: ContextVar[list[int] | None] = ContextVar("workreg_diff_score_budget", default=None)
 
 
-def _similarity(a: str, b: str, matchers: dict[str, SequenceMatcher] | None = None) -> float:
-    """difflib's ratio of the normalised texts; ``matchers`` keeps one matcher per ``b`` so that
-    its index of ``b`` (the costly part of setting one up) is built once per diff, not per pair.
+def _similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """difflib's ratio of the normalised texts (``SequenceMatcher(None, a, b, autojunk=False).ratio()``,
+    computed by :func:`_matching_characters`) when it is at least ``floor``; else some number below
+    ``floor`` (the pairing takes no pair below its threshold, so it needs no more than that).
 
     Bounded: within a diff (:func:`diff_registers`) the scores share SCORE_CELLS of work, after
     which a pair scores 0 (not similar); a pair of very long texts is compared word by word."""
@@ -196,15 +196,60 @@ def _similarity(a: str, b: str, matchers: dict[str, SequenceMatcher] | None = No
             return 0.0
         # Capped by the character bound, which the pairing's order relies on.
         return min(SequenceMatcher(None, words_a, words_b, autojunk=False).ratio(), _similarity_bound(a, b))
-    if matchers is None:
-        return SequenceMatcher(None, key_a, key_b, autojunk=False).ratio()
-    matcher = matchers.get(key_b)
-    if matcher is None:
-        if len(matchers) >= _MATCHERS:
-            matchers.clear()
-        matcher = matchers[key_b] = SequenceMatcher(None, "", key_b, autojunk=False)
-    matcher.set_seq1(key_a)
-    return matcher.ratio()
+    total = len(key_a) + len(key_b)
+    if not total:
+        return 1.0
+    # Stop once the ratio cannot reach the floor (a margin keeps rounding from crossing it).
+    enough = (floor - 1e-9) * total / 2 if floor > 0 else 0.0
+    return 2.0 * _matching_characters(key_a, key_b, enough) / total
+
+
+def _matching_characters(a: str, b: str, enough: float = 0.0) -> int:
+    """How many characters difflib's matching blocks of ``a`` and ``b`` cover (no junk, autojunk off):
+    the numerator of its ratio, the same number by the same recursion, found faster.  Once even
+    matching every character of the ranges left could not reach ``enough``, that bound (below
+    ``enough``) is returned instead.
+
+    difflib takes the longest common block of the two ranges (the earliest in ``a``, then in
+    ``b``, among equally long ones), then recurses left and right of it.  Its search walks a dict
+    of positions per character of ``a`` in Python; here each position of ``a`` asks only whether
+    one block longer than the best so far starts there (``str.__contains__``, in C), and a block
+    that does is extended by doubling and halving its length (a prefix of a block is a block)."""
+    matched = 0
+    possible = min(len(a), len(b))  # the most the ranges still to search can add
+    ranges = [(0, len(a), 0, len(b))]
+    while ranges:
+        a_low, a_high, b_low, b_high = ranges.pop()
+        if a_low >= a_high or b_low >= b_high:
+            continue
+        possible -= min(a_high - a_low, b_high - b_low)
+        region = b[b_low:b_high]
+        best, best_at = 0, a_low
+        i = a_low
+        while i < a_high - best:
+            if a[i:i + best + 1] in region:
+                found, beyond, step = best + 1, a_high - i + 1, 1  # a[i:i + found] occurs; a[i:i + beyond] cannot
+                while found + step < beyond and a[i:i + found + step] in region:
+                    found += step
+                    step *= 2
+                beyond = min(beyond, found + step)
+                while beyond - found > 1:
+                    middle = (found + beyond) // 2
+                    if a[i:i + middle] in region:
+                        found = middle
+                    else:
+                        beyond = middle
+                best, best_at = found, i
+            i += 1
+        if best:
+            j = b_low + region.find(a[best_at:best_at + best])
+            matched += best
+            possible += min(best_at - a_low, j - b_low) + min(a_high - best_at - best, b_high - j - best)
+            ranges.append((a_low, best_at, b_low, j))
+            ranges.append((best_at + best, a_high, j + best, b_high))
+        if matched + possible < enough:
+            return matched + possible
+    return matched
 
 
 # Slots of the letter counts: a-z, 0-9, space; every other character shares the last slot.
@@ -237,12 +282,20 @@ def _similarity_bound(a: str, b: str) -> float:
     return 2.0 * sum(map(min, _letters(key_a), _letters(key_b))) / total
 
 
-def _scalar(section: str, old: Text | None, new: Text | None) -> list[ChangeRecord]:
+class _Statement(Protocol):
+    """What a single-statement section holds: its text and line (Text, CorrespondingDocument, Approval)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def line(self) -> int | None: ...
+
+
+def _scalar(section: str, old: _Statement | None, new: _Statement | None) -> list[ChangeRecord]:
     """A single-statement section (version, date, review date, approvals); objects with text and line."""
-    if old is None and new is None:
-        return []
     if old is None:
-        return [ChangeRecord(section, "added", None, new.text, None, new.line)]
+        return [] if new is None else [ChangeRecord(section, "added", None, new.text, None, new.line)]
     if new is None:
         return [ChangeRecord(section, "removed", old.text, None, old.line, None)]
     if _key(old.text) == _key(new.text):
@@ -374,6 +427,11 @@ def _pair(
     exact scores per item; past BY_POSITION unpaired items a side, candidates are each item's
     neighbours by position.  All exact scores of one diff share SCORE_CELLS of work.
     """
+    if len(old) == 1 and len(new) == 1:
+        # Most edited blocks: one line for one line.  The steps below, for their one candidate.
+        if key(old[0]) == key(new[0]) or _similar(old[0], new[0], score, bound):
+            return [(0, 0)], [], []
+        return [], [0], [0]
     # Each key's new indexes, last first (popping from the end gives them in order; a list of one
     # int is a tenth of a deque, and most keys have one).
     by_key: dict[str, list[int]] = {}
@@ -391,6 +449,7 @@ def _pair(
         else:
             free_old.append(i)
     free_new = [j for j in range(len(new)) if j not in taken]
+    candidates: Iterable[tuple[int, int]]
     if len(free_old) * len(free_new) <= ALL_PAIRS or tokens is None:
         candidates = ((i, j) for i in free_old for j in free_new)
     elif min(len(free_old), len(free_new)) > BY_POSITION:
@@ -421,6 +480,19 @@ def _pair(
         open_new.discard(j)
     return (sorted(pairs, key=lambda pair: pair[1]), [i for i in free_old if i in open_old],
             [j for j in free_new if j in open_new])
+
+
+def _similar(a: T, b: T, score: Callable[[T, T], float], bound: Callable[[T, T], float] | None) -> bool:
+    """Whether :func:`_pair` pairs ``a`` and ``b`` when they are a block's only candidate: the
+    bound first, then (while the diff has exact scores left) the score, against ``_SIMILAR``."""
+    if bound is None:
+        return score(a, b) >= _SIMILAR
+    if bound(a, b) < _SIMILAR:
+        return False
+    budget = _budget.get()
+    if budget is not None and budget[0] <= 0:
+        return False
+    return score(a, b) >= _SIMILAR
 
 
 #: Up to this many lines on both sides, a block of a list section is aligned by difflib's
@@ -460,9 +532,10 @@ def _opcodes(old: Sequence[str], new: Sequence[str], old_at: int = 0, new_at: in
 def _anchors(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
     """``(i, j)`` of the keys that occur exactly once in each list, the longest run of them that is
     in the same order in both (a longest increasing subsequence, n log n)."""
-    counts_old, counts_new = Counter(old), Counter(new)
-    position = {key: i for i, key in enumerate(old) if counts_old[key] == 1}
-    pairs = sorted((position[key], j) for j, key in enumerate(new) if counts_new[key] == 1 and key in position)
+    once_new = {key for key, count in Counter(new).items() if count == 1}
+    once_old = {key for key, count in Counter(old).items() if count == 1 and key in once_new}
+    position = {key: i for i, key in enumerate(old) if key in once_old}
+    pairs = sorted((position[key], j) for j, key in enumerate(new) if key in position)
     # Longest increasing subsequence of the j's (patience sorting with back-links).
     tails: list[int] = []
     tail_at: list[int] = []
@@ -488,12 +561,11 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
     """Items of a list section, aligned in order; a replaced block pairs similar items as modifications."""
     records: list[ChangeRecord] = []
     old_keys, new_keys = [_key(i.text) for i in old], [_key(i.text) for i in new]
-    matchers: dict[str, SequenceMatcher] = {}
     for tag, i1, i2, j1, j2 in _opcodes(old_keys, new_keys):
         if tag == "equal":
             continue
         pairs, removed, added = _pair(old[i1:i2], new[j1:j2], lambda item: _key(item.text),
-                                      lambda a, b: _similarity(a.text, b.text, matchers),
+                                      lambda a, b: _similarity(a.text, b.text, _SIMILAR),
                                       lambda a, b: _similarity_bound(a.text, b.text),
                                       lambda item: _tokens(item.text))
         for i, j in pairs:
@@ -567,7 +639,8 @@ def _milestones(old: Sequence[Milestone], new: Sequence[Milestone], vocabulary: 
         return 0.1 if _key(a.timeframe) == _key(b.timeframe) else 0
 
     def score(a: Milestone, b: Milestone) -> float:
-        return _similarity(a.deliverable, b.deliverable) + bonus(a, b)
+        extra = bonus(a, b)
+        return _similarity(a.deliverable, b.deliverable, _SIMILAR - extra) + extra
 
     def bound(a: Milestone, b: Milestone) -> float:
         return _similarity_bound(a.deliverable, b.deliverable) + bonus(a, b)
@@ -640,60 +713,55 @@ def _contacts(old: Sequence[Contact], new: Sequence[Contact]) -> list[ChangeReco
     return records
 
 
-def _scope_texts(register: WorkRegister) -> list[tuple[str, int | None]]:
-    """The texts :func:`scope_texts` reads, in its order, each with its line."""
-    texts = [(item.text, item.line) for item in (*register.benefits, *register.activities, *register.documentation)]
-    texts += [(milestone.deliverable, milestone.line) for milestone in register.milestones]
-    texts += [(contact.text, contact.line) for contact in register.points_of_contact]
-    return texts
+def _scope_lines(register: WorkRegister) -> list[int | None]:
+    """The line of each text :func:`scope_texts` reads, in its order."""
+    lines = [item.line for item in (*register.benefits, *register.activities, *register.documentation)]
+    lines += [milestone.line for milestone in register.milestones]
+    lines += [contact.line for contact in register.points_of_contact]
+    return lines
 
 
-# Joins the texts of one register for a search across all of them: neither a word character nor
-# whitespace, so no vocabulary word matches across two texts.
-_SEPARATOR = "\x00"
-
-
-def _first_mention(texts: list[tuple[str, int | None]], joined: str, starts: list[int],
+def _first_mention(register: WorkRegister, texts: list[str], joined: str,
                    pattern: re.Pattern[str]) -> tuple[bool, int | None]:
-    """``(mentioned, line of the first text that mentions it)`` for a group's pattern."""
+    """``(mentioned, line of the first text that mentions it)`` for a group's pattern, ``joined`` being
+    ``texts`` (the register's :func:`scope_texts`) joined by SEPARATOR."""
     match = pattern.search(joined)
     if match is None:
         return False, None
-    return True, texts[bisect_right(starts, match.start()) - 1][1]
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+    return True, _scope_lines(register)[bisect_right(starts, match.start()) - 1]
 
 
 def _scope(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list[ChangeRecord]:
     """The groups added to or removed from the register's scope (:func:`scope_of`), each with the
     line of the first text that mentions it.
 
-    A group mentioned by a text both versions have is in both scopes, so only the groups the other
-    texts mention can change; for each of those one search of each version's texts (joined) says
-    whether, and where first, it is mentioned.  Linear in the texts, not in texts × groups."""
-    old_texts, new_texts = _scope_texts(old), _scope_texts(new)
-    old_set, new_set = {text for text, _ in old_texts}, {text for text, _ in new_texts}
-    candidates: set[str] = set()
-    for text in (old_set ^ new_set):
-        candidates |= vocabulary.groups_in(text)
-    if not candidates:
+    Only a group that the texts of one version alone mention, and the texts of the other version
+    alone do not, can be in one scope and not the other (one search of each side's own texts finds
+    them); it is, unless a text both versions have mentions it (one search of those).  Linear in
+    the texts, not in texts × groups."""
+    old_texts, new_texts = scope_texts(old), scope_texts(new)
+    old_set, new_set = set(old_texts), set(new_texts)
+    in_old_only = vocabulary.groups_in_any(old_set - new_set)
+    in_new_only = vocabulary.groups_in_any(new_set - old_set)
+    one_side = in_old_only ^ in_new_only
+    if not one_side:
         return []
-    sides = []
-    for texts in (old_texts, new_texts):
-        starts, offset = [], 0
-        for text, _ in texts:
-            starts.append(offset)
-            offset += len(text) + 1
-        sides.append((texts, _SEPARATOR.join(text for text, _ in texts), starts))
+    both = SEPARATOR.join(text for text in old_texts if text in new_set)
     records: list[ChangeRecord] = []
     removed: list[ChangeRecord] = []
-    for group in sorted(candidates):
+    for group in sorted(one_side):
         pattern = vocabulary.pattern(group)
-        (in_old, old_line), (in_new, new_line) = (_first_mention(*side, pattern) for side in sides)
+        if pattern.search(both):
+            continue  # in both scopes
         committees = frozenset(vocabulary.involved_in(group))
-        if in_new and not in_old:
-            records.append(ChangeRecord("scope", "added", None, group, None, new_line, committees=committees,
+        if group in in_new_only:
+            _, line = _first_mention(new, new_texts, SEPARATOR.join(new_texts), pattern)
+            records.append(ChangeRecord("scope", "added", None, group, None, line, committees=committees,
                                         group=group))
-        elif in_old and not in_new:
-            removed.append(ChangeRecord("scope", "removed", group, None, old_line, None, committees=committees,
+        else:
+            _, line = _first_mention(old, old_texts, SEPARATOR.join(old_texts), pattern)
+            removed.append(ChangeRecord("scope", "removed", group, None, line, None, committees=committees,
                                         group=group))
     return records + removed
 

@@ -59,6 +59,20 @@ def clean(text: str) -> str:
     return strip_markup(text[bullet.end():] if bullet else text)
 
 
+def clean_line(text: str) -> tuple[str, bool]:
+    """``(clean(text), is_bullet(text))``, the list marker matched once (a list section's every line
+    asks both)."""
+    text = text.strip()
+    if text[:1] == "#":
+        return clean(text), False  # a list marker never follows a heading's marks in the raw line
+    bullet = _BULLET.match(text)
+    if bullet is not None:
+        text = text[bullet.end():]
+    if "[" not in text and "<" not in text and "*" not in text and "_" not in text:
+        return " ".join(text.split()), bullet is not None  # strip_markup's own shortcut
+    return strip_markup(text), bullet is not None
+
+
 def _may_be_done(text: str) -> bool:
     """False when ``text`` cannot end in a done marker: every marker ends in one of _DONE_ENDINGS,
     then at most one full stop and whitespace.  Spares the two patterns on almost every text."""

@@ -95,6 +95,9 @@ _ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
 _ALNUM_RUN = re.compile(r"[a-z0-9]+")
 _NEVER = re.compile(r"(?!)")
 _NONE: frozenset[str] = frozenset()  # shared by every text that mentions nothing
+#: Joins texts for one search across all of them: neither a letter, a digit nor whitespace, so a
+#: word's pattern (bounded by ``[A-Za-z0-9]``, its words joined by ``\s+``) never matches across two.
+SEPARATOR = "\x00"
 
 
 def _runs(text: str) -> list[str]:
@@ -153,6 +156,8 @@ class Vocabulary:
                 elif word.strip():
                     self._always.add(name)
         self._mentions: dict[str, frozenset[str]] = {}
+        # Texts joined by SEPARATOR are searched as one when no word has it (none does: it is NUL).
+        self._separable = not any(SEPARATOR in word for entity in self._entities.values() for word in entity.words)
         # The first runs of all entity words, each matched as a whole run of a lower-cased text.
         firsts = sorted(self._by_run, key=len, reverse=True)
         self._any_first_run = re.compile(
@@ -240,20 +245,40 @@ class Vocabulary:
         """Names of the entities ``text`` refers to (by name, alias, technology or term)."""
         found = self._mentions.get(text)
         if found is None:
-            if _ASCII_LOOKALIKES.search(text):
-                candidates = {name for name, pattern in self._patterns.items() if pattern}
-            else:
-                # The first runs of entity words the text has (whole runs: a word's boundaries fall
-                # between runs), found in one pass; then only those entities' patterns are searched.
-                candidates = set(self._always)
-                if self._any_first_run is not None:
-                    for run in set(self._any_first_run.findall(text.lower())):
-                        candidates |= self._by_run[run]
-            found = frozenset(name for name in candidates if self._patterns[name].search(text)) or _NONE
+            found = frozenset(name for name in self._candidates(text) if self._finds(name, text)) or _NONE
             if len(self._mentions) >= self.MEMO:
                 self._mentions.clear()
             self._mentions[text] = found
         return found
+
+    def _finds(self, name: str, text: str) -> bool:
+        """True when the entity ``name``'s pattern matches in ``text`` (never for one without words)."""
+        pattern = self._patterns[name]
+        return pattern is not None and pattern.search(text) is not None
+
+    def _candidates(self, text: str) -> set[str]:
+        """The entities whose patterns can match in ``text`` (a superset of those that do)."""
+        if _ASCII_LOOKALIKES.search(text):
+            return {name for name, pattern in self._patterns.items() if pattern}
+        # The first runs of entity words the text has (whole runs: a word's boundaries fall
+        # between runs), found in one pass; then only those entities' patterns are searched.
+        candidates = set(self._always)
+        if self._any_first_run is not None:
+            for run in set(self._any_first_run.findall(text.lower())):
+                candidates |= self._by_run[run]
+        return candidates
+
+    def groups_in_any(self, texts: Iterable[str]) -> frozenset[str]:
+        """The scope bodies any of ``texts`` refers to: the union of :meth:`groups_in` over them,
+        found by one search of the texts joined (not remembered: a diff asks once)."""
+        texts = list(texts)
+        joined = SEPARATOR.join(texts)
+        if self._separable and joined.count(SEPARATOR) == len(texts) - 1:  # (else a text holds one)
+            return frozenset(
+                name for name in self._candidates(joined)
+                if self._entities[name].kind in self.scope_kinds and self._finds(name, joined)
+            )
+        return frozenset().union(*(self.groups_in(text) for text in texts))
 
     def pattern(self, name: str) -> re.Pattern[str]:
         """The pattern that finds the entity ``name``'s words in a text (a never-matching one when it has none)."""
@@ -269,16 +294,20 @@ class Vocabulary:
     def mentions(self, text: str) -> dict[str, str]:
         """Each entity ``text`` refers to, with the word or phrase that refers to it (the first found)."""
         found: dict[str, str] = {}
-        for name, pattern in self._patterns.items():
-            match = pattern.search(text) if pattern else None
-            if match:
-                found[name] = match.group(0)
+        candidates = self._candidates(text)
+        for name in self._entities:  # in file order, as searching every pattern would find them
+            if name in candidates:
+                pattern = self._patterns[name]
+                match = pattern.search(text) if pattern else None
+                if match:
+                    found[name] = match.group(0)
         return found
 
     def involved_in(self, text: str) -> tuple[str, ...]:
         """Bodies ``text`` refers to plus the committees they report to (not the governing body), sorted."""
         involved: set[str] = set()
-        for name in self.mentioned_in(text):
+        for mentioned in self.mentioned_in(text):
+            name: str | None = mentioned
             while name is not None and name not in involved:
                 entity = self._entities[name]
                 if involved and self.role(entity) == "governing":

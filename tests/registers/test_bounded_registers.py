@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from bench.big_registers import huge_word_text, many_milestones_texts, register_texts, shared_vocabulary_texts
 from workreg.registers import diff
 from workreg.registers.read import read_register
-from workreg.registers.vocabulary import load_vocabulary
+from workreg.registers.vocabulary import load_vocabulary, scope_texts
 
 
 def _read_pair(tmp_path, texts: tuple[str, str], name: str = "r"):
@@ -119,14 +119,20 @@ def test_a_huge_word_is_read_and_compared_by_its_words(tmp_path, monkeypatch):
     def no_character_matcher(*args, **kwargs):
         raise AssertionError("two huge texts compared character by character")
 
-    original = diff.SequenceMatcher
+    original, characters = diff.SequenceMatcher, diff._matching_characters
 
     def matcher(junk, a, b, autojunk=True):
         if isinstance(a, str) and len(a) * len(b) > diff.PAIR_CELLS:
             no_character_matcher()
         return original(junk, a, b, autojunk=autojunk)
 
+    def matching_characters(a, b):
+        if len(a) * len(b) > diff.PAIR_CELLS:
+            no_character_matcher()
+        return characters(a, b)
+
     monkeypatch.setattr(diff, "SequenceMatcher", matcher)
+    monkeypatch.setattr(diff, "_matching_characters", matching_characters)
     records = diff.diff_registers(old, new, vocabulary)
     changed = [record for record in records if record.section == "activities"]
     # One word each, different: not similar by words, so removed and added.
@@ -142,6 +148,41 @@ def test_anchored_alignment_gives_the_records_difflib_gives(tmp_path, monkeypatc
     whole = diff.diff_registers(old, new, vocabulary)
     monkeypatch.setattr(diff, "ALIGN_LINES", 20)
     assert diff.diff_registers(old, new, vocabulary) == whole
+
+
+# Texts of few letters make long and repeated blocks (the ties difflib breaks by position); the
+# generated registers' sentences with a few words replaced are the edits a register diff scores.
+_LETTERS = st.text(alphabet="ab c", max_size=60)
+
+
+def _edited_sentence(seed: int, edits: int) -> tuple[str, str]:
+    from bench.big_registers import _edit, _sentence
+
+    rng = random.Random(seed)
+    text = _sentence(rng, seed).casefold()
+    edited = text
+    for _ in range(edits):
+        edited = _edit(rng, edited)
+    return text, edited
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.tuples(_LETTERS, _LETTERS), st.tuples(st.text(max_size=30), st.text(max_size=30)),
+                 st.builds(_edited_sentence, st.integers(0, 10**6), st.integers(0, 3))))
+def test_similarity_is_difflibs_ratio(texts):
+    """The diff's character matcher gives exactly difflib's ratio (autojunk off), the score the
+    pairing's decisions are defined by."""
+    from difflib import SequenceMatcher
+
+    a, b = texts
+    blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    assert diff._matching_characters(a, b) == sum(block.size for block in blocks)
+    ratio = SequenceMatcher(None, diff._key(a), diff._key(b), autojunk=False).ratio()
+    assert diff._similarity(a, b) == ratio
+    # Given a floor (the pairing's threshold), a ratio below it may stop early: it stays below.
+    for floor in (0.5, 0.6, 0.9):
+        floored = diff._similarity(a, b, floor)
+        assert floored == ratio if ratio >= floor else floored < floor
 
 
 @settings(max_examples=300, deadline=None)
@@ -185,7 +226,7 @@ def test_scope_changes_are_those_of_the_first_mentions(tmp_path):
         firsts = []
         for register in (old, new):
             first: dict[str, int | None] = {}
-            for source, line in diff._scope_texts(register):
+            for source, line in zip(scope_texts(register), diff._scope_lines(register)):
                 for group in vocabulary.groups_in(source):
                     first.setdefault(group, line)
             firsts.append(first)

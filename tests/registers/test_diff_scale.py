@@ -106,3 +106,6 @@ def test_the_mentions_index_finds_what_searching_every_pattern_finds():
         text = rng.choice([text, text.upper(), text.lower(), text.swapcase()])
         every = frozenset(name for name, pattern in vocabulary._patterns.items() if pattern and pattern.search(text))
         assert vocabulary.mentioned_in(text) == every, text
+        words_found = [(name, match.group(0)) for name, pattern in vocabulary._patterns.items()
+                       if pattern and (match := pattern.search(text))]
+        assert list(vocabulary.mentions(text).items()) == words_found, text

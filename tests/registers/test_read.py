@@ -7,6 +7,8 @@ import zipfile
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workreg.errors import RegisterError, UsageError
 from workreg.registers.read import dump_register, read_register
@@ -281,3 +283,16 @@ def test_models_and_policies_refuse_files_above_their_limits(tmp_path):
         with pytest.raises(error) as caught:
             reader(path)
         assert caught.value.code == "too-large"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_the_contact_prefilter_never_hides_a_placeholder(data):
+    """The parser skips the placeholder patterns on contact lines without ``?``, ``/``, ``<`` or
+    ``TB``: every pattern's matches (a new pattern's too) have one of them."""
+    from workreg.registers.parse import _may_hold_placeholder
+    from workreg.registers.placeholders import _PLACEHOLDER_PATTERNS, placeholders_in
+
+    for pattern in _PLACEHOLDER_PATTERNS:
+        text = data.draw(st.from_regex(pattern))
+        assert not placeholders_in(text) or _may_hold_placeholder(text), (pattern.pattern, text)
