@@ -73,12 +73,11 @@ CYCLES_ALLOWED: dict[str, str] = {}
 DOOR_ALLOWED: dict[tuple[str, str], str] = {
     # serve/: the server's pool and its own tables (serve/store.py: its migrations) are built on the case store's
     # connections, pool and migration machinery, which is not case-specific: it belongs below the layers (a
-    # database module), the step left after issue 19.
+    # database module), the step left after issue 19.  Not a move alone: Store.transaction yields the cases'
+    # Transaction (lock_case, append, ...), the machinery raises CaseError, and the decision log's table has a
+    # foreign key into the cases' `policies` table, which the log fills with the cases' Transaction.put_policy in
+    # the decision's own transaction: serve rests on the cases' schema as data, not on the machinery alone.
     ("workreg.serve", "workreg.cases.store"): "the server's pool and tables on the case store's machinery",
-    # analysis/: workreg.api has analyze_policy and load_properties now; cli/analysis.py (the front engineer's
-    # file in this wave) moves to them after the merge.
-    ("workreg.cli.analysis", "workreg.analysis"): "analyze: to api.analyze_policy after the front merge",
-    ("workreg.cli.analysis", "workreg.policy.registry"): "analyze: to api.get_policy after the front merge",
 }
 
 

@@ -1,5 +1,6 @@
-"""workreg type-checks: mypy (configured in pyproject.toml: strict for workreg.api and workreg.cases, the defaults
-elsewhere) finds no error, and the package tells its users' type checkers that it is typed (py.typed)."""
+"""workreg type-checks: mypy (configured in pyproject.toml: strict for the API, cases, policy/ and cli/ among others,
+the defaults elsewhere, no module excused) finds no error, and the package tells its users' type checkers that it is
+typed (py.typed)."""
 
 from __future__ import annotations
 
@@ -35,10 +36,18 @@ def test_the_package_is_marked_typed():
     assert "py.typed" in config["tool"]["setuptools"]["package-data"]["workreg"]
 
 
-def test_the_api_and_the_cases_are_strict():
+def test_the_api_the_cases_the_policy_and_the_command_line_are_strict():
     if tomllib is None:
         pytest.skip("tomllib needs Python 3.11")
     overrides = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]["overrides"]
     strict = next(o for o in overrides if "workreg.api" in o["module"])
-    assert "workreg.cases.*" in strict["module"]
+    assert {"workreg.cases.*", "workreg.policy.*", "workreg.cli.*"} <= set(strict["module"])
     assert strict["disallow_untyped_defs"] and strict["disallow_any_generics"] and strict["warn_return_any"]
+
+
+def test_no_module_is_excused_from_the_checks():
+    if tomllib is None:
+        pytest.skip("tomllib needs Python 3.11")
+    overrides = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]["overrides"]
+    excused = [o["module"] for o in overrides if o.get("ignore_errors")]
+    assert not excused, f"mypy's errors are ignored in {excused}"

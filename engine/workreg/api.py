@@ -32,8 +32,8 @@ if TYPE_CHECKING:  # (dataclasses and datetime cost more to import than a cached
     from workreg.cases.store import Store
     from workreg.cases.subjects import Subject
     from workreg.policy.decide import CompiledPolicy
-    from workreg.policy.decision import Citation, Decision
-    from workreg.policy.model import Policy
+    from workreg.policy.decision import Decision
+    from workreg.policy.model import Citation, Policy
     from workreg.policy.registry import InForce
     from workreg.registers.lint import Finding
     from workreg.registers.model import WorkRegister
@@ -363,8 +363,7 @@ def policy_citations(path: str | Path) -> Iterator[tuple[str, Citation]]:
     """Every citation a policy file makes: (where in the file, e.g. ``policy.steps[3]``, the citation)."""
     from workreg.policy.model import iter_citations
 
-    citations: Iterator[tuple[str, Citation]] = iter_citations(load_policy(path))
-    return citations
+    return iter_citations(load_policy(path))
 
 
 # -- registers ------------------------------------------------------------------------------------

@@ -69,7 +69,6 @@ def text_width() -> int:
 
 
 # Patterns of wrapping, compiled when text is first wrapped (``re`` keeps them): piped output never is.
-_INDENT = r"^[ \t]*"
 _WORD = r"\S+"
 _PIECE = r"(\s*)(\S+)"
 _OTHER_SPACE = r"[^\S ]"
@@ -119,13 +118,13 @@ def wrap_lines(text: str, width: int | None = None) -> str:
     width = width or text_width()
     if width >= UNLIMITED:
         return text
-    aligned, indentation = re.compile(_ALIGNED), re.compile(_INDENT)
+    aligned = re.compile(_ALIGNED)
     out: list[str] = []
     for line in text.split("\n"):
         if len(line) <= width or aligned.search(line.strip()):
             out.append(line)
             continue
-        indent = indentation.match(line).group(0).expandtabs(4)
+        indent = line[:len(line) - len(line.lstrip(" \t"))].expandtabs(4)
         body = line.strip().replace("\t", "    ")
         out.append(fill(body, width, indent, indent + "    ") or line)
     return "\n".join(out)
@@ -171,7 +170,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "
     return "\n".join(lines)
 
 
-def format_json(data) -> str:
+def format_json(data: object) -> str:
     """Stable JSON: two-space indent, keys in contract order, UTF-8 kept."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

@@ -10,6 +10,12 @@ from __future__ import annotations
 # install its SIGINT handler, and an interrupt during a slow import would print a traceback.
 import sys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterable
+
+    from workreg.cli.args import Parser
+
 #: The command groups, in the order ``workreg --help`` lists them.
 GROUPS = ("workreg.cli.policy", "workreg.cli.registers", "workreg.cli.cases", "workreg.cli.versions",
           "workreg.cli.analysis", "workreg.cli.bdd", "workreg.cli.serve", "workreg.cli.completion")
@@ -31,7 +37,7 @@ COMMANDS = {
 INTERRUPTED = 130
 
 
-def build_parser(command: str | None = None):
+def build_parser(command: str | None = None) -> Parser:
     """The argument parser of every ``workreg`` subcommand; with ``command`` (a key of
     :data:`COMMANDS`), of the commands of its group only: all a run of that command parses."""
     from importlib import import_module
@@ -70,7 +76,7 @@ def command_named(argv: list[str]) -> str | None:
     return None
 
 
-def main(argv=None) -> int:
+def main(argv: Iterable[str] | None = None) -> int:
     """Run ``workreg`` with ``argv`` (default: the command line); return the exit code."""
     try:
         from workreg.cli.args import report
@@ -85,7 +91,8 @@ def main(argv=None) -> int:
 
                 force_width(width)
             try:
-                return args.handler(args)
+                code: int = args.handler(args)
+                return code
             finally:
                 if width is not None:
                     force_width(None)

@@ -6,22 +6,23 @@ The handler imports the analysis when run, so building the parser stays light.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from workreg.cli.args import add_command, add_policy_dir
 from workreg.outputs import emit
 
+if TYPE_CHECKING:
+    from workreg.cli.args import Subcommands
+
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Print the analysis; exit 0 when everything holds, 1 with counterexamples or warnings."""
-    from workreg.analysis import analyze
     from workreg.analysis.format import format_analysis_text
-    from workreg.analysis.properties import load_properties
+    from workreg.api import analyze_policy, load_properties
     from workreg.outputs import format_json
-    from workreg.policy.registry import get_policy
 
-    policy = get_policy(args.policy, args.policy_dir)
     properties = load_properties(args.properties) if args.properties else ()
-    result = analyze(policy, properties)
+    result = analyze_policy(args.policy, properties, args.policy_dir)
     if args.format == "json":
         emit(format_json(result.to_dict()), json=True)
     else:
@@ -29,7 +30,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0 if result.holds else 1
 
 
-def register_commands(subparsers) -> None:
+def register_commands(subparsers: Subcommands) -> None:
     """Add ``analyze`` to the ``workreg`` subparsers."""
     analyze = add_command(
         subparsers, "analyze", "Prove or refute what a policy guarantees, over every combination of change kinds.",

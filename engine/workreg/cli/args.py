@@ -9,9 +9,15 @@ import argparse
 import os
 import re
 import sys
-from typing import Callable, NoReturn
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NoReturn
 
 from workreg.errors import UsageError, WorkregError, did_you_mean
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from workreg.policy.decide import CompiledPolicy
+    from workreg.policy.registry import InForce
 
 FORMATS = ("text", "json", "markdown")
 
@@ -52,7 +58,7 @@ class Parser(argparse.ArgumentParser):
     subcommands and options, the choices when one is missing; ``--version`` and ``--width`` on
     every (sub)command."""
 
-    def __init__(self, *args, listing: Callable[[], str] | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, listing: Callable[[], str] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
         super().__init__(*args, **kwargs)
         #: What the command's help lists before its examples (e.g. the change kinds), computed
@@ -69,7 +75,9 @@ class Parser(argparse.ArgumentParser):
                                "on a terminal, and piped output is one record per line")
 
     def _get_formatter(self) -> argparse.HelpFormatter:  # noqa: D401 - argparse hook
-        return self.formatter_class(prog=self.prog, width=help_width())
+        # Every argparse formatter takes a width; typeshed's protocol for formatter_class names only prog.
+        make_formatter: Callable[..., argparse.HelpFormatter] = self.formatter_class
+        return make_formatter(prog=self.prog, width=help_width())
 
     def format_help(self) -> str:
         if self.listing is not None and not self._listed:
@@ -81,7 +89,7 @@ class Parser(argparse.ArgumentParser):
             self._listed = True
         return super().format_help()
 
-    def _print_message(self, message: str, file=None) -> None:  # noqa: D401 - argparse hook
+    def _print_message(self, message: str, file: object = None) -> None:  # noqa: D401 - argparse hook
         # Help, usage and --version go through workreg's writers: a closed or full stdout is a
         # one-line error, and text the terminal's encoding cannot hold is replaced, not a crash.
         if not message:
@@ -93,7 +101,7 @@ class Parser(argparse.ArgumentParser):
         else:
             emit(message)
 
-    def _subcommands(self) -> dict | None:
+    def _subcommands(self) -> dict[str, Parser] | None:
         """This parser's subcommands (name → parser), or None for a parser without any."""
         if self._subparsers is None:
             return None
@@ -106,7 +114,8 @@ class Parser(argparse.ArgumentParser):
         """Every option this parser takes (``--committee``, ``-o``, ...)."""
         return [option for action in self._actions for option in action.option_strings]
 
-    def parse_known_args(self, args=None, namespace=None):
+    def parse_known_args(  # noqa: D401 - argparse's overloads return the namespace given, hence Any
+            self, args: Iterable[str] | None = None, namespace: Any = None) -> tuple[Any, list[str]]:
         namespace, extras = super().parse_known_args(args, namespace)
         # A leaf command reports its own unknown options (with its usage and a did-you-mean)
         # instead of leaving them to the top-level parser, which knows none of its options.
@@ -146,12 +155,17 @@ class Parser(argparse.ArgumentParser):
                 return None
         return None
 
-    def _fail(self, message: str, hint: str) -> None:
+    def _fail(self, message: str, hint: str) -> NoReturn:
         self.print_usage(sys.stderr)
         raise SystemExit(report(UsageError(message, code="usage", hint=hint)))
 
 
-def add_command(subparsers, name: str, summary: str, *, example: str | list[str], details: str = "",
+if TYPE_CHECKING:
+    #: What ``add_subparsers()`` returns: the action each command's parser is added to.
+    Subcommands: TypeAlias = "argparse._SubParsersAction[Parser]"
+
+
+def add_command(subparsers: Subcommands, name: str, summary: str, *, example: str | list[str], details: str = "",
                 epilog_factory: Callable[[], str] | None = None) -> Parser:
     """A subcommand with a one-line description, optional details, and examples under its --help;
     ``epilog_factory`` lists what the command takes (shown in --help, and when it is missing)."""
@@ -213,7 +227,7 @@ def number_type(what: str, *, low: int = 0, high: int | None = None, identifier:
     return convert
 
 
-def policy_from_args(args: argparse.Namespace):
+def policy_from_args(args: argparse.Namespace) -> tuple[CompiledPolicy, InForce | None]:
     """The compiled policy ``--policy``/``--policy-dir``/``--on`` name, and the InForce record when ``--on`` chose it."""
     from workreg.api import get_policy, policy_in_force
 

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from workreg.cli.args import add_command, add_policy_dir
 from workreg.outputs import emit, emit_error
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from workreg.cli.args import Subcommands
 
 
 def _need_the_bdd_extra(command: str) -> None:
@@ -56,7 +62,7 @@ def cmd_gherkin(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ref_in_feature(path, ref: str, output: str | None) -> str:
+def _ref_in_feature(path: str | Path, ref: str, output: str | None) -> str:
     """How the feature names its policy: ``NAME@VERSION`` when shipped, else the file's path relative to
     the feature, so that the feature runs beside its policy."""
     import os
@@ -79,7 +85,7 @@ def cmd_steps(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_commands(commands) -> None:
+def register_commands(commands: Subcommands) -> None:
     """Add ``coverage``, ``gherkin`` and ``steps``."""
     coverage = add_command(
         commands, "coverage",

@@ -7,11 +7,15 @@ RecordRefused (exit 1), bad input a WorkregError (exit 2).  Heavy modules load i
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from workreg.cli.args import Parser, add_command, add_db, add_on, add_policy, add_policy_dir, number_type
 from workreg.scalars import parse_day
 from workreg.errors import UsageError
 from workreg.outputs import emit
+
+if TYPE_CHECKING:
+    from workreg.cli.args import Subcommands
 
 
 def _add_by(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +38,7 @@ def _cursor(value: str) -> int:
     return int(value)
 
 
-def register_commands(subparsers: argparse._SubParsersAction) -> None:
+def register_commands(subparsers: Subcommands) -> None:
     """Add ``case`` (with its subcommands) and ``registers`` to the main CLI."""
     case = add_command(
         subparsers, "case", "Approval cases: open one for a change, record its ballots and approvals, and ask what "
@@ -152,7 +156,7 @@ def register_commands(subparsers: argparse._SubParsersAction) -> None:
     registers.set_defaults(handler=run_registers)
 
 
-def _write_json(value) -> None:
+def _write_json(value: object) -> None:
     from workreg.outputs import format_json
 
     emit(format_json(value), json=True)

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from workreg.cli.args import Subcommands
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -69,7 +73,7 @@ def command_tree(parser: argparse.ArgumentParser) -> _Command:
     return _walk(parser, ("workreg",), "", _default_kinds())
 
 
-def _every(command: _Command):
+def _every(command: _Command) -> Iterator[_Command]:
     yield command
     for sub in command.subcommands.values():
         yield from _every(sub)
@@ -189,7 +193,7 @@ def cmd_completion(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_commands(commands) -> None:
+def register_commands(commands: Subcommands) -> None:
     """Add ``completion``."""
     from workreg.cli.args import add_command
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from workreg.cli.args import FORMATS, add_command, add_on, add_policy, add_policy_dir, report
 from workreg.errors import WorkregError
 from workreg.outputs import emit
+
+if TYPE_CHECKING:
+    from workreg.cli.args import Subcommands
 
 
 def _default_kinds() -> str:
@@ -86,7 +90,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_commands(commands) -> None:
+def register_commands(commands: Subcommands) -> None:
     """Add ``approvals``, ``policies``, ``check`` and ``schema``."""
     approvals = add_command(
         commands, "approvals", "The approvals the given change kinds need under a policy, in order, with citations.",

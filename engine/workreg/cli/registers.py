@@ -17,8 +17,10 @@ from workreg.outputs import emit
 if TYPE_CHECKING:  # datetime is imported when a date is parsed, not by every command's start-up
     from datetime import date
 
+    from workreg.cli.args import Subcommands
 
-def register_commands(subparsers: argparse._SubParsersAction) -> None:
+
+def register_commands(subparsers: Subcommands) -> None:
     """Add the ``show`` and ``lint`` subcommands to the main CLI's subparsers."""
     show = add_command(
         subparsers, "show", "Read a work register (.txt, .md, .docx, or a .yaml/.json model) and print what "

@@ -7,9 +7,15 @@ before; without the ``serve`` extra, ``workreg serve`` says so in one line (exit
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Callable
 
 from workreg.cli.args import Parser, add_command, add_db, add_policy_dir, number_type
 from workreg.outputs import emit, emit_error
+
+if TYPE_CHECKING:
+    from workreg.cli.args import Subcommands
+    from workreg.serve.log import Replay
+    from workreg.serve.store import Store
 
 #: Connections per worker unless --pool-size says (kept in step with workreg.cases.store.DEFAULT_POOL_SIZE).
 DEFAULT_POOL_SIZE = 8
@@ -22,7 +28,7 @@ def _port(value: str) -> int:
     return int(value)
 
 
-def _count(option: str, high: int, low: int = 1):
+def _count(option: str, high: int, low: int = 1) -> Callable[[str], int]:
     def parse(value: str) -> int:
         if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
             raise argparse.ArgumentTypeError(f"{option} is a number from {low} to {high}, not '{value[:20]}'")
@@ -31,7 +37,7 @@ def _count(option: str, high: int, low: int = 1):
     return parse
 
 
-def register_commands(subparsers: argparse._SubParsersAction) -> None:
+def register_commands(subparsers: Subcommands) -> None:
     """Add ``serve``, ``token`` and ``log`` to the main CLI."""
     serve = add_command(
         subparsers, "serve", "Serve decisions over HTTP: the CLI's JSON under /v1, a decision log, tokens per role, "
@@ -151,7 +157,7 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(args: argparse.Namespace, create: bool):
+def _open(args: argparse.Namespace, create: bool) -> Store:
     from workreg.serve.store import open_serve_store
 
     return open_serve_store(args.db, create=create)
@@ -221,7 +227,7 @@ def run_log(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_replay(result, fmt: str) -> int:
+def _report_replay(result: Replay, fmt: str) -> int:
     import difflib
 
     from workreg.policy.format import format_json

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workreg.cli.args import add_command, add_policy_dir
 from workreg.errors import UsageError
 from workreg.outputs import emit, emit_error
+
+if TYPE_CHECKING:
+    from workreg.cli.args import Subcommands
 
 COMPARE_FORMATS = ("text", "json", "markdown")
 #: ``render --format`` (kept here so that building the parser imports no exporter).
@@ -74,7 +78,7 @@ def cmd_diagrams(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_commands(subparsers) -> None:
+def register_commands(subparsers: Subcommands) -> None:
     """Add ``compare``, ``render`` and ``diagrams`` to the ``workreg`` subparsers."""
     compare = add_command(
         subparsers, "compare", "What changed between two policy versions (exit 1 when they differ).",

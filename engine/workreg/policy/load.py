@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from pydantic import ValidationError
 
 from workreg.errors import PolicyError, Suggestions, WorkregErrors, did_you_mean
-from workreg.inputs import MAX_POLICY_BYTES, field_text, line_for, parse_yaml, read_policy_text  # noqa: F401
+from workreg.inputs import MAX_POLICY_BYTES, DocPath, field_text, line_for, parse_yaml, read_policy_text  # noqa: F401
 from workreg.policy.model import GATE_KINDS, Policy
 from workreg.policy.reserved import CLASSIFICATION_OUTCOMES, reserved_meaning
 
@@ -25,6 +25,12 @@ MAX_ERRORS = 1000
 
 # pydantic puts union labels such as "tuple[Requirement, ...]" into locations; field names look like this.
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+#: The line of each field path of a file, as the YAML reader recorded them.
+LineMap = dict[DocPath, int]
+
+#: Reports one cross-reference error: its message, field path, code and hint.
+Report = Callable[[str, DocPath, str, str | None], None]
 
 
 def load_policy(path: str | Path) -> Policy:
@@ -43,7 +49,7 @@ def load_policy_text(text: str, file: str = "<policy>") -> Policy:
     return policy
 
 
-def validate_policy_text(text: str, file: str) -> tuple[Policy | None, list[PolicyError], dict]:
+def validate_policy_text(text: str, file: str) -> tuple[Policy | None, list[PolicyError], LineMap]:
     """The policy (None when invalid), every schema and reference error, and the line map."""
     try:
         data, lines = parse_yaml(text, file)
@@ -60,7 +66,7 @@ def validate_policy_text(text: str, file: str) -> tuple[Policy | None, list[Poli
     return (None if errors else policy), errors, lines
 
 
-def validation_errors(exc: ValidationError, lines: dict, file: str) -> list[PolicyError]:
+def validation_errors(exc: ValidationError, lines: LineMap, file: str) -> list[PolicyError]:
     errors: list[PolicyError] = []
     seen: set[str] = set()
     raw = exc.errors(include_url=False)
@@ -136,7 +142,7 @@ def _type_name(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _allowed_fields(loc: tuple) -> list[str]:
+def _allowed_fields(loc: DocPath) -> list[str]:
     """Field names of the model at a location, for did-you-mean hints."""
     current: Any = Policy
     for part in loc:
@@ -162,19 +168,19 @@ def _model_of_annotation(annotation: Any) -> Any:
     return None
 
 
-def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[PolicyError]:
+def cross_reference_errors(policy: Policy, lines: LineMap, file: str) -> list[PolicyError]:
     """Dangling and duplicate ids, with did-you-mean hints; an empty list when all ids resolve."""
     errors: list[PolicyError] = []
     unreported = [0]
 
-    def error(message: str, path: tuple, code: str, hint: str | None = None) -> None:
+    def error(message: str, path: DocPath, code: str, hint: str | None = None) -> None:
         if len(errors) >= MAX_ERRORS:
             unreported[0] += 1
             return
         line, _ = line_for(path, lines)
         errors.append(PolicyError(message, code=code, file=file, line=line, field=field_text(path), hint=hint))
 
-    def unique(items, section: str) -> set[str]:
+    def unique(items: Iterable[Any], section: str) -> set[str]:
         seen: set[str] = set()
         for index, item in enumerate(items):
             if item.id in seen:
@@ -194,7 +200,7 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
     # typos among 3,000 steps cost a thousand index look-ups, not three million comparisons.
     indexes: dict[str, Suggestions] = {}
 
-    def ref(value: str, known: set[str], what: str, path: tuple, among: str = "") -> None:
+    def ref(value: str, known: set[str], what: str, path: DocPath, among: str = "") -> None:
         if value not in known and len(errors) >= MAX_ERRORS:
             unreported[0] += 1
         elif value not in known:
@@ -245,11 +251,11 @@ def cross_reference_errors(policy: Policy, lines: dict, file: str) -> list[Polic
                 )
         for position, entry in enumerate(kind.not_required):
             ref(entry.approver, roles, "role", ("change_kinds", index, "not_required", position, "approver"))
-        for position, edge in enumerate(kind.order):
-            ref(edge.before, steps, "step", ("change_kinds", index, "order", position, "before"))
-            ref(edge.after, steps, "step", ("change_kinds", index, "order", position, "after"))
-            if edge.before == edge.after:
-                error(f"step '{edge.before}' cannot precede itself", ("change_kinds", index, "order", position),
+        for position, kind_order in enumerate(kind.order):
+            ref(kind_order.before, steps, "step", ("change_kinds", index, "order", position, "before"))
+            ref(kind_order.after, steps, "step", ("change_kinds", index, "order", position, "after"))
+            if kind_order.before == kind_order.after:
+                error(f"step '{kind_order.before}' cannot precede itself", ("change_kinds", index, "order", position),
                       "self-precedence")
     if policy.review_cycle is not None:
         ref(policy.review_cycle.performed_by, roles, "role", ("review_cycle", "performed_by"))
@@ -269,7 +275,7 @@ def _words(text: str) -> str:
     return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
 
 
-def _name_errors(policy: Policy, error) -> None:
+def _name_errors(policy: Policy, error: Report) -> None:
     """Change kinds named with a reserved word, and names that two kinds answer to.
 
     A change kind is asked for by its id or its title (``approvals "scope extension"``); a name
@@ -283,7 +289,7 @@ def _name_errors(policy: Policy, error) -> None:
                 error(f"change kind {field} '{value}' is a reserved word: workreg uses it for {meaning}",
                       ("change_kinds", index, field), "reserved-id",
                       "choose another name; classification rules say 'kind: editorial' for changes that need no approval")
-        names = [("id", kind.id, ("change_kinds", index, "id")), ("title", kind.title, ("change_kinds", index, "title"))]
+        names: list[tuple[str, str, DocPath]] = [("id", kind.id, ("change_kinds", index, "id")), ("title", kind.title, ("change_kinds", index, "title"))]
         names += [("phrase", phrase, ("change_kinds", index, "phrases", position))
                   for position, phrase in enumerate(kind.phrases)]
         for field, value, path in names:

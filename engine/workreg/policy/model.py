@@ -13,7 +13,7 @@ the first policy is validated (``defer_build``), not once per class at import.
 """
 
 import re
-from typing import Literal, Union
+from typing import Any, Iterator, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -26,6 +26,8 @@ RULE_ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 GATE_KINDS = ("ballot", "approval", "acknowledgement")
 
 Scalar = Union[str, int, bool]
+#: What a classification rule's condition field may equal: one value, or any of several.
+Condition = Union[Scalar, tuple[Scalar, ...]]
 
 
 class Strict(BaseModel):
@@ -334,7 +336,7 @@ class ClassificationRule(Strict):
 
     id: str = Field(pattern=RULE_ID_PATTERN)
     description: str | None = None
-    when: dict[str, Union[Scalar, tuple[Scalar, ...]]] = Field(min_length=1)
+    when: dict[str, Condition] = Field(min_length=1)
     kind: str = Field(pattern=ID_PATTERN, description='A change kind id, or "editorial".')
     priority: int = 0
     citation: Citation
@@ -342,7 +344,7 @@ class ClassificationRule(Strict):
 
     @field_validator("when")
     @classmethod
-    def _field_names(cls, value: dict) -> dict:
+    def _field_names(cls, value: dict[str, Condition]) -> dict[str, Condition]:
         for key in value:
             if not re.match(ID_PATTERN, key):
                 raise ValueError(f"condition field {key!r} must be a snake_case name")
@@ -397,7 +399,7 @@ class Policy(Strict):
         return f"{self.policy}@{self.version}"
 
 
-def iter_citations(node, path: str = "policy"):
+def iter_citations(node: object, path: str = "policy") -> Iterator[tuple[str, Citation]]:
     """Every citation in a policy (or part of one), with its field path."""
     if isinstance(node, Citation):
         yield path, node
@@ -409,7 +411,7 @@ def iter_citations(node, path: str = "policy"):
             yield from iter_citations(item, f"{path}[{index}]")
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     """The JSON Schema of a policy file, for YAML editors (``workreg schema``)."""
     schema = Policy.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
