@@ -376,7 +376,7 @@ def _organization_of(label: str, partner: _Partner) -> str | None:
 
 def _items(body: list[Line], partner: _Partner) -> list[Item]:
     # Each non-blank line cleaned once, with whether it is a bullet (a label is known by the next one).
-    entries = [(line.number, *clean_line(line.text)) for line in body if not line.text.isspace() and line.text]
+    entries = [(number, *clean_line(text)) for number, text in body if text and not text.isspace()]
     items: list[Item] = []
     group: str | None = None
     organization: str | None = None
