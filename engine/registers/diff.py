@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import accumulate
+from operator import lt
 from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar
 
 from workreg.errors import RegisterError
@@ -536,6 +537,9 @@ def _anchors(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
     once_old = {key for key, count in Counter(old).items() if count == 1 and key in once_new}
     position = {key: i for i, key in enumerate(old) if key in once_old}
     pairs = sorted((position[key], j) for j, key in enumerate(new) if key in position)
+    later = [j for _, j in pairs]
+    if all(map(lt, later, later[1:])):
+        return pairs  # no line moved (the usual revision): the whole run is the longest, and the only one
     # Longest increasing subsequence of the j's (patience sorting with back-links).
     tails: list[int] = []
     tail_at: list[int] = []

@@ -141,11 +141,11 @@ def parse_lines(
     understood = seen
     _model_lines(register, understood)
     unread = []
-    for line in lines:
-        if line.number not in understood:
-            text = clean(line.text)
+    for number, raw in lines:
+        if number not in understood:
+            text = clean(raw)
             if text:
-                unread.append(Text(text=text, line=line.number))
+                unread.append(Text(text=text, line=number))
     return replace(register, unread=tuple(unread)) if unread else register
 
 
