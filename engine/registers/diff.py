@@ -509,6 +509,12 @@ def _opcodes(old: Sequence[str], new: Sequence[str], old_at: int = 0, new_at: in
     """difflib-style opcodes (equal, replace, delete, insert) aligning two lists of keys."""
     if not old and not new:
         return []
+    # What SequenceMatcher answers for a side without lines and for one line a side, without
+    # building one: most pieces between a large section's anchors are an edited or added line.
+    if not old or not new:
+        return [("delete" if old else "insert", old_at, old_at + len(old), new_at, new_at + len(new))]
+    if len(old) == 1 and len(new) == 1:
+        return [("equal" if old[0] == new[0] else "replace", old_at, old_at + 1, new_at, new_at + 1)]
     if len(old) <= ALIGN_LINES and len(new) <= ALIGN_LINES:
         return [(tag, i1 + old_at, i2 + old_at, j1 + new_at, j2 + new_at)
                 for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes()]
