@@ -65,8 +65,25 @@ def classify_changes(records: list[ChangeRecord], policy: CompiledPolicy) -> lis
         {"id": r.id, "when": {k: list(v) if isinstance(v, tuple) else v for k, v in r.when.items()}, "kind": r.kind,
          "priority": r.priority} for r in rules
     )
+    # A rule's answer depends only on the fields the rules test: records equal in those fields (most
+    # records of a large diff: they differ in text and lines, which no shipped rule tests) are one
+    # fact to durable_rules, classified once.
+    tested = sorted({name for spec in ruleset.rules for name in spec.conditions})
+    facts: list[dict[str, str | bool | int]] = []
+    fact_of: dict[tuple, int] = {}
+    positions = []
+    for record in records:
+        fact = as_fact(record)
+        # The type is part of the key: the rules tell booleans from numbers (True is not 1).
+        key = tuple((type(fact.get(name)), fact.get(name)) for name in tested)
+        position = fact_of.get(key)
+        if position is None:
+            position = fact_of[key] = len(facts)
+            facts.append(fact)
+        positions.append(position)
+    matches = ruleset.classify(facts)
     classified = []
-    for record, match in zip(records, ruleset.classify([as_fact(r) for r in records])):
+    for record, match in zip(records, (matches[position] for position in positions)):
         if match is None:
             classified.append(ClassifiedChange(record, None, None, None, None))
             continue

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import accumulate
+from operator import lt
 from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar
 
 from workreg.errors import RegisterError
@@ -508,6 +509,12 @@ def _opcodes(old: Sequence[str], new: Sequence[str], old_at: int = 0, new_at: in
     """difflib-style opcodes (equal, replace, delete, insert) aligning two lists of keys."""
     if not old and not new:
         return []
+    # What SequenceMatcher answers for a side without lines and for one line a side, without
+    # building one: most pieces between a large section's anchors are an edited or added line.
+    if not old or not new:
+        return [("delete" if old else "insert", old_at, old_at + len(old), new_at, new_at + len(new))]
+    if len(old) == 1 and len(new) == 1:
+        return [("equal" if old[0] == new[0] else "replace", old_at, old_at + 1, new_at, new_at + 1)]
     if len(old) <= ALIGN_LINES and len(new) <= ALIGN_LINES:
         return [(tag, i1 + old_at, i2 + old_at, j1 + new_at, j2 + new_at)
                 for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes()]
@@ -536,6 +543,9 @@ def _anchors(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
     once_old = {key for key, count in Counter(old).items() if count == 1 and key in once_new}
     position = {key: i for i, key in enumerate(old) if key in once_old}
     pairs = sorted((position[key], j) for j, key in enumerate(new) if key in position)
+    later = [j for _, j in pairs]
+    if all(map(lt, later, later[1:])):
+        return pairs  # no line moved (the usual revision): the whole run is the longest, and the only one
     # Longest increasing subsequence of the j's (patience sorting with back-links).
     tails: list[int] = []
     tail_at: list[int] = []

@@ -63,14 +63,22 @@ def clean_line(text: str) -> tuple[str, bool]:
     """``(clean(text), is_bullet(text))``, the list marker matched once (a list section's every line
     asks both)."""
     text = text.strip()
-    if text[:1] == "#":
+    first = text[:1]
+    if first == "#":
         return clean(text), False  # a list marker never follows a heading's marks in the raw line
-    bullet = _BULLET.match(text)
-    if bullet is not None:
-        text = text[bullet.end():]
+    if first == "-" and text[1:2].isspace():
+        # The usual marker, without the pattern: _BULLET matches "-" and then all the whitespace
+        # after it (its \s is str.isspace), which lstrip removes.
+        text = text[1:].lstrip()
+        bullet = True
+    else:
+        marker = _BULLET.match(text)
+        bullet = marker is not None
+        if marker is not None:
+            text = text[marker.end():]
     if "[" not in text and "<" not in text and "*" not in text and "_" not in text:
-        return " ".join(text.split()), bullet is not None  # strip_markup's own shortcut
-    return strip_markup(text), bullet is not None
+        return " ".join(text.split()), bullet  # strip_markup's own shortcut
+    return strip_markup(text), bullet
 
 
 def _may_be_done(text: str) -> bool:

@@ -141,11 +141,11 @@ def parse_lines(
     understood = seen
     _model_lines(register, understood)
     unread = []
-    for line in lines:
-        if line.number not in understood:
-            text = clean(line.text)
+    for number, raw in lines:
+        if number not in understood:
+            text = clean(raw)
             if text:
-                unread.append(Text(text=text, line=line.number))
+                unread.append(Text(text=text, line=number))
     return replace(register, unread=tuple(unread)) if unread else register
 
 
@@ -376,7 +376,7 @@ def _organization_of(label: str, partner: _Partner) -> str | None:
 
 def _items(body: list[Line], partner: _Partner) -> list[Item]:
     # Each non-blank line cleaned once, with whether it is a bullet (a label is known by the next one).
-    entries = [(line.number, *clean_line(line.text)) for line in body if not line.text.isspace() and line.text]
+    entries = [(number, *clean_line(text)) for number, text in body if text and not text.isspace()]
     items: list[Item] = []
     group: str | None = None
     organization: str | None = None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
+from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,7 +103,9 @@ def text_lines(text: str) -> list[Line]:
         text = _BOOKMARK.sub("", text)
     text = text.replace("\xa0", " ").replace("\u200b", "").replace("\x0b", " ").replace("\x0c", "")
     # Keep leading and lone tabs: in Word's export they mark (empty) table cells.
-    return [Line(number, raw.rstrip(" \u2028\u2029")) for number, raw in enumerate(text.split("\n"), start=1)]
+    texts = [raw.rstrip(" \u2028\u2029") for raw in text.split("\n")]
+    # (number, text) pairs made Lines by tuple.__new__ directly: no Python frame per line.
+    return list(map(partial(tuple.__new__, Line), zip(count(1), texts)))
 
 
 def _docx_lines(path: Path, data: bytes) -> list[Line]:

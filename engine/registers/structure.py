@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from workreg.registers.inline import clean
 
@@ -21,9 +21,11 @@ _HEADING_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[IVX]+\.)\s+")
 _MAX_HEADING_LENGTH = 80
 
 
-@dataclass(frozen=True)
-class Line:
-    """One document line: 1-based number and text (leading tabs kept, they mark table cells)."""
+class Line(NamedTuple):
+    """One document line: 1-based number and text (leading tabs kept, they mark table cells).
+
+    A named tuple: a reader makes one per line of the document, and ``tuple.__new__`` makes them
+    without a Python call each (see ``read.text_lines``)."""
 
     number: int
     text: str
@@ -47,11 +49,14 @@ def normalise_heading(text: str) -> str:
     marked = "*" in text or "_" in text
     if marked:
         text = _OUTER_MARKS.sub("", text).strip()
-    text = _HEADING_NUMBERING.sub("", text)
+    first = text[:1]
+    if first.isdigit() or "A" <= first <= "Z":  # numbering starts with a digit or a capital, else none
+        text = _HEADING_NUMBERING.sub("", text)
     text = text.rstrip(":").strip()
     if marked:
         text = _MARKS.sub("", text)
-    text = text.replace("&", " and ")
+    if "&" in text:
+        text = text.replace("&", " and ")
     return " ".join(text.split()).lower()
 
 
@@ -88,8 +93,16 @@ def split_sections(lines: list[Line], template: Template | None = None) -> tuple
     sections: list[RawSection] = []
     seen: set[str] = set()
     template = template or _default()
+    headed = template.heading_id
     for line in lines:
-        section = heading_id(line.text, template)
+        text = line.text
+        # heading_id's own tests, inlined: most lines (table rows, long lines) end here, without a call.
+        if "|" in text or ("\t" in text and "\t" in text.rstrip()) or (
+                len(text) > _MAX_HEADING_LENGTH and len(text.strip()) > _MAX_HEADING_LENGTH):
+            section = None
+        else:
+            candidate = normalise_heading(text)
+            section = headed(candidate) if candidate else None
         if section is not None and section not in seen:
             seen.add(section)
             sections.append(RawSection(section, clean(line.text), line.number))

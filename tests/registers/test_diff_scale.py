@@ -109,3 +109,16 @@ def test_the_mentions_index_finds_what_searching_every_pattern_finds():
         words_found = [(name, match.group(0)) for name, pattern in vocabulary._patterns.items()
                        if pattern and (match := pattern.search(text))]
         assert list(vocabulary.mentions(text).items()) == words_found, text
+
+
+def test_small_pieces_align_as_sequence_matcher_does():
+    """_opcodes' shortcuts (a side without lines, one line a side) give SequenceMatcher's opcodes."""
+    from difflib import SequenceMatcher
+    from itertools import product
+
+    for old_size, new_size in product(range(3), repeat=2):
+        for old in product("ab", repeat=old_size):
+            for new in product("ab", repeat=new_size):
+                expected = [(tag, i1 + 5, i2 + 5, j1 + 7, j2 + 7) for tag, i1, i2, j1, j2
+                            in SequenceMatcher(None, list(old), list(new), autojunk=False).get_opcodes()]
+                assert diff._opcodes(list(old), list(new), 5, 7) == (expected if old or new else [])

@@ -69,3 +69,13 @@ def test_read_lint_and_diff_register_like_documents(old_text, new_text):
         for record in diff_registers(old, new, vocabulary):
             assert all(isinstance(value, (str, bool, int)) for value in as_fact(record).values())
         assert diff_registers(old, old, vocabulary) == []
+
+
+@given(st.text(alphabet=st.sampled_from(["-", " ", "\t", "\u00a0", "\u2003", "\u3000", "\u2028", "a", "*", "_", "#",
+                                         "1", ".", ")", "[", "•"]), max_size=12))
+def test_clean_line_is_clean_and_is_bullet(text):
+    """clean_line's shortcut for the '-' marker gives what clean and is_bullet give."""
+    from workreg.registers.inline import clean, clean_line, is_bullet
+
+    stripped = text.strip()
+    assert clean_line(text) == (clean(text), not stripped.startswith("#") and is_bullet(stripped))
