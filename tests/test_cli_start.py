@@ -128,3 +128,30 @@ def test_help_is_as_wide_as_argparse_would_make_it(columns, monkeypatch):
     ours = WHOLE._get_formatter()  # noqa: SLF001 - the formatter every help text is made with
     assert (ours._width, ours._max_help_position) == (argparse.HelpFormatter("workreg")._width,  # noqa: SLF001
                                                       argparse.HelpFormatter("workreg")._max_help_position)
+
+
+@pytest.mark.parametrize("argv, raised", [(["approvals", "scope_extension"], True), (["diff", "a", "b"], True),
+                                          (["serve"], False), (["--width", "80", "serve"], False)])
+def test_a_command_collects_less_often_a_server_as_usual(monkeypatch, argv, raised):
+    import gc
+    import signal
+
+    import workreg.cli as cli
+
+    seen = {}
+
+    def fake_main():
+        seen["threshold"] = gc.get_threshold()
+        return 0
+
+    before, handler = gc.get_threshold(), signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(cli, "main", fake_main)
+    monkeypatch.setattr(cli, "_settle_before_exit", lambda: None)
+    monkeypatch.setattr(sys, "argv", ["workreg", *argv])
+    try:
+        with pytest.raises(SystemExit):
+            cli.entry_point()
+    finally:
+        gc.set_threshold(*before)
+        signal.signal(signal.SIGINT, handler)
+    assert seen["threshold"] == ((cli.COMMAND_GEN0_THRESHOLD, *before[1:]) if raised else before)

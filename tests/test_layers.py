@@ -28,7 +28,7 @@ PACKAGE = "workreg"
 
 #: The layer of each top-level module or sub-package of workreg (higher numbers are higher layers).
 LAYERS = {
-    "errors": 0, "inputs": 0, "outputs": 0, "resources": 0, "scalars": 0, "redact": 0,
+    "errors": 0, "inputs": 0, "outputs": 0, "resources": 0, "scalars": 0, "redact": 0, "digests": 0,
     "rules": 1,
     "policy": 2,
     "analysis": 3, "registers": 3, "versions": 3, "cases": 3,

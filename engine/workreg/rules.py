@@ -52,7 +52,6 @@ durable is loaded by the first classification.
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import json
 import math
@@ -62,6 +61,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence, Union
 
+from workreg.digests import blake2b_hex, sha256_hex
 from workreg.errors import RulesError, did_you_mean
 
 Scalar = Union[str, int, float, bool]
@@ -236,7 +236,7 @@ def _cached_token(value_type: type, value: Any) -> str | None:
         payload = "s" + value
     else:
         raise TypeError(value_type)
-    digest = hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    digest = blake2b_hex(payload.encode("utf-8", "surrogatepass"), 16)
     return payload[0] + digest
 
 
@@ -417,7 +417,7 @@ class RuleSet:
         # Fields become f0, f1, ...: durable reads '.' as a path and reserves sid, id and $-names.
         self._field_keys: dict[str, str] = {name: f"f{n}" for n, name in enumerate(fields)}
         self._definition = self._compile()
-        digest = hashlib.sha256(json.dumps(self._definition, sort_keys=True).encode()).hexdigest()
+        digest = sha256_hex(json.dumps(self._definition, sort_keys=True).encode())
         self.ruleset_name = f"workreg_rules_{digest[:24]}"
         # Winner order: highest priority, then earliest declared (order, then position).
         self._rank = {index: rank for rank, index in enumerate(sorted(

@@ -124,9 +124,31 @@ def entry_point() -> None:
     from workreg import _interrupted
 
     _signal.signal(_signal.SIGINT, _interrupted)
+    if command_named(sys.argv[1:]) not in LONG_RUNNING:
+        _collect_less_often()
     code = main()
     _settle_before_exit()
     sys.exit(code)
+
+
+#: Commands that run until stopped: they keep the interpreter's usual collection thresholds.
+LONG_RUNNING = frozenset({"serve"})
+#: Container allocations between two young collections in a command's process (the interpreter's default is 700).
+COMMAND_GEN0_THRESHOLD = 100_000
+
+
+def _collect_less_often() -> None:
+    """Run the cyclic garbage collector's young collections a hundred times less often in a command's process.
+
+    A command imports its modules and builds its values in a few tens of milliseconds: at the default
+    threshold that is some thirty young collections scanning objects that all stay alive (about 9 ms
+    of CPU of a register diff's 79 ms, measured in-process).  Garbage in cycles still goes, a
+    collection per 100,000 allocations, and the older generations keep their own thresholds.
+    """
+    import gc
+
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(COMMAND_GEN0_THRESHOLD, older, oldest)
 
 
 def _settle_before_exit() -> None:

@@ -12,12 +12,12 @@ missing or read-only cache directory means no cache, never an error.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
+from workreg.digests import sha256_hex
 from workreg.errors import WorkregError
 from workreg.inputs import read_bytes
 
@@ -52,7 +52,7 @@ def package_fingerprint() -> str:
 
         package = os.path.dirname(os.path.realpath(workreg.__file__))
         stamps = [f"workreg {workreg.__version__} format {PAYLOAD_FORMAT}", *module_stamps(package)]
-        _package_digest = hashlib.sha256("\0".join(stamps).encode()).hexdigest()
+        _package_digest = sha256_hex("\0".join(stamps).encode())
     return _package_digest
 
 
@@ -75,7 +75,7 @@ def module_stamps(package: str) -> list[str]:
 
 def entry_key(text: bytes) -> str:
     """The cache key of a policy's text under this installation of workreg."""
-    return hashlib.sha256(package_fingerprint().encode() + b"\0" + text).hexdigest()
+    return sha256_hex(package_fingerprint().encode() + b"\0" + text)
 
 
 def entry_path(key: str) -> Path | None:
@@ -102,7 +102,7 @@ def read_entry(key: str) -> dict[str, Any] | None:
     if not isinstance(meta, dict) or meta.get("format") != PAYLOAD_FORMAT or meta.get("key") != key:
         _warn(path, "not an entry of this workreg (format or key differs)")
         return None
-    if meta.get("length") != len(payload) or meta.get("sha256") != hashlib.sha256(payload).hexdigest():
+    if meta.get("length") != len(payload) or meta.get("sha256") != sha256_hex(payload):
         _warn(path, "checksum mismatch (truncated, corrupt or edited)")
         return None
     try:
@@ -130,7 +130,7 @@ def write_entry(key: str, payload: dict[str, Any]) -> None:
         return
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     header = json.dumps({
-        "format": PAYLOAD_FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest(), "length": len(body),
+        "format": PAYLOAD_FORMAT, "key": key, "sha256": sha256_hex(body), "length": len(body),
     }).encode()
     import tempfile
 
