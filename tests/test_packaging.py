@@ -54,6 +54,11 @@ def test_every_source_and_policy_folder_is_a_listed_package():
     assert listed == expected, "pyproject.toml [tool.setuptools] packages must list every folder"
 
 
+def test_the_source_root_holds_the_package_alone():
+    """engine/ is a source root: a module put beside engine/workreg/ would be neither packaged nor importable."""
+    assert sorted(p.name for p in (ROOT / "engine").iterdir() if p.name != "__pycache__") == ["workreg"]
+
+
 def test_a_clone_runs_from_its_source_root_without_installing(tmp_path):
     """engine/ is the source root: with it first on the path, `workreg` is engine/workreg and finds policies/."""
     script = ("import workreg, workreg.resources as r; "
