@@ -568,48 +568,62 @@ class _ScopedAncestors(dict[int, int]):
     the step or one of those, ``p`` and ``p``'s own ancestors (found the same way): the work is
     the scoped edges that reach the steps asked about, not the policy's size.  A dict of the ones
     known (a known step is a plain look-up, no Python call); ``__missing__`` derives the others.
+    The scoped edges are read from each kind's own index (shared by every request, never merged
+    or copied per request).
     """
 
-    __slots__ = ("base", "into", "targets", "into_bits")
+    __slots__ = ("base", "intos", "targets", "into_bits")
 
-    def __init__(self, base: Ancestors, into: dict[int, list[int]], targets: int) -> None:
+    def __init__(self, base: Ancestors, intos: list[dict[int, list[int]]], targets: int) -> None:
         super().__init__()
-        self.base, self.into, self.targets = base, into, targets
+        self.base, self.intos, self.targets = base, intos, targets
         self.into_bits: dict[int, int] = {}
 
     def __missing__(self, position: int) -> int:
-        base, into, targets, memo = self.base, self.into, self.targets, self
+        self.fill((position,))
+        return self[position]
+
+    def fill(self, positions: Iterable[int]) -> None:
+        """Derive the ancestors of ``positions`` (and of the scoped edges' sources they depend on) in one pass."""
+        base, intos, targets, memo = self.base, self.intos, self.targets, self
         needed: list[int] = []
-        seen = {position}
-        stack = [position]
-        while stack:  # every step whose ancestors this one's depend on, not yet known
+        seen: set[int] = set()
+        stack = [position for position in positions if position not in memo]
+        seen.update(stack)
+        while stack:  # every step whose ancestors these depend on, not yet known
             node = stack.pop()
             needed.append(node)
             hits = (base[node] | 1 << node) & targets
             while hits:
                 low = hits & -hits
                 hits ^= low
-                for parent in into[low.bit_length() - 1]:
-                    if parent not in memo and parent not in seen:
-                        seen.add(parent)
-                        stack.append(parent)
+                target = low.bit_length() - 1
+                for into in intos:
+                    for parent in into.get(target, ()):
+                        if parent not in memo and parent not in seen:
+                            seen.add(parent)
+                            stack.append(parent)
         into_bits = self.into_bits
         for node in sorted(needed):  # topological positions: an edge's source before its target
             bits = base[node]
             hits = (bits | 1 << node) & targets
+            # Latest target first: its sources' ancestors are closed, so an earlier target among
+            # them adds nothing (its own sources are its ancestors, already there).
+            covered = 0
             while hits:
-                low = hits & -hits
-                hits ^= low
-                target = low.bit_length() - 1
+                target = hits.bit_length() - 1
+                hits ^= 1 << target
+                if covered >> target & 1:
+                    continue
                 extra = into_bits.get(target)
                 if extra is None:
                     extra = 0
-                    for parent in into[target]:
-                        extra |= memo[parent] | 1 << parent
+                    for into in intos:
+                        for parent in into.get(target, ()):
+                            extra |= memo[parent] | 1 << parent
                     into_bits[target] = extra
-                bits |= extra
-            memo[node] = bits
-        return memo[position]
+                covered |= extra
+            memo[node] = bits | covered
 
 
 class ScopedReach(Reach):
@@ -620,20 +634,27 @@ class ScopedReach(Reach):
         base = catalogue.base
         self.file_order, self.position, self.topological = base.file_order, base.position, base.topological
         self._catalogue, self._kinds = catalogue, kinds
-        # The kinds' scoped edges, merged (each kind's own lists are shared, never changed).
-        into: dict[int, list[int]] = {}
+        # The kinds' scoped edges: each kind's own index, read in turn (any order: the union is the same).
+        intos = []
         targets = 0
-        for kind in kinds.intersection(catalogue.into_of_kind):  # any order: the union is the same
-            for target, sources in catalogue.into_of_kind[kind].items():
-                known = into.get(target)
-                if known is None:
-                    into[target] = sources
-                else:
-                    into[target] = known + [source for source in sources if source not in known]
+        for kind in kinds.intersection(catalogue.into_of_kind):
+            intos.append(catalogue.into_of_kind[kind])
             targets |= catalogue.targets_of_kind[kind]
-        self.ancestors = _ScopedAncestors(base.ancestors, into, targets)
+        self.ancestors = self._scoped = _ScopedAncestors(base.ancestors, intos, targets)
         self._succ: dict[str, list[str]] = {}
         self._pred: dict[str, list[str]] = {}
+
+    def order_gates(
+        self, gates: list[str], pairwise: bool | None = None,
+    ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+        position = self.position
+        self._scoped.fill([position[gate] for gate in gates])  # one walk for them all, not one per gate
+        return super().order_gates(gates, pairwise)
+
+    def lexicographic(self, steps: list[str], pairwise: bool | None = None) -> list[str]:
+        position = self.position
+        self._scoped.fill([position[step] for step in steps])
+        return super().lexicographic(steps, pairwise)
 
     def successors(self, step: str) -> list[str]:
         found = self._succ.get(step)
