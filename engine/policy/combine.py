@@ -151,6 +151,64 @@ def _join(texts: Iterable[str | None]) -> str | None:
     return " ".join(dict.fromkeys(found))
 
 
+def _bidirectional(source: str, target: str, successors: Callable[[str], list[str]],
+                   predecessors: Callable[[str], list[str]], forward_read: list[str] | None,
+                   reverse_read: list[str] | None) -> list[str] | None:
+    """networkx's ``bidirectional_shortest_path`` (same ties, same path; None when there is none).
+
+    ``forward_read`` and ``reverse_read``, when given, collect the steps whose successors and
+    predecessors the search read: a graph that differs from this one elsewhere only gives the same path.
+    """
+    if source == target:
+        return [source]
+    pred: dict[str, str | None] = {source: None}
+    succ_of: dict[str, str | None] = {target: None}
+    forward, reverse = [source], [target]
+    meet = None
+    while forward and reverse and meet is None:
+        if len(forward) <= len(reverse):
+            level, forward = forward, []
+            for v in level:
+                if forward_read is not None:
+                    forward_read.append(v)
+                for w in successors(v):
+                    if w not in pred:
+                        forward.append(w)
+                        pred[w] = v
+                    if w in succ_of:
+                        meet = w
+                        break
+                if meet is not None:
+                    break
+        else:
+            level, reverse = reverse, []
+            for v in level:
+                if reverse_read is not None:
+                    reverse_read.append(v)
+                for w in predecessors(v):
+                    if w not in succ_of:
+                        succ_of[w] = v
+                        reverse.append(w)
+                    if w in pred:
+                        meet = w
+                        break
+                if meet is not None:
+                    break
+    if meet is None:
+        return None
+    path: list[str] = []
+    node: str | None = meet
+    while node is not None:
+        path.append(node)
+        node = pred[node]
+    path.reverse()
+    node = succ_of[path[-1]]
+    while node is not None:
+        path.append(node)
+        node = succ_of[node]
+    return path
+
+
 class Ancestors(Protocol):
     def __getitem__(self, position: int) -> int: ...
 
@@ -211,53 +269,15 @@ class Reach:
         """Whether an edge of this order goes from ``before`` straight to ``after``."""
         raise NotImplementedError
 
+    def prefetch(self, steps: list[str]) -> None:
+        """Derive the ancestors of ``steps`` now, together (an order that derives them on demand)."""
+
     def _shortest_path(self, source: str, target: str) -> list[str]:
         """networkx's ``bidirectional_shortest_path`` on the precedence graph (same ties, same path)."""
-        if source == target:
-            return [source]
-        successors, predecessors = self.successors, self.predecessors
-        pred: dict[str, str | None] = {source: None}
-        succ_of: dict[str, str | None] = {target: None}
-        forward, reverse = [source], [target]
-        meet = None
-        while forward and reverse and meet is None:
-            if len(forward) <= len(reverse):
-                level, forward = forward, []
-                for v in level:
-                    for w in successors(v):
-                        if w not in pred:
-                            forward.append(w)
-                            pred[w] = v
-                        if w in succ_of:
-                            meet = w
-                            break
-                    if meet is not None:
-                        break
-            else:
-                level, reverse = reverse, []
-                for v in level:
-                    for w in predecessors(v):
-                        if w not in succ_of:
-                            succ_of[w] = v
-                            reverse.append(w)
-                        if w in pred:
-                            meet = w
-                            break
-                    if meet is not None:
-                        break
-        if meet is None:
+        found = _bidirectional(source, target, self.successors, self.predecessors, None, None)
+        if found is None:
             raise ValueError(f"no precedence path from {source!r} to {target!r}")
-        path: list[str] = []
-        node: str | None = meet
-        while node is not None:
-            path.append(node)
-            node = pred[node]
-        path.reverse()
-        node = succ_of[path[-1]]
-        while node is not None:
-            path.append(node)
-            node = succ_of[node]
-        return path
+        return found
 
     # -- pairwise strategy: O(k²) over the k steps of a decision ------------------------------
 
@@ -541,6 +561,39 @@ class EdgeCatalogue:
             for target in into:
                 targets |= 1 << target
             self.targets_of_kind[kind] = targets
+        #: Per change kind, the sources of its scoped edges as a bitset (the steps whose successors it changes).
+        self.sources_of_kind: dict[str, int] = {}
+        for kind, edges in self.by_kind.items():
+            sources = 0
+            for source, _ in edges:
+                sources |= 1 << source
+            self.sources_of_kind[kind] = sources
+        self._searches: dict[tuple[str, str], tuple[list[str], int, int] | None] = {}
+
+    def base_search(self, before: str, after: str) -> tuple[list[str], int, int] | None:
+        """A shortest path under the base edges, and the steps whose successors and predecessors the
+        search read (bitsets): a view whose scoped edges leave those steps alone finds the same path.
+        Memoised for every view (None: the base edges give no path)."""
+        key = (before, after)
+        if key in self._searches:
+            return self._searches[key]
+        base = self.base
+        forward_read: list[str] = []
+        reverse_read: list[str] = []
+        path = _bidirectional(before, after, base.successors, base.predecessors, forward_read, reverse_read)
+        found = None
+        if path is not None:
+            position = base.position
+            forward_bits = reverse_bits = 0
+            for step in forward_read:
+                forward_bits |= 1 << position[step]
+            for step in reverse_read:
+                reverse_bits |= 1 << position[step]
+            found = (path, forward_bits, reverse_bits)
+        if len(self._searches) >= 1 << 16:
+            self._searches.clear()
+        self._searches[key] = found
+        return found
 
     def view(self, kinds: frozenset[str]) -> Reach:
         """The order that applies when the request includes ``kinds`` (the base when it scopes nothing)."""
@@ -584,46 +637,49 @@ class _ScopedAncestors(dict[int, int]):
         return self[position]
 
     def fill(self, positions: Iterable[int]) -> None:
-        """Derive the ancestors of ``positions`` (and of the scoped edges' sources they depend on) in one pass."""
-        base, intos, targets, memo = self.base, self.intos, self.targets, self
-        needed: list[int] = []
-        seen: set[int] = set()
-        stack = [position for position in positions if position not in memo]
-        seen.update(stack)
-        while stack:  # every step whose ancestors these depend on, not yet known
-            node = stack.pop()
-            needed.append(node)
-            hits = (base[node] | 1 << node) & targets
-            while hits:
-                low = hits & -hits
-                hits ^= low
-                target = low.bit_length() - 1
-                for into in intos:
-                    for parent in into.get(target, ()):
-                        if parent not in memo and parent not in seen:
-                            seen.add(parent)
-                            stack.append(parent)
-        into_bits = self.into_bits
-        for node in sorted(needed):  # topological positions: an edge's source before its target
-            bits = base[node]
-            hits = (bits | 1 << node) & targets
-            # Latest target first: its sources' ancestors are closed, so an earlier target among
-            # them adds nothing (its own sources are its ancestors, already there).
-            covered = 0
-            while hits:
-                target = hits.bit_length() - 1
-                hits ^= 1 << target
-                if covered >> target & 1:
-                    continue
-                extra = into_bits.get(target)
-                if extra is None:
-                    extra = 0
-                    for into in intos:
-                        for parent in into.get(target, ()):
-                            extra |= memo[parent] | 1 << parent
-                    into_bits[target] = extra
-                covered |= extra
-            memo[node] = bits | covered
+        """Derive the ancestors of ``positions`` (and of the scoped edges' sources they depend on).
+
+        Per step, its scoped targets latest first: the sources of a target have closed ancestor
+        sets, so an earlier target inside them adds nothing and is skipped, sources and all (in a
+        deep order most are).  A target whose sources are not known yet suspends the step until
+        they are (an explicit stack: positions only decrease along it, so it ends).
+        """
+        base, intos, targets, memo, into_bits = self.base, self.intos, self.targets, self, self.into_bits
+        for position in positions:
+            if position in memo:
+                continue
+            stack = [[position, (base[position] | 1 << position) & targets, 0]]
+            while stack:
+                frame = stack[-1]
+                node, hits, covered = frame
+                missing = -1
+                while hits:  # the targets not yet covered, latest first
+                    target = hits.bit_length() - 1
+                    extra = into_bits.get(target)
+                    if extra is None:
+                        extra = 0
+                        for into in intos:
+                            for parent in into.get(target, ()):
+                                known = memo.get(parent)
+                                if known is None:
+                                    missing = parent
+                                    break
+                                extra |= known | 1 << parent
+                            if missing >= 0:
+                                break
+                        if missing >= 0:
+                            break
+                        into_bits[target] = extra
+                    if extra & ~covered:
+                        covered |= extra
+                        hits &= ~covered
+                    hits ^= 1 << target
+                if missing >= 0:
+                    frame[1], frame[2] = hits, covered
+                    stack.append([missing, (base[missing] | 1 << missing) & targets, 0])
+                else:
+                    memo[node] = base[node] | covered
+                    stack.pop()
 
 
 class ScopedReach(Reach):
@@ -636,10 +692,12 @@ class ScopedReach(Reach):
         self._catalogue, self._kinds = catalogue, kinds
         # The kinds' scoped edges: each kind's own index, read in turn (any order: the union is the same).
         intos = []
-        targets = 0
+        targets = sources = 0
         for kind in kinds.intersection(catalogue.into_of_kind):
             intos.append(catalogue.into_of_kind[kind])
             targets |= catalogue.targets_of_kind[kind]
+            sources |= catalogue.sources_of_kind[kind]
+        self._targets, self._sources = targets, sources
         self.ancestors = self._scoped = _ScopedAncestors(base.ancestors, intos, targets)
         self._succ: dict[str, list[str]] = {}
         self._pred: dict[str, list[str]] = {}
@@ -656,6 +714,10 @@ class ScopedReach(Reach):
         self._scoped.fill([position[step] for step in steps])
         return super().lexicographic(steps, pairwise)
 
+    def prefetch(self, steps: list[str]) -> None:
+        position = self.position
+        self._scoped.fill([position[step] for step in steps])
+
     def successors(self, step: str) -> list[str]:
         found = self._succ.get(step)
         if found is None:
@@ -667,6 +729,14 @@ class ScopedReach(Reach):
         if found is None:
             found = self._pred[step] = _applicable(self._catalogue.pred.get(step, ()), self._kinds)
         return found
+
+    def _shortest_path(self, source: str, target: str) -> list[str]:
+        # The base edges' path, searched once for every view, when this view's scoped edges touch
+        # none of the steps that search read: the same search here would read the same adjacency.
+        shared = self._catalogue.base_search(source, target)
+        if shared is not None and not (shared[1] & self._sources or shared[2] & self._targets):
+            return shared[0]
+        return super()._shortest_path(source, target)
 
     def citation_of(self, before: str, after: str) -> int:
         for scope, citation in reversed(self._catalogue.pairs[before, after]):
@@ -955,6 +1025,8 @@ class Combiner:
             gates = [self.steps[p] for p in self._positions(mask)]
             depth, pairs = index.order_gates(gates)
             staged, stages, free = _stages(gates, depth, pairs, index.file_order)
+            if pairs:  # whether the text states each order edge: one walk for the stated order's ancestors
+                sources.stated.prefetch(list(dict.fromkeys(after for _, after in pairs)))
             if len(self._layouts) >= self.limit:
                 self._layouts.clear()
             step_index = self.step_index
