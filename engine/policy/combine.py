@@ -698,6 +698,7 @@ class ScopedReach(Reach):
             targets |= catalogue.targets_of_kind[kind]
             sources |= catalogue.sources_of_kind[kind]
         self._targets, self._sources = targets, sources
+        self._base_citation = base.citation
         self.ancestors = self._scoped = _ScopedAncestors(base.ancestors, intos, targets)
         self._succ: dict[str, list[str]] = {}
         self._pred: dict[str, list[str]] = {}
@@ -745,6 +746,8 @@ class ScopedReach(Reach):
         raise KeyError((before, after))
 
     def has_edge(self, before: str, after: str) -> bool:
+        if (before, after) in self._base_citation:  # an edge that orders every kind: no scope to test
+            return True
         return any(_applies(scope, self._kinds) for scope, _ in self._catalogue.pairs.get((before, after), ()))
 
 
@@ -1330,11 +1333,23 @@ def _gate_order(before: str, after: str, index: Reach, sources: OrderSources | N
     (through any path of stated edges), else by the policy's reading along the path it takes."""
     if sources is None:
         return GateOrder(before, after, index.chain(before, after))
-    stated, readings = sources.stated, sources.readings
+    stated, get = sources.stated, sources.readings.get
     if stated.precedes(before, after):
         path = stated.path(before, after)
-        condition = _join(readings.get(hop, (None, None))[1] for hop in zip(path, path[1:]))
-        return GateOrder(before, after, stated.chain(before, after), None, condition)
+        if len(path) == 2:  # one edge (most order edges): its reading, no join
+            condition = get((before, after), _NO_READING)[1] or None  # as _join reads an empty text
+        else:
+            condition = _join([get(hop, _NO_READING)[1] for hop in zip(path, path[1:])])
+        return tuple.__new__(GateOrder, (before, after, stated.chain(before, after), None, condition))
     path = index.path(before, after)
-    hops = [readings.get(hop, (None, None)) for hop in zip(path, path[1:])]
-    return GateOrder(before, after, index.chain(before, after), _join(h[0] for h in hops), _join(h[1] for h in hops))
+    if len(path) == 2:
+        interpretation, condition = get((before, after), _NO_READING)
+        interpretation, condition = interpretation or None, condition or None
+    else:
+        hops = [get(hop, _NO_READING) for hop in zip(path, path[1:])]
+        interpretation, condition = _join([h[0] for h in hops]), _join([h[1] for h in hops])
+    return tuple.__new__(GateOrder, (before, after, index.chain(before, after), interpretation, condition))
+
+
+#: An edge without a reading of its own.
+_NO_READING: tuple[str | None, str | None] = (None, None)
