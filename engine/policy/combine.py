@@ -253,7 +253,10 @@ class Reach:
         if found is None:
             path = self.path(before, after)
             citation = self.citation_of
-            found = self._chains[key] = tuple(dict.fromkeys(citation(a, b) for a, b in zip(path, path[1:])))
+            if len(path) == 2:  # one edge: its citation
+                found = self._chains[key] = (citation(before, after),)
+            else:
+                found = self._chains[key] = tuple(dict.fromkeys([citation(a, b) for a, b in zip(path, path[1:])]))
         return found
 
     def path(self, before: str, after: str) -> list[str]:
@@ -698,7 +701,7 @@ class ScopedReach(Reach):
             targets |= catalogue.targets_of_kind[kind]
             sources |= catalogue.sources_of_kind[kind]
         self._targets, self._sources = targets, sources
-        self._base_citation = base.citation
+        self._base_citation, self._base_succ, self._base_pred = base.citation, base.succ, base.pred
         self.ancestors = self._scoped = _ScopedAncestors(base.ancestors, intos, targets)
         self._succ: dict[str, list[str]] = {}
         self._pred: dict[str, list[str]] = {}
@@ -722,12 +725,16 @@ class ScopedReach(Reach):
     def successors(self, step: str) -> list[str]:
         found = self._succ.get(step)
         if found is None:
+            if not self._sources >> self.position[step] & 1:  # no scoped edge of these kinds leaves it
+                return self._base_succ[step]
             found = self._succ[step] = _applicable(self._catalogue.succ.get(step, ()), self._kinds)
         return found
 
     def predecessors(self, step: str) -> list[str]:
         found = self._pred.get(step)
         if found is None:
+            if not self._targets >> self.position[step] & 1:  # no scoped edge of these kinds enters it
+                return self._base_pred[step]
             found = self._pred[step] = _applicable(self._catalogue.pred.get(step, ()), self._kinds)
         return found
 
@@ -740,7 +747,11 @@ class ScopedReach(Reach):
         return super()._shortest_path(source, target)
 
     def citation_of(self, before: str, after: str) -> int:
-        for scope, citation in reversed(self._catalogue.pairs[before, after]):
+        given = self._catalogue.pairs[before, after]
+        scope, citation = given[-1]
+        if scope is None:  # the pair's last edge orders every kind: it gives the citation
+            return citation
+        for scope, citation in reversed(given):
             if _applies(scope, self._kinds):
                 return citation
         raise KeyError((before, after))
