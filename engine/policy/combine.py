@@ -152,13 +152,8 @@ def _join(texts: Iterable[str | None]) -> str | None:
 
 
 def _bidirectional(source: str, target: str, successors: Callable[[str], list[str]],
-                   predecessors: Callable[[str], list[str]], forward_read: list[str] | None,
-                   reverse_read: list[str] | None) -> list[str] | None:
-    """networkx's ``bidirectional_shortest_path`` (same ties, same path; None when there is none).
-
-    ``forward_read`` and ``reverse_read``, when given, collect the steps whose successors and
-    predecessors the search read: a graph that differs from this one elsewhere only gives the same path.
-    """
+                   predecessors: Callable[[str], list[str]]) -> list[str] | None:
+    """networkx's ``bidirectional_shortest_path`` (same ties, same path; None when there is none)."""
     if source == target:
         return [source]
     pred: dict[str, str | None] = {source: None}
@@ -169,8 +164,6 @@ def _bidirectional(source: str, target: str, successors: Callable[[str], list[st
         if len(forward) <= len(reverse):
             level, forward = forward, []
             for v in level:
-                if forward_read is not None:
-                    forward_read.append(v)
                 for w in successors(v):
                     if w not in pred:
                         forward.append(w)
@@ -183,8 +176,6 @@ def _bidirectional(source: str, target: str, successors: Callable[[str], list[st
         else:
             level, reverse = reverse, []
             for v in level:
-                if reverse_read is not None:
-                    reverse_read.append(v)
                 for w in predecessors(v):
                     if w not in succ_of:
                         succ_of[w] = v
@@ -277,7 +268,7 @@ class Reach:
 
     def _shortest_path(self, source: str, target: str) -> list[str]:
         """networkx's ``bidirectional_shortest_path`` on the precedence graph (same ties, same path)."""
-        found = _bidirectional(source, target, self.successors, self.predecessors, None, None)
+        found = _bidirectional(source, target, self.successors, self.predecessors)
         if found is None:
             raise ValueError(f"no precedence path from {source!r} to {target!r}")
         return found
@@ -571,32 +562,6 @@ class EdgeCatalogue:
             for source, _ in edges:
                 sources |= 1 << source
             self.sources_of_kind[kind] = sources
-        self._searches: dict[tuple[str, str], tuple[list[str], int, int] | None] = {}
-
-    def base_search(self, before: str, after: str) -> tuple[list[str], int, int] | None:
-        """A shortest path under the base edges, and the steps whose successors and predecessors the
-        search read (bitsets): a view whose scoped edges leave those steps alone finds the same path.
-        Memoised for every view (None: the base edges give no path)."""
-        key = (before, after)
-        if key in self._searches:
-            return self._searches[key]
-        base = self.base
-        forward_read: list[str] = []
-        reverse_read: list[str] = []
-        path = _bidirectional(before, after, base.successors, base.predecessors, forward_read, reverse_read)
-        found = None
-        if path is not None:
-            position = base.position
-            forward_bits = reverse_bits = 0
-            for step in forward_read:
-                forward_bits |= 1 << position[step]
-            for step in reverse_read:
-                reverse_bits |= 1 << position[step]
-            found = (path, forward_bits, reverse_bits)
-        if len(self._searches) >= 1 << 16:
-            self._searches.clear()
-        self._searches[key] = found
-        return found
 
     def view(self, kinds: frozenset[str]) -> Reach:
         """The order that applies when the request includes ``kinds`` (the base when it scopes nothing)."""
@@ -737,14 +702,6 @@ class ScopedReach(Reach):
                 return self._base_pred[step]
             found = self._pred[step] = _applicable(self._catalogue.pred.get(step, ()), self._kinds)
         return found
-
-    def _shortest_path(self, source: str, target: str) -> list[str]:
-        # The base edges' path, searched once for every view, when this view's scoped edges touch
-        # none of the steps that search read: the same search here would read the same adjacency.
-        shared = self._catalogue.base_search(source, target)
-        if shared is not None and not (shared[1] & self._sources or shared[2] & self._targets):
-            return shared[0]
-        return super()._shortest_path(source, target)
 
     def citation_of(self, before: str, after: str) -> int:
         given = self._catalogue.pairs[before, after]
