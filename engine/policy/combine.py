@@ -151,55 +151,6 @@ def _join(texts: Iterable[str | None]) -> str | None:
     return " ".join(dict.fromkeys(found))
 
 
-def _bidirectional(source: str, target: str, successors: Callable[[str], list[str]],
-                   predecessors: Callable[[str], list[str]]) -> list[str] | None:
-    """networkx's ``bidirectional_shortest_path`` (same ties, same path; None when there is none)."""
-    if source == target:
-        return [source]
-    pred: dict[str, str | None] = {source: None}
-    succ_of: dict[str, str | None] = {target: None}
-    forward, reverse = [source], [target]
-    meet = None
-    while forward and reverse and meet is None:
-        if len(forward) <= len(reverse):
-            level, forward = forward, []
-            for v in level:
-                for w in successors(v):
-                    if w not in pred:
-                        forward.append(w)
-                        pred[w] = v
-                    if w in succ_of:
-                        meet = w
-                        break
-                if meet is not None:
-                    break
-        else:
-            level, reverse = reverse, []
-            for v in level:
-                for w in predecessors(v):
-                    if w not in succ_of:
-                        succ_of[w] = v
-                        reverse.append(w)
-                    if w in pred:
-                        meet = w
-                        break
-                if meet is not None:
-                    break
-    if meet is None:
-        return None
-    path: list[str] = []
-    node: str | None = meet
-    while node is not None:
-        path.append(node)
-        node = pred[node]
-    path.reverse()
-    node = succ_of[path[-1]]
-    while node is not None:
-        path.append(node)
-        node = succ_of[node]
-    return path
-
-
 class Ancestors(Protocol):
     def __getitem__(self, position: int) -> int: ...
 
@@ -268,10 +219,51 @@ class Reach:
 
     def _shortest_path(self, source: str, target: str) -> list[str]:
         """networkx's ``bidirectional_shortest_path`` on the precedence graph (same ties, same path)."""
-        found = _bidirectional(source, target, self.successors, self.predecessors)
-        if found is None:
+        if source == target:
+            return [source]
+        successors, predecessors = self.successors, self.predecessors
+        pred: dict[str, str | None] = {source: None}
+        succ_of: dict[str, str | None] = {target: None}
+        forward, reverse = [source], [target]
+        meet = None
+        while forward and reverse and meet is None:
+            if len(forward) <= len(reverse):
+                level, forward = forward, []
+                for v in level:
+                    for w in successors(v):
+                        if w not in pred:
+                            forward.append(w)
+                            pred[w] = v
+                        if w in succ_of:
+                            meet = w
+                            break
+                    if meet is not None:
+                        break
+            else:
+                level, reverse = reverse, []
+                for v in level:
+                    for w in predecessors(v):
+                        if w not in succ_of:
+                            succ_of[w] = v
+                            reverse.append(w)
+                        if w in pred:
+                            meet = w
+                            break
+                    if meet is not None:
+                        break
+        if meet is None:
             raise ValueError(f"no precedence path from {source!r} to {target!r}")
-        return found
+        path: list[str] = []
+        node: str | None = meet
+        while node is not None:
+            path.append(node)
+            node = pred[node]
+        path.reverse()
+        node = succ_of[path[-1]]
+        while node is not None:
+            path.append(node)
+            node = succ_of[node]
+        return path
 
     # -- pairwise strategy: O(k²) over the k steps of a decision ------------------------------
 
