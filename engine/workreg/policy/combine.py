@@ -195,7 +195,10 @@ class Reach:
         if found is None:
             path = self.path(before, after)
             citation = self.citation_of
-            found = self._chains[key] = tuple(dict.fromkeys(citation(a, b) for a, b in zip(path, path[1:])))
+            if len(path) == 2:  # one edge: its citation
+                found = self._chains[key] = (citation(before, after),)
+            else:
+                found = self._chains[key] = tuple(dict.fromkeys([citation(a, b) for a, b in zip(path, path[1:])]))
         return found
 
     def path(self, before: str, after: str) -> list[str]:
@@ -210,6 +213,9 @@ class Reach:
     def has_edge(self, before: str, after: str) -> bool:
         """Whether an edge of this order goes from ``before`` straight to ``after``."""
         raise NotImplementedError
+
+    def prefetch(self, steps: list[str]) -> None:
+        """Derive the ancestors of ``steps`` now, together (an order that derives them on demand)."""
 
     def _shortest_path(self, source: str, target: str) -> list[str]:
         """networkx's ``bidirectional_shortest_path`` on the precedence graph (same ties, same path)."""
@@ -541,6 +547,13 @@ class EdgeCatalogue:
             for target in into:
                 targets |= 1 << target
             self.targets_of_kind[kind] = targets
+        #: Per change kind, the sources of its scoped edges as a bitset (the steps whose successors it changes).
+        self.sources_of_kind: dict[str, int] = {}
+        for kind, edges in self.by_kind.items():
+            sources = 0
+            for source, _ in edges:
+                sources |= 1 << source
+            self.sources_of_kind[kind] = sources
 
     def view(self, kinds: frozenset[str]) -> Reach:
         """The order that applies when the request includes ``kinds`` (the base when it scopes nothing)."""
@@ -568,48 +581,65 @@ class _ScopedAncestors(dict[int, int]):
     the step or one of those, ``p`` and ``p``'s own ancestors (found the same way): the work is
     the scoped edges that reach the steps asked about, not the policy's size.  A dict of the ones
     known (a known step is a plain look-up, no Python call); ``__missing__`` derives the others.
+    The scoped edges are read from each kind's own index (shared by every request, never merged
+    or copied per request).
     """
 
-    __slots__ = ("base", "into", "targets", "into_bits")
+    __slots__ = ("base", "intos", "targets", "into_bits")
 
-    def __init__(self, base: Ancestors, into: dict[int, list[int]], targets: int) -> None:
+    def __init__(self, base: Ancestors, intos: list[dict[int, list[int]]], targets: int) -> None:
         super().__init__()
-        self.base, self.into, self.targets = base, into, targets
+        self.base, self.intos, self.targets = base, intos, targets
         self.into_bits: dict[int, int] = {}
 
     def __missing__(self, position: int) -> int:
-        base, into, targets, memo = self.base, self.into, self.targets, self
-        needed: list[int] = []
-        seen = {position}
-        stack = [position]
-        while stack:  # every step whose ancestors this one's depend on, not yet known
-            node = stack.pop()
-            needed.append(node)
-            hits = (base[node] | 1 << node) & targets
-            while hits:
-                low = hits & -hits
-                hits ^= low
-                for parent in into[low.bit_length() - 1]:
-                    if parent not in memo and parent not in seen:
-                        seen.add(parent)
-                        stack.append(parent)
-        into_bits = self.into_bits
-        for node in sorted(needed):  # topological positions: an edge's source before its target
-            bits = base[node]
-            hits = (bits | 1 << node) & targets
-            while hits:
-                low = hits & -hits
-                hits ^= low
-                target = low.bit_length() - 1
-                extra = into_bits.get(target)
-                if extra is None:
-                    extra = 0
-                    for parent in into[target]:
-                        extra |= memo[parent] | 1 << parent
-                    into_bits[target] = extra
-                bits |= extra
-            memo[node] = bits
-        return memo[position]
+        self.fill((position,))
+        return self[position]
+
+    def fill(self, positions: Iterable[int]) -> None:
+        """Derive the ancestors of ``positions`` (and of the scoped edges' sources they depend on).
+
+        Per step, its scoped targets latest first: the sources of a target have closed ancestor
+        sets, so an earlier target inside them adds nothing and is skipped, sources and all (in a
+        deep order most are).  A target whose sources are not known yet suspends the step until
+        they are (an explicit stack: positions only decrease along it, so it ends).
+        """
+        base, intos, targets, memo, into_bits = self.base, self.intos, self.targets, self, self.into_bits
+        for position in positions:
+            if position in memo:
+                continue
+            stack = [[position, (base[position] | 1 << position) & targets, 0]]
+            while stack:
+                frame = stack[-1]
+                node, hits, covered = frame
+                missing = -1
+                while hits:  # the targets not yet covered, latest first
+                    target = hits.bit_length() - 1
+                    extra = into_bits.get(target)
+                    if extra is None:
+                        extra = 0
+                        for into in intos:
+                            for parent in into.get(target, ()):
+                                known = memo.get(parent)
+                                if known is None:
+                                    missing = parent
+                                    break
+                                extra |= known | 1 << parent
+                            if missing >= 0:
+                                break
+                        if missing >= 0:
+                            break
+                        into_bits[target] = extra
+                    if extra & ~covered:
+                        covered |= extra
+                        hits &= ~covered
+                    hits ^= 1 << target
+                if missing >= 0:
+                    frame[1], frame[2] = hits, covered
+                    stack.append([missing, (base[missing] | 1 << missing) & targets, 0])
+                else:
+                    memo[node] = base[node] | covered
+                    stack.pop()
 
 
 class ScopedReach(Reach):
@@ -620,40 +650,64 @@ class ScopedReach(Reach):
         base = catalogue.base
         self.file_order, self.position, self.topological = base.file_order, base.position, base.topological
         self._catalogue, self._kinds = catalogue, kinds
-        # The kinds' scoped edges, merged (each kind's own lists are shared, never changed).
-        into: dict[int, list[int]] = {}
-        targets = 0
-        for kind in kinds.intersection(catalogue.into_of_kind):  # any order: the union is the same
-            for target, sources in catalogue.into_of_kind[kind].items():
-                known = into.get(target)
-                if known is None:
-                    into[target] = sources
-                else:
-                    into[target] = known + [source for source in sources if source not in known]
+        # The kinds' scoped edges: each kind's own index, read in turn (any order: the union is the same).
+        intos = []
+        targets = sources = 0
+        for kind in kinds.intersection(catalogue.into_of_kind):
+            intos.append(catalogue.into_of_kind[kind])
             targets |= catalogue.targets_of_kind[kind]
-        self.ancestors = _ScopedAncestors(base.ancestors, into, targets)
+            sources |= catalogue.sources_of_kind[kind]
+        self._targets, self._sources = targets, sources
+        self._base_citation, self._base_succ, self._base_pred = base.citation, base.succ, base.pred
+        self.ancestors = self._scoped = _ScopedAncestors(base.ancestors, intos, targets)
         self._succ: dict[str, list[str]] = {}
         self._pred: dict[str, list[str]] = {}
+
+    def order_gates(
+        self, gates: list[str], pairwise: bool | None = None,
+    ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+        position = self.position
+        self._scoped.fill([position[gate] for gate in gates])  # one walk for them all, not one per gate
+        return super().order_gates(gates, pairwise)
+
+    def lexicographic(self, steps: list[str], pairwise: bool | None = None) -> list[str]:
+        position = self.position
+        self._scoped.fill([position[step] for step in steps])
+        return super().lexicographic(steps, pairwise)
+
+    def prefetch(self, steps: list[str]) -> None:
+        position = self.position
+        self._scoped.fill([position[step] for step in steps])
 
     def successors(self, step: str) -> list[str]:
         found = self._succ.get(step)
         if found is None:
+            if not self._sources >> self.position[step] & 1:  # no scoped edge of these kinds leaves it
+                return self._base_succ[step]
             found = self._succ[step] = _applicable(self._catalogue.succ.get(step, ()), self._kinds)
         return found
 
     def predecessors(self, step: str) -> list[str]:
         found = self._pred.get(step)
         if found is None:
+            if not self._targets >> self.position[step] & 1:  # no scoped edge of these kinds enters it
+                return self._base_pred[step]
             found = self._pred[step] = _applicable(self._catalogue.pred.get(step, ()), self._kinds)
         return found
 
     def citation_of(self, before: str, after: str) -> int:
-        for scope, citation in reversed(self._catalogue.pairs[before, after]):
+        given = self._catalogue.pairs[before, after]
+        scope, citation = given[-1]
+        if scope is None:  # the pair's last edge orders every kind: it gives the citation
+            return citation
+        for scope, citation in reversed(given):
             if _applies(scope, self._kinds):
                 return citation
         raise KeyError((before, after))
 
     def has_edge(self, before: str, after: str) -> bool:
+        if (before, after) in self._base_citation:  # an edge that orders every kind: no scope to test
+            return True
         return any(_applies(scope, self._kinds) for scope, _ in self._catalogue.pairs.get((before, after), ()))
 
 
@@ -934,6 +988,8 @@ class Combiner:
             gates = [self.steps[p] for p in self._positions(mask)]
             depth, pairs = index.order_gates(gates)
             staged, stages, free = _stages(gates, depth, pairs, index.file_order)
+            if pairs:  # whether the text states each order edge: one walk for the stated order's ancestors
+                sources.stated.prefetch(list(dict.fromkeys(after for _, after in pairs)))
             if len(self._layouts) >= self.limit:
                 self._layouts.clear()
             step_index = self.step_index
@@ -1237,11 +1293,23 @@ def _gate_order(before: str, after: str, index: Reach, sources: OrderSources | N
     (through any path of stated edges), else by the policy's reading along the path it takes."""
     if sources is None:
         return GateOrder(before, after, index.chain(before, after))
-    stated, readings = sources.stated, sources.readings
+    stated, get = sources.stated, sources.readings.get
     if stated.precedes(before, after):
         path = stated.path(before, after)
-        condition = _join(readings.get(hop, (None, None))[1] for hop in zip(path, path[1:]))
-        return GateOrder(before, after, stated.chain(before, after), None, condition)
+        if len(path) == 2:  # one edge (most order edges): its reading, no join
+            condition = get((before, after), _NO_READING)[1] or None  # as _join reads an empty text
+        else:
+            condition = _join([get(hop, _NO_READING)[1] for hop in zip(path, path[1:])])
+        return tuple.__new__(GateOrder, (before, after, stated.chain(before, after), None, condition))
     path = index.path(before, after)
-    hops = [readings.get(hop, (None, None)) for hop in zip(path, path[1:])]
-    return GateOrder(before, after, index.chain(before, after), _join(h[0] for h in hops), _join(h[1] for h in hops))
+    if len(path) == 2:
+        interpretation, condition = get((before, after), _NO_READING)
+        interpretation, condition = interpretation or None, condition or None
+    else:
+        hops = [get(hop, _NO_READING) for hop in zip(path, path[1:])]
+        interpretation, condition = _join([h[0] for h in hops]), _join([h[1] for h in hops])
+    return tuple.__new__(GateOrder, (before, after, index.chain(before, after), interpretation, condition))
+
+
+#: An edge without a reading of its own.
+_NO_READING: tuple[str | None, str | None] = (None, None)

@@ -558,15 +558,17 @@ class CompiledPolicy:
         the same derivation, without the instances' bookkeeping."""
         view = self._steps_view()
         actor_of, title_of, per_name = view.actor, view.title, view.per_name
-        kind_of = {item.step: item.kind for item in entry.required}
-
-        def satisfier_first(gate: str) -> tuple[bool, int, str]:
-            return (per_name[gate], -KIND_STRENGTH.get(kind_of[gate], 0), gate)
+        # Within a stage the satisfier comes first by meaning (see :meth:`_gate_part`): each gate's
+        # rank once, read by the sort as a plain look-up (no Python call per comparison key).
+        rank: dict[str, tuple[bool, int, str]] | None = None
+        if len(entry.unordered) > 1 or any(len(stage) > 1 for stage in entry.stages):
+            strength = KIND_STRENGTH.get
+            rank = {item.step: (per_name[item.step], -strength(item.kind, 0), item.step) for item in entry.required}
 
         satisfied: dict[str, str] = {}
         first_gate_of_body: dict[str, str] = {}
         for stage in (*entry.stages, entry.unordered):
-            for gate in (sorted(stage, key=satisfier_first) if len(stage) > 1 else stage):
+            for gate in (sorted(stage, key=rank.__getitem__) if rank is not None and len(stage) > 1 else stage):
                 first = first_gate_of_body.setdefault(names[gate].casefold(), gate)
                 if first != gate:
                     satisfied[gate] = first
