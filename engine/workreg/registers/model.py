@@ -5,13 +5,6 @@ building them must cost no more than a tuple (no validation on the hot path of `
 and ``lint``).  A register read back from YAML or JSON is validated at that edge instead
 (:func:`workreg.registers.read.register_from_data`), where unknown keys are errors.
 
-Each class writes its ``__init__`` out and shares equality, hashing, ``repr`` and frozenness
-(:class:`_Frozen`) with the others, as ``@dataclass(frozen=True, slots=True)`` would generate them:
-the decorator compiles those methods from text for every class, about 4 ms of every register
-command's start-up.  ``dataclasses.fields``, ``replace``, ``asdict`` and pydantic see dataclasses as
-before; a field added to a class goes into its ``__init__`` too (tests/registers/test_model_classes.py
-compares every class with the twin the decorator makes).
-
 ``line`` is the 1-based line of the source document (for ``.docx`` input: the 1-based position in
 the paragraph/table-row sequence); None when not known.
 
@@ -24,10 +17,8 @@ approval section id.
 from __future__ import annotations
 
 import re
-from dataclasses import FrozenInstanceError, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date
-from operator import attrgetter
-from typing import Any, Callable
 
 from workreg.registers.placeholders import placeholders_in
 
@@ -37,56 +28,9 @@ YEAR_MONTH = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
 # Validation of a model read from YAML/JSON (pydantic, at the edge) forbids unknown keys.
 _FORBID = {"extra": "forbid"}
 
-#: How ``__init__`` sets a field of a frozen instance (a frozen dataclass's own ``__init__`` does the same).
-_set = object.__setattr__
 
-
-class _Frozen:
-    """What ``@dataclass(frozen=True, slots=True)`` generates for each class but ``__init__``, written once."""
-
-    __slots__ = ()
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            values = _values(self.__class__)
-            return bool(values(self) == values(other))
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(_values(self.__class__)(self))
-
-    def __repr__(self) -> str:
-        cls = self.__class__
-        return f"{cls.__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in field_names(cls))})"
-
-    def __getstate__(self) -> list[object]:
-        return list(_values(self.__class__)(self))
-
-    def __setstate__(self, state: list[object]) -> None:
-        for name, value in zip(field_names(self.__class__), state):
-            _set(self, name, value)
-
-
-def _values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    """A function of an instance of ``cls`` giving its fields' values, in order, as a tuple."""
-    getter = _VALUES.get(cls)
-    if getter is None:
-        names = field_names(cls)
-        getter = _VALUES[cls] = attrgetter(*names) if len(names) > 1 else (lambda node: (getattr(node, names[0]),))
-    return getter
-
-
-_VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
-
-
-@dataclass(slots=True, init=False, repr=False, eq=False)  # methods: _Frozen's and __init__
-class Text(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Text:
     """A piece of document text and the line it came from."""
 
     __pydantic_config__ = _FORBID
@@ -94,46 +38,31 @@ class Text(_Frozen):
     text: str
     line: int | None = None
 
-    def __init__(self, text: str, line: int | None = None) -> None:
-        _set(self, "text", text)
-        _set(self, "line", line)
-
     @property
     def placeholders(self) -> tuple[str, ...]:
         """Placeholder tokens (``?``, ``xx/xx/2018``, ``<date>``, TBD ...) left in the text."""
         return placeholders_in(self.text)
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)  # methods: _Frozen's and __init__
+@dataclass(frozen=True, slots=True)
 class DateText(Text):
     """A date as written, and as a calendar date when it can be read as one."""
 
     value: date | None = None
 
-    def __init__(self, text: str, line: int | None = None, value: date | None = None) -> None:
-        _set(self, "text", text)
-        _set(self, "line", line)
-        _set(self, "value", value)
 
-
-@dataclass(slots=True, init=False, repr=False, eq=False)  # methods: _Frozen's and __init__
+@dataclass(frozen=True, slots=True)
 class MonthText(Text):
     """A month as written (``The next review date is expected to be July 2016``) and as ``YYYY-MM``."""
 
     year_month: str | None = None
-
-    def __init__(self, text: str, line: int | None = None, year_month: str | None = None) -> None:
-        _set(self, "text", text)
-        _set(self, "line", line)
-        _set(self, "year_month", year_month)
-        self.__post_init__()
 
     def __post_init__(self) -> None:
         if self.year_month is not None and not YEAR_MONTH.fullmatch(self.year_month):
             raise ValueError(f"year_month '{self.year_month}' is not a month written YYYY-MM")
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)  # methods: _Frozen's and __init__
+@dataclass(frozen=True, slots=True)
 class Item(Text):
     """One bullet or paragraph of a section, with the sub-heading it sits under and whose it is."""
 
@@ -143,19 +72,9 @@ class Item(Text):
     #: The line introduces the lines after it (a sub-heading).
     label: bool = False
 
-    def __init__(
-        self, text: str, line: int | None = None, group: str | None = None, organization: str | None = None,
-        label: bool = False,
-    ) -> None:
-        _set(self, "text", text)
-        _set(self, "line", line)
-        _set(self, "group", group)
-        _set(self, "organization", organization)
-        _set(self, "label", label)
 
-
-@dataclass(slots=True, init=False, repr=False, eq=False)  # methods: _Frozen's and __init__
-class Organization(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Organization:
     """One of the two organizations in the alliance."""
 
     __pydantic_config__ = _FORBID
@@ -165,18 +84,9 @@ class Organization(_Frozen):
     line: int | None = None
     description: tuple[Item, ...] = ()
 
-    def __init__(
-        self, name: str, abbreviation: str | None = None, line: int | None = None,
-        description: tuple[Item, ...] = (),
-    ) -> None:
-        _set(self, "name", name)
-        _set(self, "abbreviation", abbreviation)
-        _set(self, "line", line)
-        _set(self, "description", description)
 
-
-@dataclass(slots=True, init=False, repr=False, eq=False, kw_only=True)  # methods: _Frozen's and __init__
-class Organizations(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Organizations:
     """The ``Alliance Organizations`` statement: the partner and the host (the template's other party).
 
     Written out (YAML/JSON) with the host under the template's host id (``host.id``)."""
@@ -188,15 +98,9 @@ class Organizations(_Frozen):
     partner: Organization
     host: Organization
 
-    def __init__(self, *, text: str, line: int | None = None, partner: Organization, host: Organization) -> None:
-        _set(self, "text", text)
-        _set(self, "line", line)
-        _set(self, "partner", partner)
-        _set(self, "host", host)
 
-
-@dataclass(slots=True, init=False, repr=False, eq=False)  # methods: _Frozen's and __init__
-class Milestone(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Milestone:
     """One row of the milestone table."""
 
     __pydantic_config__ = _FORBID
@@ -208,24 +112,14 @@ class Milestone(_Frozen):
     groups: tuple[str, ...] = ()
     line: int | None = None
 
-    def __init__(
-        self, deliverable: str, timeframe: str = '', done: bool = False, groups: tuple[str, ...] = (),
-        line: int | None = None,
-    ) -> None:
-        _set(self, "deliverable", deliverable)
-        _set(self, "timeframe", timeframe)
-        _set(self, "done", done)
-        _set(self, "groups", groups)
-        _set(self, "line", line)
-
     @property
     def placeholders(self) -> tuple[str, ...]:
         """Placeholder tokens in the deliverable or the timeframe."""
         return placeholders_in(self.deliverable) + placeholders_in(self.timeframe)
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)  # methods: _Frozen's and __init__
-class Contact(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Contact:
     """A point of contact as listed under its organization."""
 
     __pydantic_config__ = _FORBID
@@ -240,18 +134,6 @@ class Contact(_Frozen):
     role: str | None = None
     email: str | None = None
 
-    def __init__(
-        self, text: str, line: int | None = None, organization: str | None = None, group: str | None = None,
-        name: str | None = None, role: str | None = None, email: str | None = None,
-    ) -> None:
-        _set(self, "text", text)
-        _set(self, "line", line)
-        _set(self, "organization", organization)
-        _set(self, "group", group)
-        _set(self, "name", name)
-        _set(self, "role", role)
-        _set(self, "email", email)
-
     @property
     def placeholders(self) -> tuple[str, ...]:
         """Placeholder tokens in the contact line."""
@@ -263,8 +145,8 @@ class Contact(_Frozen):
         return not self.placeholders and bool(self.name or self.email or self.role)
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)  # methods: _Frozen's and __init__
-class CorrespondingDocument(_Frozen):
+@dataclass(frozen=True, slots=True)
+class CorrespondingDocument:
     """The partner's corresponding document statement and the partner's approval date."""
 
     __pydantic_config__ = _FORBID
@@ -273,14 +155,9 @@ class CorrespondingDocument(_Frozen):
     line: int | None = None
     approval_date: DateText | None = None
 
-    def __init__(self, text: str, line: int | None = None, approval_date: DateText | None = None) -> None:
-        _set(self, "text", text)
-        _set(self, "line", line)
-        _set(self, "approval_date", approval_date)
 
-
-@dataclass(slots=True, init=False, repr=False, eq=False)  # methods: _Frozen's and __init__
-class Approval(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Approval:
     """The host's approval of the register (the template's approval section): the id of the record
     that approved it (a resolution) and its date."""
 
@@ -291,17 +168,9 @@ class Approval(_Frozen):
     resolution: Text | None = None
     date: DateText | None = None
 
-    def __init__(
-        self, text: str, line: int | None = None, resolution: Text | None = None, date: DateText | None = None,
-    ) -> None:
-        _set(self, "text", text)
-        _set(self, "line", line)
-        _set(self, "resolution", resolution)
-        _set(self, "date", date)
 
-
-@dataclass(slots=True, init=False, repr=False, eq=False, kw_only=True)  # methods: _Frozen's and __init__
-class ProcessReference(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProcessReference:
     """The process document a register names as its own (``... can be found in DSP4003 ... 1.6.0.pdf``)."""
 
     __pydantic_config__ = _FORBID
@@ -313,15 +182,9 @@ class ProcessReference(_Frozen):
     text: str
     line: int | None = None
 
-    def __init__(self, *, document: str, version: str | None = None, text: str, line: int | None = None) -> None:
-        _set(self, "document", document)
-        _set(self, "version", version)
-        _set(self, "text", text)
-        _set(self, "line", line)
 
-
-@dataclass(slots=True, init=False, repr=False, eq=False)  # methods: _Frozen's and __init__
-class SectionHeading(_Frozen):
+@dataclass(frozen=True, slots=True)
+class SectionHeading:
     """A template section the document has (its id in the template), with its heading as written."""
 
     __pydantic_config__ = _FORBID
@@ -330,14 +193,9 @@ class SectionHeading(_Frozen):
     heading: str
     line: int | None = None
 
-    def __init__(self, id: str, heading: str, line: int | None = None) -> None:
-        _set(self, "id", id)
-        _set(self, "heading", heading)
-        _set(self, "line", line)
 
-
-@dataclass(slots=True, init=False, repr=False, eq=False)  # methods: _Frozen's and __init__
-class WorkRegister(_Frozen):
+@dataclass(frozen=True, slots=True)
+class WorkRegister:
     """An alliance partner work register, read by the sections of a register template."""
 
     __pydantic_config__ = _FORBID
@@ -366,52 +224,6 @@ class WorkRegister(_Frozen):
     additional_considerations: tuple[Item, ...] = ()
     #: Lines of the document workreg did not read into any field (listed, never dropped).
     unread: tuple[Text, ...] = ()
-
-    def __init__(
-        self, title: Text, version: Text | None = None, date_initiated: DateText | None = None,
-        introduction: Text | None = None, process: ProcessReference | None = None,
-        organizations: Organizations | None = None, sections: tuple[SectionHeading, ...] = (),
-        background: tuple[Item, ...] = (), benefits: tuple[Item, ...] = (), activities: tuple[Item, ...] = (),
-        limitations: tuple[Item, ...] = (), milestones: tuple[Milestone, ...] = (), access: tuple[Item, ...] = (),
-        documentation: tuple[Item, ...] = (), review_date: MonthText | None = None,
-        points_of_contact: tuple[Contact, ...] = (), corresponding_document: CorrespondingDocument | None = None,
-        approval: Approval | None = None, additional_considerations: tuple[Item, ...] = (),
-        unread: tuple[Text, ...] = (),
-    ) -> None:
-        _set(self, "title", title)
-        _set(self, "version", version)
-        _set(self, "date_initiated", date_initiated)
-        _set(self, "introduction", introduction)
-        _set(self, "process", process)
-        _set(self, "organizations", organizations)
-        _set(self, "sections", sections)
-        _set(self, "background", background)
-        _set(self, "benefits", benefits)
-        _set(self, "activities", activities)
-        _set(self, "limitations", limitations)
-        _set(self, "milestones", milestones)
-        _set(self, "access", access)
-        _set(self, "documentation", documentation)
-        _set(self, "review_date", review_date)
-        _set(self, "points_of_contact", points_of_contact)
-        _set(self, "corresponding_document", corresponding_document)
-        _set(self, "approval", approval)
-        _set(self, "additional_considerations", additional_considerations)
-        _set(self, "unread", unread)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
     def has_section(self, section: str) -> bool:
         """True when the document has the template section ``section``."""
