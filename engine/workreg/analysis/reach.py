@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from workreg.analysis.facts import OrderEdge, PolicyFacts
+from workreg.policy.order import ancestor_masks
 
 
 class Reach:
@@ -26,12 +27,7 @@ class Reach:
             if chosen is None or not edge.scope or not edge.scope.isdisjoint(chosen):
                 preds[position[edge.after]].append(position[edge.before])
                 self.edges.append(edge)
-        ancestors = [0] * size
-        for index in range(size):
-            bits = 0
-            for parent in preds[index]:
-                bits |= ancestors[parent] | (1 << parent)
-            ancestors[index] = bits
+        ancestors = ancestor_masks(preds)
         descendants = [0] * size
         for index in range(size - 1, -1, -1):
             for parent in preds[index]:

@@ -46,6 +46,7 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Protocol, Seque
 
 from workreg.policy.compiled import KindInfo
 from workreg.policy.decision import KIND_STRENGTH
+from workreg.policy.order import ancestor_masks
 
 
 class CombinedRequirement(NamedTuple):
@@ -367,13 +368,7 @@ class PrecedenceIndex(Reach):
                 succs[position[before]].append(position[after])
             self.citation[before, after] = citation
         self.preds, self.succs = preds, succs
-        ancestors = [0] * size
-        for index in range(size):
-            bits = 0
-            for parent in preds[index]:
-                bits |= ancestors[parent] | (1 << parent)
-            ancestors[index] = bits
-        self.ancestors = ancestors
+        self.ancestors = ancestor_masks(preds)
         self.edge_count = len(self.citation)
 
     def successors(self, step: str) -> list[str]:

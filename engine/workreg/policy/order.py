@@ -1,7 +1,9 @@
 """The order of a policy's steps: every edge that may order a decision, and one order that respects them all.
 
 Pure functions of the policy model, shared by :mod:`workreg.policy.compile` (which compiles the order)
-and :mod:`workreg.policy.graph` (which names a cycle), so that neither imports the other.
+and :mod:`workreg.policy.graph` (which names a cycle), so that neither imports the other; and the
+ancestor bitsets the decider (:mod:`workreg.policy.combine`) and the analysis (:mod:`workreg.analysis.reach`)
+both derive from an order.
 """
 
 from __future__ import annotations
@@ -39,3 +41,14 @@ def all_order_edges(policy: Policy) -> list[tuple[str, str]]:
     edges = [(edge.before, edge.after) for edge in policy.precedence]
     edges += [(edge.before, edge.after) for kind in policy.change_kinds for edge in kind.order]
     return edges
+
+
+def ancestor_masks(preds: list[list[int]]) -> list[int]:
+    """Per step (by topological position), the bitset of every step before it, from each step's direct predecessors."""
+    ancestors = [0] * len(preds)
+    for index, parents in enumerate(preds):
+        bits = 0
+        for parent in parents:
+            bits |= ancestors[parent] | (1 << parent)
+        ancestors[index] = bits
+    return ancestors
