@@ -319,11 +319,7 @@ class Reach:
             left &= ~(1 << position[step])
         return result
 
-    # -- choosing ---------------------------------------------------------------------------------
-
-    def pairwise(self, count: int) -> bool:
-        """Whether to use the pairwise strategy for ``count`` steps (always, but for a full index)."""
-        return True
+    # -- ordering (pairwise, on the ancestor bitsets) ---------------------------------------------------
 
     def order_gates(
         self, gates: list[str], pairwise: bool | None = None,
@@ -477,21 +473,16 @@ class PrecedenceIndex(Reach):
     def order_gates(
         self, gates: list[str], pairwise: bool | None = None,
     ) -> tuple[dict[str, int], list[tuple[str, str]]]:
-        """Of the closure restricted to ``gates``: each gate's topological generation (from 0),
-        and the transitive reduction as (before, after) pairs."""
-        if not gates:
-            return {}, []
-        use = self.pairwise(len(gates)) if pairwise is None else pairwise
-        if use:
-            return self._gates_pairwise(gates)
-        return self._generations_graph(gates), self._reduction_graph(gates)
+        """:meth:`Reach.order_gates`, by one pass over the graph where that is cheaper (or asked for)."""
+        if gates and not (self.pairwise(len(gates)) if pairwise is None else pairwise):
+            return self._generations_graph(gates), self._reduction_graph(gates)
+        return super().order_gates(gates)
 
     def lexicographic(self, steps: list[str], pairwise: bool | None = None) -> list[str]:
-        """``steps`` in topological order of the closure, earliest in file order first when free."""
-        if len(steps) < 2:
-            return list(steps)
-        use = self.pairwise(len(steps)) if pairwise is None else pairwise
-        return self._sorted_pairwise(steps) if use else self._sorted_graph(steps)
+        """:meth:`Reach.lexicographic`, by one pass over the graph where that is cheaper (or asked for)."""
+        if len(steps) > 1 and not (self.pairwise(len(steps)) if pairwise is None else pairwise):
+            return self._sorted_graph(steps)
+        return super().lexicographic(steps)
 
 
 class ScopedEdge(NamedTuple):
