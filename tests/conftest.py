@@ -39,3 +39,13 @@ def dsp4003():
     from workreg.policy.registry import get_policy
 
     return get_policy("dsp4003@1.2.0")
+
+
+def parser_leaves(parser, path=()):
+    """(command path, its parser) for every command of a workreg parser that takes no subcommand."""
+    subcommands = parser._subcommands()  # noqa: SLF001 - the parser's own helper
+    if not subcommands:
+        yield path, parser
+        return
+    for name, sub in subcommands.items():
+        yield from parser_leaves(sub, path + (name,))

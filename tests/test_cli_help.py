@@ -15,17 +15,9 @@ from workreg import __version__
 from workreg.cli import build_parser, main
 from workreg.cli.completion import SHELLS, completion_script
 
+from tests.conftest import parser_leaves
 
-def _leaves(parser, path=()):
-    subcommands = parser._subcommands()  # noqa: SLF001 - the parser's own helper
-    if not subcommands:
-        yield path, parser
-        return
-    for name, sub in subcommands.items():
-        yield from _leaves(sub, path + (name,))
-
-
-LEAVES = list(_leaves(build_parser()))
+LEAVES = list(parser_leaves(build_parser()))
 REQUIRED = {  # the least each command needs before an unknown option is reached
     ("approvals",): ["scope_extension"], ("check",): ["x.yaml"], ("show",): ["x.txt"],
     ("diff",): ["a.txt", "b.txt"], ("lint",): ["x.txt"], ("case", "open"): ["--change", "removal"],

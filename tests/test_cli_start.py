@@ -15,6 +15,8 @@ import pytest
 from workreg.cli import COMMANDS, GROUPS, build_parser, command_named
 from workreg.cli.args import Parser
 
+from tests.conftest import parser_leaves
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -25,17 +27,8 @@ def _commands_of(group: str) -> list[str]:
     return list(commands.choices)
 
 
-def _leaves(parser: Parser, path: tuple[str, ...] = ()):
-    subcommands = parser._subcommands()  # noqa: SLF001 - the parser's own helper
-    if not subcommands:
-        yield path, parser
-        return
-    for name, sub in subcommands.items():
-        yield from _leaves(sub, path + (name,))
-
-
 WHOLE = build_parser()
-LEAVES = list(_leaves(WHOLE))
+LEAVES = list(parser_leaves(WHOLE))
 
 
 def test_the_command_table_names_every_command_of_every_group_once():
@@ -46,7 +39,7 @@ def test_the_command_table_names_every_command_of_every_group_once():
 
 @pytest.mark.parametrize("path,whole", LEAVES, ids=[" ".join(p) for p, _ in LEAVES])
 def test_a_command_alone_parses_and_helps_as_the_whole_parser(path, whole):
-    alone = dict(_leaves(build_parser(path[0])))[path]
+    alone = dict(parser_leaves(build_parser(path[0])))[path]
     assert alone.prog == whole.prog
     assert alone.format_help() == whole.format_help()
     assert alone.format_usage() == whole.format_usage()
