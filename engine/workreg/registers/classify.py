@@ -104,11 +104,7 @@ def affected_committees(
     (``per_name: true``: one gate per named body, e.g. each affected committee).  There is no
     built-in kind.  Working groups count for the committee they report to.
     """
-    if kinds is None:
-        if policy is None:
-            raise TypeError("affected_committees needs the policy, or the kinds whose committees count")
-        kinds = policy.kinds_with_named_gates()
-    kinds = frozenset(kinds)
+    kinds = _counted_kinds("affected_committees", policy, kinds)
     absent = _not_named(policy)
     names: set[str] = set()
     for change in changes:
@@ -119,6 +115,15 @@ def affected_committees(
             if vocabulary.role(entity) == "committee" and entity.name not in absent:
                 names.add(entity.name)
     return sorted(names)
+
+
+def _counted_kinds(caller: str, policy: CompiledPolicy | None, kinds: Iterable[str] | None) -> frozenset[str]:
+    """The kinds whose committees count: ``kinds`` as given, or the policy's kinds with per-name gates."""
+    if kinds is not None:
+        return frozenset(kinds)
+    if policy is None:
+        raise TypeError(f"{caller} needs the policy, or the kinds whose committees count")
+    return frozenset(policy.kinds_with_named_gates())
 
 
 def _not_named(policy: CompiledPolicy | None) -> Mapping[str, NotNamedInfo]:
@@ -132,11 +137,7 @@ def committee_evidence(
 ) -> list[NamedCommittee]:
     """For each committee :func:`affected_committees` names, the first milestone word that names it
     (for the same ``kinds``, by default the policy's kinds with per-name gates)."""
-    if kinds is None:
-        if policy is None:
-            raise TypeError("committee_evidence needs the policy, or the kinds whose committees count")
-        kinds = policy.kinds_with_named_gates()
-    kinds = frozenset(kinds)
+    kinds = _counted_kinds("committee_evidence", policy, kinds)
     absent = _not_named(policy)
     found: dict[str, NamedCommittee] = {}
     for change in changes:
