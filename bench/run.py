@@ -241,6 +241,9 @@ def table(results: dict) -> str:
     add("  uncached (read, validate, compile, decide): median", f"{r['cli_uncached_ms']:.0f} ms", "cold_starts",
         "cli_uncached_ms", " ms")
     add("  uncached / bare python", f"{r['cli_uncached_ratio']:.2f}×", "cold_starts", "cli_uncached_ratio", "×")
+    add("  floor: PyYAML and pydantic imported, one line validated by a one-field model / bare python",
+        f"{r['validator_floor_ratio']:.2f}×", "cold_starts")
+    add("  uncached less that floor", f"{r['cli_uncached_beyond_floor_ms']:.0f} ms", "cold_starts")
     add("workreg render dsp4003 (DOT): median", f"{r['render_ms']:.0f} ms", "cold_starts")
     add("  / bare python", f"{r['render_ratio']:.2f}×", "cold_starts", "render_ratio", "×")
     if "diff_seeds_cold_ms" in r:

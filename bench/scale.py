@@ -60,6 +60,17 @@ def _run_ms(command: list[str], env: dict) -> float:
     return elapsed
 
 
+#: The least an uncached start does with the project's chosen validators, before any of workreg's
+#: own code: import PyYAML and pydantic, parse a line of YAML with libyaml's loader (as workreg
+#: reads YAML) and validate it with a one-field model.
+VALIDATOR_FLOOR = (
+    "import yaml, pydantic\n"
+    "class Floor(pydantic.BaseModel):\n"
+    "    x: int\n"
+    "Floor.model_validate(yaml.load('x: 1', Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader)))\n"
+)
+
+
 def bench_cold_starts(runs: int) -> dict:
     """Bare python, cached and uncached `workreg approvals scope_extension`, `workreg render dsp4003`
     (DOT to stdout), `workreg diff` of the OCP seed registers (when ../shared/seeds has them) and
@@ -75,6 +86,7 @@ def bench_cold_starts(runs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="workreg-bench-cache-") as cache:
         cached_env, uncached_env = child_env(cache), child_env("off")
         commands = {"bare": (bare, cached_env), "cached": (approvals, cached_env), "uncached": (approvals, uncached_env),
+                    "floor": ([sys.executable, "-c", VALIDATOR_FLOOR], cached_env),
                     "render": (render, cached_env), "analyze": (analyze, cached_env)}
         if diff is not None:
             commands["diff"] = (diff, cached_env)
@@ -97,6 +109,9 @@ def bench_cold_starts(runs: int) -> dict:
         "cli_cold_start_ratio": cached_ms / bare_ms,
         "cli_uncached_ms": median["uncached"],
         "cli_uncached_p99_ms": _percentile(times["uncached"], 0.99),
+        "validator_floor_ms": median["floor"],
+        "validator_floor_ratio": median["floor"] / bare_ms,
+        "cli_uncached_beyond_floor_ms": median["uncached"] - median["floor"],
         "cli_runs": runs,
         "cli_command": " ".join(Path(approvals[0]).name if i == 0 else a for i, a in enumerate(approvals)),
         # Issue 23's target excludes the interpreter's own start-up: the same run's bare python is subtracted.
