@@ -888,6 +888,14 @@ class Combiner:
         # The gates' entries and layout are functions of the kinds requiring a gate and the kinds
         # scoping the order; the other steps' of the kinds requiring one and the scoping kinds.
         self.gate_key_bits, self.step_key_bits = gate_kinds | scoping_bits, step_kinds | scoping_bits
+        # What the kinds requiring an approver's gates say about it depends on which of them the request
+        # holds; for an approver of several gates also on the gates' order (the whole gates' key, all bits).
+        gates_of: dict[str, list[int]] = {}
+        for position, step in enumerate(self.steps):
+            if is_gate[step]:
+                gates_of.setdefault(actor[step], []).append(position)
+        self.approver_kinds: dict[str, int] = {
+            role: self.kinds_of_step[positions[0]] if len(positions) == 1 else -1 for role, positions in gates_of.items()}
         # A combination's conflicts: of its gates' key and of the kinds saying some approver is not required.
         self.conflict_key_bits = self.gate_key_bits
         for kind in kinds:
@@ -933,6 +941,7 @@ class Combiner:
         self._covers_known: dict[tuple[str, str], tuple[int, int]] = {}
         self._silent_groups: dict[int, list[Any]] = {}
         self._conflict_sets: dict[int, tuple[KindConflict, ...]] = {}
+        self._gate_conflicts: dict[int, tuple[KindConflict, ...]] = {}
         self._order_conflict: dict[tuple[int, int, int], KindConflict] = {}
         self._overruled: dict[tuple[str, int, tuple[tuple[str, int], ...]], tuple[Any, KindConflict]] = {}
         self._others: dict[tuple[int, str], tuple[KindClause, ...]] = {}
@@ -1130,21 +1139,39 @@ class Combiner:
             not_required, unspecified, overruled = self._notes(changes, request, approvers, layout)
         else:
             not_required, unspecified, overruled = (), (), None
-        # The conflicts depend only on the gates' key and the kinds saying "not required" (those that
-        # alone order a gate edge are scoping kinds, inside the gates' key): derived once per such key.
+        # The conflicts depend only on the gates' key and the kinds saying "not required": derived once
+        # per such key (the order conflicts once per gates' key, see :meth:`_gate_conflicts`).
         conflicts_key = request & self.conflict_key_bits
         conflicts = self._conflict_sets.get(conflicts_key)
         if conflicts is None:
-            found_conflicts = self._overruled_conflicts(overruled, gates, gates_key) if overruled else []
-            if request & (request - 1) and layout.order:  # several kinds, and an order among their gates
-                found_conflicts += self._order_conflicts(request, layout, gates, gates_key)
+            ordered = self._gate_conflicts.get(gates_key)
+            if ordered is None:
+                ordered = self._gate_conflicts_of(request, layout, gates, gates_key)
+            conflicts = tuple(self._overruled_conflicts(overruled, gates, gates_key)) + ordered if overruled else ordered
             if len(self._conflict_sets) >= self.limit:
                 self._conflict_sets.clear()
-            conflicts = self._conflict_sets[conflicts_key] = tuple(found_conflicts)
+            self._conflict_sets[conflicts_key] = conflicts
         return tuple.__new__(Combination, (
             changes, gates, actions, layout.stages, layout.order, not_required, unspecified,
             layout.unordered, conflicts, gates_key, steps_key,
         ))
+
+    def _gate_conflicts_of(self, request: int, layout: GateLayout, gates: tuple[CombinedRequirement, ...],
+                           gates_key: int) -> tuple[KindConflict, ...]:
+        """The order conflicts of a gates' key (its first request's: they depend on nothing else).
+
+        The kinds that alone order an edge some kind requiring its gates is silent about are scoping
+        kinds (the base order orders every kind alike, so it leaves no kind silent), and the scoping
+        kinds are part of the gates' key; a request whose gates' key holds one gate kind has no gate
+        that two kinds require.
+        """
+        ordered: tuple[KindConflict, ...] = ()
+        if request & (request - 1) and layout.order:  # several kinds, and an order among their gates
+            ordered = tuple(self._order_conflicts(request, layout, gates, gates_key))
+        if len(self._gate_conflicts) >= self.limit:
+            self._gate_conflicts.clear()
+        self._gate_conflicts[gates_key] = ordered
+        return ordered
 
     def _gate_entries(self, changes: tuple[str, ...], request: int, steps: int,
                       gates_key: int) -> tuple[GateLayout, tuple[CombinedRequirement, ...]]:
@@ -1213,12 +1240,13 @@ class Combiner:
     def _overruled_conflicts(self, overruled: dict[str, list[tuple[str, int]]], gates: tuple[CombinedRequirement, ...],
                              gates_key: int) -> list[KindConflict]:
         """:func:`_not_required_conflicts` in parts: what the kinds requiring an approver's gates say
-        (once per gates' key, equal ones as one object), and each conflict once per those clauses and
-        what the other kinds say."""
+        (once per those kinds, see :attr:`approver_kinds`; equal ones as one object), and each conflict
+        once per those clauses and what the other kinds say."""
         conflicts = []
-        others, known = self._others, self._overruled
+        others, known, deciding = self._others, self._overruled, self.approver_kinds
         for approver, saying in overruled.items():
-            other = others.get((gates_key, approver))
+            other_key = (gates_key & deciding[approver], approver)
+            other = others.get(other_key)
             if other is None:
                 cited: dict[str, list[int]] = {}
                 for item in gates:
@@ -1229,7 +1257,7 @@ class Combiner:
                 if len(others) >= self.limit:
                     others.clear()
                     self._clause_sets.clear()
-                other = others[gates_key, approver] = self._clause_sets.setdefault(clauses, clauses)
+                other = others[other_key] = self._clause_sets.setdefault(clauses, clauses)
             key = (approver, id(other), tuple(saying))
             found = known.get(key)
             if found is None or found[0] is not other:  # the entry holds ``other``: its id is not reused

@@ -231,11 +231,11 @@ class CompiledPolicy:
         committees = tuple(committees)
         key = (frozenset(changes), committees, originating)  # a repeated question: one look-up
         try:
-            return self._memo[key]
-        except KeyError:
-            pass
+            found = self._memo.get(key)  # as fast as ``[key]`` when found, without raising KeyError when not
         except TypeError as exc:
             raise UsageError("change kinds and committees must be strings", code="bad-argument") from exc
+        if found is not None:
+            return found
         unique = key[0]
         if unique and unique <= self._kind_set:  # ids only: policy order without resolving names
             canonical = tuple(sorted(unique, key=self._kind_position.__getitem__))
