@@ -953,7 +953,7 @@ class Combiner:
         key = (position, by)
         found = self._items.get(key)
         if found is None:
-            kinds = [kind for kind in self.kind_order if self.kind_bit[kind] & by]
+            kinds = self._kinds_in(by)  # by its bits: a request has a few kinds, a policy may have many
             strongest, citation, interpretation = self.requirement[position, kinds[0]]
             cited = [citation]
             for kind in kinds[1:]:
@@ -965,7 +965,7 @@ class Combiner:
             if len(self._items) >= self.limit:
                 self._items.clear()
             found = self._items[key] = CombinedRequirement(
-                self.steps[position], strongest, citation, tuple(kinds), interpretation, tuple(cited))
+                self.steps[position], strongest, citation, kinds, interpretation, tuple(cited))
         return found
 
     def _positions(self, mask: int) -> list[int]:
@@ -1090,10 +1090,10 @@ class Combiner:
                 continue
             covered = cover_mask(before, after, shared)
             for gate, by in ((before, by_before), (after, by_after)):
-                silent = by & ~covered if by & (by - 1) else 0
-                while silent:
-                    low = silent & -silent
-                    silent ^= low
+                silent_kinds = by & ~covered if by & (by - 1) else 0
+                while silent_kinds:
+                    low = silent_kinds & -silent_kinds
+                    silent_kinds ^= low
                     subject, edges = grouped.setdefault(low, ([], []))
                     if gate not in subject:
                         subject.append(gate)
@@ -1104,14 +1104,24 @@ class Combiner:
         for silent_bit in sorted(grouped):
             silent = kind_order[silent_bit.bit_length() - 1]
             subject, edges = grouped[silent_bit]
-            together = tuple(dict.fromkeys(
-                change for gate in subject for change in required[gate].required_by if change != silent))
-            silent_clause = tuple(dict.fromkeys(
-                c for gate in subject for change, c in zip(required[gate].required_by, required[gate].citations)
-                if change == silent))
-            groups.append((silent_bit, silent, [(edge.before, edge.after) for edge in edges], tuple(subject),
-                           tuple(edges), tuple(dict.fromkeys(c for edge in edges for c in edge.chain)), silent_clause,
-                           together, [0, 0]))
+            # Plain loops (each once, in order), not generators: this runs on a first decision.
+            together: dict[str, None] = {}  # the other kinds requiring these gates
+            silent_clause: dict[int, None] = {}  # the silent kind's own clauses about them
+            for gate in subject:
+                entry = required[gate]
+                for change, citation in zip(entry.required_by, entry.citations):
+                    if change == silent:
+                        silent_clause[citation] = None
+                    else:
+                        together[change] = None
+            pairs = []
+            chains: dict[int, None] = {}
+            for edge in edges:
+                pairs.append((edge.before, edge.after))
+                for citation in edge.chain:
+                    chains[citation] = None
+            groups.append((silent_bit, silent, pairs, tuple(subject), tuple(edges), tuple(chains),
+                           tuple(silent_clause), tuple(together), [0, 0]))
         if len(self._silent_groups) >= self.limit:
             self._silent_groups.clear()
         self._silent_groups[gates_key] = groups
