@@ -87,9 +87,7 @@ class CompiledPolicy:
         self._conflicts: dict[int, tuple[KindConflict, Conflict]] = {}
         #: A combination's conflicts in words, by the identity of its conflicts tuple (which the entry holds).
         self._conflict_sets: dict[int, tuple[tuple[KindConflict, ...], tuple[Conflict, ...]]] = {}
-        #: (id of a gate's entry, its satisfier, originating body) -> (the entry, its approval); and per
-        #: order edge (by id) the edge as a decision lists it: shared by every gates' part that has them.
-        self._approvals: dict[tuple[int, str | None, str | None], tuple[CombinedRequirement, RequiredApproval]] = {}
+        #: Per order edge (by id), the edge as a decision lists it: shared by every gates' part that has it.
         self._order_edges: dict[int, tuple[Any, OrderEdge]] = {}
 
     @classmethod
@@ -501,7 +499,7 @@ class CompiledPolicy:
             else:  # no body named in the query: each step's body is known per policy
                 unnamed = view.body_unnamed
                 names = {item.step: unnamed[item.step] for item in entry.required}
-            return self._gate_part_unexpanded(entry, names, default_reading, originating)
+            return self._gate_part_unexpanded(entry, names, default_reading)
 
         expansions: dict[str, list[tuple[str, str]]] = {}  # gate -> [(instance id, body name)]
         for item in entry.required:
@@ -576,13 +574,11 @@ class CompiledPolicy:
 
     def _gate_part_unexpanded(
         self, entry: Combination, names: dict[str, str], default_reading: Mapping[str, str | None],
-        originating: str | None,
     ) -> tuple[tuple[RequiredApproval, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[OrderEdge, ...],
                dict[str, str], bool]:
         """:meth:`_gate_part` where every gate is one approval (no committee expands a per-name role):
-        the same derivation, without the instances' bookkeeping.  An approval is built once per entry,
-        satisfier and originating body, an order edge once per edge (the combiner shares both among
-        gates' parts: looked up by identity)."""
+        the same derivation, without the instances' bookkeeping.  An order edge is built once per edge
+        (the combiner shares one among the gates' parts of its order scope: looked up by identity)."""
         view = self._steps_view()
         actor_of, title_of, per_name = view.actor, view.title, view.per_name
         # Within a stage the satisfier comes first by meaning (see :meth:`_gate_part`): each gate's
@@ -600,19 +596,13 @@ class CompiledPolicy:
                 if first != gate:
                     satisfied[gate] = first
         new, cite, clauses = tuple.__new__, self._citations, self._clauses
-        approvals, edges = self._approvals, self._order_edges
-        if len(approvals) >= MAX_MEMO:
-            approvals.clear()
+        edges = self._order_edges
         if len(edges) >= MAX_MEMO:
             edges.clear()
         required = []
         for item in entry.required:
             gate = item.step
             satisfier = satisfied.get(gate)
-            known = approvals.get((id(item), satisfier, originating))
-            if known is not None and known[0] is item:
-                required.append(known[1])
-                continue
             own, default = item.interpretation, default_reading[gate]
             if satisfier is not None:  # a gate given by another rests on whatever that one's body rests on
                 given = default_reading[satisfier]
@@ -621,11 +611,9 @@ class CompiledPolicy:
                 reading = default
             else:
                 reading = own if default is None else _join(own, default)
-            approval = new(RequiredApproval, (gate, actor_of[gate], names[gate], item.kind, cite[item.citation],
-                                              item.required_by, title_of[gate], satisfier, reading,
-                                              clauses(item.citations)))
-            approvals[id(item), satisfier, originating] = (item, approval)  # holds the entry: its id is not reused
-            required.append(approval)
+            required.append(new(RequiredApproval, (gate, actor_of[gate], names[gate], item.kind, cite[item.citation],
+                                                   item.required_by, title_of[gate], satisfier, reading,
+                                                   clauses(item.citations))))
         stages, unordered = entry.stages, entry.unordered
         if satisfied:
             stages = tuple([tuple(kept) for kept in ([gate for gate in stage if gate not in satisfied]
