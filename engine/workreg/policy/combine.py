@@ -888,6 +888,19 @@ class Combiner:
         # The gates' entries and layout are functions of the kinds requiring a gate and the kinds
         # scoping the order; the other steps' of the kinds requiring one and the scoping kinds.
         self.gate_key_bits, self.step_key_bits = gate_kinds | scoping_bits, step_kinds | scoping_bits
+        # What the kinds requiring an approver's gates say about it depends on which of them the request
+        # holds; for an approver of several gates also on the gates' order (the whole gates' key, all bits).
+        gates_of: dict[str, list[int]] = {}
+        for position, step in enumerate(self.steps):
+            if is_gate[step]:
+                gates_of.setdefault(actor[step], []).append(position)
+        self.approver_kinds: dict[str, int] = {
+            role: self.kinds_of_step[positions[0]] if len(positions) == 1 else -1 for role, positions in gates_of.items()}
+        # A combination's conflicts: of its gates' key and of the kinds saying some approver is not required.
+        self.conflict_key_bits = self.gate_key_bits
+        for kind in kinds:
+            if kind.not_required:
+                self.conflict_key_bits |= self.kind_bit[kind.id]
         self.scoping_bits = scoping_bits
         # Per kind, what it says is not required and leaves open, with the kinds saying the same
         # subject (one entry per subject and kind, or the plain derivation of :func:`_kind_notes`).
@@ -919,12 +932,16 @@ class Combiner:
                 self.noted_kinds |= self.kind_bit[kind.id]
         self._items: dict[tuple[int, int], CombinedRequirement] = {}
         self._layouts: dict[tuple[int, int], tuple[GateLayout, list[int]]] = {}
+        #: ((before, after), scoping kinds' bits) -> the order edge explained (shared by that scope's layouts)
+        self._gate_orders: dict[tuple[tuple[str, str], int], GateOrder] = {}
         self._actions: dict[tuple[int, int], list[int]] = {}
         self._gates: dict[int, tuple[GateLayout, tuple[CombinedRequirement, ...]]] = {}
         self._entries: dict[int, tuple[CombinedRequirement, ...]] = {}
         self._grouped: dict[tuple[str, str, int], Any] = {}
         self._covers_known: dict[tuple[str, str], tuple[int, int]] = {}
         self._silent_groups: dict[int, list[Any]] = {}
+        self._conflict_sets: dict[int, tuple[KindConflict, ...]] = {}
+        self._gate_conflicts: dict[int, tuple[KindConflict, ...]] = {}
         self._order_conflict: dict[tuple[int, int, int], KindConflict] = {}
         self._overruled: dict[tuple[str, int, tuple[tuple[str, int], ...]], tuple[Any, KindConflict]] = {}
         self._others: dict[tuple[int, str], tuple[KindClause, ...]] = {}
@@ -936,7 +953,7 @@ class Combiner:
         key = (position, by)
         found = self._items.get(key)
         if found is None:
-            kinds = [kind for kind in self.kind_order if self.kind_bit[kind] & by]
+            kinds = self._kinds_in(by)  # by its bits: a request has a few kinds, a policy may have many
             strongest, citation, interpretation = self.requirement[position, kinds[0]]
             cited = [citation]
             for kind in kinds[1:]:
@@ -948,7 +965,7 @@ class Combiner:
             if len(self._items) >= self.limit:
                 self._items.clear()
             found = self._items[key] = CombinedRequirement(
-                self.steps[position], strongest, citation, tuple(kinds), interpretation, tuple(cited))
+                self.steps[position], strongest, citation, kinds, interpretation, tuple(cited))
         return found
 
     def _positions(self, mask: int) -> list[int]:
@@ -974,14 +991,22 @@ class Combiner:
             gates = [self.steps[p] for p in self._positions(mask)]
             depth, pairs = index.order_gates(gates)
             staged, stages, free = _stages(gates, depth, pairs, index.file_order)
-            if pairs:  # whether the text states each order edge: one walk for the stated order's ancestors
-                sources.stated.prefetch(list(dict.fromkeys(after for _, after in pairs)))
+            # An order edge reads the same in every layout of this scope that has it: explained once.
+            explained, order = self._gate_orders, []
+            unexplained = [pair for pair in pairs if (pair, scope) not in explained]
+            if unexplained:  # whether the text states each: one walk for the stated order's ancestors
+                sources.stated.prefetch(list(dict.fromkeys(after for _, after in unexplained)))
+                if len(explained) >= self.limit:
+                    explained.clear()
+                for before, after in unexplained:
+                    explained[(before, after), scope] = _gate_order(before, after, index, sources)
+            for pair in pairs:
+                order.append(explained[pair, scope])
             if len(self._layouts) >= self.limit:
                 self._layouts.clear()
             step_index = self.step_index
             found = self._layouts[key] = (
-                GateLayout(tuple(staged + free), stages, tuple(free),
-                           tuple(_gate_order(before, after, index, sources) for before, after in pairs)),
+                GateLayout(tuple(staged + free), stages, tuple(free), tuple(order)),
                 [step_index[gate] for gate in staged + free])
         return found
 
@@ -1053,31 +1078,50 @@ class Combiner:
         about those gates, the other kinds requiring them (when no single kind states the order), and
         (filled as requests come) the kinds asked whether they order those edges and those that do."""
         required = {entry.step: entry for entry in gates}
-        bit = self.kind_bit
-        grouped: dict[str, tuple[list[str], list[GateOrder]]] = {}
+        kinds_of_step, step_index, cover_mask = self.kinds_of_step, self.step_index, self._cover_mask
+        # Per silent kind (by its bit: bit order is policy order), the gates and edges concerned, in order.
+        grouped: dict[int, tuple[list[str], list[GateOrder]]] = {}
         for edge in layout.order:
-            for gate in (edge.before, edge.after):
-                by = required[gate].required_by
-                if len(by) < 2:
-                    continue
-                for change in by:
-                    if not self._cover_mask(edge.before, edge.after, bit[change]):
-                        subject, edges = grouped.setdefault(change, ([], []))
-                        if gate not in subject:
-                            subject.append(gate)
-                        if edge not in edges:
-                            edges.append(edge)
+            before, after = edge.before, edge.after
+            by_before = kinds_of_step[step_index[before]] & gates_key
+            by_after = kinds_of_step[step_index[after]] & gates_key
+            shared = (by_before if by_before & (by_before - 1) else 0) | (by_after if by_after & (by_after - 1) else 0)
+            if not shared:  # each gate required by one kind only: nobody is silent about it
+                continue
+            covered = cover_mask(before, after, shared)
+            for gate, by in ((before, by_before), (after, by_after)):
+                silent_kinds = by & ~covered if by & (by - 1) else 0
+                while silent_kinds:
+                    low = silent_kinds & -silent_kinds
+                    silent_kinds ^= low
+                    subject, edges = grouped.setdefault(low, ([], []))
+                    if gate not in subject:
+                        subject.append(gate)
+                    if edge not in edges:
+                        edges.append(edge)
         groups = []
-        for silent in sorted(grouped, key=self.kind_order.index):
-            subject, edges = grouped[silent]
-            together = tuple(dict.fromkeys(
-                change for gate in subject for change in required[gate].required_by if change != silent))
-            silent_clause = tuple(dict.fromkeys(
-                c for gate in subject for change, c in zip(required[gate].required_by, required[gate].citations)
-                if change == silent))
-            groups.append((bit[silent], silent, [(edge.before, edge.after) for edge in edges], tuple(subject),
-                           tuple(edges), tuple(dict.fromkeys(c for edge in edges for c in edge.chain)), silent_clause,
-                           together, [0, 0]))
+        kind_order = self.kind_order
+        for silent_bit in sorted(grouped):
+            silent = kind_order[silent_bit.bit_length() - 1]
+            subject, edges = grouped[silent_bit]
+            # Plain loops (each once, in order), not generators: this runs on a first decision.
+            together: dict[str, None] = {}  # the other kinds requiring these gates
+            silent_clause: dict[int, None] = {}  # the silent kind's own clauses about them
+            for gate in subject:
+                entry = required[gate]
+                for change, citation in zip(entry.required_by, entry.citations):
+                    if change == silent:
+                        silent_clause[citation] = None
+                    else:
+                        together[change] = None
+            pairs = []
+            chains: dict[int, None] = {}
+            for edge in edges:
+                pairs.append((edge.before, edge.after))
+                for citation in edge.chain:
+                    chains[citation] = None
+            groups.append((silent_bit, silent, pairs, tuple(subject), tuple(edges), tuple(chains),
+                           tuple(silent_clause), tuple(together), [0, 0]))
         if len(self._silent_groups) >= self.limit:
             self._silent_groups.clear()
         self._silent_groups[gates_key] = groups
@@ -1105,13 +1149,39 @@ class Combiner:
             not_required, unspecified, overruled = self._notes(changes, request, approvers, layout)
         else:
             not_required, unspecified, overruled = (), (), None
-        conflicts = self._overruled_conflicts(overruled, gates, gates_key) if overruled else []
-        if request & (request - 1) and layout.order:  # several kinds, and an order among their gates
-            conflicts += self._order_conflicts(request, layout, gates, gates_key)
+        # The conflicts depend only on the gates' key and the kinds saying "not required": derived once
+        # per such key (the order conflicts once per gates' key, see :meth:`_gate_conflicts`).
+        conflicts_key = request & self.conflict_key_bits
+        conflicts = self._conflict_sets.get(conflicts_key)
+        if conflicts is None:
+            ordered = self._gate_conflicts.get(gates_key)
+            if ordered is None:
+                ordered = self._gate_conflicts_of(request, layout, gates, gates_key)
+            conflicts = tuple(self._overruled_conflicts(overruled, gates, gates_key)) + ordered if overruled else ordered
+            if len(self._conflict_sets) >= self.limit:
+                self._conflict_sets.clear()
+            self._conflict_sets[conflicts_key] = conflicts
         return tuple.__new__(Combination, (
             changes, gates, actions, layout.stages, layout.order, not_required, unspecified,
-            layout.unordered, tuple(conflicts), gates_key, steps_key,
+            layout.unordered, conflicts, gates_key, steps_key,
         ))
+
+    def _gate_conflicts_of(self, request: int, layout: GateLayout, gates: tuple[CombinedRequirement, ...],
+                           gates_key: int) -> tuple[KindConflict, ...]:
+        """The order conflicts of a gates' key (its first request's: they depend on nothing else).
+
+        The kinds that alone order an edge some kind requiring its gates is silent about are scoping
+        kinds (the base order orders every kind alike, so it leaves no kind silent), and the scoping
+        kinds are part of the gates' key; a request whose gates' key holds one gate kind has no gate
+        that two kinds require.
+        """
+        ordered: tuple[KindConflict, ...] = ()
+        if request & (request - 1) and layout.order:  # several kinds, and an order among their gates
+            ordered = tuple(self._order_conflicts(request, layout, gates, gates_key))
+        if len(self._gate_conflicts) >= self.limit:
+            self._gate_conflicts.clear()
+        self._gate_conflicts[gates_key] = ordered
+        return ordered
 
     def _gate_entries(self, changes: tuple[str, ...], request: int, steps: int,
                       gates_key: int) -> tuple[GateLayout, tuple[CombinedRequirement, ...]]:
@@ -1180,12 +1250,13 @@ class Combiner:
     def _overruled_conflicts(self, overruled: dict[str, list[tuple[str, int]]], gates: tuple[CombinedRequirement, ...],
                              gates_key: int) -> list[KindConflict]:
         """:func:`_not_required_conflicts` in parts: what the kinds requiring an approver's gates say
-        (once per gates' key, equal ones as one object), and each conflict once per those clauses and
-        what the other kinds say."""
+        (once per those kinds, see :attr:`approver_kinds`; equal ones as one object), and each conflict
+        once per those clauses and what the other kinds say."""
         conflicts = []
-        others, known = self._others, self._overruled
+        others, known, deciding = self._others, self._overruled, self.approver_kinds
         for approver, saying in overruled.items():
-            other = others.get((gates_key, approver))
+            other_key = (gates_key & deciding[approver], approver)
+            other = others.get(other_key)
             if other is None:
                 cited: dict[str, list[int]] = {}
                 for item in gates:
@@ -1196,7 +1267,7 @@ class Combiner:
                 if len(others) >= self.limit:
                     others.clear()
                     self._clause_sets.clear()
-                other = others[gates_key, approver] = self._clause_sets.setdefault(clauses, clauses)
+                other = others[other_key] = self._clause_sets.setdefault(clauses, clauses)
             key = (approver, id(other), tuple(saying))
             found = known.get(key)
             if found is None or found[0] is not other:  # the entry holds ``other``: its id is not reused

@@ -85,6 +85,10 @@ class CompiledPolicy:
         self._group_masks: tuple[int, dict[str, int]] | None = None
         self._role_gates: dict[str, str] | None = None
         self._conflicts: dict[int, tuple[KindConflict, Conflict]] = {}
+        #: A combination's conflicts in words, by the identity of its conflicts tuple (which the entry holds).
+        self._conflict_sets: dict[int, tuple[tuple[KindConflict, ...], tuple[Conflict, ...]]] = {}
+        #: Per order edge (by id), the edge as a decision lists it: shared by every gates' part that has it.
+        self._order_edges: dict[int, tuple[Any, OrderEdge]] = {}
 
     @classmethod
     def from_json(cls, payload: Any, *, file: str | None = None) -> CompiledPolicy:
@@ -225,11 +229,11 @@ class CompiledPolicy:
         committees = tuple(committees)
         key = (frozenset(changes), committees, originating)  # a repeated question: one look-up
         try:
-            return self._memo[key]
-        except KeyError:
-            pass
+            found = self._memo.get(key)  # as fast as ``[key]`` when found, without raising KeyError when not
         except TypeError as exc:
             raise UsageError("change kinds and committees must be strings", code="bad-argument") from exc
+        if found is not None:
+            return found
         unique = key[0]
         if unique and unique <= self._kind_set:  # ids only: policy order without resolving names
             canonical = tuple(sorted(unique, key=self._kind_position.__getitem__))
@@ -237,8 +241,10 @@ class CompiledPolicy:
             canonical = self.canonical_changes(changes)
         names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip())) if committees else ()
         combination = self._combinations.get(canonical)
-        if combination is None:  # what :meth:`_combination` does, without two calls on the way
-            combination = self._combination(canonical)
+        if combination is None:  # what :meth:`_combination` does, without its two calls on the way
+            if len(self._combinations) >= MAX_MEMO:
+                self._combinations.clear()
+            combination = self._combinations[canonical] = (self._combiner or self._new_combiner()).combine(canonical)
         decision = self._materialise(combination, names, originating.strip() if originating else None)
         if len(self._memo) >= MAX_MEMO:
             self._memo.clear()
@@ -384,20 +390,36 @@ class CompiledPolicy:
                 if len(self._step_lists) >= MAX_MEMO:
                     self._step_lists.clear()
                 self._step_lists[entry.steps_key, originating] = step_items
-        pieces, piece = self._pieces, self._piece
+        # The pieces in words, each looked up by identity (memoised by :meth:`_piece` and :meth:`_conflict`);
+        # plain loops, not comprehensions: on Python 3.11 each comprehension is a call of its own.
+        pieces = self._pieces
         not_required: tuple[NotRequired, ...] = ()
         if entry.not_required:
-            not_required = tuple([known[1] if (known := pieces.get(id(item))) is not None and known[0] is item
-                                  else piece(item) for item in entry.not_required])  # type: ignore[misc]
+            listed: list[Any] = []
+            for item in entry.not_required:
+                known = pieces.get(id(item))
+                listed.append(known[1] if known is not None and known[0] is item else self._piece(item))
+            not_required = tuple(listed)
         unspecified: tuple[UnspecifiedPoint, ...] = ()
         if entry.unspecified:
-            unspecified = tuple([known[1] if (known := pieces.get(id(item))) is not None and known[0] is item
-                                 else piece(item) for item in entry.unspecified])  # type: ignore[misc]
+            listed = []
+            for point in entry.unspecified:
+                known = pieces.get(id(point))
+                listed.append(known[1] if known is not None and known[0] is point else self._piece(point))
+            unspecified = tuple(listed)
         conflicts: tuple[Conflict, ...] = ()
-        if entry.conflicts:  # in words: :meth:`_conflict`'s memo, read here without a call per conflict
-            words = self._conflicts
-            conflicts = tuple([known[1] if (known := words.get(id(conflict))) is not None and known[0] is conflict
-                               else self._conflict(conflict) for conflict in entry.conflicts])
+        if entry.conflicts:  # the combiner shares a conflicts tuple among combinations: in words once per tuple
+            found_words = self._conflict_sets.get(id(entry.conflicts))
+            if found_words is None or found_words[0] is not entry.conflicts:
+                words = self._conflicts
+                listed = []
+                for conflict in entry.conflicts:
+                    said = words.get(id(conflict))
+                    listed.append(said[1] if said is not None and said[0] is conflict else self._conflict(conflict))
+                if len(self._conflict_sets) >= MAX_MEMO:
+                    self._conflict_sets.clear()
+                found_words = self._conflict_sets[id(entry.conflicts)] = (entry.conflicts, tuple(listed))
+            conflicts = found_words[1]
         no_approval: tuple[Citation, ...] = ()
         if not required:  # where the source says these changes need no approval at all, its clauses
             none_said = self._requires_none
@@ -555,7 +577,8 @@ class CompiledPolicy:
     ) -> tuple[tuple[RequiredApproval, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[OrderEdge, ...],
                dict[str, str], bool]:
         """:meth:`_gate_part` where every gate is one approval (no committee expands a per-name role):
-        the same derivation, without the instances' bookkeeping."""
+        the same derivation, without the instances' bookkeeping.  An order edge is built once per edge
+        (the combiner shares one among the gates' parts of its order scope: looked up by identity)."""
         view = self._steps_view()
         actor_of, title_of, per_name = view.actor, view.title, view.per_name
         # Within a stage the satisfier comes first by meaning (see :meth:`_gate_part`): each gate's
@@ -573,11 +596,14 @@ class CompiledPolicy:
                 if first != gate:
                     satisfied[gate] = first
         new, cite, clauses = tuple.__new__, self._citations, self._clauses
+        edges = self._order_edges
+        if len(edges) >= MAX_MEMO:
+            edges.clear()
         required = []
         for item in entry.required:
             gate = item.step
-            own, default = item.interpretation, default_reading[gate]
             satisfier = satisfied.get(gate)
+            own, default = item.interpretation, default_reading[gate]
             if satisfier is not None:  # a gate given by another rests on whatever that one's body rests on
                 given = default_reading[satisfier]
                 reading = _join(own, default, given) if own or given else (default or None)
@@ -593,9 +619,16 @@ class CompiledPolicy:
             stages = tuple([tuple(kept) for kept in ([gate for gate in stage if gate not in satisfied]
                                                      for stage in stages) if kept])
             unordered = tuple([gate for gate in unordered if gate not in satisfied])
-        order = tuple([new(OrderEdge, (edge.before, edge.after, clauses(edge.chain), edge.interpretation, edge.condition))
-                       for edge in entry.order if edge.before not in satisfied and edge.after not in satisfied])
-        return (tuple(required), stages, unordered, order, names, any(len(stage) > 1 for stage in stages))
+        order = []
+        for edge in entry.order:
+            if edge.before in satisfied or edge.after in satisfied:
+                continue
+            said = edges.get(id(edge))
+            if said is None or said[0] is not edge:
+                said = edges[id(edge)] = (edge, new(OrderEdge, (edge.before, edge.after, clauses(edge.chain),
+                                                                 edge.interpretation, edge.condition)))
+            order.append(said[1])
+        return (tuple(required), stages, unordered, tuple(order), names, any(len(stage) > 1 for stage in stages))
 
     def _clauses(self, indexes: tuple[int, ...]) -> tuple[Citation, ...]:
         found = self._chains.get(indexes)
