@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from workreg.errors import WorkregError
@@ -79,3 +79,30 @@ def test_clean_line_is_clean_and_is_bullet(text):
 
     stripped = text.strip()
     assert clean_line(text) == (clean(text), not stripped.startswith("#") and is_bullet(stripped))
+
+
+# Pieces around every branch of clean_line and odd_lines: markers, markup, spaces of every kind,
+# done markers; now and then a line break inside a text.
+LINE_PIECES = st.sampled_from(["-", " ", "  ", "\t", "\u00a0", "\u2003", "\x1c", "\r", "\n", "a", "B", "*", "_",
+                               "#", "1", ".", ")", "(", "[", "<", "•", "é", "- ", "x]", "done", "Complete", "word"])
+PIECE_TEXTS = st.lists(LINE_PIECES, max_size=8).map("".join)
+
+
+@given(st.lists(PIECE_TEXTS, max_size=12))
+def test_clean_lines_is_clean_line_of_each_line(texts):
+    """clean_lines' plain-line shortcut gives clean_line's answer for every non-blank line."""
+    from workreg.registers.inline import clean_line, clean_lines
+
+    lines = list(enumerate(texts, start=1))
+    expected = [(number, *clean_line(text)) for number, text in lines if text and not text.isspace()]
+    assert clean_lines(lines) == expected
+
+
+@given(st.lists(st.one_of(PIECE_TEXTS, LINES, st.text(max_size=12)), max_size=12))
+@example(["-", "- Jane Doe, jane@fo.example"])  # two list markers after line breaks, one after the other
+def test_keys_is_key_of_each_text(texts):
+    """The diff's whole-list keys are each text's own normalised key."""
+    from workreg.registers.diff import _key, _keys
+    from workreg.registers.inline import comparable
+
+    assert _keys(texts) == [_key(text) for text in texts] == [comparable(text).casefold() for text in texts]

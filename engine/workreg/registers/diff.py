@@ -25,7 +25,7 @@ from operator import lt
 from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar
 
 from workreg.errors import RegisterError
-from workreg.registers.inline import comparable
+from workreg.registers.inline import PLAIN_DONE_TAILS, comparable, line_starts, odd_lines
 from workreg.registers.model import Contact, Item, Milestone, Text, WorkRegister
 from workreg.registers.template import Template, default_template
 from workreg.registers.vocabulary import SEPARATOR, Vocabulary, scope_texts
@@ -108,8 +108,8 @@ def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary,
         _budget.reset(token)
         # The normalised texts of this diff: enough for two registers of the size limit, and
         # not kept once it is done (a server diffs many registers; a process needs no history).
-        if _key.cache_info().currsize > _KEEP_TEXTS:
-            _key.cache_clear()
+        if len(_KEYS) > _KEEP_TEXTS:
+            _KEYS.clear()
             _tokens.cache_clear()
             _letters.cache_clear()
 
@@ -159,11 +159,54 @@ _KEEP_TEXTS = 1 << 14
 _TOKEN_SETS = 1 << 13
 
 
-@lru_cache(maxsize=_TEXTS)
+#: Normalised texts of this diff, by text (see _key); emptied past _TEXTS entries.
+_KEYS: dict[str, str] = {}
+
+
 def _key(text: str) -> str:
-    # Cached: pairing compares every old item with every new one, and normalising is the
+    """``text`` as the diff compares it: normalised (:func:`comparable`) and case-folded."""
+    # Remembered: pairing compares every old item with every new one, and normalising is the
     # costly part (a dozen regular expressions per text).
-    return comparable(text).casefold()
+    try:
+        return _KEYS[text]
+    except KeyError:
+        pass
+    if len(_KEYS) >= _TEXTS:
+        _KEYS.clear()
+    key = _KEYS[text] = comparable(text).casefold()
+    return key
+
+
+# A plain text (see odd_lines) that starts with one of these is a list item still: comparable
+# removes the marker.  (The other markers are not ASCII or are odd characters.)
+# (A lookahead: the next text's line break is not taken by this one's match.)
+_ASCII_BULLET = re.compile(r"\n(?=(?:[-+]|\d{1,2}[.)]|\(?[a-z][.)])\s)")
+
+
+# Ends of a plain text that make it not its own normalised form: a done marker, a space.
+_PLAIN_TAILS = (*PLAIN_DONE_TAILS, " ")
+
+
+def _keys(texts: Sequence[str]) -> list[str]:
+    """``[_key(text) for text in texts]``, most of them made by whole-list C calls.
+
+    Of a plain text (ASCII, no markup, single spaces; :func:`inline.odd_lines`) that starts with no
+    list marker or space and ends in no done marker or space, the normalised form is the text
+    itself: its key is its lower case, and one ``lower`` of all of them joined makes every such
+    key at once.  Only the others are normalised one by one (most of a register's items are plain)."""
+    joined = "\n".join(texts)
+    odd = odd_lines(texts, joined)
+    keys = joined.lower().split("\n")
+    if odd is None or len(keys) != len(texts):
+        return [_key(text) for text in texts]
+    bullets = [match.start() for match in _ASCII_BULLET.finditer("\n" + joined)]
+    if bullets:
+        starts = line_starts(texts)
+        odd.update(bisect_right(starts, place) - 1 for place in bullets)
+    odd.update(index for index, key in enumerate(keys) if key.endswith(_PLAIN_TAILS) or key[:1] == " ")
+    for index in odd:
+        keys[index] = _key(texts[index])
+    return keys
 
 
 #: Work allowed to exact scores in one diff, counted in character pairs (``len(a) × len(b)`` of
@@ -570,7 +613,7 @@ def _anchors(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
 def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[ChangeRecord]:
     """Items of a list section, aligned in order; a replaced block pairs similar items as modifications."""
     records: list[ChangeRecord] = []
-    old_keys, new_keys = [_key(i.text) for i in old], [_key(i.text) for i in new]
+    old_keys, new_keys = _keys([item.text for item in old]), _keys([item.text for item in new])
     for tag, i1, i2, j1, j2 in _opcodes(old_keys, new_keys):
         if tag == "equal":
             continue

@@ -8,7 +8,7 @@ from typing import Callable
 
 from workreg.errors import RegisterError
 from workreg.registers.dates import parse_date, parse_year_month
-from workreg.registers.inline import clean, clean_line, is_bullet, split_done, strip_markup
+from workreg.registers.inline import clean, clean_lines, is_bullet, split_done, strip_markup
 from workreg.registers.model import (
     Approval,
     Contact,
@@ -376,7 +376,7 @@ def _organization_of(label: str, partner: _Partner) -> str | None:
 
 def _items(body: list[Line], partner: _Partner) -> list[Item]:
     # Each non-blank line cleaned once, with whether it is a bullet (a label is known by the next one).
-    entries = [(number, *clean_line(text)) for number, text in body if text and not text.isspace()]
+    entries = clean_lines(body)
     items: list[Item] = []
     group: str | None = None
     organization: str | None = None
