@@ -209,6 +209,15 @@ def _keys(texts: Sequence[str]) -> list[str]:
     return keys
 
 
+def _remember_keys(texts: Sequence[str]) -> None:
+    """Make the keys of ``texts`` a list at a time (:func:`_keys`) and remember them for :func:`_key`."""
+    if len(texts) > _TEXTS:
+        return  # more than the memory holds: made one at a time, as asked
+    if len(_KEYS) + len(texts) > _TEXTS:
+        _KEYS.clear()
+    _KEYS.update(zip(texts, _keys(texts)))
+
+
 #: Work allowed to exact scores in one diff, counted in character pairs (``len(a) × len(b)`` of
 #: each pair scored; difflib's ratio costs about that at worst): 100 million is some 10,000 scores of
 #: two 100-character lines, a few seconds.  Past it, the remaining items are not paired: they are
@@ -698,11 +707,14 @@ def _milestones(old: Sequence[Milestone], new: Sequence[Milestone], vocabulary: 
     def bound(a: Milestone, b: Milestone) -> float:
         return _similarity_bound(a.deliverable, b.deliverable) + bonus(a, b)
 
+    _remember_keys([milestone.deliverable for milestone in (*old, *new)])
     pairs, removed, added = _pair(old, new, lambda m: _key(m.deliverable), score, bound,
                                   lambda m: _tokens(m.deliverable))
     records: list[ChangeRecord] = []
     for i, j in pairs:
         before, after = old[i], new[j]
+        if before.deliverable == after.deliverable and before.timeframe == after.timeframe and before.done == after.done:
+            continue  # the same texts have the same keys: nothing changed (most pairs)
         changed = tuple(
             name for name, differs in (
                 ("deliverable", _key(before.deliverable) != _key(after.deliverable)),
@@ -748,6 +760,9 @@ def _contacts(old: Sequence[Contact], new: Sequence[Contact]) -> list[ChangeReco
     records: list[ChangeRecord] = []
     for i, j in pairs:
         before, after = old[i], new[j]
+        if (before.text == after.text and before.name == after.name and before.role == after.role
+                and before.email == after.email):
+            continue  # the same texts have the same keys: nothing changed (most pairs)
         changed = tuple(
             name for name in ("name", "role", "email")
             if _key(getattr(before, name) or "") != _key(getattr(after, name) or "")

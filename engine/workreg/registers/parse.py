@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable
 
 from workreg.errors import RegisterError
@@ -573,8 +574,10 @@ def _looks_like_person(part: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1 << 14)
 def parse_contact(text: str) -> tuple[str | None, str | None, str | None]:
     """``(name, role, email)`` of a contact line such as ``Role, Name (email)`` or ``A and B (email)``."""
+    # Remembered: the two versions of a diff share most contact lines, each a dozen patterns.
     email_match = _EMAIL.search(text)
     email = email_match.group(0) if email_match else None
     rest = text
