@@ -106,3 +106,12 @@ def test_keys_is_key_of_each_text(texts):
     from workreg.registers.inline import comparable
 
     assert _keys(texts) == [_key(text) for text in texts] == [comparable(text).casefold() for text in texts]
+
+
+def test_keys_find_every_done_ending_of_a_plain_text():
+    """The reversed search for done markers finds each ending a plain text's done marker can have."""
+    from workreg.registers.diff import _REVERSED_TAILS
+    from workreg.registers.inline import PLAIN_DONE_TAILS
+
+    for tail in PLAIN_DONE_TAILS:
+        assert _REVERSED_TAILS.match(f"task {tail}\n"[::-1]), tail

@@ -25,7 +25,7 @@ from operator import lt
 from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar
 
 from workreg.errors import RegisterError
-from workreg.registers.inline import PLAIN_DONE_TAILS, comparable, line_starts, odd_lines
+from workreg.registers.inline import comparable, line_starts, odd_lines
 from workreg.registers.model import Contact, Item, Milestone, Text, WorkRegister
 from workreg.registers.template import Template, default_template
 from workreg.registers.vocabulary import SEPARATOR, Vocabulary, scope_texts
@@ -183,8 +183,11 @@ def _key(text: str) -> str:
 _ASCII_BULLET = re.compile(r"\n(?=(?:[-+]|\d{1,2}[.)]|\(?[a-z][.)])\s)")
 
 
-# Ends of a plain text that make it not its own normalised form: a done marker, a space.
-_PLAIN_TAILS = (*PLAIN_DONE_TAILS, " ")
+# Each text's line break followed by a space or a done marker's ending (PLAIN_DONE_TAILS), read
+# backwards: a key's last characters, found in the reversed joined keys from its line break.
+_REVERSED_TAILS = re.compile(r"\n(?: |(?:\. ?)?(?:[)\]]?(?:enod|etelpmoc|detelpmoc)|\]x))")
+# A line break followed by a space: a text that starts with one.
+_LEADING_SPACE = re.compile(r"\n ")
 
 
 def _keys(texts: Sequence[str]) -> list[str]:
@@ -193,17 +196,24 @@ def _keys(texts: Sequence[str]) -> list[str]:
     Of a plain text (ASCII, no markup, single spaces; :func:`inline.odd_lines`) that starts with no
     list marker or space and ends in no done marker or space, the normalised form is the text
     itself: its key is its lower case, and one ``lower`` of all of them joined makes every such
-    key at once.  Only the others are normalised one by one (most of a register's items are plain)."""
+    key at once.  Only the others are normalised one by one (most of a register's items are plain);
+    they are found by searches of the joined texts (and of the joined keys reversed, for their
+    ends), not by a Python step per text."""
     joined = "\n".join(texts)
     odd = odd_lines(texts, joined)
-    keys = joined.lower().split("\n")
+    folded = joined.lower()
+    keys = folded.split("\n")
     if odd is None or len(keys) != len(texts):
         return [_key(text) for text in texts]
-    bullets = [match.start() for match in _ASCII_BULLET.finditer("\n" + joined)]
-    if bullets:
+    places = [match.start() for match in _ASCII_BULLET.finditer("\n" + joined)]  # a text's first character
+    places += [match.start() + 1 for match in _LEADING_SPACE.finditer(joined)]
+    end = len(folded)
+    places += [end - match.start() for match in _REVERSED_TAILS.finditer((folded + "\n")[::-1])]  # its line break
+    if places:
         starts = line_starts(texts)
-        odd.update(bisect_right(starts, place) - 1 for place in bullets)
-    odd.update(index for index, key in enumerate(keys) if key.endswith(_PLAIN_TAILS) or key[:1] == " ")
+        odd.update(bisect_right(starts, place) - 1 for place in places)
+    if texts[0][:1] == " ":
+        odd.add(0)
     for index in odd:
         keys[index] = _key(texts[index])
     return keys
