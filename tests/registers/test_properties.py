@@ -115,3 +115,15 @@ def test_keys_find_every_done_ending_of_a_plain_text():
 
     for tail in PLAIN_DONE_TAILS:
         assert _REVERSED_TAILS.match(f"task {tail}\n"[::-1]), tail
+
+
+@given(st.lists(st.tuples(st.text(max_size=5), st.integers(1, 10**6)), max_size=5),
+       st.none() | st.text(max_size=3), st.none() | st.sampled_from(["partner", "dmtf"]))
+def test_items_of_is_item(pairs, group, organization):
+    """The list-at-a-time Items are the Items the dataclass makes, field for field."""
+    from workreg.registers.model import Item, items_of
+
+    made = items_of([text for text, _ in pairs], [line for _, line in pairs], group, organization)
+    assert made == [Item(text, line, group, organization) for text, line in pairs]
+    assert all(type(item) is Item for item in made)
+    assert not hasattr(Item, "__post_init__")  # nothing of __init__'s is skipped

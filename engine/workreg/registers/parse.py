@@ -25,6 +25,7 @@ from workreg.registers.model import (
     Text,
     WorkRegister,
     field_names,
+    items_of,
 )
 from workreg.registers.structure import Line, RawSection, split_sections
 from workreg.registers.template import Parties, Template, default_template
@@ -382,7 +383,18 @@ def _items(body: list[Line], partner: _Partner) -> list[Item]:
     group: str | None = None
     organization: str | None = None
     last = len(entries) - 1
-    for index, (number, text, bullet) in enumerate(entries):
+    # Runs of bullets with text (most lines) are items of the group before them, made a run at a
+    # time (model.items_of); the lines between runs are looked at one by one.
+    others = [index for index, (_, text, bullet) in enumerate(entries) if not bullet or not text]
+    start = 0
+    for index in (*others, len(entries)):
+        if index > start:
+            numbers, texts, _ = zip(*entries[start:index])
+            items += items_of(texts, numbers, group, organization)
+        start = index + 1
+        if index > last:
+            break
+        number, text, bullet = entries[index]
         if not text:
             continue
         if not bullet and _is_label(text, index < last and entries[index + 1][2]):
@@ -390,7 +402,7 @@ def _items(body: list[Line], partner: _Partner) -> list[Item]:
             organization = _organization_of(group, partner)
             items.append(Item(text, number, group, organization, True))
             continue
-        items.append(Item(text, number, group, organization))  # positional: a third cheaper (hot path)
+        items.append(Item(text, number, group, organization))  # positional: a third cheaper
     return items
 
 
