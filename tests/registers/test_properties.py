@@ -127,3 +127,26 @@ def test_items_of_is_item(pairs, group, organization):
     assert made == [Item(text, line, group, organization) for text, line in pairs]
     assert all(type(item) is Item for item in made)
     assert not hasattr(Item, "__post_init__")  # nothing of __init__'s is skipped
+
+
+@given(st.binary(max_size=40) | st.text(max_size=20).map(lambda text: text.encode("utf-8", "surrogatepass")))
+def test_decode_finds_control_characters_by_their_bytes(data):
+    """decode's byte test of UTF-8 and Windows-1252 text rejects what the pattern finds in the text."""
+    from workreg.errors import RegisterError
+    from workreg.registers.read import _BINARY_CONTROL, decode
+
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            return
+    try:
+        assert decode(data, file="x") == text
+        rejected = False
+    except RegisterError as error:
+        rejected = error.code == "binary"
+    assert rejected == (_BINARY_CONTROL.search(text) is not None)

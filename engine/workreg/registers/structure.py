@@ -61,6 +61,7 @@ def normalise_heading(text: str) -> str:
 
 
 _HASHES = re.compile(r"^#+\s*")
+_UNKNOWN = ""  # no section's id: a line whose heading is not remembered yet
 _OUTER_MARKS = re.compile(r"^[*_]+|[*_]+$")
 _MARKS = re.compile(r"[*_]+")
 
@@ -94,6 +95,9 @@ def split_sections(lines: list[Line], template: Template | None = None) -> tuple
     seen: set[str] = set()
     template = template or _default()
     headed = template.heading_id
+    remembered = template.line_headings
+    if len(remembered) > template.LINE_MEMO:
+        remembered.clear()
     for line in lines:
         text = line.text
         # heading_id's own tests, inlined: most lines (table rows, long lines) end here, without a call.
@@ -101,8 +105,10 @@ def split_sections(lines: list[Line], template: Template | None = None) -> tuple
                 len(text) > _MAX_HEADING_LENGTH and len(text.strip()) > _MAX_HEADING_LENGTH):
             section = None
         else:
-            candidate = normalise_heading(text)
-            section = headed(candidate) if candidate else None
+            section = remembered.get(text, _UNKNOWN)
+            if section == _UNKNOWN:
+                candidate = normalise_heading(text)
+                section = remembered[text] = headed(candidate) if candidate else None
         if section is not None and section not in seen:
             seen.add(section)
             sections.append(RawSection(section, clean(line.text), line.number))
