@@ -20,8 +20,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import accumulate
-from operator import lt
+from itertools import accumulate, compress, count, repeat
+from operator import add, lt, ne, sub
 from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar
 
 from workreg.errors import RegisterError
@@ -586,25 +586,39 @@ def _opcodes(old: Sequence[str], new: Sequence[str], old_at: int = 0, new_at: in
         return [(tag, old_at, old_at + len(old), new_at, new_at + len(new))]
     codes: list[Opcode] = []
     i0 = j0 = 0
-    for i, j in [*anchors, (len(old), len(new))]:
+    # Each run of anchors one after the other in both lists (i and j each one more than the last:
+    # as both only grow, i + j two more) is one equal block; the pieces between runs are aligned.
+    sums = list(map(add, *zip(*anchors)))
+    breaks = list(compress(count(1), map(ne, map(sub, sums[1:], sums), repeat(2))))
+    for first, end in zip([0, *breaks], [*breaks, len(anchors)]):
+        i, j = anchors[first]
         if i > i0 or j > j0:
             codes += _opcodes(old[i0:i], new[j0:j], old_at + i0, new_at + j0)
-        if i < len(old):
-            if codes and codes[-1][0] == "equal" and codes[-1][2] == old_at + i and codes[-1][4] == new_at + j:
-                codes[-1] = ("equal", codes[-1][1], old_at + i + 1, codes[-1][3], new_at + j + 1)
-            else:
-                codes.append(("equal", old_at + i, old_at + i + 1, new_at + j, new_at + j + 1))
-        i0, j0 = i + 1, j + 1
+        length = end - first
+        if codes and codes[-1][0] == "equal" and codes[-1][2] == old_at + i and codes[-1][4] == new_at + j:
+            codes[-1] = ("equal", codes[-1][1], old_at + i + length, codes[-1][3], new_at + j + length)
+        else:
+            codes.append(("equal", old_at + i, old_at + i + length, new_at + j, new_at + j + length))
+        i0, j0 = i + length, j + length
+    if i0 < len(old) or j0 < len(new):
+        codes += _opcodes(old[i0:], new[j0:], old_at + i0, new_at + j0)
     return codes
 
 
 def _anchors(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
     """``(i, j)`` of the keys that occur exactly once in each list, the longest run of them that is
     in the same order in both (a longest increasing subsequence, n log n)."""
-    once_new = {key for key, count in Counter(new).items() if count == 1}
-    once_old = {key for key, count in Counter(old).items() if count == 1 and key in once_new}
-    position = {key: i for i, key in enumerate(old) if key in once_old}
-    pairs = sorted((position[key], j) for j, key in enumerate(new) if key in position)
+    new_keys, old_keys = set(new), set(old)
+    if len(new_keys) == len(new) and len(old_keys) == len(old):
+        # No key repeats (the usual list: one text per line): every key both have is an anchor,
+        # found by C-level set and dict operations, in the old list's order.
+        where = dict(zip(new, range(len(new))))
+        pairs = [(i, where[key]) for i, key in enumerate(old) if key in where]
+    else:
+        once_new = {key for key, count in Counter(new).items() if count == 1}
+        once_old = {key for key, count in Counter(old).items() if count == 1 and key in once_new}
+        position = {key: i for i, key in enumerate(old) if key in once_old}
+        pairs = sorted((position[key], j) for j, key in enumerate(new) if key in position)
     later = [j for _, j in pairs]
     if all(map(lt, later, later[1:])):
         return pairs  # no line moved (the usual revision): the whole run is the longest, and the only one
