@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import Callable
 
 from workreg.errors import RegisterError
@@ -153,14 +154,20 @@ def parse_lines(
 
 # Models whose only line is their own (no parts with lines of their own).
 _FLAT = frozenset({Text, DateText, MonthText, Item, Milestone, Contact, SectionHeading})
+_LINE = attrgetter("line")
 
 
 def _model_lines(node: object, found: set[int] | None = None) -> set[int]:
     """Every line number a model (or part of one) keeps, added to ``found`` (and returned)."""
     found = set() if found is None else found
     if isinstance(node, tuple):
+        if set(map(type, node)) <= _FLAT:
+            # Most of a register: rows and items without parts, their lines taken in C.
+            found.update(map(_LINE, node))
+            found.discard(None)  # type: ignore[arg-type]  # (a part without a line)
+            return found
         for item in node:
-            if type(item) in _FLAT:  # most of a register: rows and items without parts
+            if type(item) in _FLAT:
                 if item.line is not None:
                     found.add(item.line)
             elif hasattr(item, "__dataclass_fields__"):
