@@ -267,11 +267,39 @@ def _similarity(a: str, b: str, floor: float = 0.0) -> float:
     return 2.0 * _matching_characters(key_a, key_b, enough) / total
 
 
-def _matching_characters(a: str, b: str, enough: float = 0.0) -> int:
+def _reaches(a: str, b: str, threshold: float, extra: float = 0) -> bool:
+    """``_similarity(a, b, threshold - extra) + extra >= threshold``, the same test (the same work
+    from the budget, the same arithmetic), but stopped once the characters matched so far decide
+    it: the number can only grow, and where only whether it reaches the threshold matters (a
+    block of one line for one line), the rest of difflib's recursion is not needed."""
+    key_a, key_b = _key(a), _key(b)
+    cells = len(key_a) * len(key_b)
+    total = len(key_a) + len(key_b)
+    if cells > PAIR_CELLS or not total:
+        return _similarity(a, b, threshold - extra) + extra >= threshold
+    budget = _budget.get()
+    if budget is not None:
+        if budget[0] < cells:
+            budget[0] = 0
+            return 0.0 + extra >= threshold
+        budget[0] -= cells
+    floor = threshold - extra
+    enough = (floor - 1e-9) * total / 2 if floor > 0 else 0.0
+    # The fewest matching characters that pass the test as _similarity's caller writes it.
+    most = min(len(key_a), len(key_b))
+    needed = min(max(0, int(floor * total / 2)), most + 1)
+    while needed > 0 and 2.0 * (needed - 1) / total + extra >= threshold:
+        needed -= 1
+    while needed <= most and not 2.0 * needed / total + extra >= threshold:
+        needed += 1
+    return 2.0 * _matching_characters(key_a, key_b, enough, needed) / total + extra >= threshold
+
+
+def _matching_characters(a: str, b: str, enough: float = 0.0, sufficient: int | None = None) -> int:
     """How many characters difflib's matching blocks of ``a`` and ``b`` cover (no junk, autojunk off):
     the numerator of its ratio, the same number by the same recursion, found faster.  Once even
     matching every character of the ranges left could not reach ``enough``, that bound (below
-    ``enough``) is returned instead.
+    ``enough``) is returned instead; once the characters matched reach ``sufficient``, they are.
 
     difflib takes the longest common block of the two ranges (the earliest in ``a``, then in
     ``b``, among equally long ones), then recurses left and right of it.  Its search walks a dict
@@ -307,6 +335,8 @@ def _matching_characters(a: str, b: str, enough: float = 0.0) -> int:
         if best:
             j = b_low + region.find(a[best_at:best_at + best])
             matched += best
+            if sufficient is not None and matched >= sufficient:
+                return matched  # the rest can only add to it: enough to decide (see _reaches)
             possible += min(best_at - a_low, j - b_low) + min(a_high - best_at - best, b_high - j - best)
             ranges.append((a_low, best_at, b_low, j))
             ranges.append((best_at + best, a_high, j + best, b_high))
@@ -473,6 +503,7 @@ def _pair(
     score: Callable[[T, T], float],
     bound: Callable[[T, T], float] | None = None,
     tokens: Callable[[T], Iterable] | None = None,
+    reaches: Callable[[T, T], bool] | None = None,
 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """``(pairs, unpaired old indexes, unpaired new indexes)``: equal keys first, then best-scoring similar ones.
 
@@ -492,7 +523,7 @@ def _pair(
     """
     if len(old) == 1 and len(new) == 1:
         # Most edited blocks: one line for one line.  The steps below, for their one candidate.
-        if key(old[0]) == key(new[0]) or _similar(old[0], new[0], score, bound):
+        if key(old[0]) == key(new[0]) or _similar(old[0], new[0], reaches or _reaching(score), bound):
             return [(0, 0)], [], []
         return [], [0], [0]
     # Each key's new indexes, last first (popping from the end gives them in order; a list of one
@@ -545,17 +576,22 @@ def _pair(
             [j for j in free_new if j in open_new])
 
 
-def _similar(a: T, b: T, score: Callable[[T, T], float], bound: Callable[[T, T], float] | None) -> bool:
+def _reaching(score: Callable[[T, T], float]) -> Callable[[T, T], bool]:
+    """Whether a pair's score reaches ``_SIMILAR``."""
+    return lambda a, b: score(a, b) >= _SIMILAR
+
+
+def _similar(a: T, b: T, reaches: Callable[[T, T], bool], bound: Callable[[T, T], float] | None) -> bool:
     """Whether :func:`_pair` pairs ``a`` and ``b`` when they are a block's only candidate: the
-    bound first, then (while the diff has exact scores left) the score, against ``_SIMILAR``."""
+    bound first, then (while the diff has exact scores left) whether the score reaches ``_SIMILAR``."""
     if bound is None:
-        return score(a, b) >= _SIMILAR
+        return reaches(a, b)
     if bound(a, b) < _SIMILAR:
         return False
     budget = _budget.get()
     if budget is not None and budget[0] <= 0:
         return False
-    return score(a, b) >= _SIMILAR
+    return reaches(a, b)
 
 
 #: Up to this many lines on both sides, a block of a list section is aligned by difflib's
@@ -653,7 +689,8 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
         pairs, removed, added = _pair(old[i1:i2], new[j1:j2], lambda item: _key(item.text),
                                       lambda a, b: _similarity(a.text, b.text, _SIMILAR),
                                       lambda a, b: _similarity_bound(a.text, b.text),
-                                      lambda item: _tokens(item.text))
+                                      lambda item: _tokens(item.text),
+                                      lambda a, b: _reaches(a.text, b.text, _SIMILAR))
         for i, j in pairs:
             if old_keys[i1 + i] == new_keys[j1 + j]:
                 continue  # the same text at its place in a block aligned by position (see _opcodes)
@@ -732,8 +769,11 @@ def _milestones(old: Sequence[Milestone], new: Sequence[Milestone], vocabulary: 
         return _similarity_bound(a.deliverable, b.deliverable) + bonus(a, b)
 
     _remember_keys([milestone.deliverable for milestone in (*old, *new)])
+    def reaches(a: Milestone, b: Milestone) -> bool:
+        return _reaches(a.deliverable, b.deliverable, _SIMILAR, bonus(a, b))
+
     pairs, removed, added = _pair(old, new, lambda m: _key(m.deliverable), score, bound,
-                                  lambda m: _tokens(m.deliverable))
+                                  lambda m: _tokens(m.deliverable), reaches)
     records: list[ChangeRecord] = []
     for i, j in pairs:
         before, after = old[i], new[j]
