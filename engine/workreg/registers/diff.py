@@ -649,13 +649,15 @@ def _anchors(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
         # No key repeats (the usual list: one text per line): every key both have is an anchor,
         # found by C-level set and dict operations, in the old list's order.
         where = dict(zip(new, range(len(new))))
-        pairs = [(i, where[key]) for i, key in enumerate(old) if key in where]
+        shared = list(map(where.__contains__, old))
+        later = list(map(where.__getitem__, compress(old, shared)))
+        pairs = list(zip(compress(count(), shared), later))
     else:
         once_new = {key for key, count in Counter(new).items() if count == 1}
         once_old = {key for key, count in Counter(old).items() if count == 1 and key in once_new}
         position = {key: i for i, key in enumerate(old) if key in once_old}
         pairs = sorted((position[key], j) for j, key in enumerate(new) if key in position)
-    later = [j for _, j in pairs]
+        later = [j for _, j in pairs]
     if all(map(lt, later, later[1:])):
         return pairs  # no line moved (the usual revision): the whole run is the longest, and the only one
     # Longest increasing subsequence of the j's (patience sorting with back-links).

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, compress, count, repeat
+from operator import and_, itemgetter, not_
 from typing import Sequence
 
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -120,23 +121,28 @@ def line_starts(texts: Sequence[str]) -> list[int]:
     return [end - len(text) + index for index, (text, end) in enumerate(zip(texts, accumulate(map(len, texts))))]
 
 
-def clean_lines(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str, bool]]:
-    """``(number, *clean_line(text))`` of each ``(number, text)`` that is not blank, in order.
+def clean_lines(lines: Sequence[tuple[int, str]]) -> tuple[list[int], list[str], list[bool]]:
+    """The numbers, :func:`clean_line` texts and bullet flags of the ``(number, text)`` lines that
+    are not blank, in order.
 
     A list section's lines are mostly ``- `` and plain text (see :func:`odd_lines`), whose
-    clean_line is the text after the marker; :func:`odd_lines` finds the others in a few C-level
-    searches, and only they take clean_line's steps (a Python call each, about a microsecond)."""
-    kept = [line for line in lines if line[1] and not line[1].isspace()]
-    texts = [text for _, text in kept]
+    clean_line is the text after the marker: those are sliced by one C-level map, and only the
+    others take clean_line's steps (a Python call each, about a microsecond)."""
+    if not lines:
+        return [], [], []
+    all_numbers, all_texts = zip(*lines)
+    kept = list(map(and_, map(bool, all_texts), map(not_, map(str.isspace, all_texts))))
+    numbers, texts = list(compress(all_numbers, kept)), list(compress(all_texts, kept))
     odd = odd_lines(texts, "\n".join(texts))
-    if odd is None:
-        return [(number, *clean_line(text)) for number, text in kept]
-    # "- " then a plain text that ends in no space (its start is no space: that would be two).
-    if not odd:
-        return [(number, text[2:], True) if text[:2] == "- " and text[-1] != " " else (number, *clean_line(text))
-                for number, text in kept]
-    return [(number, text[2:], True) if text[:2] == "- " and text[-1] != " " and index not in odd
-            else (number, *clean_line(text)) for index, (number, text) in enumerate(kept)]
+    # "- " then a plain text that ends in no space (it starts with none: that would be two).
+    plain = list(map(and_, map(str.startswith, texts, repeat("- ")), map(not_, map(str.endswith, texts, repeat(" ")))))
+    for index in range(len(texts)) if odd is None else odd:
+        plain[index] = False
+    cleaned = list(map(itemgetter(slice(2, None)), texts))
+    bullets = [True] * len(texts)
+    for index in compress(count(), map(not_, plain)):
+        cleaned[index], bullets[index] = clean_line(texts[index])
+    return numbers, cleaned, bullets
 
 
 def _may_be_done(text: str) -> bool:

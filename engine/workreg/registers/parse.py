@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from operator import attrgetter
+from itertools import compress, count
+from operator import and_, attrgetter, not_
 from typing import Callable
 
 from workreg.errors import RegisterError
@@ -385,26 +386,25 @@ def _organization_of(label: str, partner: _Partner) -> str | None:
 
 def _items(body: list[Line], partner: _Partner) -> list[Item]:
     # Each non-blank line cleaned once, with whether it is a bullet (a label is known by the next one).
-    entries = clean_lines(body)
+    numbers, texts, bullets = clean_lines(body)
     items: list[Item] = []
     group: str | None = None
     organization: str | None = None
-    last = len(entries) - 1
+    last = len(texts) - 1
     # Runs of bullets with text (most lines) are items of the group before them, made a run at a
     # time (model.items_of); the lines between runs are looked at one by one.
-    others = [index for index, (_, text, bullet) in enumerate(entries) if not bullet or not text]
+    others = compress(count(), map(not_, map(and_, bullets, map(bool, texts))))
     start = 0
-    for index in (*others, len(entries)):
+    for index in (*others, len(texts)):
         if index > start:
-            numbers, texts, _ = zip(*entries[start:index])
-            items += items_of(texts, numbers, group, organization)
+            items += items_of(texts[start:index], numbers[start:index], group, organization)
         start = index + 1
         if index > last:
             break
-        number, text, bullet = entries[index]
+        number, text = numbers[index], texts[index]
         if not text:
             continue
-        if not bullet and _is_label(text, index < last and entries[index + 1][2]):
+        if not bullets[index] and _is_label(text, index < last and bullets[index + 1]):
             group = text.rstrip(":").strip()
             organization = _organization_of(group, partner)
             items.append(Item(text, number, group, organization, True))
