@@ -150,3 +150,33 @@ def test_decode_finds_control_characters_by_their_bytes(data):
     except RegisterError as error:
         rejected = error.code == "binary"
     assert rejected == (_BINARY_CONTROL.search(text) is not None)
+
+
+def _split_line_by_line(lines, template):
+    """split_sections as it was written before its C-level filter: every line tested in turn (the oracle)."""
+    from workreg.registers.structure import RawSection, heading_id
+    from workreg.registers.inline import clean
+
+    preamble, sections, seen = [], [], set()
+    for line in lines:
+        section = heading_id(line.text, template)
+        if section is not None and section not in seen:
+            seen.add(section)
+            sections.append(RawSection(section, clean(line.text), line.number))
+        elif sections:
+            sections[-1].body.append(line)
+        else:
+            preamble.append(line)
+    return preamble, sections
+
+
+@SETTINGS
+@given(st.lists(st.one_of(LINES, PIECE_TEXTS, LINES.map(lambda line: f"  {line} \t")), max_size=40))
+def test_split_sections_is_each_line_in_turn(texts):
+    """The sections split_sections finds are those of testing each line in turn."""
+    from workreg.registers.read import text_lines
+    from workreg.registers.structure import split_sections
+    from workreg.registers.template import default_template
+
+    lines = text_lines("\n".join(texts))
+    assert split_sections(lines, default_template()) == _split_line_by_line(lines, default_template())

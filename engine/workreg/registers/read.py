@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from functools import partial
-from itertools import count
+from itertools import count, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,7 +109,9 @@ def text_lines(text: str) -> list[Line]:
         text = _BOOKMARK.sub("", text)
     text = text.replace("\xa0", " ").replace("\u200b", "").replace("\x0b", " ").replace("\x0c", "")
     # Keep leading and lone tabs: in Word's export they mark (empty) table cells.
-    texts = [raw.rstrip(" \u2028\u2029") for raw in text.split("\n")]
+    texts = text.split("\n")
+    if any(map(str.endswith, texts, repeat((" ", "\u2028", "\u2029")))):  # (a C-level test of each line)
+        texts = [raw.rstrip(" \u2028\u2029") for raw in texts]
     # (number, text) pairs made Lines by tuple.__new__ directly: no Python frame per line.
     return list(map(partial(tuple.__new__, Line), zip(count(1), texts)))
 
