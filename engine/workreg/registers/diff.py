@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
-from operator import add, lt, ne, sub
+from operator import add, itemgetter, lt, ne, sub
 from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar
 
 from workreg.errors import RegisterError
@@ -460,7 +460,9 @@ def _candidate_pairs(
                 if budget <= 0:
                     break
             ranked = []
-            for other, _ in shared.most_common(2 * CANDIDATES):
+            # most_common's answer (heapq.nlargest, which is this sort's first items), by C's sort
+            # instead of nlargest's Python loop over every item.
+            for other, _ in sorted(shared.items(), key=itemgetter(1), reverse=True)[:2 * CANDIDATES]:
                 theirs = frozenset(tokens(target_items[other]))
                 overlap = len(mine & theirs) / len(mine | theirs)
                 if overlap >= SHARED:
