@@ -180,3 +180,21 @@ def test_split_sections_is_each_line_in_turn(texts):
 
     lines = text_lines("\n".join(texts))
     assert split_sections(lines, default_template()) == _split_line_by_line(lines, default_template())
+
+
+_SCOPE_WORDS = st.sampled_from(["Redfish", "SPDM", "PMCI", "MCTP", "security", "forum", "the", "and", "Swordfish",
+                                "redfish", "REDFISH", "ſpdm", "\x00", "-", " "])
+
+
+@SETTINGS
+@given(st.lists(st.lists(_SCOPE_WORDS, max_size=6).map(" ".join), max_size=8), st.sets(st.integers(0, 7)))
+def test_groups_in_any_is_each_texts_groups(texts, remembered):
+    """One search of the texts joined, with the texts whose mentions are remembered left out of it,
+    finds the groups each text finds alone."""
+    from workreg.registers.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    for index in remembered:
+        if index < len(texts):
+            vocabulary.mentioned_in(texts[index])
+    assert vocabulary.groups_in_any(texts) == frozenset().union(*map(vocabulary.groups_in, texts))
