@@ -442,9 +442,11 @@ def _candidate_pairs(
                 postings[token].append(index)
         for index in sources:
             mine = frozenset(tokens(source_items[index]))
-            shared: Counter = Counter()
+            read: list[int] = []  # the postings read, counted once at the end (the same Counter)
             budget = POSTINGS
-            for token in sorted(mine, key=lambda t: len(postings.get(t, ()))):
+            # Rarest first (ties in the set's order): the sort of (postings, place, token), in C.
+            lengths = map(len, map(postings.get, mine, repeat(())))
+            for _, _, token in sorted(zip(lengths, count(), mine)):
                 found = postings.get(token)
                 if not found:
                     continue
@@ -455,10 +457,11 @@ def _candidate_pairs(
                     middle = bisect_left(found, index)
                     start = max(0, min(middle - budget // 2, len(found) - budget))
                     found = found[start:start + budget]
-                shared.update(found)
+                read += found
                 budget -= len(found)
                 if budget <= 0:
                     break
+            shared = Counter(read)
             ranked = []
             # most_common's answer (heapq.nlargest, which is this sort's first items), by C's sort
             # instead of nlargest's Python loop over every item.
