@@ -165,7 +165,7 @@ def _model_lines(node: object, found: set[int] | None = None) -> set[int]:
         if set(map(type, node)) <= _FLAT:
             # Most of a register: rows and items without parts, their lines taken in C.
             found.update(map(_LINE, node))
-            found.discard(None)  # type: ignore[arg-type]  # (a part without a line)
+            found.discard(None)  # (a part without a line)
             return found
         for item in node:
             if type(item) in _FLAT:
