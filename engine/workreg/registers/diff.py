@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
-from operator import add, itemgetter, lt, ne, sub
+from operator import add, attrgetter, is_, itemgetter, lt, ne, sub
 from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar
 
 from workreg.errors import RegisterError
@@ -689,15 +689,39 @@ def _anchors(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
 def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[ChangeRecord]:
     """Items of a list section, aligned in order; a replaced block pairs similar items as modifications."""
     records: list[ChangeRecord] = []
-    old_keys, new_keys = _keys([item.text for item in old]), _keys([item.text for item in new])
+    old_texts, new_texts = list(map(_TEXT, old)), list(map(_TEXT, new))
+    old_keys = _keys(old_texts)
+    # The new version's texts the old one has (most) take their keys from it.
+    known = dict(zip(old_texts, old_keys))
+    new_keys = list(map(known.get, new_texts))
+    unknown = list(compress(count(), map(is_, new_keys, repeat(None))))
+    for index, key in zip(unknown, _keys([new_texts[index] for index in unknown])):
+        new_keys[index] = key
+
+    def key(item: Item) -> str:
+        return _key(item.text)
+
+    def score(a: Item, b: Item) -> float:
+        return _similarity(a.text, b.text, _SIMILAR)
+
+    def bound(a: Item, b: Item) -> float:
+        return _similarity_bound(a.text, b.text)
+
+    def tokens(item: Item) -> frozenset[str]:
+        return _tokens(item.text)
+
+    def reaches(a: Item, b: Item) -> bool:
+        return _reaches(a.text, b.text, _SIMILAR)
+
     for tag, i1, i2, j1, j2 in _opcodes(old_keys, new_keys):
         if tag == "equal":
             continue
-        pairs, removed, added = _pair(old[i1:i2], new[j1:j2], lambda item: _key(item.text),
-                                      lambda a, b: _similarity(a.text, b.text, _SIMILAR),
-                                      lambda a, b: _similarity_bound(a.text, b.text),
-                                      lambda item: _tokens(item.text),
-                                      lambda a, b: _reaches(a.text, b.text, _SIMILAR))
+        if i2 - i1 == 1 and j2 - j1 == 1:
+            # One line for one line (most edits): _pair's own steps for one candidate, the keys known.
+            pairs, removed, added = ([(0, 0)], [], []) if old_keys[i1] == new_keys[j1] or _similar(
+                old[i1], new[j1], reaches, bound) else ([], [0], [0])
+        else:
+            pairs, removed, added = _pair(old[i1:i2], new[j1:j2], key, score, bound, tokens, reaches)
         for i, j in pairs:
             if old_keys[i1 + i] == new_keys[j1 + j]:
                 continue  # the same text at its place in a block aligned by position (see _opcodes)
@@ -713,6 +737,9 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
             records.append(ChangeRecord(section, "added", None, item.text, None, item.line,
                                         organization=item.organization))
     return records
+
+
+_TEXT = attrgetter("text")
 
 
 def _organizations(old: WorkRegister, new: WorkRegister, template: Template) -> list[ChangeRecord]:
