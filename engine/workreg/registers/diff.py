@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, attrgetter, is_, itemgetter, lt, ne, sub
-from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar
+from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar, cast
 
 from workreg.errors import RegisterError
 from workreg.registers.inline import comparable, line_starts, odd_lines
@@ -693,10 +693,11 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
     old_keys = _keys(old_texts)
     # The new version's texts the old one has (most) take their keys from it.
     known = dict(zip(old_texts, old_keys))
-    new_keys = list(map(known.get, new_texts))
-    unknown = list(compress(count(), map(is_, new_keys, repeat(None))))
-    for index, key in zip(unknown, _keys([new_texts[index] for index in unknown])):
-        new_keys[index] = key
+    found = list(map(known.get, new_texts))
+    unknown = list(compress(count(), map(is_, found, repeat(None))))
+    for index, made in zip(unknown, _keys([new_texts[index] for index in unknown])):
+        found[index] = made
+    new_keys = cast(list[str], found)  # (no None left)
 
     def key(item: Item) -> str:
         return _key(item.text)
