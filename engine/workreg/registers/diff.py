@@ -905,8 +905,8 @@ def _scope(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list
 
     Only a group that the texts of one version alone mention, and the texts of the other version
     alone do not, can be in one scope and not the other (one search of each side's own texts finds
-    them); it is, unless a text both versions have mentions it (one search of those).  Linear in
-    the texts, not in texts × groups."""
+    them); it is, unless a text both versions have mentions it (one search of the other version's
+    texts, see below).  Linear in the texts, not in texts × groups."""
     old_texts, new_texts = scope_texts(old), scope_texts(new)
     old_set, new_set = set(old_texts), set(new_texts)
     in_old_only = vocabulary.groups_in_any(old_set - new_set)
@@ -914,20 +914,25 @@ def _scope(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list
     one_side = in_old_only ^ in_new_only
     if not one_side:
         return []
-    both = SEPARATOR.join(text for text in old_texts if text in new_set)
+    old_joined, new_joined = SEPARATOR.join(old_texts), SEPARATOR.join(new_texts)
+    # A group one version's own texts mention and the other's do not is in both scopes when a text
+    # both have mentions it: when any text of that other version does (its own texts do not), one
+    # search of its texts joined.  (Unless a text holds the separator: then of the shared texts.)
+    apart = old_joined.count(SEPARATOR) == len(old_texts) - 1 and new_joined.count(SEPARATOR) == len(new_texts) - 1
+    both = None if apart else SEPARATOR.join(text for text in old_texts if text in new_set)
     records: list[ChangeRecord] = []
     removed: list[ChangeRecord] = []
     for group in sorted(one_side):
         pattern = vocabulary.pattern(group)
-        if pattern.search(both):
+        if pattern.search(both if both is not None else old_joined if group in in_new_only else new_joined):
             continue  # in both scopes
         committees = frozenset(vocabulary.involved_in(group))
         if group in in_new_only:
-            _, line = _first_mention(new, new_texts, SEPARATOR.join(new_texts), pattern)
+            _, line = _first_mention(new, new_texts, new_joined, pattern)
             records.append(ChangeRecord("scope", "added", None, group, None, line, committees=committees,
                                         group=group))
         else:
-            _, line = _first_mention(old, old_texts, SEPARATOR.join(old_texts), pattern)
+            _, line = _first_mention(old, old_texts, old_joined, pattern)
             removed.append(ChangeRecord("scope", "removed", group, None, line, None, committees=committees,
                                         group=group))
     return records + removed
