@@ -198,3 +198,11 @@ def test_groups_in_any_is_each_texts_groups(texts, remembered):
         if index < len(texts):
             vocabulary.mentioned_in(texts[index])
     assert vocabulary.groups_in_any(texts) == frozenset().union(*map(vocabulary.groups_in, texts))
+
+
+@given(st.lists(st.one_of(PIECE_TEXTS, LINES, st.text(max_size=12)), max_size=12))
+def test_strip_markup_each_is_strip_markup_of_each(texts):
+    """The list-at-a-time strip_markup answers what strip_markup answers for each text."""
+    from workreg.registers.inline import strip_markup, strip_markup_each
+
+    assert strip_markup_each(texts) == [strip_markup(text) for text in texts]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate, compress, count, repeat
-from operator import and_, itemgetter, not_
+from operator import and_, itemgetter, not_, or_
 from typing import Sequence
 
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -143,6 +143,22 @@ def clean_lines(lines: Sequence[tuple[int, str]]) -> tuple[list[int], list[str],
     for index in compress(count(), map(not_, plain)):
         cleaned[index], bullets[index] = clean_line(texts[index])
     return numbers, cleaned, bullets
+
+
+def strip_markup_each(texts: Sequence[str]) -> list[str]:
+    """``[strip_markup(text) for text in texts]``: a plain text (see :func:`odd_lines`) without a
+    space at either end is its own answer, found by C-level searches and maps; only the others
+    take strip_markup's steps."""
+    odd = odd_lines(texts, "\n".join(texts))
+    if odd is None:
+        return list(map(strip_markup, texts))
+    done = list(texts)
+    for index in compress(count(), map(or_, map(str.startswith, texts, repeat(" ")),
+                                       map(str.endswith, texts, repeat(" ")))):
+        odd.add(index)
+    for index in odd:
+        done[index] = strip_markup(texts[index])
+    return done
 
 
 def _may_be_done(text: str) -> bool:

@@ -11,7 +11,7 @@ from typing import Callable
 
 from workreg.errors import RegisterError
 from workreg.registers.dates import parse_date, parse_year_month
-from workreg.registers.inline import clean, clean_lines, is_bullet, split_done, strip_markup
+from workreg.registers.inline import clean, clean_lines, is_bullet, split_done, strip_markup, strip_markup_each
 from workreg.registers.model import (
     Approval,
     Contact,
@@ -456,7 +456,14 @@ def _table_rows(body: list[Line], seen: set[int]) -> list[tuple[int, list[str]]]
         else:
             flush()
     flush()
-    return [(number, [strip_markup(cell) for cell in cells]) for number, cells in rows]
+    # Every cell's markup stripped at once (most cells are plain text: see strip_markup_each).
+    cells = strip_markup_each([cell for _, row in rows for cell in row])
+    stripped: list[tuple[int, list[str]]] = []
+    start = 0
+    for number, row in rows:
+        stripped.append((number, cells[start:start + len(row)]))
+        start += len(row)
+    return stripped
 
 
 def _milestones(body: list[Line], groups_of: GroupsOf, seen: set[int]) -> list[Milestone]:
