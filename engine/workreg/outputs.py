@@ -172,7 +172,81 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "
 
 def format_json(data: object) -> str:
     """Stable JSON: two-space indent, keys in contract order, UTF-8 kept."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # json.dumps with an indent takes the pure-Python encoder (a generator per level, a few per
+    # value); plain data (str keys; str, int, float, bool, None, list, tuple, dict values) is
+    # written here by one recursion into a list of pieces, the same text (tests/test_format_json.py
+    # compares them); anything else goes to json.dumps.
+    pieces: list[str] = []
+    try:
+        _indented(data, pieces, "\n")
+    except _NotPlain:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    pieces.append("\n")
+    return "".join(pieces)
+
+
+class _NotPlain(Exception):
+    """A value :func:`_indented` leaves to json.dumps."""
+
+
+_STRING = json.encoder.encode_basestring  # the C function when there is one, as json.dumps uses
+_LITERALS: dict[object, str] = {None: "null", True: "true", False: "false"}
+
+
+def _scalar(value: object) -> str:
+    """A JSON scalar as json.dumps writes it (``_NotPlain`` when ``value`` is not one)."""
+    if isinstance(value, str):
+        return _STRING(value)
+    if value is None or value is True or value is False:
+        return _LITERALS[value]
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _NotPlain
+        return float.__repr__(value)
+    raise _NotPlain
+
+
+def _indented(value: object, pieces: list[str], newline: str) -> None:
+    """``value`` as ``json.dumps(value, indent=2, ensure_ascii=False)`` writes it at the level
+    whose line break and indent is ``newline``, appended to ``pieces``."""
+    if isinstance(value, dict):
+        if not value:
+            pieces.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            if type(item) is str:  # most values: written here, without a call
+                pieces.append(f"{separator}{_STRING(key)}: {_STRING(item)}")
+            elif item is None:
+                pieces.append(f"{separator}{_STRING(key)}: null")
+            elif isinstance(item, (dict, list, tuple)):
+                pieces.append(f"{separator}{_STRING(key)}: ")
+                _indented(item, pieces, inner)
+            else:
+                pieces.append(f"{separator}{_STRING(key)}: {_scalar(item)}")
+            separator = "," + inner
+        pieces.append(newline + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            pieces.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            pieces.append(separator)
+            if isinstance(item, (dict, list, tuple)):
+                _indented(item, pieces, inner)
+            else:
+                pieces.append(_scalar(item))
+            separator = "," + inner
+        pieces.append(newline + "]")
+    else:
+        pieces.append(_scalar(value))
 
 
 _SURROGATES = "[\ud800-\udfff]"

@@ -185,6 +185,27 @@ def test_similarity_is_difflibs_ratio(texts):
         assert floored == ratio if ratio >= floor else floored < floor
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.tuples(_LETTERS, _LETTERS), st.tuples(st.text(max_size=30), st.text(max_size=30)),
+                 st.builds(_edited_sentence, st.integers(0, 10**6), st.integers(0, 3))),
+       st.sampled_from([0, 0.1]), st.sampled_from([None, 0, 50, 10**8]))
+def test_reaches_is_the_score_against_the_threshold(texts, extra, budget):
+    """The one-pair test that stops once decided answers what the score compared with the
+    threshold answers, and takes the same work from the diff's budget."""
+    a, b = texts
+    answers, left = [], []
+    for decide in (lambda: diff._reaches(a, b, diff._SIMILAR, extra),
+                   lambda: diff._similarity(a, b, diff._SIMILAR - extra) + extra >= diff._SIMILAR):
+        token = diff._budget.set(None if budget is None else [budget])
+        try:
+            answers.append(decide())
+            left.append(diff._budget.get())
+        finally:
+            diff._budget.reset(token)
+    assert answers[0] == answers[1]
+    assert left[0] == left[1]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(0, 30), max_size=80), st.lists(st.integers(0, 30), max_size=80), st.integers(1, 12))
 def test_anchored_opcodes_describe_the_new_list(old, new, limit):

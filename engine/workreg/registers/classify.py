@@ -144,6 +144,8 @@ def committee_evidence(
         if change.kind not in kinds:
             continue
         record = change.record
+        if found.keys() >= record.committees:
+            continue  # every committee it could give evidence for has its first already
         text = record.after if record.after is not None else record.before or ""
         deliverable = text.split(" | ")[0]
         line = record.line_new if record.after is not None else record.line_old

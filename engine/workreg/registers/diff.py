@@ -20,12 +20,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import accumulate
-from operator import lt
-from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar
+from itertools import accumulate, compress, count, repeat
+from operator import add, attrgetter, is_, itemgetter, lt, ne, sub
+from typing import Callable, Iterable, Literal, Protocol, Sequence, TypeVar, cast
 
 from workreg.errors import RegisterError
-from workreg.registers.inline import comparable
+from workreg.registers.inline import comparable, line_starts, odd_lines
 from workreg.registers.model import Contact, Item, Milestone, Text, WorkRegister
 from workreg.registers.template import Template, default_template
 from workreg.registers.vocabulary import SEPARATOR, Vocabulary, scope_texts
@@ -108,8 +108,8 @@ def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary,
         _budget.reset(token)
         # The normalised texts of this diff: enough for two registers of the size limit, and
         # not kept once it is done (a server diffs many registers; a process needs no history).
-        if _key.cache_info().currsize > _KEEP_TEXTS:
-            _key.cache_clear()
+        if len(_KEYS) > _KEEP_TEXTS:
+            _KEYS.clear()
             _tokens.cache_clear()
             _letters.cache_clear()
 
@@ -159,11 +159,73 @@ _KEEP_TEXTS = 1 << 14
 _TOKEN_SETS = 1 << 13
 
 
-@lru_cache(maxsize=_TEXTS)
+#: Normalised texts of this diff, by text (see _key); emptied past _TEXTS entries.
+_KEYS: dict[str, str] = {}
+
+
 def _key(text: str) -> str:
-    # Cached: pairing compares every old item with every new one, and normalising is the
+    """``text`` as the diff compares it: normalised (:func:`comparable`) and case-folded."""
+    # Remembered: pairing compares every old item with every new one, and normalising is the
     # costly part (a dozen regular expressions per text).
-    return comparable(text).casefold()
+    try:
+        return _KEYS[text]
+    except KeyError:
+        pass
+    if len(_KEYS) >= _TEXTS:
+        _KEYS.clear()
+    key = _KEYS[text] = comparable(text).casefold()
+    return key
+
+
+# A plain text (see odd_lines) that starts with one of these is a list item still: comparable
+# removes the marker.  (The other markers are not ASCII or are odd characters.)
+# (A lookahead: the next text's line break is not taken by this one's match.)
+_ASCII_BULLET = re.compile(r"\n(?=(?:[-+]|\d{1,2}[.)]|\(?[a-z][.)])\s)")
+
+
+# Each text's line break followed by a space or a done marker's ending (PLAIN_DONE_TAILS), read
+# backwards: a key's last characters, found in the reversed joined keys from its line break.
+_REVERSED_TAILS = re.compile(r"\n(?: |(?:\. ?)?(?:[)\]]?(?:enod|etelpmoc|detelpmoc)|\]x))")
+# A line break followed by a space: a text that starts with one.
+_LEADING_SPACE = re.compile(r"\n ")
+
+
+def _keys(texts: Sequence[str]) -> list[str]:
+    """``[_key(text) for text in texts]``, most of them made by whole-list C calls.
+
+    Of a plain text (ASCII, no markup, single spaces; :func:`inline.odd_lines`) that starts with no
+    list marker or space and ends in no done marker or space, the normalised form is the text
+    itself: its key is its lower case, and one ``lower`` of all of them joined makes every such
+    key at once.  Only the others are normalised one by one (most of a register's items are plain);
+    they are found by searches of the joined texts (and of the joined keys reversed, for their
+    ends), not by a Python step per text."""
+    joined = "\n".join(texts)
+    odd = odd_lines(texts, joined)
+    folded = joined.lower()
+    keys = folded.split("\n")
+    if odd is None or len(keys) != len(texts):
+        return [_key(text) for text in texts]
+    places = [match.start() for match in _ASCII_BULLET.finditer("\n" + joined)]  # a text's first character
+    places += [match.start() + 1 for match in _LEADING_SPACE.finditer(joined)]
+    end = len(folded)
+    places += [end - match.start() for match in _REVERSED_TAILS.finditer((folded + "\n")[::-1])]  # its line break
+    if places:
+        starts = line_starts(texts)
+        odd.update(bisect_right(starts, place) - 1 for place in places)
+    if texts[0][:1] == " ":
+        odd.add(0)
+    for index in odd:
+        keys[index] = _key(texts[index])
+    return keys
+
+
+def _remember_keys(texts: Sequence[str]) -> None:
+    """Make the keys of ``texts`` a list at a time (:func:`_keys`) and remember them for :func:`_key`."""
+    if len(texts) > _TEXTS:
+        return  # more than the memory holds: made one at a time, as asked
+    if len(_KEYS) + len(texts) > _TEXTS:
+        _KEYS.clear()
+    _KEYS.update(zip(texts, _keys(texts)))
 
 
 #: Work allowed to exact scores in one diff, counted in character pairs (``len(a) × len(b)`` of
@@ -205,11 +267,39 @@ def _similarity(a: str, b: str, floor: float = 0.0) -> float:
     return 2.0 * _matching_characters(key_a, key_b, enough) / total
 
 
-def _matching_characters(a: str, b: str, enough: float = 0.0) -> int:
+def _reaches(a: str, b: str, threshold: float, extra: float = 0) -> bool:
+    """``_similarity(a, b, threshold - extra) + extra >= threshold``, the same test (the same work
+    from the budget, the same arithmetic), but stopped once the characters matched so far decide
+    it: the number can only grow, and where only whether it reaches the threshold matters (a
+    block of one line for one line), the rest of difflib's recursion is not needed."""
+    key_a, key_b = _key(a), _key(b)
+    cells = len(key_a) * len(key_b)
+    total = len(key_a) + len(key_b)
+    if cells > PAIR_CELLS or not total:
+        return _similarity(a, b, threshold - extra) + extra >= threshold
+    budget = _budget.get()
+    if budget is not None:
+        if budget[0] < cells:
+            budget[0] = 0
+            return 0.0 + extra >= threshold
+        budget[0] -= cells
+    floor = threshold - extra
+    enough = (floor - 1e-9) * total / 2 if floor > 0 else 0.0
+    # The fewest matching characters that pass the test as _similarity's caller writes it.
+    most = min(len(key_a), len(key_b))
+    needed = min(max(0, int(floor * total / 2)), most + 1)
+    while needed > 0 and 2.0 * (needed - 1) / total + extra >= threshold:
+        needed -= 1
+    while needed <= most and not 2.0 * needed / total + extra >= threshold:
+        needed += 1
+    return 2.0 * _matching_characters(key_a, key_b, enough, needed) / total + extra >= threshold
+
+
+def _matching_characters(a: str, b: str, enough: float = 0.0, sufficient: int | None = None) -> int:
     """How many characters difflib's matching blocks of ``a`` and ``b`` cover (no junk, autojunk off):
     the numerator of its ratio, the same number by the same recursion, found faster.  Once even
     matching every character of the ranges left could not reach ``enough``, that bound (below
-    ``enough``) is returned instead.
+    ``enough``) is returned instead; once the characters matched reach ``sufficient``, they are.
 
     difflib takes the longest common block of the two ranges (the earliest in ``a``, then in
     ``b``, among equally long ones), then recurses left and right of it.  Its search walks a dict
@@ -245,6 +335,8 @@ def _matching_characters(a: str, b: str, enough: float = 0.0) -> int:
         if best:
             j = b_low + region.find(a[best_at:best_at + best])
             matched += best
+            if sufficient is not None and matched >= sufficient:
+                return matched  # the rest can only add to it: enough to decide (see _reaches)
             possible += min(best_at - a_low, j - b_low) + min(a_high - best_at - best, b_high - j - best)
             ranges.append((a_low, best_at, b_low, j))
             ranges.append((best_at + best, a_high, j + best, b_high))
@@ -350,9 +442,11 @@ def _candidate_pairs(
                 postings[token].append(index)
         for index in sources:
             mine = frozenset(tokens(source_items[index]))
-            shared: Counter = Counter()
+            read: list[int] = []  # the postings read, counted once at the end (the same Counter)
             budget = POSTINGS
-            for token in sorted(mine, key=lambda t: len(postings.get(t, ()))):
+            # Rarest first (ties in the set's order): the sort of (postings, place, token), in C.
+            lengths = map(len, map(postings.get, mine, repeat(())))
+            for _, _, token in sorted(zip(lengths, count(), mine)):
                 found = postings.get(token)
                 if not found:
                     continue
@@ -363,12 +457,15 @@ def _candidate_pairs(
                     middle = bisect_left(found, index)
                     start = max(0, min(middle - budget // 2, len(found) - budget))
                     found = found[start:start + budget]
-                shared.update(found)
+                read += found
                 budget -= len(found)
                 if budget <= 0:
                     break
+            shared = Counter(read)
             ranked = []
-            for other, _ in shared.most_common(2 * CANDIDATES):
+            # most_common's answer (heapq.nlargest, which is this sort's first items), by C's sort
+            # instead of nlargest's Python loop over every item.
+            for other, _ in sorted(shared.items(), key=itemgetter(1), reverse=True)[:2 * CANDIDATES]:
                 theirs = frozenset(tokens(target_items[other]))
                 overlap = len(mine & theirs) / len(mine | theirs)
                 if overlap >= SHARED:
@@ -411,6 +508,7 @@ def _pair(
     score: Callable[[T, T], float],
     bound: Callable[[T, T], float] | None = None,
     tokens: Callable[[T], Iterable] | None = None,
+    reaches: Callable[[T, T], bool] | None = None,
 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """``(pairs, unpaired old indexes, unpaired new indexes)``: equal keys first, then best-scoring similar ones.
 
@@ -430,7 +528,7 @@ def _pair(
     """
     if len(old) == 1 and len(new) == 1:
         # Most edited blocks: one line for one line.  The steps below, for their one candidate.
-        if key(old[0]) == key(new[0]) or _similar(old[0], new[0], score, bound):
+        if key(old[0]) == key(new[0]) or _similar(old[0], new[0], reaches or _reaching(score), bound):
             return [(0, 0)], [], []
         return [], [0], [0]
     # Each key's new indexes, last first (popping from the end gives them in order; a list of one
@@ -483,17 +581,22 @@ def _pair(
             [j for j in free_new if j in open_new])
 
 
-def _similar(a: T, b: T, score: Callable[[T, T], float], bound: Callable[[T, T], float] | None) -> bool:
+def _reaching(score: Callable[[T, T], float]) -> Callable[[T, T], bool]:
+    """Whether a pair's score reaches ``_SIMILAR``."""
+    return lambda a, b: score(a, b) >= _SIMILAR
+
+
+def _similar(a: T, b: T, reaches: Callable[[T, T], bool], bound: Callable[[T, T], float] | None) -> bool:
     """Whether :func:`_pair` pairs ``a`` and ``b`` when they are a block's only candidate: the
-    bound first, then (while the diff has exact scores left) the score, against ``_SIMILAR``."""
+    bound first, then (while the diff has exact scores left) whether the score reaches ``_SIMILAR``."""
     if bound is None:
-        return score(a, b) >= _SIMILAR
+        return reaches(a, b)
     if bound(a, b) < _SIMILAR:
         return False
     budget = _budget.get()
     if budget is not None and budget[0] <= 0:
         return False
-    return score(a, b) >= _SIMILAR
+    return reaches(a, b)
 
 
 #: Up to this many lines on both sides, a block of a list section is aligned by difflib's
@@ -524,26 +627,42 @@ def _opcodes(old: Sequence[str], new: Sequence[str], old_at: int = 0, new_at: in
         return [(tag, old_at, old_at + len(old), new_at, new_at + len(new))]
     codes: list[Opcode] = []
     i0 = j0 = 0
-    for i, j in [*anchors, (len(old), len(new))]:
+    # Each run of anchors one after the other in both lists (i and j each one more than the last:
+    # as both only grow, i + j two more) is one equal block; the pieces between runs are aligned.
+    sums = list(map(add, *zip(*anchors)))
+    breaks = list(compress(count(1), map(ne, map(sub, sums[1:], sums), repeat(2))))
+    for first, end in zip([0, *breaks], [*breaks, len(anchors)]):
+        i, j = anchors[first]
         if i > i0 or j > j0:
             codes += _opcodes(old[i0:i], new[j0:j], old_at + i0, new_at + j0)
-        if i < len(old):
-            if codes and codes[-1][0] == "equal" and codes[-1][2] == old_at + i and codes[-1][4] == new_at + j:
-                codes[-1] = ("equal", codes[-1][1], old_at + i + 1, codes[-1][3], new_at + j + 1)
-            else:
-                codes.append(("equal", old_at + i, old_at + i + 1, new_at + j, new_at + j + 1))
-        i0, j0 = i + 1, j + 1
+        length = end - first
+        if codes and codes[-1][0] == "equal" and codes[-1][2] == old_at + i and codes[-1][4] == new_at + j:
+            codes[-1] = ("equal", codes[-1][1], old_at + i + length, codes[-1][3], new_at + j + length)
+        else:
+            codes.append(("equal", old_at + i, old_at + i + length, new_at + j, new_at + j + length))
+        i0, j0 = i + length, j + length
+    if i0 < len(old) or j0 < len(new):
+        codes += _opcodes(old[i0:], new[j0:], old_at + i0, new_at + j0)
     return codes
 
 
 def _anchors(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
     """``(i, j)`` of the keys that occur exactly once in each list, the longest run of them that is
     in the same order in both (a longest increasing subsequence, n log n)."""
-    once_new = {key for key, count in Counter(new).items() if count == 1}
-    once_old = {key for key, count in Counter(old).items() if count == 1 and key in once_new}
-    position = {key: i for i, key in enumerate(old) if key in once_old}
-    pairs = sorted((position[key], j) for j, key in enumerate(new) if key in position)
-    later = [j for _, j in pairs]
+    new_keys, old_keys = set(new), set(old)
+    if len(new_keys) == len(new) and len(old_keys) == len(old):
+        # No key repeats (the usual list: one text per line): every key both have is an anchor,
+        # found by C-level set and dict operations, in the old list's order.
+        where = dict(zip(new, range(len(new))))
+        shared = list(map(where.__contains__, old))
+        later = list(map(where.__getitem__, compress(old, shared)))
+        pairs = list(zip(compress(count(), shared), later))
+    else:
+        once_new = {key for key, count in Counter(new).items() if count == 1}
+        once_old = {key for key, count in Counter(old).items() if count == 1 and key in once_new}
+        position = {key: i for i, key in enumerate(old) if key in once_old}
+        pairs = sorted((position[key], j) for j, key in enumerate(new) if key in position)
+        later = [j for _, j in pairs]
     if all(map(lt, later, later[1:])):
         return pairs  # no line moved (the usual revision): the whole run is the longest, and the only one
     # Longest increasing subsequence of the j's (patience sorting with back-links).
@@ -570,14 +689,40 @@ def _anchors(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
 def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[ChangeRecord]:
     """Items of a list section, aligned in order; a replaced block pairs similar items as modifications."""
     records: list[ChangeRecord] = []
-    old_keys, new_keys = [_key(i.text) for i in old], [_key(i.text) for i in new]
+    old_texts, new_texts = list(map(_TEXT, old)), list(map(_TEXT, new))
+    old_keys = _keys(old_texts)
+    # The new version's texts the old one has (most) take their keys from it.
+    known = dict(zip(old_texts, old_keys))
+    found = list(map(known.get, new_texts))
+    unknown = list(compress(count(), map(is_, found, repeat(None))))
+    for index, made in zip(unknown, _keys([new_texts[index] for index in unknown])):
+        found[index] = made
+    new_keys = cast(list[str], found)  # (no None left)
+
+    def key(item: Item) -> str:
+        return _key(item.text)
+
+    def score(a: Item, b: Item) -> float:
+        return _similarity(a.text, b.text, _SIMILAR)
+
+    def bound(a: Item, b: Item) -> float:
+        return _similarity_bound(a.text, b.text)
+
+    def tokens(item: Item) -> frozenset[str]:
+        return _tokens(item.text)
+
+    def reaches(a: Item, b: Item) -> bool:
+        return _reaches(a.text, b.text, _SIMILAR)
+
     for tag, i1, i2, j1, j2 in _opcodes(old_keys, new_keys):
         if tag == "equal":
             continue
-        pairs, removed, added = _pair(old[i1:i2], new[j1:j2], lambda item: _key(item.text),
-                                      lambda a, b: _similarity(a.text, b.text, _SIMILAR),
-                                      lambda a, b: _similarity_bound(a.text, b.text),
-                                      lambda item: _tokens(item.text))
+        if i2 - i1 == 1 and j2 - j1 == 1:
+            # One line for one line (most edits): _pair's own steps for one candidate, the keys known.
+            pairs, removed, added = ([(0, 0)], [], []) if old_keys[i1] == new_keys[j1] or _similar(
+                old[i1], new[j1], reaches, bound) else ([], [0], [0])
+        else:
+            pairs, removed, added = _pair(old[i1:i2], new[j1:j2], key, score, bound, tokens, reaches)
         for i, j in pairs:
             if old_keys[i1 + i] == new_keys[j1 + j]:
                 continue  # the same text at its place in a block aligned by position (see _opcodes)
@@ -593,6 +738,9 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
             records.append(ChangeRecord(section, "added", None, item.text, None, item.line,
                                         organization=item.organization))
     return records
+
+
+_TEXT = attrgetter("text")
 
 
 def _organizations(old: WorkRegister, new: WorkRegister, template: Template) -> list[ChangeRecord]:
@@ -655,11 +803,17 @@ def _milestones(old: Sequence[Milestone], new: Sequence[Milestone], vocabulary: 
     def bound(a: Milestone, b: Milestone) -> float:
         return _similarity_bound(a.deliverable, b.deliverable) + bonus(a, b)
 
+    _remember_keys([milestone.deliverable for milestone in (*old, *new)])
+    def reaches(a: Milestone, b: Milestone) -> bool:
+        return _reaches(a.deliverable, b.deliverable, _SIMILAR, bonus(a, b))
+
     pairs, removed, added = _pair(old, new, lambda m: _key(m.deliverable), score, bound,
-                                  lambda m: _tokens(m.deliverable))
+                                  lambda m: _tokens(m.deliverable), reaches)
     records: list[ChangeRecord] = []
     for i, j in pairs:
         before, after = old[i], new[j]
+        if before.deliverable == after.deliverable and before.timeframe == after.timeframe and before.done == after.done:
+            continue  # the same texts have the same keys: nothing changed (most pairs)
         changed = tuple(
             name for name, differs in (
                 ("deliverable", _key(before.deliverable) != _key(after.deliverable)),
@@ -705,6 +859,9 @@ def _contacts(old: Sequence[Contact], new: Sequence[Contact]) -> list[ChangeReco
     records: list[ChangeRecord] = []
     for i, j in pairs:
         before, after = old[i], new[j]
+        if (before.text == after.text and before.name == after.name and before.role == after.role
+                and before.email == after.email):
+            continue  # the same texts have the same keys: nothing changed (most pairs)
         changed = tuple(
             name for name in ("name", "role", "email")
             if _key(getattr(before, name) or "") != _key(getattr(after, name) or "")
@@ -748,8 +905,8 @@ def _scope(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list
 
     Only a group that the texts of one version alone mention, and the texts of the other version
     alone do not, can be in one scope and not the other (one search of each side's own texts finds
-    them); it is, unless a text both versions have mentions it (one search of those).  Linear in
-    the texts, not in texts × groups."""
+    them); it is, unless a text both versions have mentions it (one search of the other version's
+    texts, see below).  Linear in the texts, not in texts × groups."""
     old_texts, new_texts = scope_texts(old), scope_texts(new)
     old_set, new_set = set(old_texts), set(new_texts)
     in_old_only = vocabulary.groups_in_any(old_set - new_set)
@@ -757,20 +914,25 @@ def _scope(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary) -> list
     one_side = in_old_only ^ in_new_only
     if not one_side:
         return []
-    both = SEPARATOR.join(text for text in old_texts if text in new_set)
+    old_joined, new_joined = SEPARATOR.join(old_texts), SEPARATOR.join(new_texts)
+    # A group one version's own texts mention and the other's do not is in both scopes when a text
+    # both have mentions it: when any text of that other version does (its own texts do not), one
+    # search of its texts joined.  (Unless a text holds the separator: then of the shared texts.)
+    apart = old_joined.count(SEPARATOR) == len(old_texts) - 1 and new_joined.count(SEPARATOR) == len(new_texts) - 1
+    both = None if apart else SEPARATOR.join(text for text in old_texts if text in new_set)
     records: list[ChangeRecord] = []
     removed: list[ChangeRecord] = []
     for group in sorted(one_side):
         pattern = vocabulary.pattern(group)
-        if pattern.search(both):
+        if pattern.search(both if both is not None else old_joined if group in in_new_only else new_joined):
             continue  # in both scopes
         committees = frozenset(vocabulary.involved_in(group))
         if group in in_new_only:
-            _, line = _first_mention(new, new_texts, SEPARATOR.join(new_texts), pattern)
+            _, line = _first_mention(new, new_texts, new_joined, pattern)
             records.append(ChangeRecord("scope", "added", None, group, None, line, committees=committees,
                                         group=group))
         else:
-            _, line = _first_mention(old, old_texts, SEPARATOR.join(old_texts), pattern)
+            _, line = _first_mention(old, old_texts, old_joined, pattern)
             removed.append(ChangeRecord("scope", "removed", group, None, line, None, committees=committees,
                                         group=group))
     return records + removed

@@ -17,8 +17,11 @@ approval section id.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, fields
 from datetime import date
+from itertools import repeat
+from typing import Sequence
 
 from workreg.registers.placeholders import placeholders_in
 
@@ -71,6 +74,21 @@ class Item(Text):
     organization: str | None = None
     #: The line introduces the lines after it (a sub-heading).
     label: bool = False
+
+
+def items_of(texts: Sequence[str], lines: Sequence[int], group: str | None, organization: str | None) -> list[Item]:
+    """``[Item(text, line, group, organization) for text, line in zip(texts, lines)]``, made a list at a time.
+
+    A list section's items are most of a register's objects; the frozen dataclass's ``__init__`` is
+    a Python call per item that sets each slot by ``object.__setattr__``.  Here ``object.__new__``
+    and each slot's own descriptor are mapped over the whole list in C (Item has no
+    ``__post_init__`` to skip; ``test_items_of_is_item`` compares the two)."""
+    made = list(map(object.__new__, repeat(Item, len(texts))))
+    slots = {**vars(Text), **vars(Item)}  # the slots' descriptors (the annotations name the values)
+    for name, values in (("text", texts), ("line", lines), ("group", repeat(group)),
+                         ("organization", repeat(organization)), ("label", repeat(False))):
+        deque(map(slots[name].__set__, made, values), maxlen=0)
+    return made
 
 
 @dataclass(frozen=True, slots=True)

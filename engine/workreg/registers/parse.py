@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import compress, count
+from operator import and_, attrgetter, not_
 from typing import Callable
 
 from workreg.errors import RegisterError
 from workreg.registers.dates import parse_date, parse_year_month
-from workreg.registers.inline import clean, clean_line, is_bullet, split_done, strip_markup
+from workreg.registers.inline import clean, clean_lines, is_bullet, split_done, strip_markup, strip_markup_each
 from workreg.registers.model import (
     Approval,
     Contact,
@@ -24,6 +27,7 @@ from workreg.registers.model import (
     Text,
     WorkRegister,
     field_names,
+    items_of,
 )
 from workreg.registers.structure import Line, RawSection, split_sections
 from workreg.registers.template import Parties, Template, default_template
@@ -151,14 +155,20 @@ def parse_lines(
 
 # Models whose only line is their own (no parts with lines of their own).
 _FLAT = frozenset({Text, DateText, MonthText, Item, Milestone, Contact, SectionHeading})
+_LINE = attrgetter("line")
 
 
 def _model_lines(node: object, found: set[int] | None = None) -> set[int]:
     """Every line number a model (or part of one) keeps, added to ``found`` (and returned)."""
     found = set() if found is None else found
     if isinstance(node, tuple):
+        if set(map(type, node)) <= _FLAT:
+            # Most of a register: rows and items without parts, their lines taken in C.
+            found.update(map(_LINE, node))
+            found.discard(None)  # (a part without a line)
+            return found
         for item in node:
-            if type(item) in _FLAT:  # most of a register: rows and items without parts
+            if type(item) in _FLAT:
                 if item.line is not None:
                     found.add(item.line)
             elif hasattr(item, "__dataclass_fields__"):
@@ -376,20 +386,30 @@ def _organization_of(label: str, partner: _Partner) -> str | None:
 
 def _items(body: list[Line], partner: _Partner) -> list[Item]:
     # Each non-blank line cleaned once, with whether it is a bullet (a label is known by the next one).
-    entries = [(number, *clean_line(text)) for number, text in body if text and not text.isspace()]
+    numbers, texts, bullets = clean_lines(body)
     items: list[Item] = []
     group: str | None = None
     organization: str | None = None
-    last = len(entries) - 1
-    for index, (number, text, bullet) in enumerate(entries):
+    last = len(texts) - 1
+    # Runs of bullets with text (most lines) are items of the group before them, made a run at a
+    # time (model.items_of); the lines between runs are looked at one by one.
+    others = compress(count(), map(not_, map(and_, bullets, map(bool, texts))))
+    start = 0
+    for index in (*others, len(texts)):
+        if index > start:
+            items += items_of(texts[start:index], numbers[start:index], group, organization)
+        start = index + 1
+        if index > last:
+            break
+        number, text = numbers[index], texts[index]
         if not text:
             continue
-        if not bullet and _is_label(text, index < last and entries[index + 1][2]):
+        if not bullets[index] and _is_label(text, index < last and bullets[index + 1]):
             group = text.rstrip(":").strip()
             organization = _organization_of(group, partner)
             items.append(Item(text, number, group, organization, True))
             continue
-        items.append(Item(text, number, group, organization))  # positional: a third cheaper (hot path)
+        items.append(Item(text, number, group, organization))  # positional: a third cheaper
     return items
 
 
@@ -436,7 +456,14 @@ def _table_rows(body: list[Line], seen: set[int]) -> list[tuple[int, list[str]]]
         else:
             flush()
     flush()
-    return [(number, [strip_markup(cell) for cell in cells]) for number, cells in rows]
+    # Every cell's markup stripped at once (most cells are plain text: see strip_markup_each).
+    cells = strip_markup_each([cell for _, row in rows for cell in row])
+    stripped: list[tuple[int, list[str]]] = []
+    start = 0
+    for number, row in rows:
+        stripped.append((number, cells[start:start + len(row)]))
+        start += len(row)
+    return stripped
 
 
 def _milestones(body: list[Line], groups_of: GroupsOf, seen: set[int]) -> list[Milestone]:
@@ -573,8 +600,10 @@ def _looks_like_person(part: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1 << 14)
 def parse_contact(text: str) -> tuple[str | None, str | None, str | None]:
     """``(name, role, email)`` of a contact line such as ``Role, Name (email)`` or ``A and B (email)``."""
+    # Remembered: the two versions of a diff share most contact lines, each a dozen patterns.
     email_match = _EMAIL.search(text)
     email = email_match.group(0) if email_match else None
     rest = text

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import compress, count, repeat
+from operator import itemgetter, le
 from typing import TYPE_CHECKING, NamedTuple
 
 from workreg.registers.inline import clean
@@ -61,6 +63,8 @@ def normalise_heading(text: str) -> str:
 
 
 _HASHES = re.compile(r"^#+\s*")
+_TEXT = itemgetter(1)  # a Line's text
+_UNKNOWN = ""  # no section's id: a line whose heading is not remembered yet
 _OUTER_MARKS = re.compile(r"^[*_]+|[*_]+$")
 _MARKS = re.compile(r"[*_]+")
 
@@ -89,25 +93,33 @@ def split_sections(lines: list[Line], template: Template | None = None) -> tuple
 
     Each section is recognised once; a later line with the same heading text is body text.
     """
-    preamble: list[Line] = []
-    sections: list[RawSection] = []
-    seen: set[str] = set()
     template = template or _default()
     headed = template.heading_id
-    for line in lines:
-        text = line.text
-        # heading_id's own tests, inlined: most lines (table rows, long lines) end here, without a call.
-        if "|" in text or ("\t" in text and "\t" in text.rstrip()) or (
-                len(text) > _MAX_HEADING_LENGTH and len(text.strip()) > _MAX_HEADING_LENGTH):
-            section = None
-        else:
+    remembered = template.line_headings
+    if len(remembered) > template.LINE_MEMO:
+        remembered.clear()
+    texts = list(map(_TEXT, lines))
+    # heading_id's own tests: a line longer than a heading once stripped (most of a long
+    # register) is left out by C-level maps, without a Python step; table cells and rows below.
+    fits = map(le, map(len, map(str.strip, texts)), repeat(_MAX_HEADING_LENGTH))
+    heads: list[tuple[int, str]] = []  # (index, section) of each section's first heading
+    seen: set[str] = set()
+    for index in compress(count(), fits):
+        text = texts[index]
+        if "|" in text or ("\t" in text and "\t" in text.rstrip()):
+            continue
+        section = remembered.get(text, _UNKNOWN)
+        if section == _UNKNOWN:
             candidate = normalise_heading(text)
-            section = headed(candidate) if candidate else None
+            section = remembered[text] = headed(candidate) if candidate else None
         if section is not None and section not in seen:
             seen.add(section)
-            sections.append(RawSection(section, clean(line.text), line.number))
-        elif sections:
-            sections[-1].body.append(line)
-        else:
-            preamble.append(line)
-    return preamble, sections
+            heads.append((index, section))
+    if not heads:
+        return list(lines), []
+    # Each section's body: the lines up to the next section's heading (a heading seen before is body text).
+    ends = [index for index, _ in heads[1:]] + [len(lines)]
+    sections = [RawSection(section, clean(lines[index].text), lines[index].number, list(lines[index + 1:end]))
+                for (index, section), end in zip(heads, ends)]
+    return list(lines[:heads[0][0]]), sections
+

@@ -74,6 +74,12 @@ class Template:
             "|".join(r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b" for name in names), re.IGNORECASE
         )
         self._headings = _one_pattern(sections)
+        #: The section each line text read so far heads (None: none), see structure.split_sections:
+        #: the two versions of a diff share most lines.  Emptied past LINE_MEMO texts.
+        self.line_headings: dict[str, str | None] = {}
+
+    #: Line texts whose heading is remembered.
+    LINE_MEMO = 1 << 17
 
     def title(self, section: str) -> str:
         """The heading of a section as the template writes it."""

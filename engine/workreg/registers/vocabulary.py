@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import chain, compress, repeat
+from operator import attrgetter, is_
 from pathlib import Path
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Iterable
@@ -270,15 +272,22 @@ class Vocabulary:
 
     def groups_in_any(self, texts: Iterable[str]) -> frozenset[str]:
         """The scope bodies any of ``texts`` refers to: the union of :meth:`groups_in` over them,
-        found by one search of the texts joined (not remembered: a diff asks once)."""
+        found by one search of the texts joined (its answer not remembered: a diff asks once; the
+        texts whose own mentions are remembered are not searched again)."""
         texts = list(texts)
+        # The texts whose mentions are remembered (a register's milestones, read before) need no search.
+        remembered = list(map(self._mentions.get, texts))
+        known = frozenset().union(*filter(None, remembered))
+        texts = list(compress(texts, map(is_, remembered, repeat(None))))
         joined = SEPARATOR.join(texts)
         if self._separable and joined.count(SEPARATOR) == len(texts) - 1:  # (else a text holds one)
-            return frozenset(
+            found = frozenset(
                 name for name in self._candidates(joined)
                 if self._entities[name].kind in self.scope_kinds and self._finds(name, joined)
             )
-        return frozenset().union(*(self.groups_in(text) for text in texts))
+        else:
+            found = frozenset().union(*(self.groups_in(text) for text in texts))
+        return found | frozenset(name for name in known if self._entities[name].kind in self.scope_kinds)
 
     def pattern(self, name: str) -> re.Pattern[str]:
         """The pattern that finds the entity ``name``'s words in a text (a never-matching one when it has none)."""
@@ -463,10 +472,14 @@ def _load(paths: tuple[Path, ...]) -> Vocabulary:
 
 def scope_texts(register: WorkRegister) -> list[str]:
     """The register texts that define its scope: benefits, activities, milestones, documentation, contacts."""
-    texts = [item.text for item in (*register.benefits, *register.activities, *register.documentation)]
-    texts += [milestone.deliverable for milestone in register.milestones]
-    texts += [contact.text for contact in register.points_of_contact]
+    # (Taken by C-level maps: a large register has a text per line.)
+    texts = list(map(_TEXT, chain(register.benefits, register.activities, register.documentation)))
+    texts += map(_DELIVERABLE, register.milestones)
+    texts += map(_TEXT, register.points_of_contact)
     return texts
+
+
+_TEXT, _DELIVERABLE = attrgetter("text"), attrgetter("deliverable")
 
 
 def scope_of(register: WorkRegister, vocabulary: Vocabulary) -> frozenset[str]:
