@@ -27,7 +27,7 @@ def _forget_text_keys() -> None:
     # as a one-shot `workreg diff` does.
     from workreg.registers import diff
 
-    diff._key.cache_clear()
+    diff.forget_texts()
 
 
 def diff_pair() -> tuple[Path, Path, str]:

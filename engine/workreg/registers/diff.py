@@ -109,9 +109,14 @@ def diff_registers(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary,
         # The normalised texts of this diff: enough for two registers of the size limit, and
         # not kept once it is done (a server diffs many registers; a process needs no history).
         if len(_KEYS) > _KEEP_TEXTS:
-            _KEYS.clear()
-            _tokens.cache_clear()
-            _letters.cache_clear()
+            forget_texts()
+
+
+def forget_texts() -> None:
+    """Empty the normalised texts, token sets and letter counts remembered across diffs."""
+    _KEYS.clear()
+    _tokens.cache_clear()
+    _letters.cache_clear()
 
 
 def _diff(old: WorkRegister, new: WorkRegister, vocabulary: Vocabulary, template: Template) -> list[ChangeRecord]:
