@@ -8,9 +8,11 @@ either of its two strategies, with and without named committees and originating 
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import random
+import weakref
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -60,6 +62,24 @@ def test_every_combination_of_the_shipped_policies(found):
     compiled = _compiled(policy)
     combos = _all_combinations(compiled.kinds)
     assert _assert_same(compiled, ReferenceDecider(policy), combos) == len(combos) * len(ASKS)
+
+
+@pytest.mark.parametrize("found", discover(), ids=lambda f: f.ref)
+def test_a_policy_no_one_holds_is_freed_without_the_cycle_collector(found):
+    # A server swaps policies; one it drops should go at once, not wait for a full collection.
+    compiled = _compiled(load_policy(found.path)).prepare()
+    for combo in _all_combinations(compiled.kinds)[:64]:
+        for committees, originating in ASKS:
+            compiled.decide(combo, committees, originating)
+    held = weakref.ref(compiled)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del compiled
+        assert held() is None
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @pytest.mark.parametrize("seed", range(40))

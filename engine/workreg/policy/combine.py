@@ -44,7 +44,7 @@ from __future__ import annotations
 import heapq
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
 
-from workreg.policy.compiled import KindInfo
+from workreg.policy.compiled import KindInfo, PolicyForm
 from workreg.policy.decision import KIND_STRENGTH
 from workreg.policy.order import ancestor_masks
 
@@ -717,6 +717,73 @@ class ScopedReadings:
             self._memo[pair] = found
         return default if found is None else found
 
+
+
+class OrderScopes:
+    """A policy's order edges and, per set of scoping kinds, the order that applies (built on first use).
+
+    Owned by the compiled policy and lent to its :class:`Combiner`: it holds nothing of either, so
+    a policy no one refers to is freed at once, without waiting for the cyclic garbage collector.
+    """
+
+    def __init__(self, form: PolicyForm, limit: int) -> None:
+        self.form, self.limit = form, limit
+        #: The change kinds whose presence changes a decision's order: those an edge is scoped to,
+        #: and those with an order of their own.
+        self.scoping_kinds = frozenset(kind for edge in form.precedence for kind in edge.applies_to) | frozenset(
+            kind.id for kind in form.kinds if kind.order)
+        self._catalogues: tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list[Any]]] | None = None
+        self._sources: dict[frozenset[str], OrderSources] = {}
+        self._covered: dict[tuple[str, str, str], bool] = {}
+
+    def catalogues(self) -> tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list[Any]]]:
+        """Every order edge (kinds' own readings first, then the policy's readings, then what the
+        text states: a pair's last edge gives its citation), and the stated ones, each indexed once."""
+        if self._catalogues is None:
+            form = self.form
+
+            def scoped(edge: Any) -> ScopedEdge:
+                scope = frozenset(edge.applies_to) if edge.applies_to else None
+                return ScopedEdge(edge.before, edge.after, edge.citation, scope, edge.interpretation, edge.condition)
+
+            own = [scoped(edge) for kind in form.kinds for edge in kind.order]
+            precedence = [scoped(edge) for edge in form.precedence]
+            stated = [edge for edge in precedence if edge.interpretation is None]
+            every = own + [edge for edge in precedence if edge.interpretation is not None] + stated
+            steps, topological = [step.id for step in form.steps], form.topological_order
+            base = PrecedenceIndex(steps, topological,
+                                   ((e.before, e.after, e.citation) for e in every if e.scope is None))
+            stated_base = PrecedenceIndex(steps, topological,
+                                          ((e.before, e.after, e.citation) for e in stated if e.scope is None))
+            occurrences: dict[tuple[str, str], list[Any]] = {}
+            for edge in own + precedence:
+                occurrences.setdefault((edge.before, edge.after), []).append(
+                    (edge.scope, edge.interpretation, edge.condition))
+            self._catalogues = (EdgeCatalogue(every, base), EdgeCatalogue(stated, stated_base), occurrences)
+        return self._catalogues
+
+    def sources(self, changes: Iterable[str]) -> OrderSources:
+        """The order that applies to these change kinds (edges scoped to them, their own readings),
+        and the part of it the text states; one view per distinct set of scoping kinds, which adds
+        the scoped edges' reachability on demand (no policy-wide index is rebuilt)."""
+        key = self.scoping_kinds.intersection(changes)
+        found = self._sources.get(key)
+        if found is None:
+            if len(self._sources) >= self.limit:  # every set of scoping kinds is a view: bounded
+                self._sources.clear()
+            every, stated, occurrences = self.catalogues()
+            found = self._sources[key] = OrderSources(every.view(key), stated.view(key), ScopedReadings(occurrences, key))
+        return found
+
+    def covers(self, kind: str, before: str, after: str) -> bool:
+        """Whether ``kind`` alone orders ``before`` before ``after`` (the base order, its scoped edges, its own)."""
+        key = (kind, before, after)
+        found = self._covered.get(key)
+        if found is None:
+            if len(self._covered) >= self.limit:
+                self._covered.clear()
+            found = self._covered[key] = self.sources((kind,)).applying.precedes(before, after)
+        return found
 
 def combine(
     changes: tuple[str, ...], rules: Mapping[str, KindInfo], is_gate: Mapping[str, bool], actor: Mapping[str, str],

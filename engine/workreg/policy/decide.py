@@ -8,12 +8,12 @@ per-committee gates for the committees named; repeated queries are a dictionary 
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence, cast
+from typing import Any, Iterable, Mapping, NamedTuple, cast
 
 from workreg.errors import UsageError, did_you_mean
 from workreg.policy.combine import (
-    Combination, CombinedNotRequired, CombinedRequirement, CombinedUnspecified, Combiner, EdgeCatalogue,
-    KindConflict, OrderSources, PrecedenceIndex, Reach, ScopedEdge, ScopedReadings,
+    Combination, CombinedNotRequired, CombinedRequirement, CombinedUnspecified, Combiner, KindConflict, OrderScopes,
+    OrderSources, Reach,
 )
 from workreg.policy.compiled import (
     ClassificationInfo, KindInfo, NotNamedInfo, ParallelInfo, PolicyForm, RoleInfo, SourceInfo, StepInfo,
@@ -60,20 +60,16 @@ class CompiledPolicy:
         #: The published text the policy's citations quote (itself, unless it is a reconstruction).
         self.quotes_from: str = form.provenance.quotes_from or form.source.label
         self._citations = tuple(Citation(section, quote, self.quotes_from) for section, quote in form.citations)
-        self._sources: dict[frozenset[str], OrderSources] = {}
         self._provenance: Provenance | None = None
         self._alternatives_of: dict[str, tuple[Alternative, ...]] = {}
-        # The change kinds whose presence changes a decision's order: those an edge is scoped to,
-        # and those with an order of their own.
-        self._scoping_kinds = frozenset(kind for edge in form.precedence for kind in edge.applies_to) | frozenset(
-            kind.id for kind in form.kinds if kind.order)
+        #: The order edges and the order each set of scoping kinds gets (held apart from this policy,
+        #: so that the combiner it lends them to refers to no policy: no reference cycle).
+        self._order = OrderScopes(form, MAX_MEMO)
         self._memo: dict[Any, Decision] = {}
         self._requires_none = {kind.id: kind.requires_none for kind in form.kinds if kind.requires_none is not None}
         self._combinations: dict[tuple[str, ...], Combination] = {}
-        self._catalogues: tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list[Any]]] | None = None
         self._view: _StepsView | None = None
         self._chains: dict[tuple[int, ...], tuple[Citation, ...]] = {}
-        self._covered: dict[tuple[str, str, str], bool] = {}
         self._combiner: Combiner | None = None
         # Parts of decisions that many combinations share, each built once.
         self._gate_parts: dict[Any, Any] = {}
@@ -276,7 +272,7 @@ class CompiledPolicy:
     def prepare(self) -> CompiledPolicy:
         """Build the policy-wide indexes a decision reads (once; a first decision does it otherwise)."""
         self._steps_view()
-        self._edge_catalogues()
+        self._order.catalogues()
         self._alternatives_of or self._all_alternatives()
         self._combiner or self._new_combiner()  # the per-kind and per-step bitsets
         self._applying_groups(())  # the parallel groups' scopes
@@ -284,59 +280,15 @@ class CompiledPolicy:
         self.provenance  # noqa: B018 - built on first read; every decision carries it
         return self
 
-    def _edge_catalogues(self) -> tuple[EdgeCatalogue, EdgeCatalogue, Mapping[tuple[str, str], list[Any]]]:
-        """Every order edge (kinds' own readings first, then the policy's readings, then what the
-        text states: a pair's last edge gives its citation), and the stated ones, each indexed once."""
-        if self._catalogues is None:
-            form = self.form
-
-            def scoped(edge: Any) -> ScopedEdge:
-                scope = frozenset(edge.applies_to) if edge.applies_to else None
-                return ScopedEdge(edge.before, edge.after, edge.citation, scope, edge.interpretation, edge.condition)
-
-            own = [scoped(edge) for kind in form.kinds for edge in kind.order]
-            precedence = [scoped(edge) for edge in form.precedence]
-            stated = [edge for edge in precedence if edge.interpretation is None]
-            every = own + [edge for edge in precedence if edge.interpretation is not None] + stated
-            steps, topological = [step.id for step in form.steps], form.topological_order
-            base = PrecedenceIndex(steps, topological,
-                                   ((e.before, e.after, e.citation) for e in every if e.scope is None))
-            stated_base = PrecedenceIndex(steps, topological,
-                                          ((e.before, e.after, e.citation) for e in stated if e.scope is None))
-            occurrences: dict[tuple[str, str], list[Any]] = {}
-            for edge in own + precedence:
-                occurrences.setdefault((edge.before, edge.after), []).append(
-                    (edge.scope, edge.interpretation, edge.condition))
-            self._catalogues = (EdgeCatalogue(every, base), EdgeCatalogue(stated, stated_base), occurrences)
-        return self._catalogues
-
     @property
     def precedence(self) -> Reach:
         """Reachability and citation chains over the edges that order every change kind."""
-        return self._edge_catalogues()[0].base
+        return self._order.catalogues()[0].base
 
     def order_sources(self, changes: tuple[str, ...]) -> OrderSources:
-        """The order that applies to these change kinds (edges scoped to them, their own readings),
-        and the part of it the text states; one view per distinct set of scoping kinds, which adds
-        the scoped edges' reachability on demand (no policy-wide index is rebuilt)."""
-        key = self._scoping_kinds.intersection(changes)
-        found = self._sources.get(key)
-        if found is None:
-            if len(self._sources) >= MAX_MEMO:  # every set of scoping kinds is a view: bounded
-                self._sources.clear()
-            every, stated, occurrences = self._edge_catalogues()
-            found = self._sources[key] = OrderSources(every.view(key), stated.view(key), ScopedReadings(occurrences, key))
-        return found
-
-    def _covers(self, kind: str, before: str, after: str) -> bool:
-        """Whether ``kind`` alone orders ``before`` before ``after`` (the base order, its scoped edges, its own)."""
-        key = (kind, before, after)
-        found = self._covered.get(key)
-        if found is None:
-            if len(self._covered) >= MAX_MEMO:
-                self._covered.clear()
-            found = self._covered[key] = self.order_sources((kind,)).applying.precedes(before, after)
-        return found
+        """The order that applies to these change kinds, and the part of it the text states (see
+        :meth:`OrderScopes.sources`)."""
+        return self._order.sources(changes)
 
     def _combine(self, changes: tuple[str, ...]) -> Combination:
         return (self._combiner or self._new_combiner()).combine(changes)
@@ -345,7 +297,7 @@ class CompiledPolicy:
         view = self._steps_view()
         self._combiner = Combiner(
             self.form.kinds, [step.id for step in self.form.steps], view.is_gate, view.actor,
-            self._scoping_kinds, self.order_sources, self._covers, MAX_MEMO)
+            self._order.scoping_kinds, self._order.sources, self._order.covers, MAX_MEMO)
         return self._combiner
 
     def _steps_view(self) -> _StepsView:
