@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import date
 from itertools import repeat
 from typing import Sequence
@@ -84,10 +84,16 @@ def items_of(texts: Sequence[str], lines: Sequence[int], group: str | None, orga
     and each slot's own descriptor are mapped over the whole list in C (Item has no
     ``__post_init__`` to skip; ``test_items_of_is_item`` compares the two)."""
     made = list(map(object.__new__, repeat(Item, len(texts))))
-    slots = {**vars(Text), **vars(Item)}  # the slots' descriptors (the annotations name the values)
-    for name, values in (("text", texts), ("line", lines), ("group", repeat(group)),
-                         ("organization", repeat(organization)), ("label", repeat(False))):
-        deque(map(slots[name].__set__, made, values), maxlen=0)
+    slots = {**vars(Text), **vars(Item)}  # the slots' descriptors
+    given = {"text": texts, "line": lines, "group": repeat(group), "organization": repeat(organization)}
+    for field in fields(Item):  # every field, the others at their defaults (as __init__ sets them)
+        if field.name in given:
+            values = given[field.name]
+        elif field.default is not MISSING:
+            values = repeat(field.default)
+        else:  # a field with no default (or a factory) that this shortcut would leave unset
+            raise TypeError(f"items_of has no value for Item.{field.name}")
+        deque(map(slots[field.name].__set__, made, values), maxlen=0)
     return made
 
 
