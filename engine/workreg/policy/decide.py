@@ -237,10 +237,8 @@ class CompiledPolicy:
             canonical = self.canonical_changes(changes)
         names = tuple(dict.fromkeys(name.strip() for name in committees if name and name.strip())) if committees else ()
         combination = self._combinations.get(canonical)
-        if combination is None:  # what :meth:`_combination` does, without its two calls on the way
-            if len(self._combinations) >= MAX_MEMO:
-                self._combinations.clear()
-            combination = self._combinations[canonical] = (self._combiner or self._new_combiner()).combine(canonical)
+        if combination is None:  # (the look-up of :meth:`_combination`, without a call when it is known)
+            combination = self._combination(canonical)
         decision = self._materialise(combination, names, originating.strip() if originating else None)
         if len(self._memo) >= MAX_MEMO:
             self._memo.clear()
@@ -256,7 +254,7 @@ class CompiledPolicy:
         if found is None:
             if len(self._combinations) >= MAX_MEMO:
                 self._combinations.clear()
-            found = self._combinations[canonical] = self._combine(canonical)
+            found = self._combinations[canonical] = (self._combiner or self._new_combiner()).combine(canonical)
         return found
 
     def kinds_with_named_gates(self) -> frozenset[str]:
@@ -289,9 +287,6 @@ class CompiledPolicy:
         """The order that applies to these change kinds, and the part of it the text states (see
         :meth:`OrderScopes.sources`)."""
         return self._order.sources(changes)
-
-    def _combine(self, changes: tuple[str, ...]) -> Combination:
-        return (self._combiner or self._new_combiner()).combine(changes)
 
     def _new_combiner(self) -> Combiner:
         view = self._steps_view()
