@@ -533,9 +533,7 @@ def _pair(
     """
     if len(old) == 1 and len(new) == 1:
         # Most edited blocks: one line for one line.  The steps below, for their one candidate.
-        if key(old[0]) == key(new[0]) or _similar(old[0], new[0], reaches or _reaching(score), bound):
-            return [(0, 0)], [], []
-        return [], [0], [0]
+        return _one_for_one(key(old[0]) == key(new[0]), old[0], new[0], reaches or _reaching(score), bound)
     # Each key's new indexes, last first (popping from the end gives them in order; a list of one
     # int is a tenth of a deque, and most keys have one).
     by_key: dict[str, list[int]] = {}
@@ -584,6 +582,15 @@ def _pair(
         open_new.discard(j)
     return (sorted(pairs, key=lambda pair: pair[1]), [i for i in free_old if i in open_old],
             [j for j in free_new if j in open_new])
+
+
+def _one_for_one(
+    same_key: bool, a: T, b: T, reaches: Callable[[T, T], bool], bound: Callable[[T, T], float] | None,
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """:func:`_pair`'s answer for a block of one line ``a`` for one line ``b`` (``same_key``: their keys are equal)."""
+    if same_key or _similar(a, b, reaches, bound):
+        return [(0, 0)], [], []
+    return [], [0], [0]
 
 
 def _reaching(score: Callable[[T, T], float]) -> Callable[[T, T], bool]:
@@ -723,9 +730,8 @@ def _items(section: str, old: Sequence[Item], new: Sequence[Item]) -> list[Chang
         if tag == "equal":
             continue
         if i2 - i1 == 1 and j2 - j1 == 1:
-            # One line for one line (most edits): _pair's own steps for one candidate, the keys known.
-            pairs, removed, added = ([(0, 0)], [], []) if old_keys[i1] == new_keys[j1] or _similar(
-                old[i1], new[j1], reaches, bound) else ([], [0], [0])
+            # One line for one line (most edits): _pair's answer with the keys already made.
+            pairs, removed, added = _one_for_one(old_keys[i1] == new_keys[j1], old[i1], new[j1], reaches, bound)
         else:
             pairs, removed, added = _pair(old[i1:i2], new[j1:j2], key, score, bound, tokens, reaches)
         for i, j in pairs:
@@ -809,6 +815,7 @@ def _milestones(old: Sequence[Milestone], new: Sequence[Milestone], vocabulary: 
         return _similarity_bound(a.deliverable, b.deliverable) + bonus(a, b)
 
     _remember_keys([milestone.deliverable for milestone in (*old, *new)])
+
     def reaches(a: Milestone, b: Milestone) -> bool:
         return _reaches(a.deliverable, b.deliverable, _SIMILAR, bonus(a, b))
 
